@@ -1,0 +1,89 @@
+/**
+ * The two small types every channel translates to and from. Nothing outside `src/channels/`
+ * knows which platform it talks to: an adapter turns a platform update into an InboundMessage,
+ * and renders an OutboundMessage (text plus optional choices) the way its platform shows buttons
+ * (Telegram inline keyboards, Teams suggested actions, web chat buttons).
+ */
+
+export type ChannelName = "telegram" | "webchat" | "teams";
+
+/** A message from a client, normalised. Either `text` or `choiceId` is set. */
+export interface InboundMessage {
+  channel: ChannelName;
+  /** The platform's id of the person (Telegram user id, Teams AAD object id, web chat session id). */
+  externalUserId: string;
+  /** The platform's id of the conversation we answer in (Telegram chat id, Teams conversation id). */
+  externalConversationId: string;
+  /** Unique per platform message/update; a replayed webhook carries the same id and is ignored. */
+  externalMessageId: string;
+  /** What the person typed (commands included, e.g. "/start abc123"). */
+  text?: string;
+  /** The id of the choice the person tapped (see OutboundChoice.id). */
+  choiceId?: string;
+  /** The platform's guess at the person's language (Telegram `language_code`), e.g. "ro". */
+  localeHint?: string;
+  /** How the platform names the person; stored only after consent. */
+  displayName?: string;
+  /** Teams: the conversation reference needed to write to this person later. */
+  reference?: unknown;
+  receivedAt: Date;
+}
+
+/** A button. `id` is what comes back as InboundMessage.choiceId; keep it short (Telegram: 64 bytes of callback data). */
+export interface OutboundChoice {
+  id: string;
+  /** Localised label, emoji included. */
+  label: string;
+}
+
+/** A localised message to a client. */
+export interface OutboundMessage {
+  text: string;
+  choices?: OutboundChoice[];
+  /** The locale the text is in, and its writing direction (Arabic: rtl). */
+  locale: string;
+  direction: "ltr" | "rtl";
+}
+
+/** Where to send: enough for any channel to reach the conversation again, also days later. */
+export interface ConversationAddress {
+  channel: ChannelName;
+  externalConversationId: string;
+  externalUserId: string;
+  /** Teams conversation reference, when the channel needs one. */
+  reference?: unknown;
+}
+
+/** What a platform returned for a message it accepted. */
+export interface SendResult {
+  externalMessageId: string;
+}
+
+/**
+ * Why a send failed, as the rest of the code needs to know it:
+ * - `blocked`: the person blocked the bot or left (Telegram 403); stop writing to them.
+ * - `rate_limited`: try again after `retryAfterSeconds`.
+ * - `transient`: network or 5xx; retry with backoff.
+ * - `permanent`: the request itself is wrong (400); retrying will not help.
+ */
+export type SendFailureKind = "blocked" | "rate_limited" | "transient" | "permanent";
+
+export class SendError extends Error {
+  override name = "SendError";
+  constructor(
+    readonly kind: SendFailureKind,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The outgoing half of a channel. Throws SendError. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  send(address: ConversationAddress, message: OutboundMessage): Promise<SendResult>;
+}
+
+/** The incoming half: what a channel adapter calls for every normalised message. */
+export type InboundHandler = (message: InboundMessage) => Promise<void>;

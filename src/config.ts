@@ -1,0 +1,124 @@
+/**
+ * Configuration: every environment variable the bot reads, parsed once by one zod schema.
+ * This is the only module that touches `process.env`. A missing or malformed value is reported
+ * as one line naming the variable and what it expects (ConfigError), never as a stack trace.
+ */
+import { IANAZone } from "luxon";
+import { z } from "zod";
+
+/** Where a developer's machine (or `docker compose up -d`) has Postgres; trust auth ignores the password. */
+export const DEV_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/engagement_bot";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const url = (what: string) =>
+  z.string().refine((v) => {
+    try {
+      new URL(v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `a URL (${what})`);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: optionalString.pipe(
+      url("postgresql://user:password@host:5432/database")
+        .refine((v) => /^postgres(ql)?:\/\//.test(v), "a postgresql:// URL")
+        .optional(),
+    ),
+    REDIS_URL: url("redis://host:6379").default("redis://127.0.0.1:6379"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce
+      .number({ error: "a port number from 0 to 65535" })
+      .int("a whole port number")
+      .min(0)
+      .max(65535)
+      .default(3000),
+    PUBLIC_URL: optionalString.pipe(url("https://bot.example.org").optional()),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    TZ_DEFAULT: z
+      .string()
+      .default("Europe/Brussels")
+      .refine((v) => IANAZone.isValidZone(v), "an IANA time zone such as Europe/Brussels"),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, _ or - (at most 40)")
+      .default("ceb"),
+    FLOWS_DIR: z.string().default("flows"),
+    LOCALES_DIR: z.string().default("locales"),
+    WEBCHAT_ENABLED: z
+      .enum(["true", "false", "1", "0"])
+      .default("true")
+      .transform((v) => v === "true" || v === "1"),
+    TELEGRAM_BOT_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "a bot token from @BotFather, like 123456:ABC-DEF…")
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: url("https://api.telegram.org").default("https://api.telegram.org"),
+    TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("polling"),
+    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, "16 to 256 characters: letters, digits, _ or -")
+        .optional(),
+    ),
+    TELEGRAM_BOT_USERNAME: optionalString,
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required in production" });
+    }
+    if (env.TELEGRAM_BOT_TOKEN && env.TELEGRAM_MODE === "webhook" && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TELEGRAM_WEBHOOK_SECRET"],
+        message: "required when TELEGRAM_MODE=webhook (16 to 256 characters: letters, digits, _ or -)",
+      });
+    }
+  });
+
+export type Env = z.output<typeof schema>;
+
+/** The parsed configuration the rest of the code receives (never process.env). */
+export interface Config extends Omit<Env, "DATABASE_URL"> {
+  DATABASE_URL: string;
+}
+
+/** A configuration problem a person can fix; its message is the one line to print. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses an environment (process.env by default). Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue?.path.join(".") || "environment";
+    const got = typeof issue?.path[0] === "string" ? env[issue.path[0]] : undefined;
+    const detail = (issue?.message ?? "invalid").replace(/^Invalid (input|option): /, "");
+    const shown =
+      got === undefined ||
+      name.includes("TOKEN") ||
+      name.includes("SECRET") ||
+      name.includes("PASSWORD") ||
+      name.includes("URL")
+        ? ""
+        : ` (got "${got}")`;
+    throw new ConfigError(`Configuration error: ${name}: ${detail}${shown}. See .env.example.`);
+  }
+  return { ...result.data, DATABASE_URL: result.data.DATABASE_URL ?? DEV_DATABASE_URL };
+}

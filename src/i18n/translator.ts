@@ -1,0 +1,33 @@
+/**
+ * What the rest of the code needs from translations. The implementation (i18next, bidi isolation,
+ * Romani dates and plurals from our own locale files) is in `./i18n.ts`.
+ */
+
+/** The languages clients can use, in the order the language menu shows them. */
+export const CLIENT_LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
+export type ClientLocale = (typeof CLIENT_LOCALES)[number];
+
+/** Languages counsellors read. */
+export const COUNSELLOR_LOCALES = ["nl", "fr", "en"] as const;
+export type CounsellorLocale = (typeof COUNSELLOR_LOCALES)[number];
+
+export const RTL_LOCALES: ReadonlySet<string> = new Set(["ar"]);
+
+export type TranslationParams = Record<string, string | number | Date>;
+
+export interface Translator {
+  /**
+   * Renders `key` in `locale`. Interpolated values are isolated with Unicode FSI/PDI in
+   * right-to-left locales; Date values are formatted in the given time zone; `count` selects
+   * the plural form (Romani from our own rules).
+   */
+  t(key: string, locale: string, params?: TranslationParams): string;
+  /** Whether `key` exists in `locale` (no fallback). */
+  has(key: string, locale: string): boolean;
+  /** Writing direction of a locale. */
+  dir(locale: string): "ltr" | "rtl";
+  /** Formats a date and time for a person, in their language and time zone (Romani: our own month names). */
+  formatDateTime(date: Date, locale: string, timeZone: string): string;
+  /** Picks a supported client locale from a platform hint ("ro-RO" → "ro"), or undefined. */
+  matchLocale(hint: string | undefined): ClientLocale | undefined;
+}
