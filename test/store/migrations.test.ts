@@ -7,14 +7,13 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { uid } from "../support/db.ts";
-import { TEST_DATABASE_URL } from "../support/env.ts";
+import { TEST_POSTGRES_URL } from "../support/env.ts";
 
 const run = promisify(execFile);
 const scratchName = `migrations_check_${uid()}`;
-const scratchUrl = new URL(TEST_DATABASE_URL);
+const scratchUrl = new URL(TEST_POSTGRES_URL);
 scratchUrl.pathname = `/${scratchName}`;
-const adminUrl = new URL(TEST_DATABASE_URL);
-adminUrl.pathname = "/postgres";
+const adminUrl = new URL(TEST_POSTGRES_URL);
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl.toString() });

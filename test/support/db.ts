@@ -1,10 +1,10 @@
-/** A Prisma client on the test database, and helpers to make rows no other test will touch. */
+/** A Prisma client on this run's test database, and unique suffixes for rows no other test touches. */
 import { randomUUID } from "node:crypto";
 import { createDb, type Db } from "../../src/store/prisma.ts";
-import { TEST_DATABASE_URL } from "./env.ts";
+import { testDatabaseUrl } from "./env.ts";
 
 export function testDb(): Db {
-  return createDb(TEST_DATABASE_URL, { poolSize: 5 });
+  return createDb(testDatabaseUrl(), { poolSize: 5 });
 }
 
 /** A short unique suffix for slugs, emails and external ids. */

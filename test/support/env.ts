@@ -1,4 +1,22 @@
-/** Where the tests find the machine's real Postgres and Redis. */
-export const TEST_DATABASE_URL =
-  process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/engagement_bot_test";
+/**
+ * Where the tests find the machine's real Postgres and Redis. Each vitest run gets a database of
+ * its own (made by global-setup.ts and handed over with provide/inject), so two runs on one
+ * machine never see each other.
+ */
+import { inject } from "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
+
+/** The server the test databases live on (trust auth here; any password is ignored). */
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** This run's migrated database. Call it inside a test file (not in global setup). */
+export function testDatabaseUrl(): string {
+  return inject("databaseUrl");
+}

@@ -1,20 +1,56 @@
 /**
- * Runs once before the suite: a fresh test database with every migration applied. Tests share it
- * and keep out of each other's way by creating their own rows (unique ids), never by truncating.
+ * Runs once before the suite: a fresh database for this run, with every migration applied, and
+ * dropped again afterwards. Databases left behind by runs that were killed are dropped too.
+ * Tests share the run's database and keep out of each other's way by creating their own rows
+ * (unique ids), never by truncating.
  */
 import pg from "pg";
-import { applyMigrations, ensureDatabase } from "../../src/store/database-setup.ts";
-import { TEST_DATABASE_URL } from "./env.ts";
+import type { TestProject } from "vitest/node";
+import { applyMigrations } from "../../src/store/database-setup.ts";
+import { TEST_POSTGRES_URL } from "./env.ts";
 
-export default async function setup(): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
-  const name = url.pathname.slice(1);
-  const admin = new URL(TEST_DATABASE_URL);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
+const PREFIX = "engagement_bot_test_";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  await client.end();
-  await ensureDatabase(TEST_DATABASE_URL);
-  await applyMigrations(TEST_DATABASE_URL);
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const name = `${PREFIX}${process.pid}_${Date.now().toString(36)}`;
+  await withAdmin(async (client) => {
+    const stale = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1",
+      [`${PREFIX}%`],
+    );
+    for (const { datname } of stale.rows) {
+      const pid = Number(datname.slice(PREFIX.length).split("_")[0]);
+      if (!isAlive(pid))
+        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    }
+    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  });
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  project.provide("databaseUrl", url.toString());
+  return async () => {
+    await withAdmin((client) =>
+      client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+    );
+  };
 }
