@@ -1,0 +1,137 @@
+/**
+ * The Telegram channel: a grammY bot with auto-retry, our inbound middleware, a ChannelSender,
+ * and either a webhook route (fastify) or long polling (@grammyjs/runner). Nothing else in the
+ * code imports grammY.
+ */
+import { autoRetry } from "@grammyjs/auto-retry";
+import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
+import type { FastifyInstance } from "fastify";
+import { Bot, type BotError } from "grammy";
+import type { Translator } from "../../i18n/translator.ts";
+import type { Logger } from "../../logger.ts";
+import type { ChannelSender, InboundHandler } from "../types.ts";
+import { registerCommands } from "./commands.ts";
+import { errorSummary } from "./errors.ts";
+import { createInboundMiddleware } from "./inbound.ts";
+import { createTelegramSender } from "./sender.ts";
+import { ALLOWED_UPDATES } from "./updates.ts";
+import { registerTelegramWebhook } from "./webhook-route.ts";
+
+/** How failed Bot API calls are retried before they surface (as SendError for sends). */
+export interface TelegramRetryOptions {
+  /** Retries per call after a 429 or a 5xx. Default 2. */
+  maxAttempts?: number;
+  /** A 429 asking to wait longer than this is not waited for: it surfaces as rate_limited. Default 5. */
+  maxDelaySeconds?: number;
+  /** Retry 5xx answers (backing off 3 s, 6 s, …). Default true. */
+  retryServerErrors?: boolean;
+}
+
+export const DEFAULT_TELEGRAM_RETRY: Required<TelegramRetryOptions> = {
+  maxAttempts: 2,
+  maxDelaySeconds: 5,
+  retryServerErrors: true,
+};
+
+export interface TelegramChannelOptions {
+  /** TELEGRAM_BOT_TOKEN. */
+  token: string;
+  /** TELEGRAM_API_ROOT; default the official https://api.telegram.org. */
+  apiRoot?: string;
+  /** TELEGRAM_MODE: updates pushed to our webhook, or fetched by long polling. */
+  mode: "webhook" | "polling";
+  /** TELEGRAM_WEBHOOK_SECRET; required in webhook mode. */
+  webhookSecret?: string;
+  /** Public URL of the webhook (PUBLIC_URL + /telegram/webhook); when set, start() calls setWebhook. */
+  webhookUrl?: string;
+  /** Receives every normalised message; may throw (webhook answers 500, polling logs). */
+  onInbound: InboundHandler;
+  logger: Logger;
+  /** For the command menu (setMyCommands); without it the menu is left as it is. */
+  translator?: Translator;
+  retry?: TelegramRetryOptions;
+}
+
+export interface TelegramChannel {
+  /** The grammY bot, for tests and for what this module does not cover. */
+  readonly bot: Bot;
+  readonly sender: ChannelSender;
+  /** Checks the token (getMe), sets the command menu, then starts polling or sets the webhook. */
+  start(): Promise<void>;
+  /** Stops polling (waits for updates in progress); nothing to do in webhook mode. */
+  stop(): Promise<void>;
+  /** Adds POST /telegram/webhook to `app` (webhook mode). */
+  registerWebhook(app: FastifyInstance): void;
+}
+
+/** Builds the Telegram channel; nothing touches the network until start() or the first send. */
+export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
+  const { mode, logger } = options;
+  const log = logger.child({ channel: "telegram" });
+  if (mode === "webhook" && !options.webhookSecret)
+    throw new Error("Telegram webhook mode needs a webhook secret");
+  const retry = { ...DEFAULT_TELEGRAM_RETRY, ...options.retry };
+  const bot = new Bot(options.token, options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {});
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: retry.maxAttempts,
+      maxDelaySeconds: retry.maxDelaySeconds,
+      rethrowInternalServerErrors: !retry.retryServerErrors,
+      // Without this auto-retry retries network errors forever; the outbox retries instead.
+      rethrowHttpErrors: true,
+    }),
+  );
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(createInboundMiddleware({ onInbound: options.onInbound, logger: log }));
+  bot.catch((error: BotError) => {
+    log.error(
+      { updateId: error.ctx.update.update_id, err: errorSummary(error.error) },
+      "telegram update failed",
+    );
+  });
+
+  let runner: RunnerHandle | undefined;
+
+  async function start() {
+    try {
+      await bot.init();
+    } catch (error) {
+      throw new Error(
+        `Telegram getMe failed (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${String(error)}`,
+      );
+    }
+    if (options.translator) await registerCommands(bot.api, options.translator, log);
+    if (mode === "polling") {
+      await bot.api.deleteWebhook().catch((error) => {
+        log.error({ err: errorSummary(error) }, "telegram deleteWebhook failed; polling may conflict");
+      });
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+      runner.task()?.catch((error) => log.error({ err: errorSummary(error) }, "telegram polling stopped"));
+    } else if (options.webhookUrl) {
+      await bot.api
+        .setWebhook(options.webhookUrl, {
+          secret_token: options.webhookSecret,
+          allowed_updates: [...ALLOWED_UPDATES],
+        })
+        .catch((error) => log.error({ err: errorSummary(error) }, "telegram setWebhook failed"));
+    }
+    log.info({ mode, botId: bot.botInfo.id }, "telegram channel started");
+  }
+
+  async function stop() {
+    const current = runner;
+    runner = undefined;
+    if (current) await current.stop();
+  }
+
+  return {
+    bot,
+    sender: createTelegramSender(bot.api),
+    start,
+    stop,
+    registerWebhook(app) {
+      if (!options.webhookSecret) throw new Error("Telegram webhook route needs a webhook secret");
+      registerTelegramWebhook(app, { bot, secret: options.webhookSecret, logger: log });
+    },
+  };
+}

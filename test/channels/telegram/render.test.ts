@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { inlineKeyboard, renderMessage, toChatId } from "../../../src/channels/telegram/render.ts";
+import { SendError } from "../../../src/channels/types.ts";
+
+const message = { text: "Do you agree?", locale: "en", direction: "ltr" as const };
+
+describe("renderMessage", () => {
+  it("sends plain text without a keyboard when there are no choices", () => {
+    expect(renderMessage(message)).toEqual({ text: "Do you agree?" });
+    expect(renderMessage({ ...message, choices: [] })).toEqual({ text: "Do you agree?" });
+  });
+
+  it("puts short labels two per row, callback data = choice id", () => {
+    const markup = inlineKeyboard([
+      { id: "yes", label: "✅ Yes" },
+      { id: "no", label: "❌ No" },
+      { id: "later", label: "⏰ Later" },
+    ]);
+    expect(markup.inline_keyboard).toEqual([
+      [
+        { text: "✅ Yes", callback_data: "yes" },
+        { text: "❌ No", callback_data: "no" },
+      ],
+      [{ text: "⏰ Later", callback_data: "later" }],
+    ]);
+  });
+
+  it("puts every button on its own row when any label is long", () => {
+    const markup = inlineKeyboard([
+      { id: "a", label: "OK" },
+      { id: "b", label: "I have a residence permit" },
+      { id: "c", label: "No" },
+    ]);
+    expect(markup.inline_keyboard.map((row) => row.length)).toEqual([1, 1, 1]);
+  });
+
+  it("counts characters, not bytes, for label length (Arabic, Bulgarian)", () => {
+    const markup = inlineKeyboard([
+      { id: "ar", label: "العربية" },
+      { id: "bg", label: "Български език" },
+    ]);
+    expect(markup.inline_keyboard).toHaveLength(1);
+  });
+
+  it("accepts a 64-byte choice id and rejects a 65-byte one", () => {
+    expect(() => inlineKeyboard([{ id: "x".repeat(64), label: "ok" }])).not.toThrow();
+    const tooLong = `${"x".repeat(63)}é`; // 63 + 2 bytes
+    expect(() => inlineKeyboard([{ id: tooLong, label: "ok" }])).toThrowError(/65 bytes/);
+    try {
+      inlineKeyboard([{ id: tooLong, label: "ok" }]);
+    } catch (error) {
+      expect(error).toBeInstanceOf(SendError);
+      expect((error as SendError).kind).toBe("permanent");
+    }
+  });
+
+  it("sends to numeric chat ids as numbers and usernames as strings", () => {
+    expect(toChatId("-1001234567890")).toBe(-1001234567890);
+    expect(toChatId("42")).toBe(42);
+    expect(toChatId("@some_channel")).toBe("@some_channel");
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * A fake Telegram Bot API on 127.0.0.1 (random port), spoken to over real HTTP. Point grammY at it
+ * with `client: { apiRoot }` (or TELEGRAM_API_ROOT). It records every call, answers the methods the
+ * bot uses, serves `getUpdates` long polling from `pushUpdate`, fails calls on demand
+ * (`failNext`) and can enforce Telegram-like flood limits (answering 429 with retry_after).
+ */
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Update } from "grammy/types";
+
+export interface FakeTelegramOptions {
+  /** Defaults to a valid-looking token (it matches the TELEGRAM_BOT_TOKEN pattern). */
+  token?: string;
+  /** Global limit on send* calls per second (sliding window); off by default. */
+  maxMessagesPerSecond?: number;
+  /** Per-chat limit on send* calls per second; off by default. */
+  maxPerChatPerSecond?: number;
+}
+
+/** One API call as the fake received it. `errorCode` is set when the fake answered with an error. */
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+  errorCode?: number;
+}
+
+/** What `failNext` answers instead of the real result. */
+export interface FakeFailure {
+  error_code: number;
+  description: string;
+  retry_after?: number;
+}
+
+/** An update to push; `update_id` is assigned when missing. */
+export type PushedUpdate = Omit<Update, "update_id"> & { update_id?: number };
+
+export interface FakeTelegram {
+  /** Base URL to use as grammY's apiRoot. */
+  apiRoot: string;
+  token: string;
+  /** The bot's user id (the number before the colon in the token). */
+  botId: number;
+  /** Every call, in arrival order (failed ones included). */
+  calls: RecordedCall[];
+  callsOf(method: string): RecordedCall[];
+  /** Payloads of sendMessage calls that succeeded. */
+  sent(): Record<string, unknown>[];
+  /** The next `times` calls of `method` fail with `failure`. */
+  failNext(method: string, failure: FakeFailure, times?: number): void;
+  /** Queues an update for getUpdates; returns it with its update_id. */
+  pushUpdate(update: PushedUpdate): Update;
+  /** Resolves with the predicate's first truthy result on the calls, rejects after `timeoutMs`. */
+  waitFor<T>(
+    predicate: (calls: RecordedCall[]) => T | undefined | null | false,
+    timeoutMs?: number,
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+class ApiFailure {
+  constructor(readonly failure: FakeFailure) {}
+}
+
+const parseField = (v: unknown) => {
+  if (typeof v !== "string" || !/^[[{]/.test(v)) return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+};
+
+async function readPayload(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers["content-type"] ?? "";
+  const out: Record<string, unknown> = Object.fromEntries(url.searchParams);
+  if (body.length === 0) return out;
+  if (type.includes("json")) return { ...out, ...(JSON.parse(body.toString("utf8")) as object) };
+  const form = await new Response(body, { headers: { "content-type": type } }).formData();
+  form.forEach((value, key) => {
+    out[key] = typeof value === "string" ? parseField(value) : { file: value.name, size: value.size };
+  });
+  return out;
+}
+
+/** Starts the fake server. Close it in afterEach/afterAll. */
+export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+  const token = options.token ?? "123456789:FAKE-token_for-tests-abcdefghij";
+  const botId = Number(token.split(":")[0]);
+  const calls: RecordedCall[] = [];
+  const failures = new Map<string, { failure: FakeFailure; times: number }[]>();
+  const messageIds = new Map<string, number>();
+  const pending: Update[] = [];
+  const waiters = new Set<() => void>();
+  let nextUpdateId = 1;
+  const sentAt: number[] = [];
+  const sentAtPerChat = new Map<string, number[]>();
+
+  const chatOf = (p: Record<string, unknown>) => ({ id: Number(p.chat_id), type: "private" as const });
+  const message = (p: Record<string, unknown>, messageId: number) => ({
+    message_id: messageId,
+    date: Math.floor(Date.now() / 1000),
+    chat: chatOf(p),
+    from: { id: botId, is_bot: true, first_name: "Fake Bot", username: "fake_bot" },
+    ...(typeof p.text === "string" ? { text: p.text } : {}),
+    ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
+  });
+
+  /** Sliding one-second windows; throws a 429 failure when a limit is reached. */
+  function enforceFloodLimits(chatId: string, now: number) {
+    const perChat = sentAtPerChat.get(chatId) ?? [];
+    sentAtPerChat.set(chatId, perChat);
+    for (const [window, limit] of [
+      [sentAt, options.maxMessagesPerSecond],
+      [perChat, options.maxPerChatPerSecond],
+    ] as const) {
+      while (window.length > 0 && (window[0] ?? 0) <= now - 1000) window.shift();
+      if (limit !== undefined && window.length >= limit) {
+        const retryAfter = Math.max(1, Math.ceil(((window[0] ?? now) + 1000 - now) / 1000));
+        throw new ApiFailure({ error_code: 429, description: "Too Many Requests", retry_after: retryAfter });
+      }
+    }
+    sentAt.push(now);
+    perChat.push(now);
+  }
+
+  async function getUpdates(p: Record<string, unknown>, req: IncomingMessage): Promise<Update[]> {
+    const offset = Number(p.offset ?? 0);
+    const limit = Math.min(100, Math.max(1, Number(p.limit ?? 100)));
+    const timeoutMs = Math.max(0, Number(p.timeout ?? 0)) * 1000;
+    if (offset > 0) while (pending.length > 0 && (pending[0]?.update_id ?? 0) < offset) pending.shift();
+    if (pending.length === 0 && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          req.off("close", done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+        req.on("close", done);
+      });
+    }
+    return pending.slice(0, limit);
+  }
+
+  const methods: Record<string, (p: Record<string, unknown>, req: IncomingMessage) => unknown> = {
+    getMe: () => ({ id: botId, is_bot: true, first_name: "Fake Bot", username: "fake_bot" }),
+    sendMessage: (p) => {
+      const chat = String(p.chat_id);
+      enforceFloodLimits(chat, Date.now());
+      const id = (messageIds.get(chat) ?? 0) + 1;
+      messageIds.set(chat, id);
+      return message(p, id);
+    },
+    editMessageReplyMarkup: (p) => message(p, Number(p.message_id)),
+    editMessageText: (p) => message(p, Number(p.message_id)),
+    answerCallbackQuery: () => true,
+    setMyCommands: () => true,
+    deleteWebhook: () => true,
+    setWebhook: () => true,
+    getUpdates,
+  };
+
+  async function answer(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const fail = (f: FakeFailure) =>
+      reply(f.error_code, {
+        ok: false,
+        error_code: f.error_code,
+        description: f.description,
+        ...(f.retry_after === undefined ? {} : { parameters: { retry_after: f.retry_after } }),
+      });
+    if (!match) return fail({ error_code: 404, description: "Not Found" });
+    const [, callToken = "", method = ""] = match;
+    let payload: Record<string, unknown>;
+    try {
+      payload = await readPayload(req, url);
+    } catch {
+      return fail({ error_code: 400, description: "Bad Request: can't parse request body" });
+    }
+    const call: RecordedCall = { method, payload, at: Date.now() };
+    calls.push(call);
+    try {
+      if (callToken !== token) throw new ApiFailure({ error_code: 401, description: "Unauthorized" });
+      const handler = methods[method];
+      if (!handler) throw new ApiFailure({ error_code: 404, description: "Not Found: method not found" });
+      const queued = failures.get(method)?.[0];
+      if (queued) {
+        if (--queued.times <= 0) failures.get(method)?.shift();
+        throw new ApiFailure(queued.failure);
+      }
+      reply(200, { ok: true, result: await handler(payload, req) });
+    } catch (error) {
+      if (!(error instanceof ApiFailure)) throw error;
+      call.errorCode = error.failure.error_code;
+      fail(error.failure);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    answer(req, res).catch(() => res.writeHead(500).end());
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    botId,
+    calls,
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    sent: () => calls.filter((c) => c.method === "sendMessage" && !c.errorCode).map((c) => c.payload),
+    failNext(method, failure, times = 1) {
+      failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);
+    },
+    pushUpdate(update) {
+      const full = { ...update, update_id: update.update_id ?? nextUpdateId } as Update;
+      nextUpdateId = Math.max(nextUpdateId, full.update_id + 1);
+      pending.push(full);
+      for (const wake of [...waiters]) wake();
+      return full;
+    },
+    async waitFor(predicate, timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = predicate(calls);
+        if (result) return result;
+        if (Date.now() > deadline) throw new Error(`fake Telegram: condition not met within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async close() {
+      for (const wake of [...waiters]) wake();
+      server.closeAllConnections();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+/** A private-chat text message from user `userId` (chat id = user id), as Telegram would send it. */
+export function privateTextUpdate(args: {
+  userId: number;
+  text: string;
+  messageId?: number;
+  firstName?: string;
+  languageCode?: string;
+}): PushedUpdate {
+  const from = { id: args.userId, is_bot: false, first_name: args.firstName ?? "Ana" };
+  return {
+    message: {
+      message_id: args.messageId ?? 1,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: args.userId, type: "private", first_name: from.first_name },
+      from: args.languageCode ? { ...from, language_code: args.languageCode } : from,
+      text: args.text,
+    },
+  };
+}
+
+/** A tap on an inline button with callback data `data`, on the bot's message `messageId`. */
+export function callbackUpdate(args: {
+  userId: number;
+  data: string;
+  messageId?: number;
+  callbackId?: string;
+}): PushedUpdate {
+  const from = { id: args.userId, is_bot: false, first_name: "Ana" };
+  return {
+    callback_query: {
+      id: args.callbackId ?? `cbq-${args.userId}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+      from,
+      chat_instance: "1",
+      data: args.data,
+      message: {
+        message_id: args.messageId ?? 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: args.userId, type: "private", first_name: "Ana" },
+        text: "…",
+      },
+    },
+  };
+}
