@@ -52,7 +52,7 @@ const YES = new Set([
   "اي",
   "ايوه",
   "ايوا",
-  "д",
+  "да",
 ]);
 const NO_WORDS = new Set(["no", "n", "nu", "nee", "non", "na", "nai", "ne", "не", "لا", "كلا"]);
 

@@ -1,0 +1,110 @@
+/**
+ * Builds the whole bot from a configuration: store, translations, flows, conversation core,
+ * channels and HTTP routes. main.ts starts it; tests build it the same way with test settings,
+ * so what they exercise is what runs in production.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import pg from "pg";
+import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
+import type { ChannelName, ChannelSender } from "./channels/types.ts";
+import { registerWebchat } from "./channels/webchat/webchat-routes.ts";
+import { createWebchatSender } from "./channels/webchat/webchat-sender.ts";
+import type { Config } from "./config.ts";
+import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
+import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
+import { registerHealthRoutes } from "./http/health-routes.ts";
+import { createTranslator } from "./i18n/i18n.ts";
+import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
+import type { Logger } from "./logger.ts";
+import { createDb, type Db } from "./store/prisma.ts";
+import { createRedis } from "./store/redis.ts";
+
+export interface App {
+  config: Config;
+  http: FastifyInstance;
+  db: Db;
+  redis: Redis;
+  translator: Translator;
+  flows: FlowRegistry;
+  conversations: ConversationService;
+  telegram?: TelegramChannel;
+  /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
+  startChannels(): Promise<void>;
+  /** Stops channels, closes HTTP, Redis and Postgres connections. */
+  close(): Promise<void>;
+}
+
+/** Assembles the bot. Throws FlowFileError for a broken flow file, before anything listens. */
+export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  const translator = await createTranslator({ localesDir: config.LOCALES_DIR, fallbackLocale: "en" });
+  const flows = await loadFlows(config.FLOWS_DIR, (key) =>
+    CLIENT_LOCALES.every((locale) => translator.has(key, locale)),
+  );
+  const db = createDb(config.DATABASE_URL);
+  const lockPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
+  lockPool.on("error", (error) => logger.warn({ err: error }, "idle lock connection failed"));
+  const redis = createRedis(config.REDIS_URL);
+  redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
+
+  const senders = new Map<ChannelName, ChannelSender>();
+  const conversations = createConversationService({
+    db,
+    lockPool,
+    translator,
+    flows,
+    senders,
+    logger,
+    timeZone: config.TZ_DEFAULT,
+  });
+  const onInbound = conversations.handleInbound;
+
+  const http: FastifyInstance = Fastify({
+    loggerInstance: logger.child({ component: "http" }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+  });
+  registerHealthRoutes(http, { db, redis });
+
+  if (config.WEBCHAT_ENABLED) {
+    senders.set("webchat", createWebchatSender());
+    registerWebchat(http, { db, onInbound, translator, logger });
+  }
+  let telegram: TelegramChannel | undefined;
+  if (config.TELEGRAM_BOT_TOKEN) {
+    telegram = createTelegramChannel({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      mode: config.TELEGRAM_MODE,
+      ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+      ...(config.PUBLIC_URL && config.TELEGRAM_MODE === "webhook"
+        ? { webhookUrl: new URL("/telegram/webhook", config.PUBLIC_URL).toString() }
+        : {}),
+      onInbound,
+      logger,
+      translator,
+    });
+    senders.set("telegram", telegram.sender);
+    if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
+  }
+
+  return {
+    config,
+    http,
+    db,
+    redis,
+    translator,
+    flows,
+    conversations,
+    ...(telegram ? { telegram } : {}),
+    async startChannels() {
+      await telegram?.start();
+    },
+    async close() {
+      await telegram?.stop();
+      await http.close();
+      redis.disconnect();
+      await lockPool.end();
+      await db.$disconnect();
+    },
+  };
+}

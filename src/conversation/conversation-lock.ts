@@ -1,0 +1,35 @@
+/**
+ * One turn at a time per conversation, across every app instance: a Postgres session advisory
+ * lock keyed by the conversation id, held on a dedicated connection for the whole turn (load,
+ * step, save, send). Two quick taps therefore run one after the other, in arrival order at the
+ * lock, even when they reach different instances.
+ */
+import type pg from "pg";
+
+/** Runs `fn` while holding the lock for `conversationId`. */
+export async function withConversationLock<T>(
+  pool: pg.Pool,
+  conversationId: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [conversationId]);
+    try {
+      return await fn();
+    } finally {
+      await client
+        .query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [conversationId])
+        .catch((error: Error) => {
+          broken = error;
+        });
+    }
+  } catch (error) {
+    broken ??= error as Error;
+    throw error;
+  } finally {
+    // A connection whose unlock failed is destroyed, which releases its locks.
+    client.release(broken);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Erasure on request (/delete): removes the client and everything that names or reaches them
+ * (conversations with their platform ids, messages, consents, flow runs) and anonymises their
+ * cases (no client, no reference, closed), so programme counts stay right without personal data.
+ * Keeps one anonymous audit event per organisation involved.
+ */
+import type { Prisma } from "../../store/prisma.ts";
+
+export interface ErasureResult {
+  caseIds: string[];
+  conversations: number;
+}
+
+/** Erases the client behind `conversationId` (or just that conversation, when no client). Run in a transaction. */
+export async function eraseByConversation(
+  tx: Prisma.TransactionClient,
+  conversationId: string,
+): Promise<ErasureResult> {
+  const conversation = await tx.conversation.findUnique({
+    where: { id: conversationId },
+    select: { clientId: true },
+  });
+  if (!conversation) return { caseIds: [], conversations: 0 };
+  const clientId = conversation.clientId;
+  const conversationWhere = clientId ? { clientId } : { id: conversationId };
+  const cases = clientId
+    ? await tx.case.findMany({
+        where: { clientId },
+        select: { id: true, programme: { select: { organisationId: true } } },
+      })
+    : [];
+  if (cases.length) {
+    await tx.case.updateMany({
+      where: { id: { in: cases.map((c) => c.id) } },
+      data: { clientId: null, reference: null, inviteCode: null, status: "closed" },
+    });
+  }
+  // Messages, consents and flow runs go with their conversation (ON DELETE CASCADE).
+  const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
+  if (clientId) await tx.client.delete({ where: { id: clientId } });
+  const organisations = new Set(cases.map((c) => c.programme?.organisationId ?? null));
+  if (organisations.size === 0) organisations.add(null);
+  for (const organisationId of organisations) {
+    await tx.auditEvent.create({
+      data: {
+        type: "client.erased",
+        organisationId,
+        actor: "client",
+        data: {
+          cases: cases
+            .filter((c) => (c.programme?.organisationId ?? null) === organisationId)
+            .map((c) => c.id),
+          conversations: deleted.count,
+        },
+      },
+    });
+  }
+  return { caseIds: cases.map((c) => c.id), conversations: deleted.count };
+}
