@@ -1,0 +1,288 @@
+/**
+ * The counsellor command line's commands, in one table: dispatch and `help` both read it, so
+ * they cannot drift apart. Each command parses nothing itself (run-cli.ts does) and prints
+ * nothing itself: it calls the domain and returns what to show, as JSON and as text.
+ */
+import type { Config } from "../config.ts";
+import { createCase, listCases } from "../domain/cases/cases.ts";
+import { listLeads } from "../domain/cases/leads.ts";
+import { createCounsellor } from "../domain/organisations/counsellors.ts";
+import { createOrganisation } from "../domain/organisations/organisations.ts";
+import { createProgramme } from "../domain/organisations/programmes.ts";
+import type { Db } from "../store/prisma.ts";
+import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
+import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
+
+/** An option of a command: `--name <value>` (string) or `--name` (boolean flag). */
+export interface CliOption {
+  name: string;
+  type: "string" | "boolean";
+  /** The placeholder shown in usage, e.g. `<email>`. */
+  value?: string;
+  required?: boolean;
+  description: string;
+}
+
+/** What a command needs: the store and the configuration. */
+export interface CommandContext {
+  db: Db;
+  config: Config;
+}
+
+/** What a command returns: `json` for `--json`, `text` for people. */
+export interface CommandOutput {
+  json: unknown;
+  text: string;
+}
+
+/** Option values as node:util parseArgs returns them. */
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+/** One command: the words that name it, its options, and what it does. */
+export interface CliCommand {
+  words: readonly string[];
+  summary: string;
+  options: readonly CliOption[];
+  run(values: OptionValues, context: CommandContext): Promise<CommandOutput>;
+}
+
+const string = (values: OptionValues, name: string) => values[name] as string | undefined;
+/** A required option's value (run-cli.ts has checked it is there). */
+const need = (values: OptionValues, name: string): string => {
+  const value = values[name];
+  if (typeof value !== "string") throw new Error(`option --${name} should have been checked`);
+  return value;
+};
+const flag = (values: OptionValues, name: string) => values[name] === true;
+const dash = (value: string | null | undefined) => value ?? "-";
+
+/** Every command but `help` (run-cli.ts handles help from this same table). */
+export const COMMANDS: readonly CliCommand[] = [
+  {
+    words: ["org", "create"],
+    summary: "Create an organisation.",
+    options: [
+      {
+        name: "slug",
+        type: "string",
+        value: "<slug>",
+        required: true,
+        description: "short id, e.g. actiris",
+      },
+      { name: "name", type: "string", value: "<name>", required: true, description: "display name" },
+    ],
+    async run(values, { db }) {
+      const org = await createOrganisation(db, { slug: need(values, "slug"), name: need(values, "name") });
+      return {
+        json: org,
+        text: formatFields("Organisation created", [
+          ["Id", org.id],
+          ["Slug", org.slug],
+          ["Name", org.name],
+        ]),
+      };
+    },
+  },
+  {
+    words: ["programme", "create"],
+    summary: "Create a programme in an organisation.",
+    options: [
+      {
+        name: "org",
+        type: "string",
+        value: "<slug>",
+        required: true,
+        description: "the organisation's slug",
+      },
+      {
+        name: "slug",
+        type: "string",
+        value: "<slug>",
+        required: true,
+        description: "short id, e.g. roma-at-work",
+      },
+      { name: "name", type: "string", value: "<name>", required: true, description: "display name" },
+      {
+        name: "timezone",
+        type: "string",
+        value: "<zone>",
+        description: "IANA time zone (default Europe/Brussels)",
+      },
+      {
+        name: "default-intake",
+        type: "boolean",
+        description: "clients who start without a code become leads here (unsets it elsewhere)",
+      },
+      { name: "invite-code", type: "boolean", description: "give the programme a code for posters" },
+    ],
+    async run(values, { db, config }) {
+      const programme = await createProgramme(db, {
+        organisationSlug: need(values, "org"),
+        slug: need(values, "slug"),
+        name: need(values, "name"),
+        timezone: string(values, "timezone"),
+        isDefaultIntake: flag(values, "default-intake"),
+        withInviteCode: flag(values, "invite-code"),
+      });
+      const links = programme.inviteCode ? inviteLinks(programme.inviteCode, config) : null;
+      return {
+        json: { ...programme, links },
+        text: formatFields("Programme created", [
+          ["Id", programme.id],
+          ["Slug", programme.slug],
+          ["Name", programme.name],
+          ["Time zone", programme.timezone],
+          ["Default intake", programme.isDefaultIntake ? "yes" : "no"],
+          [
+            "Invite code",
+            programme.inviteCode && `${programme.inviteCode} (for posters; any number of clients)`,
+          ],
+          ...linkFields(links),
+        ]),
+      };
+    },
+  },
+  {
+    words: ["counsellor", "create"],
+    summary: "Create a counsellor in an organisation.",
+    options: [
+      {
+        name: "org",
+        type: "string",
+        value: "<slug>",
+        required: true,
+        description: "the organisation's slug",
+      },
+      { name: "name", type: "string", value: "<name>", required: true, description: "full name" },
+      { name: "email", type: "string", value: "<email>", required: true, description: "e-mail address" },
+      { name: "locale", type: "string", value: "nl|fr|en", description: "working language (default nl)" },
+    ],
+    async run(values, { db }) {
+      const counsellor = await createCounsellor(db, {
+        organisationSlug: need(values, "org"),
+        name: need(values, "name"),
+        email: need(values, "email"),
+        locale: string(values, "locale") as "nl" | "fr" | "en" | undefined,
+      });
+      return {
+        json: counsellor,
+        text: formatFields("Counsellor created", [
+          ["Id", counsellor.id],
+          ["Name", counsellor.name],
+          ["E-mail", counsellor.email],
+          ["Locale", counsellor.locale],
+        ]),
+      };
+    },
+  },
+  {
+    words: ["case", "create"],
+    summary: "Open a case and get the invite link to give the client.",
+    options: [
+      {
+        name: "programme",
+        type: "string",
+        value: "<slug>",
+        required: true,
+        description: "the programme's slug",
+      },
+      {
+        name: "counsellor",
+        type: "string",
+        value: "<email>",
+        required: true,
+        description: "the owning counsellor's e-mail",
+      },
+      {
+        name: "reference",
+        type: "string",
+        value: "<text>",
+        description: "your own label: initials or a file number, not a full name",
+      },
+    ],
+    async run(values, { db, config }) {
+      const created = await createCase(db, {
+        programmeSlug: need(values, "programme"),
+        counsellorEmail: need(values, "counsellor"),
+        reference: string(values, "reference"),
+      });
+      const links = inviteLinks(created.inviteCode, config);
+      return {
+        json: { ...created, links },
+        text: `${formatFields("Case created", [
+          ["Case id", created.id],
+          ["Programme", created.programmeSlug],
+          ["Counsellor", created.counsellorName],
+          ["Reference", created.reference],
+          ["Invite code", `${created.inviteCode} (works once)`],
+          ...linkFields(links),
+        ])}\n\nGive the client the link (or its QR code). It links the first person who uses it to this case.`,
+      };
+    },
+  },
+  {
+    words: ["case", "list"],
+    summary: "List the cases of a counsellor's organisation.",
+    options: [
+      { name: "counsellor", type: "string", value: "<email>", required: true, description: "your e-mail" },
+    ],
+    async run(values, { db, config }) {
+      const cases = await listCases(db, { counsellorEmail: need(values, "counsellor") });
+      const rows = cases.map((c) => [
+        c.id,
+        dash(c.programmeSlug),
+        c.status,
+        dash(c.counsellorName),
+        dash(c.reference),
+        c.clientLinked ? (c.clientName ?? "linked") : "not yet",
+        dash(c.inviteCode),
+        formatDateTime(c.createdAt, config.TZ_DEFAULT),
+      ]);
+      const headers = ["CASE", "PROGRAMME", "STATUS", "COUNSELLOR", "REFERENCE", "CLIENT", "CODE", "CREATED"];
+      return {
+        json: cases,
+        text: cases.length === 0 ? "No cases." : formatTable(headers, rows),
+      };
+    },
+  },
+  {
+    words: ["leads", "list"],
+    summary: "List leads waiting for a counsellor, oldest first.",
+    options: [
+      {
+        name: "org",
+        type: "string",
+        value: "<slug>",
+        description: "only leads of this organisation's programmes",
+      },
+      { name: "unassigned", type: "boolean", description: "only leads no programme took" },
+    ],
+    async run(values, { db, config }) {
+      const leads = await listLeads(db, {
+        organisationSlug: string(values, "org"),
+        unassigned: flag(values, "unassigned"),
+      });
+      const rows = leads.map((lead) => [
+        lead.caseId,
+        lead.programmeSlug ?? "(unassigned)",
+        dash(lead.organisationSlug),
+        formatDateTime(lead.createdAt, config.TZ_DEFAULT),
+        dash(lead.clientLocale),
+        dash(lead.clientName),
+      ]);
+      const headers = ["CASE", "PROGRAMME", "ORGANISATION", "SINCE", "LANGUAGE", "NAME"];
+      return {
+        json: leads,
+        text: leads.length === 0 ? "No leads waiting." : formatTable(headers, rows),
+      };
+    },
+  },
+];
+
+function linkFields(links: { telegram: string | null; webChat: string | null } | null): [string, string][] {
+  if (!links) return [];
+  return [
+    ["Telegram link", links.telegram ?? `(${TELEGRAM_USERNAME_HINT})`],
+    ["Web chat link", links.webChat ?? "(web chat is off: WEBCHAT_ENABLED=false)"],
+  ];
+}

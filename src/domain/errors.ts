@@ -1,0 +1,32 @@
+/**
+ * Errors a counsellor (or a client, through the bot) can cause: bad input, an unknown slug, a
+ * counsellor of another organisation. They carry one clear line meant to be shown as is; anything
+ * else thrown by the domain is a bug or an outage and is reported differently.
+ */
+import type { z } from "zod";
+import { Prisma } from "../store/prisma.ts";
+
+/** A user error: `message` is one line a person can act on, never a stack trace. */
+export class DomainError extends Error {
+  override name = "DomainError";
+}
+
+/** Parses `input` with `schema`; the first problem becomes a DomainError naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map((part) => humanise(String(part))).join(" ");
+  const detail = issue?.message ?? "invalid input";
+  throw new DomainError(field ? `Invalid ${field}: ${detail}.` : `Invalid input: ${detail}.`);
+}
+
+/** `organisationSlug` → `organisation slug`, so messages read the same from the CLI and the bot. */
+function humanise(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+/** True when Postgres refused a row because a unique column already holds its value. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}

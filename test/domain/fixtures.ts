@@ -1,0 +1,76 @@
+/** Rows the domain and CLI tests build on: each call makes its own, with unique slugs and e-mails. */
+
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import type { ConsentDecision } from "../../src/generated/prisma/client.ts";
+import type { Db, Prisma } from "../../src/store/prisma.ts";
+import { uid } from "../support/db.ts";
+
+/** An organisation with one programme and one counsellor. */
+export async function organisationWithCounsellor(db: Db, options: { withInviteCode?: boolean } = {}) {
+  const suffix = uid();
+  const organisation = await createOrganisation(db, {
+    slug: `org-${suffix}`,
+    name: `Organisation ${suffix}`,
+  });
+  const programme = await createProgramme(db, {
+    organisationSlug: organisation.slug,
+    slug: `prog-${suffix}`,
+    name: `Programme ${suffix}`,
+    withInviteCode: options.withInviteCode,
+  });
+  const counsellor = await createCounsellor(db, {
+    organisationSlug: organisation.slug,
+    name: `Counsellor ${suffix}`,
+    email: `counsellor-${suffix}@example.org`,
+    locale: "en",
+  });
+  return { organisation, programme, counsellor };
+}
+
+/** A client who has made a consent decision (accepted unless told otherwise) on a Telegram conversation. */
+export async function consentedClient(
+  db: Db,
+  options: { displayName?: string; locale?: string; decision?: ConsentDecision } = {},
+) {
+  const client = await db.client.create({
+    data: { displayName: options.displayName ?? null, locale: options.locale ?? "ro" },
+  });
+  const conversation = await db.conversation.create({
+    data: { channel: "telegram", externalConversationId: uid(), externalUserId: uid(), clientId: client.id },
+  });
+  await db.consent.create({
+    data: {
+      conversationId: conversation.id,
+      clientId: client.id,
+      noticeVersion: "test-1",
+      decision: options.decision ?? "accepted",
+      channel: "telegram",
+    },
+  });
+  return client;
+}
+
+class RolledBack extends Error {}
+
+/**
+ * Runs `work` in a transaction that is always rolled back, for tests that must see a global state
+ * (which programme is the default intake) without leaving it behind for other tests.
+ */
+export async function inRolledBackTransaction<T>(
+  db: Db,
+  work: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  let result: { value: T } | undefined;
+  try {
+    await db.$transaction(async (tx) => {
+      result = { value: await work(tx) };
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  }
+  if (!result) throw new Error("the transaction did not run");
+  return result.value;
+}
