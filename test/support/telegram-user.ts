@@ -1,0 +1,85 @@
+/**
+ * A person chatting with the bot on Telegram, for end-to-end tests: types text and taps buttons
+ * through the app's webhook, and reads what the bot sent to their chat on the fake Bot API server.
+ */
+import { randomInt } from "node:crypto";
+import { expect } from "vitest";
+import type { App } from "../../src/app.ts";
+import { callbackUpdate, type FakeTelegram, privateTextUpdate } from "./fake-telegram.ts";
+import { postUpdate } from "./test-app.ts";
+
+export interface BotMessage {
+  text: string;
+  buttons: { text: string; data: string }[];
+}
+
+export class TelegramUser {
+  readonly userId: number;
+  private nextMessageId = 1;
+  private read = 0;
+
+  /** A new person, or (with `userId`) the same person again, e.g. after the app restarted. */
+  constructor(
+    private readonly app: App,
+    private readonly telegram: FakeTelegram,
+    private readonly languageCode?: string,
+    userId?: number,
+  ) {
+    this.userId = userId ?? randomInt(10_000_000, 2_000_000_000);
+    this.read = this.all().length;
+    this.nextMessageId = 1_000 + this.read;
+  }
+
+  /** Everything the bot has sent to this chat. */
+  all(): BotMessage[] {
+    return this.telegram
+      .sent()
+      .filter((p) => String(p.chat_id) === String(this.userId))
+      .map((p) => ({
+        text: String(p.text),
+        buttons: (
+          (p.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)
+            ?.inline_keyboard ?? []
+        )
+          .flat()
+          .map((b) => ({ text: b.text, data: b.callback_data })),
+      }));
+  }
+
+  /** Messages the bot sent since the last call. */
+  private fresh(): BotMessage[] {
+    const all = this.all();
+    const fresh = all.slice(this.read);
+    this.read = all.length;
+    return fresh;
+  }
+
+  /** Types `text`; returns the bot's replies. */
+  async say(text: string): Promise<BotMessage[]> {
+    const update = privateTextUpdate({
+      userId: this.userId,
+      text,
+      messageId: this.nextMessageId++,
+      ...(this.languageCode ? { languageCode: this.languageCode } : {}),
+    });
+    const response = await postUpdate(this.app, update);
+    expect(response.statusCode).toBe(200);
+    return this.fresh();
+  }
+
+  /** Taps the button of the latest bot message whose data or text matches; returns the replies. */
+  async tap(match: string | RegExp): Promise<BotMessage[]> {
+    const withButtons = this.all().filter((m) => m.buttons.length > 0);
+    const latest = withButtons.at(-1);
+    const button = latest?.buttons.find((b) =>
+      typeof match === "string" ? b.data === match : match.test(b.text),
+    );
+    if (!button) throw new Error(`no button ${match} in ${JSON.stringify(latest?.buttons)}`);
+    const response = await postUpdate(
+      this.app,
+      callbackUpdate({ userId: this.userId, data: button.data, messageId: this.nextMessageId++ }),
+    );
+    expect(response.statusCode).toBe(200);
+    return this.fresh();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The real app (src/app.ts) built with test settings: this run's database, the local Redis,
+ * and Telegram pointed at a fake Bot API server in webhook mode. Tests drive it over HTTP.
+ */
+import type { LightMyRequestResponse } from "fastify";
+import { type App, buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/logger.ts";
+import { TEST_REDIS_URL, testDatabaseUrl } from "./env.ts";
+import type { FakeTelegram, PushedUpdate } from "./fake-telegram.ts";
+
+export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
+
+/** Builds the app; with `telegram`, the Telegram channel talks to that fake server. */
+export async function startTestApp(
+  options: { telegram?: FakeTelegram; env?: Record<string, string> } = {},
+): Promise<App> {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: TEST_REDIS_URL,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...(options.telegram
+      ? {
+          TELEGRAM_BOT_TOKEN: options.telegram.token,
+          TELEGRAM_API_ROOT: options.telegram.apiRoot,
+          TELEGRAM_MODE: "webhook",
+          TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        }
+      : {}),
+    ...options.env,
+  });
+  const app = await buildApp(config, createLogger(config.LOG_LEVEL));
+  await app.http.ready();
+  return app;
+}
+
+let updateId = 1_000;
+
+/** Posts an update to the app's Telegram webhook, as Telegram would. */
+export function postUpdate(
+  app: App,
+  update: PushedUpdate,
+  secret = WEBHOOK_SECRET,
+): Promise<LightMyRequestResponse> {
+  return app.http.inject({
+    method: "POST",
+    url: "/telegram/webhook",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+    payload: { update_id: updateId++, ...update },
+  });
+}
