@@ -1,0 +1,143 @@
+/**
+ * The web chat page: one self-contained HTML document (inline CSS and script, no external
+ * resources), mobile-first, with big tap targets for people who read little. Its UI strings for
+ * every client language are embedded, so the page switches language with the bot's messages.
+ */
+import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
+import { WEBCHAT_PAGE_SCRIPT } from "./webchat-page-script.ts";
+import { MAX_TEXT_LENGTH } from "./webchat-requests.ts";
+
+/** The page's own words: the keys of locales/<lng>/webchat.json. */
+export const WEBCHAT_STRING_KEYS = ["title", "placeholder", "send", "new_chat", "offline"] as const;
+export type WebchatStrings = Record<(typeof WEBCHAT_STRING_KEYS)[number], string>;
+
+/** What the page is rendered with. */
+export interface ChatPageOptions {
+  /** UI strings by locale; must hold `locale` and `en`. */
+  strings: Record<string, WebchatStrings>;
+  /** The language the page opens in (before any bot message says otherwise). */
+  locale: string;
+  direction: "ltr" | "rtl";
+  /** Per-response CSP nonce for the inline style and script. */
+  nonce: string;
+}
+
+/** Renders the `webchat.*` strings in every client language (plus English, the fallback). */
+export function webchatStringsByLocale(translator: Translator): Record<string, WebchatStrings> {
+  const byLocale: Record<string, WebchatStrings> = {};
+  for (const locale of new Set<string>([...CLIENT_LOCALES, "en"])) {
+    const strings = {} as WebchatStrings;
+    for (const key of WEBCHAT_STRING_KEYS) strings[key] = translator.t(`webchat.${key}`, locale);
+    byLocale[locale] = strings;
+  }
+  return byLocale;
+}
+
+const STYLE = `
+*{box-sizing:border-box}
+html,body{height:100%;margin:0}
+body{display:flex;flex-direction:column;height:100dvh;background:#eef2f6;color:#17202a;
+  font:18px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",Tahoma,sans-serif}
+button{font:inherit;cursor:pointer}
+button:focus-visible,textarea:focus-visible{outline:3px solid #f5a623;outline-offset:2px}
+.bar{display:flex;align-items:center;gap:.6rem;padding:.5rem .75rem;padding-top:max(.5rem,env(safe-area-inset-top));
+  background:#0b5cad;color:#fff}
+.bar h1{flex:1;margin:0;font-size:1.25rem}
+.logo{font-size:1.5rem}
+.new-chat{display:flex;align-items:center;gap:.3rem;min-height:48px;padding:0 1rem;border:2px solid #fff;
+  border-radius:24px;background:transparent;color:#fff;font-size:1rem}
+.offline{padding:.6rem 1rem;background:#fff3cd;color:#5c4400;text-align:center;font-weight:600}
+.offline[hidden]{display:none}
+main{flex:1;overflow-y:auto;padding:1rem .75rem;overscroll-behavior:contain}
+.messages{display:flex;flex-direction:column;gap:.75rem;margin:0;padding:0;list-style:none}
+.bubble{max-width:88%;padding:.7rem 1rem;border-radius:1.25rem;box-shadow:0 1px 2px rgba(0,0,0,.15)}
+.bubble p{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+.bubble p:empty{display:none}
+.bot{align-self:flex-start;background:#fff;border-bottom-left-radius:.3rem}
+.mine{align-self:flex-end;background:#0b5cad;color:#fff;border-bottom-right-radius:.3rem}
+html[dir=rtl] .bot{border-bottom-left-radius:1.25rem;border-bottom-right-radius:.3rem}
+html[dir=rtl] .mine{border-bottom-right-radius:1.25rem;border-bottom-left-radius:.3rem}
+.mine.failed{opacity:.8}
+.retry{display:block;min-height:44px;margin-top:.5rem;padding:0 1rem;border:2px solid #fff;border-radius:22px;
+  background:transparent;color:#fff}
+.choices{display:flex;flex-direction:column;gap:.5rem;margin-top:.75rem}
+.choices button{min-height:52px;padding:.5rem 1rem;border:2px solid #0b5cad;border-radius:.8rem;background:#f2f7fd;
+  color:#0b4a8a;font-weight:600;text-align:start}
+.choices button:active{background:#d6e7f8}
+.choices button:disabled{border-color:#c9d1d9;background:#f3f5f7;color:#6a737d;cursor:default}
+.choices button.chosen:disabled{border-color:#0b5cad;background:#0b5cad;color:#fff}
+.typing{display:flex;gap:.35rem;width:max-content;margin-top:.75rem}
+.typing[hidden]{display:none}
+.typing span{width:.6rem;height:.6rem;border-radius:50%;background:#7b8794;animation:blink 1.2s infinite}
+.typing span:nth-child(2){animation-delay:.2s}
+.typing span:nth-child(3){animation-delay:.4s}
+@keyframes blink{0%,80%,100%{opacity:.25}40%{opacity:1}}
+@media (prefers-reduced-motion:reduce){.typing span{animation:none}}
+.composer{display:flex;align-items:flex-end;gap:.5rem;padding:.6rem .75rem;
+  padding-bottom:max(.6rem,env(safe-area-inset-bottom));background:#fff;border-top:1px solid #d0d7de}
+.composer textarea{flex:1;min-width:0;min-height:52px;max-height:160px;padding:.7rem 1rem;border:2px solid #8a96a3;
+  border-radius:1.5rem;font:inherit;resize:none}
+.send{display:flex;align-items:center;gap:.4rem;min-height:52px;padding:0 1.1rem;border:0;border-radius:26px;
+  background:#0b5cad;color:#fff;font-weight:700}
+html[dir=rtl] .send-icon{transform:scaleX(-1)}
+`;
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+/** The Content-Security-Policy that goes with a page rendered with `nonce`. */
+export function chatPageCsp(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Renders the chat page. */
+export function renderChatPage({ strings, locale, direction, nonce }: ChatPageOptions): string {
+  const s = strings[locale] ?? strings.en;
+  if (!s) throw new Error("renderChatPage: no strings for the page's locale nor for en");
+  return `<!doctype html>
+<html lang="${escapeHtml(locale)}" dir="${direction}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+<meta name="color-scheme" content="light">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(s.title)}</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+<header class="bar">
+  <span class="logo" aria-hidden="true">💬</span>
+  <h1 id="title">${escapeHtml(s.title)}</h1>
+  <button id="new-chat" class="new-chat" type="button"><span aria-hidden="true">+</span><span id="new-chat-label">${escapeHtml(s.new_chat)}</span></button>
+</header>
+<div id="offline" class="offline" role="status" hidden>${escapeHtml(s.offline)}</div>
+<main id="log">
+  <ol id="messages" class="messages" role="log" aria-live="polite"></ol>
+  <div id="typing" class="bubble bot typing" aria-hidden="true" hidden><span></span><span></span><span></span></div>
+</main>
+<form id="composer" class="composer">
+  <textarea id="text" rows="1" maxlength="${MAX_TEXT_LENGTH}" placeholder="${escapeHtml(s.placeholder)}" aria-label="${escapeHtml(s.placeholder)}"></textarea>
+  <button id="send" class="send" type="submit"><span class="send-icon" aria-hidden="true">➤</span><span id="send-label">${escapeHtml(s.send)}</span></button>
+</form>
+<script id="webchat-strings" type="application/json">${scriptJson(strings)}</script>
+<script nonce="${nonce}">${WEBCHAT_PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}

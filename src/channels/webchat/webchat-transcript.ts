@@ -1,0 +1,62 @@
+/**
+ * What the web chat page shows: the bot's messages in one web chat session, as the core stored
+ * them. Only outbound messages marked sent are listed; a queued one appears once it is sent.
+ */
+import { z } from "zod";
+import { RTL_LOCALES } from "../../i18n/translator.ts";
+import type { Db } from "../../store/prisma.ts";
+import type { OutboundChoice } from "../types.ts";
+
+/** One bot message as the page receives it. `id` is the Message row id (a bigint) as a string. */
+export interface WebchatMessage {
+  id: string;
+  text: string;
+  choices: OutboundChoice[];
+  locale: string;
+  direction: "ltr" | "rtl";
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** At most this many messages per answer; the page asks again with the last id it saw. */
+export const TRANSCRIPT_PAGE_SIZE = 200;
+
+const DEFAULT_LOCALE = "en";
+
+/** The core writes `{ choices?, locale, direction }`; read it leniently so one odd row never breaks the page. */
+const outboundPayload = z.object({
+  choices: z
+    .array(z.object({ id: z.string(), label: z.string() }))
+    .optional()
+    .catch(undefined),
+  locale: z.string().min(1).optional().catch(undefined),
+  direction: z.enum(["ltr", "rtl"]).optional().catch(undefined),
+});
+
+/** Lists the sent bot messages of web chat session `sessionId` with an id above `after`, oldest first. */
+export async function listSentMessages(db: Db, sessionId: string, after: bigint): Promise<WebchatMessage[]> {
+  const rows = await db.message.findMany({
+    where: {
+      conversation: { channel: "webchat", externalConversationId: sessionId },
+      direction: "outbound",
+      status: "sent",
+      id: { gt: after },
+    },
+    orderBy: { id: "asc" },
+    take: TRANSCRIPT_PAGE_SIZE,
+    select: { id: true, text: true, payload: true, createdAt: true },
+  });
+  return rows.map((row) => {
+    const parsed = outboundPayload.safeParse(row.payload ?? {});
+    const payload = parsed.success ? parsed.data : {};
+    const locale = payload.locale ?? DEFAULT_LOCALE;
+    return {
+      id: row.id.toString(),
+      text: row.text ?? "",
+      choices: payload.choices ?? [],
+      locale,
+      direction: payload.direction ?? (RTL_LOCALES.has(locale.split("-")[0] ?? "") ? "rtl" : "ltr"),
+      createdAt: row.createdAt.toISOString(),
+    };
+  });
+}

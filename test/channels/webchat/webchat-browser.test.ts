@@ -1,0 +1,156 @@
+/**
+ * The web chat page in headless Chromium on a phone-sized screen, against the real routes, the
+ * test database and the stand-in core. Leaves a screenshot at /tmp/webchat.png.
+ */
+import fastify, { type FastifyInstance } from "fastify";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { registerWebchat } from "../../../src/channels/webchat/webchat-routes.ts";
+import { createLogger } from "../../../src/logger.ts";
+import { testDb } from "../../support/db.ts";
+import { standInCore } from "./stand-in-core.ts";
+import { standInTranslator } from "./stand-in-translator.ts";
+
+/** The first answer includes Chromium's and the database's cold start. */
+const WAIT = { timeout: 10_000 };
+
+const db = testDb();
+const core = standInCore(db);
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  app = fastify();
+  registerWebchat(app, {
+    db,
+    onInbound: core.handle,
+    translator: standInTranslator(),
+    logger: createLogger("silent"),
+  });
+  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db.$disconnect();
+});
+
+async function phone(): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "en-GB",
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  return page;
+}
+
+test("a client starts from an invite link, taps choices, switches to Arabic and types", async () => {
+  const page = await phone();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${base}/chat?start=abc123`);
+
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  await expect.poll(() => bot.first().textContent(), WAIT).toContain("Which language do you speak?");
+  const session = core.received.at(-1);
+  expect(session?.text).toBe("/start abc123");
+  expect(session?.externalUserId).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+  expect(page.url()).toBe(`${base}/chat`);
+
+  const choices = bot.first().locator(".choices button");
+  expect(await choices.allTextContents()).toEqual(["🇬🇧 English", "🇸🇦 العربية"]);
+  await choices.nth(1).tap();
+
+  await expect.poll(() => bot.count(), WAIT).toBe(2);
+  expect(core.received.at(-1)).toMatchObject({
+    choiceId: "lang:ar",
+    externalUserId: session?.externalUserId,
+  });
+  expect(await page.locator("li.bubble.mine").last().textContent()).toBe("🇸🇦 العربية");
+  expect(await choices.evaluateAll((els) => els.map((el) => (el as HTMLButtonElement).disabled))).toEqual([
+    true,
+    true,
+  ]);
+  const arabic = bot.nth(1);
+  expect(await arabic.getAttribute("dir")).toBe("rtl");
+  expect(await arabic.textContent()).toContain("هل تبحث عن عمل؟");
+  expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
+  expect(await page.locator("html").getAttribute("lang")).toBe("ar");
+  expect(await page.locator("#send-label").textContent()).toBe("إرسال");
+  expect(await page.title()).toBe("محادثة");
+
+  await page.locator("#text").fill("أنا أبحث عن عمل في المطبخ\nمن فضلك");
+  await page.locator("#send").tap();
+  await expect.poll(() => bot.count(), WAIT).toBe(3);
+  expect(core.received.at(-1)?.text).toBe("أنا أبحث عن عمل في المطبخ\nمن فضلك");
+  expect(await page.locator("li.bubble.mine").last().textContent()).toBe(
+    "أنا أبحث عن عمل في المطبخ\nمن فضلك",
+  );
+  expect(await page.locator("#text").inputValue()).toBe("");
+
+  await page.screenshot({ path: "/tmp/webchat.png" });
+
+  // Reloading shows the same conversation again: the session id stays in localStorage.
+  const received = core.received.length;
+  await page.reload();
+  await expect.poll(() => bot.count(), WAIT).toBe(3);
+  expect(core.received.length).toBe(received);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test("a nudge stored later appears by polling; New chat starts a fresh session", async () => {
+  const page = await phone();
+  await page.goto(`${base}/chat`);
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  const first = core.received.at(-1);
+  expect(first?.text).toBe("/start");
+
+  const conversation = await db.conversation.findUniqueOrThrow({
+    where: {
+      channel_externalConversationId: {
+        channel: "webchat",
+        externalConversationId: first?.externalConversationId ?? "",
+      },
+    },
+  });
+  await db.message.create({
+    data: {
+      conversationId: conversation.id,
+      direction: "outbound",
+      idempotencyKey: `nudge:${first?.externalMessageId}`,
+      text: "⏰ Reminder: your appointment is tomorrow at 10:00.",
+      payload: { locale: "en", direction: "ltr" },
+      status: "sent",
+    },
+  });
+  await expect.poll(() => bot.count(), WAIT).toBe(2);
+  expect(await bot.nth(1).textContent()).toContain("Reminder");
+
+  await page.locator("#new-chat").tap();
+  await expect.poll(() => core.received.at(-1)?.externalUserId, WAIT).not.toBe(first?.externalUserId);
+  expect(core.received.at(-1)?.text).toBe("/start");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  await page.context().close();
+});

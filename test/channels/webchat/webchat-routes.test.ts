@@ -1,0 +1,280 @@
+import fastify, { type FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { InboundMessage } from "../../../src/channels/types.ts";
+import { registerWebchat } from "../../../src/channels/webchat/webchat-routes.ts";
+import type { WebchatMessage } from "../../../src/channels/webchat/webchat-transcript.ts";
+import { createLogger } from "../../../src/logger.ts";
+import { testDb, uid } from "../../support/db.ts";
+import { standInCore } from "./stand-in-core.ts";
+import { standInTranslator } from "./stand-in-translator.ts";
+
+const db = testDb();
+const core = standInCore(db);
+let app: FastifyInstance;
+let failing: FastifyInstance;
+
+/** A session or message id as the page makes them (24 base64url characters). */
+const newId = () => `${uid()}${uid()}`;
+
+beforeAll(async () => {
+  const options = { db, translator: standInTranslator(), logger: createLogger("silent") };
+  app = fastify();
+  registerWebchat(app, { ...options, onInbound: core.handle });
+  failing = fastify();
+  registerWebchat(failing, {
+    ...options,
+    onInbound: async () => {
+      throw new Error("database exploded at row 42 with secret detail");
+    },
+  });
+  await Promise.all([app.ready(), failing.ready()]);
+});
+
+afterAll(async () => {
+  await Promise.all([app.close(), failing.close()]);
+  await db.$disconnect();
+});
+
+function post(body: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: "POST", url: "/chat/api/messages", payload: body as object, headers });
+}
+
+describe("POST /chat/api/messages rejects bad input with 400 { error }", () => {
+  const sessionId = newId();
+  const cases: [string, unknown, RegExp][] = [
+    ["missing sessionId", { messageId: newId(), text: "hi" }, /sessionId/],
+    ["a short sessionId", { sessionId: "abc", messageId: newId(), text: "hi" }, /sessionId/],
+    [
+      "odd characters in sessionId",
+      { sessionId: "a/b".repeat(8), messageId: newId(), text: "hi" },
+      /sessionId/,
+    ],
+    ["missing messageId", { sessionId, text: "hi" }, /messageId/],
+    [
+      "both text and choiceId",
+      { sessionId, messageId: newId(), text: "hi", choiceId: "lang:en" },
+      /exactly one/,
+    ],
+    ["neither text nor choiceId", { sessionId, messageId: newId() }, /exactly one/],
+    ["overlong text", { sessionId, messageId: newId(), text: "a".repeat(2001) }, /2000/],
+    ["empty text", { sessionId, messageId: newId(), text: "   " }, /empty/],
+    ["a bad after", { sessionId, messageId: newId(), text: "hi", after: "-1" }, /after/],
+    ["an array", [1, 2], /JSON object/],
+  ];
+  test.each(cases)("%s", async (_name, body, error) => {
+    const before = core.received.length;
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatch(error);
+    expect(core.received.length).toBe(before);
+  });
+
+  test("malformed JSON", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/chat/api/messages",
+      payload: '{"sessionId": ',
+      headers: { "content-type": "application/json" },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: "the body must be valid JSON" });
+  });
+
+  test("2000 characters is still fine", async () => {
+    const response = await post({ sessionId: newId(), messageId: newId(), text: "a".repeat(2000) });
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe("a conversation through the API", () => {
+  const sessionId = newId();
+  let first: WebchatMessage;
+
+  test("a valid POST hands the core the right InboundMessage and answers with its reply", async () => {
+    const messageId = newId();
+    const response = await post(
+      { sessionId, messageId, text: "/start abc123" },
+      { "accept-language": "ar-MA,ar;q=0.9,en;q=0.5" },
+    );
+    expect(response.statusCode).toBe(200);
+    const handed = core.received.at(-1) as InboundMessage;
+    expect(handed).toEqual({
+      channel: "webchat",
+      externalUserId: sessionId,
+      externalConversationId: sessionId,
+      externalMessageId: messageId,
+      text: "/start abc123",
+      localeHint: "ar-MA",
+      receivedAt: expect.any(Date),
+    });
+    expect(handed).not.toHaveProperty("choiceId");
+
+    const { messages } = response.json() as { messages: WebchatMessage[] };
+    expect(messages).toHaveLength(1);
+    first = messages[0] as WebchatMessage;
+    expect(first).toEqual({
+      id: expect.stringMatching(/^\d+$/),
+      text: "Hello! 👋\nI help you find work.\nWhich language do you speak?",
+      choices: [
+        { id: "lang:en", label: "🇬🇧 English" },
+        { id: "lang:ar", label: "🇸🇦 العربية" },
+      ],
+      locale: "en",
+      direction: "ltr",
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  test("a choice goes to the core as choiceId; `after` keeps out what the page has", async () => {
+    const response = await post({ sessionId, messageId: newId(), choiceId: "lang:ar", after: first.id });
+    expect(response.statusCode).toBe(200);
+    expect(core.received.at(-1)).toMatchObject({ choiceId: "lang:ar", localeHint: undefined });
+    expect(core.received.at(-1)).not.toHaveProperty("text");
+    const { messages } = response.json() as { messages: WebchatMessage[] };
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ locale: "ar", direction: "rtl", text: "مرحبا! 👋\nهل تبحث عن عمل؟" });
+    expect(BigInt(messages[0]?.id ?? 0)).toBeGreaterThan(BigInt(first.id));
+  });
+
+  test("a retried POST (same messageId) reaches the core with the same id and adds nothing", async () => {
+    const messageId = newId();
+    await post({ sessionId, messageId, text: "hello" });
+    const retry = await post({ sessionId, messageId, text: "hello" });
+    expect(retry.statusCode).toBe(200);
+    expect(core.received.at(-1)?.externalMessageId).toBe(messageId);
+    expect(core.received.at(-2)?.externalMessageId).toBe(messageId);
+    const all = (retry.json() as { messages: WebchatMessage[] }).messages;
+    expect(all.map((m) => m.text)).toEqual([
+      first.text,
+      "مرحبا! 👋\nهل تبحث عن عمل؟",
+      "شكرا! 🙏 سيتصل بك مرشدك.",
+    ]);
+  });
+
+  test("GET lists only sent outbound messages, after `after`", async () => {
+    const conversation = await db.conversation.findUniqueOrThrow({
+      where: { channel_externalConversationId: { channel: "webchat", externalConversationId: sessionId } },
+    });
+    await db.message.createMany({
+      data: [
+        {
+          conversationId: conversation.id,
+          direction: "outbound",
+          idempotencyKey: `q:${uid()}`,
+          text: "queued",
+          status: "queued",
+        },
+        {
+          conversationId: conversation.id,
+          direction: "outbound",
+          idempotencyKey: `f:${uid()}`,
+          text: "failed",
+          status: "failed",
+        },
+        {
+          conversationId: conversation.id,
+          direction: "inbound",
+          idempotencyKey: `i:${uid()}`,
+          text: "mine",
+          status: "received",
+        },
+      ],
+    });
+    const all = await app.inject({ url: `/chat/api/messages?sessionId=${sessionId}` });
+    expect(all.statusCode).toBe(200);
+    const texts = (all.json() as { messages: WebchatMessage[] }).messages.map((m) => m.text);
+    expect(texts).toHaveLength(3);
+    expect(texts).not.toContain("queued");
+    expect(texts).not.toContain("mine");
+
+    const later = await app.inject({ url: `/chat/api/messages?sessionId=${sessionId}&after=${first.id}` });
+    expect((later.json() as { messages: WebchatMessage[] }).messages).toHaveLength(2);
+  });
+
+  test("a nudge stored later shows up on the next GET, with a direction even if the payload lacks one", async () => {
+    const conversation = await db.conversation.findUniqueOrThrow({
+      where: { channel_externalConversationId: { channel: "webchat", externalConversationId: sessionId } },
+    });
+    const nudge = await db.message.create({
+      data: {
+        conversationId: conversation.id,
+        direction: "outbound",
+        idempotencyKey: `nudge:${uid()}`,
+        text: "تذكير: موعدك غدا",
+        payload: { locale: "ar" },
+        status: "sent",
+      },
+    });
+    const response = await app.inject({
+      url: `/chat/api/messages?sessionId=${sessionId}&after=${nudge.id - 1n}`,
+    });
+    expect(response.json()).toEqual({
+      messages: [
+        {
+          id: nudge.id.toString(),
+          text: "تذكير: موعدك غدا",
+          choices: [],
+          locale: "ar",
+          direction: "rtl",
+          createdAt: nudge.createdAt.toISOString(),
+        },
+      ],
+    });
+  });
+});
+
+describe("GET /chat/api/messages", () => {
+  test("an unknown session has no messages", async () => {
+    const response = await app.inject({ url: `/chat/api/messages?sessionId=${newId()}&after=0` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ messages: [] });
+  });
+
+  test("a missing or bad sessionId is a 400", async () => {
+    for (const url of [
+      "/chat/api/messages",
+      "/chat/api/messages?sessionId=short",
+      `/chat/api/messages?sessionId=${newId()}&after=x`,
+    ]) {
+      const response = await app.inject({ url });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: expect.any(String) });
+    }
+  });
+});
+
+test("a core that throws gives 500 { error } without the details", async () => {
+  const response = await failing.inject({
+    method: "POST",
+    url: "/chat/api/messages",
+    payload: { sessionId: newId(), messageId: newId(), text: "hi" },
+  });
+  expect(response.statusCode).toBe(500);
+  expect(Object.keys(response.json())).toEqual(["error"]);
+  expect(response.body).not.toMatch(/exploded|secret|42/);
+});
+
+describe("GET /chat", () => {
+  test("serves one self-contained page with every locale's webchat strings", async () => {
+    const response = await app.inject({ url: "/chat", headers: { "accept-language": "en-GB,en;q=0.8" } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    const csp = String(response.headers["content-security-policy"]);
+    expect(csp).toContain("default-src 'none'");
+    const html = response.body;
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en" dir="ltr">/);
+    expect(html).toContain("<title>Chat</title>");
+    expect(html).toContain('placeholder="Type a message…"');
+    expect(html).toContain("محادثة جديدة");
+    expect(html).not.toMatch(/\b(src|href)="(?!data:)/);
+    expect(html).not.toContain("innerHTML");
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(html).toContain(`<script nonce="${nonce}">`);
+  });
+
+  test("opens in Arabic, right to left, for an Arabic browser", async () => {
+    const response = await app.inject({ url: "/chat", headers: { "accept-language": "ar" } });
+    expect(response.body).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(response.body).toContain("<title>محادثة</title>");
+  });
+});
