@@ -18,8 +18,9 @@ export type TranslationParams = Record<string, string | number | Date>;
 export interface Translator {
   /**
    * Renders `key` in `locale`. Interpolated values are isolated with Unicode FSI/PDI in
-   * right-to-left locales; Date values are formatted in the given time zone; `count` selects
-   * the plural form (Romani from our own rules).
+   * right-to-left locales; Date values are formatted in the given time zone (`params.timeZone`,
+   * an IANA name, else the translator's default); `count` selects the plural form (Romani from
+   * our own rules). A key the locale lacks renders in the fallback language; never throws.
    */
   t(key: string, locale: string, params?: TranslationParams): string;
   /** Whether `key` exists in `locale` (no fallback). */

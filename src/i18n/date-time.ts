@@ -1,0 +1,61 @@
+/**
+ * Dates and times for people: "Tuesday 3 February, 14:30" in their language and time zone, always
+ * with a 24-hour clock. The shape of the sentence comes from the locale's `calendar.json`
+ * (`date_time`); month and weekday names come from Intl (through luxon) for languages Intl knows,
+ * and from `calendar.json` for those it does not (Romani), where that file is the only source.
+ */
+import { DateTime } from "luxon";
+import type { LocaleMessages } from "./locale-files.ts";
+
+/** The zone used when a caller gives none or an unknown one (DESIGN.md: `TZ_DEFAULT`). */
+export const DEFAULT_TIME_ZONE = "Europe/Brussels";
+
+/** A locale's `calendar.json`: twelve months from January, seven weekdays from Monday, a pattern. */
+export interface CalendarNames {
+  months: readonly string[];
+  weekdays: readonly string[];
+  /** With `{{weekday}}`, `{{day}}`, `{{month}}` and `{{time}}`. */
+  dateTime: string;
+}
+
+/** Reads a locale's calendar.json; undefined when it is missing or malformed. */
+export function readCalendar(messages: LocaleMessages | undefined): CalendarNames | undefined {
+  const { months, weekdays, date_time: dateTime } = messages ?? {};
+  const names = (value: unknown, length: number): value is string[] =>
+    Array.isArray(value) && value.length === length && value.every((v) => typeof v === "string" && v !== "");
+  if (!names(months, 12) || !names(weekdays, 7) || typeof dateTime !== "string") return undefined;
+  return { months, weekdays, dateTime };
+}
+
+/** Whether Intl has month and weekday names for `locale` (false for Romani). */
+export function intlKnowsDates(locale: string): boolean {
+  return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
+}
+
+/**
+ * Formats `date` in `timeZone` with `calendar`'s pattern; names from Intl when it knows `locale`,
+ * else from `calendar`. Never throws: an unknown zone falls back to Brussels, an invalid date gives "".
+ */
+export function formatDateTimeWith(
+  date: Date,
+  locale: string,
+  timeZone: string,
+  calendar: CalendarNames,
+): string {
+  let local = DateTime.fromJSDate(date, { zone: timeZone });
+  if (!local.isValid) local = DateTime.fromJSDate(date, { zone: DEFAULT_TIME_ZONE });
+  if (!local.isValid) return "";
+  const useIntl = intlKnowsDates(locale);
+  const named = local.setLocale(locale);
+  const parts: Record<string, string> = {
+    weekday: useIntl ? named.toFormat("cccc") : (calendar.weekdays[local.weekday - 1] ?? ""),
+    day: String(local.day),
+    month: useIntl ? named.toFormat("MMMM") : (calendar.months[local.month - 1] ?? ""),
+    time: `${twoDigits(local.hour)}:${twoDigits(local.minute)}`,
+  };
+  return calendar.dateTime.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => parts[name] ?? whole);
+}
+
+function twoDigits(value: number): string {
+  return String(value).padStart(2, "0");
+}

@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkLocales, formatProblem, loadKeyIndex, placeholdersIn } from "../../src/i18n/check.ts";
+import { copyLocales, type LocalesFixture, REAL_LOCALES_DIR } from "./locales-fixture.ts";
+
+describe("the real locales", () => {
+  it("pass the check: every language has every key, plural form and placeholder", () => {
+    const problems = checkLocales(REAL_LOCALES_DIR).map((p) => formatProblem(p, REAL_LOCALES_DIR));
+    expect(problems).toEqual([]);
+  });
+
+  it("answer which keys exist everywhere", () => {
+    const index = loadKeyIndex(REAL_LOCALES_DIR);
+    expect([...index.locales].sort()).toEqual(["ar", "bg", "en", "fr", "nl", "ro", "rom"]);
+    expect(index.hasKeyEverywhere("onboarding.consent_notice")).toBe(true);
+    expect(index.hasKeyEverywhere("common.hours")).toBe(true);
+    expect(index.hasKeyEverywhere("common.no_such_key")).toBe(false);
+    expect(index.localesMissing("common.no_such_key")).toHaveLength(7);
+  });
+});
+
+describe("checkLocales on a broken copy", () => {
+  let fixture: LocalesFixture;
+  beforeEach(() => {
+    fixture = copyLocales();
+  });
+  afterEach(() => fixture.cleanup());
+
+  const lines = () => checkLocales(fixture.dir).map((p) => formatProblem(p, fixture.dir, fixture.dir));
+
+  it("reports a missing key", () => {
+    fixture.edit("ro/common.json", (m) => {
+      delete m.hours_other;
+    });
+    expect(lines()).toEqual(['ro/common.json: missing key "hours_other"']);
+  });
+
+  it("reports an extra key", () => {
+    fixture.edit("nl/webchat.json", (m) => {
+      m.typo_key = "Oeps";
+    });
+    expect(lines()).toEqual(['nl/webchat.json: extra key "typo_key"']);
+  });
+
+  it("reports a placeholder that differs from English", () => {
+    fixture.edit("fr/common.json", (m) => {
+      m.invalid_number = "🔢 Tape un nombre de {{min}} à {{maximum}}.";
+    });
+    expect(lines()).toEqual([
+      'fr/common.json: placeholders in "invalid_number" differ from en: {{maximum}}, {{min}}; en has {{max}}, {{min}}',
+    ]);
+  });
+
+  it("reports broken JSON with the file name, once", () => {
+    fixture.write("bg/commands.json", '{ "start_description": "Започни", }');
+    const found = lines();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^bg\/commands\.json: invalid JSON \(/);
+  });
+
+  it("reports a plural form the language needs but lacks", () => {
+    fixture.edit("ar/common.json", (m) => {
+      delete m.hours_two;
+    });
+    fixture.edit("ro/common.json", (m) => {
+      delete m.days_few;
+    });
+    expect(lines()).toEqual([
+      'ar/common.json: missing key "hours_two"',
+      'ro/common.json: missing key "days_few"',
+    ]);
+  });
+
+  it("reports a plural form the language does not have", () => {
+    fixture.edit("bg/common.json", (m) => {
+      m.hours_few = "{{count}} часа";
+    });
+    expect(lines()).toEqual(['bg/common.json: extra key "hours_few"']);
+  });
+
+  it("lets Arabic one/two forms leave out {{count}}, but not the others", () => {
+    fixture.edit("ar/common.json", (m) => {
+      m.hours_few = "ساعات";
+    });
+    expect(lines()).toEqual([
+      'ar/common.json: placeholders in "hours_few" differ from en: none; en has {{count}}',
+    ]);
+  });
+
+  it("reports empty strings, changed commands, missing files and missing plural rules", () => {
+    fixture.edit("nl/common.json", (m) => {
+      m.yes = " ";
+    });
+    fixture.edit("ro/commands.json", (m) => {
+      m.delete_done = "✅ Totul este șters. Scrie /porneste.";
+    });
+    fixture.remove("bg/webchat.json");
+    fixture.edit("rom/meta.json", (m) => {
+      delete m.plural_rule;
+    });
+    expect(lines()).toEqual([
+      "bg/webchat.json: missing file",
+      'nl/common.json: empty string for "yes"',
+      'ro/commands.json: commands in "delete_done" differ from en: /porneste; en has /start',
+      expect.stringMatching(/^rom\/meta\.json: Intl has no plural rules for "rom": add "plural_rule"/),
+    ]);
+  });
+
+  it("reports a calendar list of the wrong length", () => {
+    fixture.edit("rom/calendar.json", (m) => {
+      m.months = ["Januaro"];
+    });
+    expect(lines()).toEqual(['rom/calendar.json: "months" must be a list of 12, like en']);
+  });
+});
+
+describe("placeholdersIn", () => {
+  it("finds names once each, with or without a format", () => {
+    expect(placeholdersIn("{{ b }} {{a}} {{a, number}} {{- c}}")).toEqual(["a", "b", "c"]);
+  });
+});
