@@ -57,10 +57,16 @@ class MigrationAdapter extends PrismaPg {
   }
 }
 
-/** Builds the adapter factory for prisma.config.ts from DATABASE_URL. */
+/**
+ * The database the CLI uses when DATABASE_URL is not set: the same default as src/config.ts.
+ * It must never be left unset: a config that fails to load makes the Prisma CLI fall back to
+ * downloading a native engine, which these machines cannot do. `generate` never connects.
+ */
+export const DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:5432/engagement_bot";
+
+/** Builds the adapter factory for prisma.config.ts from DATABASE_URL (or the local default). */
 export function migrationAdapter(connectionString) {
-  if (!connectionString) {
-    throw new Error("DATABASE_URL is not set: the Prisma CLI needs it (see .env.example)");
-  }
-  return new MigrationAdapter(new NameAsTextPool({ connectionString, max: 2 }));
+  return new MigrationAdapter(
+    new NameAsTextPool({ connectionString: connectionString || DEFAULT_DATABASE_URL, max: 2 }),
+  );
 }

@@ -1,6 +1,8 @@
 // `npm run db:new-migration -- <name>`: writes prisma/migrations/<timestamp>_<name>/migration.sql
 // with the SQL that takes the database from the schema of the last committed migration to the
-// current prisma/schema.prisma. Needs no database (the Wasm engine diffs two datamodels).
+// current prisma/schema.prisma. The diff is between two datamodels, but the Wasm engine's adapter
+// still opens a connection, so Postgres must be reachable (the `postgres` maintenance database
+// by default; nothing is written to it).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -24,7 +26,10 @@ if (lastCommit) {
 }
 const sql = execFileSync(process.execPath, [prisma, ...args], {
   encoding: "utf8",
-  env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unused@127.0.0.1/unused" },
+  env: {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
+  },
 });
 if (!/\S/.test(sql.replace(/^--.*$/gm, ""))) {
   console.log("The schema has not changed since the last migration: nothing to write.");

@@ -37,7 +37,12 @@ export interface App {
 
 /** Assembles the bot. Throws FlowFileError for a broken flow file, before anything listens. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
-  const translator = await createTranslator({ localesDir: config.LOCALES_DIR, fallbackLocale: "en" });
+  const translator = await createTranslator({
+    localesDir: config.LOCALES_DIR,
+    fallbackLocale: "en",
+    timeZone: config.TZ_DEFAULT,
+    logger,
+  });
   const flows = await loadFlows(config.FLOWS_DIR, (key) =>
     CLIENT_LOCALES.every((locale) => translator.has(key, locale)),
   );

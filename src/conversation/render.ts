@@ -20,6 +20,18 @@ export function choiceLabel(choice: OutputChoice, locale: string, translator: Tr
   return `${mark}${emoji ? `${emoji} ` : ""}${text}`;
 }
 
+/** Params with ISO date strings turned into Dates (noon UTC: the same calendar day in Europe). */
+function withDates(output: Output): Record<string, string | number | Date> | undefined {
+  if (!output.params || !output.dateParams) return output.params;
+  const params: Record<string, string | number | Date> = { ...output.params };
+  for (const name of output.dateParams) {
+    const value = params[name];
+    if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value))
+      params[name] = new Date(`${value}T12:00:00Z`);
+  }
+  return params;
+}
+
 /** Renders outputs in `locale`. */
 export function renderOutputs(
   outputs: readonly Output[],
@@ -30,7 +42,7 @@ export function renderOutputs(
   return outputs.map((output) => ({
     key: output.key,
     message: {
-      text: translator.t(output.key, locale, output.params),
+      text: translator.t(output.key, locale, withDates(output)),
       locale,
       direction,
       ...(output.choices?.length

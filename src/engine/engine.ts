@@ -338,6 +338,15 @@ function applyAction(action: ActionLike, state: RunState): Effect[] {
   if ("erase_client" in action) return [{ type: "erase_client" }];
   if ("notify_counsellor" in action) return [{ type: "notify_counsellor", reason: action.notify_counsellor }];
   if ("start_flow" in action) return [{ type: "start_flow", flowId: action.start_flow }];
+  if ("compute_date" in action) {
+    const { name, from, add_months } = action.compute_date;
+    const base = resolve(from, state);
+    const months = typeof add_months === "object" ? resolve(add_months, state) : (add_months ?? 0);
+    const date = typeof base === "string" ? DateTime.fromISO(base, { zone: "utc" }) : undefined;
+    state.vars[name] =
+      date?.isValid && typeof months === "number" ? (date.plus({ months }).toISODate() as string) : null;
+    return [];
+  }
   for (const [name, value] of Object.entries(action.set)) {
     const resolved = value !== null && typeof value === "object" ? resolve(value, state) : value;
     state.vars[name] = Array.isArray(resolved) ? resolved.join(",") : (resolved ?? null);
@@ -354,11 +363,14 @@ function resolve(ref: ValueRef, state: RunState): Answer | VarValue | undefined 
 function message(key: string, params: Record<string, unknown> | undefined, state: RunState): Output {
   if (!params) return { key };
   const resolved: Record<string, string | number> = {};
+  const dateParams: string[] = [];
   for (const [name, value] of Object.entries(params)) {
-    const v = value !== null && typeof value === "object" ? resolve(value as ValueRef, state) : value;
+    const ref = value !== null && typeof value === "object" ? (value as ValueRef) : undefined;
+    const v = ref ? resolve(ref, state) : value;
     resolved[name] = typeof v === "number" ? v : Array.isArray(v) ? v.join(", ") : String(v ?? "");
+    if (ref?.as === "date") dateParams.push(name);
   }
-  return { key, params: resolved };
+  return { key, params: resolved, ...(dateParams.length ? { dateParams } : {}) };
 }
 
 function prompt(flow: FlowDefinition, step: QuestionStep, state: RunState, ctx: EngineContext): Output {

@@ -13,8 +13,14 @@ const messageKey = z
   .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, "a locale key such as onboarding.welcome");
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-/** Where a value comes from: an answer saved earlier, or a run variable set by the runtime. */
-const valueRef = z.union([z.object({ answer: id }).strict(), z.object({ var: id }).strict()]);
+/**
+ * Where a value comes from: an answer saved earlier, or a run variable (set by the runtime or an
+ * action). `as: date` marks an ISO date to be shown as a date in the person's language.
+ */
+const valueRef = z.union([
+  z.object({ answer: id, as: z.literal("date").optional() }).strict(),
+  z.object({ var: id, as: z.literal("date").optional() }).strict(),
+]);
 export type ValueRef = z.infer<typeof valueRef>;
 
 const comparison = z
@@ -85,6 +91,14 @@ const action = z.union([
   z.object({ notify_counsellor: id }).strict(),
   z.object({ start_flow: id }).strict(),
   z.object({ set: z.record(id, z.union([scalar, valueRef, z.null()])) }).strict(),
+  /** A date computed from another: e.g. the day an applicant may legally work. */
+  z
+    .object({
+      compute_date: z
+        .object({ name: id, from: valueRef, add_months: z.union([z.number().int(), valueRef]).optional() })
+        .strict(),
+    })
+    .strict(),
 ]);
 export type ActionSpec = z.infer<typeof action>;
 

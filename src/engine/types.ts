@@ -59,6 +59,8 @@ export interface OutputChoice {
 export interface Output {
   key: string;
   params?: Record<string, string | number>;
+  /** Names of params that hold ISO dates (yyyy-mm-dd), to be formatted for the person. */
+  dateParams?: string[];
   choices?: OutputChoice[];
 }
 

@@ -13,7 +13,7 @@ declare module "vitest" {
 
 /** The server the test databases live on (trust auth here; any password is ignored). */
 export const TEST_POSTGRES_URL =
-  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /** This run's migrated database. Call it inside a test file (not in global setup). */
