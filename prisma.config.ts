@@ -3,7 +3,11 @@
  * offline with `engine: "js"` and a driver adapter (see ../shared/DESIGN.md, "Prisma here").
  */
 import { defineConfig } from "prisma/config";
-import { migrationAdapter } from "./scripts/migration-pool.mjs";
+import { DEFAULT_DATABASE_URL, migrationAdapter } from "./scripts/migration-pool.mjs";
+
+// The schema reads env("DATABASE_URL") even for `generate`; left unset, the CLI falls back to
+// downloading a native engine, which fails offline. So there is always a value (the local default).
+process.env.DATABASE_URL ||= DEFAULT_DATABASE_URL;
 
 export default defineConfig({
   schema: "prisma/schema.prisma",

@@ -3,6 +3,7 @@
  * This is the only module that touches `process.env`. A missing or malformed value is reported
  * as one line naming the variable and what it expects (ConfigError), never as a stack trace.
  */
+import { existsSync } from "node:fs";
 import { IANAZone } from "luxon";
 import { z } from "zod";
 
@@ -100,6 +101,17 @@ export interface Config extends Omit<Env, "DATABASE_URL"> {
 /** A configuration problem a person can fix; its message is the one line to print. */
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+/**
+ * Reads `.env` from the working directory into process.env, if the file exists. Variables already
+ * set in the environment win. Called by the entry points (npm start, the CLI), never by tests.
+ */
+export function loadDotEnv(file = ".env"): void {
+  if (!existsSync(file)) return;
+  const before = { ...process.env };
+  process.loadEnvFile(file);
+  Object.assign(process.env, before);
 }
 
 /** Parses an environment (process.env by default). Throws ConfigError naming the first bad variable. */

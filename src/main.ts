@@ -4,7 +4,7 @@
  * Every start-up problem a person can fix is one line on stderr and a non-zero exit.
  */
 import { buildApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { FlowFileError } from "./flows/flow-registry.ts";
 import { createLogger } from "./logger.ts";
 import { applyMigrations, DatabaseUnreachableError, ensureDatabase } from "./store/database-setup.ts";
@@ -13,6 +13,7 @@ import { assertRedisReachable, RedisUnreachableError } from "./store/redis.ts";
 const FIXABLE = [ConfigError, DatabaseUnreachableError, RedisUnreachableError, FlowFileError];
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: "engagement-bot" });
   await ensureDatabase(config.DATABASE_URL);

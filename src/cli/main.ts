@@ -2,7 +2,7 @@
  * The counsellor command line: `npm run cli -- <command> [options]` (`npm run cli -- help`).
  * Thin on purpose: configuration and database here, everything else in run-cli.ts.
  */
-import { ConfigError, loadConfig } from "../config.ts";
+import { ConfigError, loadConfig, loadDotEnv } from "../config.ts";
 import { createDb } from "../store/prisma.ts";
 import { EXIT_FAILED, runCli } from "./run-cli.ts";
 
@@ -10,6 +10,7 @@ import { EXIT_FAILED, runCli } from "./run-cli.ts";
 async function main(argv: string[]): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
