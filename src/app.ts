@@ -65,8 +65,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const onInbound = conversations.handleInbound;
 
   const http: FastifyInstance = Fastify({
-    loggerInstance: logger.child({ component: "http" }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request logs only at warn: ids and paths are fine, but a busy bot needs no line per request.
+    loggerInstance: logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
   });
   registerHealthRoutes(http, { db, redis });
 

@@ -3,7 +3,7 @@
  * Latin so they work on every keyboard and match Telegram's command menu).
  */
 
-export const COMMANDS = ["start", "language", "help", "privacy", "delete", "stop"] as const;
+export const COMMANDS = ["start", "language", "assessment", "help", "privacy", "delete", "stop"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export type ParsedCommand = { name: CommandName; argument?: string } | { name: "unknown"; typed: string };

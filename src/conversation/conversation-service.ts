@@ -3,10 +3,23 @@
  * drops replays, routes commands, feeds the flow engine, applies the effects, stores the inbound
  * message and the replies in one transaction, then sends the replies in order.
  */
+import { DateTime } from "luxon";
 import type pg from "pg";
 import type { ChannelName, ChannelSender, InboundMessage } from "../channels/types.ts";
+import {
+  assessmentVars,
+  completeAssessment,
+  SELF_ASSESSMENT_FLOW,
+} from "../domain/assessment/assessment-completion.ts";
 import { resolveInvite } from "../domain/cases/invites.ts";
-import type { EngineContext, FlowInput, RunState, VarValue } from "../engine/types.ts";
+import type {
+  EngineContext,
+  FlowDefinition,
+  FlowInput,
+  Output,
+  RunState,
+  VarValue,
+} from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
@@ -91,7 +104,8 @@ async function runTurn(
     locales: CLIENT_LOCALES,
     labelText: (choice) => choiceLabel(choice, target.locale, translator),
   };
-  const stack = new FlowStack(await loadRuns(deps, conversationId), deps.flows, ctx);
+  const startVars = { [SELF_ASSESSMENT_FLOW]: await assessmentVars(db, conversation.clientId) };
+  const stack = new FlowStack(await loadRuns(deps, conversationId), deps.flows, ctx, startVars);
   const abandoned: StackRun[] = [];
   const extra: { key: string; params?: Record<string, string> }[] = [];
   let status = conversation.status === "blocked" ? "active" : conversation.status;
@@ -120,6 +134,10 @@ async function runTurn(
     }
   } else if (command?.name === "language") {
     stack.start("language");
+  } else if (command?.name === "assessment") {
+    if (consented && deps.flows.has(SELF_ASSESSMENT_FLOW)) stack.start(SELF_ASSESSMENT_FLOW);
+    else if (!consented) stack.start("onboarding", await inviteVars(db, undefined));
+    else extra.push({ key: "common.nothing_to_do" });
   } else if (command?.name === "help") {
     extra.push({ key: "commands.help" });
   } else if (command?.name === "privacy") {
@@ -143,6 +161,7 @@ async function runTurn(
   }
 
   const replies: QueuedReply[] = [];
+  const summary: Output[] = [];
   let erased = false;
   let declined = false;
   await db.$transaction(async (tx) => {
@@ -163,6 +182,19 @@ async function runTurn(
       erased ||= outcome.erased;
       declined ||= outcome.declined;
       if (erased) break;
+      if (effect.type === "flow_completed" && effect.flowId === SELF_ASSESSMENT_FLOW && target.clientId) {
+        const flow = deps.flows.latest(SELF_ASSESSMENT_FLOW);
+        summary.push(
+          ...(await completeAssessment(tx, {
+            clientId: target.clientId,
+            flowVersion: flow.version,
+            answers: effect.answers,
+            vars,
+            today: DateTime.fromJSDate(now, { zone: deps.timeZone }).toISODate() as string,
+            labelOf: (answer, code) => choiceLabelKey(flow, answer, code),
+          })),
+        );
+      }
     }
     if (erased) return;
     await saveRuns(tx, conversationId, stack.touched, abandoned);
@@ -170,7 +202,7 @@ async function runTurn(
       where: { id: conversationId },
       data: { status, lastInboundAt: now, ...(msg.reference ? { reference: msg.reference } : {}) },
     });
-    const outputs = [...extra, ...stack.outputs];
+    const outputs = [...extra, ...stack.outputs, ...summary];
     for (const [index, rendered] of renderOutputs(outputs, target.locale, translator).entries()) {
       const row = await tx.message.create({
         data: {
@@ -303,4 +335,10 @@ async function saveRuns(
     if (run.id) await tx.flowRun.update({ where: { id: run.id }, data });
     else await tx.flowRun.create({ data: { ...data, conversationId, flowId: run.flow.id } });
   }
+}
+
+/** The locale key of the label of choice `code` in the question that saves `answer`. */
+function choiceLabelKey(flow: FlowDefinition, answer: string, code: string): string | undefined {
+  const step = flow.steps.find((s) => "prompt" in s && (s.save ?? s.id) === answer);
+  return step && "choices" in step ? step.choices.find((c) => c.id === code)?.label : undefined;
 }

@@ -37,10 +37,12 @@ export class FlowStack {
   private readonly runs: StackRun[];
 
   /** `runs` are the active runs, most recent first. */
+  /** `startVars` are the runtime's facts for flows a run may start (`start_flow`). */
   constructor(
     runs: StackRun[],
     private readonly flows: FlowRegistry,
     private readonly ctx: EngineContext,
+    private readonly startVars: Record<string, Record<string, VarValue>> = {},
   ) {
     this.runs = [...runs];
   }
@@ -49,8 +51,8 @@ export class FlowStack {
     return this.runs[0];
   }
 
-  /** Starts `flowId` on top of the stack. */
-  start(flowId: string, vars: Record<string, VarValue> = {}): void {
+  /** Starts `flowId` on top of the stack (with the runtime's facts for it, unless given). */
+  start(flowId: string, vars: Record<string, VarValue> = this.startVars[flowId] ?? {}): void {
     const flow = this.flows.latest(flowId);
     const result = startRun(flow, vars, this.ctx);
     const run: StackRun = { flow, state: result.state, changed: true };
@@ -93,7 +95,7 @@ export class FlowStack {
     if (run.state.status !== "completed") return;
     this.runs.splice(this.runs.indexOf(run), 1);
     const next = effects.find((e): e is Extract<Effect, { type: "start_flow" }> => e.type === "start_flow");
-    if (next && this.flows.has(next.flowId)) this.start(next.flowId, run.state.vars);
+    if (next && this.flows.has(next.flowId)) this.start(next.flowId, this.startVars[next.flowId] ?? {});
     else this.reprompt();
   }
 }

@@ -20,16 +20,26 @@ export function choiceLabel(choice: OutputChoice, locale: string, translator: Tr
   return `${mark}${emoji ? `${emoji} ` : ""}${text}`;
 }
 
-/** Params with ISO date strings turned into Dates (noon UTC: the same calendar day in Europe). */
-function withDates(output: Output): Record<string, string | number | Date> | undefined {
-  if (!output.params || !output.dateParams) return output.params;
-  const params: Record<string, string | number | Date> = { ...output.params };
-  for (const name of output.dateParams) {
+/** Params with ISO calendar dates formatted as dates in the person's language. */
+function withDates(output: Output, locale: string, translator: Translator): Record<string, string | number> {
+  const params: Record<string, string | number> = { ...output.params };
+  for (const name of output.dateParams ?? []) {
     const value = params[name];
-    if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value))
-      params[name] = new Date(`${value}T12:00:00Z`);
+    // Noon UTC is the same calendar day in every European zone.
+    if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      params[name] = translator.formatDate(new Date(`${value}T12:00:00Z`), locale, "UTC");
+    }
   }
   return params;
+}
+
+/** One message's text: its params, dates formatted, lists rendered item by item and joined. */
+function text(output: Output, locale: string, translator: Translator): string {
+  const params: Record<string, string | number> = withDates(output, locale, translator);
+  for (const [name, items] of Object.entries(output.lists ?? {})) {
+    params[name] = items.map((item) => text(item, locale, translator)).join(", ");
+  }
+  return translator.t(output.key, locale, params);
 }
 
 /** Renders outputs in `locale`. */
@@ -42,7 +52,7 @@ export function renderOutputs(
   return outputs.map((output) => ({
     key: output.key,
     message: {
-      text: translator.t(output.key, locale, withDates(output)),
+      text: text(output, locale, translator),
       locale,
       direction,
       ...(output.choices?.length

@@ -16,15 +16,17 @@ export interface CalendarNames {
   weekdays: readonly string[];
   /** With `{{weekday}}`, `{{day}}`, `{{month}}` and `{{time}}`. */
   dateTime: string;
+  /** A calendar date without time, with `{{day}}`, `{{month}}`, `{{year}}` (and `{{weekday}}`). */
+  date: string;
 }
 
 /** Reads a locale's calendar.json; undefined when it is missing or malformed. */
 export function readCalendar(messages: LocaleMessages | undefined): CalendarNames | undefined {
-  const { months, weekdays, date_time: dateTime } = messages ?? {};
+  const { months, weekdays, date_time: dateTime, date } = messages ?? {};
   const names = (value: unknown, length: number): value is string[] =>
     Array.isArray(value) && value.length === length && value.every((v) => typeof v === "string" && v !== "");
   if (!names(months, 12) || !names(weekdays, 7) || typeof dateTime !== "string") return undefined;
-  return { months, weekdays, dateTime };
+  return { months, weekdays, dateTime, date: typeof date === "string" ? date : "{{day}} {{month}} {{year}}" };
 }
 
 /** Whether Intl has month and weekday names for `locale` (false for Romani). */
@@ -41,6 +43,7 @@ export function formatDateTimeWith(
   locale: string,
   timeZone: string,
   calendar: CalendarNames,
+  pattern: string = calendar.dateTime,
 ): string {
   let local = DateTime.fromJSDate(date, { zone: timeZone });
   if (!local.isValid) local = DateTime.fromJSDate(date, { zone: DEFAULT_TIME_ZONE });
@@ -51,9 +54,10 @@ export function formatDateTimeWith(
     weekday: useIntl ? named.toFormat("cccc") : (calendar.weekdays[local.weekday - 1] ?? ""),
     day: String(local.day),
     month: useIntl ? named.toFormat("MMMM") : (calendar.months[local.month - 1] ?? ""),
+    year: String(local.year),
     time: `${twoDigits(local.hour)}:${twoDigits(local.minute)}`,
   };
-  return calendar.dateTime.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => parts[name] ?? whole);
+  return pattern.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => parts[name] ?? whole);
 }
 
 function twoDigits(value: number): string {

@@ -99,6 +99,12 @@ class LocaleTranslator implements Translator {
     return calendar ? formatDateTimeWith(date, lng, timeZone, calendar) : "";
   }
 
+  formatDate(date: Date, locale: string, timeZone: string): string {
+    const lng = this.#knownLocale(locale) ?? this.#parts.fallback;
+    const calendar = this.#parts.calendars.get(lng) ?? this.#parts.calendars.get(this.#parts.fallback);
+    return calendar ? formatDateTimeWith(date, lng, timeZone, calendar, calendar.date) : "";
+  }
+
   matchLocale(hint: string | undefined): ClientLocale | undefined {
     return matchLocale(hint);
   }

@@ -29,6 +29,8 @@ export interface Translator {
   dir(locale: string): "ltr" | "rtl";
   /** Formats a date and time for a person, in their language and time zone (Romani: our own month names). */
   formatDateTime(date: Date, locale: string, timeZone: string): string;
+  /** Formats a calendar date without time ("3 February 2027"; Romani: our own month names). */
+  formatDate(date: Date, locale: string, timeZone: string): string;
   /** Picks a supported client locale from a platform hint ("ro-RO" → "ro"), or undefined. */
   matchLocale(hint: string | undefined): ClientLocale | undefined;
 }

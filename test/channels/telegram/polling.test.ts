@@ -13,6 +13,7 @@ const translator: Translator = {
   has: (key) => key.startsWith("commands.") && key.endsWith(".description"),
   dir: () => "ltr",
   formatDateTime: (date) => date.toISOString(),
+  formatDate: (date) => date.toISOString().slice(0, 10),
   matchLocale: () => undefined,
 };
 

@@ -36,6 +36,7 @@ export function standInTranslator(): Translator {
     has: (key, locale) => key.startsWith("webchat.") && byLocale[locale]?.[key.slice(8)] !== undefined,
     dir: (locale) => (RTL_LOCALES.has(locale) ? "rtl" : "ltr"),
     formatDateTime: (date) => date.toISOString(),
+    formatDate: (date) => date.toISOString().slice(0, 10),
     matchLocale(hint) {
       const base = hint?.toLowerCase().split(/[-_]/)[0];
       return CLIENT_LOCALES.find((locale): locale is ClientLocale => locale === base);
