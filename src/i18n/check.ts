@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { commandsIn } from "./bidi.ts";
 import { hasMessage, type LocaleMessages, loadLocales } from "./locale-files.ts";
 import { isPluralCategory, type PluralCategory, pluralRuleFor } from "./plural-rules.ts";
-import { CLIENT_LOCALES } from "./translator.ts";
+import { CLIENT_LOCALES, COUNSELLOR_LOCALES } from "./translator.ts";
 
 /** One thing wrong, in one file (`<lng>/<file>.json`, relative to the locales folder). */
 export interface LocaleProblem {
@@ -56,10 +56,16 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
       const file = `${locale}/${name}.json`;
       const messages = files.get(name);
       if (messages) problems.push(...checkFile(file, name, messages, referenceMessages, categories));
-      else if (!unreadable.has(file)) problems.push({ file, message: "missing file" });
+      else if (!unreadable.has(file) && requiredIn(name, locale))
+        problems.push({ file, message: "missing file" });
     }
     for (const name of files.keys()) {
-      if (!reference.has(name)) {
+      if (!requiredIn(name, locale)) {
+        problems.push({
+          file: `${locale}/${name}.json`,
+          message: "counsellor-only file in a language counsellors do not use",
+        });
+      } else if (!reference.has(name)) {
         problems.push({
           file: `${locale}/${name}.json`,
           message: `extra file (${referenceLocale} has none)`,
@@ -68,6 +74,16 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     }
   }
   return problems;
+}
+
+/**
+ * Files counsellors read, not clients: required only in the counsellors' languages (nl, fr, en).
+ * Every other file is required in every client language.
+ */
+export const COUNSELLOR_ONLY_FILES: ReadonlySet<string> = new Set(["counsellor"]);
+
+function requiredIn(file: string, locale: string): boolean {
+  return !COUNSELLOR_ONLY_FILES.has(file) || (COUNSELLOR_LOCALES as readonly string[]).includes(locale);
 }
 
 /** One problem as a line: `locales/ro/common.json: missing key "hours_other"`. */

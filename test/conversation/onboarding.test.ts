@@ -60,13 +60,22 @@ describe("onboarding in every language", () => {
     const user = new TelegramUser(app, telegram);
     await onboard(user, locale);
     const done = await user.tap("consent:accept");
-    expect(done.map((m) => m.text)).toEqual([t("onboarding.lead", locale), t("onboarding.done", locale)]);
+    expect(done.map((m) => m.text)).toEqual([
+      t("onboarding.lead", locale),
+      t("assessment.offer_prompt", locale),
+    ]);
 
     const conversation = await conversationOf(user);
     expect(conversation?.locale).toBe(locale);
     expect(conversation?.client?.locale).toBe(locale);
     expect(conversation?.consents.map((c) => c.decision)).toEqual(["accepted"]);
-    expect(conversation?.flowRuns.map((r) => [r.flowId, r.status])).toEqual([["onboarding", "completed"]]);
+    expect(conversation?.flowRuns.map((r) => [r.flowId, r.status, r.stepId])).toEqual([
+      ["onboarding", "active", "done"],
+    ]);
+    const later = await user.tap("done:later");
+    expect(later.map((m) => m.text)).toEqual([t("assessment.offer_later_ok", locale)]);
+    const runs = await app.db.flowRun.findMany({ where: { conversationId: conversation?.id ?? "-" } });
+    expect(runs.map((r) => [r.flowId, r.flowVersion, r.status])).toEqual([["onboarding", 2, "completed"]]);
     const cases = await app.db.case.findMany({ where: { clientId: conversation?.clientId ?? "-" } });
     expect(cases.map((c) => c.status)).toEqual(["lead"]);
   });

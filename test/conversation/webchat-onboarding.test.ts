@@ -60,7 +60,10 @@ describe("web chat onboarding", () => {
     ]);
     expect(afterLanguage[1]?.direction).toBe(locale === "ar" ? "rtl" : "ltr");
     const done = await send(session, { choiceId: "consent:accept" }, afterLanguage.at(-1)?.id);
-    expect(done.map((m) => m.text)).toEqual([t("onboarding.lead", locale), t("onboarding.done", locale)]);
+    expect(done.map((m) => m.text)).toEqual([
+      t("onboarding.lead", locale),
+      t("assessment.offer_prompt", locale),
+    ]);
   });
 });
 
