@@ -150,3 +150,24 @@ test("/readyz reports Postgres and Redis", async () => {
   expect(response.statusCode).toBe(200);
   expect(response.json()).toEqual({ status: "ready", postgres: "ok", redis: "ok" });
 });
+
+test("a run that started on an older flow version finishes on that version", async () => {
+  const user = new TelegramUser(app, telegram);
+  await user.say("/start");
+  await user.tap("language:nl");
+  // Pretend this run began before onboarding v2 was deployed: it is on v1, whose end has no offer.
+  const conversation = await conversationOf(user.userId);
+  const run = conversation.flowRuns[0];
+  expect(run).toMatchObject({ flowId: "onboarding", flowVersion: 2, stepId: "consent" });
+  await app.db.flowRun.update({
+    where: { id: run?.id ?? "-" },
+    data: { flowVersion: 1, state: { ...(run?.state as object), flowVersion: 1 } },
+  });
+  const done = await user.tap("consent:accept");
+  expect(done.map((m) => m.text)).toEqual([
+    app.translator.t("onboarding.lead", "nl"),
+    app.translator.t("onboarding.done", "nl"),
+  ]);
+  const finished = await app.db.flowRun.findUniqueOrThrow({ where: { id: run?.id ?? "-" } });
+  expect(finished).toMatchObject({ flowVersion: 1, status: "completed" });
+});
