@@ -10,6 +10,7 @@ import { createCounsellor } from "../domain/organisations/counsellors.ts";
 import { createOrganisation } from "../domain/organisations/organisations.ts";
 import { createProgramme } from "../domain/organisations/programmes.ts";
 import type { Db } from "../store/prisma.ts";
+import { caseShowCommand } from "./case-show.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
 import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
 
@@ -20,6 +21,14 @@ export interface CliOption {
   /** The placeholder shown in usage, e.g. `<email>`. */
   value?: string;
   required?: boolean;
+  description: string;
+}
+
+/** A positional argument of a command, e.g. `case show <case id>`: its value arrives in the option values under `name`. */
+export interface CliArgument {
+  name: string;
+  /** The placeholder shown in usage, e.g. `<case id>`. */
+  value: string;
   description: string;
 }
 
@@ -42,6 +51,8 @@ export type OptionValues = Record<string, string | boolean | undefined>;
 export interface CliCommand {
   words: readonly string[];
   summary: string;
+  /** At most one, always required. */
+  argument?: CliArgument;
   options: readonly CliOption[];
   run(values: OptionValues, context: CommandContext): Promise<CommandOutput>;
 }
@@ -245,6 +256,7 @@ export const COMMANDS: readonly CliCommand[] = [
       };
     },
   },
+  caseShowCommand,
   {
     words: ["leads", "list"],
     summary: "List leads waiting for a counsellor, oldest first.",

@@ -57,17 +57,26 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
     return usageError(`Unknown command "${leadingWords(argv).join(" ")}".`, overallUsage(COMMANDS));
   const name = command.words.join(" ");
   let values: OptionValues;
+  let positionals: string[];
   try {
-    values = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv.slice(command.words.length),
       options: parseArgsOptions([...command.options, ...GLOBAL_OPTIONS]),
       strict: true,
-      allowPositionals: false,
-    }).values as OptionValues;
+      allowPositionals: command.argument !== undefined,
+    }) as { values: OptionValues; positionals: string[] });
   } catch (error) {
     return usageError(describeParseError(error, name), commandUsage(command));
   }
   if (values.help) return print(commandUsage(command));
+  if (command.argument) {
+    const [value, extra] = positionals;
+    if (value === undefined)
+      return usageError(`Missing ${command.argument.value} for "${name}".`, commandUsage(command));
+    if (extra !== undefined)
+      return usageError(`Unexpected argument ${extra} for "${name}".`, commandUsage(command));
+    values[command.argument.name] = value;
+  }
   const missing = command.options.find((option) => option.required && values[option.name] === undefined);
   if (missing) return usageError(`Missing option --${missing.name} for "${name}".`, commandUsage(command));
 

@@ -25,11 +25,16 @@ function optionLines(options: readonly CliOption[]): string[] {
   );
 }
 
+/** The command's words and its argument: `case show <case id>`. */
+function commandSynopsis(command: CliCommand): string {
+  return [...command.words, ...(command.argument ? [command.argument.value] : [])].join(" ");
+}
+
 /** The overview: every command with its options on one line. */
 export function overallUsage(commands: readonly CliCommand[]): string {
-  const width = Math.max(...commands.map((c) => c.words.join(" ").length), "help [<command>]".length);
+  const width = Math.max(...commands.map((c) => commandSynopsis(c).length), "help [<command>]".length);
   const lines = commands.flatMap((c) => [
-    `  ${c.words.join(" ").padEnd(width)}  ${c.summary}`,
+    `  ${commandSynopsis(c).padEnd(width)}  ${c.summary}`,
     `  ${"".padEnd(width)}  ${c.options.map(synopsis).join(" ")}`.trimEnd(),
   ]);
   return [
@@ -46,12 +51,13 @@ export function overallUsage(commands: readonly CliCommand[]): string {
 
 /** One command's synopsis and options. */
 export function commandUsage(command: CliCommand): string {
-  const name = command.words.join(" ");
   const all = [...command.options, ...GLOBAL_OPTIONS];
+  const argument = command.argument;
   return [
-    `Usage: ${PROGRAM} ${name} ${command.options.map(synopsis).join(" ")}`.trimEnd(),
+    `Usage: ${PROGRAM} ${commandSynopsis(command)} ${command.options.map(synopsis).join(" ")}`.trimEnd(),
     "",
     command.summary,
+    ...(argument ? ["", "Argument:", `  ${argument.value}  ${argument.description}`] : []),
     "",
     "Options:",
     ...optionLines(all),
