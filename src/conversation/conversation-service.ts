@@ -3,33 +3,34 @@
  * drops replays, routes commands, feeds the flow engine, applies the effects, stores the inbound
  * message and the replies in one transaction, then sends the replies in order.
  */
+import type { Queue } from "bullmq";
 import { DateTime } from "luxon";
 import type pg from "pg";
 import type { ChannelName, ChannelSender, InboundMessage } from "../channels/types.ts";
+import { recordAppointmentResponse } from "../domain/appointments/appointment-response.ts";
 import {
   assessmentVars,
   completeAssessment,
   SELF_ASSESSMENT_FLOW,
 } from "../domain/assessment/assessment-completion.ts";
-import { resolveInvite } from "../domain/cases/invites.ts";
-import type {
-  EngineContext,
-  FlowDefinition,
-  FlowInput,
-  Output,
-  RunState,
-  VarValue,
-} from "../engine/types.ts";
+import { CHECKIN_FLOW } from "../domain/placements/checkin-messages.ts";
+import { completeCheckIn, recordMood } from "../domain/placements/checkins.ts";
+import type { EngineContext, FlowDefinition, Output } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
+import { replanIdleNudges } from "../scheduling/idle-nudges.ts";
+import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
+import { syncTimers } from "../scheduling/nudge-store.ts";
+import { scheduleForClient } from "../scheduling/programme-schedule-for.ts";
 import type { Db } from "../store/prisma.ts";
-import { parseCommand } from "./commands.ts";
 import { withConversationLock } from "./conversation-lock.ts";
 import { deliverReplies, type QueuedReply } from "./delivery.ts";
 import { applyEffects, type EffectTarget } from "./effects.ts";
-import { FlowStack, type StackRun } from "./flow-stack.ts";
+import { loadRuns, saveRuns } from "./flow-run-store.ts";
+import { FlowStack } from "./flow-stack.ts";
 import { choiceLabel, renderOutputs } from "./render.ts";
+import { routeInbound } from "./turn-routing.ts";
 
 export interface ConversationDeps {
   db: Db;
@@ -43,6 +44,8 @@ export interface ConversationDeps {
   timeZone: string;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
+  /** Where nudge timers live; without it no idle-flow nudges are planned. */
+  nudgeQueue?: Queue<NudgeJobData>;
 }
 
 export interface ConversationService {
@@ -106,62 +109,19 @@ async function runTurn(
   };
   const startVars = { [SELF_ASSESSMENT_FLOW]: await assessmentVars(db, conversation.clientId) };
   const stack = new FlowStack(await loadRuns(deps, conversationId), deps.flows, ctx, startVars);
-  const abandoned: StackRun[] = [];
-  const extra: { key: string; params?: Record<string, string> }[] = [];
-  let status = conversation.status === "blocked" ? "active" : conversation.status;
-
-  const command = parseCommand(msg.text);
-  const input: FlowInput | undefined = msg.choiceId
-    ? { kind: "choice", choiceId: msg.choiceId }
-    : msg.text !== undefined
-      ? { kind: "text", text: msg.text }
-      : undefined;
-
-  if (command?.name === "start") {
-    if (status === "opted_out") {
-      status = "active";
-      extra.push({ key: "commands.resumed" });
-    }
-    if (!consented) {
-      abandoned.push(...stack.abandonAll());
-      stack.start("onboarding", await inviteVars(db, command.argument));
-    } else if (command.argument) {
-      extra.push(await linkLater(deps, target, command.argument));
-      stack.reprompt();
-    } else {
-      if (!extra.length) extra.push({ key: "commands.welcome_back" });
-      stack.reprompt();
-    }
-  } else if (command?.name === "language") {
-    stack.start("language");
-  } else if (command?.name === "assessment") {
-    if (consented && deps.flows.has(SELF_ASSESSMENT_FLOW)) stack.start(SELF_ASSESSMENT_FLOW);
-    else if (!consented) stack.start("onboarding", await inviteVars(db, undefined));
-    else extra.push({ key: "common.nothing_to_do" });
-  } else if (command?.name === "help") {
-    extra.push({ key: "commands.help" });
-  } else if (command?.name === "privacy") {
-    extra.push({ key: "commands.privacy" });
-  } else if (command?.name === "delete") {
-    if (consented) stack.start("erase");
-    else extra.push({ key: "commands.delete_nothing" });
-  } else if (command?.name === "stop") {
-    status = "opted_out";
-    extra.push({ key: "commands.stop_done" });
-  } else if (command?.name === "unknown") {
-    extra.push({ key: "common.unknown_command" });
-  } else if (input && stack.top) {
-    stack.input(input);
-  } else if (consent?.decision === "declined" && !consented) {
-    extra.push({ key: "onboarding.declined_reminder" });
-  } else if (!consented) {
-    stack.start("onboarding", await inviteVars(db, undefined));
-  } else {
-    extra.push({ key: "common.nothing_to_do" });
-  }
+  const plan = await routeInbound(deps, msg, {
+    stack,
+    target,
+    consent,
+    consented,
+    status: conversation.status,
+  });
+  const { answers, moods, extra, abandoned } = plan;
+  const status = plan.status;
 
   const replies: QueuedReply[] = [];
   const summary: Output[] = [];
+  let nudgeJobIds: string[] = [];
   let erased = false;
   let declined = false;
   await db.$transaction(async (tx) => {
@@ -182,6 +142,13 @@ async function runTurn(
       erased ||= outcome.erased;
       declined ||= outcome.declined;
       if (erased) break;
+      if (
+        effect.type === "flow_completed" &&
+        effect.flowId === CHECKIN_FLOW &&
+        typeof vars.checkin_id === "string"
+      ) {
+        await completeCheckIn(tx, vars.checkin_id, effect.answers);
+      }
       if (effect.type === "flow_completed" && effect.flowId === SELF_ASSESSMENT_FLOW && target.clientId) {
         const flow = deps.flows.latest(SELF_ASSESSMENT_FLOW);
         summary.push(
@@ -197,7 +164,25 @@ async function runTurn(
       }
     }
     if (erased) return;
+    for (const answer of answers) {
+      extra.push(...(await recordAppointmentResponse(tx, { ...answer, clientId: target.clientId, now })));
+    }
+    for (const mood of moods) {
+      extra.push(...(await recordMood(tx, { ...mood, clientId: target.clientId, now })).outputs);
+    }
     await saveRuns(tx, conversationId, stack.touched, abandoned);
+    if (deps.nudgeQueue && target.clientId && !declined) {
+      const finished = [...abandoned, ...stack.touched]
+        .filter((r) => r.id && r.state.status !== "active")
+        .map((r) => r.id as string);
+      nudgeJobIds = await replanIdleNudges(tx, {
+        conversationId,
+        waitingRunId: stack.top?.id ?? null,
+        finishedRunIds: finished,
+        now,
+        schedule: await scheduleForClient(tx, target.clientId, deps.timeZone),
+      });
+    }
     await tx.conversation.update({
       where: { id: conversationId },
       data: { status, lastInboundAt: now, ...(msg.reference ? { reference: msg.reference } : {}) },
@@ -240,6 +225,7 @@ async function runTurn(
     return false;
   }
   await deliverReplies(deps, conversationId, address, replies);
+  if (deps.nudgeQueue && nudgeJobIds.length) await syncTimers(db, deps.nudgeQueue, nudgeJobIds, now);
   if (declined) {
     // Declining keeps nothing but the decision (the Consent row and the conversation it belongs to).
     await db.message.deleteMany({ where: { conversationId } });
@@ -250,91 +236,6 @@ async function runTurn(
     "turn done",
   );
   return false;
-}
-
-/** The facts onboarding starts with: what the /start code is. */
-async function inviteVars(db: Db, code: string | undefined): Promise<Record<string, VarValue>> {
-  if (!code) return { invite: "none", invite_code: null, counsellor_name: null };
-  const invite = await resolveInvite(db, code);
-  return {
-    invite: invite.kind === "unknown" ? "invalid" : invite.kind,
-    invite_code: code,
-    counsellor_name: invite.kind === "case" ? invite.counsellorName : null,
-  };
-}
-
-/** /start <code> from a client who already consented: link now, and say so. */
-async function linkLater(
-  deps: ConversationDeps,
-  target: EffectTarget,
-  code: string,
-): Promise<{ key: string; params?: Record<string, string> }> {
-  const invite = await resolveInvite(deps.db, code);
-  if (invite.kind === "unknown") return { key: "onboarding.invalid_code" };
-  const existing = await deps.db.case.findFirst({
-    where: { clientId: target.clientId, status: { not: "closed" } },
-  });
-  if (invite.kind === "programme" && existing) return { key: "commands.already_linked" };
-  await deps.db.$transaction((tx) =>
-    applyEffects(tx, { ...target, vars: { invite_code: code } }, [{ type: "link_case" }]),
-  );
-  return invite.kind === "case"
-    ? { key: "commands.linked_later", params: { counsellor: invite.counsellorName ?? "" } }
-    : { key: "onboarding.lead" };
-}
-
-/** The active runs, most recent first; a run whose flow version is gone continues on the current one if it can. */
-async function loadRuns(deps: ConversationDeps, conversationId: string): Promise<StackRun[]> {
-  const rows = await deps.db.flowRun.findMany({
-    where: { conversationId, status: "active" },
-    orderBy: { startedAt: "desc" },
-  });
-  const runs: StackRun[] = [];
-  for (const row of rows) {
-    const state = row.state as unknown as RunState;
-    let flow = deps.flows.version(row.flowId, row.flowVersion);
-    let changed = false;
-    if (!flow && deps.flows.has(row.flowId)) {
-      const latest = deps.flows.latest(row.flowId);
-      if (latest.steps.some((s) => s.id === row.stepId && "prompt" in s)) {
-        flow = latest;
-        state.flowVersion = latest.version;
-        changed = true;
-      }
-    }
-    if (!flow) {
-      deps.logger.warn(
-        { conversationId, flowRunId: row.id, flow: row.flowId, version: row.flowVersion },
-        "run abandoned: flow version gone",
-      );
-      await deps.db.flowRun.update({ where: { id: row.id }, data: { status: "abandoned" } });
-      continue;
-    }
-    runs.push({ id: row.id, flow, state, changed });
-  }
-  return runs;
-}
-
-async function saveRuns(
-  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
-  conversationId: string,
-  touched: readonly StackRun[],
-  abandoned: readonly StackRun[],
-): Promise<void> {
-  for (const run of abandoned) {
-    if (run.id) await tx.flowRun.update({ where: { id: run.id }, data: { status: "abandoned" } });
-  }
-  for (const run of touched) {
-    const data = {
-      flowVersion: run.state.flowVersion,
-      stepId: run.state.stepId,
-      status: run.state.status,
-      state: run.state as object,
-      ...(run.state.status === "completed" ? { completedAt: new Date() } : {}),
-    };
-    if (run.id) await tx.flowRun.update({ where: { id: run.id }, data });
-    else await tx.flowRun.create({ data: { ...data, conversationId, flowId: run.flow.id } });
-  }
 }
 
 /** The locale key of the label of choice `code` in the question that saves `answer`. */

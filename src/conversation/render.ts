@@ -30,6 +30,11 @@ function withDates(output: Output, locale: string, translator: Translator): Reco
       params[name] = translator.formatDate(new Date(`${value}T12:00:00Z`), locale, "UTC");
     }
   }
+  for (const [name, timeZone] of Object.entries(output.dateTimeParams ?? {})) {
+    const value = params[name];
+    if (typeof value === "string")
+      params[name] = translator.formatDateTime(new Date(value), locale, timeZone);
+  }
   return params;
 }
 

@@ -61,6 +61,8 @@ export interface Output {
   params?: Record<string, string | number>;
   /** Names of params that hold ISO dates (yyyy-mm-dd), to be formatted for the person. */
   dateParams?: string[];
+  /** Params that hold instants (ISO-8601), shown as date and time in the given IANA zone. */
+  dateTimeParams?: Record<string, string>;
   /** Params that are lists of other messages, each rendered in the person's language, then joined. */
   lists?: Record<string, Output[]>;
   choices?: OutputChoice[];

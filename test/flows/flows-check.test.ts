@@ -30,7 +30,7 @@ test("a broken copy of onboarding is reported by file and step", async () => {
 test("every key the conversation core sends exists in English (and so, by i18n:check, everywhere)", async () => {
   const { createTranslator } = await import("../../src/i18n/i18n.ts");
   const translator = await createTranslator({ localesDir: "locales" });
-  const sources = ["conversation-service.ts", "effects.ts", "delivery.ts"].map((f) =>
+  const sources = ["conversation-service.ts", "turn-routing.ts", "effects.ts", "delivery.ts"].map((f) =>
     readFileSync(path.join("src/conversation", f), "utf8"),
   );
   const keys = new Set(

@@ -1,0 +1,52 @@
+/**
+ * Messages to a client outside a turn (appointment notices, reminders, check-ins, broadcasts):
+ * rendered in the language of the client's most recent active conversation and written to the
+ * outbox in the caller's transaction. Nothing is written for a client who opted out, blocked the
+ * bot or withdrew consent; the reason is returned instead.
+ */
+import type { Output } from "../engine/types.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { OutboxPort } from "../scheduling/nudge-worker.ts";
+import type { Prisma } from "../store/prisma.ts";
+import { renderOutputs } from "./render.ts";
+
+export type ProactiveResult = { messageIds: bigint[]; conversationId: string } | { notSent: string };
+
+/** The conversation to write to for a case's client: active, consented, most recently used. */
+export async function conversationForCase(
+  tx: Prisma.TransactionClient,
+  caseId: string,
+): Promise<{ id: string; locale: string | null } | { notSent: string }> {
+  const found = await tx.case.findUnique({ where: { id: caseId }, select: { clientId: true } });
+  if (!found?.clientId) return { notSent: "no client linked" };
+  const conversation = await tx.conversation.findFirst({
+    where: { clientId: found.clientId },
+    orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+  });
+  if (!conversation) return { notSent: "no conversation" };
+  if (conversation.status !== "active") return { notSent: `conversation ${conversation.status}` };
+  return { id: conversation.id, locale: conversation.locale };
+}
+
+/** Renders `outputs` for the case's client and writes them to the outbox (keys `<key>:<n>`). */
+export async function writeToCaseClient(
+  tx: Prisma.TransactionClient,
+  deps: { translator: Translator; outbox: OutboxPort },
+  input: { caseId: string; outputs: Output[]; idempotencyKey: string },
+): Promise<ProactiveResult> {
+  const conversation = await conversationForCase(tx, input.caseId);
+  if ("notSent" in conversation) return conversation;
+  const messageIds: bigint[] = [];
+  const rendered = renderOutputs(input.outputs, conversation.locale ?? "en", deps.translator);
+  for (const [index, { key, message }] of rendered.entries()) {
+    messageIds.push(
+      await deps.outbox.write(tx, {
+        conversationId: conversation.id,
+        idempotencyKey: `${input.idempotencyKey}:${index}`,
+        messageKey: key,
+        message,
+      }),
+    );
+  }
+  return { messageIds, conversationId: conversation.id };
+}

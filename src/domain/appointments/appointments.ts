@@ -1,0 +1,193 @@
+/**
+ * Appointments a counsellor sets, moves and cancels. Each change plans the reminders (Nudge rows
+ * with deterministic job ids, so a move replaces them and a cancel removes them), tells the client
+ * through the outbox, and — after the transaction — sets the Redis timers to match.
+ */
+import type { Queue } from "bullmq";
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { writeToCaseClient } from "../../conversation/proactive.ts";
+import type { Appointment, AppointmentPurpose } from "../../generated/prisma/client.ts";
+import type { Translator } from "../../i18n/translator.ts";
+import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
+import { cancelNudges, planNudges, syncTimers } from "../../scheduling/nudge-store.ts";
+import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
+import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
+import { reminderTimes } from "../../scheduling/schedule.ts";
+import type { Db, Prisma } from "../../store/prisma.ts";
+import { DomainError, parseInput } from "../errors.ts";
+import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
+
+export interface AppointmentDeps {
+  db: Db;
+  queue: Queue<NudgeJobData>;
+  translator: Translator;
+  outbox: OutboxPort;
+  /** TZ_DEFAULT, for programmes without their own zone. */
+  defaultTimeZone: string;
+  now?: () => Date;
+}
+
+const PURPOSES = ["intake", "orientation", "training", "job_interview", "company_visit"] as const;
+
+const details = z.object({
+  /** Local time in the programme's zone ("2027-03-29 10:00"), or ISO-8601 with an offset. */
+  at: z.string().min(1, "is required"),
+  location: z.string().trim().min(3, "needs an address").max(200),
+  mapUrl: z.string().url("must be a link").optional(),
+  withWhom: z.string().trim().min(1, "is required").max(100),
+  purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(", ")}` }),
+  bring: z.string().trim().max(200).optional(),
+});
+
+/** Reads "2027-03-29 10:00" in `zone` (or an ISO string with an offset). */
+export function parseLocalTime(at: string, zone: string): Date {
+  const text = at.trim().replace(" ", "T");
+  const parsed = /[zZ]|[+-]\d\d:?\d\d$/.test(text)
+    ? DateTime.fromISO(text, { setZone: true })
+    : DateTime.fromISO(text, { zone });
+  if (!parsed.isValid) throw new DomainError(`Invalid time "${at}": use YYYY-MM-DD HH:MM (local time).`);
+  return parsed.toJSDate();
+}
+
+async function caseSchedule(tx: Prisma.TransactionClient | Db, caseId: string, defaultTimeZone: string) {
+  const found = await tx.case.findUnique({
+    where: { id: caseId },
+    select: { id: true, status: true, programme: { select: { timezone: true, settings: true } } },
+  });
+  if (!found) throw new DomainError(`No case with id ${caseId}.`);
+  if (found.status === "closed") throw new DomainError(`Case ${caseId} is closed.`);
+  const settings = {
+    timeZone: found.programme?.timezone ?? defaultTimeZone,
+    ...((found.programme?.settings as object) ?? {}),
+  };
+  return parseProgrammeSchedule(settings, defaultTimeZone);
+}
+
+/** The reminders of an appointment as nudge plans. */
+async function reminderPlans(tx: Prisma.TransactionClient, appointment: Appointment, deps: AppointmentDeps) {
+  const schedule = await caseSchedule(tx, appointment.caseId, deps.defaultTimeZone);
+  const now = deps.now?.() ?? new Date();
+  const conversation = await tx.conversation.findFirst({
+    where: { client: { cases: { some: { id: appointment.caseId } } } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+  return {
+    schedule,
+    plans: reminderTimes(appointment.startsAt, schedule, now).map((r) => ({
+      jobId: `reminder:${appointment.id}:${r.offset}`,
+      kind: "appointment_reminder" as const,
+      conversationId: conversation?.id ?? null,
+      caseId: appointment.caseId,
+      subjectId: appointment.id,
+      dueAt: r.dueAt,
+    })),
+  };
+}
+
+async function finish(deps: AppointmentDeps, jobIds: string[], messageIds: bigint[]): Promise<void> {
+  await syncTimers(deps.db, deps.queue, jobIds, deps.now?.());
+  if (messageIds.length) await deps.outbox.dispatch(messageIds);
+}
+
+/** Creates an appointment, plans its reminders and tells the client. */
+export async function createAppointment(
+  deps: AppointmentDeps,
+  input: { caseId: string } & z.input<typeof details>,
+): Promise<Appointment> {
+  const data = parseInput(details, input);
+  const schedule = await caseSchedule(deps.db, input.caseId, deps.defaultTimeZone);
+  const startsAt = parseLocalTime(data.at, schedule.timeZone);
+  if (startsAt.getTime() <= (deps.now?.() ?? new Date()).getTime())
+    throw new DomainError("The appointment is in the past.");
+  let jobIds: string[] = [];
+  let messageIds: bigint[] = [];
+  const appointment = await deps.db.$transaction(async (tx) => {
+    const created = await tx.appointment.create({
+      data: {
+        caseId: input.caseId,
+        startsAt,
+        location: data.location,
+        withWhom: data.withWhom,
+        purpose: data.purpose as AppointmentPurpose,
+        ...(data.mapUrl ? { mapUrl: data.mapUrl } : {}),
+        ...(data.bring ? { bring: data.bring } : {}),
+      },
+    });
+    const { plans } = await reminderPlans(tx, created, deps);
+    jobIds = await planNudges(tx, [created.id], plans);
+    const told = await writeToCaseClient(tx, deps, {
+      caseId: created.caseId,
+      outputs: [newAppointmentMessage(created, schedule.timeZone)],
+      idempotencyKey: `appt-created:${created.id}`,
+    });
+    if ("messageIds" in told) messageIds = told.messageIds;
+    return created;
+  });
+  await finish(deps, jobIds, messageIds);
+  return appointment;
+}
+
+/** Moves an appointment: its reminders are replaced, the client is told the new time. */
+export async function moveAppointment(
+  deps: AppointmentDeps,
+  input: { appointmentId: string; at: string },
+): Promise<Appointment> {
+  const current = await deps.db.appointment.findUnique({ where: { id: input.appointmentId } });
+  if (!current || current.status === "cancelled")
+    throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`);
+  const schedule = await caseSchedule(deps.db, current.caseId, deps.defaultTimeZone);
+  const startsAt = parseLocalTime(input.at, schedule.timeZone);
+  let jobIds: string[] = [];
+  let messageIds: bigint[] = [];
+  const moved = await deps.db.$transaction(async (tx) => {
+    const updated = await tx.appointment.update({
+      where: { id: current.id },
+      data: { startsAt, response: null, respondedAt: null },
+    });
+    // Reminders already sent for the old time may be sent again for the new one.
+    await tx.nudge.updateMany({
+      where: { subjectId: current.id, status: "sent" },
+      data: { status: "cancelled", reason: "moved" },
+    });
+    await tx.nudge.deleteMany({ where: { subjectId: current.id, status: "cancelled", reason: "moved" } });
+    const { plans } = await reminderPlans(tx, updated, deps);
+    jobIds = await planNudges(tx, [updated.id], plans);
+    const told = await writeToCaseClient(tx, deps, {
+      caseId: updated.caseId,
+      outputs: [movedMessage(updated, schedule.timeZone)],
+      idempotencyKey: `appt-moved:${updated.id}:${startsAt.getTime()}`,
+    });
+    if ("messageIds" in told) messageIds = told.messageIds;
+    return updated;
+  });
+  await finish(deps, jobIds, messageIds);
+  return moved;
+}
+
+/** Cancels an appointment: its reminders are removed and the client is told. */
+export async function cancelAppointment(
+  deps: AppointmentDeps,
+  input: { appointmentId: string },
+): Promise<Appointment> {
+  const current = await deps.db.appointment.findUnique({ where: { id: input.appointmentId } });
+  if (!current || current.status === "cancelled")
+    throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`);
+  const schedule = await caseSchedule(deps.db, current.caseId, deps.defaultTimeZone);
+  let jobIds: string[] = [];
+  let messageIds: bigint[] = [];
+  const cancelled = await deps.db.$transaction(async (tx) => {
+    const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: "cancelled" } });
+    jobIds = await cancelNudges(tx, { subjectId: current.id }, "appointment cancelled");
+    const told = await writeToCaseClient(tx, deps, {
+      caseId: updated.caseId,
+      outputs: [cancelledMessage(updated, schedule.timeZone)],
+      idempotencyKey: `appt-cancelled:${updated.id}`,
+    });
+    if ("messageIds" in told) messageIds = told.messageIds;
+    return updated;
+  });
+  await finish(deps, jobIds, messageIds);
+  return cancelled;
+}

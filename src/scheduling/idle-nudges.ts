@@ -1,0 +1,72 @@
+/**
+ * Nudges for an unfinished flow: once after 24 h and once after 72 h without an answer (the
+ * programme's `idleNudges`), then left alone. Every turn re-plans them from that turn's time, so
+ * they only fire after real silence; a finished or abandoned run loses them.
+ */
+import { repromptRun } from "../engine/engine.ts";
+import type { EngineContext, RunState } from "../engine/types.ts";
+import type { FlowRegistry } from "../flows/flow-registry.ts";
+import type { Prisma } from "../store/prisma.ts";
+import { cancelNudges, type NudgePlan, planNudges } from "./nudge-store.ts";
+import type { NudgeHandler } from "./nudge-worker.ts";
+import type { ProgrammeSchedule } from "./programme-schedule.ts";
+import { idleNudgeTimes } from "./schedule.ts";
+
+/** Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting. Returns jobIds to sync. */
+export async function replanIdleNudges(
+  tx: Prisma.TransactionClient,
+  input: {
+    conversationId: string;
+    waitingRunId: string | null;
+    finishedRunIds: string[];
+    now: Date;
+    schedule: ProgrammeSchedule;
+  },
+): Promise<string[]> {
+  const jobIds: string[] = [];
+  if (input.finishedRunIds.length) {
+    jobIds.push(
+      ...(await cancelNudges(
+        tx,
+        { subjectId: { in: input.finishedRunIds }, kind: "idle_flow" },
+        "flow finished",
+      )),
+    );
+  }
+  if (input.waitingRunId) {
+    const runId = input.waitingRunId;
+    const plans: NudgePlan[] = idleNudgeTimes(input.now, input.schedule).map((dueAt, index) => ({
+      jobId: `idle:${runId}:${index + 1}`,
+      kind: "idle_flow",
+      conversationId: input.conversationId,
+      caseId: null,
+      subjectId: runId,
+      dueAt,
+    }));
+    // A nudge already sent for this run is planned again only after a new answer: re-open it.
+    await tx.nudge.updateMany({ where: { subjectId: runId, kind: "idle_flow" }, data: { firedAt: null } });
+    jobIds.push(...(await planNudges(tx, [runId], plans)));
+  }
+  return jobIds;
+}
+
+/** The idle-flow nudge: "shall we go on?" and the waiting question again, if the run still waits. */
+export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => EngineContext): NudgeHandler {
+  return {
+    async decide(tx, nudge, now) {
+      const run = await tx.flowRun.findUnique({ where: { id: nudge.subjectId } });
+      if (!run || run.status !== "active" || !run.stepId) return { skip: "flow no longer waiting" };
+      const newer = await tx.flowRun.findFirst({
+        where: { conversationId: run.conversationId, status: "active", startedAt: { gt: run.startedAt } },
+        select: { id: true },
+      });
+      if (newer) return { skip: "another flow is on top" };
+      const flow =
+        flows.version(run.flowId, run.flowVersion) ??
+        (flows.has(run.flowId) ? flows.latest(run.flowId) : undefined);
+      if (!flow) return { skip: "flow gone" };
+      const again = repromptRun(flow, run.state as unknown as RunState, context(now));
+      return { outputs: [{ key: "common.idle_nudge" }, ...again.outputs] };
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Firing nudges. When a timer goes off, the worker re-reads the Nudge row and checks, at that
+ * moment, that the nudge is still wanted (still pending and due, the conversation active and not
+ * opted out, consent given, the client not erased, and whatever its kind requires, e.g. the
+ * appointment not cancelled). It then claims the row (pending → sent, once), renders the message
+ * in the client's language and writes it to the outbox in the same transaction; the outbox sends it.
+ */
+import { type Job, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { OutboundMessage } from "../channels/types.ts";
+import { renderOutputs } from "../conversation/render.ts";
+import type { Output } from "../engine/types.ts";
+import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { Logger } from "../logger.ts";
+import type { Db, Prisma } from "../store/prisma.ts";
+import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
+
+/** What a kind of nudge says, decided when it fires; or why it should not be sent any more. */
+export type NudgeDecision = { outputs: Output[] } | { skip: string };
+
+/** One kind of nudge (appointment reminder, check-in, idle flow). */
+export interface NudgeHandler {
+  decide(tx: Prisma.TransactionClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
+}
+
+/** Where rendered messages go: written in the firing transaction, dispatched after commit. */
+export interface OutboxPort {
+  write(
+    tx: Prisma.TransactionClient,
+    input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
+  ): Promise<bigint>;
+  dispatch(messageIds: readonly bigint[]): Promise<void>;
+}
+
+export interface NudgeWorkerDeps {
+  db: Db;
+  connection: Redis;
+  prefix: string;
+  translator: Translator;
+  outbox: OutboxPort;
+  handlers: Partial<Record<NudgeKind, NudgeHandler>>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** A nudge whose row says it is due later than this was moved: its new timer will fire it. */
+const EARLY_TOLERANCE_MS = 60_000;
+
+/** Fires one nudge. Returns what happened (for logs and tests). */
+export async function fireNudge(
+  deps: NudgeWorkerDeps,
+  jobId: string,
+): Promise<"sent" | "not pending" | "moved" | `skipped: ${string}`> {
+  const now = deps.now?.() ?? new Date();
+  const nudge = await deps.db.nudge.findUnique({ where: { jobId } });
+  if (!nudge || nudge.status !== "pending") return "not pending";
+  if (nudge.dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "moved";
+  const handler = deps.handlers[nudge.kind];
+
+  const outcome = await deps.db.$transaction(async (tx) => {
+    const claimed = await tx.nudge.updateMany({
+      where: { id: nudge.id, status: "pending" },
+      data: { status: "sent", firedAt: now },
+    });
+    if (!claimed.count) return { result: "not pending" as const, ids: [] as bigint[] };
+    const skip = async (reason: string) => {
+      await tx.nudge.update({ where: { id: nudge.id }, data: { status: "skipped", reason } });
+      return { result: `skipped: ${reason}` as const, ids: [] as bigint[] };
+    };
+    const conversation = nudge.conversationId
+      ? await tx.conversation.findUnique({ where: { id: nudge.conversationId } })
+      : null;
+    if (!conversation?.clientId) return skip("no conversation with a client");
+    if (conversation.status !== "active") return skip(`conversation ${conversation.status}`);
+    const consent = await tx.consent.findFirst({
+      where: { conversationId: conversation.id },
+      orderBy: { decidedAt: "desc" },
+    });
+    if (consent?.decision !== "accepted") return skip("no consent");
+    if (!handler) return skip(`no handler for ${nudge.kind}`);
+    const decision = await handler.decide(tx, nudge, now);
+    if ("skip" in decision) return skip(decision.skip);
+    const locale = conversation.locale ?? "en";
+    const ids: bigint[] = [];
+    for (const [index, rendered] of renderOutputs(decision.outputs, locale, deps.translator).entries()) {
+      ids.push(
+        await deps.outbox.write(tx, {
+          conversationId: conversation.id,
+          idempotencyKey: `nudge:${jobId}:${index}`,
+          messageKey: rendered.key,
+          message: rendered.message,
+        }),
+      );
+    }
+    return { result: "sent" as const, ids };
+  });
+  if (outcome.ids.length) await deps.outbox.dispatch(outcome.ids);
+  deps.logger.info({ jobId, kind: nudge.kind, result: outcome.result }, "nudge fired");
+  return outcome.result;
+}
+
+/** The worker on the nudges queue. Close it with `close()`. */
+export function createNudgeWorker(deps: NudgeWorkerDeps): Worker<NudgeJobData> {
+  const worker = new Worker<NudgeJobData>(
+    NUDGE_QUEUE,
+    (job: Job<NudgeJobData>) => fireNudge(deps, job.data.jobId),
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: 5,
+    },
+  );
+  worker.on("failed", (job, error) =>
+    deps.logger.warn({ jobId: job?.id, err: { message: error.message } }, "nudge failed"),
+  );
+  worker.on("error", (error) => deps.logger.warn({ err: { message: error.message } }, "nudge worker error"));
+  return worker;
+}

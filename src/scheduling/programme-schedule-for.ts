@@ -1,0 +1,26 @@
+/**
+ * The schedule settings that apply to a client: those of the programme of their open case, or
+ * the defaults (TZ_DEFAULT) when they have none.
+ */
+import type { Db, Prisma } from "../store/prisma.ts";
+import { type ProgrammeSchedule, parseProgrammeSchedule } from "./programme-schedule.ts";
+
+/** Reads the client's programme settings (their most recent open case). */
+export async function scheduleForClient(
+  tx: Prisma.TransactionClient | Db,
+  clientId: string,
+  defaultTimeZone: string,
+): Promise<ProgrammeSchedule> {
+  const found = await tx.case.findFirst({
+    where: { clientId, status: { not: "closed" } },
+    orderBy: { createdAt: "desc" },
+    select: { programme: { select: { timezone: true, settings: true } } },
+  });
+  return parseProgrammeSchedule(
+    {
+      timeZone: found?.programme?.timezone ?? defaultTimeZone,
+      ...((found?.programme?.settings as object) ?? {}),
+    },
+    defaultTimeZone,
+  );
+}
