@@ -3,6 +3,8 @@
  * channels and HTTP routes. main.ts starts it; tests build it the same way with test settings,
  * so what they exercise is what runs in production.
  */
+
+import type { Queue } from "bullmq";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import pg from "pg";
@@ -12,11 +14,19 @@ import { registerWebchat } from "./channels/webchat/webchat-routes.ts";
 import { createWebchatSender } from "./channels/webchat/webchat-sender.ts";
 import type { Config } from "./config.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
+import { appointmentReminderHandler } from "./domain/appointments/reminder-handler.ts";
+import { checkInHandler } from "./domain/placements/checkins.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import { registerHealthRoutes } from "./http/health-routes.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
+import { createOutboundWorkers } from "./outbox/outbound-worker.ts";
+import { createOutbox, type Outbox } from "./outbox/outbox.ts";
+import { idleFlowHandler } from "./scheduling/idle-nudges.ts";
+import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
+import { createNudgeWorker } from "./scheduling/nudge-worker.ts";
+import { reconcileNudges } from "./scheduling/reconciler.ts";
 import { createDb, type Db } from "./store/prisma.ts";
 import { createRedis } from "./store/redis.ts";
 
@@ -29,8 +39,12 @@ export interface App {
   flows: FlowRegistry;
   conversations: ConversationService;
   telegram?: TelegramChannel;
+  outbox: Outbox;
+  nudgeQueue: Queue<NudgeJobData>;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
+  /** Starts the queue workers (outbound, nudges) and the reconciler. */
+  startWorkers(): Promise<void>;
   /** Stops channels, closes HTTP, Redis and Postgres connections. */
   close(): Promise<void>;
 }
@@ -53,7 +67,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
 
   const senders = new Map<ChannelName, ChannelSender>();
+  const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
+  const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const conversations = createConversationService({
+    nudgeQueue,
     db,
     lockPool,
     translator,
@@ -92,6 +109,48 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
   }
 
+  const stops: (() => Promise<void>)[] = [];
+  const startWorkers = async () => {
+    const outbound = createOutboundWorkers({
+      db,
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      senders,
+      logger,
+      limits: {
+        telegram: { perSecond: config.TELEGRAM_RATE_PER_SECOND, perChatGapMs: config.TELEGRAM_CHAT_GAP_MS },
+      },
+    });
+    const nudges = createNudgeWorker({
+      db,
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      translator,
+      outbox,
+      logger,
+      handlers: {
+        appointment_reminder: appointmentReminderHandler(config.TZ_DEFAULT),
+        checkin: checkInHandler(),
+        idle_flow: idleFlowHandler(flows, (now) => ({
+          now,
+          timeZone: config.TZ_DEFAULT,
+          locales: CLIENT_LOCALES,
+        })),
+      },
+    });
+    const reconcile = () =>
+      reconcileNudges(db, nudgeQueue, logger).catch((error: Error) =>
+        logger.warn({ err: { message: error.message } }, "nudge reconcile failed"),
+      );
+    await reconcile();
+    const timer = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
+    timer.unref();
+    stops.push(async () => {
+      clearInterval(timer);
+      await Promise.all([outbound.close(), nudges.close()]);
+    });
+  };
+
   return {
     config,
     http,
@@ -100,12 +159,18 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     translator,
     flows,
     conversations,
+    outbox,
+    nudgeQueue,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();
     },
+    startWorkers,
     async close() {
       await telegram?.stop();
+      for (const stop of stops) await stop();
+      await outbox.close();
+      await nudgeQueue.close();
       await http.close();
       redis.disconnect();
       await lockPool.end();

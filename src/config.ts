@@ -52,6 +52,23 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, _ or - (at most 40)")
       .default("ceb"),
+    RUN_WORKERS: z
+      .enum(["true", "false", "1", "0"])
+      .default("true")
+      .transform((v) => v === "true" || v === "1"),
+    RECONCILE_INTERVAL_SECONDS: z.coerce
+      .number({ error: "a number of seconds" })
+      .int()
+      .min(10)
+      .max(86_400)
+      .default(300),
+    TELEGRAM_RATE_PER_SECOND: z.coerce.number({ error: "a number" }).int().min(1).max(1000).default(30),
+    TELEGRAM_CHAT_GAP_MS: z.coerce
+      .number({ error: "a number of milliseconds" })
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(1000),
     FLOWS_DIR: z.string().default("flows"),
     LOCALES_DIR: z.string().default("locales"),
     WEBCHAT_ENABLED: z

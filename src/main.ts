@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const app = await buildApp(config, logger);
   const address = await app.http.listen({ host: config.HOST, port: config.PORT });
   await app.startChannels();
+  if (config.RUN_WORKERS) await app.startWorkers();
 
   const base = config.PUBLIC_URL ?? address.replace("0.0.0.0", "127.0.0.1");
   logger.info({ address }, "listening");

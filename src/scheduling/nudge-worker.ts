@@ -27,7 +27,7 @@ export interface NudgeHandler {
 /** Where rendered messages go: written in the firing transaction, dispatched after commit. */
 export interface OutboxPort {
   write(
-    tx: Prisma.TransactionClient,
+    tx: Prisma.TransactionClient | Db,
     input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;

@@ -2,10 +2,13 @@
  * The real app (src/app.ts) built with test settings: this run's database, the local Redis,
  * and Telegram pointed at a fake Bot API server in webhook mode. Tests drive it over HTTP.
  */
+import { Queue } from "bullmq";
 import type { LightMyRequestResponse } from "fastify";
 import { type App, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
+import { outboundQueueName } from "../../src/outbox/outbox.ts";
+import { uid } from "./db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "./env.ts";
 import type { FakeTelegram, PushedUpdate } from "./fake-telegram.ts";
 
@@ -20,6 +23,8 @@ export async function startTestApp(
     DATABASE_URL: testDatabaseUrl(),
     REDIS_URL: TEST_REDIS_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // Each app its own queues, so test files running side by side never take each other's jobs.
+    QUEUE_PREFIX: `t-${uid()}`,
     ...(options.telegram
       ? {
           TELEGRAM_BOT_TOKEN: options.telegram.token,
@@ -32,6 +37,20 @@ export async function startTestApp(
   });
   const app = await buildApp(config, createLogger(config.LOG_LEVEL));
   await app.http.ready();
+  const close = app.close.bind(app);
+  app.close = async () => {
+    // Leave nothing behind in the shared Redis: this app's nudge timers and outbound jobs.
+    await app.nudgeQueue.obliterate({ force: true }).catch(() => undefined);
+    for (const channel of ["telegram", "webchat"] as const) {
+      const queue = new Queue(outboundQueueName(channel), {
+        connection: app.redis,
+        prefix: config.QUEUE_PREFIX,
+      });
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+    }
+    await close();
+  };
   return app;
 }
 
