@@ -26,7 +26,7 @@ import { createOutbox, type Outbox } from "./outbox/outbox.ts";
 import { idleFlowHandler } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
 import { createNudgeWorker } from "./scheduling/nudge-worker.ts";
-import { reconcileNudges } from "./scheduling/reconciler.ts";
+import { reconcileNudges, reconcileOutbox } from "./scheduling/reconciler.ts";
 import { createDb, type Db } from "./store/prisma.ts";
 import { createRedis } from "./store/redis.ts";
 
@@ -139,8 +139,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       },
     });
     const reconcile = () =>
-      reconcileNudges(db, nudgeQueue, logger).catch((error: Error) =>
-        logger.warn({ err: { message: error.message } }, "nudge reconcile failed"),
+      Promise.all([reconcileNudges(db, nudgeQueue, logger), reconcileOutbox(db, outbox)]).catch(
+        (error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"),
       );
     await reconcile();
     const timer = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);

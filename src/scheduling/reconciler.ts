@@ -70,3 +70,24 @@ export async function reconcileNudges(
   if (added || removed) logger.info({ added, removed }, "nudge timers reconciled");
   return { added, removed };
 }
+
+/**
+ * The outbox's share of reconciling: proactive messages still `queued` after `graceMs` lost their
+ * job (Redis emptied, or a crash between commit and dispatch) and are dispatched again. Dispatch
+ * is idempotent (job id `msg-<id>`), so a message whose job still exists is left as it is.
+ */
+export async function reconcileOutbox(
+  db: Db,
+  outbox: { dispatch(ids: readonly bigint[]): Promise<void> },
+  now = new Date(),
+  graceMs = 30_000,
+): Promise<number> {
+  const stuck = await db.message.findMany({
+    where: { proactive: true, status: "queued", createdAt: { lt: new Date(now.getTime() - graceMs) } },
+    select: { id: true },
+    orderBy: { id: "asc" },
+    take: 10_000,
+  });
+  await outbox.dispatch(stuck.map((m) => m.id));
+  return stuck.length;
+}

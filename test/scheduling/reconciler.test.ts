@@ -1,0 +1,127 @@
+/**
+ * Postgres is the truth, Redis holds the timers: empty Redis (FLUSHDB) while nudges are pending,
+ * reconcile, and every nudge still fires exactly once. Runs on its own Redis database (index 7)
+ * so the FLUSHDB touches no other test.
+ */
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { createAppointment } from "../../src/domain/appointments/appointments.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import { createLogger } from "../../src/logger.ts";
+import { reconcileNudges, reconcileOutbox } from "../../src/scheduling/reconciler.ts";
+import { uid } from "../support/db.ts";
+import { TEST_REDIS_URL } from "../support/env.ts";
+import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+const REDIS_DB_URL = `${TEST_REDIS_URL.replace(/\/\d*$/, "")}/7`;
+let telegram: FakeTelegram;
+let app: App;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram, env: { REDIS_URL: REDIS_DB_URL, TELEGRAM_CHAT_GAP_MS: "50" } });
+});
+afterAll(async () => {
+  await app?.close();
+  await telegram?.close();
+});
+
+test("after Redis lost every timer, the reconciler rebuilds them and each reminder fires once", async () => {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
+  const programme = await createProgramme(app.db, {
+    organisationSlug: `o-${s}`,
+    slug: `p-${s}`,
+    name: "Refugees2work",
+  });
+  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Samir", email: `s-${s}@example.org` });
+  const users: TelegramUser[] = [];
+  const appointments = [];
+  for (let i = 0; i < 3; i++) {
+    const created = await createCase(app.db, {
+      programmeSlug: `p-${s}`,
+      counsellorEmail: `s-${s}@example.org`,
+    });
+    const user = new TelegramUser(app, telegram);
+    await user.say(`/start ${created.inviteCode}`);
+    await user.tap("language:en");
+    await user.tap("consent:accept");
+    await user.tap("done:later");
+    users.push(user);
+    const deps = {
+      db: app.db,
+      queue: app.nudgeQueue,
+      translator: app.translator,
+      outbox: app.outbox,
+      defaultTimeZone: "Europe/Brussels",
+    };
+    appointments.push(
+      await createAppointment(deps, {
+        caseId: created.id,
+        at: new Date(Date.now() + 2 * 3600_000 + (6 + i) * 1000).toISOString(),
+        location: "Fedasil, Rue de Trèves 1",
+        withWhom: "Samir",
+        purpose: "intake",
+      }),
+    );
+  }
+  expect(await app.nudgeQueue.getDelayedCount()).toBe(3);
+
+  const redis = new Redis(REDIS_DB_URL);
+  await redis.flushdb();
+  await redis.quit();
+  expect(await app.nudgeQueue.getDelayedCount()).toBe(0);
+
+  const result = await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"));
+  expect(result).toEqual({ added: 3, removed: 0 });
+  // The notices of the three new appointments lost their outbound jobs too: dispatched again.
+  expect(await reconcileOutbox(app.db, app.outbox, new Date(), 0)).toBe(3);
+  await app.startWorkers();
+
+  const reminders = (calls: typeof telegram.calls, user: TelegramUser) =>
+    calls.filter(
+      (c) =>
+        c.method === "sendMessage" &&
+        String(c.payload.chat_id) === String(user.userId) &&
+        String(c.payload.text).startsWith("⏰"),
+    );
+  await telegram.waitFor((calls) => users.every((u) => reminders(calls, u).length >= 1), 20_000);
+  // A second reconcile after they fired adds nothing (sent nudges are not pending).
+  expect(await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"))).toEqual({
+    added: 0,
+    removed: 0,
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const user of users) {
+    expect(reminders(telegram.calls, user)).toHaveLength(1);
+    const notices = telegram.calls.filter(
+      (c) =>
+        c.method === "sendMessage" &&
+        String(c.payload.chat_id) === String(user.userId) &&
+        String(c.payload.text).startsWith("📅"),
+    );
+    expect(notices).toHaveLength(1);
+  }
+  for (const appointment of appointments) {
+    const nudges = await app.db.nudge.findMany({ where: { subjectId: appointment.id } });
+    expect(nudges.map((n) => n.status)).toEqual(["sent"]);
+  }
+});
+
+test("a timer whose nudge was cancelled in Postgres is removed from Redis", async () => {
+  await app.nudgeQueue.add(
+    "nudge",
+    { jobId: "reminder:gone:PT2H" },
+    { jobId: "reminder:gone:PT2H", delay: 3_600_000 },
+  );
+  const result = await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"));
+  expect(result.removed).toBe(1);
+  expect(await app.nudgeQueue.getJob("reminder:gone:PT2H")).toBeUndefined();
+});
