@@ -1,0 +1,34 @@
+/**
+ * An outbound worker in its own process, for the kill test (outbox-crash.test.ts): the test
+ * SIGKILLs it in the middle of a platform call. Configured from the environment.
+ */
+import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
+import { createLogger } from "../../src/logger.ts";
+import { createOutboundWorkers } from "../../src/outbox/outbound-worker.ts";
+import { createDb } from "../../src/store/prisma.ts";
+import { createRedis } from "../../src/store/redis.ts";
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const logger = createLogger("silent");
+const telegram = createTelegramChannel({
+  token: env("TELEGRAM_BOT_TOKEN"),
+  apiRoot: env("TELEGRAM_API_ROOT"),
+  mode: "webhook",
+  webhookSecret: "kill-test-secret-0123456789",
+  onInbound: async () => {},
+  logger,
+});
+createOutboundWorkers({
+  db: createDb(env("DATABASE_URL")),
+  connection: createRedis(env("REDIS_URL")),
+  prefix: env("QUEUE_PREFIX"),
+  senders: new Map([["telegram", telegram.sender]]),
+  logger,
+  lockDuration: 1000,
+  stalledInterval: 1000,
+});
+console.log("ready");
