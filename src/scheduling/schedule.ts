@@ -1,101 +1,145 @@
 /**
- * When nudges are due: appointment reminders, retention check-ins, idle-flow nudges, with quiet
- * hours. Pure: `now` and the settings come in, UTC instants go out. Rules:
- * - Whole-day offsets (P1D) mean the same local wall-clock time that many days before, also across
- *   a daylight-saving change; hour offsets (PT2H) are exact durations.
- * - A nudge inside quiet hours moves to their end; a reminder that would then be at or after the
- *   appointment moves to the start of quiet hours before it instead, or is dropped if that is past.
+ * When nudges are due: appointment reminders, retention check-ins and idle-flow nudges, with
+ * quiet hours. Pure: the time (`now`) and the settings come in, UTC instants (JS Dates) go out.
+ *
+ * Rules, all read in the programme's time zone:
+ * - Whole calendar units (P1D, P1W, P1M) keep the local wall-clock time: "P1D before Monday 10:00"
+ *   is Sunday 10:00, even when the clocks changed in between (then it is 23 or 25 real hours).
+ *   We chose this because people remember "the same time yesterday", not "24 hours ago". Hours,
+ *   minutes and seconds (PT2H, PT24H) are exact real time. A mixed offset (P1DT2H) does the days
+ *   first, then the exact part. A wall-clock time that does not exist (inside the spring gap)
+ *   moves forward by the gap, as luxon does.
+ * - Quiet hours are [start, end) in local time, wrapping midnight when end < start. A nudge due
+ *   inside them moves to their end. A reminder whose end of quiet hours is at or after the
+ *   appointment moves back to the start of that quiet period instead (21:00 the evening before an
+ *   07:30 appointment: the last moment it can be sent before the client sleeps); the start
+ *   instant itself counts as quiet for isQuiet, but this fallback is sent there on purpose.
  */
 import { DateTime, Duration } from "luxon";
-import type { ProgrammeSchedule, QuietHours } from "./programme-schedule.ts";
+import {
+  CHECK_IN_EVENING,
+  CHECK_IN_MORNING,
+  type ProgrammeSchedule,
+  type QuietHours,
+} from "./programme-schedule.ts";
 
-function minutes(clock: string): number {
-  const [h, m] = clock.split(":").map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
+/** A planned appointment reminder: which offset it is for (its job id) and when it is due. */
+export interface ReminderTime {
+  offset: string;
+  dueAt: Date;
 }
 
-/** Whether `at` falls inside quiet hours in `timeZone`. */
-export function isQuiet(at: Date, quietHours: QuietHours | null, timeZone: string): boolean {
-  if (!quietHours) return false;
+/** A planned retention check-in: the point (CheckIn.point) and when it is due. */
+export interface CheckInTime {
+  point: string;
+  dueAt: Date;
+}
+
+function inZone(at: Date, timeZone: string): DateTime {
   const local = DateTime.fromJSDate(at, { zone: timeZone });
-  const now = local.hour * 60 + local.minute;
-  const start = minutes(quietHours.start);
-  const end = minutes(quietHours.end);
-  return start <= end ? now >= start && now < end : now >= start || now < end;
+  if (!local.isValid) throw new RangeError(`Cannot read ${String(at)} in time zone "${timeZone}"`);
+  return local;
 }
 
+function minutesOf(clock: string): number {
+  const [hour, minute] = clock.split(":").map(Number);
+  return (hour ?? 0) * 60 + (minute ?? 0);
+}
+
+/** The same local day at `clock` ("HH:MM"). */
 function atClock(day: DateTime, clock: string): DateTime {
   const [hour, minute] = clock.split(":").map(Number);
   return day.set({ hour: hour ?? 0, minute: minute ?? 0, second: 0, millisecond: 0 });
 }
 
-/** The end of the quiet period `at` is in (or `at` itself when it is not quiet). */
+/** Whether `at` falls inside quiet hours (start included, end excluded) in `timeZone`. */
+export function isQuiet(at: Date, quietHours: QuietHours | null, timeZone: string): boolean {
+  if (!quietHours) return false;
+  const local = inZone(at, timeZone);
+  const minute = local.hour * 60 + local.minute;
+  const start = minutesOf(quietHours.start);
+  const end = minutesOf(quietHours.end);
+  return start <= end ? minute >= start && minute < end : minute >= start || minute < end;
+}
+
+/** The end of the quiet period `at` is in: the first moment a nudge may be sent; `at` itself when not quiet. */
 export function endOfQuietHours(at: Date, quietHours: QuietHours | null, timeZone: string): Date {
   if (!quietHours || !isQuiet(at, quietHours, timeZone)) return at;
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
+  const local = inZone(at, timeZone);
   let end = atClock(local, quietHours.end);
   if (end <= local) end = atClock(local.plus({ days: 1 }), quietHours.end);
   return end.toJSDate();
 }
 
-/** The start of the quiet period `at` is in. */
-function startOfQuietHours(at: Date, quietHours: QuietHours, timeZone: string): Date {
-  const local = DateTime.fromJSDate(at, { zone: timeZone });
+/** The start of the quiet period `at` is in (21:00 the evening before, for 05:30); `at` itself when not quiet. */
+export function startOfQuietHours(at: Date, quietHours: QuietHours | null, timeZone: string): Date {
+  if (!quietHours || !isQuiet(at, quietHours, timeZone)) return at;
+  const local = inZone(at, timeZone);
   let start = atClock(local, quietHours.start);
   if (start > local) start = atClock(local.minus({ days: 1 }), quietHours.start);
   return start.toJSDate();
 }
 
-/** Subtracts an ISO duration in the zone: days keep the wall-clock time, hours are exact. */
+/** `at` minus an ISO duration: calendar units on the wall clock first, then the exact part. */
 function before(at: DateTime, offset: string): DateTime {
   const d = Duration.fromISO(offset);
-  const days = d.years * 365 + d.months * 30 + d.weeks * 7 + d.days;
-  const exact = Duration.fromObject({ hours: d.hours, minutes: d.minutes, seconds: d.seconds }).toMillis();
-  return at.minus({ days }).minus({ milliseconds: exact });
+  if (!d.isValid) throw new RangeError(`Not an ISO-8601 duration: "${offset}"`);
+  return at
+    .minus({ years: d.years, months: d.months, weeks: d.weeks, days: d.days })
+    .minus({ hours: d.hours, minutes: d.minutes, seconds: d.seconds, milliseconds: d.milliseconds });
 }
 
-/** Due times of an appointment's reminders, in order; past ones and impossible ones dropped. */
-export function reminderTimes(
-  startsAt: Date,
-  schedule: ProgrammeSchedule,
-  now: Date,
-): { offset: string; dueAt: Date }[] {
-  const appointment = DateTime.fromJSDate(startsAt, { zone: schedule.timeZone });
-  const byTime = new Map<number, { offset: string; dueAt: Date; size: number }>();
+/**
+ * Where a reminder due at `due` goes with quiet hours: itself, the end of quiet hours, or (when
+ * that is not before the appointment) the start of the same quiet period; undefined when even
+ * that is not before the appointment.
+ */
+function placeReminder(due: Date, startsAt: Date, schedule: ProgrammeSchedule): Date | undefined {
+  const { quietHours, timeZone } = schedule;
+  if (!isQuiet(due, quietHours, timeZone)) return due;
+  const end = endOfQuietHours(due, quietHours, timeZone);
+  if (end < startsAt) return end;
+  const start = startOfQuietHours(due, quietHours, timeZone);
+  return start < startsAt ? start : undefined;
+}
+
+/**
+ * The reminders of an appointment starting at `startsAt`, sorted by due time: one per offset,
+ * quiet hours applied (see the rules above), those due before `now` dropped. When two offsets land
+ * on the same instant only one is kept: the one furthest before the appointment (the first listed
+ * on a tie), so its offset names the reminder's job id.
+ */
+export function reminderTimes(startsAt: Date, schedule: ProgrammeSchedule, now: Date): ReminderTime[] {
+  const appointment = inZone(startsAt, schedule.timeZone);
+  const byInstant = new Map<number, ReminderTime & { span: number }>();
   for (const offset of schedule.reminderOffsets) {
-    let due = before(appointment, offset).toJSDate();
-    if (isQuiet(due, schedule.quietHours, schedule.timeZone) && schedule.quietHours) {
-      const end = endOfQuietHours(due, schedule.quietHours, schedule.timeZone);
-      due =
-        end.getTime() < startsAt.getTime()
-          ? end
-          : startOfQuietHours(due, schedule.quietHours, schedule.timeZone);
-      if (due.getTime() >= startsAt.getTime()) continue;
-    }
-    if (due.getTime() < now.getTime()) continue;
-    const size = Duration.fromISO(offset).toMillis();
-    const existing = byTime.get(due.getTime());
-    if (!existing || size > existing.size) byTime.set(due.getTime(), { offset, dueAt: due, size });
+    const unmoved = before(appointment, offset).toJSDate();
+    const dueAt = placeReminder(unmoved, startsAt, schedule);
+    if (!dueAt || dueAt < now) continue;
+    const span = startsAt.getTime() - unmoved.getTime();
+    const kept = byInstant.get(dueAt.getTime());
+    if (!kept || span > kept.span) byInstant.set(dueAt.getTime(), { offset, dueAt, span });
   }
-  return [...byTime.values()]
+  return [...byInstant.values()]
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
     .map(({ offset, dueAt }) => ({ offset, dueAt }));
 }
 
 /**
- * Check-in times for a placement starting on `startDate` (yyyy-mm-dd): "evening" is 18:00 local on
- * that day, durations are 10:00 local on start date + duration; quiet hours applied. All points are
- * returned, past ones too: the caller decides (a placement recorded late skips them).
+ * The check-ins of a placement starting on `startDate` (yyyy-mm-dd, a local calendar date), in the
+ * programme's order: "evening" at 18:00 local that day, `after` at 10:00 local on the start date
+ * plus the duration (31 January + P1M is 28 February), moved to the end of quiet hours when quiet.
+ * Every point is returned, past ones too: the caller decides what a late-recorded placement skips.
+ * `now` is not used today; it is taken so every schedule function reads the same way.
  */
-export function checkInTimes(
-  startDate: string,
-  schedule: ProgrammeSchedule,
-  _now: Date,
-): { point: string; dueAt: Date }[] {
-  const start = DateTime.fromISO(startDate, { zone: schedule.timeZone }).startOf("day");
+export function checkInTimes(startDate: string, schedule: ProgrammeSchedule, _now: Date): CheckInTime[] {
+  const start = DateTime.fromFormat(startDate, "yyyy-MM-dd", { zone: schedule.timeZone });
+  if (!start.isValid) throw new RangeError(`A placement start date must be yyyy-mm-dd, not "${startDate}"`);
   return schedule.checkIns.map((c) => {
     const local =
-      "at" in c ? atClock(start, "18:00") : atClock(start.plus(Duration.fromISO(c.after)), "10:00");
+      "at" in c
+        ? atClock(start, CHECK_IN_EVENING)
+        : atClock(start.plus(Duration.fromISO(c.after)), CHECK_IN_MORNING);
     return {
       point: c.point,
       dueAt: endOfQuietHours(local.toJSDate(), schedule.quietHours, schedule.timeZone),
@@ -103,7 +147,10 @@ export function checkInTimes(
   });
 }
 
-/** Idle-flow nudge times after the last activity (exact durations), quiet hours applied. */
+/**
+ * The idle-flow nudges after `lastActivity`: one per `idleNudges` duration, in that order (the
+ * index names the job), each exactly that long after it and moved to the end of quiet hours.
+ */
 export function idleNudgeTimes(lastActivity: Date, schedule: ProgrammeSchedule): Date[] {
   return schedule.idleNudges.map((offset) =>
     endOfQuietHours(
