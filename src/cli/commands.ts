@@ -10,8 +10,14 @@ import { createCounsellor } from "../domain/organisations/counsellors.ts";
 import { createOrganisation } from "../domain/organisations/organisations.ts";
 import { createProgramme } from "../domain/organisations/programmes.ts";
 import type { Db } from "../store/prisma.ts";
+import { appointmentCommands } from "./appointment-commands.ts";
 import { caseShowCommand } from "./case-show.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
+import { dash, flag, need, string } from "./option-values.ts";
+import { placementCommands } from "./placement-commands.ts";
+import { retentionCommand } from "./retention-command.ts";
+import type { SchedulingProvider } from "./scheduling-services.ts";
+import { taskCommands } from "./task-commands.ts";
 import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
 
 /** An option of a command: `--name <value>` (string) or `--name` (boolean flag). */
@@ -32,10 +38,12 @@ export interface CliArgument {
   description: string;
 }
 
-/** What a command needs: the store and the configuration. */
+/** What a command needs: the store, the configuration, and (for scheduling) the queue and outbox. */
 export interface CommandContext {
   db: Db;
   config: Config;
+  /** The nudge queue, outbox and translator; opened on first call (Redis), only by commands that schedule. */
+  scheduling: SchedulingProvider;
 }
 
 /** What a command returns: `json` for `--json`, `text` for people. */
@@ -56,16 +64,6 @@ export interface CliCommand {
   options: readonly CliOption[];
   run(values: OptionValues, context: CommandContext): Promise<CommandOutput>;
 }
-
-const string = (values: OptionValues, name: string) => values[name] as string | undefined;
-/** A required option's value (run-cli.ts has checked it is there). */
-const need = (values: OptionValues, name: string): string => {
-  const value = values[name];
-  if (typeof value !== "string") throw new Error(`option --${name} should have been checked`);
-  return value;
-};
-const flag = (values: OptionValues, name: string) => values[name] === true;
-const dash = (value: string | null | undefined) => value ?? "-";
 
 /** Every command but `help` (run-cli.ts handles help from this same table). */
 export const COMMANDS: readonly CliCommand[] = [
@@ -289,6 +287,10 @@ export const COMMANDS: readonly CliCommand[] = [
       };
     },
   },
+  ...appointmentCommands,
+  ...placementCommands,
+  ...taskCommands,
+  retentionCommand,
 ];
 
 function linkFields(links: { telegram: string | null; webChat: string | null } | null): [string, string][] {

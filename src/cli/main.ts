@@ -1,10 +1,12 @@
 /**
  * The counsellor command line: `npm run cli -- <command> [options]` (`npm run cli -- help`).
- * Thin on purpose: configuration and database here, everything else in run-cli.ts.
+ * Thin on purpose: configuration, database and (for scheduling commands, on first use) Redis here,
+ * everything else in run-cli.ts.
  */
 import { ConfigError, loadConfig, loadDotEnv } from "../config.ts";
 import { createDb } from "../store/prisma.ts";
 import { EXIT_FAILED, runCli } from "./run-cli.ts";
+import { lazySchedulingServices } from "./scheduling-services.ts";
 
 /** Runs the command line of this process and returns its exit code. */
 async function main(argv: string[]): Promise<number> {
@@ -18,9 +20,17 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_FAILED;
   }
   const db = createDb(config.DATABASE_URL, { poolSize: 2 });
+  const scheduling = lazySchedulingServices(config, db);
   try {
-    return await runCli(argv, { db, config, stdout: process.stdout, stderr: process.stderr });
+    return await runCli(argv, {
+      db,
+      config,
+      scheduling: scheduling.get,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   } finally {
+    await scheduling.close();
     await db.$disconnect();
   }
 }

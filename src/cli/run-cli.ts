@@ -9,8 +9,11 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type Config, ConfigError } from "../config.ts";
 import { DomainError } from "../domain/errors.ts";
+import { ScheduleSettingsError } from "../scheduling/programme-schedule.ts";
 import type { Db } from "../store/prisma.ts";
+import { RedisUnreachableError } from "../store/redis.ts";
 import { type CliCommand, type CliOption, COMMANDS, type OptionValues } from "./commands.ts";
+import type { SchedulingProvider } from "./scheduling-services.ts";
 import { commandUsage, GLOBAL_OPTIONS, overallUsage } from "./usage.ts";
 
 /** Where the CLI writes (process.stdout, or a buffer in tests). */
@@ -24,6 +27,11 @@ export interface CliDependencies {
   config: Config;
   stdout: CliOutput;
   stderr: CliOutput;
+  /**
+   * The nudge queue, outbox and translator for the appointment and placement commands (main.ts
+   * opens them on Redis on first use; tests pass their own). Without it those commands fail.
+   */
+  scheduling?: SchedulingProvider;
 }
 
 /** Exit codes: success, a failure the message explains, a wrong command line. */
@@ -81,12 +89,20 @@ export async function runCli(argv: readonly string[], deps: CliDependencies): Pr
   if (missing) return usageError(`Missing option --${missing.name} for "${name}".`, commandUsage(command));
 
   try {
-    const output = await command.run(values, { db: deps.db, config: deps.config });
+    const output = await command.run(values, {
+      db: deps.db,
+      config: deps.config,
+      scheduling: deps.scheduling ?? noScheduling,
+    });
     return print(values.json ? JSON.stringify(output.json, null, 2) : output.text);
   } catch (error) {
     deps.stderr.write(`${describeFailure(error)}\n`);
     return EXIT_FAILED;
   }
+}
+
+async function noScheduling(): Promise<never> {
+  throw new Error("this command needs the nudge queue and the outbox, and runCli was given none");
 }
 
 /** The command named by the longest run of leading words of `argv`. */
@@ -123,7 +139,10 @@ function describeParseError(error: unknown, command: string): string {
 
 /** One line for a failed command: the user's own error as is, an outage with what to do. */
 function describeFailure(error: unknown): string {
-  if (error instanceof DomainError || error instanceof ConfigError) return error.message;
+  if (error instanceof DomainError || error instanceof ConfigError || error instanceof RedisUnreachableError)
+    return error.message;
+  if (error instanceof ScheduleSettingsError)
+    return `The programme's scheduling settings are wrong: ${error.message}. Fix the programme's settings.`;
   const text = `${(error as { code?: string }).code ?? ""} ${error instanceof Error ? error.message : String(error)}`;
   if (/ECONNREFUSED|P1001|Can't reach database|DatabaseNotReachable/i.test(text))
     return "Cannot reach the database named by DATABASE_URL. Is Postgres running (`docker compose up -d postgres`)?";

@@ -35,7 +35,7 @@ export function overallUsage(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => commandSynopsis(c).length), "help [<command>]".length);
   const lines = commands.flatMap((c) => [
     `  ${commandSynopsis(c).padEnd(width)}  ${c.summary}`,
-    `  ${"".padEnd(width)}  ${c.options.map(synopsis).join(" ")}`.trimEnd(),
+    ...(c.options.length ? [`  ${"".padEnd(width)}  ${c.options.map(synopsis).join(" ")}`] : []),
   ]);
   return [
     `Usage: ${PROGRAM} <command> [options]`,
