@@ -21,7 +21,10 @@ export interface PlacementDeps {
   now?: () => Date;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD");
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine((v) => DateTime.fromISO(v, { zone: "utc" }).isValid, "is not a calendar date");
 const placementInput = z.object({
   caseId: z.string().min(1, "is required"),
   employer: z.string().trim().min(1, "is required").max(120),
@@ -90,7 +93,7 @@ export async function endPlacement(
   deps: PlacementDeps,
   input: { placementId: string; endedOn: string },
 ): Promise<Placement> {
-  const endedOn = isoDate.parse(input.endedOn);
+  const { endedOn } = parseInput(z.object({ endedOn: isoDate }), { endedOn: input.endedOn });
   const placement = await deps.db.placement.findUnique({
     where: { id: input.placementId },
     include: { checkIns: true },
