@@ -22,7 +22,8 @@ export function matchChoice(
 ): string | undefined {
   if (input.kind === "choice") return choices.find((c) => c.id === input.choiceId)?.id;
   const typed = input.text.trim();
-  const digits = asciiDigits(typed).replace(/[.)\s]/g, "");
+  // "2", "2.", "2)" — but not "1 3", which is two numbers (a multi-choice answer).
+  const digits = asciiDigits(typed).trim().replace(/[.)]$/, "");
   if (/^\d{1,2}$/.test(digits)) return choices[Number(digits) - 1]?.id;
   const emoji = emojiOnly(typed);
   const words = normaliseWords(typed);

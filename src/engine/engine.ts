@@ -120,11 +120,17 @@ export function resumeRun(
           effects: [],
         };
       }
-      const hint: Output = { key: reading.hint, ...(reading.params ? { params: reading.params } : {}) };
+      const hint: Output = {
+        key: reading.hint,
+        ...(reading.params ? { params: reading.params } : {}),
+        // A date example in the person's own notation (locales/<lng>/calendar.json).
+        ...(reading.example ? { lists: { example: [{ key: "calendar.date_example" }] } } : {}),
+      };
       return { state, outputs: [hint, prompt(flow, step, state, ctx)], effects: [] };
     }
     case "answer": {
       state.answers[step.save ?? step.id] = reading.value;
+      state.varsBefore = { ...state.varsBefore, [step.id]: { ...state.vars } };
       state.history.push(step.id);
       state.attempts = 0;
       state.recovering = false;
@@ -141,7 +147,7 @@ export function resumeRun(
 type Reading =
   | { kind: "answer"; value: Answer; next?: string }
   | { kind: "toggle"; choice: string }
-  | { kind: "invalid"; hint: string; params?: Record<string, string | number> }
+  | { kind: "invalid"; hint: string; params?: Record<string, string | number>; example?: boolean }
   | { kind: "stale" };
 
 /** What an input means for a question. */
@@ -198,7 +204,7 @@ function read(step: QuestionStep, state: RunState, input: FlowInput, ctx: Engine
         (!step.max || parsed.value <= isoBound(step.max, today));
       return parsed.ok && inRange
         ? { kind: "answer", value: parsed.value }
-        : { kind: "invalid", hint: "common.invalid_date" };
+        : { kind: "invalid", hint: "common.invalid_date", example: true };
     }
     case "text": {
       const parsed = input.kind === "text" ? parseText(input.text, step.max_length) : { ok: false as const };
@@ -260,12 +266,19 @@ function navigate(
   if (choiceId === NAV_BACK && state.history.length > 0) {
     const previous = state.history.pop() as string;
     state.stepId = previous;
+    const before = state.varsBefore?.[previous];
+    if (before) state.vars = { ...before };
     const target = findStep(flow, previous) as QuestionStep;
     return { state, outputs: [prompt(flow, target, state, ctx)], effects: [] };
   }
   if (choiceId === NAV_RESTART) {
     state.answers = {};
     state.history = [];
+    // Back to the runtime's facts only: what actions set or computed is gone with the answers.
+    state.vars = Object.fromEntries(
+      Object.entries(state.vars).filter(([name]) => flow.inputs.includes(name)),
+    );
+    state.varsBefore = {};
     return advance(flow, state, flow.start ?? flow.steps[0]?.id, [], [], ctx);
   }
   if (choiceId === NAV_COUNSELLOR) {

@@ -38,6 +38,8 @@ export interface RunState {
   selection: string[];
   /** Question steps answered, most recent last: what "back" returns to. */
   history: string[];
+  /** The variables as they were when each question in `history` was asked, so "back" also undoes what actions computed after it. */
+  varsBefore?: Record<string, Record<string, VarValue>>;
 }
 
 /** What the person did. Choice ids are the ones the engine put in its outputs. */

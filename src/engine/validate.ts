@@ -41,6 +41,7 @@ export const ENGINE_KEYS = [
   "common.continue",
   "common.ask_counsellor",
   "common.counsellor_notified",
+  "calendar.date_example",
   "meta.native_name",
   "meta.emoji",
 ];
