@@ -43,8 +43,11 @@ export interface App {
   nudgeQueue: Queue<NudgeJobData>;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
-  /** Starts the queue workers (outbound, nudges) and the reconciler. */
-  startWorkers(): Promise<void>;
+  /**
+   * Starts the queue workers (outbound, nudges) and the reconciler (at once and every
+   * RECONCILE_INTERVAL_SECONDS; `reconcile: false` leaves it out, for tests sharing a database).
+   */
+  startWorkers(options?: { reconcile?: boolean }): Promise<void>;
   /** Stops channels, closes HTTP, Redis and Postgres connections. */
   close(): Promise<void>;
 }
@@ -110,7 +113,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
 
   const stops: (() => Promise<void>)[] = [];
-  const startWorkers = async () => {
+  const startWorkers = async (options: { reconcile?: boolean } = {}) => {
     const outbound = createOutboundWorkers({
       db,
       connection: redis,
@@ -142,11 +145,14 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       Promise.all([reconcileNudges(db, nudgeQueue, logger), reconcileOutbox(db, outbox)]).catch(
         (error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"),
       );
-    await reconcile();
-    const timer = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
-    timer.unref();
+    let timer: NodeJS.Timeout | undefined;
+    if (options.reconcile !== false) {
+      await reconcile();
+      timer = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
+      timer.unref();
+    }
     stops.push(async () => {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await Promise.all([outbound.close(), nudges.close()]);
     });
   };

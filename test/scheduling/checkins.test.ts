@@ -25,7 +25,8 @@ let workerDeps: NudgeWorkerDeps;
 beforeAll(async () => {
   telegram = await startFakeTelegram();
   app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
-  await app.startWorkers();
+  // Other test files share the database: no reconciling of their nudges here.
+  await app.startWorkers({ reconcile: false });
   workerDeps = {
     db: app.db,
     connection: app.redis,

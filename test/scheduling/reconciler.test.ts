@@ -1,9 +1,11 @@
 /**
  * Postgres is the truth, Redis holds the timers: empty Redis (FLUSHDB) while nudges are pending,
- * reconcile, and every nudge still fires exactly once. Runs on its own Redis database (index 7)
- * so the FLUSHDB touches no other test.
+ * reconcile, and every nudge still fires exactly once. The reconciler reads every pending nudge,
+ * so this test has a database of its own (other test files' nudges are not its business) and a
+ * Redis database of its own (index 7), so the FLUSHDB touches no other test.
  */
 import { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
@@ -13,8 +15,9 @@ import { createOrganisation } from "../../src/domain/organisations/organisations
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { createLogger } from "../../src/logger.ts";
 import { reconcileNudges, reconcileOutbox } from "../../src/scheduling/reconciler.ts";
+import { applyMigrations } from "../../src/store/database-setup.ts";
 import { uid } from "../support/db.ts";
-import { TEST_REDIS_URL } from "../support/env.ts";
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -23,13 +26,32 @@ const REDIS_DB_URL = `${TEST_REDIS_URL.replace(/\/\d*$/, "")}/7`;
 let telegram: FakeTelegram;
 let app: App;
 
+const ownDatabase = `reconcile_${uid()}`;
+const ownDatabaseUrl = (() => {
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${ownDatabase}`;
+  return url.toString();
+})();
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
 beforeAll(async () => {
+  await admin(`CREATE DATABASE "${ownDatabase}"`);
+  await applyMigrations(ownDatabaseUrl);
   telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { REDIS_URL: REDIS_DB_URL, TELEGRAM_CHAT_GAP_MS: "50" } });
-});
+  app = await startTestApp({
+    telegram,
+    env: { DATABASE_URL: ownDatabaseUrl, REDIS_URL: REDIS_DB_URL, TELEGRAM_CHAT_GAP_MS: "50" },
+  });
+}, 120_000);
 afterAll(async () => {
   await app?.close();
   await telegram?.close();
+  await admin(`DROP DATABASE IF EXISTS "${ownDatabase}" WITH (FORCE)`);
 });
 
 test("after Redis lost every timer, the reconciler rebuilds them and each reminder fires once", async () => {
@@ -65,7 +87,7 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
     appointments.push(
       await createAppointment(deps, {
         caseId: created.id,
-        at: new Date(Date.now() + 2 * 3600_000 + (6 + i) * 1000).toISOString(),
+        at: new Date(Date.now() + 2 * 3600_000 + 120_000).toISOString(),
         location: "Fedasil, Rue de Trèves 1",
         withWhom: "Samir",
         purpose: "intake",
@@ -78,6 +100,11 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
   await redis.flushdb();
   await redis.quit();
   expect(await app.nudgeQueue.getDelayedCount()).toBe(0);
+  // Time passes while Redis is down: the reminders are now due in a few seconds.
+  await app.db.nudge.updateMany({
+    where: { subjectId: { in: appointments.map((a) => a.id) } },
+    data: { dueAt: new Date(Date.now() + 3000) },
+  });
 
   const result = await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"));
   expect(result).toEqual({ added: 3, removed: 0 });

@@ -29,7 +29,8 @@ const ZONE = "Europe/Brussels";
 beforeAll(async () => {
   telegram = await startFakeTelegram();
   app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "100" } });
-  await app.startWorkers();
+  // Other test files share the database: no reconciling of their nudges here.
+  await app.startWorkers({ reconcile: false });
   deps = {
     db: app.db,
     queue: app.nudgeQueue,
@@ -103,9 +104,8 @@ describe("reminders", () => {
     const [reminder] = await waitForText(user, reminderPrefix("ro"));
     expect(reminder?.payload.text).toContain(when);
     expect(reminder?.payload.text).toContain(t("appointments.purpose_job_interview", "ro"));
-    const buttons = (
-      reminder?.payload.reply_markup as { inline_keyboard: { text: string }[][] }
-    ).inline_keyboard.flat();
+    const markup = reminder?.payload.reply_markup as { inline_keyboard: { text: string }[][] } | undefined;
+    const buttons = markup?.inline_keyboard.flat() ?? [];
     expect(buttons.map((b) => b.text)).toEqual(
       ["answer_coming", "answer_cannot_come", "answer_reschedule"].map((k) => t(`appointments.${k}`, "ro")),
     );
