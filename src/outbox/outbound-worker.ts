@@ -1,70 +1,121 @@
 /**
  * Sending outbox messages, one BullMQ worker per channel, within the platform's limits: a limiter
- * per bot (Telegram: 30 messages/s) and a gap per chat (Telegram: 1 message/s). A 429 pauses the
- * whole channel for `retry_after`; a 403 marks the conversation blocked and cancels its nudges;
- * network errors and 5xx retry with exponential backoff and then fail visibly; a bad request fails
- * at once. A message is claimed (queued → sending) before the platform call and marked sent after
- * it: if a worker dies between the two, the retry does not send a second copy but marks the
- * message failed as "uncertain" (see README, "Outbox").
+ * per bot (Telegram: 30 messages/s, shared by every worker process through Redis) and a gap per
+ * chat (Telegram: 1 message/s; chat-pace.ts, which also keeps a chat's messages in order).
+ *
+ * One job: load the message and its conversation. Already sent or failed: done (idempotent).
+ * `sending`: an earlier attempt was stopped between starting the platform call and recording its
+ * answer — the platform may have delivered it, so it is not sent again but marked failed as
+ * uncertain (the one remaining window; see README, "Outbox"). Conversation blocked, opted out:
+ * failed with the reason. Otherwise claim it (queued → sending, attempts + 1, one UPDATE that only
+ * one worker can win), call the platform, mark it sent with the platform's id.
+ *
+ * Errors: 403 → failed, conversation blocked, its pending nudges cancelled (their Redis timers go
+ * at the reconciler's next pass). 429 → back to queued, the whole channel waits `retry_after`.
+ * Network/5xx → back to queued, BullMQ retries with exponential backoff; failed after the last
+ * attempt. A bad request → failed at once, no retry.
  */
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { type ChannelName, type ChannelSender, type OutboundChoice, SendError } from "../channels/types.ts";
+import {
+  type ChannelName,
+  type ChannelSender,
+  type ConversationAddress,
+  type OutboundChoice,
+  type OutboundMessage,
+  SendError,
+} from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
+import { createChatPace } from "./chat-pace.ts";
 import { type OutboundJobData, outboundQueueName } from "./outbox.ts";
 
 /** Per-channel sending limits. */
 export interface ChannelLimits {
-  /** Messages per second for the whole bot (Telegram's broadcast limit is 30). */
+  /** Messages per second for the whole bot, across processes (Telegram's broadcast limit is 30). */
   perSecond?: number;
-  /** Minimum gap between two messages to one chat, in ms (Telegram: 1000). */
+  /** Minimum gap between two messages to one chat, in ms (Telegram: 1000). 0: none. */
   perChatGapMs?: number;
 }
 
+/** Web chat has no limits: the page reads the stored messages. */
 export const DEFAULT_LIMITS: Partial<Record<ChannelName, ChannelLimits>> = {
   telegram: { perSecond: 30, perChatGapMs: 1000 },
   teams: { perSecond: 50, perChatGapMs: 1000 },
 };
 
+/** The reason on a message whose worker stopped during the platform call: delivery unknown. */
+export const UNCERTAIN = "uncertain: a worker stopped during the platform call";
+
 export interface OutboundWorkerOptions {
   db: Db;
+  /** Also holds the per-chat gap keys. BullMQ duplicates it for its blocking connection. */
   connection: Redis;
+  /** QUEUE_PREFIX: the same as the outbox's. */
   prefix: string;
+  /** One worker per channel in this map. */
   senders: ReadonlyMap<ChannelName, ChannelSender>;
   logger: Logger;
   limits?: Partial<Record<ChannelName, ChannelLimits>>;
-  /** BullMQ lock and stalled-job check, in ms (defaults 30 s); tests use short ones. */
+  /** BullMQ job lock, in ms (default 30 s). A stopped worker's job is taken over after it expires. */
   lockDuration?: number;
+  /** How often stalled jobs are looked for, in ms (default 30 s). Tests use short ones. */
   stalledInterval?: number;
+  /** Jobs in progress per worker (default 10). */
   concurrency?: number;
+  /** false: the workers take no job until `worker.run()` is called. Default true. */
+  autorun?: boolean;
 }
 
-export const UNCERTAIN = "uncertain: a worker stopped during the platform call";
-
-/** Starts one worker per channel that has a sender. Close them with `close()`. */
-export function createOutboundWorkers(options: OutboundWorkerOptions): {
-  workers: Worker[];
+export interface OutboundWorkers {
+  workers: Worker<OutboundJobData>[];
+  /** Waits for jobs in progress, then stops. */
   close(): Promise<void>;
-} {
-  const workers: Worker[] = [];
+}
+
+/** What one job did (the job's return value; for logs and tests). */
+export type SendOutcome =
+  | "sent"
+  | "failed"
+  | "already sent"
+  | "already failed"
+  | "claimed elsewhere"
+  | "not outbound"
+  | "not queued";
+
+/** Starts one worker per channel that has a sender. */
+export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundWorkers {
+  const workers: Worker<OutboundJobData>[] = [];
   for (const [channel, sender] of options.senders) {
     const limits = { ...DEFAULT_LIMITS[channel], ...options.limits?.[channel] };
+    const pace = createChatPace({
+      db: options.db,
+      redis: options.connection,
+      prefix: options.prefix,
+      gapMs: limits.perChatGapMs ?? 0,
+    });
+    const log = options.logger.child({ component: "outbound", channel });
     const worker: Worker<OutboundJobData> = new Worker<OutboundJobData>(
       outboundQueueName(channel),
-      (job, token) => sendOne(options, worker, sender, limits, job, token),
+      (job, token) => sendOne({ ...options, logger: log }, { worker, sender, pace }, job, token),
       {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
+        autorun: options.autorun ?? true,
         ...(limits.perSecond ? { limiter: { max: limits.perSecond, duration: 1000 } } : {}),
         ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
         ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       },
     );
-    worker.on("error", (error) =>
-      options.logger.warn({ channel, err: { message: error.message } }, "outbound worker error"),
+    worker.on("error", (error) => log.warn({ err: { message: error.message } }, "outbound worker error"));
+    worker.on("failed", (job, error) =>
+      log.warn(
+        { jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: error.name } },
+        "outbound job failed",
+      ),
     );
+    worker.on("stalled", (jobId) => log.warn({ jobId }, "outbound job stalled: its worker stopped"));
     workers.push(worker);
   }
   return {
@@ -75,39 +126,45 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): {
   };
 }
 
+interface ChannelParts {
+  worker: Worker<OutboundJobData>;
+  sender: ChannelSender;
+  pace: ReturnType<typeof createChatPace>;
+}
+
 async function sendOne(
   options: OutboundWorkerOptions,
-  worker: Worker<OutboundJobData>,
-  sender: ChannelSender,
-  limits: ChannelLimits,
+  { worker, sender, pace }: ChannelParts,
   job: Job<OutboundJobData>,
   token: string | undefined,
-): Promise<string> {
+): Promise<SendOutcome> {
   const { db, logger } = options;
   const id = BigInt(job.data.messageId);
   const message = await db.message.findUnique({ where: { id }, include: { conversation: true } });
-  if (!message) return "gone"; // erased with its conversation
-  if (message.status === "sent" || message.status === "failed") return message.status;
-  const fail = async (reason: string) => {
+  // Not committed yet (dispatched too early) or erased with its conversation: retry, then give up.
+  if (!message) throw new Error("message not found");
+  if (message.direction !== "outbound") return "not outbound";
+  if (message.status === "sent") return "already sent";
+  if (message.status === "failed") return "already failed";
+  const conversationId = message.conversationId;
+  const fail = async (reason: string): Promise<"failed"> => {
     await db.message.update({ where: { id }, data: { status: "failed", error: reason.slice(0, 500) } });
     logger.warn(
-      { messageId: job.data.messageId, conversationId: message.conversationId, reason: reason.split(":")[0] },
+      { messageId: job.data.messageId, conversationId, reason: reason.split(":")[0] },
       "outbound not sent",
     );
     return "failed";
   };
+  if (message.status === "sending") return fail(UNCERTAIN);
+  if (message.status !== "queued") return "not queued";
   if (message.conversation.status !== "active")
     return fail(`not sent: conversation ${message.conversation.status}`);
-  if (message.status === "sending") return fail(UNCERTAIN);
+  if (message.text === null) return fail("not sent: no text (erased)");
 
-  if (limits.perChatGapMs) {
-    const key = `${options.prefix}:chat-gap:${message.conversationId}`;
-    const free = await options.connection.set(key, "1", "PX", limits.perChatGapMs, "NX");
-    if (!free) {
-      const wait = Math.max(await options.connection.pttl(key), 20);
-      await job.moveToDelayed(Date.now() + wait, token);
-      throw new DelayedError();
-    }
+  const wait = await pace.waitFor(conversationId, id);
+  if (wait > 0) {
+    await job.moveToDelayed(Date.now() + wait, token);
+    throw new DelayedError();
   }
   const claimed = await db.message.updateMany({
     where: { id, status: "queued" },
@@ -115,56 +172,101 @@ async function sendOne(
   });
   if (!claimed.count) return "claimed elsewhere";
 
+  let result: Awaited<ReturnType<ChannelSender["send"]>>;
+  try {
+    result = await sender.send(addressOf(message.conversation), outboundOf(message));
+  } catch (error) {
+    await pace.notSent(conversationId).catch(() => undefined);
+    return handleSendError(options, { worker, job, id, conversationId, fail }, error);
+  }
+  // Recorded first: a Redis hiccup in the gap bookkeeping must not leave a sent message `sending`.
+  await db.message.update({
+    where: { id },
+    data: { status: "sent", channelMessageId: result.externalMessageId, sentAt: new Date(), error: null },
+  });
+  await pace.sent(conversationId).catch(() => undefined);
+  return "sent";
+}
+
+async function handleSendError(
+  options: OutboundWorkerOptions,
+  ctx: {
+    worker: Worker<OutboundJobData>;
+    job: Job<OutboundJobData>;
+    id: bigint;
+    conversationId: string;
+    fail: (reason: string) => Promise<"failed">;
+  },
+  error: unknown,
+): Promise<"failed"> {
+  const { db } = options;
+  const { job, id, conversationId, fail } = ctx;
+  const kind = error instanceof SendError ? error.kind : "transient";
+  const reason = `${kind}: ${(error as Error).message}`.slice(0, 500);
+  if (kind === "blocked") {
+    // One transaction: whoever sees the message failed also sees the conversation blocked.
+    await db.$transaction([
+      db.conversation.updateMany({ where: { id: conversationId }, data: { status: "blocked" } }),
+      db.nudge.updateMany({
+        where: { conversationId, status: "pending" },
+        data: { status: "cancelled", reason: "blocked" },
+      }),
+      db.message.update({ where: { id }, data: { status: "failed", error: reason } }),
+    ]);
+    options.logger.warn({ messageId: job.data.messageId, conversationId }, "conversation blocked the bot");
+    return "failed";
+  }
+  if (kind === "permanent") {
+    await fail(reason);
+    throw new UnrecoverableError(reason);
+  }
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (kind === "transient" && lastAttempt) {
+    await fail(reason);
+    throw error;
+  }
+  // The platform answered with an error (or none reached it): not delivered, so sending again is safe.
+  await db.message.updateMany({
+    where: { id, status: "sending" },
+    data: { status: "queued", error: reason },
+  });
+  if (kind === "rate_limited") {
+    const waitMs = Math.max(1, (error as SendError).retryAfterSeconds ?? 1) * 1000;
+    options.logger.warn({ messageId: job.data.messageId, waitMs }, "platform rate limit: channel paused");
+    await ctx.worker.rateLimit(waitMs);
+    throw Worker.RateLimitError();
+  }
+  throw error;
+}
+
+function addressOf(conversation: {
+  channel: ChannelName;
+  externalConversationId: string;
+  externalUserId: string;
+  reference: unknown;
+}): ConversationAddress {
+  return {
+    channel: conversation.channel,
+    externalConversationId: conversation.externalConversationId,
+    externalUserId: conversation.externalUserId,
+    ...(conversation.reference ? { reference: conversation.reference } : {}),
+  };
+}
+
+function outboundOf(message: {
+  text: string | null;
+  payload: unknown;
+  conversation: { locale: string | null };
+}): OutboundMessage {
   const payload = (message.payload ?? {}) as {
     locale?: string;
     direction?: "ltr" | "rtl";
     choices?: OutboundChoice[];
   };
-  const conversation = message.conversation;
-  try {
-    const result = await sender.send(
-      {
-        channel: conversation.channel,
-        externalConversationId: conversation.externalConversationId,
-        externalUserId: conversation.externalUserId,
-        ...(conversation.reference ? { reference: conversation.reference } : {}),
-      },
-      {
-        text: message.text ?? "",
-        locale: payload.locale ?? conversation.locale ?? "en",
-        direction: payload.direction ?? "ltr",
-        ...(payload.choices?.length ? { choices: payload.choices } : {}),
-      },
-    );
-    await db.message.update({
-      where: { id },
-      data: { status: "sent", channelMessageId: result.externalMessageId, sentAt: new Date(), error: null },
-    });
-    return "sent";
-  } catch (error) {
-    const kind = error instanceof SendError ? error.kind : "transient";
-    const reason = `${kind}: ${(error as Error).message}`;
-    if (kind === "blocked") {
-      await fail(reason);
-      await db.conversation.update({ where: { id: conversation.id }, data: { status: "blocked" } });
-      await db.nudge.updateMany({
-        where: { conversationId: conversation.id, status: "pending" },
-        data: { status: "cancelled", reason: "blocked" },
-      });
-      return "failed";
-    }
-    if (kind === "permanent") {
-      await fail(reason);
-      throw new UnrecoverableError(reason);
-    }
-    // Not delivered: the platform answered with an error, so sending again is safe.
-    await db.message.update({ where: { id }, data: { status: "queued", error: reason.slice(0, 500) } });
-    if (kind === "rate_limited") {
-      const wait = ((error as SendError).retryAfterSeconds ?? 1) * 1000;
-      await worker.rateLimit(wait);
-      throw Worker.RateLimitError();
-    }
-    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await fail(reason);
-    throw error;
-  }
+  return {
+    text: message.text ?? "",
+    locale: payload.locale ?? message.conversation.locale ?? "en",
+    direction: payload.direction ?? "ltr",
+    ...(payload.choices?.length ? { choices: payload.choices } : {}),
+  };
 }

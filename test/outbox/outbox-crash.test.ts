@@ -1,40 +1,86 @@
 /**
- * A worker killed (SIGKILL) while Telegram is answering a sendMessage: the message reached
- * Telegram, but the worker never recorded it. When the job is retried, the message must not be
- * sent a second time: it is marked failed as "uncertain", visibly. A proxy between the worker and
- * the fake Bot API holds the answer so the kill lands inside that window.
+ * A worker process killed (SIGKILL) while it holds a send job; a healthy worker then takes the
+ * stalled job over once the dead one's lock expires.
+ *
+ * A. Killed while Telegram is answering sendMessage: the message reached Telegram but the worker
+ *    never recorded it. The retry must not send a second copy: the message is marked failed as
+ *    "uncertain", visibly. A proxy between the worker and the fake Bot API holds the answer so
+ *    the kill lands inside that window.
+ * B. Killed before it claimed the message (its database does not answer): the retry sends it,
+ *    exactly once.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
-import { createLogger } from "../../src/logger.ts";
-import { createOutboundWorkers, UNCERTAIN } from "../../src/outbox/outbound-worker.ts";
-import { createOutbox } from "../../src/outbox/outbox.ts";
+import net from "node:net";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { UNCERTAIN } from "../../src/outbox/outbound-worker.ts";
+import { createOutbox, type Outbox, outboundJobId, outboundQueueName } from "../../src/outbox/outbox.ts";
+import type { Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import {
+  eventually,
+  notice,
+  type OutboxRig,
+  settled,
+  startOutbox,
+  telegramConversation,
+  telegramSender,
+} from "./outbox-harness.ts";
 
-const db = testDb();
-const redis = createRedis(TEST_REDIS_URL);
-const prefix = `kill-${uid()}`;
+let db: Db;
+let redis: Redis;
 let telegram: FakeTelegram;
-let proxy: http.Server;
-let proxyRoot: string;
-let held: () => void = () => {};
-const heldRequest = new Promise<void>((resolve) => {
-  held = resolve;
-});
 let child: ChildProcess | undefined;
+let rig: OutboxRig | undefined;
+let enqueuer: Outbox | undefined;
+const servers: (http.Server | net.Server)[] = [];
 
 beforeAll(async () => {
+  db = testDb();
+  redis = createRedis(TEST_REDIS_URL);
   telegram = await startFakeTelegram();
-  // Forwards every call; for sendMessage, Telegram gets it at once but the answer is held 20 s.
-  proxy = http.createServer((req, res) => {
+});
+afterEach(async () => {
+  child?.kill("SIGKILL");
+  child = undefined;
+  await enqueuer?.close();
+  enqueuer = undefined;
+  await rig?.close();
+  rig = undefined;
+});
+afterAll(async () => {
+  for (const server of servers) {
+    if (server instanceof http.Server) server.closeAllConnections();
+    server.close();
+  }
+  await telegram?.close();
+  redis?.disconnect();
+  await db?.$disconnect();
+});
+
+async function listen<T extends http.Server | net.Server>(server: T): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+/**
+ * Forwards every Bot API call to the fake at once (so Telegram "has" the message), but holds the
+ * answers to sendMessage until the caller is gone. `arrived` resolves when one is being held.
+ */
+async function holdingProxy(): Promise<{ apiRoot: string; arrived: Promise<void> }> {
+  let arrived: () => void = () => {};
+  const promise = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const response = await fetch(`${telegram.apiRoot}${req.url}`, {
         method: req.method ?? "POST",
@@ -43,86 +89,120 @@ beforeAll(async () => {
       });
       const body = await response.text();
       if (req.url?.endsWith("/sendMessage")) {
-        held();
-        await new Promise((r) => setTimeout(r, 20_000));
+        arrived();
+        return; // never answered; the connection ends with the process that asked
       }
       res.writeHead(response.status, { "content-type": "application/json" }).end(body);
     });
   });
-  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
-  proxyRoot = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-});
+  return { apiRoot: `http://${await listen(server)}`, arrived: promise };
+}
 
-afterAll(async () => {
-  child?.kill("SIGKILL");
-  proxy.closeAllConnections();
-  proxy.close();
-  await telegram.close();
-  redis.disconnect();
-  await db.$disconnect();
-});
+/** A "Postgres" that accepts connections and never says a word: every query hangs. */
+async function silentDatabaseUrl(): Promise<string> {
+  const server = net.createServer(() => {});
+  const address = await listen(server);
+  return `postgresql://postgres:postgres@${address}/silent`;
+}
 
-test("killed during the platform call: the retry sends no second copy and marks the message uncertain", async () => {
-  const chatId = String(Date.now());
-  const conversation = await db.conversation.create({
-    data: { channel: "telegram", externalConversationId: chatId, externalUserId: chatId, locale: "en" },
-  });
-  child = spawn(process.execPath, ["--import", "tsx", "test/outbox/worker-process.ts"], {
+/** Starts test/outbox/worker-process.ts; resolves once its worker is connected. */
+async function startWorkerProcess(env: {
+  databaseUrl: string;
+  prefix: string;
+  apiRoot: string;
+}): Promise<ChildProcess> {
+  const started = spawn(process.execPath, ["--import", "tsx", "test/outbox/worker-process.ts"], {
     env: {
       ...process.env,
-      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_URL: env.databaseUrl,
       REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
+      QUEUE_PREFIX: env.prefix,
       TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: proxyRoot,
+      TELEGRAM_API_ROOT: env.apiRoot,
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve) =>
-    child?.stdout?.on("data", (d) => String(d).includes("ready") && resolve()),
-  );
-
-  const outbox = createOutbox({ db, connection: redis, prefix });
-  const messageId = await outbox.send({
-    conversationId: conversation.id,
-    idempotencyKey: `kill-test:${conversation.id}`,
-    messageKey: "common.nothing_to_do",
-    message: { text: "⏰ Reminder", locale: "en", direction: "ltr" },
+  child = started;
+  await new Promise<void>((resolve, reject) => {
+    started.stdout?.on("data", (d) => String(d).includes("ready") && resolve());
+    started.once("exit", (code) => reject(new Error(`worker process exited early (${code})`)));
   });
-  await heldRequest;
-  expect((await db.message.findUniqueOrThrow({ where: { id: messageId } })).status).toBe("sending");
-  child.kill("SIGKILL");
+  return started;
+}
 
-  // A healthy worker takes the stalled job over once the dead one's lock expires.
-  const logger = createLogger("silent");
-  const sender = createTelegramChannel({
-    token: telegram.token,
-    apiRoot: telegram.apiRoot,
-    mode: "webhook",
-    webhookSecret: "kill-test-secret-0123456789",
-    onInbound: async () => {},
-    logger,
-  }).sender;
-  const workers = createOutboundWorkers({
+/** The outbox alone (no worker here yet): writes and dispatches to `prefix`. */
+const outboxOn = (prefix: string) => {
+  enqueuer = createOutbox({ db, connection: redis, prefix });
+  return enqueuer;
+};
+
+/** A healthy worker in this process, on `prefix`, quick to notice a dead worker's job. */
+const takeOver = (prefix: string) => {
+  rig = startOutbox({
     db,
-    connection: redis,
+    redis,
     prefix,
-    senders: new Map([["telegram", sender]]),
-    logger,
+    sender: telegramSender(telegram.token, telegram.apiRoot),
     lockDuration: 1000,
-    stalledInterval: 1000,
+    stalledInterval: 500,
   });
+  return rig;
+};
+
+const sentTo = (chatId: string) => telegram.sent().filter((p) => String(p.chat_id) === chatId);
+
+test("A: killed during the platform call — no second copy, the message is failed as uncertain", async () => {
+  const prefix = `kill-${uid()}`;
+  const proxy = await holdingProxy();
+  const worker = await startWorkerProcess({ databaseUrl: testDatabaseUrl(), prefix, apiRoot: proxy.apiRoot });
+
+  const chat = await telegramConversation(db);
+  const outbox = outboxOn(prefix);
+  const id = await outbox.send(notice(chat.id, "⏰ Mâine la 10:00"));
+  await proxy.arrived;
+  expect(await db.message.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sending" });
+  expect(sentTo(chat.chatId)).toHaveLength(1);
+  worker.kill("SIGKILL");
+
+  takeOver(prefix);
+  const row = await settled(db, id, 20_000);
+  expect(row).toMatchObject({ status: "failed", error: UNCERTAIN, attempts: 1 });
+  expect(
+    telegram.callsOf("sendMessage").filter((c) => String(c.payload.chat_id) === chat.chatId),
+  ).toHaveLength(1);
+}, 60_000);
+
+test("B: killed before it claimed the message — the retry sends it exactly once", async () => {
+  const prefix = `kill-${uid()}`;
+  const worker = await startWorkerProcess({
+    databaseUrl: await silentDatabaseUrl(),
+    prefix,
+    apiRoot: telegram.apiRoot,
+  });
+
+  const chat = await telegramConversation(db);
+  const outbox = outboxOn(prefix);
+  const id = await outbox.send(notice(chat.id, "📅 Interviu joi"));
+  const queue = new Queue(outboundQueueName("telegram"), { connection: redis, prefix });
   try {
-    const deadline = Date.now() + 20_000;
-    let message = await db.message.findUniqueOrThrow({ where: { id: messageId } });
-    while (message.status === "sending" && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      message = await db.message.findUniqueOrThrow({ where: { id: messageId } });
-    }
-    expect(message).toMatchObject({ status: "failed", error: UNCERTAIN, attempts: 1 });
-    expect(telegram.sent().filter((p) => String(p.chat_id) === chatId)).toHaveLength(1);
+    // The child took the job and is stuck reading the message.
+    await eventually(
+      async () => (await queue.getJobState(outboundJobId(id))) === "active",
+      10_000,
+      "job active",
+    );
   } finally {
-    await workers.close();
-    await outbox.close();
+    await queue.close();
   }
+  worker.kill("SIGKILL");
+  expect(await db.message.findUniqueOrThrow({ where: { id } })).toMatchObject({
+    status: "queued",
+    attempts: 0,
+  });
+
+  takeOver(prefix);
+  const row = await settled(db, id, 20_000);
+  expect(row).toMatchObject({ status: "sent", attempts: 1 });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(sentTo(chat.chatId)).toHaveLength(1);
 }, 60_000);

@@ -1,6 +1,7 @@
 /**
- * An outbound worker in its own process, for the kill test (outbox-crash.test.ts): the test
- * SIGKILLs it in the middle of a platform call. Configured from the environment.
+ * An outbound worker in its own process, for the kill tests (outbox-crash.test.ts): the test
+ * SIGKILLs it while it holds a job. Configured from the environment; prints "ready" once its
+ * worker is connected to Redis. Short locks, so another worker takes a dead one's job over soon.
  */
 import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -22,8 +23,8 @@ const telegram = createTelegramChannel({
   onInbound: async () => {},
   logger,
 });
-createOutboundWorkers({
-  db: createDb(env("DATABASE_URL")),
+const { workers } = createOutboundWorkers({
+  db: createDb(env("DATABASE_URL"), { poolSize: 2 }),
   connection: createRedis(env("REDIS_URL")),
   prefix: env("QUEUE_PREFIX"),
   senders: new Map([["telegram", telegram.sender]]),
@@ -31,4 +32,5 @@ createOutboundWorkers({
   lockDuration: 1000,
   stalledInterval: 1000,
 });
+await Promise.all(workers.map((w) => w.waitUntilReady()));
 console.log("ready");
