@@ -70,6 +70,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
 
   const senders = new Map<ChannelName, ChannelSender>();
+  const outboxSenders = new Map<ChannelName, ChannelSender>();
   const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const conversations = createConversationService({
@@ -92,6 +93,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
 
   if (config.WEBCHAT_ENABLED) {
     senders.set("webchat", createWebchatSender());
+    outboxSenders.set("webchat", createWebchatSender());
     registerWebchat(http, { db, onInbound, translator, logger });
   }
   let telegram: TelegramChannel | undefined;
@@ -109,6 +111,20 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       translator,
     });
     senders.set("telegram", telegram.sender);
+    // The outbox retries itself (a 429 pauses the whole channel, 5xx back off in the queue), so
+    // its sender makes one call per attempt instead of waiting inside a worker slot.
+    outboxSenders.set(
+      "telegram",
+      createTelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        mode: "webhook",
+        webhookSecret: "outbox-sender-only-never-listens",
+        onInbound,
+        logger,
+        retry: { maxAttempts: 0, maxDelaySeconds: 0, retryServerErrors: false },
+      }).sender,
+    );
     if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
   }
 
@@ -118,7 +134,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       db,
       connection: redis,
       prefix: config.QUEUE_PREFIX,
-      senders,
+      senders: outboxSenders,
       logger,
       limits: {
         telegram: { perSecond: config.TELEGRAM_RATE_PER_SECOND, perChatGapMs: config.TELEGRAM_CHAT_GAP_MS },

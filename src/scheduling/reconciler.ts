@@ -80,10 +80,15 @@ export async function reconcileOutbox(
   db: Db,
   outbox: { dispatch(ids: readonly bigint[]): Promise<void> },
   now = new Date(),
-  graceMs = 30_000,
+  graceMs = 120_000,
 ): Promise<number> {
   const stuck = await db.message.findMany({
-    where: { proactive: true, status: "queued", createdAt: { lt: new Date(now.getTime() - graceMs) } },
+    // `sending` long after any lock expired: its job is gone; dispatching marks it uncertain.
+    where: {
+      proactive: true,
+      status: { in: ["queued", "sending"] },
+      createdAt: { lt: new Date(now.getTime() - graceMs) },
+    },
     select: { id: true },
     orderBy: { id: "asc" },
     take: 10_000,
