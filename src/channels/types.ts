@@ -65,8 +65,10 @@ export interface SendResult {
  * - `rate_limited`: try again after `retryAfterSeconds`.
  * - `transient`: network or 5xx; retry with backoff.
  * - `permanent`: the request itself is wrong (400); retrying will not help.
+ * - `uncertain`: the request left but no answer came (timeout, connection reset): the platform
+ *   may have delivered it, so sending again could make a second copy.
  */
-export type SendFailureKind = "blocked" | "rate_limited" | "transient" | "permanent";
+export type SendFailureKind = "blocked" | "rate_limited" | "transient" | "permanent" | "uncertain";
 
 export class SendError extends Error {
   override name = "SendError";

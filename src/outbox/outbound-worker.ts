@@ -216,7 +216,8 @@ async function handleSendError(
     options.logger.warn({ messageId: job.data.messageId, conversationId }, "conversation blocked the bot");
     return "failed";
   }
-  if (kind === "permanent") {
+  if (kind === "permanent" || kind === "uncertain") {
+    // Uncertain: the request left and no answer came; Telegram may have delivered it. At most once.
     await fail(reason);
     throw new UnrecoverableError(reason);
   }

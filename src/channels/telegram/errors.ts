@@ -17,10 +17,28 @@ export function toSendError(error: unknown): SendError {
     if (error.error_code >= 500) return new SendError("transient", what);
     return new SendError("permanent", what);
   }
-  if (error instanceof HttpError)
-    return new SendError("transient", `Telegram network error: ${error.message}`);
+  if (error instanceof HttpError) {
+    // Refused or not resolved: the request never reached Telegram, so sending again is safe.
+    // Anything else (timeout, reset) may have been delivered: uncertain, never sent twice.
+    const code = networkCode(error);
+    const safe = code !== undefined && NOT_SENT_CODES.has(code);
+    return new SendError(safe ? "transient" : "uncertain", `Telegram network error: ${error.message}`);
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new SendError("transient", `Telegram send failed: ${message}`);
+}
+
+/** Network errors that happen before a request is sent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function networkCode(error: HttpError): string | undefined {
+  let cause: unknown = error.error;
+  for (let depth = 0; depth < 4 && cause; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** What may be logged about an error: name, message, Telegram code and stack; never payloads or updates. */
