@@ -4,6 +4,7 @@
  * language) and which sectors fit. Pure: answers and today's date in, profile out.
  */
 import type { Answer } from "../../engine/types.ts";
+import { hasExperienceIn } from "./sector-experience.ts";
 
 export const PRECONDITIONS = ["legal_access", "childcare", "health", "housing", "money", "language"] as const;
 export type Precondition = (typeof PRECONDITIONS)[number];
@@ -17,20 +18,6 @@ const PHYSICAL_SECTORS = new Set([
   "forklift",
   "machine_driving",
 ]);
-
-/** Experience codes that count as experience in an interest sector. */
-const EXPERIENCE_FOR: Record<string, string[]> = {
-  cleaning: ["cleaning"],
-  construction: ["construction", "scrap_collection"],
-  logistics: ["logistics", "scrap_collection", "driving"],
-  kitchen_pastry: ["kitchen"],
-  hospitality: ["hospitality", "kitchen"],
-  care: ["care"],
-  hairdressing_nails: ["hairdressing"],
-  machine_driving: ["driving", "seasonal_farm"],
-  forklift: ["logistics", "factory"],
-  welding: ["factory", "construction"],
-};
 
 export interface Readiness {
   openPreconditions: Precondition[];
@@ -65,7 +52,7 @@ export function computeReadiness(
   const interests = list(answers.interests).filter(
     (sector) => sector !== "other" && !(answers.health_limits === true && PHYSICAL_SECTORS.has(sector)),
   );
-  const experienced = (sector: string) => (EXPERIENCE_FOR[sector] ?? [sector]).some((e) => experience.has(e));
+  const experienced = (sector: string) => hasExperienceIn(sector, [...experience]);
   const sectors = [...interests.filter(experienced), ...interests.filter((s) => !experienced(s))];
   return {
     openPreconditions: open,

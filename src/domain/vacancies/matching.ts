@@ -5,6 +5,7 @@
  * An applicant whose legal access date is still ahead is never alerted before it.
  */
 import type { Answer } from "../../engine/types.ts";
+import { hasExperienceIn } from "../assessment/sector-experience.ts";
 
 export const LEVELS = ["none", "basic", "good", "fluent"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -63,20 +64,6 @@ export type MatchResult =
 const list = (value: Answer | undefined): string[] => (Array.isArray(value) ? value.map(String) : []);
 const level = (value: Answer | undefined): number => LEVELS.indexOf((value as Level) ?? "none");
 
-/** Which experience codes count for a vacancy's sector (interest codes → experience codes). */
-const EXPERIENCE_FOR: Record<string, string[]> = {
-  cleaning: ["cleaning"],
-  construction: ["construction", "scrap_collection"],
-  logistics: ["logistics", "scrap_collection", "driving"],
-  kitchen_pastry: ["kitchen"],
-  hospitality: ["hospitality", "kitchen"],
-  care: ["care"],
-  hairdressing_nails: ["hairdressing"],
-  machine_driving: ["driving", "seasonal_farm"],
-  forklift: ["logistics", "factory"],
-  welding: ["factory", "construction"],
-};
-
 /** One candidate against one vacancy. */
 export function matchCandidate(vacancy: VacancyNeeds, candidate: Candidate, today: string): MatchResult {
   const a = candidate.answers;
@@ -120,8 +107,7 @@ export function matchCandidate(vacancy: VacancyNeeds, candidate: Candidate, toda
     score += points;
   };
   if (list(a.interests).includes(vacancy.sector)) add("interest", 40);
-  if ((EXPERIENCE_FOR[vacancy.sector] ?? [vacancy.sector]).some((e) => list(a.experience).includes(e)))
-    add("experience", 25);
+  if (hasExperienceIn(vacancy.sector, list(a.experience))) add("experience", 25);
   if (vacancy.hours === "either" || a.hours === "either" || a.hours === vacancy.hours) add("hours_fit", 5);
   if (shifts.length && vacancy.shifts.some((s) => shifts.includes(s))) add("shifts_fit", 5);
   if (vacancy.weekends && a.weekends === true) add("weekends_fit", 5);
