@@ -19,6 +19,7 @@ import { retentionCommand } from "./retention-command.ts";
 import type { SchedulingProvider } from "./scheduling-services.ts";
 import { taskCommands } from "./task-commands.ts";
 import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
+import { vacancyCommands } from "./vacancy-commands.ts";
 
 /** An option of a command: `--name <value>` (string) or `--name` (boolean flag). */
 export interface CliOption {
@@ -291,6 +292,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...placementCommands,
   ...taskCommands,
   retentionCommand,
+  ...vacancyCommands,
 ];
 
 function linkFields(links: { telegram: string | null; webChat: string | null } | null): [string, string][] {

@@ -1,0 +1,152 @@
+/**
+ * `vacancy create | match`: a counsellor posts a vacancy (texts per language, no CV by default)
+ * and sees the ranked list of matching clients with the reasons, the clients left out with why,
+ * and the language each would get it in ("-": no text they read yet).
+ */
+import { createVacancy, matchVacancy } from "../domain/vacancies/vacancies.ts";
+import type { CliCommand } from "./commands.ts";
+import { calendarDate, dash, flag, need, string } from "./option-values.ts";
+import { formatFields, formatTable } from "./text-output.ts";
+
+const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
+
+const createCommand: CliCommand = {
+  words: ["vacancy", "create"],
+  summary: "Post a vacancy (blind hiring: no CV unless --cv-needed).",
+  options: [
+    { name: "org", type: "string", value: "<slug>", required: true, description: "the organisation's slug" },
+    {
+      name: "employer",
+      type: "string",
+      value: "<name>",
+      required: true,
+      description: "hidden from clients unless --show-employer",
+    },
+    {
+      name: "show-employer",
+      type: "boolean",
+      description: "show the employer's name to clients from the start",
+    },
+    { name: "job", type: "string", value: "<title>", required: true, description: "the job" },
+    {
+      name: "sector",
+      type: "string",
+      value: "<code>",
+      required: true,
+      description: "an interest code: cleaning, construction, kitchen_pastry, …",
+    },
+    {
+      name: "municipality",
+      type: "string",
+      value: "<name>",
+      required: true,
+      description: "where the work is",
+    },
+    { name: "access", type: "string", value: "<text>", description: "how to get there" },
+    { name: "no-public-transport", type: "boolean", description: "not reachable by public transport" },
+    {
+      name: "hours",
+      type: "string",
+      value: "full_time|part_time|either",
+      required: true,
+      description: "working hours",
+    },
+    { name: "shifts", type: "string", value: "day,evening,night", description: "shifts (default day)" },
+    { name: "weekends", type: "boolean", description: "weekend work" },
+    { name: "contract", type: "string", value: "<type>", required: true, description: "contract type" },
+    { name: "start", type: "string", value: "YYYY-MM-DD", description: "start date" },
+    { name: "places", type: "string", value: "<n>", description: "number of places (default 1)" },
+    { name: "dutch", type: "string", value: "none|basic|good|fluent", description: "minimum Dutch" },
+    { name: "french", type: "string", value: "none|basic|good|fluent", description: "minimum French" },
+    { name: "licence", type: "string", value: "<category>", description: "driving licence needed, e.g. B" },
+    { name: "cv-needed", type: "boolean", description: "the employer asks for a CV" },
+    ...LOCALES.map((locale) => ({
+      name: `text-${locale}`,
+      type: "string" as const,
+      value: "<text>",
+      description: `the short description in ${locale} (written or checked by a person)`,
+    })),
+  ],
+  async run(values, { db }) {
+    const texts: Record<string, string> = {};
+    for (const locale of LOCALES) {
+      const text = string(values, `text-${locale}`);
+      if (text) texts[locale] = text;
+    }
+    const start = string(values, "start");
+    const dutch = string(values, "dutch");
+    const french = string(values, "french");
+    const licence = string(values, "licence");
+    const access = string(values, "access");
+    const places = string(values, "places");
+    const vacancy = await createVacancy(db, {
+      organisationSlug: need(values, "org").trim().toLowerCase(),
+      employer: need(values, "employer"),
+      employerHidden: !flag(values, "show-employer"),
+      job: need(values, "job"),
+      sector: need(values, "sector"),
+      municipality: need(values, "municipality"),
+      publicTransport: !flag(values, "no-public-transport"),
+      hours: need(values, "hours") as "full_time",
+      shifts: (string(values, "shifts") ?? "day").split(",").map((s) => s.trim()) as ["day"],
+      weekends: flag(values, "weekends"),
+      contractType: need(values, "contract"),
+      cvNeeded: flag(values, "cv-needed"),
+      texts,
+      ...(start ? { startDate: calendarDate(start, "--start") } : {}),
+      ...(dutch ? { dutchLevel: dutch as "basic" } : {}),
+      ...(french ? { frenchLevel: french as "basic" } : {}),
+      ...(licence ? { drivingLicence: licence } : {}),
+      ...(access ? { access } : {}),
+      ...(places ? { places: Number(places) } : {}),
+    });
+    return {
+      json: vacancy,
+      text: formatFields("Vacancy posted", [
+        ["Id", vacancy.id],
+        ["Job", `${vacancy.job} (${vacancy.sector})`],
+        ["Where", vacancy.municipality],
+        ["Texts in", Object.keys(texts).join(", ")],
+        ["CV needed", vacancy.cvNeeded ? "yes" : "no"],
+      ]),
+    };
+  },
+};
+
+const matchCommand: CliCommand = {
+  words: ["vacancy", "match"],
+  summary: "The organisation's clients for a vacancy, ranked, with reasons; then those left out, with why.",
+  argument: { name: "vacancy-id", value: "<vacancy id>", description: "the vacancy's id" },
+  options: [
+    {
+      name: "today",
+      type: "string",
+      value: "YYYY-MM-DD",
+      description: "the date legal access is checked against",
+    },
+  ],
+  async run(values, { db }) {
+    const today = string(values, "today") ?? new Date().toISOString().slice(0, 10);
+    const ranked = await matchVacancy(db, {
+      vacancyId: need(values, "vacancy-id"),
+      today: calendarDate(today, "--today"),
+    });
+    const rows = ranked.map((r) => [
+      r.caseId,
+      r.included ? String(r.score) : "-",
+      dash(r.locale),
+      r.included
+        ? r.reasons.join(", ")
+        : `left out: ${r.exclusions.join(", ")}${r.availableFrom ? ` (may work from ${r.availableFrom})` : ""}`,
+    ]);
+    return {
+      json: ranked,
+      text:
+        ranked.length === 0
+          ? "No candidates (clients need consent and a self-assessment)."
+          : formatTable(["CASE", "SCORE", "LANGUAGE", "WHY"], rows),
+    };
+  },
+};
+
+export const vacancyCommands: readonly CliCommand[] = [createCommand, matchCommand];

@@ -1,0 +1,148 @@
+/** `vacancy create` and `vacancy match` through runCli, on the real database. */
+import { afterAll, expect, test } from "vitest";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { loadConfig } from "../../src/config.ts";
+import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import type { Answer } from "../../src/engine/types.ts";
+import { testDb, uid } from "../support/db.ts";
+import { testDatabaseUrl } from "../support/env.ts";
+
+const db = testDb();
+afterAll(() => db.$disconnect());
+
+async function cli(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    db,
+    config: loadConfig({ NODE_ENV: "test", DATABASE_URL: testDatabaseUrl() }),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+test("a counsellor posts a vacancy and sees the matching clients with reasons and the ones left out", async () => {
+  const s = uid();
+  await createOrganisation(db, { slug: `o-${s}`, name: "Groep Intro" });
+  await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(db, { organisationSlug: `o-${s}`, name: "Eva", email: `e-${s}@example.org` });
+  const cases: string[] = [];
+  for (const answers of [
+    {
+      interests: ["cleaning"],
+      experience: ["cleaning"],
+      hours: "part_time",
+      languages: ["romani", "romanian"],
+    },
+    { interests: ["cleaning"], experience: [], hours: "full_time", languages: ["bulgarian"] },
+  ] as Record<string, Answer>[]) {
+    const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
+    const client = await db.client.create({ data: { locale: "rom" } });
+    const conversation = await db.conversation.create({
+      data: {
+        channel: "webchat",
+        externalConversationId: uid(),
+        externalUserId: uid(),
+        clientId: client.id,
+        locale: "rom",
+      },
+    });
+    await db.consent.create({
+      data: {
+        conversationId: conversation.id,
+        clientId: client.id,
+        noticeVersion: "t",
+        decision: "accepted",
+        channel: "webchat",
+      },
+    });
+    await db.case.update({ where: { id: created.id }, data: { clientId: client.id } });
+    const full = {
+      residence: "eu_citizen",
+      shifts: ["day"],
+      weekends: false,
+      transport: ["walk"],
+      ...answers,
+    };
+    await db.assessment.create({
+      data: {
+        clientId: client.id,
+        caseId: created.id,
+        flowId: "self_assessment",
+        flowVersion: 1,
+        answers: full as object,
+        readiness: computeReadiness(full, null, "2026-11-23") as object,
+      },
+    });
+    cases.push(created.id);
+  }
+
+  const posted = await cli([
+    "vacancy",
+    "create",
+    "--org",
+    `o-${s}`,
+    "--employer",
+    "Net & Propre",
+    "--job",
+    "Nettoyage de bureaux",
+    "--sector",
+    "cleaning",
+    "--municipality",
+    "Anderlecht",
+    "--hours",
+    "part_time",
+    "--contract",
+    "titres-services",
+    "--text-ro",
+    "Curățenie în birouri, dimineața.",
+    "--text-rom",
+    "Žužaripe ande birouri, detehara.",
+    "--json",
+  ]);
+  expect(posted.code).toBe(0);
+  const vacancy = JSON.parse(posted.stdout);
+  expect(vacancy).toMatchObject({ cvNeeded: false, employerHidden: true, sector: "cleaning" });
+
+  const matched = await cli(["vacancy", "match", vacancy.id, "--today", "2026-11-23"]);
+  expect(matched.code).toBe(0);
+  const lines = matched.stdout.trim().split("\n");
+  expect(lines[1]).toContain(cases[0]);
+  expect(lines[1]).toContain("rom");
+  expect(lines[1]).toContain("interest, experience");
+  expect(lines[2]).toContain(cases[1]);
+  expect(lines[2]).toContain("left out: hours_do_not_fit");
+});
+
+test("a vacancy with a bad value is refused with one line", async () => {
+  const s = uid();
+  await createOrganisation(db, { slug: `o-${s}`, name: "X" });
+  const result = await cli([
+    "vacancy",
+    "create",
+    "--org",
+    `o-${s}`,
+    "--employer",
+    "E",
+    "--job",
+    "J",
+    "--sector",
+    "cleaning",
+    "--municipality",
+    "M",
+    "--hours",
+    "sometimes",
+    "--contract",
+    "C",
+    "--text-en",
+    "x",
+  ]);
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split("\n")).toHaveLength(1);
+  expect(result.stderr).toMatch(/hours/);
+});
