@@ -100,6 +100,12 @@ export async function syncTimers(
   }
 }
 
+/** The delayed job of a pending nudge, due at `dueAt` (at once if that has passed). */
+export function timerJob(jobId: string, dueAt: Date, now = new Date()) {
+  const delay = Math.max(0, dueAt.getTime() - now.getTime());
+  return { name: "nudge", data: { jobId }, opts: { jobId, delay, timestamp: dueAt.getTime() - delay } };
+}
+
 /** Adds the delayed job for a pending nudge. */
 export async function addTimer(
   queue: Queue<NudgeJobData>,
@@ -107,6 +113,6 @@ export async function addTimer(
   dueAt: Date,
   now = new Date(),
 ): Promise<void> {
-  const delay = Math.max(0, dueAt.getTime() - now.getTime());
-  await queue.add("nudge", { jobId }, { jobId, delay, timestamp: dueAt.getTime() - delay });
+  const { name, data, opts } = timerJob(jobId, dueAt, now);
+  await queue.add(name, data, opts);
 }
