@@ -3,6 +3,7 @@
  * and sees the ranked list of matching clients with the reasons, the clients left out with why,
  * and the language each would get it in ("-": no text they read yet).
  */
+import { sendJobAlerts } from "../domain/vacancies/job-alerts.ts";
 import { createVacancy, matchVacancy } from "../domain/vacancies/vacancies.ts";
 import type { CliCommand } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
@@ -149,4 +150,44 @@ const matchCommand: CliCommand = {
   },
 };
 
-export const vacancyCommands: readonly CliCommand[] = [createCommand, matchCommand];
+const sendCommand: CliCommand = {
+  words: ["vacancy", "send"],
+  summary: "Send the vacancy to its matching clients (see vacancy match), in a language each reads.",
+  argument: { name: "vacancy-id", value: "<vacancy id>", description: "the vacancy's id" },
+  options: [
+    { name: "exclude", type: "string", value: "<case id,…>", description: "cases not to send it to" },
+    {
+      name: "today",
+      type: "string",
+      value: "YYYY-MM-DD",
+      description: "the date legal access is checked against",
+    },
+  ],
+  async run(values, { db, scheduling }) {
+    const { outbox, translator } = await scheduling();
+    const today = string(values, "today") ?? new Date().toISOString().slice(0, 10);
+    const exclude = (string(values, "exclude") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const report = await sendJobAlerts(
+      { db, translator, outbox },
+      {
+        vacancyId: need(values, "vacancy-id"),
+        today: calendarDate(today, "--today"),
+        excludeCaseIds: exclude,
+      },
+    );
+    return {
+      json: report,
+      text: formatFields("Job alerts", [
+        ["Sent", report.sent.join(", ") || "-"],
+        ["No text they read", report.noText.join(", ") || "-"],
+        ["Not now (weekly or already sent)", report.notNow.join(", ") || "-"],
+        ["Left out", report.excluded.join(", ") || "-"],
+      ]),
+    };
+  },
+};
+
+export const vacancyCommands: readonly CliCommand[] = [createCommand, matchCommand, sendCommand];

@@ -15,6 +15,7 @@ import {
 } from "../domain/assessment/assessment-completion.ts";
 import { CHECKIN_FLOW } from "../domain/placements/checkin-messages.ts";
 import { completeCheckIn, recordMood } from "../domain/placements/checkins.ts";
+import { recordJobAnswer } from "../domain/vacancies/job-alerts.ts";
 import type { EngineContext, FlowDefinition, Output } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
@@ -116,7 +117,7 @@ async function runTurn(
     consented,
     status: conversation.status,
   });
-  const { answers, moods, extra, abandoned } = plan;
+  const { answers, moods, jobAnswers, extra, abandoned } = plan;
   const status = plan.status;
 
   const replies: QueuedReply[] = [];
@@ -166,6 +167,9 @@ async function runTurn(
     if (erased) return;
     for (const answer of answers) {
       extra.push(...(await recordAppointmentResponse(tx, { ...answer, clientId: target.clientId, now })));
+    }
+    for (const jobAnswer of jobAnswers) {
+      extra.push(...(await recordJobAnswer(tx, { ...jobAnswer, clientId: target.clientId, now })));
     }
     for (const mood of moods) {
       extra.push(...(await recordMood(tx, { ...mood, clientId: target.clientId, now })).outputs);

@@ -8,6 +8,7 @@ import { type AppointmentAnswer, parseResponseChoice } from "../domain/appointme
 import { SELF_ASSESSMENT_FLOW } from "../domain/assessment/assessment-completion.ts";
 import { resolveInvite } from "../domain/cases/invites.ts";
 import { CHECKIN_FLOW, parseMoodChoice } from "../domain/placements/checkin-messages.ts";
+import { parseJobChoice } from "../domain/vacancies/job-alerts.ts";
 import type { FlowInput, Output, VarValue } from "../engine/types.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
 import type { Db } from "../store/prisma.ts";
@@ -27,6 +28,8 @@ export interface TurnPlan {
   answers: { appointmentId: string; answer: AppointmentAnswer }[];
   /** Check-in mood taps, applied in the transaction. */
   moods: { checkInId: string; mood: number }[];
+  /** Answers to job alerts ("interested", "not for me", why), applied in the transaction. */
+  jobAnswers: NonNullable<ReturnType<typeof parseJobChoice>>[];
 }
 
 /** Decides what `msg` means for this conversation; feeds the flow stack. */
@@ -45,6 +48,7 @@ export async function routeInbound(
   /** Answers to buttons outside flows (appointment reminders), applied in the transaction. */
   const answers: { appointmentId: string; answer: AppointmentAnswer }[] = [];
   const moods: { checkInId: string; mood: number }[] = [];
+  const jobAnswers: TurnPlan["jobAnswers"] = [];
   const extra: Output[] = [];
   let status = input.status === "blocked" ? "active" : input.status;
 
@@ -53,6 +57,7 @@ export async function routeInbound(
   const command = parseCommand(msg.text);
   const appointmentAnswer = parseResponseChoice(msg.choiceId);
   const moodTap = parseMoodChoice(msg.choiceId);
+  const jobTap = parseJobChoice(msg.choiceId);
   const flowInput: FlowInput | undefined = msg.choiceId
     ? { kind: "choice", choiceId: msg.choiceId }
     : msg.text !== undefined
@@ -94,6 +99,8 @@ export async function routeInbound(
     extra.push({ key: "common.unknown_command" });
   } else if (appointmentAnswer) {
     answers.push(appointmentAnswer);
+  } else if (jobTap) {
+    jobAnswers.push(jobTap);
   } else if (moodTap) {
     moods.push(moodTap);
     if (await ownsCheckIn(db, target.clientId, moodTap.checkInId)) {
@@ -109,7 +116,7 @@ export async function routeInbound(
     extra.push({ key: "common.nothing_to_do" });
   }
 
-  return { status, extra, abandoned, answers, moods };
+  return { status, extra, abandoned, answers, moods, jobAnswers };
 }
 
 /** The facts onboarding starts with: what the /start code is. */

@@ -1,4 +1,5 @@
 /** `vacancy create` and `vacancy match` through runCli, on the real database. */
+import { Queue } from "bullmq";
 import { afterAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -8,18 +9,34 @@ import { createCounsellor } from "../../src/domain/organisations/counsellors.ts"
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import type { Answer } from "../../src/engine/types.ts";
+import { createTranslator } from "../../src/i18n/i18n.ts";
+import { createOutbox, outboundQueueName } from "../../src/outbox/outbox.ts";
+import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
+import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
-import { testDatabaseUrl } from "../support/env.ts";
+import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 
 const db = testDb();
 afterAll(() => db.$disconnect());
 
+const redis = createRedis(TEST_REDIS_URL);
+const prefix = `t-${uid()}`;
+const outbox = createOutbox({ db, connection: redis, prefix });
+afterAll(async () => {
+  const queue = new Queue(outboundQueueName("webchat"), { connection: redis, prefix });
+  await queue.obliterate({ force: true });
+  await Promise.all([queue.close(), outbox.close()]);
+  redis.disconnect();
+});
+
 async function cli(argv: string[]) {
   let stdout = "";
   let stderr = "";
+  const translator = await createTranslator({ localesDir: "locales" });
   const code = await runCli(argv, {
     db,
     config: loadConfig({ NODE_ENV: "test", DATABASE_URL: testDatabaseUrl() }),
+    scheduling: async () => ({ queue: createNudgeQueue(redis, prefix), outbox, translator }),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });
@@ -117,6 +134,15 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   expect(lines[1]).toContain("interest, experience");
   expect(lines[2]).toContain(cases[1]);
   expect(lines[2]).toContain("left out: hours_do_not_fit");
+
+  const sent = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23", "--json"]);
+  expect(sent.code).toBe(0);
+  expect(JSON.parse(sent.stdout)).toMatchObject({ sent: [cases[0]], excluded: [cases[1]] });
+  const alert = await db.jobAlert.findFirstOrThrow({ where: { vacancyId: vacancy.id } });
+  expect(alert.locale).toBe("rom");
+  const card = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `job-alert:${alert.id}` } });
+  expect(card).toMatchObject({ status: "queued", proactive: true });
+  expect(card.text).toContain("Žužaripe ande birouri");
 });
 
 test("a vacancy with a bad value is refused with one line", async () => {

@@ -1,0 +1,140 @@
+/**
+ * Job alerts end to end: a vacancy sent to matching clients in a language they read, through the
+ * outbox to the fake Telegram server; the answers reach the counsellor and later matching.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
+import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
+import type { Answer } from "../../src/engine/types.ts";
+import { uid } from "../support/db.ts";
+import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+let telegram: FakeTelegram;
+let app: App;
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
+  await app.startWorkers({ reconcile: false });
+});
+afterAll(async () => {
+  await app?.close();
+  await telegram?.close();
+});
+
+const t = (key: string, locale: string, params?: Record<string, string>) =>
+  app.translator.t(key, locale, params);
+const cook: Record<string, Answer> = {
+  residence: "eu_citizen",
+  interests: ["kitchen_pastry"],
+  experience: ["kitchen"],
+  hours: "full_time",
+  shifts: ["day"],
+  weekends: true,
+  dutch_level: "basic",
+  transport: ["public_transport"],
+  start_when: "now",
+};
+
+async function assessedClient(slug: string, email: string, locale: string, languages: string[]) {
+  const created = await createCase(app.db, { programmeSlug: slug, counsellorEmail: email });
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap(`language:${locale}`);
+  await user.tap("consent:accept");
+  await user.tap("done:later");
+  const linked = await app.db.case.findUniqueOrThrow({ where: { id: created.id } });
+  const answers = { ...cook, languages };
+  await app.db.assessment.create({
+    data: {
+      clientId: linked.clientId as string,
+      caseId: created.id,
+      flowId: "self_assessment",
+      flowVersion: 1,
+      answers: answers as object,
+      readiness: computeReadiness(answers, null, "2026-11-23") as object,
+    },
+  });
+  return { user, caseId: created.id };
+}
+
+const cardsTo = (user: TelegramUser) =>
+  telegram.waitFor((calls) => {
+    const cards = calls.filter(
+      (c) =>
+        c.method === "sendMessage" &&
+        String(c.payload.chat_id) === String(user.userId) &&
+        String(c.payload.text).startsWith("💼"),
+    );
+    return cards.length ? cards : undefined;
+  }, 10_000);
+
+test("alerts reach matching clients in a language they read; answers become tasks and reasons", async () => {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const ro = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
+  const rom = await assessedClient(`p-${s}`, `l-${s}@example.org`, "rom", ["romani", "romanian"]);
+  const ar = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ar", ["arabic"]);
+  const vacancy = await createVacancy(app.db, {
+    organisationSlug: `o-${s}`,
+    employer: "Brasserie Horta",
+    job: "Ajutor bucătar",
+    sector: "kitchen_pastry",
+    municipality: "Saint-Gilles",
+    access: "Tram 81, Horta",
+    hours: "full_time",
+    shifts: ["day"],
+    weekends: true,
+    contractType: "interim",
+    dutchLevel: "basic",
+    texts: { ro: "Ajuți la pregătirea mâncării. Dimineața.", nl: "Je helpt in de keuken. 's Ochtends." },
+  });
+  const deps = { db: app.db, translator: app.translator, outbox: app.outbox };
+  const report = await sendJobAlerts(deps, { vacancyId: vacancy.id, today: "2026-11-23" });
+  expect(report.sent.sort()).toEqual([ro.caseId, rom.caseId].sort());
+  expect(report.noText).toEqual([ar.caseId]); // reads only Arabic: no text yet, nothing sent
+
+  // The Romani speaker also reads Romanian: the card comes in Romanian, never in a language they do not read.
+  const [romCard] = await cardsTo(rom.user);
+  expect(romCard?.payload.text).toContain("Ajuți la pregătirea mâncării");
+  expect(romCard?.payload.text).toContain(t("jobs.hours_full_time", "ro"));
+
+  const [roCard] = await cardsTo(ro.user);
+  const buttons =
+    (
+      roCard?.payload.reply_markup as { inline_keyboard: { text: string }[][] } | undefined
+    )?.inline_keyboard.flat() ?? [];
+  expect(buttons.map((b) => b.text)).toEqual(
+    ["interested", "not_for_me", "more"].map((k) => t(`jobs.${k}`, "ro")),
+  );
+  const next = await ro.user.tap(/🙋/);
+  expect(next.at(-1)?.text).toBe(t("jobs.interested_next", "ro"));
+  expect(
+    await app.db.counsellorTask.findFirst({ where: { caseId: ro.caseId, kind: "job.interest" } }),
+  ).not.toBeNull();
+
+  const more = await rom.user.tap(/ℹ️/);
+  expect(more.at(-1)?.text).toContain(t("jobs.employer_hidden", "rom"));
+  const why = await rom.user.tap(/🙅/);
+  expect(why.at(-1)?.text).toBe(t("jobs.why_prompt", "rom"));
+  const thanks = await rom.user.tap(/📍/);
+  expect(thanks.at(-1)?.text).toBe(t("jobs.why_thanks", "rom"));
+  const alert = await app.db.jobAlert.findFirstOrThrow({
+    where: { vacancyId: vacancy.id, locale: "ro", declineReason: "far" },
+  });
+  expect(alert.status).toBe("not_for_me");
+
+  // Sending again sends nothing twice.
+  const again = await sendJobAlerts(deps, { vacancyId: vacancy.id, today: "2026-11-23" });
+  expect(again.sent).toEqual([]);
+  expect(again.notNow.sort()).toEqual([ro.caseId, rom.caseId].sort());
+});
