@@ -3,7 +3,7 @@
  * page's HTTP API, and once in headless Chromium with an invite link, as a counsellor would try it.
  */
 import { randomUUID } from "node:crypto";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
@@ -11,6 +11,7 @@ import { createCounsellor } from "../../src/domain/organisations/counsellors.ts"
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
+import { launchChromium } from "../support/chromium.ts";
 import { uid } from "../support/db.ts";
 import { startTestApp } from "../support/test-app.ts";
 
@@ -70,17 +71,7 @@ describe("web chat onboarding", () => {
 describe("in a browser", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(() => browser?.close());
 

@@ -3,10 +3,11 @@
  * test database and the stand-in core. Leaves a screenshot at /tmp/webchat.png.
  */
 import fastify, { type FastifyInstance } from "fastify";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { registerWebchat } from "../../../src/channels/webchat/webchat-routes.ts";
 import { createLogger } from "../../../src/logger.ts";
+import { launchChromium } from "../../support/chromium.ts";
 import { testDb } from "../../support/db.ts";
 import { standInCore } from "./stand-in-core.ts";
 import { standInTranslator } from "./stand-in-translator.ts";
@@ -29,17 +30,7 @@ beforeAll(async () => {
     logger: createLogger("silent"),
   });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
