@@ -66,6 +66,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const db = createDb(config.DATABASE_URL);
   const lockPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
   lockPool.on("error", (error) => logger.warn({ err: error }, "idle lock connection failed"));
+  // The outbound workers' hot path (src/outbox/send-claim.ts): plain SQL, its own connections.
+  const sendPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+  sendPool.on("error", (error) => logger.warn({ err: error }, "idle send connection failed"));
   const redis = createRedis(config.REDIS_URL);
   redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
 
@@ -132,6 +135,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const startWorkers = async (options: { reconcile?: boolean } = {}) => {
     const outbound = createOutboundWorkers({
       db,
+      sql: sendPool,
       connection: redis,
       prefix: config.QUEUE_PREFIX,
       senders: outboxSenders,
@@ -196,6 +200,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await http.close();
       redis.disconnect();
       await lockPool.end();
+      await sendPool.end();
       await db.$disconnect();
     },
   };

@@ -6,9 +6,8 @@
  */
 import type { Redis } from "ioredis";
 import type { Db } from "../store/prisma.ts";
+import { ORDER_WINDOW_MS } from "./send-claim.ts";
 
-/** An earlier message older than this no longer holds later ones back (its job was lost). */
-const ORDER_WINDOW_MS = 3600_000;
 /** How long a message waits for an earlier one of its chat when there is no gap to wait for. */
 const ORDER_RETRY_MS = 200;
 
@@ -18,6 +17,11 @@ export interface ChatPace {
    * milliseconds to wait.
    */
   waitFor(conversationId: string, messageId: bigint): Promise<number>;
+  /**
+   * Takes the chat's gap if it is free (true), without the order check: for the hot path, whose
+   * claim checks the order itself (send-claim.ts). Give it back with `notSent` if nothing goes.
+   */
+  takeGap(conversationId: string): Promise<boolean>;
   /** The message was delivered (or may have been): the chat's gap restarts from now. */
   sent(conversationId: string): Promise<void>;
   /** The platform refused it (nothing delivered): its retry need not wait for the chat's gap. */
@@ -46,6 +50,10 @@ export function createChatPace(deps: { db: Db; redis: Redis; prefix: string; gap
       const left = await deps.redis.pttl(key(conversationId));
       // -2: expired in between; -1 cannot happen (always set with PX). Wait a little either way.
       return Math.max(left, 20);
+    },
+    async takeGap(conversationId) {
+      if (!deps.gapMs) return true;
+      return (await deps.redis.set(key(conversationId), "1", "PX", deps.gapMs, "NX")) === "OK";
     },
     async sent(conversationId) {
       if (deps.gapMs) await deps.redis.set(key(conversationId), "1", "PX", deps.gapMs);

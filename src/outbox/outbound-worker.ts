@@ -17,6 +17,7 @@
  */
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type pg from "pg";
 import {
   type ChannelName,
   type ChannelSender,
@@ -29,6 +30,7 @@ import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { createChatPace } from "./chat-pace.ts";
 import { type OutboundJobData, outboundQueueName } from "./outbox.ts";
+import { type ClaimedMessage, claimForSend, recordSent } from "./send-claim.ts";
 
 /** Per-channel sending limits. */
 export interface ChannelLimits {
@@ -49,6 +51,8 @@ export const UNCERTAIN = "uncertain: a worker stopped during the platform call";
 
 export interface OutboundWorkerOptions {
   db: Db;
+  /** The same database through node-postgres, for the hot path (send-claim.ts). */
+  sql: pg.Pool;
   /** Also holds the per-chat gap keys. BullMQ duplicates it for its blocking connection. */
   connection: Redis;
   /** QUEUE_PREFIX: the same as the outbox's. */
@@ -134,11 +138,33 @@ interface ChannelParts {
 
 async function sendOne(
   options: OutboundWorkerOptions,
-  { worker, sender, pace }: ChannelParts,
+  parts: ChannelParts,
   job: Job<OutboundJobData>,
   token: string | undefined,
 ): Promise<SendOutcome> {
-  const { db, logger } = options;
+  const id = BigInt(job.data.messageId);
+  const { conversationId } = job.data;
+  // Fast path: the chat's gap is free and one UPDATE takes the message (the usual case).
+  if (conversationId && (await parts.pace.takeGap(conversationId))) {
+    const claimed = await claimForSend(options.sql, id).catch(async (error: unknown) => {
+      await parts.pace.notSent(conversationId).catch(() => undefined);
+      throw error;
+    });
+    if (claimed) return deliver(options, parts, job, claimed);
+    await parts.pace.notSent(conversationId);
+  }
+  return sendOneChecked(options, parts, job, token);
+}
+
+/** The general path: finds out what state the message is in and acts on it. */
+async function sendOneChecked(
+  options: OutboundWorkerOptions,
+  parts: ChannelParts,
+  job: Job<OutboundJobData>,
+  token: string | undefined,
+): Promise<SendOutcome> {
+  const { db } = options;
+  const { pace } = parts;
   const id = BigInt(job.data.messageId);
   const message = await db.message.findUnique({ where: { id }, include: { conversation: true } });
   // Not committed yet (dispatched too early) or erased with its conversation: retry, then give up.
@@ -147,14 +173,7 @@ async function sendOne(
   if (message.status === "sent") return "already sent";
   if (message.status === "failed") return "already failed";
   const conversationId = message.conversationId;
-  const fail = async (reason: string): Promise<"failed"> => {
-    await db.message.update({ where: { id }, data: { status: "failed", error: reason.slice(0, 500) } });
-    logger.warn(
-      { messageId: job.data.messageId, conversationId, reason: reason.split(":")[0] },
-      "outbound not sent",
-    );
-    return "failed";
-  };
+  const fail = (reason: string) => failMessage(options, job, conversationId, reason);
   if (message.status === "sending") return fail(UNCERTAIN);
   if (message.status !== "queued") return "not queued";
   if (message.conversation.status !== "active")
@@ -171,19 +190,55 @@ async function sendOne(
     data: { status: "sending", attempts: { increment: 1 } },
   });
   if (!claimed.count) return "claimed elsewhere";
+  return deliver(options, parts, job, {
+    id,
+    conversationId,
+    text: message.text,
+    payload: message.payload,
+    channel: message.conversation.channel,
+    externalConversationId: message.conversation.externalConversationId,
+    externalUserId: message.conversation.externalUserId,
+    reference: message.conversation.reference,
+    locale: message.conversation.locale,
+  });
+}
 
+/** Marks the job's message failed with `reason` (kept short; it never holds message text). */
+async function failMessage(
+  options: OutboundWorkerOptions,
+  job: Job<OutboundJobData>,
+  conversationId: string,
+  reason: string,
+): Promise<"failed"> {
+  await options.db.message.update({
+    where: { id: BigInt(job.data.messageId) },
+    data: { status: "failed", error: reason.slice(0, 500) },
+  });
+  options.logger.warn(
+    { messageId: job.data.messageId, conversationId, reason: reason.split(":")[0] },
+    "outbound not sent",
+  );
+  return "failed";
+}
+
+/** Sends a claimed message and records the outcome. */
+async function deliver(
+  options: OutboundWorkerOptions,
+  { worker, sender, pace }: ChannelParts,
+  job: Job<OutboundJobData>,
+  message: ClaimedMessage,
+): Promise<SendOutcome> {
+  const { id, conversationId } = message;
+  const fail = (reason: string) => failMessage(options, job, conversationId, reason);
   let result: Awaited<ReturnType<ChannelSender["send"]>>;
   try {
-    result = await sender.send(addressOf(message.conversation), outboundOf(message));
+    result = await sender.send(addressOf(message), outboundOf(message));
   } catch (error) {
     await pace.notSent(conversationId).catch(() => undefined);
     return handleSendError(options, { worker, job, id, conversationId, fail }, error);
   }
   // Recorded first: a Redis hiccup in the gap bookkeeping must not leave a sent message `sending`.
-  await db.message.update({
-    where: { id },
-    data: { status: "sent", channelMessageId: result.externalMessageId, sentAt: new Date(), error: null },
-  });
+  await recordSent(options.sql, id, result.externalMessageId);
   await pace.sent(conversationId).catch(() => undefined);
   return "sent";
 }
@@ -254,11 +309,7 @@ function addressOf(conversation: {
   };
 }
 
-function outboundOf(message: {
-  text: string | null;
-  payload: unknown;
-  conversation: { locale: string | null };
-}): OutboundMessage {
+function outboundOf(message: { text: string | null; payload: unknown; locale: string | null }): OutboundMessage {
   const payload = (message.payload ?? {}) as {
     locale?: string;
     direction?: "ltr" | "rtl";
@@ -266,7 +317,7 @@ function outboundOf(message: {
   };
   return {
     text: message.text ?? "",
-    locale: payload.locale ?? message.conversation.locale ?? "en",
+    locale: payload.locale ?? message.locale ?? "en",
     direction: payload.direction ?? "ltr",
     ...(payload.choices?.length ? { choices: payload.choices } : {}),
   };

@@ -15,6 +15,8 @@ import type { Db, Prisma } from "../store/prisma.ts";
 export interface OutboundJobData {
   /** Message.id (a bigint, as text). */
   messageId: string;
+  /** Its conversation: lets the worker take the chat's gap before it reads the message. */
+  conversationId?: string;
 }
 
 /** What the caller knows about a proactive message. */
@@ -135,7 +137,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           direction: "outbound",
           status: { in: ["queued", "sending"] },
         },
-        select: { id: true, conversation: { select: { channel: true } } },
+        select: { id: true, conversationId: true, conversation: { select: { channel: true } } },
         orderBy: { id: "asc" },
       });
       for (const row of rows) {
@@ -144,7 +146,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         const state = await queue.getJobState(jobId);
         if (state === "completed" || state === "failed") await queue.remove(jobId);
         else if (state !== "unknown") continue;
-        await queue.add("send", { messageId: row.id.toString() }, { jobId });
+        await queue.add("send", { messageId: row.id.toString(), conversationId: row.conversationId }, { jobId });
       }
     }
   };

@@ -6,6 +6,7 @@
 import { randomInt } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import pg from "pg";
 import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
 import type { ChannelSender } from "../../src/channels/types.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -17,6 +18,7 @@ import {
 import { createOutbox, type Outbox, outboundQueueName } from "../../src/outbox/outbox.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { uid } from "../support/db.ts";
+import { testDatabaseUrl } from "../support/env.ts";
 
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -92,8 +94,10 @@ export function startOutbox(args: {
     attempts: args.attempts ?? 6,
     backoffMs: 50,
   });
+  const sql = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
   const workers = createOutboundWorkers({
     db: args.db,
+    sql,
     connection: args.redis,
     prefix,
     senders: new Map([["telegram", args.sender]]),
@@ -109,6 +113,7 @@ export function startOutbox(args: {
     async close() {
       await workers.close();
       await outbox.close();
+      await sql.end();
       await obliterate(args.redis, prefix);
     },
   };

@@ -3,6 +3,7 @@
  * SIGKILLs it while it holds a job. Configured from the environment; prints "ready" once its
  * worker is connected to Redis. Short locks, so another worker takes a dead one's job over soon.
  */
+import pg from "pg";
 import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createOutboundWorkers } from "../../src/outbox/outbound-worker.ts";
@@ -25,6 +26,7 @@ const telegram = createTelegramChannel({
 });
 const { workers } = createOutboundWorkers({
   db: createDb(env("DATABASE_URL"), { poolSize: 2 }),
+  sql: new pg.Pool({ connectionString: env("DATABASE_URL"), max: 2 }),
   connection: createRedis(env("REDIS_URL")),
   prefix: env("QUEUE_PREFIX"),
   senders: new Map([["telegram", telegram.sender]]),

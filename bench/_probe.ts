@@ -1,0 +1,31 @@
+import pg from "pg";
+import { Queue } from "bullmq";
+import { createLogger } from "../src/logger.ts";
+import { createOutboundWorkers } from "../src/outbox/outbound-worker.ts";
+import { outboundJobId, outboundQueueName } from "../src/outbox/outbox.ts";
+import { ensureDatabase, applyMigrations } from "../src/store/database-setup.ts";
+import { createDb } from "../src/store/prisma.ts";
+import { createRedis } from "../src/store/redis.ts";
+import { startFakeTelegram } from "../test/support/fake-telegram.ts";
+import { telegramSender } from "../test/outbox/outbox-harness.ts";
+
+const N = Number(process.env.N ?? 5000);
+const url = "postgresql://root@127.0.0.1:5432/bench_probe";
+await ensureDatabase(url); await applyMigrations(url);
+const db = createDb(url, { poolSize: 20 });
+const redis = createRedis("redis://127.0.0.1:6379");
+const prefix = `probe-${Date.now()}`;
+const fake = await startFakeTelegram({ maxMessagesPerSecond: 1000 });
+const tag = Date.now().toString(36);
+await db.conversation.createMany({ data: Array.from({ length: N }, (_, i) => ({ channel: "telegram" as const, externalConversationId: `${tag}${i}`, externalUserId: String(i), locale: "ro", id: `p${tag}${i}` })) });
+const rows = await db.message.createManyAndReturn({ data: Array.from({ length: N }, (_, i) => ({ conversationId: `p${tag}${i}`, direction: "outbound" as const, idempotencyKey: `probe:${tag}:${i}`, messageKey: "x", text: "hello", payload: { locale: "ro", direction: "ltr" }, status: "queued" as const, proactive: true })), select: { id: true, conversationId: true } });
+const q = new Queue(outboundQueueName("telegram"), { connection: redis, prefix });
+const t0 = Date.now();
+for (let i = 0; i < rows.length; i += 1000) await q.addBulk(rows.slice(i, i + 1000).map((r) => ({ name: "send", data: { messageId: r.id.toString(), conversationId: r.conversationId }, opts: { jobId: outboundJobId(r.id) } })));
+console.log("enqueued", Date.now() - t0);
+const w = createOutboundWorkers({ db, sql: new pg.Pool({ connectionString: url, max: 10 }), connection: redis, prefix, senders: new Map([["telegram", telegramSender(fake.token, fake.apiRoot)]]), logger: createLogger("silent"), limits: { telegram: { perSecond: Number(process.env.RATE ?? 1000), perChatGapMs: 1000 } }, concurrency: Number(process.env.C ?? 50) });
+const t1 = Date.now();
+while (fake.sent().length < N) { await new Promise((r) => setTimeout(r, 200)); if (Date.now() - t1 > 120000) break; }
+const dt = (Date.now() - t1) / 1000;
+console.log({ sent: fake.sent().length, secs: dt, rate: fake.sent().length / dt, r429: fake.calls.filter((c) => c.errorCode === 429).length });
+await w.close(); await q.obliterate({ force: true }); await q.close(); await fake.close(); await db.$disconnect(); redis.disconnect();

@@ -1,0 +1,16 @@
+import { createDb } from "../src/store/prisma.ts";
+import pg from "pg";
+const url = "postgresql://root@127.0.0.1:5432/bench_probe";
+const db = createDb(url, { poolSize: 20 });
+const ids = (await db.message.findMany({ take: 2000, select: { id: true } })).map((r) => r.id);
+let t = Date.now();
+await Promise.all(ids.map((id) => db.message.findUnique({ where: { id }, include: { conversation: true } })));
+console.log("prisma findUnique+include x2000", Date.now() - t);
+t = Date.now();
+await Promise.all(ids.map((id) => db.message.updateMany({ where: { id, status: "sent" }, data: { attempts: { increment: 0 } } })));
+console.log("prisma updateMany x2000", Date.now() - t);
+const pool = new pg.Pool({ connectionString: url, max: 20 });
+t = Date.now();
+await Promise.all(ids.map((id) => pool.query("select m.*, c.* from \"Message\" m join \"Conversation\" c on c.id = m.\"conversationId\" where m.id = $1", [id])));
+console.log("pg raw x2000", Date.now() - t);
+await db.$disconnect(); await pool.end();

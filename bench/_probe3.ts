@@ -1,0 +1,11 @@
+import { createDb } from "../src/store/prisma.ts";
+const url = "postgresql://root@127.0.0.1:5432/bench_probe";
+const db = createDb(url, { poolSize: 20 });
+const ids = (await db.message.findMany({ take: 2000, select: { id: true } })).map((r) => r.id);
+let t = Date.now();
+await Promise.all(ids.map((id) => db.$queryRaw`select m.*, c.status as cstatus from "Message" m join "Conversation" c on c.id = m."conversationId" where m.id = ${id}`));
+console.log("queryRaw x2000", Date.now() - t);
+t = Date.now();
+await Promise.all(ids.map((id) => db.$executeRaw`update "Message" set attempts = attempts where id = ${id} and status = 'sent'`));
+console.log("executeRaw x2000", Date.now() - t);
+await db.$disconnect();
