@@ -6,6 +6,11 @@
  * Writing twice with one key makes one row; dispatching twice makes one job.
  *
  * The job id is `msg-<id>`, not `msg:<id>`: BullMQ 5 refuses custom job ids with a colon.
+ *
+ * Broadcast messages (with a `broadcastId`) are bulk: they never hold up a reminder or a reply.
+ * In the channel's queue they have a lower priority (BullMQ takes every job without a priority
+ * first); with a paid broadcast rate for the channel (Telegram's allow_paid_broadcast), they go
+ * to a queue of their own, `outbound-<channel>-paid`, which its worker sends at that rate.
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -27,11 +32,16 @@ export interface OutboundInput {
   /** The locale key the text was rendered from. */
   messageKey: string;
   message: OutboundMessage;
+  /** Set for a broadcast's messages: bulk, and counted in its delivery report. */
+  broadcastId?: string;
 }
 
-/** The queue name of a channel's outbound messages. */
-export function outboundQueueName(channel: ChannelName): string {
-  return `outbound-${channel}`;
+/** Bulk messages' priority in a channel's queue (jobs without one, e.g. reminders, go first). */
+export const BULK_PRIORITY = 10;
+
+/** The queue name of a channel's outbound messages (`paid`: its paid broadcast lane). */
+export function outboundQueueName(channel: ChannelName, paid = false): string {
+  return paid ? `outbound-${channel}-paid` : `outbound-${channel}`;
 }
 
 /** The job id of a message's send job: one job per message, however often it is dispatched. */
@@ -49,26 +59,8 @@ export async function enqueueOutbound(
   db: Prisma.TransactionClient | Db,
   input: OutboundInput,
 ): Promise<bigint> {
-  const { message } = input;
   const created = await db.message.createManyAndReturn({
-    data: [
-      {
-        conversationId: input.conversationId,
-        direction: "outbound",
-        idempotencyKey: input.idempotencyKey,
-        messageKey: input.messageKey,
-        text: message.text,
-        payload: {
-          locale: message.locale,
-          direction: message.direction,
-          ...(message.choices?.length
-            ? { choices: message.choices.map(({ id, label }) => ({ id, label })) }
-            : {}),
-        },
-        status: "queued",
-        proactive: true,
-      },
-    ],
+    data: [messageRow(input)],
     skipDuplicates: true,
     select: { id: true },
   });
@@ -81,6 +73,42 @@ export async function enqueueOutbound(
   return existing.id;
 }
 
+function messageRow(input: OutboundInput) {
+  const { message } = input;
+  return {
+    conversationId: input.conversationId,
+    direction: "outbound" as const,
+    idempotencyKey: input.idempotencyKey,
+    messageKey: input.messageKey,
+    text: message.text,
+    payload: {
+      locale: message.locale,
+      direction: message.direction,
+      ...(message.choices?.length ? { choices: message.choices.map(({ id, label }) => ({ id, label })) } : {}),
+    },
+    status: "queued" as const,
+    proactive: true,
+    ...(input.broadcastId ? { broadcastId: input.broadcastId } : {}),
+  };
+}
+
+/**
+ * Writes many messages in one INSERT (a page of a broadcast) and returns the ids of the rows it
+ * created; a key that is already there is skipped, not written again.
+ */
+export async function enqueueOutboundMany(
+  db: Prisma.TransactionClient | Db,
+  inputs: readonly OutboundInput[],
+): Promise<bigint[]> {
+  if (!inputs.length) return [];
+  const created = await db.message.createManyAndReturn({
+    data: inputs.map(messageRow),
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  return created.map((row) => row.id);
+}
+
 export interface Outbox {
   /** enqueueOutbound: the row only, in `tx`. Dispatch the returned ids after the commit. */
   write(tx: Prisma.TransactionClient | Db, input: OutboundInput): Promise<bigint>;
@@ -90,6 +118,13 @@ export interface Outbox {
    * still unsent is replaced.
    */
   dispatch(messageIds: readonly bigint[]): Promise<void>;
+  /** writeMany: enqueueOutboundMany in `tx`; dispatch the ids with `dispatchNew` after the commit. */
+  writeMany(tx: Prisma.TransactionClient | Db, inputs: readonly OutboundInput[]): Promise<bigint[]>;
+  /**
+   * dispatch for messages this process has just written (so none can have a job yet): one
+   * addBulk per page instead of a look-up per message.
+   */
+  dispatchNew(messageIds: readonly bigint[]): Promise<void>;
   /** Writes and dispatches in one go (no surrounding transaction). */
   send(input: OutboundInput): Promise<bigint>;
   close(): Promise<void>;
@@ -100,6 +135,8 @@ export interface OutboxOptions {
   connection: Redis;
   /** QUEUE_PREFIX; tests use one of their own. */
   prefix: string;
+  /** Channels with a paid broadcast lane (TELEGRAM_PAID_BROADCAST_RATE): bulk messages go there. */
+  paidChannels?: ReadonlySet<ChannelName>;
   /** Send attempts per message (platform calls that got an error answer). Default 6. */
   attempts?: number;
   /** First retry delay; it doubles each time. Default 1000 ms. */
@@ -110,11 +147,12 @@ const PAGE = 1000;
 
 /** Builds the outbox on `connection` under `prefix`. */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const queues = new Map<ChannelName, Queue<OutboundJobData>>();
-  const queueFor = (channel: ChannelName) => {
-    let queue = queues.get(channel);
+  const queues = new Map<string, Queue<OutboundJobData>>();
+  const queueFor = (channel: ChannelName, bulk: boolean) => {
+    const name = outboundQueueName(channel, bulk && (options.paidChannels?.has(channel) ?? false));
+    let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue<OutboundJobData>(outboundQueueName(channel), {
+      queue = new Queue<OutboundJobData>(name, {
         connection: options.connection,
         prefix: options.prefix,
         defaultJobOptions: {
@@ -124,36 +162,58 @@ export function createOutbox(options: OutboxOptions): Outbox {
           backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
         },
       });
-      queues.set(channel, queue);
+      queues.set(name, queue);
     }
     return queue;
   };
 
+  const unsent = (ids: readonly bigint[]) =>
+    options.db.message.findMany({
+      where: { id: { in: [...ids] }, direction: "outbound", status: { in: ["queued", "sending"] } },
+      select: { id: true, conversationId: true, broadcastId: true, conversation: { select: { channel: true } } },
+      orderBy: { id: "asc" },
+    });
+  type Row = Awaited<ReturnType<typeof unsent>>[number];
+  const job = (row: Row) => {
+    const bulk = row.broadcastId !== null;
+    return {
+      queue: queueFor(row.conversation.channel, bulk),
+      name: "send",
+      data: { messageId: row.id.toString(), conversationId: row.conversationId },
+      opts: { jobId: outboundJobId(row.id), ...(bulk ? { priority: BULK_PRIORITY } : {}) },
+    };
+  };
+
   const dispatch = async (messageIds: readonly bigint[]) => {
     for (let i = 0; i < messageIds.length; i += PAGE) {
-      const rows = await options.db.message.findMany({
-        where: {
-          id: { in: messageIds.slice(i, i + PAGE) },
-          direction: "outbound",
-          status: { in: ["queued", "sending"] },
-        },
-        select: { id: true, conversationId: true, conversation: { select: { channel: true } } },
-        orderBy: { id: "asc" },
-      });
-      for (const row of rows) {
-        const queue = queueFor(row.conversation.channel);
-        const jobId = outboundJobId(row.id);
-        const state = await queue.getJobState(jobId);
-        if (state === "completed" || state === "failed") await queue.remove(jobId);
+      for (const row of await unsent(messageIds.slice(i, i + PAGE))) {
+        const { queue, name, data, opts } = job(row);
+        const state = await queue.getJobState(opts.jobId);
+        if (state === "completed" || state === "failed") await queue.remove(opts.jobId);
         else if (state !== "unknown") continue;
-        await queue.add("send", { messageId: row.id.toString(), conversationId: row.conversationId }, { jobId });
+        await queue.add(name, data, opts);
+      }
+    }
+  };
+
+  const dispatchNew = async (messageIds: readonly bigint[]) => {
+    for (let i = 0; i < messageIds.length; i += PAGE) {
+      const byQueue = new Map<Queue<OutboundJobData>, ReturnType<typeof job>[]>();
+      for (const row of await unsent(messageIds.slice(i, i + PAGE))) {
+        const one = job(row);
+        byQueue.set(one.queue, [...(byQueue.get(one.queue) ?? []), one]);
+      }
+      for (const [queue, jobs] of byQueue) {
+        await queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts })));
       }
     }
   };
 
   return {
     write: enqueueOutbound,
+    writeMany: enqueueOutboundMany,
     dispatch,
+    dispatchNew,
     async send(input) {
       const id = await enqueueOutbound(options.db, input);
       await dispatch([id]);

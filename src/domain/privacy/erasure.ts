@@ -35,7 +35,10 @@ export async function eraseByConversation(
       data: { clientId: null, reference: null, inviteCode: null, status: "closed" },
     });
   }
-  // Messages, consents and flow runs go with their conversation (ON DELETE CASCADE).
+  // Messages, consents and flow runs go with their conversation (ON DELETE CASCADE); the
+  // broadcasts they were in forget them too (a broadcast's report then counts them as erased).
+  const gone = await tx.conversation.findMany({ where: conversationWhere, select: { id: true } });
+  await tx.broadcastRecipient.deleteMany({ where: { conversationId: { in: gone.map((c) => c.id) } } });
   const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
   if (clientId) await tx.client.delete({ where: { id: clientId } });
   const organisations = new Set(cases.map((c) => c.programme?.organisationId ?? null));
