@@ -15,6 +15,8 @@ import { createWebchatSender } from "./channels/webchat/webchat-sender.ts";
 import type { Config } from "./config.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { appointmentReminderHandler } from "./domain/appointments/reminder-handler.ts";
+import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
+import { createBroadcastWorker, reconcileBroadcasts } from "./domain/broadcasts/broadcast-worker.ts";
 import { checkInHandler } from "./domain/placements/checkins.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import { registerHealthRoutes } from "./http/health-routes.ts";
@@ -41,6 +43,7 @@ export interface App {
   telegram?: TelegramChannel;
   outbox: Outbox;
   nudgeQueue: Queue<NudgeJobData>;
+  broadcastQueue: Queue<BroadcastJobData>;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
   /**
@@ -76,6 +79,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outboxSenders = new Map<ChannelName, ChannelSender>();
   const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
+  const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
   const conversations = createConversationService({
     nudgeQueue,
     db,
@@ -141,7 +145,11 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       senders: outboxSenders,
       logger,
       limits: {
-        telegram: { perSecond: config.TELEGRAM_RATE_PER_SECOND, perChatGapMs: config.TELEGRAM_CHAT_GAP_MS },
+        telegram: {
+          perSecond: config.TELEGRAM_RATE_PER_SECOND,
+          perChatGapMs: config.TELEGRAM_CHAT_GAP_MS,
+          paidPerSecond: config.TELEGRAM_PAID_BROADCAST_RATE,
+        },
       },
     });
     const nudges = createNudgeWorker({
@@ -161,10 +169,20 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         })),
       },
     });
+    const broadcasts = createBroadcastWorker({
+      db,
+      outbox,
+      translator,
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      logger,
+    });
     const reconcile = () =>
-      Promise.all([reconcileNudges(db, nudgeQueue, logger), reconcileOutbox(db, outbox)]).catch(
-        (error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"),
-      );
+      Promise.all([
+        reconcileNudges(db, nudgeQueue, logger),
+        reconcileOutbox(db, outbox),
+        reconcileBroadcasts(db, broadcastQueue),
+      ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
     let timer: NodeJS.Timeout | undefined;
     if (options.reconcile !== false) {
       await reconcile();
@@ -173,7 +191,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     }
     stops.push(async () => {
       if (timer) clearInterval(timer);
-      await Promise.all([outbound.close(), nudges.close()]);
+      await Promise.all([outbound.close(), nudges.close(), broadcasts.close()]);
     });
   };
 
@@ -187,6 +205,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     conversations,
     outbox,
     nudgeQueue,
+    broadcastQueue,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();
@@ -197,6 +216,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       for (const stop of stops) await stop();
       await outbox.close();
       await nudgeQueue.close();
+      await broadcastQueue.close();
       await http.close();
       redis.disconnect();
       await lockPool.end();

@@ -82,9 +82,18 @@ export class SendError extends Error {
 }
 
 /** The outgoing half of a channel. Throws SendError. */
+/** How a message is sent, beyond what it says. */
+export interface SendOptions {
+  /**
+   * A broadcast message on a paid lane: Telegram's `allow_paid_broadcast` (up to 1,000 messages/s
+   * for a fee in Stars per message). Channels without such a thing ignore it.
+   */
+  paidBroadcast?: boolean;
+}
+
 export interface ChannelSender {
   readonly channel: ChannelName;
-  send(address: ConversationAddress, message: OutboundMessage): Promise<SendResult>;
+  send(address: ConversationAddress, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
 }
 
 /** The incoming half: what a channel adapter calls for every normalised message. */

@@ -11,6 +11,7 @@ import { createOrganisation } from "../domain/organisations/organisations.ts";
 import { createProgramme } from "../domain/organisations/programmes.ts";
 import type { Db } from "../store/prisma.ts";
 import { appointmentCommands } from "./appointment-commands.ts";
+import { broadcastCommands } from "./broadcast-commands.ts";
 import { caseShowCommand } from "./case-show.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
 import { dash, flag, need, string } from "./option-values.ts";
@@ -293,6 +294,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...taskCommands,
   retentionCommand,
   ...vacancyCommands,
+  ...broadcastCommands,
 ];
 
 function linkFields(links: { telegram: string | null; webChat: string | null } | null): [string, string][] {

@@ -7,6 +7,7 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
+import { type BroadcastJobData, createBroadcastQueue } from "../domain/broadcasts/broadcast-queue.ts";
 import { createTranslator } from "../i18n/i18n.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { createOutbox, type Outbox } from "../outbox/outbox.ts";
@@ -18,6 +19,8 @@ import { assertRedisReachable, createRedis } from "../store/redis.ts";
 /** The queue, outbox and translator the appointment and placement commands hand to the domain. */
 export interface SchedulingServices {
   queue: Queue<NudgeJobData>;
+  /** The broadcasts queue (the broadcast commands schedule their fan-out on it; main.ts always opens it). */
+  broadcasts?: Queue<BroadcastJobData>;
   outbox: OutboxPort;
   translator: Translator;
 }
@@ -35,6 +38,7 @@ interface Opened {
   services: SchedulingServices;
   redis: Redis;
   queue: Queue<NudgeJobData>;
+  broadcasts: Queue<BroadcastJobData>;
   outbox: Outbox;
 }
 
@@ -53,7 +57,8 @@ export function lazySchedulingServices(config: Config, db: Db): LazySchedulingSe
     redis.on("error", () => {}); // a failing command reports it; no unhandled 'error' event
     const queue = createNudgeQueue(redis, config.QUEUE_PREFIX);
     const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
-    return { services: { queue, outbox, translator }, redis, queue, outbox };
+    const broadcasts = createBroadcastQueue(redis, config.QUEUE_PREFIX);
+    return { services: { queue, broadcasts, outbox, translator }, redis, queue, broadcasts, outbox };
   };
   return {
     async get() {
@@ -65,6 +70,7 @@ export function lazySchedulingServices(config: Config, db: Db): LazySchedulingSe
       if (!opened) return;
       await opened.outbox.close();
       await opened.queue.close();
+      await opened.broadcasts.close();
       await opened.redis.quit().catch(() => opened.redis.disconnect());
     },
   };

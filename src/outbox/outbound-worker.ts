@@ -31,6 +31,7 @@ import type { Db } from "../store/prisma.ts";
 import { createChatPace } from "./chat-pace.ts";
 import { type OutboundJobData, outboundQueueName } from "./outbox.ts";
 import { type ClaimedMessage, claimForSend, recordSent } from "./send-claim.ts";
+import { createSendPacer, type SendPacer } from "./send-pacer.ts";
 
 /** Per-channel sending limits. */
 export interface ChannelLimits {
@@ -38,6 +39,11 @@ export interface ChannelLimits {
   perSecond?: number;
   /** Minimum gap between two messages to one chat, in ms (Telegram: 1000). 0: none. */
   perChatGapMs?: number;
+  /**
+   * Telegram's paid broadcasts: broadcast messages may go up to this rate (with
+   * allow_paid_broadcast); everything else stays within perSecond. 0 or absent: off.
+   */
+  paidPerSecond?: number;
 }
 
 /** Web chat has no limits: the page reads the stored messages. */
@@ -99,15 +105,35 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundW
       gapMs: limits.perChatGapMs ?? 0,
     });
     const log = options.logger.child({ component: "outbound", channel });
+    const paid = limits.paidPerSecond && limits.perSecond && limits.paidPerSecond > limits.perSecond;
+    const pacer = limits.perSecond
+      ? createSendPacer({
+          redis: options.connection,
+          key: `${options.prefix}:pace:${channel}`,
+          perSecond: limits.perSecond,
+          ...(paid ? { paidPerSecond: limits.paidPerSecond } : {}),
+        })
+      : undefined;
+    const parts = (worker: Worker<OutboundJobData>): ChannelParts => ({
+      worker,
+      sender,
+      pace,
+      ...(pacer ? { pacer } : {}),
+      paid: Boolean(paid),
+    });
     const worker: Worker<OutboundJobData> = new Worker<OutboundJobData>(
       outboundQueueName(channel),
-      (job, token) => sendOne({ ...options, logger: log }, { worker, sender, pace }, job, token),
+      (job, token) => sendOne({ ...options, logger: log }, parts(worker), job, token),
       {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
         autorun: options.autorun ?? true,
-        ...(limits.perSecond ? { limiter: { max: limits.perSecond, duration: 1000 } } : {}),
+        // The pacer spaces the sends; this coarse limit lets a 429 pause the whole queue
+        // (worker.rateLimit) and bounds a second even if the pacer's key were lost.
+        ...(limits.perSecond
+          ? { limiter: { max: (paid ? limits.paidPerSecond : limits.perSecond) as number, duration: 1000 } }
+          : {}),
         ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
         ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       },
@@ -134,6 +160,10 @@ interface ChannelParts {
   worker: Worker<OutboundJobData>;
   sender: ChannelSender;
   pace: ReturnType<typeof createChatPace>;
+  /** The channel's rate (absent: no limit, e.g. web chat). */
+  pacer?: SendPacer;
+  /** Bulk messages go as paid broadcasts. */
+  paid: boolean;
 }
 
 async function sendOne(
@@ -146,6 +176,7 @@ async function sendOne(
   const { conversationId } = job.data;
   // Fast path: the chat's gap is free and one UPDATE takes the message (the usual case).
   if (conversationId && (await parts.pace.takeGap(conversationId))) {
+    await parts.pacer?.wait(job.data.bulk === true);
     const claimed = await claimForSend(options.sql, id).catch(async (error: unknown) => {
       await parts.pace.notSent(conversationId).catch(() => undefined);
       throw error;
@@ -185,6 +216,7 @@ async function sendOneChecked(
     await job.moveToDelayed(Date.now() + wait, token);
     throw new DelayedError();
   }
+  await parts.pacer?.wait(message.broadcastId !== null);
   const claimed = await db.message.updateMany({
     where: { id, status: "queued" },
     data: { status: "sending", attempts: { increment: 1 } },
@@ -224,7 +256,7 @@ async function failMessage(
 /** Sends a claimed message and records the outcome. */
 async function deliver(
   options: OutboundWorkerOptions,
-  { worker, sender, pace }: ChannelParts,
+  { worker, sender, pace, paid }: ChannelParts,
   job: Job<OutboundJobData>,
   message: ClaimedMessage,
 ): Promise<SendOutcome> {
@@ -232,7 +264,9 @@ async function deliver(
   const fail = (reason: string) => failMessage(options, job, conversationId, reason);
   let result: Awaited<ReturnType<ChannelSender["send"]>>;
   try {
-    result = await sender.send(addressOf(message), outboundOf(message));
+    result = await sender.send(addressOf(message), outboundOf(message), {
+      paidBroadcast: paid && job.data.bulk === true,
+    });
   } catch (error) {
     await pace.notSent(conversationId).catch(() => undefined);
     return handleSendError(options, { worker, job, id, conversationId, fail }, error);
@@ -309,7 +343,11 @@ function addressOf(conversation: {
   };
 }
 
-function outboundOf(message: { text: string | null; payload: unknown; locale: string | null }): OutboundMessage {
+function outboundOf(message: {
+  text: string | null;
+  payload: unknown;
+  locale: string | null;
+}): OutboundMessage {
   const payload = (message.payload ?? {}) as {
     locale?: string;
     direction?: "ltr" | "rtl";

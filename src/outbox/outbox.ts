@@ -7,10 +7,9 @@
  *
  * The job id is `msg-<id>`, not `msg:<id>`: BullMQ 5 refuses custom job ids with a colon.
  *
- * Broadcast messages (with a `broadcastId`) are bulk: they never hold up a reminder or a reply.
- * In the channel's queue they have a lower priority (BullMQ takes every job without a priority
- * first); with a paid broadcast rate for the channel (Telegram's allow_paid_broadcast), they go
- * to a queue of their own, `outbound-<channel>-paid`, which its worker sends at that rate.
+ * Broadcast messages (with a `broadcastId`) are bulk: they never hold up a reminder or a reply,
+ * because they have a lower priority in the channel's queue (BullMQ takes every job without a
+ * priority first). Their jobs say so (`bulk`), for the worker's pacing (send-pacer.ts).
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -22,6 +21,8 @@ export interface OutboundJobData {
   messageId: string;
   /** Its conversation: lets the worker take the chat's gap before it reads the message. */
   conversationId?: string;
+  /** A broadcast's message (may use the channel's paid broadcast rate). */
+  bulk?: boolean;
 }
 
 /** What the caller knows about a proactive message. */
@@ -39,9 +40,9 @@ export interface OutboundInput {
 /** Bulk messages' priority in a channel's queue (jobs without one, e.g. reminders, go first). */
 export const BULK_PRIORITY = 10;
 
-/** The queue name of a channel's outbound messages (`paid`: its paid broadcast lane). */
-export function outboundQueueName(channel: ChannelName, paid = false): string {
-  return paid ? `outbound-${channel}-paid` : `outbound-${channel}`;
+/** The queue name of a channel's outbound messages. */
+export function outboundQueueName(channel: ChannelName): string {
+  return `outbound-${channel}`;
 }
 
 /** The job id of a message's send job: one job per message, however often it is dispatched. */
@@ -84,7 +85,9 @@ function messageRow(input: OutboundInput) {
     payload: {
       locale: message.locale,
       direction: message.direction,
-      ...(message.choices?.length ? { choices: message.choices.map(({ id, label }) => ({ id, label })) } : {}),
+      ...(message.choices?.length
+        ? { choices: message.choices.map(({ id, label }) => ({ id, label })) }
+        : {}),
     },
     status: "queued" as const,
     proactive: true,
@@ -135,8 +138,6 @@ export interface OutboxOptions {
   connection: Redis;
   /** QUEUE_PREFIX; tests use one of their own. */
   prefix: string;
-  /** Channels with a paid broadcast lane (TELEGRAM_PAID_BROADCAST_RATE): bulk messages go there. */
-  paidChannels?: ReadonlySet<ChannelName>;
   /** Send attempts per message (platform calls that got an error answer). Default 6. */
   attempts?: number;
   /** First retry delay; it doubles each time. Default 1000 ms. */
@@ -147,12 +148,11 @@ const PAGE = 1000;
 
 /** Builds the outbox on `connection` under `prefix`. */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const queues = new Map<string, Queue<OutboundJobData>>();
-  const queueFor = (channel: ChannelName, bulk: boolean) => {
-    const name = outboundQueueName(channel, bulk && (options.paidChannels?.has(channel) ?? false));
-    let queue = queues.get(name);
+  const queues = new Map<ChannelName, Queue<OutboundJobData>>();
+  const queueFor = (channel: ChannelName) => {
+    let queue = queues.get(channel);
     if (!queue) {
-      queue = new Queue<OutboundJobData>(name, {
+      queue = new Queue<OutboundJobData>(outboundQueueName(channel), {
         connection: options.connection,
         prefix: options.prefix,
         defaultJobOptions: {
@@ -162,7 +162,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
         },
       });
-      queues.set(name, queue);
+      queues.set(channel, queue);
     }
     return queue;
   };
@@ -170,16 +170,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const unsent = (ids: readonly bigint[]) =>
     options.db.message.findMany({
       where: { id: { in: [...ids] }, direction: "outbound", status: { in: ["queued", "sending"] } },
-      select: { id: true, conversationId: true, broadcastId: true, conversation: { select: { channel: true } } },
+      select: {
+        id: true,
+        conversationId: true,
+        broadcastId: true,
+        conversation: { select: { channel: true } },
+      },
       orderBy: { id: "asc" },
     });
   type Row = Awaited<ReturnType<typeof unsent>>[number];
   const job = (row: Row) => {
     const bulk = row.broadcastId !== null;
     return {
-      queue: queueFor(row.conversation.channel, bulk),
+      queue: queueFor(row.conversation.channel),
       name: "send",
-      data: { messageId: row.id.toString(), conversationId: row.conversationId },
+      data: { messageId: row.id.toString(), conversationId: row.conversationId, ...(bulk ? { bulk } : {}) },
       opts: { jobId: outboundJobId(row.id), ...(bulk ? { priority: BULK_PRIORITY } : {}) },
     };
   };

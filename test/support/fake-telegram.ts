@@ -16,6 +16,11 @@ export interface FakeTelegramOptions {
   maxMessagesPerSecond?: number;
   /** Per-chat limit on send* calls per second; off by default. */
   maxPerChatPerSecond?: number;
+  /**
+   * Limit per second on sends without `allow_paid_broadcast` (Telegram's free 30/s), counted
+   * apart from maxMessagesPerSecond, which counts every send; off by default.
+   */
+  maxUnpaidPerSecond?: number;
 }
 
 /** One API call as the fake received it. `errorCode` is set when the fake answered with an error. */
@@ -49,6 +54,8 @@ export interface FakeTelegram {
   sent(): Record<string, unknown>[];
   /** The next `times` calls of `method` fail with `failure`. */
   failNext(method: string, failure: FakeFailure, times?: number): void;
+  /** From now on, sends to `chatId` fail with 403 (the person blocked the bot). */
+  blockChat(chatId: string | number): void;
   /** Queues an update for getUpdates; returns it with its update_id. */
   pushUpdate(update: PushedUpdate): Update;
   /** Resolves with the predicate's first truthy result on the calls, rejects after `timeoutMs`. */
@@ -98,7 +105,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const waiters = new Set<() => void>();
   let nextUpdateId = 1;
   const sentAt: number[] = [];
+  const unpaidSentAt: number[] = [];
   const sentAtPerChat = new Map<string, number[]>();
+  const blockedChats = new Set<string>();
 
   const chatOf = (p: Record<string, unknown>) => ({ id: Number(p.chat_id), type: "private" as const });
   const message = (p: Record<string, unknown>, messageId: number) => ({
@@ -111,12 +120,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   });
 
   /** Sliding one-second windows; throws a 429 failure when a limit is reached. */
-  function enforceFloodLimits(chatId: string, now: number) {
+  function enforceFloodLimits(chatId: string, now: number, paid: boolean) {
     const perChat = sentAtPerChat.get(chatId) ?? [];
     sentAtPerChat.set(chatId, perChat);
     for (const [window, limit] of [
       [sentAt, options.maxMessagesPerSecond],
       [perChat, options.maxPerChatPerSecond],
+      [unpaidSentAt, paid ? undefined : options.maxUnpaidPerSecond],
     ] as const) {
       while (window.length > 0 && (window[0] ?? 0) <= now - 1000) window.shift();
       if (limit !== undefined && window.length >= limit) {
@@ -126,6 +136,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     }
     sentAt.push(now);
     perChat.push(now);
+    if (!paid) unpaidSentAt.push(now);
   }
 
   async function getUpdates(p: Record<string, unknown>, req: IncomingMessage): Promise<Update[]> {
@@ -153,7 +164,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     getMe: () => ({ id: botId, is_bot: true, first_name: "Fake Bot", username: "fake_bot" }),
     sendMessage: (p) => {
       const chat = String(p.chat_id);
-      enforceFloodLimits(chat, Date.now());
+      if (blockedChats.has(chat))
+        throw new ApiFailure({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
+      enforceFloodLimits(chat, Date.now(), p.allow_paid_broadcast === true);
       const id = (messageIds.get(chat) ?? 0) + 1;
       messageIds.set(chat, id);
       return message(p, id);
@@ -222,6 +235,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     sent: () => calls.filter((c) => c.method === "sendMessage" && !c.errorCode).map((c) => c.payload),
     failNext(method, failure, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);
+    },
+    blockChat(chatId) {
+      blockedChats.add(String(chatId));
     },
     pushUpdate(update) {
       const full = { ...update, update_id: update.update_id ?? nextUpdateId } as Update;

@@ -41,6 +41,7 @@ export async function startTestApp(
   app.close = async () => {
     // Leave nothing behind in the shared Redis: this app's nudge timers and outbound jobs.
     await app.nudgeQueue.obliterate({ force: true }).catch(() => undefined);
+    await app.broadcastQueue.obliterate({ force: true }).catch(() => undefined);
     for (const channel of ["telegram", "webchat"] as const) {
       const queue = new Queue(outboundQueueName(channel), {
         connection: app.redis,

@@ -11,13 +11,14 @@
  *    again; messages whose jobs may not have been added are dispatched again on resume.
  * 3. A cancelled broadcast stops between pages (cancelBroadcast marks the rest).
  */
-import type { Output } from "../../engine/types.ts";
+
 import { renderOutputs } from "../../conversation/render.ts";
+import type { Output } from "../../engine/types.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { Outbox, OutboundInput } from "../../outbox/outbox.ts";
+import type { OutboundInput, Outbox } from "../../outbox/outbox.ts";
 import type { Db } from "../../store/prisma.ts";
 import { textLocaleFor } from "./broadcast-language.ts";
-import { segmentSchema, segmentMembers } from "./segment.ts";
+import { segmentMembers, segmentSchema } from "./segment.ts";
 
 export interface FanOutDeps {
   db: Db;
@@ -62,7 +63,11 @@ export async function fanOutBroadcast(
           data: { status: "sending", startedAt: now },
         });
         if (!claimed.count) return; // cancelled meanwhile, or another run fixed them
-        const members = await segmentMembers(tx, broadcast.organisationId, segmentSchema.parse(broadcast.segment));
+        const members = await segmentMembers(
+          tx,
+          broadcast.organisationId,
+          segmentSchema.parse(broadcast.segment),
+        );
         const rows = members
           .filter((m) => m.conversationId !== null)
           .map((m) => {
@@ -79,7 +84,10 @@ export async function fanOutBroadcast(
             };
           });
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await tx.broadcastRecipient.createMany({ data: rows.slice(i, i + INSERT_CHUNK), skipDuplicates: true });
+          await tx.broadcastRecipient.createMany({
+            data: rows.slice(i, i + INSERT_CHUNK),
+            skipDuplicates: true,
+          });
         }
       },
       { timeout: 120_000, maxWait: 10_000 },

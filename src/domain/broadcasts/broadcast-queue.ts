@@ -47,5 +47,9 @@ export async function scheduleBroadcastJob(
   const state = await queue.getJobState(jobId);
   if (state === "completed" || state === "failed") await queue.remove(jobId);
   else if (state !== "unknown") return;
-  await queue.add("fan-out", { broadcastId }, { jobId, delay: Math.max(0, sendAt.getTime() - now.getTime()) });
+  await queue.add(
+    "fan-out",
+    { broadcastId },
+    { jobId, delay: Math.max(0, sendAt.getTime() - now.getTime()) },
+  );
 }

@@ -68,7 +68,9 @@ export async function broadcastReport(
        ORDER BY at`,
   ]);
   const skipped = (reason: string) =>
-    recipients.filter((r) => r.status === "skipped" && r.reason === reason).reduce((n, r) => n + r._count._all, 0);
+    recipients
+      .filter((r) => r.status === "skipped" && r.reason === reason)
+      .reduce((n, r) => n + r._count._all, 0);
   const recipientCount = (status: string) =>
     recipients.filter((r) => r.status === status).reduce((n, r) => n + r._count._all, 0);
   const messageCount = (status: string) => messages.find((m) => m.status === status)?._count._all ?? 0;

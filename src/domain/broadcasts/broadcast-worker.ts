@@ -43,7 +43,10 @@ export function createBroadcastWorker(options: BroadcastWorkerOptions): Worker<B
   );
   worker.on("error", (error) => log.warn({ err: { message: error.message } }, "broadcast worker error"));
   worker.on("failed", (job, error) =>
-    log.warn({ broadcastId: job?.data.broadcastId, err: { message: error.message } }, "broadcast fan-out failed"),
+    log.warn(
+      { broadcastId: job?.data.broadcastId, err: { message: error.message } },
+      "broadcast fan-out failed",
+    ),
   );
   return worker;
 }

@@ -13,7 +13,12 @@ import { endOfQuietHours } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
 import { parseLocalTime } from "../appointments/appointments.ts";
 import { DomainError, parseInput } from "../errors.ts";
-import { type BroadcastFallbacks, brokenFallbacks, missingLanguages, textLocaleFor } from "./broadcast-language.ts";
+import {
+  type BroadcastFallbacks,
+  brokenFallbacks,
+  missingLanguages,
+  textLocaleFor,
+} from "./broadcast-language.ts";
 import { type BroadcastJobData, scheduleBroadcastJob } from "./broadcast-queue.ts";
 import { type Segment, segmentMembers, segmentSchema } from "./segment.ts";
 
@@ -24,7 +29,9 @@ const broadcastInput = z.object({
   organisationSlug: z.string().trim().toLowerCase().min(1, "is required"),
   /** The counsellor who sends it; must work for the organisation. */
   counsellorEmail: z.string().trim().toLowerCase().email("must be an e-mail address"),
-  kind: z.enum(["job_update", "programme"], { error: "must be job_update or programme" }).default("programme"),
+  kind: z
+    .enum(["job_update", "programme"], { error: "must be job_update or programme" })
+    .default("programme"),
   vacancyId: z.string().trim().min(1).optional(),
   segment: segmentSchema.default({}),
   texts: z
@@ -84,7 +91,9 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
   }
   const broken = brokenFallbacks(data.texts, data.fallbacks);
   if (broken.length)
-    throw new DomainError(`Fallback to a language without a text: ${broken.join(", ")}. Add that text first.`);
+    throw new DomainError(
+      `Fallback to a language without a text: ${broken.join(", ")}. Add that text first.`,
+    );
   const schedule = await segmentSchedule(db, organisation.id, data.segment, deps.defaultTimeZone);
   const now = deps.now?.() ?? new Date();
   const asked = data.at ? parseLocalTime(data.at, schedule.timeZone) : now;
@@ -104,7 +113,11 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
   const preview: BroadcastPreview = {
     recipients: reachable.length - missing.reduce((n, m) => n + m.people, 0),
     byLanguage: [...byLocale]
-      .map(([locale, people]) => ({ locale, people, textLocale: textLocaleFor(locale, data.texts, data.fallbacks) }))
+      .map(([locale, people]) => ({
+        locale,
+        people,
+        textLocale: textLocaleFor(locale, data.texts, data.fallbacks),
+      }))
       .sort((a, b) => b.people - a.people),
     missing,
     optedOut: members.filter((m) => m.conversationStatus === "opted_out").length,
@@ -120,9 +133,7 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
 /** The schedule whose zone and quiet hours apply: the segment's one programme, else the defaults. */
 async function segmentSchedule(db: Db, organisationId: string, segment: Segment, defaultTimeZone: string) {
   const only = segment.programme?.length === 1 ? segment.programme[0] : undefined;
-  const programme = only
-    ? await db.programme.findFirst({ where: { organisationId, slug: only } })
-    : null;
+  const programme = only ? await db.programme.findFirst({ where: { organisationId, slug: only } }) : null;
   if (only && !programme) throw new DomainError(`No programme "${only}" in this organisation.`);
   return parseProgrammeSchedule(
     { timeZone: programme?.timezone ?? defaultTimeZone, ...((programme?.settings as object | null) ?? {}) },
@@ -131,7 +142,10 @@ async function segmentSchedule(db: Db, organisationId: string, segment: Segment,
 }
 
 /** Who would get it, in which language, and who not; creates nothing. */
-export async function previewBroadcast(deps: BroadcastDeps, input: BroadcastInput): Promise<BroadcastPreview> {
+export async function previewBroadcast(
+  deps: BroadcastDeps,
+  input: BroadcastInput,
+): Promise<BroadcastPreview> {
   return (await resolve(deps, input)).preview;
 }
 
@@ -145,7 +159,9 @@ export async function createBroadcast(
 ): Promise<{ broadcast: Broadcast; preview: BroadcastPreview }> {
   const { organisationId, counsellorId, data, preview } = await resolve(deps, input);
   if (preview.missing.length) {
-    const list = preview.missing.map((m) => `${m.locale} (${m.people} ${m.people === 1 ? "person" : "people"})`);
+    const list = preview.missing.map(
+      (m) => `${m.locale} (${m.people} ${m.people === 1 ? "person" : "people"})`,
+    );
     throw new DomainError(
       `No text for ${list.join(", ")}. Add a text in each, or an explicit fallback such as ${preview.missing[0]?.locale}=fr.`,
     );
@@ -194,7 +210,8 @@ export async function cancelBroadcast(
   });
   if (!broadcast || broadcast.organisation.slug !== input.organisationSlug.trim().toLowerCase())
     throw new DomainError(`No broadcast ${input.broadcastId} in ${input.organisationSlug}.`);
-  if (broadcast.status === "cancelled") throw new DomainError(`Broadcast ${broadcast.id} is already cancelled.`);
+  if (broadcast.status === "cancelled")
+    throw new DomainError(`Broadcast ${broadcast.id} is already cancelled.`);
   return db.$transaction(async (tx) => {
     await tx.broadcast.update({
       where: { id: broadcast.id },
@@ -224,7 +241,9 @@ export async function cancelBroadcast(
 
 /** An organisation's broadcasts, newest first. */
 export async function listBroadcasts(db: Db, organisationSlug: string, take = 20): Promise<Broadcast[]> {
-  const organisation = await db.organisation.findUnique({ where: { slug: organisationSlug.trim().toLowerCase() } });
+  const organisation = await db.organisation.findUnique({
+    where: { slug: organisationSlug.trim().toLowerCase() },
+  });
   if (!organisation) throw new DomainError(`No organisation "${organisationSlug}".`);
   return db.broadcast.findMany({
     where: { organisationId: organisation.id },

@@ -26,7 +26,9 @@ export async function saveList(db: Db, input: z.input<typeof listInput>): Promis
   const known = new Set(found.map((c) => c.id));
   const unknown = caseIds.filter((id) => !known.has(id));
   if (unknown.length)
-    throw new DomainError(`Not cases of ${organisation.slug}: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}.`);
+    throw new DomainError(
+      `Not cases of ${organisation.slug}: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}.`,
+    );
   return db.savedList.upsert({
     where: { organisationId_name: { organisationId: organisation.id, name: data.name } },
     create: { organisationId: organisation.id, name: data.name, caseIds },
