@@ -16,7 +16,7 @@ export interface ChatPace {
    * 0 when message `messageId` may be sent now (and the chat's gap is then taken by it), else the
    * milliseconds to wait.
    */
-  waitFor(conversationId: string, messageId: bigint): Promise<number>;
+  waitFor(conversationId: string, messageId: bigint, bulk?: boolean): Promise<number>;
   /**
    * Takes the chat's gap if it is free (true), without the order check: for the hot path, whose
    * claim checks the order itself (send-claim.ts). Give it back with `notSent` if nothing goes.
@@ -31,7 +31,7 @@ export interface ChatPace {
 export function createChatPace(deps: { db: Db; redis: Redis; prefix: string; gapMs: number }): ChatPace {
   const key = (conversationId: string) => `${deps.prefix}:chat-gap:${conversationId}`;
   return {
-    async waitFor(conversationId, messageId) {
+    async waitFor(conversationId, messageId, bulk = false) {
       const earlier = await deps.db.message.findFirst({
         where: {
           conversationId,
@@ -39,6 +39,8 @@ export function createChatPace(deps: { db: Db; redis: Redis; prefix: string; gap
           proactive: true,
           id: { lt: messageId },
           status: { in: ["queued", "sending"] },
+          // A broadcast's messages (bulk, last in the queue) never hold back one that is not.
+          ...(bulk ? {} : { broadcastId: null }),
           createdAt: { gt: new Date(Date.now() - ORDER_WINDOW_MS) },
         },
         select: { id: true },

@@ -211,7 +211,7 @@ async function sendOneChecked(
     return fail(`not sent: conversation ${message.conversation.status}`);
   if (message.text === null) return fail("not sent: no text (erased)");
 
-  const wait = await pace.waitFor(conversationId, id);
+  const wait = await pace.waitFor(conversationId, id, message.broadcastId !== null);
   if (wait > 0) {
     await job.moveToDelayed(Date.now() + wait, token);
     throw new DelayedError();

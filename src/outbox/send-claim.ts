@@ -5,7 +5,8 @@
  * everything else in a send together (see bench/broadcast.ts). The claim does in one round trip
  * what the worker's general path does in three: check that the message is still queued, that
  * its conversation is active, that no earlier proactive message of the chat is still waiting (so
- * a chat's messages leave in order), and take it (queued → sending, attempts + 1).
+ * a chat's messages leave in order; a broadcast's message never holds back a reminder or another
+ * message that is not bulk, which would wait behind the whole broadcast), and take it (queued → sending, attempts + 1).
  *
  * When the claim takes nothing, the worker falls back to its general path, which finds out why
  * (already sent, blocked, an earlier message first, …) with the same rules. Table and column
@@ -46,6 +47,7 @@ UPDATE "Message" AS m
         AND e.direction = 'outbound'
         AND e.proactive
         AND e.id < m.id
+        AND (e."broadcastId" IS NULL OR m."broadcastId" IS NOT NULL)
         AND e.status IN ('queued', 'sending')
         AND e."createdAt" > now() - make_interval(secs => $2))
 RETURNING m.id, m."conversationId", m.text, m.payload, c.channel, c."externalConversationId",
