@@ -7,9 +7,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { broadcastReport } from "../../src/domain/broadcasts/broadcast-report.ts";
-import { type BroadcastInput, cancelBroadcast, createBroadcast } from "../../src/domain/broadcasts/broadcasts.ts";
-import { eventually } from "../outbox/outbox-harness.ts";
+import {
+  type BroadcastInput,
+  cancelBroadcast,
+  createBroadcast,
+} from "../../src/domain/broadcasts/broadcasts.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
+import { eventually } from "../outbox/outbox-harness.ts";
 import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
 
@@ -60,7 +64,11 @@ describe("a broadcast to a mixed-language segment", () => {
     const blocker = members[1];
     if (!blocker) throw new Error("fixture");
     telegram.blockChat(blocker.chatId);
-    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 1 }, 2);
+    telegram.failNext(
+      "sendMessage",
+      { error_code: 429, description: "Too Many Requests", retry_after: 1 },
+      2,
+    );
 
     const sent = await broadcast(app, organisation, counsellor.email, {
       texts: { ro: "Curs nou de stivuitorist luni la 9.", ar: "دورة جديدة لقيادة الرافعة يوم الاثنين." },
@@ -69,7 +77,10 @@ describe("a broadcast to a mixed-language segment", () => {
     });
     const report = await eventually(
       async () => {
-        const r = await broadcastReport(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug });
+        const r = await broadcastReport(app.db, {
+          broadcastId: sent.id,
+          organisationSlug: organisation.slug,
+        });
         return r.broadcast.status === "sent" && r.pending === 0 ? r : undefined;
       },
       20_000,
@@ -112,8 +123,14 @@ describe("a broadcast to a mixed-language segment", () => {
 
     const replier = members.find((m) => m.spec.locale === "ar");
     if (!replier) throw new Error("fixture");
-    await postUpdate(app, privateTextUpdate({ userId: Number(replier.chatId), text: "نعم، أنا مهتم", messageId: 77 }));
-    const after = await broadcastReport(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug });
+    await postUpdate(
+      app,
+      privateTextUpdate({ userId: Number(replier.chatId), text: "نعم، أنا مهتم", messageId: 77 }),
+    );
+    const after = await broadcastReport(app.db, {
+      broadcastId: sent.id,
+      organisationSlug: organisation.slug,
+    });
     expect(after.replied.map((r) => r.caseId)).toEqual([replier.caseId]);
   });
 
@@ -134,7 +151,9 @@ describe("a broadcast to a mixed-language segment", () => {
       message: { text: "Reminder: tomorrow 10:00", locale: "ro", direction: "ltr" },
     });
     await eventually(
-      async () => (await broadcastReport(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug })).sent === 40,
+      async () =>
+        (await broadcastReport(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug }))
+          .sent === 40,
       10_000,
     );
     const final = telegram
@@ -159,7 +178,10 @@ test("cancel while it runs: nothing more is sent, and the report adds up", async
     const chats = new Set(members.map((m) => m.chatId));
     const delivered = () => telegram.sent().filter((p) => chats.has(String(p.chat_id))).length;
     await eventually(async () => delivered() >= 2, 10_000, "two messages to go out");
-    const { withdrawn } = await cancelBroadcast(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug });
+    const { withdrawn } = await cancelBroadcast(app.db, {
+      broadcastId: sent.id,
+      organisationSlug: organisation.slug,
+    });
     expect(withdrawn).toBeGreaterThan(0);
     const report = await eventually(async () => {
       const r = await broadcastReport(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug });
