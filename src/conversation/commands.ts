@@ -3,7 +3,16 @@
  * Latin so they work on every keyboard and match Telegram's command menu).
  */
 
-export const COMMANDS = ["start", "language", "assessment", "help", "privacy", "delete", "stop"] as const;
+export const COMMANDS = [
+  "start",
+  "language",
+  "assessment",
+  "alerts",
+  "help",
+  "privacy",
+  "delete",
+  "stop",
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export type ParsedCommand = { name: CommandName; argument?: string } | { name: "unknown"; typed: string };

@@ -15,6 +15,7 @@ import {
 } from "../domain/assessment/assessment-completion.ts";
 import { CHECKIN_FLOW } from "../domain/placements/checkin-messages.ts";
 import { completeCheckIn, recordMood } from "../domain/placements/checkins.ts";
+import { ALERTS_FLOW, saveAlertChoice } from "../domain/vacancies/alert-choice.ts";
 import { recordJobAnswer } from "../domain/vacancies/job-alerts.ts";
 import type { EngineContext, FlowDefinition, Output } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
@@ -149,6 +150,9 @@ async function runTurn(
         typeof vars.checkin_id === "string"
       ) {
         await completeCheckIn(tx, vars.checkin_id, effect.answers);
+      }
+      if (effect.type === "flow_completed" && effect.flowId === ALERTS_FLOW && target.clientId) {
+        await saveAlertChoice(tx, target.clientId, effect.answers);
       }
       if (effect.type === "flow_completed" && effect.flowId === SELF_ASSESSMENT_FLOW && target.clientId) {
         const flow = deps.flows.latest(SELF_ASSESSMENT_FLOW);

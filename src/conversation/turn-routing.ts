@@ -8,6 +8,7 @@ import { type AppointmentAnswer, parseResponseChoice } from "../domain/appointme
 import { SELF_ASSESSMENT_FLOW } from "../domain/assessment/assessment-completion.ts";
 import { resolveInvite } from "../domain/cases/invites.ts";
 import { CHECKIN_FLOW, parseMoodChoice } from "../domain/placements/checkin-messages.ts";
+import { ALERTS_FLOW } from "../domain/vacancies/alert-choice.ts";
 import { parseJobChoice } from "../domain/vacancies/job-alerts.ts";
 import type { FlowInput, Output, VarValue } from "../engine/types.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
@@ -28,7 +29,7 @@ export interface TurnPlan {
   answers: { appointmentId: string; answer: AppointmentAnswer }[];
   /** Check-in mood taps, applied in the transaction. */
   moods: { checkInId: string; mood: number }[];
-  /** Answers to job alerts ("interested", "not for me", why), applied in the transaction. */
+  /** Answers to job alerts ("interested", "not for me", why, show from a digest), applied in the transaction. */
   jobAnswers: NonNullable<ReturnType<typeof parseJobChoice>>[];
 }
 
@@ -85,6 +86,9 @@ export async function routeInbound(
     if (consented && deps.flows.has(SELF_ASSESSMENT_FLOW)) stack.start(SELF_ASSESSMENT_FLOW);
     else if (!consented) stack.start("onboarding", await inviteVars(db, undefined));
     else extra.push({ key: "common.nothing_to_do" });
+  } else if (command?.name === "alerts") {
+    if (consented) stack.start(ALERTS_FLOW);
+    else extra.push({ key: "jobs.alerts_need_consent" });
   } else if (command?.name === "help") {
     extra.push({ key: "commands.help" });
   } else if (command?.name === "privacy") {

@@ -138,3 +138,36 @@ test("alerts reach matching clients in a language they read; answers become task
   expect(again.sent).toEqual([]);
   expect(again.notNow.sort()).toEqual([ro.caseId, rom.caseId].sort());
 });
+
+test("/alerts sets every new job, once a week or none; before consent it says the privacy notice comes first", async () => {
+  const newcomer = new TelegramUser(app, telegram, "en");
+  const early = await newcomer.say("/alerts");
+  expect(early.map((m) => m.text)).toEqual([t("jobs.alerts_need_consent", "en")]);
+  expect(
+    await app.db.conversation.findFirst({ where: { externalConversationId: String(newcomer.userId) } }),
+  ).toMatchObject({ clientId: null });
+
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const { user, caseId } = await assessedClient(`p-${s}`, `l-${s}@example.org`, "rom", ["romani"]);
+  const { clientId } = await app.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  const frequency = async () =>
+    (await app.db.client.findUniqueOrThrow({ where: { id: clientId as string } })).alertFrequency;
+  expect(await frequency()).toBe("every");
+
+  const asked = await user.say("/alerts");
+  expect(asked.at(-1)?.text).toBe(t("jobs.alerts_prompt", "rom"));
+  expect(asked.at(-1)?.buttons).toEqual([
+    { text: `🔔 ${t("jobs.alerts_every", "rom")}`, data: "frequency:every" },
+    { text: `📅 ${t("jobs.alerts_weekly", "rom")}`, data: "frequency:weekly" },
+    { text: `🔕 ${t("jobs.alerts_none", "rom")}`, data: "frequency:none" },
+  ]);
+  for (const choice of ["weekly", "none", "every"] as const) {
+    if (choice !== "weekly") await user.say("/alerts");
+    const saved = await user.tap(`frequency:${choice}`);
+    expect(saved.at(-1)?.text).toBe(t(`jobs.alerts_${choice}_saved`, "rom"));
+    expect(await frequency()).toBe(choice);
+  }
+});

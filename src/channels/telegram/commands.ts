@@ -9,7 +9,16 @@ import type { Logger } from "../../logger.ts";
 import { errorSummary } from "./errors.ts";
 
 /** The commands shown in the menu, in menu order. */
-export const BOT_COMMANDS = ["start", "language", "assessment", "help", "privacy", "delete", "stop"] as const;
+export const BOT_COMMANDS = [
+  "start",
+  "language",
+  "assessment",
+  "alerts",
+  "help",
+  "privacy",
+  "delete",
+  "stop",
+] as const;
 
 /** Client languages with a Telegram language_code; the default scope (no code) uses English. */
 export const COMMAND_LOCALES = [
