@@ -1,9 +1,11 @@
 /**
- * `vacancy create | match`: a counsellor posts a vacancy (texts per language, no CV by default)
- * and sees the ranked list of matching clients with the reasons, the clients left out with why,
- * and the language each would get it in ("-": no text they read yet).
+ * `vacancy create | match | send | digest`: a counsellor posts a vacancy (texts per language, no
+ * CV by default), sees the ranked list of matching clients with the reasons, the clients left out
+ * with why, and the language each would get it in ("-": no text they read yet); sends it; and can
+ * send the weekly digest now (ids and counts only, no names).
  */
 import { sendJobAlerts } from "../domain/vacancies/job-alerts.ts";
+import { sendJobDigests } from "../domain/vacancies/job-digest.ts";
 import { createVacancy, matchVacancy } from "../domain/vacancies/vacancies.ts";
 import type { CliCommand } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
@@ -182,12 +184,42 @@ const sendCommand: CliCommand = {
       json: report,
       text: formatFields("Job alerts", [
         ["Sent", report.sent.join(", ") || "-"],
+        ["For the weekly digest", report.digest.join(", ") || "-"],
         ["No text they read", report.noText.join(", ") || "-"],
-        ["Not now (weekly or already sent)", report.notNow.join(", ") || "-"],
+        ["Already sent", report.notNow.join(", ") || "-"],
         ["Left out", report.excluded.join(", ") || "-"],
       ]),
     };
   },
 };
 
-export const vacancyCommands: readonly CliCommand[] = [createCommand, matchCommand, sendCommand];
+const digestCommand: CliCommand = {
+  words: ["vacancy", "digest"],
+  summary:
+    "Send the weekly job digest now to the clients who chose it (the bot's workers also do this on Mondays at 10:00).",
+  options: [],
+  async run(_values, { db, config, scheduling }) {
+    const { outbox, translator } = await scheduling();
+    const report = await sendJobDigests(
+      { db, translator, outbox },
+      { now: new Date(), timeZone: config.TZ_DEFAULT },
+    );
+    const rows = [
+      ...report.sent.map((r) => [dash(r.caseId ?? undefined), r.clientId, String(r.jobs), "sent"]),
+      ...report.skipped.map((r) => [dash(r.caseId ?? undefined), r.clientId, "-", r.reason]),
+    ];
+    return {
+      json: report,
+      text: rows.length
+        ? `Weekly job digest ${report.week}\n${formatTable(["CASE", "CLIENT", "JOBS", "RESULT"], rows)}`
+        : `Weekly job digest ${report.week}: no client has jobs waiting.`,
+    };
+  },
+};
+
+export const vacancyCommands: readonly CliCommand[] = [
+  createCommand,
+  matchCommand,
+  sendCommand,
+  digestCommand,
+];

@@ -1,4 +1,4 @@
-/** `vacancy create` and `vacancy match` through runCli, on the real database. */
+/** `vacancy create`, `vacancy match` and `vacancy send` through runCli, on the real database. */
 import { Queue } from "bullmq";
 import { afterAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
@@ -49,17 +49,21 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
   await createCounsellor(db, { organisationSlug: `o-${s}`, name: "Eva", email: `e-${s}@example.org` });
   const cases: string[] = [];
-  for (const answers of [
-    {
-      interests: ["cleaning"],
-      experience: ["cleaning"],
-      hours: "part_time",
-      languages: ["romani", "romanian"],
-    },
-    { interests: ["cleaning"], experience: [], hours: "full_time", languages: ["bulgarian"] },
-  ] as Record<string, Answer>[]) {
+  for (const [answers, alertFrequency] of [
+    [
+      {
+        interests: ["cleaning"],
+        experience: ["cleaning"],
+        hours: "part_time",
+        languages: ["romani", "romanian"],
+      },
+      "every",
+    ],
+    [{ interests: ["cleaning"], experience: [], hours: "full_time", languages: ["bulgarian"] }, "every"],
+    [{ interests: ["cleaning"], experience: [], hours: "part_time", languages: ["romani"] }, "weekly"],
+  ] as [Record<string, Answer>, "every" | "weekly"][]) {
     const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
-    const client = await db.client.create({ data: { locale: "rom" } });
+    const client = await db.client.create({ data: { locale: "rom", alertFrequency } });
     const conversation = await db.conversation.create({
       data: {
         channel: "webchat",
@@ -132,17 +136,28 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   expect(lines[1]).toContain(cases[0]);
   expect(lines[1]).toContain("rom");
   expect(lines[1]).toContain("interest, experience");
-  expect(lines[2]).toContain(cases[1]);
-  expect(lines[2]).toContain("left out: hours_do_not_fit");
+  expect(lines[2]).toContain(cases[2]);
+  expect(lines[3]).toContain(cases[1]);
+  expect(lines[3]).toContain("left out: hours_do_not_fit");
 
-  const sent = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23", "--json"]);
+  const sent = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23"]);
   expect(sent.code).toBe(0);
-  expect(JSON.parse(sent.stdout)).toMatchObject({ sent: [cases[0]], excluded: [cases[1]] });
-  const alert = await db.jobAlert.findFirstOrThrow({ where: { vacancyId: vacancy.id } });
+  expect(sent.stdout).toMatch(new RegExp(`^  Sent +${cases[0]}$`, "m"));
+  expect(sent.stdout).toMatch(new RegExp(`^  For the weekly digest +${cases[2]}$`, "m"));
+  expect(sent.stdout).toMatch(new RegExp(`^  Left out +${cases[1]}$`, "m"));
+  const alert = await db.jobAlert.findFirstOrThrow({ where: { vacancyId: vacancy.id, status: "sent" } });
   expect(alert.locale).toBe("rom");
+  expect(alert.sentAt).not.toBeNull();
   const card = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `job-alert:${alert.id}` } });
   expect(card).toMatchObject({ status: "queued", proactive: true });
   expect(card.text).toContain("Žužaripe ande birouri");
+  const waiting = await db.jobAlert.findFirstOrThrow({
+    where: { vacancyId: vacancy.id, status: "digest_pending" },
+  });
+  expect(await db.message.count({ where: { idempotencyKey: `job-alert:${waiting.id}` } })).toBe(0);
+
+  const again = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23", "--json"]);
+  expect(JSON.parse(again.stdout)).toMatchObject({ sent: [], digest: [], notNow: [cases[0], cases[2]] });
 });
 
 test("a vacancy with a bad value is refused with one line", async () => {

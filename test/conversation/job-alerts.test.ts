@@ -171,3 +171,64 @@ test("/alerts sets every new job, once a week or none; before consent it says th
     expect(await frequency()).toBe(choice);
   }
 });
+
+test("weekly clients get no card at once: their alert waits for the digest; 'none' clients get no alert", async () => {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const every = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
+  const weekly = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
+  const none = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
+  await weekly.user.say("/alerts");
+  await weekly.user.tap("frequency:weekly");
+  await none.user.say("/alerts");
+  await none.user.tap("frequency:none");
+  const vacancy = await createVacancy(app.db, {
+    organisationSlug: `o-${s}`,
+    employer: "Hotel Metropole",
+    job: "Cameristă",
+    sector: "kitchen_pastry",
+    municipality: "Bruxelles",
+    hours: "full_time",
+    contractType: "CDD",
+    texts: { ro: "Faci curat în camere." },
+  });
+  const deps = { db: app.db, translator: app.translator, outbox: app.outbox };
+  const now = new Date("2026-11-24T09:00:00Z");
+  const report = await sendJobAlerts(deps, { vacancyId: vacancy.id, today: "2026-11-24", now });
+  expect(report.sent).toEqual([every.caseId]);
+  expect(report.digest).toEqual([weekly.caseId]);
+  expect(report.excluded).toEqual([none.caseId]);
+
+  const clientOf = async (caseId: string) =>
+    (await app.db.case.findUniqueOrThrow({ where: { id: caseId } })).clientId as string;
+  const sentAlert = await app.db.jobAlert.findUniqueOrThrow({
+    where: { vacancyId_clientId: { vacancyId: vacancy.id, clientId: await clientOf(every.caseId) } },
+  });
+  expect(sentAlert).toMatchObject({ status: "sent", sentAt: now });
+  const waiting = await app.db.jobAlert.findUniqueOrThrow({
+    where: { vacancyId_clientId: { vacancyId: vacancy.id, clientId: await clientOf(weekly.caseId) } },
+  });
+  expect(waiting).toMatchObject({ status: "digest_pending", sentAt: null, locale: "ro" });
+  expect(
+    await app.db.jobAlert.findFirst({
+      where: { vacancyId: vacancy.id, clientId: await clientOf(none.caseId) },
+    }),
+  ).toBeNull();
+
+  await cardsTo(every.user); // the card of the "every" client went out…
+  const [weeklyKeys, noneKeys] = await Promise.all(
+    [weekly, none].map(async ({ caseId }) =>
+      app.db.message.count({
+        where: { conversation: { clientId: await clientOf(caseId) }, idempotencyKey: { startsWith: "job-" } },
+      }),
+    ),
+  );
+  expect([weeklyKeys, noneKeys]).toEqual([0, 0]); // …and nothing was written for the other two
+  expect(weekly.user.all().some((m) => m.text.startsWith("💼"))).toBe(false);
+
+  const again = await sendJobAlerts(deps, { vacancyId: vacancy.id, today: "2026-11-24", now });
+  expect(again).toMatchObject({ sent: [], digest: [] });
+  expect(again.notNow.sort()).toEqual([every.caseId, weekly.caseId].sort());
+});

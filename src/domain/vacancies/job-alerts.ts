@@ -3,6 +3,8 @@
  * "Not for me" and "Tell me more". Interest becomes a task for the counsellor; "not for me" asks
  * why (far, hours, pay, sector), which weighs on later matching. Sending is idempotent: one alert
  * per vacancy and client (JobAlert is unique on both, the outbox key is `job-alert:<id>`).
+ * Clients who chose the weekly digest (/alerts) get no card now: their alert waits as
+ * `digest_pending` for the next digest (job-digest.ts), where a tap on the job shows this card.
  */
 import { renderOutputs } from "../../conversation/render.ts";
 import type { Output } from "../../engine/types.ts";
@@ -18,14 +20,23 @@ export type JobAnswer = (typeof JOB_ANSWERS)[number];
 export const DECLINE_REASONS = ["far", "hours", "pay", "sector"] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
-/** Reads `job:<alert id>:<answer>` or `jobwhy:<alert id>:<reason>`; undefined for other ids. */
-export function parseJobChoice(
-  choiceId: string | undefined,
-): { alertId: string; answer: JobAnswer } | { alertId: string; reason: DeclineReason } | undefined {
+/** A tap on a job button: an answer to a card, why not, or "show me this job" (from a digest). */
+export type JobChoice =
+  | { alertId: string; answer: JobAnswer }
+  | { alertId: string; reason: DeclineReason }
+  | { alertId: string; show: true };
+
+/**
+ * Reads `job:<alert id>:<answer>`, `jobwhy:<alert id>:<reason>` or `jobshow:<alert id>`;
+ * undefined for other ids.
+ */
+export function parseJobChoice(choiceId: string | undefined): JobChoice | undefined {
   const answer = /^job:([a-z0-9]+):(interested|not_for_me|more)$/.exec(choiceId ?? "");
   if (answer) return { alertId: answer[1] as string, answer: answer[2] as JobAnswer };
   const why = /^jobwhy:([a-z0-9]+):(far|hours|pay|sector)$/.exec(choiceId ?? "");
-  return why ? { alertId: why[1] as string, reason: why[2] as DeclineReason } : undefined;
+  if (why) return { alertId: why[1] as string, reason: why[2] as DeclineReason };
+  const show = /^jobshow:([a-z0-9]+)$/.exec(choiceId ?? "");
+  return show ? { alertId: show[1] as string, show: true } : undefined;
 }
 
 const answerButtons = (alertId: string, answers: readonly JobAnswer[] = JOB_ANSWERS) =>
@@ -42,25 +53,33 @@ export function jobAlertCard(alertId: string, vacancy: Vacancy, locale: string):
   };
 }
 
+/** What `sendJobAlerts` did, as case ids. */
 export interface AlertReport {
   sent: string[];
+  /** Included, they chose the weekly digest: the alert waits for the next one (nothing sent now). */
+  digest: string[];
   /** Included, but the vacancy has no text in a language they read: add one. */
   noText: string[];
-  /** Included, but they chose a weekly digest or already got this vacancy. */
+  /** Included, but they already got this vacancy (or it waits for their digest already). */
   notNow: string[];
   excluded: string[];
 }
 
-/** Sends the vacancy to its matching clients (all included ones, minus `excludeCaseIds`). */
+/**
+ * Sends the vacancy to its matching clients (all included ones, minus `excludeCaseIds`): a card
+ * at once to those who want every job, a `digest_pending` alert for those who chose the weekly
+ * digest. `now` (default: the clock) is recorded as the card's `sentAt`.
+ */
 export async function sendJobAlerts(
   deps: { db: Db; translator: Translator; outbox: OutboxPort },
-  input: { vacancyId: string; today: string; excludeCaseIds?: string[] },
+  input: { vacancyId: string; today: string; excludeCaseIds?: string[]; now?: Date },
 ): Promise<AlertReport> {
   const vacancy = await deps.db.vacancy.findUnique({ where: { id: input.vacancyId } });
   if (!vacancy || vacancy.status !== "open")
     throw new DomainError(`No open vacancy with id ${input.vacancyId}.`);
   const ranked = await matchVacancy(deps.db, { vacancyId: vacancy.id, today: input.today });
-  const report: AlertReport = { sent: [], noText: [], notNow: [], excluded: [] };
+  const now = input.now ?? new Date();
+  const report: AlertReport = { sent: [], digest: [], noText: [], notNow: [], excluded: [] };
   const messageIds: bigint[] = [];
   for (const candidate of ranked) {
     if (input.excludeCaseIds?.includes(candidate.caseId) || !candidate.included) {
@@ -71,52 +90,74 @@ export async function sendJobAlerts(
       report.noText.push(candidate.caseId);
       continue;
     }
-    const client = await deps.db.client.findUnique({
-      where: { id: candidate.clientId },
-      select: { alertFrequency: true },
+    const outcome = await alertClient(deps, vacancy, {
+      clientId: candidate.clientId,
+      locale: candidate.locale,
+      now,
     });
-    const existing = await deps.db.jobAlert.findUnique({
-      where: { vacancyId_clientId: { vacancyId: vacancy.id, clientId: candidate.clientId } },
-    });
-    if (client?.alertFrequency !== "every" || existing) {
-      report.notNow.push(candidate.caseId);
-      continue;
-    }
-    const locale = candidate.locale;
-    await deps.db.$transaction(async (tx) => {
-      const alert = await tx.jobAlert.create({
-        data: { vacancyId: vacancy.id, clientId: candidate.clientId, locale },
-      });
-      const conversation = await tx.conversation.findFirst({
-        where: { clientId: candidate.clientId, status: "active" },
-        orderBy: { createdAt: "desc" },
-        select: { id: true },
-      });
-      if (!conversation) return;
-      const [card] = renderOutputs([jobAlertCard(alert.id, vacancy, locale)], locale, deps.translator);
-      if (!card) return;
-      messageIds.push(
-        await deps.outbox.write(tx, {
-          conversationId: conversation.id,
-          idempotencyKey: `job-alert:${alert.id}`,
-          messageKey: card.key,
-          message: card.message,
-        }),
-      );
-    });
-    report.sent.push(candidate.caseId);
+    report[outcome.report].push(candidate.caseId);
+    if (outcome.messageId !== undefined) messageIds.push(outcome.messageId);
   }
   await deps.outbox.dispatch(messageIds);
   return report;
 }
 
-/** A client's answer to an alert or to "why not"; returns the reply. Only their own alerts count. */
+/**
+ * One included client with a text they read: nothing if they already have this vacancy; a
+ * `digest_pending` alert if they chose the weekly digest; else the alert and its card (written to
+ * the outbox, dispatched by the caller), with `sentAt` when they have an active conversation.
+ */
+async function alertClient(
+  deps: { db: Db; translator: Translator; outbox: OutboxPort },
+  vacancy: Vacancy,
+  input: { clientId: string; locale: string; now: Date },
+): Promise<{ report: "sent" | "digest" | "notNow" | "excluded"; messageId?: bigint }> {
+  const { clientId, locale } = input;
+  const client = await deps.db.client.findUnique({
+    where: { id: clientId },
+    select: { alertFrequency: true },
+  });
+  const existing = await deps.db.jobAlert.findUnique({
+    where: { vacancyId_clientId: { vacancyId: vacancy.id, clientId } },
+    select: { id: true },
+  });
+  if (existing) return { report: "notNow" };
+  if (client?.alertFrequency === "weekly") {
+    await deps.db.jobAlert.createMany({
+      data: [{ vacancyId: vacancy.id, clientId, locale, status: "digest_pending" }],
+      skipDuplicates: true,
+    });
+    return { report: "digest" };
+  }
+  if (client?.alertFrequency !== "every") return { report: "excluded" }; // "none": matching leaves them out
+  return deps.db.$transaction(async (tx) => {
+    const conversation = await tx.conversation.findFirst({
+      where: { clientId, status: "active" },
+      orderBy: { createdAt: "desc" },
+      select: { id: true },
+    });
+    const alert = await tx.jobAlert.create({
+      data: { vacancyId: vacancy.id, clientId, locale, ...(conversation ? { sentAt: input.now } : {}) },
+    });
+    const [card] = renderOutputs([jobAlertCard(alert.id, vacancy, locale)], locale, deps.translator);
+    if (!conversation || !card) return { report: "sent" as const };
+    const messageId = await deps.outbox.write(tx, {
+      conversationId: conversation.id,
+      idempotencyKey: `job-alert:${alert.id}`,
+      messageKey: card.key,
+      message: card.message,
+    });
+    return { report: "sent" as const, messageId };
+  });
+}
+
+/**
+ * A client's answer to an alert, to "why not", or a tap on a job of their digest (which shows its
+ * card, while the vacancy is open); returns the reply. Only their own alerts count.
+ */
 export async function recordJobAnswer(
   tx: Prisma.TransactionClient,
-  input: { clientId: string | null; alertId: string; now: Date } & (
-    | { answer: JobAnswer }
-    | { reason: DeclineReason }
-  ),
+  input: { clientId: string | null; now: Date } & JobChoice,
 ): Promise<Output[]> {
   const alert = await tx.jobAlert.findUnique({
     where: { id: input.alertId },
@@ -126,6 +167,10 @@ export async function recordJobAnswer(
     },
   });
   if (!alert || !input.clientId || alert.clientId !== input.clientId) return [{ key: "jobs.unknown" }];
+  if ("show" in input) {
+    if (alert.vacancy.status !== "open") return [{ key: "jobs.unknown" }];
+    return [jobAlertCard(alert.id, alert.vacancy, alert.locale)];
+  }
   if ("reason" in input) {
     await tx.jobAlert.update({ where: { id: alert.id }, data: { declineReason: input.reason } });
     return [{ key: "jobs.why_thanks" }];

@@ -1,0 +1,132 @@
+/**
+ * `vacancy digest` through runCli: sends the weekly digest now and prints, per client, the case,
+ * the client id and how many jobs (no names). The digest reads every pending alert, so this file
+ * has a database of its own.
+ */
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import { isoWeek } from "../../src/domain/vacancies/job-digest.ts";
+import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
+import { createTranslator } from "../../src/i18n/i18n.ts";
+import { createOutbox, outboundQueueName } from "../../src/outbox/outbox.ts";
+import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
+import { createDb, type Db } from "../../src/store/prisma.ts";
+import { createRedis } from "../../src/store/redis.ts";
+import { uid } from "../support/db.ts";
+import { TEST_REDIS_URL } from "../support/env.ts";
+import { ownDatabase } from "../support/own-database.ts";
+
+const database = ownDatabase("digest_cli");
+let db: Db;
+const redis = createRedis(TEST_REDIS_URL);
+const prefix = `t-${uid()}`;
+let outbox: ReturnType<typeof createOutbox>;
+beforeAll(async () => {
+  await database.create();
+  db = createDb(database.url, { poolSize: 3 });
+  outbox = createOutbox({ db, connection: redis, prefix });
+}, 120_000);
+afterAll(async () => {
+  const queue = new Queue(outboundQueueName("webchat"), { connection: redis, prefix });
+  await queue.obliterate({ force: true });
+  await Promise.all([queue.close(), outbox?.close()]);
+  redis.disconnect();
+  await db?.$disconnect();
+  await database.drop();
+});
+
+async function cli(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const translator = await createTranslator({ localesDir: "locales" });
+  const code = await runCli(argv, {
+    db,
+    config: loadConfig({ NODE_ENV: "test", DATABASE_URL: database.url, TZ_DEFAULT: "Europe/Brussels" }),
+    scheduling: async () => ({ queue: createNudgeQueue(redis, prefix), outbox, translator }),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+/** A weekly client on the web chat with a linked case, and `jobs` alerts waiting for the digest. */
+async function weeklyClientWithPendingJobs(s: string, jobs: number, status: "active" | "blocked" = "active") {
+  const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
+  const client = await db.client.create({
+    data: { displayName: `Secret Name ${s}`, locale: "nl", alertFrequency: "weekly" },
+  });
+  const conversation = await db.conversation.create({
+    data: {
+      channel: "webchat",
+      externalConversationId: uid(),
+      externalUserId: uid(),
+      clientId: client.id,
+      locale: "nl",
+      status,
+    },
+  });
+  await db.consent.create({
+    data: {
+      conversationId: conversation.id,
+      clientId: client.id,
+      noticeVersion: "t",
+      decision: "accepted",
+      channel: "webchat",
+    },
+  });
+  await db.case.update({ where: { id: created.id }, data: { clientId: client.id } });
+  for (let i = 0; i < jobs; i++) {
+    const vacancy = await createVacancy(db, {
+      organisationSlug: `o-${s}`,
+      employer: "Net & Propre",
+      job: `Schoonmaak ${i + 1}`,
+      sector: "cleaning",
+      municipality: "Anderlecht",
+      hours: "part_time",
+      contractType: "dienstencheques",
+      texts: { nl: "Kantoren poetsen." },
+    });
+    await db.jobAlert.create({
+      data: { vacancyId: vacancy.id, clientId: client.id, locale: "nl", status: "digest_pending" },
+    });
+  }
+  return { caseId: created.id, clientId: client.id };
+}
+
+test("vacancy digest sends the waiting digests now and prints per client how many jobs, without names", async () => {
+  const s = uid();
+  await createOrganisation(db, { slug: `o-${s}`, name: "Groep Intro" });
+  await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(db, { organisationSlug: `o-${s}`, name: "Eva", email: `e-${s}@example.org` });
+  const three = await weeklyClientWithPendingJobs(s, 3);
+  const blocked = await weeklyClientWithPendingJobs(s, 1, "blocked");
+
+  const run = await cli(["vacancy", "digest"]);
+  expect(run.code).toBe(0);
+  const week = isoWeek(new Date(), "Europe/Brussels");
+  const lines = run.stdout.trim().split("\n");
+  expect(lines[0]).toBe(`Weekly job digest ${week}`);
+  expect(lines[1]?.split(/ +/)).toEqual(["CASE", "CLIENT", "JOBS", "RESULT"]);
+  expect(lines.slice(2).map((line) => line.split(/ +/))).toEqual([
+    [three.caseId, three.clientId, "3", "sent"],
+    [blocked.caseId, blocked.clientId, "-", "not_reachable"],
+  ]);
+  expect(run.stdout).not.toContain("Secret Name");
+  const message = await db.message.findUniqueOrThrow({
+    where: { idempotencyKey: `job-digest:${three.clientId}:${week}` },
+  });
+  expect(message.text?.split("\n")[0]).toBe("💼 3 nieuwe jobs voor jou deze week:");
+
+  const again = await cli(["vacancy", "digest", "--json"]);
+  expect(JSON.parse(again.stdout)).toEqual({
+    week,
+    sent: [],
+    skipped: [{ clientId: blocked.clientId, caseId: blocked.caseId, reason: "not_reachable" }],
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * The weekly job digest end to end: clients choose "once a week" with /alerts on Telegram, their
+ * matches wait, and the digest sends each of them ONE message (count, numbered jobs, a button per
+ * job) through the outbox to the fake Telegram server; a tap shows the job's card. The digest
+ * reads every pending alert, so this file has a database of its own.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
+import { sendJobDigests } from "../../src/domain/vacancies/job-digest.ts";
+import {
+  JOB_DIGEST_SCHEDULER,
+  startJobDigestSchedule,
+} from "../../src/domain/vacancies/job-digest-schedule.ts";
+import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
+import type { Answer } from "../../src/engine/types.ts";
+import { FSI, PDI } from "../../src/i18n/bidi.ts";
+import { createLogger } from "../../src/logger.ts";
+import { uid } from "../support/db.ts";
+import { callbackUpdate, type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { ownDatabase } from "../support/own-database.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { postUpdate, startTestApp } from "../support/test-app.ts";
+
+const database = ownDatabase("digest");
+let telegram: FakeTelegram;
+let app: App;
+beforeAll(async () => {
+  await database.create();
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram, env: { DATABASE_URL: database.url, TELEGRAM_CHAT_GAP_MS: "50" } });
+  await app.startWorkers({ reconcile: false });
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  await telegram?.close();
+  await database.drop();
+});
+
+const t = (key: string, locale: string, params?: Record<string, string | number>) =>
+  app.translator.t(key, locale, params);
+const deps = () => ({ db: app.db, translator: app.translator, outbox: app.outbox });
+const TZ = "Europe/Brussels";
+/** Monday 23 November 2026, 10:00 in Brussels: ISO week 2026-W48. */
+const MONDAY = new Date("2026-11-23T09:00:00Z");
+const cook: Record<string, Answer> = {
+  residence: "eu_citizen",
+  interests: ["kitchen_pastry"],
+  experience: ["kitchen"],
+  hours: "full_time",
+  shifts: ["day"],
+  weekends: true,
+  dutch_level: "basic",
+  transport: ["public_transport"],
+  start_when: "now",
+};
+
+async function organisation() {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  return s;
+}
+
+/** A client on Telegram with a cook's self-assessment who chose the weekly digest with /alerts. */
+async function weeklyClient(s: string, locale: string, languages: string[]) {
+  const created = await createCase(app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap(`language:${locale}`);
+  await user.tap("consent:accept");
+  await user.tap("done:later");
+  await user.say("/alerts");
+  await user.tap("frequency:weekly");
+  const { clientId } = await app.db.case.findUniqueOrThrow({ where: { id: created.id } });
+  const answers = { ...cook, languages };
+  await app.db.assessment.create({
+    data: {
+      clientId: clientId as string,
+      caseId: created.id,
+      flowId: "self_assessment",
+      flowVersion: 1,
+      answers: answers as object,
+      readiness: computeReadiness(answers, null, "2026-11-23") as object,
+    },
+  });
+  return { user, caseId: created.id, clientId: clientId as string };
+}
+
+function vacancy(s: string, job: string, municipality: string) {
+  return createVacancy(app.db, {
+    organisationSlug: `o-${s}`,
+    employer: "Brasserie Horta",
+    job,
+    sector: "kitchen_pastry",
+    municipality,
+    hours: "full_time",
+    shifts: ["day"],
+    weekends: true,
+    contractType: "interim",
+    texts: { ro: `${job}: ajuți în bucătărie.`, ar: `${job}: تساعد في المطبخ.` },
+  });
+}
+
+/** The digest messages the bot sent to this person's chat (those with "show this job" buttons). */
+const digestsTo = (user: TelegramUser) =>
+  user.all().filter((m) => m.buttons.some((b) => b.data.startsWith("jobshow:")));
+
+const waitForDigests = (user: TelegramUser, count: number) =>
+  telegram.waitFor(() => digestsTo(user).length >= count, 10_000);
+
+const alertOf = (vacancyId: string, clientId: string) =>
+  app.db.jobAlert.findUniqueOrThrow({ where: { vacancyId_clientId: { vacancyId, clientId } } });
+
+test("one digest per weekly client lists their open jobs with a button each; a tap shows the card; once a week", async () => {
+  const s = await organisation();
+  const ana = await weeklyClient(s, "ro", ["romanian"]);
+  const samir = await weeklyClient(s, "ar", ["arabic"]);
+  const quiet = await weeklyClient(s, "ro", ["romanian"]); // will choose "no job alerts"
+  const blocked = await weeklyClient(s, "ro", ["romanian"]); // blocked the bot (as a 403 records it)
+  const stopped = await weeklyClient(s, "ro", ["romanian"]); // types /stop
+  const everyone = [ana, samir, quiet, blocked, stopped];
+
+  const helper = await vacancy(s, "Ajutor bucătar", "Saint-Gilles");
+  const baker = await vacancy(s, "Brutar", "Anderlecht");
+  const filled = await vacancy(s, "Patiser", "Ixelles");
+  for (const v of [helper, baker, filled]) {
+    const report = await sendJobAlerts(deps(), { vacancyId: v.id, today: "2026-11-20" });
+    expect(report.digest.sort()).toEqual(everyone.map((c) => c.caseId).sort());
+    expect(report.sent).toEqual([]);
+  }
+  await app.db.vacancy.update({ where: { id: filled.id }, data: { status: "filled" } });
+  await quiet.user.say("/alerts");
+  await quiet.user.tap("frequency:none");
+  await app.db.conversation.updateMany({
+    where: { clientId: blocked.clientId },
+    data: { status: "blocked" },
+  });
+  await stopped.user.say("/stop");
+
+  const report = await sendJobDigests(deps(), { now: MONDAY, timeZone: TZ });
+  expect(report.week).toBe("2026-W48");
+  expect(report.sent.sort((a, b) => a.clientId.localeCompare(b.clientId))).toEqual(
+    [
+      { clientId: ana.clientId, caseId: ana.caseId, jobs: 2 },
+      { clientId: samir.clientId, caseId: samir.caseId, jobs: 2 },
+    ].sort((a, b) => a.clientId.localeCompare(b.clientId)),
+  );
+  expect(Object.fromEntries(report.skipped.map((r) => [r.clientId, r.reason]))).toEqual({
+    [quiet.clientId]: "alerts_off",
+    [blocked.clientId]: "not_reachable",
+    [stopped.clientId]: "not_reachable",
+  });
+
+  // Ana: one message, the two open jobs numbered, one button per job; the filled one is left out.
+  await waitForDigests(ana.user, 1);
+  const [anaDigest, ...more] = digestsTo(ana.user);
+  expect(more).toEqual([]);
+  const helperAlert = await alertOf(helper.id, ana.clientId);
+  const bakerAlert = await alertOf(baker.id, ana.clientId);
+  const filledAlert = await alertOf(filled.id, ana.clientId);
+  expect(anaDigest?.text).toBe(
+    [
+      t("jobs.digest", "ro", { count: 2 }),
+      "1️⃣ Ajutor bucătar · 📍 Saint-Gilles",
+      "2️⃣ Brutar · 📍 Anderlecht",
+      "",
+      t("jobs.digest_footer", "ro"),
+    ].join("\n"),
+  );
+  expect(anaDigest?.buttons).toEqual([
+    { text: "1️⃣ Ajutor bucătar", data: `jobshow:${helperAlert.id}` },
+    { text: "2️⃣ Brutar", data: `jobshow:${bakerAlert.id}` },
+  ]);
+  expect(helperAlert).toMatchObject({ status: "sent", sentAt: MONDAY });
+  expect(bakerAlert).toMatchObject({ status: "sent", sentAt: MONDAY });
+  expect(filledAlert).toMatchObject({ status: "digest_pending", sentAt: null });
+  const stored = await app.db.message.findUniqueOrThrow({
+    where: { idempotencyKey: `job-digest:${ana.clientId}:2026-W48` },
+  });
+  expect(stored).toMatchObject({ messageKey: "jobs.digest", proactive: true });
+
+  // Samir reads Arabic: the header in Arabic (dual form), the job titles isolated so they cannot scramble the line.
+  await waitForDigests(samir.user, 1);
+  const [samirDigest] = digestsTo(samir.user);
+  expect(samirDigest?.text.split("\n")[0]).toBe(t("jobs.digest", "ar", { count: 2 }));
+  expect(samirDigest?.text).toContain(`${FSI}Ajutor bucătar${PDI}`);
+
+  // Nothing for the one who chose none, the blocked one and the one who typed /stop.
+  for (const client of [quiet, blocked, stopped]) {
+    expect(
+      await app.db.message.count({
+        where: { idempotencyKey: { startsWith: `job-digest:${client.clientId}:` } },
+      }),
+    ).toBe(0);
+  }
+
+  // A tap on a job shows its card, with the answer buttons; the answers work as on any card.
+  const card = await ana.user.tap(/^2️⃣/);
+  expect(card.at(-1)?.text).toContain("Brutar: ajuți în bucătărie.");
+  expect(card.at(-1)?.text.startsWith("💼")).toBe(true);
+  expect(card.at(-1)?.buttons.map((b) => b.data)).toEqual(
+    ["interested", "not_for_me", "more"].map((answer) => `job:${bakerAlert.id}:${answer}`),
+  );
+  const next = await ana.user.tap(/🙋/);
+  expect(next.at(-1)?.text).toBe(t("jobs.interested_next", "ro"));
+  expect(await alertOf(baker.id, ana.clientId)).toMatchObject({ status: "interested" });
+
+  // Someone else's job, or a job since filled, is not shown.
+  await postUpdate(
+    app,
+    callbackUpdate({ userId: samir.user.userId, data: `jobshow:${helperAlert.id}`, messageId: 5_000 }),
+  );
+  await postUpdate(
+    app,
+    callbackUpdate({ userId: ana.user.userId, data: `jobshow:${filledAlert.id}`, messageId: 5_001 }),
+  );
+  expect(samir.user.all().at(-1)?.text).toBe(t("jobs.unknown", "ar"));
+  expect(ana.user.all().at(-1)?.text).toBe(t("jobs.unknown", "ro"));
+
+  // Again the same week: nothing is sent twice.
+  const again = await sendJobDigests(deps(), { now: new Date(MONDAY.getTime() + 3_600_000), timeZone: TZ });
+  expect(again.sent).toEqual([]);
+
+  // A job matched after this week's digest waits for next week's, also when the digest runs again.
+  const late = await vacancy(s, "Bucătar", "Forest");
+  await sendJobAlerts(deps(), { vacancyId: late.id, today: "2026-11-24" });
+  const sameWeek = await sendJobDigests(deps(), { now: new Date("2026-11-26T09:00:00Z"), timeZone: TZ });
+  expect(sameWeek.sent).toEqual([]);
+  expect(sameWeek.skipped).toContainEqual({
+    clientId: ana.clientId,
+    caseId: ana.caseId,
+    reason: "already_sent_this_week",
+  });
+  expect(await alertOf(late.id, ana.clientId)).toMatchObject({ status: "digest_pending" });
+  const nextWeek = await sendJobDigests(deps(), { now: new Date("2026-11-30T09:00:00Z"), timeZone: TZ });
+  expect(nextWeek.week).toBe("2026-W49");
+  expect(nextWeek.sent).toContainEqual({ clientId: ana.clientId, caseId: ana.caseId, jobs: 1 });
+  await waitForDigests(ana.user, 2);
+  expect(digestsTo(ana.user)[1]?.text.split("\n").slice(0, 2)).toEqual([
+    t("jobs.digest", "ro", { count: 1 }),
+    "1️⃣ Bucătar · 📍 Forest",
+  ]);
+  expect(
+    await app.db.message.count({ where: { idempotencyKey: { startsWith: `job-digest:${ana.clientId}:` } } }),
+  ).toBe(2);
+});
+
+test("the schedule runs the digest on Mondays at 10:00 in the programmes' time zone, through a worker", async () => {
+  const schedule = await startJobDigestSchedule({
+    connection: app.redis,
+    prefix: app.config.QUEUE_PREFIX,
+    db: app.db,
+    translator: app.translator,
+    outbox: app.outbox,
+    logger: createLogger("silent"),
+    timeZone: TZ,
+  });
+  try {
+    const scheduler = await schedule.queue.getJobScheduler(JOB_DIGEST_SCHEDULER);
+    expect(scheduler).toMatchObject({ pattern: "0 10 * * 1", tz: TZ });
+    const next = new Date(Number(scheduler?.next));
+    const local = new Intl.DateTimeFormat("en-GB", {
+      timeZone: TZ,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(next);
+    expect(local).toBe("Mon 10:00");
+
+    // A run now (as the scheduler's job would at 10:00) sends the waiting digest.
+    const s = await organisation();
+    const lina = await weeklyClient(s, "ro", ["romanian"]);
+    const job = await vacancy(s, "Spălător vase", "Molenbeek");
+    await sendJobAlerts(deps(), { vacancyId: job.id, today: "2026-11-24" });
+    await schedule.queue.add("send-digests", {});
+    await waitForDigests(lina.user, 1);
+    expect(await alertOf(job.id, lina.clientId)).toMatchObject({ status: "sent" });
+  } finally {
+    await schedule.queue.removeJobScheduler(JOB_DIGEST_SCHEDULER);
+    await schedule.queue.obliterate({ force: true });
+    await schedule.close();
+  }
+});
