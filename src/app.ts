@@ -18,6 +18,7 @@ import { appointmentReminderHandler } from "./domain/appointments/reminder-handl
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
 import { createBroadcastWorker, reconcileBroadcasts } from "./domain/broadcasts/broadcast-worker.ts";
 import { checkInHandler } from "./domain/placements/checkins.ts";
+import { startJobDigestSchedule } from "./domain/vacancies/job-digest-schedule.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import { registerHealthRoutes } from "./http/health-routes.ts";
 import { createTranslator } from "./i18n/i18n.ts";
@@ -144,6 +145,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       prefix: config.QUEUE_PREFIX,
       senders: outboxSenders,
       logger,
+      concurrency: config.OUTBOUND_CONCURRENCY,
       limits: {
         telegram: {
           perSecond: config.TELEGRAM_RATE_PER_SECOND,
@@ -169,6 +171,15 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
         })),
       },
     });
+    const digests = await startJobDigestSchedule({
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      db,
+      translator,
+      outbox,
+      logger,
+      timeZone: config.TZ_DEFAULT,
+    });
     const broadcasts = createBroadcastWorker({
       db,
       outbox,
@@ -191,7 +202,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     }
     stops.push(async () => {
       if (timer) clearInterval(timer);
-      await Promise.all([outbound.close(), nudges.close(), broadcasts.close()]);
+      await Promise.all([outbound.close(), nudges.close(), broadcasts.close(), digests.close()]);
     });
   };
 

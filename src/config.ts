@@ -69,6 +69,12 @@ const schema = z
       .min(0)
       .max(1000)
       .default(0),
+    OUTBOUND_CONCURRENCY: z.coerce
+      .number({ error: "a number of messages in progress per channel worker" })
+      .int()
+      .min(1)
+      .max(500)
+      .default(20),
     TELEGRAM_CHAT_GAP_MS: z.coerce
       .number({ error: "a number of milliseconds" })
       .int()

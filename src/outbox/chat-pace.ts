@@ -22,8 +22,9 @@ export interface ChatPace {
    * claim checks the order itself (send-claim.ts). Give it back with `notSent` if nothing goes.
    */
   takeGap(conversationId: string): Promise<boolean>;
-  /** The message was delivered (or may have been): the chat's gap restarts from now. */
-  sent(conversationId: string): Promise<void>;
+  /** The Redis key of a chat's gap (the pacer takes it in the same call as a send slot). */
+  gapKey(conversationId: string): string;
+  readonly gapMs: number;
   /** The platform refused it (nothing delivered): its retry need not wait for the chat's gap. */
   notSent(conversationId: string): Promise<void>;
 }
@@ -53,12 +54,11 @@ export function createChatPace(deps: { db: Db; redis: Redis; prefix: string; gap
       // -2: expired in between; -1 cannot happen (always set with PX). Wait a little either way.
       return Math.max(left, 20);
     },
+    gapKey: key,
+    gapMs: deps.gapMs,
     async takeGap(conversationId) {
       if (!deps.gapMs) return true;
       return (await deps.redis.set(key(conversationId), "1", "PX", deps.gapMs, "NX")) === "OK";
-    },
-    async sent(conversationId) {
-      if (deps.gapMs) await deps.redis.set(key(conversationId), "1", "PX", deps.gapMs);
     },
     async notSent(conversationId) {
       if (deps.gapMs) await deps.redis.del(key(conversationId));

@@ -30,7 +30,7 @@ import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { createChatPace } from "./chat-pace.ts";
 import { type OutboundJobData, outboundQueueName } from "./outbox.ts";
-import { type ClaimedMessage, claimForSend, recordSent } from "./send-claim.ts";
+import { type ClaimedMessage, claimForSend, createSentRecorder, type SentRecorder } from "./send-claim.ts";
 import { createSendPacer, type SendPacer } from "./send-pacer.ts";
 
 /** Per-channel sending limits. */
@@ -114,10 +114,12 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundW
           ...(paid ? { paidPerSecond: limits.paidPerSecond } : {}),
         })
       : undefined;
+    const recorder = createSentRecorder(options.sql);
     const parts = (worker: Worker<OutboundJobData>): ChannelParts => ({
       worker,
       sender,
       pace,
+      recorder,
       ...(pacer ? { pacer } : {}),
       paid: Boolean(paid),
     });
@@ -160,6 +162,7 @@ interface ChannelParts {
   worker: Worker<OutboundJobData>;
   sender: ChannelSender;
   pace: ReturnType<typeof createChatPace>;
+  recorder: SentRecorder;
   /** The channel's rate (absent: no limit, e.g. web chat). */
   pacer?: SendPacer;
   /** Bulk messages go as paid broadcasts. */
@@ -175,8 +178,18 @@ async function sendOne(
   const id = BigInt(job.data.messageId);
   const { conversationId } = job.data;
   // Fast path: the chat's gap is free and one UPDATE takes the message (the usual case).
-  if (conversationId && (await parts.pace.takeGap(conversationId))) {
-    await parts.pacer?.wait(job.data.bulk === true);
+  const bulk = job.data.bulk === true;
+  const { pace, pacer } = parts;
+  // The chat's gap and the channel's next slot in one Redis call (or only one of them).
+  const mayGo = async (chat: string): Promise<boolean> => {
+    if (!pacer) return pace.takeGap(chat);
+    if (!pace.gapMs) {
+      await pacer.wait(bulk);
+      return true;
+    }
+    return pacer.waitWithGap(bulk, pace.gapKey(chat), pace.gapMs);
+  };
+  if (conversationId && (await mayGo(conversationId))) {
     const claimed = await claimForSend(options.sql, id).catch(async (error: unknown) => {
       await parts.pace.notSent(conversationId).catch(() => undefined);
       throw error;
@@ -256,7 +269,7 @@ async function failMessage(
 /** Sends a claimed message and records the outcome. */
 async function deliver(
   options: OutboundWorkerOptions,
-  { worker, sender, pace, paid }: ChannelParts,
+  { worker, sender, pace, paid, recorder }: ChannelParts,
   job: Job<OutboundJobData>,
   message: ClaimedMessage,
 ): Promise<SendOutcome> {
@@ -271,9 +284,8 @@ async function deliver(
     await pace.notSent(conversationId).catch(() => undefined);
     return handleSendError(options, { worker, job, id, conversationId, fail }, error);
   }
-  // Recorded first: a Redis hiccup in the gap bookkeeping must not leave a sent message `sending`.
-  await recordSent(options.sql, id, result.externalMessageId);
-  await pace.sent(conversationId).catch(() => undefined);
+  // The chat's gap was taken before the call, and runs from then.
+  await recorder.record(id, result.externalMessageId);
   return "sent";
 }
 

@@ -97,19 +97,27 @@ function messageRow(input: OutboundInput) {
 
 /**
  * Writes many messages in one INSERT (a page of a broadcast) and returns the ids of the rows it
- * created; a key that is already there is skipped, not written again.
+ * created; a key that is already there is skipped, not written again. Plain SQL over `unnest`:
+ * through the ORM's createMany a page of 1,000 took ten times longer (bench/broadcast.ts).
  */
 export async function enqueueOutboundMany(
   db: Prisma.TransactionClient | Db,
   inputs: readonly OutboundInput[],
 ): Promise<bigint[]> {
   if (!inputs.length) return [];
-  const created = await db.message.createManyAndReturn({
-    data: inputs.map(messageRow),
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  return created.map((row) => row.id);
+  const rows = inputs.map(messageRow);
+  const created = await db.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO "Message" ("conversationId", direction, "idempotencyKey", "messageKey", text, payload,
+                           status, proactive, "broadcastId")
+    SELECT u.conversation, 'outbound', u.key, u.message_key, u.text, u.payload::jsonb, 'queued', true, u.broadcast
+      FROM unnest(${rows.map((r) => r.conversationId)}::text[], ${rows.map((r) => r.idempotencyKey)}::text[],
+                  ${rows.map((r) => r.messageKey)}::text[], ${rows.map((r) => r.text)}::text[],
+                  ${rows.map((r) => JSON.stringify(r.payload))}::text[],
+                  ${rows.map((r) => r.broadcastId ?? null)}::text[])
+           AS u(conversation, key, message_key, text, payload, broadcast)
+    ON CONFLICT ("idempotencyKey") DO NOTHING
+    RETURNING id`;
+  return created.map((row) => BigInt(row.id));
 }
 
 export interface Outbox {

@@ -19,14 +19,22 @@ import type { Redis } from "ioredis";
 /** Allowance for request timing jitter between the reservation and the platform (ms). */
 export const JITTER_MS = 20;
 
+// KEYS: the channel's slot line, the free-rate line (or ""), the chat's gap (or "").
+// ARGV: slot interval (µs), free interval (µs), chat gap (ms). Returns -1 when the chat's gap is
+// taken (nothing reserved), else the milliseconds to wait for the slot.
 const RESERVE = `
+if KEYS[3] ~= '' and redis.call('SET', KEYS[3], '1', 'PX', ARGV[3], 'NX') == false then return -1 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', math.ceil((tat + interval - now) / 1000) + 1000)
-return math.ceil((tat - now) / 1000)
+local function reserve(key, interval)
+  local tat = tonumber(redis.call('GET', key) or '0')
+  if tat < now then tat = now end
+  redis.call('SET', key, string.format('%.0f', tat + interval), 'PX', math.ceil((tat + interval - now) / 1000) + 1000)
+  return tat - now
+end
+local wait = reserve(KEYS[1], tonumber(ARGV[1]))
+if KEYS[2] ~= '' then wait = math.max(wait, reserve(KEYS[2], tonumber(ARGV[2]))) end
+return math.ceil(wait / 1000)
 `;
 
 const COMMAND = "reserveSendSlot";
@@ -40,6 +48,11 @@ export function slotInterval(perSecond: number): number {
 export interface SendPacer {
   /** Reserves the next slot for a message (bulk: a broadcast's) and resolves when it comes. */
   wait(bulk: boolean): Promise<void>;
+  /**
+   * The same, after taking a chat's gap (`gapKey` for `gapMs`) in the same Redis call; false,
+   * with nothing reserved, when the chat's gap is taken.
+   */
+  waitWithGap(bulk: boolean, gapKey: string, gapMs: number): Promise<boolean>;
 }
 
 export interface SendPacerOptions {
@@ -56,17 +69,22 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   const { redis } = options;
   const paid = options.paidPerSecond && options.paidPerSecond > options.perSecond ? options.paidPerSecond : 0;
   // EVALSHA after the first call (ioredis loads the script once per connection).
-  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: RESERVE });
-  const run = (redis as unknown as Record<string, (key: string, interval: string) => Promise<number>>)[
-    COMMAND
-  ];
-  const reserve = async (key: string, perSecond: number) =>
-    Number(await run?.call(redis, key, String(slotInterval(perSecond))));
+  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: RESERVE });
+  type Reserve = (...args: string[]) => Promise<number>;
+  const run = (redis as unknown as Record<string, Reserve>)[COMMAND] as Reserve;
+  const total = String(slotInterval(paid || options.perSecond));
+  const free = String(slotInterval(options.perSecond));
+  const reserve = async (bulk: boolean, gapKey: string, gapMs: number) => {
+    const freeKey = paid && !bulk ? `${options.key}:free` : "";
+    const waitMs = Number(await run.call(redis, options.key, freeKey, gapKey, total, free, String(gapMs)));
+    if (waitMs < 0) return false;
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    return true;
+  };
   return {
     async wait(bulk) {
-      let waitMs = await reserve(options.key, paid || options.perSecond);
-      if (paid && !bulk) waitMs = Math.max(waitMs, await reserve(`${options.key}:free`, options.perSecond));
-      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      await reserve(bulk, "", 0);
     },
+    waitWithGap: reserve,
   };
 }

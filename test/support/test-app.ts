@@ -6,6 +6,7 @@ import { Queue } from "bullmq";
 import type { LightMyRequestResponse } from "fastify";
 import { type App, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { JOB_DIGEST_QUEUE } from "../../src/domain/vacancies/job-digest-schedule.ts";
 import { createLogger } from "../../src/logger.ts";
 import { outboundQueueName } from "../../src/outbox/outbox.ts";
 import { uid } from "./db.ts";
@@ -42,6 +43,9 @@ export async function startTestApp(
     // Leave nothing behind in the shared Redis: this app's nudge timers and outbound jobs.
     await app.nudgeQueue.obliterate({ force: true }).catch(() => undefined);
     await app.broadcastQueue.obliterate({ force: true }).catch(() => undefined);
+    const digests = new Queue(JOB_DIGEST_QUEUE, { connection: app.redis, prefix: config.QUEUE_PREFIX });
+    await digests.obliterate({ force: true }).catch(() => undefined);
+    await digests.close();
     for (const channel of ["telegram", "webchat"] as const) {
       const queue = new Queue(outboundQueueName(channel), {
         connection: app.redis,

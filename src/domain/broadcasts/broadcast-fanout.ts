@@ -25,7 +25,7 @@ export interface FanOutDeps {
   outbox: Pick<Outbox, "writeMany" | "dispatch" | "dispatchNew">;
   translator: Translator;
   now?: () => Date;
-  /** Recipients per transaction (default 500). */
+  /** Recipients per transaction (default 1000). */
   pageSize?: number;
   /** Called after each page is committed and dispatched (tests stop a run there). */
   onPage?: (written: number) => Promise<void> | void;
@@ -83,11 +83,17 @@ export async function fanOutBroadcast(
               reason: skipped,
             };
           });
+        // Plain SQL over unnest: the ORM's createMany took 0.6 s per 5,000 (bench/broadcast.ts).
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          await tx.broadcastRecipient.createMany({
-            data: rows.slice(i, i + INSERT_CHUNK),
-            skipDuplicates: true,
-          });
+          const chunk = rows.slice(i, i + INSERT_CHUNK);
+          await tx.$executeRaw`
+            INSERT INTO "BroadcastRecipient" ("broadcastId", "conversationId", "caseId", locale, status, reason)
+            SELECT ${broadcast.id}, u.conversation, u.case_id, u.locale, u.status::"RecipientStatus", u.reason
+              FROM unnest(${chunk.map((r) => r.conversationId)}::text[], ${chunk.map((r) => r.caseId)}::text[],
+                          ${chunk.map((r) => r.locale)}::text[], ${chunk.map((r) => r.status)}::text[],
+                          ${chunk.map((r) => r.reason)}::text[])
+                   AS u(conversation, case_id, locale, status, reason)
+            ON CONFLICT DO NOTHING`;
         }
       },
       { timeout: 120_000, maxWait: 10_000 },
@@ -101,8 +107,23 @@ export async function fanOutBroadcast(
     await deps.outbox.dispatch(waiting.map((m) => m.id));
   }
 
+  // One text per language: rendered once, not once per recipient.
+  const rendered = new Map<string, ReturnType<typeof renderOutputs>[number]>();
+  const renderedIn = (locale: string) => {
+    let message = rendered.get(locale);
+    if (!message) {
+      [message] = renderOutputs(
+        [broadcastOutput(broadcast.kind, texts[locale] ?? "")],
+        locale,
+        deps.translator,
+      );
+      if (!message) throw new Error("a broadcast message rendered to nothing");
+      rendered.set(locale, message);
+    }
+    return message;
+  };
   let written = 0;
-  const pageSize = deps.pageSize ?? 500;
+  const pageSize = deps.pageSize ?? 1000;
   for (;;) {
     const current = await db.broadcast.findUnique({ where: { id: broadcast.id }, select: { status: true } });
     if (current?.status === "cancelled") return { outcome: "cancelled", written };
@@ -130,13 +151,7 @@ export async function fanOutBroadcast(
     }
     const sendable = page.filter((r) => live.get(r.conversationId) === "active");
     const inputs: OutboundInput[] = sendable.map((recipient) => {
-      const locale = recipient.locale ?? "en";
-      const [rendered] = renderOutputs(
-        [broadcastOutput(broadcast.kind, texts[locale] ?? "")],
-        locale,
-        deps.translator,
-      );
-      if (!rendered) throw new Error("a broadcast message rendered to nothing");
+      const rendered = renderedIn(recipient.locale ?? "en");
       return {
         conversationId: recipient.conversationId,
         idempotencyKey: `broadcast:${broadcast.id}:${recipient.conversationId}`,

@@ -1,0 +1,269 @@
+/**
+ * Broadcast benchmark: one broadcast to 20,000 recipients through production's code — the real
+ * worker processes (`src/worker.ts`: broadcast fan-out, outbox, outbound queue, Postgres, Redis)
+ * sending to a fake Telegram Bot API that enforces 1,000 messages/s (sliding second, answering 429
+ * above it), 30/s for messages without allow_paid_broadcast, and one per chat per second. Prints
+ * the achieved rate as a fraction of the limit (goal ≥ 0.95, with no 429), duplicates (goal 0),
+ * lost (goal 0) and peak memory. See bench/README.md for what each figure means.
+ *
+ *   npm run bench:broadcast                 # 20,000 recipients, 2 worker processes
+ *   BENCH_RECIPIENTS=5000 BENCH_WORKERS=1 npm run bench:broadcast
+ *
+ * It makes a database of its own on the local server (dropped at the end) and a queue prefix of
+ * its own in Redis (removed at the end).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { Queue } from "bullmq";
+import pg from "pg";
+import { BROADCAST_QUEUE } from "../src/domain/broadcasts/broadcast-queue.ts";
+import { createBroadcast } from "../src/domain/broadcasts/broadcasts.ts";
+import { outboundQueueName } from "../src/outbox/outbox.ts";
+import { applyMigrations, ensureDatabase } from "../src/store/database-setup.ts";
+import { createDb } from "../src/store/prisma.ts";
+import { createRedis } from "../src/store/redis.ts";
+import { startFakeTelegram } from "../test/support/fake-telegram.ts";
+
+const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 20_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const LIMIT = 1000;
+const FREE_LIMIT = 30;
+const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const tag = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+const databaseUrl = (() => {
+  const url = new URL(SERVER);
+  url.pathname = `/bench_broadcast_${tag}`;
+  return url.toString();
+})();
+const prefix = `bench-${tag}`;
+
+const log = (line: string) => console.log(line);
+
+async function seed(db: ReturnType<typeof createDb>) {
+  const organisation = await db.organisation.create({ data: { slug: `bench-${tag}`, name: "Bench" } });
+  const programme = await db.programme.create({
+    data: {
+      organisationId: organisation.id,
+      slug: `bench-${tag}`,
+      name: "Bench",
+      settings: { quietHours: null },
+    },
+  });
+  const counsellor = await db.counsellor.create({
+    data: { organisationId: organisation.id, name: "Bench", email: `bench-${tag}@example.org` },
+  });
+  const locales = ["ro", "ar", "rom", "bg", "fr", "nl", "en"];
+  const CHUNK = 5000;
+  for (let start = 0; start < RECIPIENTS; start += CHUNK) {
+    const ids = Array.from({ length: Math.min(CHUNK, RECIPIENTS - start) }, (_, k) => start + k);
+    await db.client.createMany({
+      data: ids.map((i) => ({ id: `cl${tag}${i}`, locale: locales[i % 7] ?? "en" })),
+    });
+    await db.case.createMany({
+      data: ids.map((i) => ({
+        id: `ca${tag}${i}`,
+        clientId: `cl${tag}${i}`,
+        programmeId: programme.id,
+        counsellorId: counsellor.id,
+        status: "preparation" as const,
+      })),
+    });
+    await db.conversation.createMany({
+      data: ids.map((i) => ({
+        id: `co${tag}${i}`,
+        channel: "telegram" as const,
+        externalConversationId: String(1_000_000_000 + i),
+        externalUserId: String(1_000_000_000 + i),
+        clientId: `cl${tag}${i}`,
+        locale: locales[i % 7] ?? "en",
+      })),
+    });
+  }
+  return { organisation, counsellor };
+}
+
+/** Peak resident memory of a process (VmHWM), in MB; 0 once it has exited. */
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+async function main() {
+  await ensureDatabase(databaseUrl);
+  await applyMigrations(databaseUrl);
+  const db = createDb(databaseUrl);
+  const redis = createRedis(REDIS_URL);
+  const telegram = await startFakeTelegram({
+    maxMessagesPerSecond: LIMIT,
+    maxUnpaidPerSecond: FREE_LIMIT,
+    maxPerChatPerSecond: 1,
+  });
+  const workers: ChildProcess[] = [];
+  try {
+    const seedStarted = Date.now();
+    const { organisation, counsellor } = await seed(db);
+    log(
+      `Seeded ${RECIPIENTS} clients, cases and conversations in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
+
+    for (let i = 0; i < WORKERS; i++) {
+      const profile = process.env.BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : [];
+      const child = spawn(process.execPath, [...profile, "--import", "tsx", "src/worker.ts"], {
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          DATABASE_URL: databaseUrl,
+          REDIS_URL,
+          QUEUE_PREFIX: prefix,
+          LOG_LEVEL: "info",
+          TELEGRAM_BOT_TOKEN: telegram.token,
+          TELEGRAM_API_ROOT: telegram.apiRoot,
+          TELEGRAM_MODE: "webhook",
+          TELEGRAM_WEBHOOK_SECRET: "bench-secret-0123456789",
+          TELEGRAM_PAID_BROADCAST_RATE: String(LIMIT),
+          RECONCILE_INTERVAL_SECONDS: "3600",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      workers.push(child);
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.on("data", (d) => String(d).includes("workers started") && resolve());
+        child.once("exit", (code) => reject(new Error(`worker exited (${code})`)));
+      });
+    }
+    log(`Started ${WORKERS} worker process(es) (src/worker.ts, TELEGRAM_PAID_BROADCAST_RATE=${LIMIT})`);
+
+    const queue = new Queue(BROADCAST_QUEUE, { connection: redis, prefix });
+    const memoryBefore = Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0);
+    const created = Date.now();
+    const { broadcast } = await createBroadcast(
+      { db, queue, defaultTimeZone: "Europe/Brussels" },
+      {
+        organisationSlug: organisation.slug,
+        counsellorEmail: counsellor.email,
+        kind: "job_update",
+        texts: {
+          ro: "Locuri noi la curățenie, Anderlecht.",
+          ar: "وظائف تنظيف جديدة في أندرلخت.",
+          fr: "Nouveaux postes.",
+        },
+        fallbacks: { "*": "fr" },
+      },
+    );
+    let redisPeak = 0;
+    let workerPeak = 0;
+    let lastSent = 0;
+    let stalledSince = Date.now();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const sent = telegram.sent().length;
+      redisPeak = Math.max(redisPeak, Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0));
+      workerPeak = Math.max(workerPeak, ...workers.map((w) => peakRssMb(w.pid)));
+      if (sent !== lastSent) stalledSince = Date.now();
+      lastSent = sent;
+      if (sent >= RECIPIENTS) break;
+      if (Date.now() - stalledSince > 20_000) {
+        log(`No progress for 20 s at ${sent} sent: stopping.`);
+        break;
+      }
+    }
+    // A little longer, to catch a late duplicate.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const finished = await db.broadcast.findUniqueOrThrow({ where: { id: broadcast.id } });
+
+    const sends = telegram.calls.filter((c) => c.method === "sendMessage");
+    const ok = sends.filter((c) => !c.errorCode);
+    const too_many = sends.filter((c) => c.errorCode === 429).length;
+    const perChat = new Map<string, number>();
+    for (const c of ok)
+      perChat.set(String(c.payload.chat_id), (perChat.get(String(c.payload.chat_id)) ?? 0) + 1);
+    const duplicates = [...perChat.values()].reduce((n, k) => n + (k > 1 ? k - 1 : 0), 0);
+    const lost = RECIPIENTS - perChat.size;
+    const paid = ok.filter((c) => c.payload.allow_paid_broadcast === true).length;
+    const first = ok[0]?.at ?? 0;
+    const last = ok[ok.length - 1]?.at ?? 0;
+    const seconds = (last - first) / 1000;
+    const rate = ok.length > 1 ? (ok.length - 1) / seconds : 0;
+    // The busiest sliding second the fake server saw.
+    let busiest = 0;
+    for (let i = 0, j = 0; i < ok.length; i++) {
+      while ((ok[j]?.at ?? 0) <= (ok[i]?.at ?? 0) - 1000) j++;
+      busiest = Math.max(busiest, i - j + 1);
+    }
+    const summary = {
+      recipients: RECIPIENTS,
+      workers: WORKERS,
+      sent: ok.length,
+      sendSeconds: Number(seconds.toFixed(2)),
+      messagesPerSecond: Number(rate.toFixed(1)),
+      fractionOfLimit: Number((rate / LIMIT).toFixed(3)),
+      busiestSecond: busiest,
+      responses429: too_many,
+      paidBroadcastFlag: paid,
+      duplicates,
+      lost,
+      fanOutSeconds: Number((((finished.finishedAt?.getTime() ?? 0) - created) / 1000).toFixed(2)),
+      firstMessageAfterMs: first - created,
+      workerPeakRssMb: Number(workerPeak.toFixed(0)),
+      benchProcessPeakRssMb: Number((process.resourceUsage().maxRSS / 1024).toFixed(0)),
+      redisPeakDeltaMb: Number(((redisPeak - memoryBefore) / 1048576).toFixed(1)),
+      cores: cpus().length,
+      load1: Number(loadavg()[0]?.toFixed(2)),
+    };
+    log("");
+    log(`Sent                   ${summary.sent} of ${RECIPIENTS} in ${summary.sendSeconds} s`);
+    log(
+      `Achieved rate          ${summary.messagesPerSecond} messages/s = ${summary.fractionOfLimit} of ${LIMIT}/s`,
+    );
+    log(`Busiest sliding second ${summary.busiestSecond} messages`);
+    log(`429 from the fake      ${summary.responses429}`);
+    log(`Duplicates             ${summary.duplicates}`);
+    log(`Lost                   ${summary.lost}`);
+    log(`Fan-out (all written)  ${summary.fanOutSeconds} s after the broadcast was created`);
+    log(`First message after    ${summary.firstMessageAfterMs} ms`);
+    log(
+      `Peak memory            worker ${summary.workerPeakRssMb} MB RSS (largest of ${WORKERS}), bench process ${summary.benchProcessPeakRssMb} MB, Redis +${summary.redisPeakDeltaMb} MB`,
+    );
+    log(`Machine                ${summary.cores} cores, load ${summary.load1}`);
+    log(`RESULT ${JSON.stringify(summary)}`);
+    const good = summary.duplicates === 0 && summary.lost === 0 && summary.responses429 === 0;
+    process.exitCode = good ? 0 : 1;
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  } finally {
+    for (const child of workers) child.kill("SIGTERM");
+    await Promise.all(
+      workers.map(
+        (w) => new Promise((resolve) => (w.exitCode !== null ? resolve(0) : w.once("exit", resolve))),
+      ),
+    );
+    for (const channel of ["telegram", "webchat"] as const) {
+      const q = new Queue(outboundQueueName(channel), { connection: redis, prefix });
+      await q.obliterate({ force: true }).catch(() => undefined);
+      await q.close();
+    }
+    const leftover = await redis.keys(`${prefix}:*`);
+    if (leftover.length) await redis.del(...leftover);
+    await telegram.close();
+    await db.$disconnect();
+    redis.disconnect();
+    const admin = new pg.Client({ connectionString: SERVER });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "bench_broadcast_${tag}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
