@@ -103,10 +103,10 @@ function messageRow(input: OutboundInput) {
 export async function enqueueOutboundMany(
   db: Prisma.TransactionClient | Db,
   inputs: readonly OutboundInput[],
-): Promise<bigint[]> {
+): Promise<{ id: bigint; conversationId: string }[]> {
   if (!inputs.length) return [];
   const rows = inputs.map(messageRow);
-  const created = await db.$queryRaw<{ id: bigint }[]>`
+  const created = await db.$queryRaw<{ id: bigint; conversationId: string }[]>`
     INSERT INTO "Message" ("conversationId", direction, "idempotencyKey", "messageKey", text, payload,
                            status, proactive, "broadcastId")
     SELECT u.conversation, 'outbound', u.key, u.message_key, u.text, u.payload::jsonb, 'queued', true, u.broadcast
@@ -116,8 +116,15 @@ export async function enqueueOutboundMany(
                   ${rows.map((r) => r.broadcastId ?? null)}::text[])
            AS u(conversation, key, message_key, text, payload, broadcast)
     ON CONFLICT ("idempotencyKey") DO NOTHING
-    RETURNING id`;
-  return created.map((row) => BigInt(row.id));
+    RETURNING id, "conversationId"`;
+  return created.map((row) => ({ id: BigInt(row.id), conversationId: row.conversationId }));
+}
+
+/** A message just written, with what its send job needs. */
+export interface NewMessage {
+  id: bigint;
+  conversationId: string;
+  channel: ChannelName;
 }
 
 export interface Outbox {
@@ -129,13 +136,16 @@ export interface Outbox {
    * still unsent is replaced.
    */
   dispatch(messageIds: readonly bigint[]): Promise<void>;
-  /** writeMany: enqueueOutboundMany in `tx`; dispatch the ids with `dispatchNew` after the commit. */
-  writeMany(tx: Prisma.TransactionClient | Db, inputs: readonly OutboundInput[]): Promise<bigint[]>;
+  /** writeMany: enqueueOutboundMany in `tx`; dispatch the rows with `dispatchNew` after the commit. */
+  writeMany(
+    tx: Prisma.TransactionClient | Db,
+    inputs: readonly OutboundInput[],
+  ): Promise<{ id: bigint; conversationId: string }[]>;
   /**
-   * dispatch for messages this process has just written (so none can have a job yet): one
-   * addBulk per page instead of a look-up per message.
+   * dispatch for messages this process has just written (so none can have a job yet), as bulk
+   * (a broadcast's): one addBulk per page and channel instead of a look-up per message.
    */
-  dispatchNew(messageIds: readonly bigint[]): Promise<void>;
+  dispatchNew(rows: readonly NewMessage[]): Promise<void>;
   /** Writes and dispatches in one go (no surrounding transaction). */
   send(input: OutboundInput): Promise<bigint>;
   close(): Promise<void>;
@@ -209,15 +219,22 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   };
 
-  const dispatchNew = async (messageIds: readonly bigint[]) => {
-    for (let i = 0; i < messageIds.length; i += PAGE) {
-      const byQueue = new Map<Queue<OutboundJobData>, ReturnType<typeof job>[]>();
-      for (const row of await unsent(messageIds.slice(i, i + PAGE))) {
-        const one = job(row);
-        byQueue.set(one.queue, [...(byQueue.get(one.queue) ?? []), one]);
+  const dispatchNew = async (rows: readonly NewMessage[]) => {
+    for (let i = 0; i < rows.length; i += PAGE) {
+      const byChannel = new Map<ChannelName, NewMessage[]>();
+      for (const row of rows.slice(i, i + PAGE)) {
+        const list = byChannel.get(row.channel) ?? [];
+        list.push(row);
+        byChannel.set(row.channel, list);
       }
-      for (const [queue, jobs] of byQueue) {
-        await queue.addBulk(jobs.map(({ name, data, opts }) => ({ name, data, opts })));
+      for (const [channel, list] of byChannel) {
+        await queueFor(channel).addBulk(
+          list.map((row) => ({
+            name: "send",
+            data: { messageId: row.id.toString(), conversationId: row.conversationId, bulk: true },
+            opts: { jobId: outboundJobId(row.id), priority: BULK_PRIORITY },
+          })),
+        );
       }
     }
   };

@@ -12,6 +12,7 @@
  * 3. A cancelled broadcast stops between pages (cancelBroadcast marks the rest).
  */
 
+import type { ChannelName } from "../../channels/types.ts";
 import { renderOutputs } from "../../conversation/render.ts";
 import type { Output } from "../../engine/types.ts";
 import type { Translator } from "../../i18n/translator.ts";
@@ -138,18 +139,18 @@ export async function fanOutBroadcast(
       (
         await db.conversation.findMany({
           where: { id: { in: page.map((r) => r.conversationId) } },
-          select: { id: true, status: true },
+          select: { id: true, status: true, channel: true },
         })
-      ).map((c) => [c.id, c.status]),
+      ).map((c) => [c.id, c]),
     );
-    const gone = page.filter((r) => live.get(r.conversationId) !== "active");
+    const gone = page.filter((r) => live.get(r.conversationId)?.status !== "active");
     for (const r of gone) {
       await db.broadcastRecipient.updateMany({
         where: { broadcastId: broadcast.id, conversationId: r.conversationId, status: "pending" },
-        data: { status: "skipped", reason: live.get(r.conversationId) ?? "erased" },
+        data: { status: "skipped", reason: live.get(r.conversationId)?.status ?? "erased" },
       });
     }
-    const sendable = page.filter((r) => live.get(r.conversationId) === "active");
+    const sendable = page.filter((r) => live.get(r.conversationId)?.status === "active");
     const inputs: OutboundInput[] = sendable.map((recipient) => {
       const rendered = renderedIn(recipient.locale ?? "en");
       return {
@@ -172,7 +173,13 @@ export async function fanOutBroadcast(
       });
       return created;
     });
-    await deps.outbox.dispatchNew(ids);
+    await deps.outbox.dispatchNew(
+      // Every written row is for a sendable recipient, whose conversation `live` holds.
+      ids.map((row) => ({
+        ...row,
+        channel: (live.get(row.conversationId) as { channel: ChannelName }).channel,
+      })),
+    );
     written += ids.length;
     await deps.onPage?.(written);
   }
