@@ -85,6 +85,16 @@ async function seed(db: ReturnType<typeof createDb>) {
   return { organisation, counsellor };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc; 0 once it has exited. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak resident memory of a process (VmHWM), in MB; 0 once it has exited. */
 function peakRssMb(pid: number | undefined): number {
   try {
@@ -143,6 +153,7 @@ async function main() {
     log(`Started ${WORKERS} worker process(es) (src/worker.ts, TELEGRAM_PAID_BROADCAST_RATE=${LIMIT})`);
 
     const queue = new Queue(BROADCAST_QUEUE, { connection: redis, prefix });
+    const cpuBefore = { bench: process.cpuUsage(), workers: workers.map((w) => cpuSeconds(w.pid)) };
     const memoryBefore = Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0);
     const created = Date.now();
     const { broadcast } = await createBroadcast(
@@ -176,6 +187,13 @@ async function main() {
         break;
       }
     }
+    const cpu = {
+      bench: (() => {
+        const used = process.cpuUsage(cpuBefore.bench);
+        return (used.user + used.system) / 1e6;
+      })(),
+      workers: workers.map((w, i) => cpuSeconds(w.pid) - (cpuBefore.workers[i] ?? 0)),
+    };
     // A little longer, to catch a late duplicate.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const finished = await db.broadcast.findUniqueOrThrow({ where: { id: broadcast.id } });
@@ -223,6 +241,8 @@ async function main() {
       workerPeakRssMb: Number(workerPeak.toFixed(0)),
       benchProcessPeakRssMb: Number((process.resourceUsage().maxRSS / 1024).toFixed(0)),
       redisPeakDeltaMb: Number(((redisPeak - memoryBefore) / 1048576).toFixed(1)),
+      cpuSecondsBenchProcess: Number(cpu.bench.toFixed(1)),
+      cpuSecondsWorkers: cpu.workers.map((c) => Number(c.toFixed(1))),
       cores: cpus().length,
       load1: Number(loadavg()[0]?.toFixed(2)),
     };
@@ -242,6 +262,9 @@ async function main() {
     log(`First message after    ${summary.firstMessageAfterMs} ms`);
     log(
       `Peak memory            worker ${summary.workerPeakRssMb} MB RSS (largest of ${WORKERS}), bench process ${summary.benchProcessPeakRssMb} MB, Redis +${summary.redisPeakDeltaMb} MB`,
+    );
+    log(
+      `CPU used               bench process (fake server) ${summary.cpuSecondsBenchProcess} s, workers ${summary.cpuSecondsWorkers.join(" + ")} s`,
     );
     log(`Machine                ${summary.cores} cores, load ${summary.load1}`);
     log(`RESULT ${JSON.stringify(summary)}`);

@@ -30,7 +30,13 @@ import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { createChatPace } from "./chat-pace.ts";
 import { type OutboundJobData, outboundQueueName } from "./outbox.ts";
-import { type ClaimedMessage, claimForSend, createSentRecorder, type SentRecorder } from "./send-claim.ts";
+import {
+  type ClaimedMessage,
+  type Claimer,
+  createClaimer,
+  createSentRecorder,
+  type SentRecorder,
+} from "./send-claim.ts";
 import { createSendPacer, type SendPacer } from "./send-pacer.ts";
 
 /** Per-channel sending limits. */
@@ -115,11 +121,13 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundW
         })
       : undefined;
     const recorder = createSentRecorder(options.sql);
+    const claimer = createClaimer(options.sql);
     const parts = (worker: Worker<OutboundJobData>): ChannelParts => ({
       worker,
       sender,
       pace,
       recorder,
+      claimer,
       ...(pacer ? { pacer } : {}),
       paid: Boolean(paid),
     });
@@ -163,6 +171,7 @@ interface ChannelParts {
   sender: ChannelSender;
   pace: ReturnType<typeof createChatPace>;
   recorder: SentRecorder;
+  claimer: Claimer;
   /** The channel's rate (absent: no limit, e.g. web chat). */
   pacer?: SendPacer;
   /** Bulk messages go as paid broadcasts. */
@@ -190,7 +199,7 @@ async function sendOne(
     return pacer.waitWithGap(bulk, pace.gapKey(chat), pace.gapMs);
   };
   if (conversationId && (await mayGo(conversationId))) {
-    const claimed = await claimForSend(options.sql, id).catch(async (error: unknown) => {
+    const claimed = await parts.claimer.claim(id).catch(async (error: unknown) => {
       await parts.pace.notSent(conversationId).catch(() => undefined);
       throw error;
     });

@@ -35,7 +35,7 @@ const CLAIM = `
 UPDATE "Message" AS m
    SET status = 'sending', attempts = m.attempts + 1
   FROM "Conversation" AS c
- WHERE m.id = $1
+ WHERE m.id = ANY($1::bigint[])
    AND m.status = 'queued'
    AND m.direction = 'outbound'
    AND m.text IS NOT NULL
@@ -53,22 +53,62 @@ UPDATE "Message" AS m
 RETURNING m.id, m."conversationId", m.text, m.payload, c.channel, c."externalConversationId",
           c."externalUserId", c.reference, c.locale`;
 
-/** Takes message `id` for sending if it may go now; null when it may not (for any reason). */
-export async function claimForSend(sql: pg.Pool, id: bigint): Promise<ClaimedMessage | null> {
-  const result = await sql.query(CLAIM, [id.toString(), ORDER_WINDOW_MS / 1000]);
-  const row = result.rows[0];
-  if (!row) return null;
-  return {
-    id: BigInt(row.id),
-    conversationId: row.conversationId,
-    text: row.text,
-    payload: row.payload,
-    channel: row.channel,
-    externalConversationId: row.externalConversationId,
-    externalUserId: row.externalUserId,
-    reference: row.reference,
-    locale: row.locale,
+/** How long a claim or a record waits for others to share its statement (ms). */
+export const BATCH_WINDOW_MS = 2;
+
+/**
+ * Collects calls for `windowMs` and runs them as one statement: at hundreds of messages a second
+ * each statement carries several, and the database (and the socket writes to it, costly on a
+ * busy machine) sees one instead of each. Every caller still gets its own answer.
+ */
+function batcher<In, Out>(
+  windowMs: number,
+  run: (inputs: In[]) => Promise<Out[]>,
+): (input: In) => Promise<Out> {
+  let batch: { input: In; resolve: (out: Out) => void; reject: (error: unknown) => void }[] = [];
+  const flush = async () => {
+    const items = batch;
+    batch = [];
+    try {
+      const outs = await run(items.map((i) => i.input));
+      items.forEach((item, k) => item.resolve(outs[k] as Out));
+    } catch (error) {
+      for (const item of items) item.reject(error);
+    }
   };
+  return (input) =>
+    new Promise<Out>((resolve, reject) => {
+      if (!batch.length) setTimeout(() => void flush(), windowMs);
+      batch.push({ input, resolve, reject });
+    });
+}
+
+/** Claims messages for sending (queued → sending); null for one that may not go now, for any reason. */
+export interface Claimer {
+  claim(id: bigint): Promise<ClaimedMessage | null>;
+}
+
+/** Claims in batches: one UPDATE for the claims that arrive within BATCH_WINDOW_MS. */
+export function createClaimer(sql: pg.Pool, windowMs = BATCH_WINDOW_MS): Claimer {
+  const claim = batcher<bigint, ClaimedMessage | null>(windowMs, async (ids) => {
+    const result = await sql.query(CLAIM, [ids.map(String), ORDER_WINDOW_MS / 1000]);
+    const byId = new Map<string, ClaimedMessage>();
+    for (const row of result.rows) {
+      byId.set(String(row.id), {
+        id: BigInt(row.id),
+        conversationId: row.conversationId,
+        text: row.text,
+        payload: row.payload,
+        channel: row.channel,
+        externalConversationId: row.externalConversationId,
+        externalUserId: row.externalUserId,
+        reference: row.reference,
+        locale: row.locale,
+      });
+    }
+    return ids.map((id) => byId.get(String(id)) ?? null);
+  });
+  return { claim };
 }
 
 /** Records that the platform accepted messages, batching those that finish together. */
@@ -77,39 +117,17 @@ export interface SentRecorder {
   record(id: bigint, externalMessageId: string): Promise<void>;
 }
 
-/**
- * Every record asked for in one turn of the event loop goes into one UPDATE (at 1,000 messages a
- * second, dozens at a time), so the database sees one statement per batch, not per message. Each
- * caller still waits for its own row to be written before its job completes.
- */
-export function createSentRecorder(sql: pg.Pool): SentRecorder {
-  let batch: { id: string; ext: string; done: (error?: unknown) => void }[] = [];
-  const flush = async () => {
-    const items = batch;
-    batch = [];
-    try {
-      await sql.query(
-        `UPDATE "Message" AS m
-            SET status = 'sent', "channelMessageId" = v.ext, "sentAt" = now(), error = NULL
-           FROM unnest($1::bigint[], $2::text[]) AS v(id, ext)
-          WHERE m.id = v.id`,
-        [items.map((i) => i.id), items.map((i) => i.ext)],
-      );
-      for (const item of items) item.done();
-    } catch (error) {
-      for (const item of items) item.done(error);
-    }
-  };
-  return {
-    record(id, externalMessageId) {
-      return new Promise<void>((resolve, reject) => {
-        if (!batch.length) setImmediate(() => void flush());
-        batch.push({
-          id: id.toString(),
-          ext: externalMessageId,
-          done: (error) => (error ? reject(error) : resolve()),
-        });
-      });
-    },
-  };
+/** Records in batches, like claims: each caller waits for its own row before its job completes. */
+export function createSentRecorder(sql: pg.Pool, windowMs = BATCH_WINDOW_MS): SentRecorder {
+  const record = batcher<{ id: bigint; ext: string }, void>(windowMs, async (items) => {
+    await sql.query(
+      `UPDATE "Message" AS m
+          SET status = 'sent', "channelMessageId" = v.ext, "sentAt" = now(), error = NULL
+         FROM unnest($1::bigint[], $2::text[]) AS v(id, ext)
+        WHERE m.id = v.id`,
+      [items.map((i) => i.id.toString()), items.map((i) => i.ext)],
+    );
+    return items.map(() => undefined);
+  });
+  return { record: (id, externalMessageId) => record({ id, ext: externalMessageId }) };
 }
