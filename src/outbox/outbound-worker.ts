@@ -1,7 +1,11 @@
 /**
- * Sending outbox messages, one BullMQ worker per channel, within the platform's limits: a limiter
- * per bot (Telegram: 30 messages/s, shared by every worker process through Redis) and a gap per
- * chat (Telegram: 1 message/s; chat-pace.ts, which also keeps a chat's messages in order).
+ * Sending outbox messages, one BullMQ worker per channel, within the platform's limits: evenly
+ * spaced send slots per bot (Telegram: 30 messages/s, or the paid broadcast rate for broadcasts;
+ * send-pacer.ts, shared by every worker process through Redis) and a gap per chat (Telegram: 1
+ * message/s; chat-pace.ts, which also keeps a chat's messages in order).
+ *
+ * The usual case takes the fast path: chat gap and send slot in one Redis call, then one batched
+ * SQL claim (send-claim.ts). When the claim takes nothing, the general path below finds out why.
  *
  * One job: load the message and its conversation. Already sent or failed: done (idempotent).
  * `sending`: an earlier attempt was stopped between starting the platform call and recording its
