@@ -71,7 +71,7 @@ function batcher<In, Out>(
     batch = [];
     try {
       const outs = await run(items.map((i) => i.input));
-      items.forEach((item, k) => item.resolve(outs[k] as Out));
+      for (const [k, item] of items.entries()) item.resolve(outs[k] as Out);
     } catch (error) {
       for (const item of items) item.reject(error);
     }
