@@ -159,6 +159,12 @@ const sendCommand: CliCommand = {
   options: [
     { name: "exclude", type: "string", value: "<case id,…>", description: "cases not to send it to" },
     {
+      name: "include",
+      type: "string",
+      value: "<case id,…>",
+      description: "cases left out for fit (language, licence, hours, shifts, weekends) to send it to anyway",
+    },
+    {
       name: "today",
       type: "string",
       value: "YYYY-MM-DD",
@@ -178,6 +184,10 @@ const sendCommand: CliCommand = {
         vacancyId: need(values, "vacancy-id"),
         today: calendarDate(today, "--today"),
         excludeCaseIds: exclude,
+        includeCaseIds: (string(values, "include") ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
       },
     );
     return {
@@ -188,6 +198,10 @@ const sendCommand: CliCommand = {
         ["No text they read", report.noText.join(", ") || "-"],
         ["Already sent", report.notNow.join(", ") || "-"],
         ["Left out", report.excluded.join(", ") || "-"],
+        [
+          "Cannot be added (no alerts wanted, no legal access, or no self-assessment)",
+          report.cannotAdd.join(", ") || "-",
+        ],
       ]),
     };
   },

@@ -158,6 +158,20 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
 
   const again = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23", "--json"]);
   expect(JSON.parse(again.stdout)).toMatchObject({ sent: [], digest: [], notNow: [cases[0], cases[2]] });
+
+  // The counsellor adds someone matching left out for fit (hours); an unknown case cannot be added.
+  const added = await cli([
+    "vacancy",
+    "send",
+    vacancy.id,
+    "--today",
+    "2026-11-23",
+    "--include",
+    `${cases[1]},no-such-case`,
+    "--json",
+  ]);
+  expect(added.code, added.stderr).toBe(0);
+  expect(JSON.parse(added.stdout)).toMatchObject({ sent: [cases[1]], cannotAdd: ["no-such-case"] });
 });
 
 test("a vacancy with a bad value is refused with one line", async () => {

@@ -13,6 +13,7 @@ import type { Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
 import type { Db, Prisma } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
+import { mayBeAdded } from "./matching.ts";
 import { matchVacancy } from "./vacancies.ts";
 
 export const JOB_ANSWERS = ["interested", "not_for_me", "more"] as const;
@@ -63,26 +64,42 @@ export interface AlertReport {
   /** Included, but they already got this vacancy (or it waits for their digest already). */
   notNow: string[];
   excluded: string[];
+  /**
+   * Asked for with `includeCaseIds` but not possible: no alerts wanted, no legal access to work
+   * (yet, or unknown), or not a candidate at all (no consent or no self-assessment).
+   */
+  cannotAdd: string[];
 }
 
 /**
- * Sends the vacancy to its matching clients (all included ones, minus `excludeCaseIds`): a card
+ * Sends the vacancy to its matching clients (all included ones, minus `excludeCaseIds`, plus
+ * `includeCaseIds` that matching left out only for fit — never for law or the client's wish): a card
  * at once to those who want every job, a `digest_pending` alert for those who chose the weekly
  * digest. `now` (default: the clock) is recorded as the card's `sentAt`.
  */
 export async function sendJobAlerts(
   deps: { db: Db; translator: Translator; outbox: OutboxPort },
-  input: { vacancyId: string; today: string; excludeCaseIds?: string[]; now?: Date },
+  input: {
+    vacancyId: string;
+    today: string;
+    excludeCaseIds?: string[];
+    includeCaseIds?: string[];
+    now?: Date;
+  },
 ): Promise<AlertReport> {
   const vacancy = await deps.db.vacancy.findUnique({ where: { id: input.vacancyId } });
   if (!vacancy || vacancy.status !== "open")
     throw new DomainError(`No open vacancy with id ${input.vacancyId}.`);
   const ranked = await matchVacancy(deps.db, { vacancyId: vacancy.id, today: input.today });
   const now = input.now ?? new Date();
-  const report: AlertReport = { sent: [], digest: [], noText: [], notNow: [], excluded: [] };
+  const report: AlertReport = { sent: [], digest: [], noText: [], notNow: [], excluded: [], cannotAdd: [] };
   const messageIds: bigint[] = [];
+  const asked = new Set(input.includeCaseIds ?? []);
+  for (const id of asked) if (!ranked.some((c) => c.caseId === id)) report.cannotAdd.push(id);
   for (const candidate of ranked) {
-    if (input.excludeCaseIds?.includes(candidate.caseId) || !candidate.included) {
+    const added = asked.has(candidate.caseId) && !candidate.included && mayBeAdded(candidate.exclusions);
+    if (asked.has(candidate.caseId) && !candidate.included && !added) report.cannotAdd.push(candidate.caseId);
+    if (input.excludeCaseIds?.includes(candidate.caseId) || !(candidate.included || added)) {
       report.excluded.push(candidate.caseId);
       continue;
     }

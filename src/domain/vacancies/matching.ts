@@ -57,6 +57,20 @@ export type Exclusion =
   | "no_weekends"
   | "shifts_do_not_fit";
 
+/** Left out for fit only: a counsellor may add them anyway. Never for the law or the client's wish. */
+const OVERRULABLE: ReadonlySet<Exclusion> = new Set([
+  "language_too_low",
+  "no_driving_licence",
+  "hours_do_not_fit",
+  "no_weekends",
+  "shifts_do_not_fit",
+]);
+
+/** Whether a counsellor may add someone matching left out for these reasons. */
+export function mayBeAdded(exclusions: readonly Exclusion[]): boolean {
+  return exclusions.every((exclusion) => OVERRULABLE.has(exclusion));
+}
+
 export type MatchResult =
   | { clientId: string; included: true; score: number; reasons: Reason[] }
   | { clientId: string; included: false; exclusions: Exclusion[]; availableFrom?: string };

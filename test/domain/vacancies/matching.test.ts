@@ -3,6 +3,7 @@ import { describe, expect, test } from "vitest";
 import {
   type Candidate,
   matchCandidate,
+  mayBeAdded,
   rankCandidates,
   type VacancyNeeds,
 } from "../../../src/domain/vacancies/matching.ts";
@@ -131,4 +132,14 @@ test("turning down far-away jobs before weighs on a job that needs own transport
     "2026-11-23",
   );
   expect(keen.included && reluctant.included && keen.score - reluctant.score).toBe(6);
+});
+
+test("a counsellor may add someone left out for fit, never for the law or the client's wish", () => {
+  expect(mayBeAdded(["hours_do_not_fit"])).toBe(true);
+  expect(mayBeAdded(["language_too_low", "no_driving_licence", "no_weekends", "shifts_do_not_fit"])).toBe(
+    true,
+  );
+  expect(mayBeAdded(["no_legal_access_yet"])).toBe(false);
+  expect(mayBeAdded(["legal_access_unknown", "hours_do_not_fit"])).toBe(false);
+  expect(mayBeAdded(["no_alerts"])).toBe(false);
 });
