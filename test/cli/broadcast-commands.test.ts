@@ -42,6 +42,10 @@ async function cli(argv: string[]) {
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }
 
+/** `broadcast create --org <org> --counsellor <email> …args`. */
+const createCli = (org: string, counsellor: string, args: string[]) =>
+  cli(["broadcast", "create", "--org", org, "--counsellor", counsellor, ...args]);
+
 describe("broadcast create", () => {
   test("a mixed-language segment with a missing translation is refused, then sent with a text or an explicit fallback", async () => {
     const { organisation, counsellor } = await broadcastOrganisation(db, [
@@ -99,13 +103,7 @@ describe("broadcast create", () => {
       { locale: "ro", status: "closed" },
     ]);
     const preview = async (...segment: string[]) => {
-      const result = await cli([
-        "broadcast",
-        "create",
-        "--org",
-        organisation.slug,
-        "--counsellor",
-        counsellor.email,
+      const result = await createCli(organisation.slug, counsellor.email, [
         "--text-ro",
         "x",
         "--fallback",
@@ -140,13 +138,7 @@ describe("broadcast create", () => {
     ]);
     expect(saved.code, saved.stderr).toBe(0);
     expect((await preview("--list", "Tuesday group")).recipients).toBe(2);
-    const unknownList = await cli([
-      "broadcast",
-      "create",
-      "--org",
-      organisation.slug,
-      "--counsellor",
-      counsellor.email,
+    const unknownList = await createCli(organisation.slug, counsellor.email, [
       "--text-ro",
       "x",
       "--list",
@@ -185,16 +177,7 @@ describe("broadcast create", () => {
     ]);
     expect(list.code).toBe(1);
     expect(list.stderr).toContain(`Not cases of ${mine.organisation.slug}`);
-    const asOther = await cli([
-      "broadcast",
-      "create",
-      "--org",
-      mine.organisation.slug,
-      "--counsellor",
-      theirs.counsellor.email,
-      "--text-ro",
-      "x",
-    ]);
+    const asOther = await createCli(mine.organisation.slug, theirs.counsellor.email, ["--text-ro", "x"]);
     expect(asOther.code).toBe(1);
     expect(asOther.stderr).toContain(`No counsellor ${theirs.counsellor.email}`);
     const label = await cli([
@@ -235,13 +218,7 @@ describe("broadcast create", () => {
 
 test("broadcast cancel stops a scheduled broadcast, and list shows it", async () => {
   const { organisation, counsellor } = await broadcastOrganisation(db, [{ locale: "ro" }]);
-  const created = await cli([
-    "broadcast",
-    "create",
-    "--org",
-    organisation.slug,
-    "--counsellor",
-    counsellor.email,
+  const created = await createCli(organisation.slug, counsellor.email, [
     "--text-ro",
     "x",
     "--at",

@@ -143,11 +143,15 @@ export async function fanOutBroadcast(
         })
       ).map((c) => [c.id, c]),
     );
-    const gone = page.filter((r) => live.get(r.conversationId)?.status !== "active");
-    for (const r of gone) {
+    const gone = new Map<string, string[]>();
+    for (const r of page) {
+      const reason = live.get(r.conversationId)?.status ?? "erased";
+      if (reason !== "active") gone.set(reason, [...(gone.get(reason) ?? []), r.conversationId]);
+    }
+    for (const [reason, conversationIds] of gone) {
       await db.broadcastRecipient.updateMany({
-        where: { broadcastId: broadcast.id, conversationId: r.conversationId, status: "pending" },
-        data: { status: "skipped", reason: live.get(r.conversationId)?.status ?? "erased" },
+        where: { broadcastId: broadcast.id, conversationId: { in: conversationIds }, status: "pending" },
+        data: { status: "skipped", reason },
       });
     }
     const sendable = page.filter((r) => live.get(r.conversationId)?.status === "active");

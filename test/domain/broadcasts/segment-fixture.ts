@@ -60,7 +60,8 @@ export async function broadcastOrganisation(db: Db, specs: MemberSpec[]) {
     });
     const chatId = String(randomInt(10_000_000, 2_000_000_000));
     let conversationId: string | null = null;
-    if ((spec.conversation ?? "active") !== "none") {
+    const status = spec.conversation ?? "active";
+    if (status !== "none") {
       const conversation = await db.conversation.create({
         data: {
           channel: "telegram",
@@ -68,7 +69,7 @@ export async function broadcastOrganisation(db: Db, specs: MemberSpec[]) {
           externalUserId: chatId,
           clientId: client.id,
           locale: spec.locale,
-          status: spec.conversation === "none" ? "active" : (spec.conversation ?? "active"),
+          status,
         },
       });
       conversationId = conversation.id;
