@@ -145,6 +145,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       prefix: config.QUEUE_PREFIX,
       senders: outboxSenders,
       logger,
+      outbox,
       concurrency: config.OUTBOUND_CONCURRENCY,
       limits: {
         telegram: {

@@ -22,25 +22,29 @@
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import {
-  type ChannelName,
-  type ChannelSender,
-  type ConversationAddress,
-  type OutboundChoice,
-  type OutboundMessage,
-  SendError,
-} from "../channels/types.ts";
+import type { ChannelName, ChannelSender } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
+import { sendPage } from "./bulk-sender.ts";
 import { createChatPace } from "./chat-pace.ts";
-import { type OutboundJobData, outboundQueueName } from "./outbox.ts";
+import {
+  type BulkPageData,
+  bulkQueueName,
+  createOutbox,
+  type OutboundJobData,
+  type Outbox,
+  outboundQueueName,
+} from "./outbox.ts";
 import {
   type ClaimedMessage,
   type Claimer,
   createClaimer,
   createSentRecorder,
   type SentRecorder,
+  toAddress,
+  toOutbound,
 } from "./send-claim.ts";
+import { failMessage, settleSendFailure } from "./send-failure.ts";
 import { createSendPacer, type SendPacer } from "./send-pacer.ts";
 
 /** Per-channel sending limits. */
@@ -83,12 +87,19 @@ export interface OutboundWorkerOptions {
   stalledInterval?: number;
   /** Jobs in progress per worker (default 10). */
   concurrency?: number;
+  /** Broadcast pages in progress per channel (default 4; each sends one run at a time). */
+  bulkConcurrency?: number;
+  /** Where pages hand off what they cannot send (default: an outbox on `connection` and `prefix`). */
+  outbox?: Pick<Outbox, "handOff" | "dispatchNew">;
   /** false: the workers take no job until `worker.run()` is called. Default true. */
   autorun?: boolean;
 }
 
 export interface OutboundWorkers {
+  /** Single messages, one worker per channel. */
   workers: Worker<OutboundJobData>[];
+  /** Broadcast pages (bulk-sender.ts), one worker per channel. */
+  bulkWorkers: Worker<BulkPageData>[];
   /** Waits for jobs in progress, then stops. */
   close(): Promise<void>;
 }
@@ -106,6 +117,11 @@ export type SendOutcome =
 /** Starts one worker per channel that has a sender. */
 export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundWorkers {
   const workers: Worker<OutboundJobData>[] = [];
+  const bulkWorkers: Worker<BulkPageData>[] = [];
+  const ownOutbox = options.outbox
+    ? undefined
+    : createOutbox({ db: options.db, connection: options.connection, prefix: options.prefix });
+  const outbox = options.outbox ?? (ownOutbox as Outbox);
   for (const [channel, sender] of options.senders) {
     const limits = { ...DEFAULT_LIMITS[channel], ...options.limits?.[channel] };
     const pace = createChatPace({
@@ -161,11 +177,49 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundW
     );
     worker.on("stalled", (jobId) => log.warn({ jobId }, "outbound job stalled: its worker stopped"));
     workers.push(worker);
+
+    const bulkWorker: Worker<BulkPageData> = new Worker<BulkPageData>(
+      bulkQueueName(channel),
+      (job) =>
+        sendPage(
+          {
+            db: options.db,
+            logger: log,
+            channel,
+            sender,
+            pace,
+            ...(pacer ? { pacer } : {}),
+            ...(limits.perSecond ? { perSecond: paid ? limits.paidPerSecond : limits.perSecond } : {}),
+            paid: Boolean(paid),
+            claimer,
+            recorder,
+            outbox,
+            closing: () => bulkWorker.closing !== undefined,
+          },
+          job,
+        ),
+      {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: options.bulkConcurrency ?? 4,
+        autorun: options.autorun ?? true,
+        ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+        ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
+      },
+    );
+    bulkWorker.on("error", (error) => log.warn({ err: { message: error.message } }, "bulk worker error"));
+    bulkWorker.on("failed", (job, error) =>
+      log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: { name: error.name } }, "page failed"),
+    );
+    bulkWorker.on("stalled", (jobId) => log.warn({ jobId }, "page stalled: its worker stopped"));
+    bulkWorkers.push(bulkWorker);
   }
   return {
     workers,
+    bulkWorkers,
     close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers, ...bulkWorkers].map((w) => w.close()));
+      await ownOutbox?.close();
     },
   };
 }
@@ -230,7 +284,7 @@ async function sendOneChecked(
   if (message.status === "sent") return "already sent";
   if (message.status === "failed") return "already failed";
   const conversationId = message.conversationId;
-  const fail = (reason: string) => failMessage(options, job, conversationId, reason);
+  const fail = (reason: string) => failMessage(options, { id, conversationId }, reason);
   if (message.status === "sending") return fail(UNCERTAIN);
   if (message.status !== "queued") return "not queued";
   if (message.conversation.status !== "active")
@@ -261,127 +315,37 @@ async function sendOneChecked(
   });
 }
 
-/** Marks the job's message failed with `reason` (kept short; it never holds message text). */
-async function failMessage(
-  options: OutboundWorkerOptions,
-  job: Job<OutboundJobData>,
-  conversationId: string,
-  reason: string,
-): Promise<"failed"> {
-  await options.db.message.update({
-    where: { id: BigInt(job.data.messageId) },
-    data: { status: "failed", error: reason.slice(0, 500) },
-  });
-  options.logger.warn(
-    { messageId: job.data.messageId, conversationId, reason: reason.split(":")[0] },
-    "outbound not sent",
-  );
-  return "failed";
-}
-
 /** Sends a claimed message and records the outcome. */
 async function deliver(
   options: OutboundWorkerOptions,
-  { worker, sender, pace, paid, recorder }: ChannelParts,
+  { worker, sender, pace, pacer, paid, recorder }: ChannelParts,
   job: Job<OutboundJobData>,
   message: ClaimedMessage,
 ): Promise<SendOutcome> {
-  const { id, conversationId } = message;
-  const fail = (reason: string) => failMessage(options, job, conversationId, reason);
   let result: Awaited<ReturnType<ChannelSender["send"]>>;
   try {
-    result = await sender.send(addressOf(message), outboundOf(message), {
+    result = await sender.send(toAddress(message), toOutbound(message), {
       paidBroadcast: paid && job.data.bulk === true,
     });
   } catch (error) {
-    await pace.notSent(conversationId).catch(() => undefined);
-    return handleSendError(options, { worker, job, id, conversationId, fail }, error);
-  }
-  // The chat's gap was taken before the call, and runs from then.
-  await recorder.record(id, result.externalMessageId);
-  return "sent";
-}
-
-async function handleSendError(
-  options: OutboundWorkerOptions,
-  ctx: {
-    worker: Worker<OutboundJobData>;
-    job: Job<OutboundJobData>;
-    id: bigint;
-    conversationId: string;
-    fail: (reason: string) => Promise<"failed">;
-  },
-  error: unknown,
-): Promise<"failed"> {
-  const { db } = options;
-  const { job, id, conversationId, fail } = ctx;
-  const kind = error instanceof SendError ? error.kind : "transient";
-  const reason = `${kind}: ${(error as Error).message}`.slice(0, 500);
-  if (kind === "blocked") {
-    // One transaction: whoever sees the message failed also sees the conversation blocked.
-    await db.$transaction([
-      db.conversation.updateMany({ where: { id: conversationId }, data: { status: "blocked" } }),
-      db.nudge.updateMany({
-        where: { conversationId, status: "pending" },
-        data: { status: "cancelled", reason: "blocked" },
-      }),
-      db.message.update({ where: { id }, data: { status: "failed", error: reason } }),
-    ]);
-    options.logger.warn({ messageId: job.data.messageId, conversationId }, "conversation blocked the bot");
-    return "failed";
-  }
-  if (kind === "permanent" || kind === "uncertain") {
-    // Uncertain: the request left and no answer came; Telegram may have delivered it. At most once.
-    await fail(reason);
-    throw new UnrecoverableError(reason);
-  }
-  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  if (kind === "transient" && lastAttempt) {
-    await fail(reason);
+    await pace.notSent(message.conversationId).catch(() => undefined);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const failure = await settleSendFailure(options, message, error, lastAttempt);
+    if (failure.outcome === "failed") {
+      if (failure.kind === "blocked") return "failed";
+      // Transient on the last attempt: the job fails as it is; anything else is not retried.
+      if (failure.kind === "transient") throw error;
+      throw new UnrecoverableError(failure.reason);
+    }
+    if (failure.retryAfterMs) {
+      // Every process waits (the slot lines), and this worker takes no job meanwhile.
+      await pacer?.pause(failure.retryAfterMs);
+      await worker.rateLimit(failure.retryAfterMs);
+      throw Worker.RateLimitError();
+    }
     throw error;
   }
-  // The platform answered with an error (or none reached it): not delivered, so sending again is safe.
-  await db.message.updateMany({
-    where: { id, status: "sending" },
-    data: { status: "queued", error: reason },
-  });
-  if (kind === "rate_limited") {
-    const waitMs = Math.max(1, (error as SendError).retryAfterSeconds ?? 1) * 1000;
-    options.logger.warn({ messageId: job.data.messageId, waitMs }, "platform rate limit: channel paused");
-    await ctx.worker.rateLimit(waitMs);
-    throw Worker.RateLimitError();
-  }
-  throw error;
-}
-
-function addressOf(conversation: {
-  channel: ChannelName;
-  externalConversationId: string;
-  externalUserId: string;
-  reference: unknown;
-}): ConversationAddress {
-  return {
-    channel: conversation.channel,
-    externalConversationId: conversation.externalConversationId,
-    externalUserId: conversation.externalUserId,
-    ...(conversation.reference ? { reference: conversation.reference } : {}),
-  };
-}
-
-function outboundOf(message: {
-  text: string | null;
-  payload: unknown;
-  locale: string | null;
-}): OutboundMessage {
-  const payload = (message.payload ?? {}) as {
-    locale?: string;
-    direction?: "ltr" | "rtl";
-    choices?: OutboundChoice[];
-  };
-  return {
-    text: message.text ?? "",
-    locale: payload.locale ?? message.locale ?? "en",
-    direction: payload.direction ?? "ltr",
-    ...(payload.choices?.length ? { choices: payload.choices } : {}),
-  };
+  // The chat's gap was taken before the call, and runs from then.
+  await recorder.record(message.id, result.externalMessageId);
+  return "sent";
 }

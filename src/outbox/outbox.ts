@@ -7,9 +7,16 @@
  *
  * The job id is `msg-<id>`, not `msg:<id>`: BullMQ 5 refuses custom job ids with a colon.
  *
- * Broadcast messages (with a `broadcastId`) are bulk: they never hold up a reminder or a reply,
- * because they have a lower priority in the channel's queue (BullMQ takes every job without a
- * priority first). Their jobs say so (`bulk`), for the worker's pacing (send-pacer.ts).
+ * Broadcast messages (with a `broadcastId`) are bulk. A fan-out's messages go in pages: one job
+ * `bulk-<first id>-<last id>` per BULK_PAGE messages on the channel's bulk queue
+ * (`outbound-<channel>-bulk`), sent by bulk-sender.ts, which does for a run of messages what the
+ * message worker does for one, with a queue round trip per page instead of per message. What a
+ * page cannot send at once (a chat busy, a 429, a network error…) it hands off as single jobs.
+ * Single bulk jobs have a lower priority in the channel's queue than everything else (BullMQ
+ * takes every job without a priority first), so a broadcast never holds up a reminder or a reply.
+ *
+ * Dispatching again (the reconciler, a resumed fan-out) leaves alone a message that a live page
+ * job holds: it is on its way.
  */
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -37,8 +44,32 @@ export interface OutboundInput {
   broadcastId?: string;
 }
 
+/** A page of a broadcast's messages, all on one channel: sent by bulk-sender.ts. */
+export interface BulkPageData {
+  /** Message ids (bigints as text), ascending. */
+  messageIds: string[];
+  /** Each message's conversation, in the same order (the chat gaps are taken before any read). */
+  conversationIds: string[];
+}
+
 /** Bulk messages' priority in a channel's queue (jobs without one, e.g. reminders, go first). */
 export const BULK_PRIORITY = 10;
+
+/** Messages per bulk page job. */
+export const BULK_PAGE = 200;
+
+/** The queue of a channel's bulk pages. */
+export function bulkQueueName(channel: ChannelName): string {
+  return `outbound-${channel}-bulk`;
+}
+
+/** A page's job id: its first and last message. */
+export function bulkPageJobId(messageIds: readonly (bigint | string)[]): string {
+  return `bulk-${String(messageIds[0])}-${String(messageIds.at(-1))}`;
+}
+
+/** The states in which a job is still to run (or running). */
+const LIVE_STATES = ["active", "waiting", "delayed", "prioritized", "paused", "waiting-children"] as const;
 
 /** The queue name of a channel's outbound messages. */
 export function outboundQueueName(channel: ChannelName): string {
@@ -142,10 +173,16 @@ export interface Outbox {
     inputs: readonly OutboundInput[],
   ): Promise<{ id: bigint; conversationId: string }[]>;
   /**
-   * dispatch for messages this process has just written (so none can have a job yet), as bulk
-   * (a broadcast's): one addBulk per page and channel instead of a look-up per message.
+   * dispatch for bulk messages (a broadcast's) that have no job yet: this process has just written
+   * them, or a page job gives back the part it did not get to. One page job per BULK_PAGE
+   * messages of a channel, added together.
    */
   dispatchNew(rows: readonly NewMessage[]): Promise<void>;
+  /**
+   * A page job (`pageJobId`) gives messages it could not send to single jobs: like dispatch, but
+   * that page no longer counts as holding them.
+   */
+  handOff(messageIds: readonly bigint[], pageJobId: string): Promise<void>;
   /** Writes and dispatches in one go (no surrounding transaction). */
   send(input: OutboundInput): Promise<bigint>;
   close(): Promise<void>;
@@ -185,6 +222,36 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return queue;
   };
 
+  const bulkQueues = new Map<ChannelName, Queue<BulkPageData>>();
+  const bulkQueueFor = (channel: ChannelName) => {
+    let queue = bulkQueues.get(channel);
+    if (!queue) {
+      queue = new Queue<BulkPageData>(bulkQueueName(channel), {
+        connection: options.connection,
+        prefix: options.prefix,
+        defaultJobOptions: {
+          removeOnComplete: { count: 1000, age: 24 * 3600 },
+          removeOnFail: { count: 1000, age: 7 * 24 * 3600 },
+          attempts: options.attempts ?? 6,
+          backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
+        },
+      });
+      bulkQueues.set(channel, queue);
+    }
+    return queue;
+  };
+  /** The messages that live page jobs of `channels` hold (but `except`'s). */
+  const heldByPages = async (channels: Iterable<ChannelName>, except?: string) => {
+    const held = new Set<string>();
+    for (const channel of channels) {
+      for (const page of await bulkQueueFor(channel).getJobs([...LIVE_STATES])) {
+        if (!page || page.id === except) continue;
+        for (const id of page.data.messageIds) held.add(id);
+      }
+    }
+    return held;
+  };
+
   const unsent = (ids: readonly bigint[]) =>
     options.db.message.findMany({
       where: { id: { in: [...ids] }, direction: "outbound", status: { in: ["queued", "sending"] } },
@@ -207,9 +274,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
     };
   };
 
-  const dispatch = async (messageIds: readonly bigint[]) => {
+  const dispatch = async (messageIds: readonly bigint[], exceptPage?: string) => {
     for (let i = 0; i < messageIds.length; i += PAGE) {
-      for (const row of await unsent(messageIds.slice(i, i + PAGE))) {
+      const rows = await unsent(messageIds.slice(i, i + PAGE));
+      const bulkChannels = new Set(
+        rows.filter((r) => r.broadcastId !== null).map((r) => r.conversation.channel),
+      );
+      const held = bulkChannels.size ? await heldByPages(bulkChannels, exceptPage) : new Set<string>();
+      for (const row of rows) {
+        if (held.has(row.id.toString())) continue;
         const { queue, name, data, opts } = job(row);
         const state = await queue.getJobState(opts.jobId);
         if (state === "completed" || state === "failed") await queue.remove(opts.jobId);
@@ -220,37 +293,47 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   const dispatchNew = async (rows: readonly NewMessage[]) => {
-    for (let i = 0; i < rows.length; i += PAGE) {
-      const byChannel = new Map<ChannelName, NewMessage[]>();
-      for (const row of rows.slice(i, i + PAGE)) {
-        const list = byChannel.get(row.channel) ?? [];
-        list.push(row);
-        byChannel.set(row.channel, list);
+    const byChannel = new Map<ChannelName, NewMessage[]>();
+    for (const row of rows) {
+      const list = byChannel.get(row.channel) ?? [];
+      list.push(row);
+      byChannel.set(row.channel, list);
+    }
+    for (const [channel, list] of byChannel) {
+      list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const pages: { name: string; data: BulkPageData; opts: { jobId: string } }[] = [];
+      for (let i = 0; i < list.length; i += BULK_PAGE) {
+        const page = list.slice(i, i + BULK_PAGE);
+        const messageIds = page.map((row) => row.id.toString());
+        pages.push({
+          name: "page",
+          data: { messageIds, conversationIds: page.map((row) => row.conversationId) },
+          opts: { jobId: bulkPageJobId(messageIds) },
+        });
       }
-      for (const [channel, list] of byChannel) {
-        await queueFor(channel).addBulk(
-          list.map((row) => ({
-            name: "send",
-            data: { messageId: row.id.toString(), conversationId: row.conversationId, bulk: true },
-            opts: { jobId: outboundJobId(row.id), priority: BULK_PRIORITY },
-          })),
-        );
+      const queue = bulkQueueFor(channel);
+      // A page given back by a page job may share its id with a finished one: that one goes first.
+      for (const page of pages) {
+        const state = await queue.getJobState(page.opts.jobId);
+        if (state === "completed" || state === "failed") await queue.remove(page.opts.jobId);
       }
+      await queue.addBulk(pages);
     }
   };
 
   return {
     write: enqueueOutbound,
     writeMany: enqueueOutboundMany,
-    dispatch,
+    dispatch: (messageIds) => dispatch(messageIds),
     dispatchNew,
+    handOff: (messageIds, pageJobId) => dispatch(messageIds, pageJobId),
     async send(input) {
       const id = await enqueueOutbound(options.db, input);
       await dispatch([id]);
       return id;
     },
     async close() {
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all([...queues.values(), ...bulkQueues.values()].map((q) => q.close()));
     },
   };
 }

@@ -13,7 +13,7 @@
  * names are Prisma's (prisma/schema.prisma): quoted, camelCase.
  */
 import type pg from "pg";
-import type { ChannelName } from "../channels/types.ts";
+import type { ChannelName, ConversationAddress, OutboundChoice, OutboundMessage } from "../channels/types.ts";
 
 /** An earlier message older than this no longer holds later ones back (its job was lost). */
 export const ORDER_WINDOW_MS = 3600_000;
@@ -29,6 +29,31 @@ export interface ClaimedMessage {
   externalUserId: string;
   reference: unknown;
   locale: string | null;
+}
+
+/** Where a claimed message goes. */
+export function toAddress(message: ClaimedMessage): ConversationAddress {
+  return {
+    channel: message.channel,
+    externalConversationId: message.externalConversationId,
+    externalUserId: message.externalUserId,
+    ...(message.reference ? { reference: message.reference } : {}),
+  };
+}
+
+/** What a claimed message says, as the channel's sender takes it. */
+export function toOutbound(message: ClaimedMessage): OutboundMessage {
+  const payload = (message.payload ?? {}) as {
+    locale?: string;
+    direction?: "ltr" | "rtl";
+    choices?: OutboundChoice[];
+  };
+  return {
+    text: message.text,
+    locale: payload.locale ?? message.locale ?? "en",
+    direction: payload.direction ?? "ltr",
+    ...(payload.choices?.length ? { choices: payload.choices } : {}),
+  };
 }
 
 const CLAIM = `

@@ -13,6 +13,10 @@
  * Paid broadcasts (Telegram's allow_paid_broadcast): the channel's total then runs at the paid
  * rate, and messages that are not bulk also keep to the free rate on a slot line of their own,
  * so only broadcasts go above it.
+ *
+ * A broadcast's page (bulk-sender.ts) reserves a run of consecutive slots in one call, after
+ * taking the gap of each chat in it, and sends each message at its own slot. After a 429 the
+ * platform's `retry_after` pushes the lines forward (`pause`): every process waits.
  */
 import type { Redis } from "ioredis";
 
@@ -37,7 +41,51 @@ if KEYS[2] ~= '' then wait = math.max(wait, reserve(KEYS[2], tonumber(ARGV[2])))
 return math.ceil(wait / 1000)
 `;
 
+// KEYS: the channel's slot line, then the chats' gap keys. ARGV: slot interval (µs), chat gap (ms).
+// Takes each chat's gap that is free, reserves one slot per chat taken, and returns
+// { µs to wait for the first slot, 1 or 0 per chat (taken or not) }.
+const RESERVE_RUN = `
+local taken = {}
+local n = 0
+for i = 2, #KEYS do
+  if ARGV[2] == '0' or redis.call('SET', KEYS[i], '1', 'PX', ARGV[2], 'NX') then
+    taken[i - 1] = 1
+    n = n + 1
+  else
+    taken[i - 1] = 0
+  end
+end
+local wait = 0
+if n > 0 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  local interval = tonumber(ARGV[1])
+  local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if tat < now then tat = now end
+  local after = tat + n * interval
+  redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
+  wait = tat - now
+end
+return { math.floor(wait), unpack(taken) }
+`;
+
+// KEYS: slot lines. ARGV: pause (ms). No slot on any line before now + pause.
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local until_ = now + tonumber(ARGV[1]) * 1000
+for i = 1, #KEYS do
+  local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if tat < until_ then
+    redis.call('SET', KEYS[i], string.format('%.0f', until_), 'PX', tonumber(ARGV[1]) + 1000)
+  end
+end
+return 1
+`;
+
 const COMMAND = "reserveSendSlot";
+const RUN_COMMAND = "reserveSendRun";
+const PAUSE_COMMAND = "pauseSendLine";
 
 /** Microseconds between two slots for `perSecond`, with the jitter margin. */
 export function slotInterval(perSecond: number): number {
@@ -53,6 +101,25 @@ export interface SendPacer {
    * with nothing reserved, when the chat's gap is taken.
    */
   waitWithGap(bulk: boolean, gapKey: string, gapMs: number): Promise<boolean>;
+  /**
+   * For a run of bulk messages, one per chat: takes each chat's gap that is free (`gapKeys`, for
+   * `gapMs`; 0: no gaps) and reserves consecutive slots for those, in one Redis call. Returns which
+   * chats were taken and when each taken one's slot comes: the k-th taken at
+   * `startsAt + k * intervalMs` (epoch ms). Nothing is reserved for a chat whose gap was taken.
+   */
+  reserveRun(gapKeys: readonly string[], gapMs: number): Promise<SlotRun>;
+  /** After a 429: no slot on this channel's lines (in any process) before `ms` from now. */
+  pause(ms: number): Promise<void>;
+}
+
+/** What reserveRun reserved. */
+export interface SlotRun {
+  /** Per gap key, in order: whether its chat was taken (and a slot reserved for it). */
+  taken: boolean[];
+  /** The first reserved slot (epoch ms, this process's clock). */
+  startsAt: number;
+  /** Between two reserved slots (ms). */
+  intervalMs: number;
 }
 
 export interface SendPacerOptions {
@@ -70,8 +137,13 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   const paid = options.paidPerSecond && options.paidPerSecond > options.perSecond ? options.paidPerSecond : 0;
   // EVALSHA after the first call (ioredis loads the script once per connection).
   if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: RESERVE });
-  type Reserve = (...args: string[]) => Promise<number>;
-  const run = (redis as unknown as Record<string, Reserve>)[COMMAND] as Reserve;
+  if (!(RUN_COMMAND in redis)) redis.defineCommand(RUN_COMMAND, { lua: RESERVE_RUN });
+  if (!(PAUSE_COMMAND in redis)) redis.defineCommand(PAUSE_COMMAND, { lua: PAUSE });
+  type Command<T> = (...args: (string | number)[]) => Promise<T>;
+  const commands = redis as unknown as Record<string, Command<unknown>>;
+  const run = commands[COMMAND] as Command<number>;
+  const runReserve = commands[RUN_COMMAND] as Command<number[]>;
+  const runPause = commands[PAUSE_COMMAND] as Command<number>;
   const total = String(slotInterval(paid || options.perSecond));
   const free = String(slotInterval(options.perSecond));
   const reserve = async (bulk: boolean, gapKey: string, gapMs: number) => {
@@ -86,5 +158,25 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
       await reserve(bulk, "", 0);
     },
     waitWithGap: reserve,
+    async reserveRun(gapKeys, gapMs) {
+      if (!gapKeys.length) return { taken: [], startsAt: Date.now(), intervalMs: 0 };
+      const [waitUs, ...flags] = await runReserve.call(
+        redis,
+        gapKeys.length + 1,
+        options.key,
+        ...gapKeys,
+        total,
+        String(gapMs),
+      );
+      return {
+        taken: flags.map((flag) => Number(flag) === 1),
+        startsAt: Date.now() + Number(waitUs) / 1000,
+        intervalMs: Number(total) / 1000,
+      };
+    },
+    async pause(ms) {
+      const lines = paid ? [options.key, `${options.key}:free`] : [options.key];
+      await runPause.call(redis, lines.length, ...lines, String(Math.ceil(ms)));
+    },
   };
 }

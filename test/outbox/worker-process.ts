@@ -24,7 +24,7 @@ const telegram = createTelegramChannel({
   onInbound: async () => {},
   logger,
 });
-const { workers } = createOutboundWorkers({
+const { workers, bulkWorkers } = createOutboundWorkers({
   db: createDb(env("DATABASE_URL"), { poolSize: 2 }),
   sql: new pg.Pool({ connectionString: env("DATABASE_URL"), max: 2 }),
   connection: createRedis(env("REDIS_URL")),
@@ -34,5 +34,5 @@ const { workers } = createOutboundWorkers({
   lockDuration: 1000,
   stalledInterval: 1000,
 });
-await Promise.all(workers.map((w) => w.waitUntilReady()));
+await Promise.all([...workers, ...bulkWorkers].map((w) => w.waitUntilReady()));
 console.log("ready");
