@@ -11,6 +11,8 @@
  * 3. each claimed message is sent at its own slot and recorded as sent (batched);
  * 4. the page waits for the run's last slot before it reserves the next, so it never holds more
  *    than one run of the line: a reminder waits behind at most one run per page in progress.
+ * A message whose slot has passed by more than LATE_MS when its turn comes (a busy process)
+ * takes a new slot rather than go late together with the next ones.
  *
  * Whatever a page cannot send at once goes to single send jobs (`outbox.handOff`), where the
  * message worker's general path deals with it as with any message: a chat whose gap is taken, a
@@ -38,6 +40,11 @@ import type { SendPacer, SlotRun } from "./send-pacer.ts";
 
 /** A run is this many milliseconds of the channel's rate. */
 export const RUN_MS = 20;
+/**
+ * A message whose slot passed more than this long ago (the process was busy) takes a new slot:
+ * messages sent late all at once would crowd a second beyond the rate.
+ */
+export const LATE_MS = 8;
 /** Run size without a rate (web chat). */
 const UNPACED_RUN = 50;
 
@@ -151,6 +158,10 @@ async function deliverAt(
   handOff: bigint[],
 ): Promise<void> {
   await sleepUntil(at);
+  for (let slot = at; deps.pacer && Date.now() - slot > LATE_MS; ) {
+    slot = await deps.pacer.reserve(true);
+    await sleepUntil(slot);
+  }
   let externalMessageId: string;
   try {
     ({ externalMessageId } = await deps.sender.send(toAddress(message), toOutbound(message), {

@@ -96,6 +96,8 @@ export function slotInterval(perSecond: number): number {
 export interface SendPacer {
   /** Reserves the next slot for a message (bulk: a broadcast's) and resolves when it comes. */
   wait(bulk: boolean): Promise<void>;
+  /** Reserves the next slot for a message and returns when it comes (epoch ms), without waiting. */
+  reserve(bulk: boolean): Promise<number>;
   /**
    * The same, after taking a chat's gap (`gapKey` for `gapMs`) in the same Redis call; false,
    * with nothing reserved, when the chat's gap is taken.
@@ -146,9 +148,12 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   const runPause = commands[PAUSE_COMMAND] as Command<number>;
   const total = String(slotInterval(paid || options.perSecond));
   const free = String(slotInterval(options.perSecond));
-  const reserve = async (bulk: boolean, gapKey: string, gapMs: number) => {
+  const slotIn = async (bulk: boolean, gapKey: string, gapMs: number) => {
     const freeKey = paid && !bulk ? `${options.key}:free` : "";
-    const waitMs = Number(await run.call(redis, options.key, freeKey, gapKey, total, free, String(gapMs)));
+    return Number(await run.call(redis, options.key, freeKey, gapKey, total, free, String(gapMs)));
+  };
+  const reserve = async (bulk: boolean, gapKey: string, gapMs: number) => {
+    const waitMs = await slotIn(bulk, gapKey, gapMs);
     if (waitMs < 0) return false;
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
     return true;
@@ -158,6 +163,9 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
       await reserve(bulk, "", 0);
     },
     waitWithGap: reserve,
+    async reserve(bulk) {
+      return Date.now() + (await slotIn(bulk, "", 0));
+    },
     async reserveRun(gapKeys, gapMs) {
       if (!gapKeys.length) return { taken: [], startsAt: Date.now(), intervalMs: 0 };
       const [waitUs, ...flags] = await runReserve.call(
