@@ -10,6 +10,12 @@
  *    recipient is pending until its message is written, and a written message is never written
  *    again; messages whose jobs may not have been added are dispatched again on resume.
  * 3. A cancelled broadcast stops between pages (cancelBroadcast marks the rest).
+ * 4. Flow control: the fan-out keeps at most `ahead` messages (default three pages) written and
+ *    not yet sent, and writes the next page as the sends catch up. Writing 20,000 messages at
+ *    once made the database and the workers' CPU the bottleneck for the sends going on at the
+ *    same time (bench/broadcast.ts); paced, the writing costs the same, spread over the send.
+ *    It also keeps Redis and the outbox small for a big broadcast, and a cancel withdraws more.
+ *    When nothing is sent for STALL_MS (no outbound worker running), it writes on regardless.
  */
 
 import type { ChannelName } from "../../channels/types.ts";
@@ -28,9 +34,16 @@ export interface FanOutDeps {
   now?: () => Date;
   /** Recipients per transaction (default 1000). */
   pageSize?: number;
+  /** Messages written and not yet sent before the fan-out waits (default 3 × pageSize). */
+  ahead?: number;
   /** Called after each page is committed and dispatched (tests stop a run there). */
   onPage?: (written: number) => Promise<void> | void;
 }
+
+/** How often the fan-out looks whether the sends have caught up (ms). */
+const POLL_MS = 100;
+/** With no send for this long, the fan-out stops waiting for sends and writes the next page. */
+export const STALL_MS = 30_000;
 
 export type FanOutOutcome = "done" | "cancelled" | "not due" | "not found" | "already sent";
 
@@ -127,7 +140,9 @@ export async function fanOutBroadcast(
   const pageSize = deps.pageSize ?? 1000;
   // Keyset paging in conversation order: each page starts after the last one's last recipient.
   let after = "";
+  const ahead = deps.ahead ?? 3 * pageSize;
   for (;;) {
+    await waitForSends(db, broadcast.id, ahead);
     const current = await db.broadcast.findUnique({ where: { id: broadcast.id }, select: { status: true } });
     if (current?.status === "cancelled") return { outcome: "cancelled", written };
     // Plain SQL from here on: through the ORM, queries with a thousand ids cost the worker more
@@ -188,4 +203,21 @@ export async function fanOutBroadcast(
     data: { status: "sent", finishedAt: new Date() },
   });
   return { outcome: "done", written };
+}
+
+/** Waits until fewer than `ahead` of the broadcast's messages wait to be sent, or none is sent for STALL_MS. */
+async function waitForSends(db: Db, broadcastId: string, ahead: number): Promise<void> {
+  let fewest = Number.POSITIVE_INFINITY;
+  let since = Date.now();
+  for (;;) {
+    const [row] = await db.$queryRaw<{ waiting: number }[]>`
+      SELECT count(*)::int AS waiting FROM "Message" WHERE "broadcastId" = ${broadcastId} AND status = 'queued'`;
+    const waiting = row?.waiting ?? 0;
+    if (waiting < ahead) return;
+    if (waiting < fewest) {
+      fewest = waiting;
+      since = Date.now();
+    } else if (Date.now() - since > STALL_MS) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
