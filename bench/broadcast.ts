@@ -176,7 +176,7 @@ async function main() {
     let stalledSince = Date.now();
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const sent = telegram.sent().length;
+      const sent = telegram.sentCount();
       redisPeak = Math.max(redisPeak, Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0));
       workerPeak = Math.max(workerPeak, ...workers.map((w) => peakRssMb(w.pid)));
       if (sent !== lastSent) stalledSince = Date.now();
@@ -217,6 +217,12 @@ async function main() {
       while ((ok[j]?.at ?? 0) <= (ok[i]?.at ?? 0) - 1000) j++;
       busiest = Math.max(busiest, i - j + 1);
     }
+    // Successful sends in each second from the first one: where the rate dips.
+    const perSecond: number[] = [];
+    for (const c of ok) {
+      const k = Math.floor((c.at - first) / 1000);
+      perSecond[k] = (perSecond[k] ?? 0) + 1;
+    }
     // After the fan-out has written every message: the outbound side alone.
     const fannedOut = finished.finishedAt?.getTime() ?? last;
     const after = ok.filter((c) => c.at > fannedOut);
@@ -255,6 +261,11 @@ async function main() {
     log(
       `After the fan-out      ${summary.afterFanOutMessagesPerSecond} messages/s = ${summary.afterFanOutFraction} of ${LIMIT}/s (${after.length} messages)`,
     );
+    log(`Each second            ${Array.from(perSecond, (n) => n ?? 0).join(" ")}`);
+    const firstSecond = Array.from({ length: 10 }, (_, k) =>
+      ok.reduce((n, c) => n + (c.at - first >= k * 100 && c.at - first < (k + 1) * 100 ? 1 : 0), 0),
+    );
+    log(`First second by 100 ms ${firstSecond.join(" ")}`);
     log(`429 from the fake      ${summary.responses429}`);
     log(`Duplicates             ${summary.duplicates}`);
     log(`Lost                   ${summary.lost}`);

@@ -52,6 +52,8 @@ export interface FakeTelegram {
   callsOf(method: string): RecordedCall[];
   /** Payloads of sendMessage calls that succeeded. */
   sent(): Record<string, unknown>[];
+  /** How many messages sendMessage accepted so far (sent().length, without building the list). */
+  sentCount(): number;
   /** The next `times` calls of `method` fail with `failure`. */
   failNext(method: string, failure: FakeFailure, times?: number): void;
   /** From now on, sends to `chatId` fail with 403 (the person blocked the bot). */
@@ -99,6 +101,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const token = options.token ?? "123456789:FAKE-token_for-tests-abcdefghij";
   const botId = Number(token.split(":")[0]);
   const calls: RecordedCall[] = [];
+  let accepted = 0;
   const failures = new Map<string, { failure: FakeFailure; times: number }[]>();
   const messageIds = new Map<string, number>();
   const pending: Update[] = [];
@@ -212,6 +215,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         throw new ApiFailure(queued.failure);
       }
       reply(200, { ok: true, result: await handler(payload, req) });
+      if (method === "sendMessage") accepted++;
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       call.errorCode = error.failure.error_code;
@@ -232,6 +236,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     botId,
     calls,
     callsOf: (method) => calls.filter((c) => c.method === method),
+    sentCount: () => accepted,
     sent: () => calls.filter((c) => c.method === "sendMessage" && !c.errorCode).map((c) => c.payload),
     failNext(method, failure, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), { failure, times }]);

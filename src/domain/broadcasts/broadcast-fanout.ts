@@ -137,7 +137,7 @@ export async function fanOutBroadcast(
     return message;
   };
   let written = 0;
-  const pageSize = deps.pageSize ?? 1000;
+  const pageSize = deps.pageSize ?? 500;
   // Keyset paging in conversation order: each page starts after the last one's last recipient.
   let after = "";
   const ahead = deps.ahead ?? 3 * pageSize;
