@@ -15,7 +15,7 @@ import {
   createOutboundWorkers,
   type OutboundWorkers,
 } from "../../src/outbox/outbound-worker.ts";
-import { createOutbox, type Outbox, outboundQueueName } from "../../src/outbox/outbox.ts";
+import { bulkQueueName, createOutbox, type Outbox, outboundQueueName } from "../../src/outbox/outbox.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
@@ -119,11 +119,13 @@ export function startOutbox(args: {
   };
 }
 
-/** Removes everything under `prefix` on the telegram outbound queue. */
+/** Removes everything under `prefix` on the telegram outbound queues (single messages and pages). */
 export async function obliterate(redis: Redis, prefix: string): Promise<void> {
-  const queue = new Queue(outboundQueueName("telegram"), { connection: redis, prefix });
-  await queue.obliterate({ force: true }).catch(() => undefined);
-  await queue.close();
+  for (const name of [outboundQueueName("telegram"), bulkQueueName("telegram")]) {
+    const queue = new Queue(name, { connection: redis, prefix });
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
 }
 
 /** Polls `probe` until it returns a truthy value; fails after `timeoutMs`. */
