@@ -36,6 +36,8 @@ export interface FanOutDeps {
   pageSize?: number;
   /** Messages written and not yet sent before the fan-out waits (default 3 × pageSize). */
   ahead?: number;
+  /** No send for this long: the fan-out writes on regardless (default STALL_MS). */
+  stallMs?: number;
   /** Called after each page is committed and dispatched (tests stop a run there). */
   onPage?: (written: number) => Promise<void> | void;
 }
@@ -142,7 +144,7 @@ export async function fanOutBroadcast(
   let after = "";
   const ahead = deps.ahead ?? 3 * pageSize;
   for (;;) {
-    await waitForSends(db, broadcast.id, ahead);
+    await waitForSends(db, broadcast.id, ahead, deps.stallMs ?? STALL_MS);
     const current = await db.broadcast.findUnique({ where: { id: broadcast.id }, select: { status: true } });
     if (current?.status === "cancelled") return { outcome: "cancelled", written };
     // Plain SQL from here on: through the ORM, queries with a thousand ids cost the worker more
@@ -205,8 +207,8 @@ export async function fanOutBroadcast(
   return { outcome: "done", written };
 }
 
-/** Waits until fewer than `ahead` of the broadcast's messages wait to be sent, or none is sent for STALL_MS. */
-async function waitForSends(db: Db, broadcastId: string, ahead: number): Promise<void> {
+/** Waits until fewer than `ahead` of the broadcast's messages wait to be sent, or none is sent for `stallMs`. */
+async function waitForSends(db: Db, broadcastId: string, ahead: number, stallMs: number): Promise<void> {
   let fewest = Number.POSITIVE_INFINITY;
   let since = Date.now();
   for (;;) {
@@ -217,7 +219,7 @@ async function waitForSends(db: Db, broadcastId: string, ahead: number): Promise
     if (waiting < fewest) {
       fewest = waiting;
       since = Date.now();
-    } else if (Date.now() - since > STALL_MS) return;
+    } else if (Date.now() - since > stallMs) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
