@@ -94,6 +94,7 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
   const outcome: PageOutcome = { sent: 0, failed: 0, handedOff: 0, givenBack: 0 };
   const handOff: bigint[] = [];
   const inFlight: Promise<void>[] = [];
+  let stopped: { error: unknown } | undefined;
   try {
     for (let start = 0; start < messageIds.length; start += size) {
       if (start > 0 && deps.closing()) {
@@ -131,12 +132,15 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
       // One run ahead per page: the next is reserved once this one's last slot has come.
       if (taken.length) await sleepUntil(run.startsAt + (taken.length - 1) * run.intervalMs);
     }
-  } finally {
-    const settled = await Promise.allSettled(inFlight);
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    // The page runs again: its unsent messages are claimed again, nothing is sent twice.
-    if (failure) throw failure.reason;
+  } catch (error) {
+    stopped = { error };
   }
+  // Sends in flight finish (and are recorded) before the page ends, even when it failed.
+  const settled = await Promise.allSettled(inFlight);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  // The page runs again: its unsent messages are claimed again, nothing is sent twice.
+  if (stopped) throw stopped.error;
+  if (failure) throw failure.reason;
   if (handOff.length) await deps.outbox.handOff(handOff, job.id as string);
   outcome.handedOff = handOff.length;
   return outcome;
