@@ -67,3 +67,142 @@ describe("createSendPacer", () => {
     expect(freeSpread).toBeGreaterThanOrEqual(2 * slotInterval(30) - 5_000);
   });
 });
+
+describe("reserveRun and pause", () => {
+  const other = createRedis(TEST_REDIS_URL);
+  afterAll(() => other.disconnect());
+  const gapKeys = (n: number) => {
+    const s = uid();
+    return Array.from({ length: n }, (_, i) => `t-${s}:chat-gap:c${i}`);
+  };
+
+  test("a run over 5 free chats takes all 5 and reserves 5 consecutive slots from now", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    const keys = gapKeys(5);
+    const before = await redisNow();
+    const localBefore = Date.now();
+    const run = await pacer.reserveRun(keys, 1000);
+    const localAfter = Date.now();
+    const after = await redisNow();
+    expect(run.taken).toEqual([true, true, true, true, true]);
+    expect(run.intervalMs).toBe(slotInterval(200) / 1000);
+    // A fresh line: the first slot is now.
+    expect(run.startsAt).toBeGreaterThanOrEqual(localBefore - 1);
+    expect(run.startsAt).toBeLessThanOrEqual(localAfter + 1);
+    const line = await nextSlot(key);
+    expect(line).toBeGreaterThanOrEqual(before + 5 * slotInterval(200));
+    expect(line).toBeLessThanOrEqual(after + 5 * slotInterval(200));
+    for (const gap of keys) {
+      const ttl = await redis.pttl(gap);
+      expect(ttl, gap).toBeGreaterThan(900);
+      expect(ttl, gap).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  test("a chat whose gap is taken is not taken again and gets no slot", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    const keys = gapKeys(5);
+    await redis.set(keys[2] as string, "earlier", "PX", 5000);
+    const before = await redisNow();
+    const run = await pacer.reserveRun(keys, 1000);
+    const after = await redisNow();
+    expect(run.taken).toEqual([true, true, false, true, true]);
+    const line = await nextSlot(key);
+    expect(line, "4 slots, not 5").toBeGreaterThanOrEqual(before + 4 * slotInterval(200));
+    expect(line).toBeLessThanOrEqual(after + 4 * slotInterval(200));
+    expect(await redis.get(keys[2] as string), "the taken gap is left as it was").toBe("earlier");
+    expect(await redis.pttl(keys[2] as string)).toBeGreaterThan(4000);
+
+    // Every chat busy: nothing reserved at all.
+    const again = await pacer.reserveRun(keys, 1000);
+    expect(again.taken).toEqual([false, false, false, false, false]);
+    expect(await nextSlot(key)).toBe(line);
+  });
+
+  test("two pacers (two connections) on one line get runs that do not overlap", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const a = createSendPacer({ redis, key, perSecond: 200 });
+    const b = createSendPacer({ redis: other, key, perSecond: 200 });
+    const n = 10;
+    const interval = slotInterval(200) / 1000;
+    const before = await redisNow();
+    const localBefore = Date.now();
+    const [runA, runB] = await Promise.all([a.reserveRun(gapKeys(n), 1000), b.reserveRun(gapKeys(n), 1000)]);
+    const localAfter = Date.now();
+    const after = await redisNow();
+    expect(runA.taken.every(Boolean)).toBe(true);
+    expect(runB.taken.every(Boolean)).toBe(true);
+    // In Redis: one line, advanced by both runs.
+    const line = await nextSlot(key);
+    expect(line).toBeGreaterThanOrEqual(before + 2 * n * slotInterval(200));
+    expect(line).toBeLessThanOrEqual(after + 2 * n * slotInterval(200));
+    // startsAt is this process's clock when the answer came plus the wait: it may be off by as
+    // long as the two calls took.
+    const slack = localAfter - localBefore + 2;
+    const [first, second] = runA.startsAt <= runB.startsAt ? [runA, runB] : [runB, runA];
+    expect(second.startsAt).toBeGreaterThanOrEqual(first.startsAt + n * interval - slack);
+    expect(second.startsAt).toBeLessThanOrEqual(first.startsAt + n * interval + slack);
+    // A third run follows both.
+    const third = await a.reserveRun(gapKeys(3), 1000);
+    expect(third.startsAt).toBeGreaterThanOrEqual(second.startsAt + n * interval - slack);
+  });
+
+  test("pause(1500): no slot on the line before 1.5 s from now, for reserve and reserveRun", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    const localBefore = Date.now();
+    const before = await redisNow();
+    await pacer.pause(1500);
+    const after = await redisNow();
+    const line = await nextSlot(key);
+    expect(line).toBeGreaterThanOrEqual(before + 1_500_000);
+    expect(line).toBeLessThanOrEqual(after + 1_500_000);
+    expect(await redis.exists(`${key}:free`), "no free line without paid broadcasts").toBe(0);
+
+    const slot = await pacer.reserve(true);
+    expect(slot).toBeGreaterThanOrEqual(localBefore + 1500 - 1);
+    expect(slot).toBeLessThanOrEqual(Date.now() + 1500 + 1);
+    const run = await pacer.reserveRun(gapKeys(3), 1000);
+    expect(run.taken).toEqual([true, true, true]);
+    expect(run.startsAt, "the run comes after the paused slot").toBeGreaterThanOrEqual(
+      localBefore + 1500 + slotInterval(200) / 1000 - 1,
+    );
+  });
+
+  test("pause never pulls a line back that is already further ahead", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    const keys = Array.from({ length: 400 }, (_, i) => `t-${uid()}:chat-gap:${i}`);
+    await pacer.reserveRun(keys, 1000); // ~2 s of slots
+    const ahead = await nextSlot(key);
+    await pacer.pause(1500);
+    expect(await nextSlot(key)).toBe(ahead);
+  });
+
+  test("with paid broadcasts, pause pushes both the paid line and the free line", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 30, paidPerSecond: 1000 });
+    const localBefore = Date.now();
+    const before = await redisNow();
+    await pacer.pause(1500);
+    const after = await redisNow();
+    for (const line of [key, `${key}:free`]) {
+      const tat = await nextSlot(line);
+      expect(tat, line).toBeGreaterThanOrEqual(before + 1_500_000);
+      expect(tat, line).toBeLessThanOrEqual(after + 1_500_000);
+      const ttl = await redis.pttl(line);
+      expect(ttl, `${line} expires after the pause`).toBeGreaterThan(1500);
+    }
+    const [bulk, free] = await Promise.all([pacer.reserve(true), pacer.reserve(false)]);
+    expect(bulk).toBeGreaterThanOrEqual(localBefore + 1500 - 1);
+    expect(free, "a message that is not bulk also waits out the pause").toBeGreaterThanOrEqual(
+      localBefore + 1500 - 1,
+    );
+    // A broadcast's run goes on the paid line, at the paid interval.
+    const run = await pacer.reserveRun(gapKeys(2), 1000);
+    expect(run.intervalMs).toBe(slotInterval(1000) / 1000);
+    expect(run.startsAt).toBeGreaterThanOrEqual(localBefore + 1500);
+  });
+});
