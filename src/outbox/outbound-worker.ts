@@ -44,7 +44,7 @@ import {
   toAddress,
   toOutbound,
 } from "./send-claim.ts";
-import { failMessage, settleSendFailure } from "./send-failure.ts";
+import { failMessage, rateLimitPause, settleSendFailure } from "./send-failure.ts";
 import { createSendPacer, type SendPacer } from "./send-pacer.ts";
 
 /** Per-channel sending limits. */
@@ -328,6 +328,9 @@ async function deliver(
       paidBroadcast: paid && job.data.bulk === true,
     });
   } catch (error) {
+    // A 429 stops every process's sends first (the database write after it takes a while).
+    const pause = rateLimitPause(error);
+    if (pause) await pacer?.pause(pause);
     await pace.notSent(message.conversationId).catch(() => undefined);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const failure = await settleSendFailure(options, message, error, lastAttempt);
@@ -338,8 +341,7 @@ async function deliver(
       throw new UnrecoverableError(failure.reason);
     }
     if (failure.retryAfterMs) {
-      // Every process waits (the slot lines), and this worker takes no job meanwhile.
-      await pacer?.pause(failure.retryAfterMs);
+      // Every process waits (the slot lines, above), and this worker takes no job meanwhile.
       await worker.rateLimit(failure.retryAfterMs);
       throw Worker.RateLimitError();
     }

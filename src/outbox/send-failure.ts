@@ -17,6 +17,12 @@ export type SendFailure =
   | { outcome: "failed"; kind: SendError["kind"]; reason: string }
   | { outcome: "retry"; kind: "rate_limited" | "transient"; reason: string; retryAfterMs?: number };
 
+/** A 429's `retry_after` in ms, or undefined for any other error: the caller pauses the slot lines first. */
+export function rateLimitPause(error: unknown): number | undefined {
+  if (!(error instanceof SendError) || error.kind !== "rate_limited") return undefined;
+  return Math.max(1, error.retryAfterSeconds ?? 1) * 1000;
+}
+
 /** Marks a message failed with `reason` (kept short; it never holds message text). */
 export async function failMessage(
   deps: { db: Db; logger: Logger },
@@ -72,7 +78,7 @@ export async function settleSendFailure(
     data: { status: "queued", error: reason },
   });
   if (kind === "rate_limited") {
-    const retryAfterMs = Math.max(1, (error as SendError).retryAfterSeconds ?? 1) * 1000;
+    const retryAfterMs = rateLimitPause(error) ?? 1000;
     deps.logger.warn(
       { messageId: id.toString(), waitMs: retryAfterMs },
       "platform rate limit: channel paused",
