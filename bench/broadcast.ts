@@ -197,6 +197,12 @@ async function main() {
     // A little longer, to catch a late duplicate.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const finished = await db.broadcast.findUniqueOrThrow({ where: { id: broadcast.id } });
+    // What became of the messages that did not arrive (none, when nothing is lost).
+    const unsent = await db.message.groupBy({
+      by: ["status", "error"],
+      where: { broadcastId: broadcast.id, status: { not: "sent" } },
+      _count: true,
+    });
 
     const sends = telegram.calls.filter((c) => c.method === "sendMessage");
     const ok = sends.filter((c) => !c.errorCode);
@@ -269,6 +275,8 @@ async function main() {
     log(`429 from the fake      ${summary.responses429}`);
     log(`Duplicates             ${summary.duplicates}`);
     log(`Lost                   ${summary.lost}`);
+    for (const row of unsent)
+      log(`  not sent: ${row._count} ${row.status} ${(row.error ?? "").split(":").slice(0, 2).join(":")}`);
     log(`Fan-out (all written)  ${summary.fanOutSeconds} s after the broadcast was created`);
     log(`First message after    ${summary.firstMessageAfterMs} ms`);
     log(
