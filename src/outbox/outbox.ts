@@ -203,43 +203,32 @@ const PAGE = 1000;
 
 /** Builds the outbox on `connection` under `prefix`. */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const queues = new Map<ChannelName, Queue<OutboundJobData>>();
-  const queueFor = (channel: ChannelName) => {
-    let queue = queues.get(channel);
-    if (!queue) {
-      queue = new Queue<OutboundJobData>(outboundQueueName(channel), {
-        connection: options.connection,
-        prefix: options.prefix,
-        defaultJobOptions: {
-          removeOnComplete: { count: 10_000, age: 24 * 3600 },
-          removeOnFail: { count: 10_000, age: 7 * 24 * 3600 },
-          attempts: options.attempts ?? 6,
-          backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
-        },
-      });
-      queues.set(channel, queue);
-    }
-    return queue;
+  const opened: Queue[] = [];
+  /** One queue per channel, opened on first use, with the outbox's job options (`kept` finished jobs). */
+  const perChannel = <T>(name: (channel: ChannelName) => string, kept: number) => {
+    const queues = new Map<ChannelName, Queue<T>>();
+    return (channel: ChannelName): Queue<T> => {
+      let queue = queues.get(channel);
+      if (!queue) {
+        queue = new Queue<T>(name(channel), {
+          connection: options.connection,
+          prefix: options.prefix,
+          defaultJobOptions: {
+            removeOnComplete: { count: kept, age: 24 * 3600 },
+            removeOnFail: { count: kept, age: 7 * 24 * 3600 },
+            attempts: options.attempts ?? 6,
+            backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
+          },
+        });
+        queues.set(channel, queue);
+        opened.push(queue as Queue);
+      }
+      return queue;
+    };
   };
+  const queueFor = perChannel<OutboundJobData>(outboundQueueName, 10_000);
+  const bulkQueueFor = perChannel<BulkPageData>(bulkQueueName, 1000);
 
-  const bulkQueues = new Map<ChannelName, Queue<BulkPageData>>();
-  const bulkQueueFor = (channel: ChannelName) => {
-    let queue = bulkQueues.get(channel);
-    if (!queue) {
-      queue = new Queue<BulkPageData>(bulkQueueName(channel), {
-        connection: options.connection,
-        prefix: options.prefix,
-        defaultJobOptions: {
-          removeOnComplete: { count: 1000, age: 24 * 3600 },
-          removeOnFail: { count: 1000, age: 7 * 24 * 3600 },
-          attempts: options.attempts ?? 6,
-          backoff: { type: "exponential", delay: options.backoffMs ?? 1000 },
-        },
-      });
-      bulkQueues.set(channel, queue);
-    }
-    return queue;
-  };
   /** The messages that live page jobs of `channels` hold (but `except`'s). */
   const heldByPages = async (channels: Iterable<ChannelName>, except?: string) => {
     const held = new Set<string>();
@@ -333,7 +322,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return id;
     },
     async close() {
-      await Promise.all([...queues.values(), ...bulkQueues.values()].map((q) => q.close()));
+      await Promise.all(opened.map((q) => q.close()));
     },
   };
 }
