@@ -11,8 +11,9 @@
  * 3. each claimed message is sent at its own slot and recorded as sent (batched);
  * 4. the page waits for the run's last slot before it reserves the next, so it never holds more
  *    than one run of the line: a reminder waits behind at most one run per page in progress.
- * A message whose slot has passed by more than LATE_MS when its turn comes (a busy process)
- * takes a new slot rather than go late together with the next ones.
+ * A message whose slot has passed when its turn comes (a busy process) goes if it is only a
+ * little late, or if the line's late sends leave room for it (send-pacer.ts `sendLate`: sends
+ * late together would crowd a second beyond the rate); otherwise it takes a new slot.
  *
  * Whatever a page cannot send at once goes to single send jobs (`outbox.handOff`), where the
  * message worker's general path deals with it as with any message: a chat whose gap is taken, a
@@ -40,11 +41,6 @@ import type { SendPacer, SlotRun } from "./send-pacer.ts";
 
 /** A run is this many milliseconds of the channel's rate. */
 export const RUN_MS = 20;
-/**
- * A message whose slot passed more than this long ago (the process was busy) takes a new slot:
- * messages sent late all at once would crowd a second beyond the rate.
- */
-export const LATE_MS = 8;
 /** Run size without a rate (web chat). */
 const UNPACED_RUN = 50;
 
@@ -162,7 +158,9 @@ async function deliverAt(
   handOff: bigint[],
 ): Promise<void> {
   await sleepUntil(at);
-  for (let slot = at; deps.pacer && Date.now() - slot > LATE_MS; ) {
+  for (let slot = at; deps.pacer; ) {
+    const late = Date.now() - slot;
+    if (late <= deps.pacer.onTimeMs || (await deps.pacer.sendLate(late))) break;
     slot = await deps.pacer.reserve(true);
     await sleepUntil(slot);
   }

@@ -17,11 +17,25 @@
  * A broadcast's page (bulk-sender.ts) reserves a run of consecutive slots in one call, after
  * taking the gap of each chat in it, and sends each message at its own slot. After a 429 the
  * platform's `retry_after` pushes the lines forward (`pause`): every process waits.
+ *
+ * Late sends. A process that was busy when a slot came (a garbage collection, a database answer
+ * to parse) sends late; sends that are late together arrive together. The margin above bounds
+ * what that can do: a window of a second holds the slots of 1000 ms + JITTER_MS, so the sends of
+ * any second stay within the rate as long as, at every instant, few enough sends are overdue
+ * (their slot passed, not yet sent). Half of that margin (`lateBudget`) is for the sender, the
+ * rest for the way to the platform. A send at most `onTimeMs` late (two slots) just goes; a later
+ * one asks `sendLate`, which keeps the line's late sends of the last second in Redis and lets it
+ * go only while, at every instant of its lateness, fewer than the budget were overdue, across all
+ * processes. Refused, it takes a new slot: its own is lost, which costs the rate, not a 429.
  */
 import type { Redis } from "ioredis";
 
 /** Allowance for request timing jitter between the reservation and the platform (ms). */
 export const JITTER_MS = 20;
+/** Late sends older than this (ms) are forgotten, and a send later than this takes a new slot. */
+export const LATE_HORIZON_MS = 1000;
+/** Lateness without asking sendLate is at most this many ms, and two slots. */
+const ON_TIME_MS = 8;
 
 // KEYS: the channel's slot line, the free-rate line (or ""), the chat's gap (or "").
 // ARGV: slot interval (µs), free interval (µs), chat gap (ms). Returns -1 when the chat's gap is
@@ -83,7 +97,39 @@ end
 return 1
 `;
 
+// KEYS: the line's late sends (a sorted set of "start|end|id" scored by end, in ms of Redis time).
+// ARGV: lateness (ms), budget, id, horizon (ms). Records the send and returns 1 when, with it,
+// at most `budget` late sends overlap at any instant of (now - lateness, now]; else returns 0.
+const SEND_LATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local from = now - tonumber(ARGV[1]) - 1
+local to = now + 2
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[4]))
+local events = {}
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. from, '+inf')) do
+  local s, e = string.match(member, '^([^|]+)|([^|]+)|')
+  table.insert(events, { math.max(tonumber(s), from), 1 })
+  table.insert(events, { tonumber(e), -1 })
+end
+-- An overdue interval is (start, end]: at the same instant one ends before the next starts.
+table.sort(events, function(a, b)
+  if a[1] == b[1] then return a[2] < b[2] end
+  return a[1] < b[1]
+end)
+local n, most = 0, 0
+for _, event in ipairs(events) do
+  n = n + event[2]
+  if n > most then most = n end
+end
+if most + 1 > tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], to, string.format('%.3f|%.3f|%s', from, to, ARGV[3]))
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) * 2)
+return 1
+`;
+
 const COMMAND = "reserveSendSlot";
+const LATE_COMMAND = "sendLateOnLine";
 const RUN_COMMAND = "reserveSendRun";
 const PAUSE_COMMAND = "pauseSendLine";
 
@@ -91,6 +137,18 @@ const PAUSE_COMMAND = "pauseSendLine";
 export function slotInterval(perSecond: number): number {
   if (perSecond <= 1) return Math.ceil((1000 + JITTER_MS) * 1000);
   return Math.ceil(((1000 + JITTER_MS) * 1000) / (perSecond - 1));
+}
+
+/** Sends that may be late at once, beyond `onTimeMs` (on the line of `perSecond`): see above. */
+export function lateBudget(perSecond: number): number {
+  const interval = slotInterval(perSecond) / 1000;
+  const spare = perSecond - (Math.floor(1000 / interval) + 1);
+  return Math.max(0, Math.floor(spare / 2) - Math.ceil(onTimeMs(perSecond) / interval));
+}
+
+/** Lateness that needs no check: ON_TIME_MS, and at most two slots. */
+export function onTimeMs(perSecond: number): number {
+  return Math.min(ON_TIME_MS, (2 * slotInterval(perSecond)) / 1000);
 }
 
 export interface SendPacer {
@@ -112,6 +170,13 @@ export interface SendPacer {
   reserveRun(gapKeys: readonly string[], gapMs: number): Promise<SlotRun>;
   /** After a 429: no slot on this channel's lines (in any process) before `ms` from now. */
   pause(ms: number): Promise<void>;
+  /** A bulk send this late (ms) or less goes without asking sendLate. */
+  readonly onTimeMs: number;
+  /**
+   * A bulk send `lateMs` after its slot: true (and recorded) when it may go now, false when too
+   * many sends are overdue at once (it should take a new slot).
+   */
+  sendLate(lateMs: number): Promise<boolean>;
 }
 
 /** What reserveRun reserved. */
@@ -141,11 +206,17 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: RESERVE });
   if (!(RUN_COMMAND in redis)) redis.defineCommand(RUN_COMMAND, { lua: RESERVE_RUN });
   if (!(PAUSE_COMMAND in redis)) redis.defineCommand(PAUSE_COMMAND, { lua: PAUSE });
+  if (!(LATE_COMMAND in redis)) redis.defineCommand(LATE_COMMAND, { numberOfKeys: 1, lua: SEND_LATE });
   type Command<T> = (...args: (string | number)[]) => Promise<T>;
   const commands = redis as unknown as Record<string, Command<unknown>>;
   const run = commands[COMMAND] as Command<number>;
   const runReserve = commands[RUN_COMMAND] as Command<number[]>;
   const runPause = commands[PAUSE_COMMAND] as Command<number>;
+  const runLate = commands[LATE_COMMAND] as Command<number>;
+  const bulkRate = paid || options.perSecond;
+  const budget = lateBudget(bulkRate);
+  const sender = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let lateSends = 0;
   const total = String(slotInterval(paid || options.perSecond));
   const free = String(slotInterval(options.perSecond));
   const slotIn = async (bulk: boolean, gapKey: string, gapMs: number) => {
@@ -181,6 +252,15 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
         startsAt: Date.now() + Number(waitUs) / 1000,
         intervalMs: Number(total) / 1000,
       };
+    },
+    onTimeMs: onTimeMs(bulkRate),
+    async sendLate(lateMs) {
+      if (budget < 1 || lateMs > LATE_HORIZON_MS) return false;
+      const id = `${sender}-${++lateSends}`;
+      const late = String(Math.ceil(lateMs));
+      return (
+        Number(await runLate.call(redis, `${options.key}:late`, late, budget, id, LATE_HORIZON_MS)) === 1
+      );
     },
     async pause(ms) {
       const lines = paid ? [options.key, `${options.key}:free`] : [options.key];
