@@ -229,15 +229,21 @@ async function startFake() {
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const waiting = new Map<FakeReply["type"], (reply: FakeReply) => void>();
+  const waiting = new Map<
+    FakeReply["type"],
+    { resolve: (reply: FakeReply) => void; reject: (e: Error) => void }
+  >();
   child.on("message", (reply: FakeReply) => {
-    waiting.get(reply.type)?.(reply);
+    waiting.get(reply.type)?.resolve(reply);
     waiting.delete(reply.type);
+  });
+  child.once("exit", (code) => {
+    for (const { reject } of waiting.values()) reject(new Error(`the fake Telegram server exited (${code})`));
+    waiting.clear();
   });
   const next = <T extends FakeReply["type"]>(type: T) =>
     new Promise<Extract<FakeReply, { type: T }>>((resolve, reject) => {
-      waiting.set(type, resolve as (reply: FakeReply) => void);
-      child.once("exit", (code) => reject(new Error(`the fake Telegram server exited (${code})`)));
+      waiting.set(type, { resolve: resolve as (reply: FakeReply) => void, reject });
     });
   const ask = <T extends "count" | "report">(type: T) => {
     const reply = next(type);

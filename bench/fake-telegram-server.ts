@@ -32,10 +32,7 @@ export type FakeRequest = { type: "start" | "count" | "report" | "close" };
 async function main() {
   if (!process.send) throw new Error("start this with an IPC channel (bench/broadcast.ts does)");
   const send = (reply: FakeReply) => process.send?.(reply);
-  const options = {
-    ...(JSON.parse(process.env.FAKE_LIMITS ?? "{}") as FakeTelegramOptions),
-    ...(process.env.FAKE_MAX ? { maxMessagesPerSecond: Number(process.env.FAKE_MAX) } : {}),
-  };
+  const options = JSON.parse(process.env.FAKE_LIMITS ?? "{}") as FakeTelegramOptions;
   const telegram = await startFakeTelegram(options);
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();

@@ -56,13 +56,14 @@ export function toOutbound(message: ClaimedMessage): OutboundMessage {
   };
 }
 
+/** The claim of a run of messages (see createClaimer). */
 // The plan must not depend on the table's statistics. A broadcast's thousands of rows, written
 // faster than autovacuum analyses them, and their dead versions (queued → sending → sent) made
 // the planner combine the ids with the status index — every queued entry, dead ones included: 26 ms
 // a claim on the benchmark's second broadcast, instead of 0.1. So the status is compared as text
 // (no index can serve that: the rows come by primary key), and "an earlier message of the chat
 // still waiting" reads the partial index Message_waiting_idx, which holds only waiting messages.
-const CLAIM = `
+export const CLAIM_SQL = `
 UPDATE "Message" AS m
    SET status = 'sending', attempts = m.attempts + 1
   FROM "Conversation" AS c
@@ -122,7 +123,7 @@ export interface Claimer {
 /** Claims in batches: one UPDATE for the claims that arrive within BATCH_WINDOW_MS. */
 export function createClaimer(sql: pg.Pool, windowMs = BATCH_WINDOW_MS): Claimer {
   const claim = batcher<bigint, ClaimedMessage | null>(windowMs, async (ids) => {
-    const result = await sql.query(CLAIM, [ids.map(String), ORDER_WINDOW_MS / 1000]);
+    const result = await sql.query(CLAIM_SQL, [ids.map(String), ORDER_WINDOW_MS / 1000]);
     const byId = new Map<string, ClaimedMessage>();
     for (const row of result.rows) {
       byId.set(String(row.id), {
