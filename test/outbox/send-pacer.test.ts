@@ -4,7 +4,14 @@
  * taken in the same call, and with paid broadcasts only bulk messages go above the free rate.
  */
 import { afterAll, describe, expect, test } from "vitest";
-import { createSendPacer, JITTER_MS, slotInterval } from "../../src/outbox/send-pacer.ts";
+import {
+  createSendPacer,
+  JITTER_MS,
+  LATE_HORIZON_MS,
+  lateBudget,
+  onTimeMs,
+  slotInterval,
+} from "../../src/outbox/send-pacer.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
@@ -204,5 +211,54 @@ describe("reserveRun and pause", () => {
     const run = await pacer.reserveRun(gapKeys(2), 1000);
     expect(run.intervalMs).toBe(slotInterval(1000) / 1000);
     expect(run.startsAt).toBeGreaterThanOrEqual(localBefore + 1500);
+  });
+});
+
+describe("late sends", () => {
+  test("the sender's share of the margin leaves at least half of it for the way to the platform", () => {
+    for (let rate = 2; rate <= 1000; rate++) {
+      const interval = slotInterval(rate) / 1000;
+      const spare = rate - (Math.floor(1000 / interval) + 1);
+      // At most this many sends can be overdue at once: the budget, plus those within onTimeMs.
+      const senderShare = lateBudget(rate) + Math.ceil(onTimeMs(rate) / interval);
+      if (lateBudget(rate) > 0) expect(senderShare, `rate ${rate}`).toBeLessThanOrEqual(spare / 2);
+    }
+    expect(lateBudget(1000)).toBe(8);
+    expect(lateBudget(30), "at 30/s the margin holds no late sends beyond onTimeMs").toBe(0);
+    expect(onTimeMs(1000)).toBeCloseTo((2 * slotInterval(1000)) / 1000);
+    expect(onTimeMs(30), "at most 8 ms").toBe(8);
+  });
+
+  test("at 1,000/s, 8 sends late at once go and the 9th takes a new slot, across processes", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const a = createSendPacer({ redis, key, perSecond: 30, paidPerSecond: 1000 });
+    const b = createSendPacer({ redis, key, perSecond: 30, paidPerSecond: 1000 });
+    const first = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).sendLate(200)));
+    expect(first, "within the budget").toEqual(Array(8).fill(true));
+    expect(await a.sendLate(200), "a 9th overdue at the same time").toBe(false);
+    expect(await b.sendLate(5), "a little late, but overlapping the 8 still overdue").toBe(false);
+    expect(await redis.zcard(`${key}:late`), "only what went is recorded").toBe(8);
+    expect(await redis.pttl(`${key}:late`)).toBeGreaterThan(LATE_HORIZON_MS);
+    // Once those have gone (their overdue time has ended), a send late for a short while goes.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await a.sendLate(3), "its lateness overlaps none of theirs").toBe(true);
+  });
+
+  test("sends late one after another, each overlapping only the previous, all go", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 30, paidPerSecond: 1000 });
+    for (let i = 0; i < 12; i++) {
+      expect(await pacer.sendLate(3), `send ${i}`).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
+
+  test("with no budget (30/s) or past the horizon, a late send takes a new slot and nothing is kept", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const free = createSendPacer({ redis, key, perSecond: 30 });
+    expect(await free.sendLate(20)).toBe(false);
+    const paid = createSendPacer({ redis, key, perSecond: 30, paidPerSecond: 1000 });
+    expect(await paid.sendLate(LATE_HORIZON_MS + 1)).toBe(false);
+    expect(await redis.exists(`${key}:late`)).toBe(0);
   });
 });
