@@ -91,6 +91,13 @@ RETURNING m.id, m."conversationId", m.text, m.payload, c.channel, c."externalCon
 
 /** How long a claim or a record waits for others to share its statement (ms). */
 export const BATCH_WINDOW_MS = 2;
+/**
+ * A record waits longer: nothing waits for it but the job's end, and at a broadcast's rate each
+ * statement then carries ten messages instead of two (a tenth of the database round trips, whose
+ * socket writes were a tenth of a worker's CPU: bench/broadcast.ts). A worker that dies in that
+ * window leaves the message `sending`: failed as uncertain, never sent twice, as before.
+ */
+export const RECORD_WINDOW_MS = 10;
 
 /**
  * Collects calls for `windowMs` and runs them as one statement: at hundreds of messages a second
@@ -154,7 +161,7 @@ export interface SentRecorder {
 }
 
 /** Records in batches, like claims: each caller waits for its own row before its job completes. */
-export function createSentRecorder(sql: pg.Pool, windowMs = BATCH_WINDOW_MS): SentRecorder {
+export function createSentRecorder(sql: pg.Pool, windowMs = RECORD_WINDOW_MS): SentRecorder {
   const record = batcher<{ id: bigint; ext: string }, void>(windowMs, async (items) => {
     await sql.query(
       `UPDATE "Message" AS m
