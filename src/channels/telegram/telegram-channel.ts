@@ -3,6 +3,8 @@
  * and either a webhook route (fastify) or long polling (@grammyjs/runner). Nothing else in the
  * code imports grammY.
  */
+import http from "node:http";
+import https from "node:https";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import type { FastifyInstance } from "fastify";
@@ -33,6 +35,15 @@ export const DEFAULT_TELEGRAM_RETRY: Required<TelegramRetryOptions> = {
   retryServerErrors: true,
 };
 
+/**
+ * A kept-alive connection to the Bot API that has been idle this long (ms) is closed by us. A
+ * server closes idle connections too (Node's after 5 s); a request sent on one at the moment the
+ * server closes it fails with a reset, and a send that may have arrived is never sent again
+ * (`uncertain`, see the README's "Outbox"): the benchmark lost two messages that way. Closing
+ * ours first leaves that race to servers that keep connections less than 4 s.
+ */
+export const IDLE_SOCKET_MS = 4000;
+
 export interface TelegramChannelOptions {
   /** TELEGRAM_BOT_TOKEN. */
   token: string;
@@ -50,6 +61,8 @@ export interface TelegramChannelOptions {
   /** For the command menu (setMyCommands); without it the menu is left as it is. */
   translator?: Translator;
   retry?: TelegramRetryOptions;
+  /** Idle keep-alive connections are closed after this long (ms); default IDLE_SOCKET_MS. */
+  idleSocketMs?: number;
 }
 
 export interface TelegramChannel {
@@ -71,7 +84,12 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   if (mode === "webhook" && !options.webhookSecret)
     throw new Error("Telegram webhook mode needs a webhook secret");
   const retry = { ...DEFAULT_TELEGRAM_RETRY, ...options.retry };
-  const bot = new Bot(options.token, options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {});
+  const apiRoot = options.apiRoot ?? "https://api.telegram.org";
+  // grammY's own default is the same agent without a timeout. The agent's timeout closes only
+  // idle connections: a request waiting for its answer (a long poll) is not cut.
+  const agentOptions = { keepAlive: true, timeout: options.idleSocketMs ?? IDLE_SOCKET_MS };
+  const agent = apiRoot.startsWith("http:") ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
+  const bot = new Bot(options.token, { client: { apiRoot, baseFetchConfig: { agent, compress: true } } });
   bot.api.config.use(
     autoRetry({
       maxRetryAttempts: retry.maxAttempts,
