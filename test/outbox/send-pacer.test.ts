@@ -247,7 +247,7 @@ describe("late sends", () => {
   test("sends late one after another, each overlapping only the previous, all go", async () => {
     const key = `t-${uid()}:pace:telegram`;
     const pacer = createSendPacer({ redis, key, perSecond: 30, paidPerSecond: 1000 });
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 15; i++) {
       expect(await pacer.sendLate(3), `send ${i}`).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
