@@ -36,7 +36,7 @@ import type { Db } from "../store/prisma.ts";
 import type { ChatPace } from "./chat-pace.ts";
 import type { BulkPageData, Outbox } from "./outbox.ts";
 import { type ClaimedMessage, type Claimer, type SentRecorder, toAddress, toOutbound } from "./send-claim.ts";
-import { rateLimitPause, settleSendFailure } from "./send-failure.ts";
+import { afterSendError } from "./send-failure.ts";
 import type { SendPacer, SlotRun } from "./send-pacer.ts";
 
 /** A run is this many milliseconds of the channel's rate. */
@@ -170,12 +170,8 @@ async function deliverAt(
       paidBroadcast: deps.paid,
     }));
   } catch (error) {
-    // A 429 stops every process's sends first (the database write after it takes a while).
-    const pause = rateLimitPause(error);
-    if (pause) await deps.pacer?.pause(pause);
-    await deps.pace.notSent(message.conversationId).catch(() => undefined);
     // Never the last attempt here: a message to retry gets a single job with attempts of its own.
-    const failure = await settleSendFailure(deps, message, error, false);
+    const failure = await afterSendError(deps, message, error, false);
     if (failure.outcome === "failed") {
       outcome.failed++;
       return;

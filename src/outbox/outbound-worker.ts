@@ -44,7 +44,7 @@ import {
   toAddress,
   toOutbound,
 } from "./send-claim.ts";
-import { failMessage, rateLimitPause, settleSendFailure } from "./send-failure.ts";
+import { afterSendError, failMessage } from "./send-failure.ts";
 import { createSendPacer, type SendPacer } from "./send-pacer.ts";
 
 /** Per-channel sending limits. */
@@ -328,12 +328,13 @@ async function deliver(
       paidBroadcast: paid && job.data.bulk === true,
     });
   } catch (error) {
-    // A 429 stops every process's sends first (the database write after it takes a while).
-    const pause = rateLimitPause(error);
-    if (pause) await pacer?.pause(pause);
-    await pace.notSent(message.conversationId).catch(() => undefined);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const failure = await settleSendFailure(options, message, error, lastAttempt);
+    const failure = await afterSendError(
+      { ...options, pace, ...(pacer ? { pacer } : {}) },
+      message,
+      error,
+      lastAttempt,
+    );
     if (failure.outcome === "failed") {
       if (failure.kind === "blocked") return "failed";
       // Transient on the last attempt: the job fails as it is; anything else is not retried.

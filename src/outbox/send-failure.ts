@@ -12,6 +12,8 @@
 import { SendError } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
+import type { ChatPace } from "./chat-pace.ts";
+import type { SendPacer } from "./send-pacer.ts";
 
 export type SendFailure =
   | { outcome: "failed"; kind: SendError["kind"]; reason: string }
@@ -42,6 +44,23 @@ export async function failMessage(
     "outbound not sent",
   );
   return "failed";
+}
+
+/**
+ * After a failed platform call, in this order: a 429 pauses the channel's slot lines for every
+ * process (before the database write below, which takes a while), the chat's gap is given back
+ * (nothing reached the chat), then settleSendFailure.
+ */
+export async function afterSendError(
+  deps: { db: Db; logger: Logger; pace: Pick<ChatPace, "notSent">; pacer?: Pick<SendPacer, "pause"> },
+  message: { id: bigint; conversationId: string },
+  error: unknown,
+  lastAttempt: boolean,
+): Promise<SendFailure> {
+  const pause = rateLimitPause(error);
+  if (pause) await deps.pacer?.pause(pause);
+  await deps.pace.notSent(message.conversationId).catch(() => undefined);
+  return settleSendFailure(deps, message, error, lastAttempt);
 }
 
 /** Records what `error` means for message `id` (now `sending`) and says whether to try again. */

@@ -24,10 +24,11 @@
  * any second stay within the rate as long as, at every instant, few enough sends are overdue
  * (their slot passed, not yet sent). A third of that margin (`lateBudget`) is for the sender,
  * the rest for the way to the platform (on the benchmark's 2-core machine, the fake platform's
- * own pauses took more than half of a 20 ms margin). A send at most `onTimeMs` late (two slots) just goes; a later
- * one asks `sendLate`, which keeps the line's late sends of the last second in Redis and lets it
- * go only while, at every instant of its lateness, fewer than the budget were overdue, across all
- * processes. Refused, it takes a new slot: its own is lost, which costs the rate, not a 429.
+ * own pauses took more than half of a 20 ms margin). A send at most `onTimeMs` late (two slots)
+ * just goes; a later one asks `sendLate`, which keeps the line's late sends of the last second in
+ * Redis and lets it go only while, at every instant of its lateness, fewer than the budget were
+ * overdue, across all processes. Refused, it takes a new slot: its own is lost, which costs the
+ * rate, not a 429.
  */
 import type { Redis } from "ioredis";
 
@@ -218,7 +219,7 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   const budget = lateBudget(bulkRate);
   const sender = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let lateSends = 0;
-  const total = String(slotInterval(paid || options.perSecond));
+  const total = String(slotInterval(bulkRate));
   const free = String(slotInterval(options.perSecond));
   const slotIn = async (bulk: boolean, gapKey: string, gapMs: number) => {
     const freeKey = paid && !bulk ? `${options.key}:free` : "";
