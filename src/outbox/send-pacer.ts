@@ -41,7 +41,8 @@ const ON_TIME_MS = 8;
 
 // KEYS: the channel's slot line, the free-rate line (or ""), the chat's gap (or "").
 // ARGV: slot interval (µs), free interval (µs), chat gap (ms). Returns -1 when the chat's gap is
-// taken (nothing reserved), else the milliseconds to wait for the slot.
+// taken (nothing reserved), else the milliseconds to wait for the slot. The chat's gap runs from
+// the slot, not from now: the next message to the chat waits the whole gap after this one goes.
 const RESERVE = `
 if KEYS[3] ~= '' and redis.call('SET', KEYS[3], '1', 'PX', ARGV[3], 'NX') == false then return -1 end
 local t = redis.call('TIME')
@@ -54,12 +55,16 @@ local function reserve(key, interval)
 end
 local wait = reserve(KEYS[1], tonumber(ARGV[1]))
 if KEYS[2] ~= '' then wait = math.max(wait, reserve(KEYS[2], tonumber(ARGV[2]))) end
+if KEYS[3] ~= '' and wait > 0 then
+  redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) + math.ceil(wait / 1000))
+end
 return math.ceil(wait / 1000)
 `;
 
 // KEYS: the channel's slot line, then the chats' gap keys. ARGV: slot interval (µs), chat gap (ms).
 // Takes each chat's gap that is free, reserves one slot per chat taken, and returns
-// { µs to wait for the first slot, 1 or 0 per chat (taken or not) }.
+// { µs to wait for the first slot, 1 or 0 per chat (taken or not) }. Each chat's gap runs from
+// its own slot (as in RESERVE).
 const RESERVE_RUN = `
 local taken = {}
 local n = 0
@@ -81,6 +86,15 @@ if n > 0 then
   local after = tat + n * interval
   redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
   wait = tat - now
+  if ARGV[2] ~= '0' then
+    local k = 0
+    for i = 2, #KEYS do
+      if taken[i - 1] == 1 then
+        redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]) + math.ceil((wait + k * interval) / 1000))
+        k = k + 1
+      end
+    end
+  end
 end
 return { math.floor(wait), unpack(taken) }
 `;

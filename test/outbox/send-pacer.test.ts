@@ -100,11 +100,26 @@ describe("reserveRun and pause", () => {
     const line = await nextSlot(key);
     expect(line).toBeGreaterThanOrEqual(before + 5 * slotInterval(200));
     expect(line).toBeLessThanOrEqual(after + 5 * slotInterval(200));
-    for (const gap of keys) {
+    // Each chat's gap runs from its own slot: the k-th slot comes k intervals after the first.
+    for (const [k, gap] of keys.entries()) {
       const ttl = await redis.pttl(gap);
-      expect(ttl, gap).toBeGreaterThan(900);
-      expect(ttl, gap).toBeLessThanOrEqual(1000);
+      const fromSlot = Math.ceil((k * slotInterval(200)) / 1000);
+      expect(ttl, gap).toBeGreaterThan(900 + fromSlot - 1);
+      expect(ttl, gap).toBeLessThanOrEqual(1000 + fromSlot);
     }
+  });
+
+  test("a chat's gap runs from the slot, not from the reservation: a line 500 ms ahead makes it last 1.5 s", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    await pacer.pause(500);
+    const [runGap] = gapKeys(1) as [string];
+    await pacer.reserveRun([runGap], 1000);
+    expect(await redis.pttl(runGap), "reserveRun").toBeGreaterThan(1400);
+    const single = `t-${uid()}:chat-gap:single`;
+    expect(await pacer.waitWithGap(true, single, 1000)).toBe(true);
+    // The wait for the slot is over: the message goes now, and the chat's gap still has ~1 s.
+    expect(await redis.pttl(single), "waitWithGap, once its slot came").toBeGreaterThan(900);
   });
 
   test("a chat whose gap is taken is not taken again and gets no slot", async () => {
