@@ -4,28 +4,38 @@
  * costs one queue job per page instead of one per message.
  *
  * Run by run (RUN_MS worth of the channel's rate, e.g. 20 messages at 1,000/s):
- * 1. one Redis call takes each chat's gap and reserves consecutive send slots for the chats taken
- *    (send-pacer.ts `reserveRun`);
- * 2. one SQL statement claims those messages (send-claim.ts: still queued, conversation active,
- *    nothing earlier of the chat waiting; queued → sending);
- * 3. each claimed message is sent at its own slot and recorded as sent (batched);
+ * 1. one SQL statement claims the run's messages (send-claim.ts: still queued, conversation
+ *    active, nothing earlier of the chat waiting; queued → sending), CLAIM_AHEAD_RUNS runs before
+ *    the run is sent, and the claimed ones are marked held in Redis (held-claims.ts);
+ * 2. when the run's turn comes, one Redis call takes each chat's gap, releases its message from
+ *    the held set and reserves consecutive send slots for the chats taken (send-pacer.ts
+ *    `reserveRun`);
+ * 3. each message is sent at its own slot and recorded as sent (batched);
  * 4. the page waits for the run's last slot before it reserves the next, so it never holds more
  *    than one run of the line: a reminder waits behind at most one run per page in progress.
+ * Claiming ahead keeps the database out of the way of the sends: a commit that stalls (a disk
+ * flush; on the benchmark's machine, 150 ms to over a second now and then) used to leave every
+ * page without claimed messages when its slots came, and the slots went unused. Claimed ahead,
+ * the messages wait in the held set, which also keeps what a claim used to lose on a crash: a
+ * claimed message that is still held was never handed to the platform, and is sent later instead
+ * of being failed as uncertain.
  * A message whose slot has passed when its turn comes (a busy process) goes if it is only a
  * little late, or if the line's late sends leave room for it (send-pacer.ts `sendLate`: sends
  * late together would crowd a second beyond the rate); otherwise it takes a new slot.
  *
  * Whatever a page cannot send at once goes to single send jobs (`outbox.handOff`), where the
- * message worker's general path deals with it as with any message: a chat whose gap is taken, a
- * message already sent, cancelled or not the chat's next (claim refused), a 429 (the slot lines
- * are paused by `retry_after` first, for every process), a network error. A 403 or a bad request
- * settles the message here (send-failure.ts).
+ * message worker's general path deals with it as with any message: a chat whose gap is taken (its
+ * message still held: the single job takes it over), a message already sent, cancelled or not the
+ * chat's next (claim refused), a 429 (the slot lines are paused by `retry_after` first, for every
+ * process), a network error. A 403 or a bad request settles the message here (send-failure.ts).
+ * A message that is no longer held when its turn comes was taken over by someone else: the page
+ * leaves it alone.
  *
  * Crash safety is the message worker's: a message is claimed before its platform call and
  * recorded after it. A page whose worker stopped is taken over by another (BullMQ's stalled-job
- * check) and runs again; its messages already sent are refused by the claim, and one caught
- * between claim and record (`sending`) goes to a single job, which marks it failed as uncertain:
- * never sent twice.
+ * check) and runs again; its messages already sent are refused by the claim, and the ones caught
+ * `sending` go to single jobs: those still held are sent, the others (released for their slot,
+ * perhaps delivered) are failed as uncertain: never sent twice.
  *
  * A worker that is closing stops between runs and gives the rest of the page back as a new page.
  */
@@ -34,6 +44,7 @@ import type { ChannelName, ChannelSender } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import type { ChatPace } from "./chat-pace.ts";
+import type { HeldClaims } from "./held-claims.ts";
 import type { BulkPageData, Outbox } from "./outbox.ts";
 import { type ClaimedMessage, type Claimer, type SentRecorder, toAddress, toOutbound } from "./send-claim.ts";
 import { afterSendError } from "./send-failure.ts";
@@ -43,6 +54,11 @@ import type { SendPacer, SlotRun } from "./send-pacer.ts";
 export const RUN_MS = 20;
 /** Run size without a rate (web chat). */
 const UNPACED_RUN = 50;
+/**
+ * Runs claimed before their turn. With four pages in progress at 1,000/s a page's runs are about
+ * 80 ms apart, so four runs ahead is about a third of a second of sending.
+ */
+export const CLAIM_AHEAD_RUNS = 4;
 
 export interface BulkSenderDeps {
   db: Db;
@@ -57,6 +73,8 @@ export interface BulkSenderDeps {
   /** Send with the platform's paid broadcast flag. */
   paid: boolean;
   claimer: Claimer;
+  /** Where claimed messages wait for their slot. */
+  held: HeldClaims;
   recorder: SentRecorder;
   outbox: Pick<Outbox, "handOff" | "dispatchNew">;
   /** True once the worker is closing: the page stops between runs. */
@@ -84,57 +102,93 @@ const sleepUntil = (at: number) => {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 };
 
+/** A run's messages once claimed: the claim of each (null: refused). */
+interface ClaimedRun {
+  ids: bigint[];
+  claimed: (ClaimedMessage | null)[];
+}
+
 export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Promise<PageOutcome> {
   const { messageIds, conversationIds } = job.data;
   const size = runSize(deps.perSecond);
+  const runs = Math.ceil(messageIds.length / size);
   const outcome: PageOutcome = { sent: 0, failed: 0, handedOff: 0, givenBack: 0 };
   const handOff: bigint[] = [];
   const inFlight: Promise<void>[] = [];
+  // The claims of the runs from the current one on, CLAIM_AHEAD_RUNS ahead (one statement each:
+  // the claimer batches the calls that arrive together).
+  const claims: Promise<ClaimedRun>[] = [];
+  const claimRun = async (r: number): Promise<ClaimedRun> => {
+    const ids = messageIds.slice(r * size, (r + 1) * size).map((id) => BigInt(id));
+    const claimed = await Promise.all(ids.map((id) => deps.claimer.claim(id)));
+    await deps.held.hold(claimed.flatMap((c) => (c ? [c.id] : [])));
+    return { ids, claimed };
+  };
+  /** Claimed messages of runs from `from` on that are still held go back to the queue. */
+  const unhold = async (from: number) => {
+    const ahead = await Promise.allSettled(claims.slice(from));
+    const ids = ahead.flatMap((c) =>
+      c.status === "fulfilled" ? c.value.claimed.flatMap((m) => (m ? [m.id] : [])) : [],
+    );
+    await deps.claimer.unclaim(await deps.held.take(ids));
+  };
   let stopped: { error: unknown } | undefined;
   try {
-    for (let start = 0; start < messageIds.length; start += size) {
-      if (start > 0 && deps.closing()) {
-        const rest = messageIds.slice(start).map((id, k) => ({
+    for (let r = 0; r < runs; r++) {
+      if (r > 0 && deps.closing()) {
+        // What was claimed ahead is queued again first: the new page claims it as any other.
+        await unhold(r);
+        const rest = messageIds.slice(r * size).map((id, k) => ({
           id: BigInt(id),
-          conversationId: conversationIds[start + k] as string,
+          conversationId: conversationIds[r * size + k] as string,
           channel: deps.channel,
         }));
         await deps.outbox.dispatchNew(rest);
         outcome.givenBack = rest.length;
         break;
       }
-      const ids = messageIds.slice(start, start + size).map((id) => BigInt(id));
-      const chats = conversationIds.slice(start, start + size);
-      const run = await reserve(deps, chats);
-      const taken = ids.flatMap((id, k) =>
-        run.taken[k] ? [{ id, conversationId: chats[k] as string }] : [],
-      );
-      for (const [k, id] of ids.entries()) if (!run.taken[k]) handOff.push(id);
-      // One statement for the run (the claimer batches the calls that arrive together).
-      const claimed = await Promise.all(taken.map((m) => deps.claimer.claim(m.id)));
-      const notClaimed: string[] = [];
-      for (const [k, message] of taken.entries()) {
-        const claim = claimed[k];
-        if (!claim) {
-          handOff.push(message.id);
-          notClaimed.push(message.conversationId);
-          continue;
-        }
-        const at = run.startsAt + k * run.intervalMs;
-        inFlight.push(deliverAt(deps, claim, at, outcome, handOff));
+      while (claims.length < Math.min(runs, r + 1 + CLAIM_AHEAD_RUNS)) {
+        const claim = claimRun(claims.length);
+        claim.catch(() => undefined); // awaited in its turn, or settled at the end
+        claims.push(claim);
       }
-      // Their gaps were taken for nothing: a single job may send to those chats at once.
-      await Promise.all(notClaimed.map((chat) => deps.pace.notSent(chat)));
+      const { ids, claimed } = await (claims[r] as Promise<ClaimedRun>);
+      // A message the claim refused goes to a single job, which finds out why.
+      const mine: ClaimedMessage[] = [];
+      for (const [k, claim] of claimed.entries()) {
+        if (claim) mine.push(claim);
+        else handOff.push(ids[k] as bigint);
+      }
+      const run = await reserve(
+        deps,
+        mine.map((m) => m.conversationId),
+        mine.map((m) => m.id),
+      );
+      let slot = 0;
+      for (const [k, message] of mine.entries()) {
+        if (run.taken[k])
+          inFlight.push(deliverAt(deps, message, run.startsAt + slot++ * run.intervalMs, outcome, handOff));
+        // Its chat's gap is taken: still held, so its single job takes it over and waits for the gap.
+        else if (!run.gone[k]) handOff.push(message.id);
+        // Gone: no longer held, someone else took it over.
+      }
       // One run ahead per page: the next is reserved once this one's last slot has come.
-      if (taken.length) await sleepUntil(run.startsAt + (taken.length - 1) * run.intervalMs);
+      if (slot) await sleepUntil(run.startsAt + (slot - 1) * run.intervalMs);
     }
   } catch (error) {
     stopped = { error };
   }
+  // Claims made ahead finish (their messages held) before the page ends, even when it failed: a
+  // message claimed and not held would look as if it might have been sent. After a failure, what
+  // is still held is queued again for the page's next attempt; should that fail too, the single
+  // jobs that the page or the reconciler adds take it over.
+  await Promise.allSettled(claims);
+  if (stopped) await unhold(0).catch(() => undefined);
   // Sends in flight finish (and are recorded) before the page ends, even when it failed.
   const settled = await Promise.allSettled(inFlight);
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  // The page runs again: its unsent messages are claimed again, nothing is sent twice.
+  // The page runs again: its unsent messages are claimed again or, held, taken over by single
+  // jobs; nothing is sent twice.
   if (stopped) throw stopped.error;
   if (failure) throw failure.reason;
   if (handOff.length) await deps.outbox.handOff(handOff, job.id as string);
@@ -142,11 +196,28 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
   return outcome;
 }
 
-/** reserveRun on the slot line, or just the chats' gaps when the channel has no rate. */
-async function reserve(deps: BulkSenderDeps, chats: readonly string[]): Promise<SlotRun> {
-  if (deps.pacer) return deps.pacer.reserveRun(chats.map(deps.pace.gapKey), deps.pace.gapMs);
-  const taken = await Promise.all(chats.map((chat) => deps.pace.takeGap(chat)));
-  return { taken, startsAt: Date.now(), intervalMs: 0 };
+/**
+ * reserveRun on the slot line, releasing each message from the held set; or, when the channel
+ * has no rate, each chat's gap and then its message's release.
+ */
+async function reserve(
+  deps: BulkSenderDeps,
+  chats: readonly string[],
+  ids: readonly bigint[],
+): Promise<SlotRun> {
+  const release = { key: deps.held.key, ids: ids.map(String) };
+  if (deps.pacer) return deps.pacer.reserveRun(chats.map(deps.pace.gapKey), deps.pace.gapMs, release);
+  const flags = await Promise.all(
+    chats.map(async (chat, k) => {
+      if (!(await deps.pace.takeGap(chat))) return { taken: false, gone: false };
+      if ((await deps.held.take([ids[k] as bigint])).length) return { taken: true, gone: false };
+      await deps.pace.notSent(chat);
+      return { taken: false, gone: true };
+    }),
+  );
+  const taken = flags.map((f) => f.taken);
+  const gone = flags.map((f) => f.gone);
+  return { taken, gone, startsAt: Date.now(), intervalMs: 0 };
 }
 
 /** Sends one claimed message at its slot and records what happened. */

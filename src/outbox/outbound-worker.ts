@@ -8,9 +8,11 @@
  * SQL claim (send-claim.ts). When the claim takes nothing, the general path below finds out why.
  *
  * One job: load the message and its conversation. Already sent or failed: done (idempotent).
- * `sending`: an earlier attempt was stopped between starting the platform call and recording its
- * answer — the platform may have delivered it, so it is not sent again but marked failed as
- * uncertain (the one remaining window; see README, "Outbox"). Conversation blocked, opted out:
+ * `sending` and still held (a broadcast page claimed it ahead and stopped before its slot:
+ * held-claims.ts): it never left, so it is queued again and sent. `sending` otherwise: an earlier
+ * attempt was stopped between starting the platform call and recording its answer — the platform
+ * may have delivered it, so it is not sent again but marked failed as uncertain (the one
+ * remaining window; see README, "Outbox"). Conversation blocked, opted out:
  * failed with the reason. Otherwise claim it (queued → sending, attempts + 1, one UPDATE that only
  * one worker can win), call the platform, mark it sent with the platform's id.
  *
@@ -27,6 +29,7 @@ import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { sendPage } from "./bulk-sender.ts";
 import { createChatPace } from "./chat-pace.ts";
+import { createHeldClaims, type HeldClaims, heldClaimsKey } from "./held-claims.ts";
 import {
   type BulkPageData,
   bulkQueueName,
@@ -142,12 +145,14 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundW
       : undefined;
     const recorder = createSentRecorder(options.sql);
     const claimer = createClaimer(options.sql);
+    const held = createHeldClaims(options.connection, heldClaimsKey(options.prefix, channel));
     const parts = (worker: Worker<OutboundJobData>): ChannelParts => ({
       worker,
       sender,
       pace,
       recorder,
       claimer,
+      held,
       ...(pacer ? { pacer } : {}),
       paid: Boolean(paid),
     });
@@ -192,6 +197,7 @@ export function createOutboundWorkers(options: OutboundWorkerOptions): OutboundW
             ...(limits.perSecond ? { perSecond: paid ? limits.paidPerSecond : limits.perSecond } : {}),
             paid: Boolean(paid),
             claimer,
+            held,
             recorder,
             outbox,
             closing: () => bulkWorker.closing !== undefined,
@@ -230,6 +236,8 @@ interface ChannelParts {
   pace: ReturnType<typeof createChatPace>;
   recorder: SentRecorder;
   claimer: Claimer;
+  /** Messages a page claimed ahead and has not released for sending (held-claims.ts). */
+  held: HeldClaims;
   /** The channel's rate (absent: no limit, e.g. web chat). */
   pacer?: SendPacer;
   /** Bulk messages go as paid broadcasts. */
@@ -285,7 +293,14 @@ async function sendOneChecked(
   if (message.status === "failed") return "already failed";
   const conversationId = message.conversationId;
   const fail = (reason: string) => failMessage(options, { id, conversationId }, reason);
-  if (message.status === "sending") return fail(UNCERTAIN);
+  if (message.status === "sending") {
+    // Still held: a page claimed it ahead and stopped before its slot, so it never left. Taken
+    // over (once: whoever removes it from the held set), it is queued again and goes on below.
+    if (!(await parts.held.take([id])).length) return fail(UNCERTAIN);
+    await parts.claimer.unclaim([id]);
+    message.status = "queued";
+    message.attempts = Math.max(message.attempts - 1, 0);
+  }
   if (message.status !== "queued") return "not queued";
   if (message.conversation.status !== "active")
     return fail(`not sent: conversation ${message.conversation.status}`);

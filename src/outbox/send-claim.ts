@@ -129,6 +129,11 @@ function batcher<In, Out>(
 /** Claims messages for sending (queued → sending); null for one that may not go now, for any reason. */
 export interface Claimer {
   claim(id: bigint): Promise<ClaimedMessage | null>;
+  /**
+   * Puts claimed messages that never left back in the queue (sending → queued, the attempt not
+   * counted): only for messages known not to have been handed to the platform (held-claims.ts).
+   */
+  unclaim(ids: readonly bigint[]): Promise<void>;
 }
 
 /** Claims in batches: one UPDATE for the claims that arrive within BATCH_WINDOW_MS. */
@@ -151,7 +156,17 @@ export function createClaimer(sql: pg.Pool, windowMs = BATCH_WINDOW_MS): Claimer
     }
     return ids.map((id) => byId.get(String(id)) ?? null);
   });
-  return { claim };
+  return {
+    claim,
+    async unclaim(ids) {
+      if (!ids.length) return;
+      await sql.query(
+        `UPDATE "Message" SET status = 'queued', attempts = GREATEST(attempts - 1, 0)
+          WHERE id = ANY($1::bigint[]) AND status::text = 'sending'`,
+        [ids.map(String)],
+      );
+    },
+  };
 }
 
 /** Records that the platform accepted messages, batching those that finish together. */

@@ -61,19 +61,25 @@ end
 return math.ceil(wait / 1000)
 `;
 
-// KEYS: the channel's slot line, then the chats' gap keys. ARGV: slot interval (µs), chat gap (ms).
-// Takes each chat's gap that is free, reserves one slot per chat taken, and returns
-// { µs to wait for the first slot, 1 or 0 per chat (taken or not) }. Each chat's gap runs from
-// its own slot (as in RESERVE).
+// KEYS: the channel's slot line, a held set (held-claims.ts) or "", then the chats' gap keys.
+// ARGV: slot interval (µs), chat gap (ms), then, with a held set, the message of each chat (in the
+// order of the gap keys). Each chat whose message is no longer held is left alone (2: gone); each
+// other chat whose gap is free has it taken, its message released from the held set and a slot
+// reserved (1); the rest keep their message held (0: busy). Returns { µs to wait for the first
+// slot, then the flag of each chat }. Each chat's gap runs from its own slot (as in RESERVE).
 const RESERVE_RUN = `
-local taken = {}
+local held = KEYS[2]
+local flags = {}
 local n = 0
-for i = 2, #KEYS do
-  if ARGV[2] == '0' or redis.call('SET', KEYS[i], '1', 'PX', ARGV[2], 'NX') then
-    taken[i - 1] = 1
+for i = 3, #KEYS do
+  if held ~= '' and redis.call('ZSCORE', held, ARGV[i]) == false then
+    flags[i - 2] = 2
+  elseif ARGV[2] == '0' or redis.call('SET', KEYS[i], '1', 'PX', ARGV[2], 'NX') then
+    if held ~= '' then redis.call('ZREM', held, ARGV[i]) end
+    flags[i - 2] = 1
     n = n + 1
   else
-    taken[i - 1] = 0
+    flags[i - 2] = 0
   end
 end
 local wait = 0
@@ -88,15 +94,15 @@ if n > 0 then
   wait = tat - now
   if ARGV[2] ~= '0' then
     local k = 0
-    for i = 2, #KEYS do
-      if taken[i - 1] == 1 then
+    for i = 3, #KEYS do
+      if flags[i - 2] == 1 then
         redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]) + math.ceil((wait + k * interval) / 1000))
         k = k + 1
       end
     end
   end
 end
-return { math.floor(wait), unpack(taken) }
+return { math.floor(wait), unpack(flags) }
 `;
 
 // KEYS: slot lines. ARGV: pause (ms). No slot on any line before now + pause.
@@ -182,8 +188,15 @@ export interface SendPacer {
    * `gapMs`; 0: no gaps) and reserves consecutive slots for those, in one Redis call. Returns which
    * chats were taken and when each taken one's slot comes: the k-th taken at
    * `startsAt + k * intervalMs` (epoch ms). Nothing is reserved for a chat whose gap was taken.
+   * With `release` (a held set, held-claims.ts, and each chat's message id), a chat is taken only
+   * if its message is still held, and its message is released from the set in the same call; a
+   * chat whose message is no longer held is `gone` (nothing taken).
    */
-  reserveRun(gapKeys: readonly string[], gapMs: number): Promise<SlotRun>;
+  reserveRun(
+    gapKeys: readonly string[],
+    gapMs: number,
+    release?: { key: string; ids: readonly string[] },
+  ): Promise<SlotRun>;
   /** After a 429: no slot on this channel's lines (in any process) before `ms` from now. */
   pause(ms: number): Promise<void>;
   /** A bulk send this late (ms) or less goes without asking sendLate. */
@@ -199,6 +212,8 @@ export interface SendPacer {
 export interface SlotRun {
   /** Per gap key, in order: whether its chat was taken (and a slot reserved for it). */
   taken: boolean[];
+  /** Per gap key, with `release`: its message was no longer held (someone else took it over). */
+  gone: boolean[];
   /** The first reserved slot (epoch ms, this process's clock). */
   startsAt: number;
   /** Between two reserved slots (ms). */
@@ -253,18 +268,23 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
     async reserve(bulk) {
       return Date.now() + (await slotIn(bulk, "", 0));
     },
-    async reserveRun(gapKeys, gapMs) {
-      if (!gapKeys.length) return { taken: [], startsAt: Date.now(), intervalMs: 0 };
+    async reserveRun(gapKeys, gapMs, release) {
+      if (!gapKeys.length) return { taken: [], gone: [], startsAt: Date.now(), intervalMs: 0 };
+      if (release && release.ids.length !== gapKeys.length)
+        throw new Error("reserveRun: one message id per gap key");
       const [waitUs, ...flags] = await runReserve.call(
         redis,
-        gapKeys.length + 1,
+        gapKeys.length + 2,
         options.key,
+        release?.key ?? "",
         ...gapKeys,
         total,
         String(gapMs),
+        ...(release?.ids ?? []),
       );
       return {
         taken: flags.map((flag) => Number(flag) === 1),
+        gone: flags.map((flag) => Number(flag) === 2),
         startsAt: Date.now() + Number(waitUs) / 1000,
         intervalMs: Number(total) / 1000,
       };

@@ -8,6 +8,8 @@
  *    the kill lands inside that window.
  * B. Killed before it claimed the message (its database does not answer): the retry sends it,
  *    exactly once.
+ * C. A broadcast page killed with messages claimed ahead of their slots (held-claims.ts): those
+ *    never left, so the worker that takes over sends them, once each. No chat gets two.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
@@ -15,6 +17,7 @@ import net from "node:net";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
+import { heldClaimsKey } from "../../src/outbox/held-claims.ts";
 import { UNCERTAIN } from "../../src/outbox/outbound-worker.ts";
 import { createOutbox, type Outbox, outboundJobId, outboundQueueName } from "../../src/outbox/outbox.ts";
 import type { Db } from "../../src/store/prisma.ts";
@@ -73,7 +76,8 @@ async function listen<T extends http.Server | net.Server>(server: T): Promise<st
  * Forwards every Bot API call to the fake at once (so Telegram "has" the message), but holds the
  * answers to sendMessage until the caller is gone. `arrived` resolves when one is being held.
  */
-async function holdingProxy(): Promise<{ apiRoot: string; arrived: Promise<void> }> {
+async function holdingProxy(): Promise<{ apiRoot: string; arrived: Promise<void>; forwarded: () => number }> {
+  let forwarded = 0;
   let arrived: () => void = () => {};
   const promise = new Promise<void>((resolve) => {
     arrived = resolve;
@@ -89,13 +93,14 @@ async function holdingProxy(): Promise<{ apiRoot: string; arrived: Promise<void>
       });
       const body = await response.text();
       if (req.url?.endsWith("/sendMessage")) {
+        forwarded++;
         arrived();
         return; // never answered; the connection ends with the process that asked
       }
       res.writeHead(response.status, { "content-type": "application/json" }).end(body);
     });
   });
-  return { apiRoot: `http://${await listen(server)}`, arrived: promise };
+  return { apiRoot: `http://${await listen(server)}`, arrived: promise, forwarded: () => forwarded };
 }
 
 /** A "Postgres" that accepts connections and never says a word: every query hangs. */
@@ -205,4 +210,60 @@ test("B: killed before it claimed the message — the retry sends it exactly onc
   expect(row).toMatchObject({ status: "sent", attempts: 1 });
   await new Promise((r) => setTimeout(r, 300));
   expect(sentTo(chat.chatId)).toHaveLength(1);
+}, 60_000);
+
+test("C: a page killed with messages claimed ahead — the next worker sends those, each chat gets one", async () => {
+  const prefix = `kill-${uid()}`;
+  const proxy = await holdingProxy();
+  const worker = await startWorkerProcess({ databaseUrl: testDatabaseUrl(), prefix, apiRoot: proxy.apiRoot });
+
+  const s = uid();
+  const organisation = await db.organisation.create({ data: { slug: `kc-${s}`, name: `Kill C ${s}` } });
+  const broadcast = await db.broadcast.create({
+    data: { organisationId: organisation.id, segment: {}, texts: { ro: "Atelier CV" }, sendAt: new Date() },
+  });
+  const to = await Promise.all(Array.from({ length: 12 }, () => telegramConversation(db)));
+  const outbox = outboxOn(prefix);
+  const rows = await outbox.writeMany(
+    db,
+    to.map((c) => ({ ...notice(c.id, `Atelier CV (${c.chatId})`), broadcastId: broadcast.id })),
+  );
+  await outbox.dispatchNew(rows.map((r) => ({ ...r, channel: "telegram" as const })));
+  // The page's first send reached Telegram; its answer never comes. The runs after it are claimed.
+  await proxy.arrived;
+  const key = heldClaimsKey(prefix, "telegram");
+  await eventually(async () => (await redis.zcard(key)) > 0, 5000, "messages claimed ahead");
+  worker.kill("SIGKILL");
+  const heldAtKill = await redis.zrange(key, 0, -1);
+  expect(heldAtKill.length, "the kill landed with messages claimed ahead").toBeGreaterThan(0);
+  const claimedAtKill = await db.message.findMany({
+    where: { id: { in: heldAtKill.map(BigInt) } },
+    select: { status: true },
+  });
+  expect(claimedAtKill.map((m) => m.status).every((status) => status === "sending")).toBe(true);
+
+  takeOver(prefix);
+  const ids = rows.map((r) => r.id);
+  const final = await Promise.all(ids.map((id) => settled(db, id, 20_000)));
+  await new Promise((r) => setTimeout(r, 300));
+  for (const chat of to)
+    expect(sentTo(chat.chatId).length, `at most one message for chat ${chat.chatId}`).toBeLessThanOrEqual(1);
+  for (const id of heldAtKill) {
+    const message = final.find((m) => m.id === BigInt(id));
+    expect(message?.status, `message ${id}, held when the worker died, is sent`).toBe("sent");
+    const chat = to.find((c) => c.id === message?.conversationId) as { chatId: string };
+    expect(sentTo(chat.chatId), `message ${id} arrived once`).toHaveLength(1);
+  }
+  // The rest: sent by the new worker, or failed as uncertain — those whose request the dead worker
+  // sent (delivered: the proxy passed them on) and those it had released for a slot or just
+  // claimed when it died (not delivered: a window of one run, as before claims went ahead).
+  for (const m of final) expect(m.status === "sent" || m.error === UNCERTAIN, `message ${m.id}`).toBe(true);
+  const delivered = final.filter(
+    (m) =>
+      m.status === "failed" && sentTo(to.find((c) => c.id === m.conversationId)?.chatId ?? "").length === 1,
+  );
+  expect(delivered.length, "the dead worker's deliveries are the uncertain ones that arrived").toBe(
+    proxy.forwarded(),
+  );
+  expect(await redis.zcard(key), "nothing left held").toBe(0);
 }, 60_000);

@@ -4,6 +4,7 @@
  * taken in the same call, and with paid broadcasts only bulk messages go above the free rate.
  */
 import { afterAll, describe, expect, test } from "vitest";
+import { createHeldClaims } from "../../src/outbox/held-claims.ts";
 import {
   createSendPacer,
   JITTER_MS,
@@ -120,6 +121,30 @@ describe("reserveRun and pause", () => {
     expect(await pacer.waitWithGap(true, single, 1000)).toBe(true);
     // The wait for the slot is over: the message goes now, and the chat's gap still has ~1 s.
     expect(await redis.pttl(single), "waitWithGap, once its slot came").toBeGreaterThan(900);
+  });
+
+  test("with a held set: held messages are released as their chats are taken; one no longer held is gone, one whose chat is busy stays held", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    const held = createHeldClaims(redis, `t-${uid()}:held:telegram`);
+    const keys = gapKeys(4);
+    const ids = [11n, 12n, 13n, 14n];
+    await held.hold(ids);
+    // 12 was taken over by someone else (a single job); chat 3's gap is taken (an earlier message).
+    expect(await held.take([12n])).toEqual([12n]);
+    await redis.set(keys[2] as string, "earlier", "PX", 5000);
+    const before = await redisNow();
+    const run = await pacer.reserveRun(keys, 1000, { key: held.key, ids: ids.map(String) });
+    const after = await redisNow();
+    expect(run.taken, "taken: the held messages of free chats").toEqual([true, false, false, true]);
+    expect(run.gone, "gone: the message no longer held").toEqual([false, true, false, false]);
+    expect(await redis.zrange(held.key, 0, -1), "only the busy chat's message is still held").toEqual(["13"]);
+    expect(await redis.exists(keys[1] as string), "the gone message's chat gap is not taken").toBe(0);
+    const line = await nextSlot(key);
+    expect(line, "2 slots: one per chat taken").toBeGreaterThanOrEqual(before + 2 * slotInterval(200));
+    expect(line).toBeLessThanOrEqual(after + 2 * slotInterval(200));
+    // Released messages belong to the page: nobody else can take them over.
+    expect(await held.take(ids)).toEqual([13n]);
   });
 
   test("a chat whose gap is taken is not taken again and gets no slot", async () => {
