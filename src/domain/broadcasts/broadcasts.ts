@@ -197,8 +197,9 @@ export async function createBroadcast(
 }
 
 /**
- * Stops a broadcast: nobody more gets a message written, and messages written but not yet
- * handed to the platform are withdrawn (failed, "cancelled"). Messages already sent stay sent.
+ * Stops a broadcast: nobody more gets a message written, and messages written and still queued
+ * are withdrawn (failed, "cancelled"). Messages already sent, or claimed by a page for their
+ * slot, stay sent.
  */
 export async function cancelBroadcast(
   db: Db,
@@ -221,7 +222,8 @@ export async function cancelBroadcast(
       where: { broadcastId: broadcast.id, status: "pending" },
       data: { status: "cancelled" },
     });
-    // Only `queued`: a `sending` message is in the platform's hands already.
+    // Only `queued`: a `sending` message is in the platform's hands already, or claimed by a
+    // page for its slot (two thirds of a second ahead at most: bulk-sender.ts).
     const withdrawn = await tx.message.updateMany({
       where: { broadcastId: broadcast.id, status: "queued" },
       data: { status: "failed", error: "cancelled: the broadcast was cancelled" },
