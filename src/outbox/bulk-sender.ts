@@ -108,6 +108,8 @@ const sleepUntil = (at: number) => {
 interface ClaimedRun {
   ids: bigint[];
   claimed: (ClaimedMessage | null)[];
+  /** The held set's epoch when they were held (held-claims.ts). */
+  epoch: string;
 }
 
 export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Promise<PageOutcome> {
@@ -123,16 +125,16 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
   const claimRun = async (r: number): Promise<ClaimedRun> => {
     const ids = messageIds.slice(r * size, (r + 1) * size).map((id) => BigInt(id));
     const claimed = await Promise.all(ids.map((id) => deps.claimer.claim(id)));
-    await deps.held.hold(claimed.flatMap((c) => (c ? [c.id] : [])));
-    return { ids, claimed };
+    const epoch = await deps.held.hold(claimed.flatMap((c) => (c ? [c.id] : [])));
+    return { ids, claimed, epoch };
   };
   /** Claimed messages of runs from `from` on that are still held go back to the queue. */
   const unhold = async (from: number) => {
-    const ahead = await Promise.allSettled(claims.slice(from));
-    const ids = ahead.flatMap((c) =>
-      c.status === "fulfilled" ? c.value.claimed.flatMap((m) => (m ? [m.id] : [])) : [],
-    );
-    await deps.claimer.unclaim(await deps.held.take(ids));
+    for (const claim of await Promise.allSettled(claims.slice(from))) {
+      if (claim.status === "rejected") continue;
+      const ids = claim.value.claimed.flatMap((m) => (m ? [m.id] : []));
+      await deps.claimer.unclaim(await deps.held.take(ids, claim.value.epoch));
+    }
   };
   let stopped: { error: unknown } | undefined;
   try {
@@ -154,7 +156,7 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
         claim.catch(() => undefined); // awaited in its turn, or settled at the end
         claims.push(claim);
       }
-      const { ids, claimed } = await (claims[r] as Promise<ClaimedRun>);
+      const { ids, claimed, epoch } = await (claims[r] as Promise<ClaimedRun>);
       // A message the claim refused goes to a single job, which finds out why.
       const mine: ClaimedMessage[] = [];
       for (const [k, claim] of claimed.entries()) {
@@ -165,15 +167,20 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
         deps,
         mine.map((m) => m.conversationId),
         mine.map((m) => m.id),
+        epoch,
       );
       let slot = 0;
+      const busy: bigint[] = [];
       for (const [k, message] of mine.entries()) {
         if (run.taken[k])
           inFlight.push(deliverAt(deps, message, run.startsAt + slot++ * run.intervalMs, outcome, handOff));
-        // Its chat's gap is taken: still held, so its single job takes it over and waits for the gap.
-        else if (!run.gone[k]) handOff.push(message.id);
+        // Its chat's gap is taken: its single job waits for the gap.
+        else if (!run.gone[k]) busy.push(message.id);
         // Gone: no longer held, someone else took it over.
       }
+      // Still held, the single job takes it over; with the held set lost, it is queued again here.
+      if (run.heldLost) await deps.claimer.unclaim(busy);
+      handOff.push(...busy);
       // One run ahead per page: the next is reserved once this one's last slot has come.
       if (slot) await sleepUntil(run.startsAt + (slot - 1) * run.intervalMs);
     }
@@ -206,20 +213,23 @@ async function reserve(
   deps: BulkSenderDeps,
   chats: readonly string[],
   ids: readonly bigint[],
+  epoch: string,
 ): Promise<SlotRun> {
-  const release = { key: deps.held.key, ids: ids.map(String) };
+  const { held } = deps;
+  const release = { key: held.key, epochKey: held.epochKey, epoch, ids: ids.map(String) };
   if (deps.pacer) return deps.pacer.reserveRun(chats.map(deps.pace.gapKey), deps.pace.gapMs, release);
+  const heldLost = await held.lost(epoch);
   const flags = await Promise.all(
     chats.map(async (chat, k) => {
       if (!(await deps.pace.takeGap(chat))) return { taken: false, gone: false };
-      if ((await deps.held.take([ids[k] as bigint])).length) return { taken: true, gone: false };
+      if ((await held.take([ids[k] as bigint], epoch)).length) return { taken: true, gone: false };
       await deps.pace.notSent(chat);
       return { taken: false, gone: true };
     }),
   );
   const taken = flags.map((f) => f.taken);
   const gone = flags.map((f) => f.gone);
-  return { taken, gone, startsAt: Date.now(), intervalMs: 0 };
+  return { taken, gone, heldLost, startsAt: Date.now(), intervalMs: 0 };
 }
 
 /** Sends one claimed message at its slot and records what happened. */

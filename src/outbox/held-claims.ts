@@ -12,12 +12,19 @@
  * Whoever removes a message from the set owns it, and only one can: the page (to send it), the
  * general path of a single job after the page stopped (`take`: back to `queued`, sent normally
  * instead of failed as uncertain), nobody else. A message missing from the set (released, or the
- * set lost with a Redis restart) is treated as before: `sending` means it may have left, so it is
- * failed as uncertain, never sent twice.
+ * set lost with a Redis restart) is, to anyone but its page, as before: `sending` means it may have
+ * left, so it is failed as uncertain, never sent twice.
+ *
+ * The set has an epoch: a random value set with it, which a page gets back when it holds its
+ * messages. If the set is lost (Redis restarted without persistence, or flushed) the epoch goes
+ * with it, and the page, finding another epoch or none, knows its messages are still its own
+ * (nobody else can have taken them: taking needs the set) and sends them anyway, rather than
+ * leaving them to be failed as uncertain.
  *
  * A sorted set per channel, scored by the time of the claim; entries older than HELD_MAX_MS are
  * dropped (their page is long gone: such a message becomes uncertain, as without the set).
  */
+import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 
 /** A held message older than this (ms) is forgotten. */
@@ -26,43 +33,70 @@ export const HELD_MAX_MS = 3600_000;
 export interface HeldClaims {
   /** The sorted set's key (reserveRun releases from it). */
   readonly key: string;
-  /** Marks claimed messages as held: claimed, not handed to the platform. */
-  hold(ids: readonly bigint[]): Promise<void>;
+  /** The key of the set's epoch. */
+  readonly epochKey: string;
+  /** Marks claimed messages as held (claimed, not handed to the platform); returns the epoch. */
+  hold(ids: readonly bigint[]): Promise<string>;
   /**
    * Takes held messages over: returns those that were held (each to one caller only); the others
-   * were released or taken by someone else.
+   * were released or taken by someone else. With the `epoch` its caller held them in (a page's
+   * own messages): all of them when the set has been lost since.
    */
-  take(ids: readonly bigint[]): Promise<bigint[]>;
+  take(ids: readonly bigint[], epoch?: string): Promise<bigint[]>;
+  /** Whether the set has been lost since `epoch`: what a page held is then its own. */
+  lost(epoch: string): Promise<boolean>;
 }
 
+// KEYS: the set, its epoch. ARGV: now (ms), max age (ms), a new epoch, then the ids.
+// Returns the epoch in force (the new one when the set had none).
+const HOLD = `
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then
+  epoch = ARGV[3]
+  redis.call('SET', KEYS[2], epoch)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+for i = 4, #ARGV do redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+return epoch
+`;
+
+// KEYS: the set, its epoch. ARGV: the caller's epoch or "", then the ids. Returns 1 or 0 per id.
+const TAKE = `
+local lost = ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1]
+local taken = {}
+for i = 2, #ARGV do
+  if lost then taken[i - 1] = 1 else taken[i - 1] = redis.call('ZREM', KEYS[1], ARGV[i]) end
+end
+return taken
+`;
+
+const HOLD_COMMAND = "holdClaims";
+const TAKE_COMMAND = "takeHeldClaims";
+
 export function createHeldClaims(redis: Redis, key: string): HeldClaims {
+  if (!(HOLD_COMMAND in redis)) redis.defineCommand(HOLD_COMMAND, { numberOfKeys: 2, lua: HOLD });
+  if (!(TAKE_COMMAND in redis)) redis.defineCommand(TAKE_COMMAND, { numberOfKeys: 2, lua: TAKE });
+  type Command<T> = (...args: (string | number)[]) => Promise<T>;
+  const commands = redis as unknown as Record<string, Command<unknown>>;
+  const runHold = commands[HOLD_COMMAND] as Command<string>;
+  const runTake = commands[TAKE_COMMAND] as Command<number[]>;
+  const epochKey = `${key}:epoch`;
   return {
     key,
+    epochKey,
     async hold(ids) {
-      if (!ids.length) return;
-      const now = Date.now();
-      const members = ids.flatMap((id) => [now, id.toString()]);
-      await redis
-        .multi()
-        .zremrangebyscore(key, "-inf", now - HELD_MAX_MS)
-        .zadd(key, ...members)
-        .pexpire(key, HELD_MAX_MS)
-        .exec()
-        .then((results) => {
-          const failed = results?.find(([error]) => error);
-          if (failed) throw failed[0];
-        });
+      const fresh = randomBytes(8).toString("hex");
+      return runHold.call(redis, key, epochKey, Date.now(), HELD_MAX_MS, fresh, ...ids.map(String));
     },
-    async take(ids) {
+    async take(ids, epoch) {
       if (!ids.length) return [];
-      const pipeline = redis.pipeline();
-      for (const id of ids) pipeline.zrem(key, id.toString());
-      const results = (await pipeline.exec()) ?? [];
-      return ids.filter((_, k) => {
-        const [error, removed] = results[k] ?? [new Error("no answer")];
-        if (error) throw error;
-        return removed === 1;
-      });
+      const taken = await runTake.call(redis, key, epochKey, epoch ?? "", ...ids.map(String));
+      return ids.filter((_, k) => Number(taken[k]) === 1);
+    },
+    async lost(epoch) {
+      return (await redis.get(epochKey)) !== epoch;
     },
   };
 }

@@ -61,25 +61,30 @@ end
 return math.ceil(wait / 1000)
 `;
 
-// KEYS: the channel's slot line, a held set (held-claims.ts) or "", then the chats' gap keys.
-// ARGV: slot interval (µs), chat gap (ms), then, with a held set, the message of each chat (in the
-// order of the gap keys). Each chat whose message is no longer held is left alone (2: gone); each
-// other chat whose gap is free has it taken, its message released from the held set and a slot
-// reserved (1); the rest keep their message held (0: busy). Returns { µs to wait for the first
-// slot, then the flag of each chat }. Each chat's gap runs from its own slot (as in RESERVE).
+// KEYS: the channel's slot line, a held set (held-claims.ts) or "", its epoch key or "", then the
+// chats' gap keys. ARGV: slot interval (µs), chat gap (ms), the caller's epoch of the held set,
+// then, with a held set, the message of each chat (in the order of the gap keys). Each chat whose
+// message is no longer held is left alone (2: gone); each other chat whose gap is free has it
+// taken, its message released from the held set and a slot reserved (1); the rest keep their
+// message held (0: busy). When the set has been lost since the caller's epoch, every message is
+// the caller's: taken if its chat is free (1), else busy (0) and held by nobody.
+// Returns { µs to wait for the first slot, 1 if the set was lost, then the flag of each chat }.
+// Each chat's gap runs from its own slot (as in RESERVE).
 const RESERVE_RUN = `
 local held = KEYS[2]
+local lost = held ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[3]
+local check = held ~= '' and not lost
 local flags = {}
 local n = 0
-for i = 3, #KEYS do
-  if held ~= '' and redis.call('ZSCORE', held, ARGV[i]) == false then
-    flags[i - 2] = 2
+for i = 4, #KEYS do
+  if check and redis.call('ZSCORE', held, ARGV[i]) == false then
+    flags[i - 3] = 2
   elseif ARGV[2] == '0' or redis.call('SET', KEYS[i], '1', 'PX', ARGV[2], 'NX') then
-    if held ~= '' then redis.call('ZREM', held, ARGV[i]) end
-    flags[i - 2] = 1
+    if check then redis.call('ZREM', held, ARGV[i]) end
+    flags[i - 3] = 1
     n = n + 1
   else
-    flags[i - 2] = 0
+    flags[i - 3] = 0
   end
 end
 local wait = 0
@@ -94,15 +99,15 @@ if n > 0 then
   wait = tat - now
   if ARGV[2] ~= '0' then
     local k = 0
-    for i = 3, #KEYS do
-      if flags[i - 2] == 1 then
+    for i = 4, #KEYS do
+      if flags[i - 3] == 1 then
         redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]) + math.ceil((wait + k * interval) / 1000))
         k = k + 1
       end
     end
   end
 end
-return { math.floor(wait), unpack(flags) }
+return { math.floor(wait), lost and 1 or 0, unpack(flags) }
 `;
 
 // KEYS: slot lines. ARGV: pause (ms). No slot on any line before now + pause.
@@ -188,14 +193,16 @@ export interface SendPacer {
    * `gapMs`; 0: no gaps) and reserves consecutive slots for those, in one Redis call. Returns which
    * chats were taken and when each taken one's slot comes: the k-th taken at
    * `startsAt + k * intervalMs` (epoch ms). Nothing is reserved for a chat whose gap was taken.
-   * With `release` (a held set, held-claims.ts, and each chat's message id), a chat is taken only
-   * if its message is still held, and its message is released from the set in the same call; a
-   * chat whose message is no longer held is `gone` (nothing taken).
+   * With `release` (a held set, held-claims.ts, the epoch its messages were held in, and each
+   * chat's message id), a chat is taken only if its message is still held, and its message is
+   * released from the set in the same call; a chat whose message is no longer held is `gone`
+   * (nothing taken). When the set has been lost since that epoch, the messages are the caller's:
+   * `heldLost`, and none is gone.
    */
   reserveRun(
     gapKeys: readonly string[],
     gapMs: number,
-    release?: { key: string; ids: readonly string[] },
+    release?: { key: string; epochKey: string; epoch: string; ids: readonly string[] },
   ): Promise<SlotRun>;
   /** After a 429: no slot on this channel's lines (in any process) before `ms` from now. */
   pause(ms: number): Promise<void>;
@@ -214,6 +221,8 @@ export interface SlotRun {
   taken: boolean[];
   /** Per gap key, with `release`: its message was no longer held (someone else took it over). */
   gone: boolean[];
+  /** With `release`: the held set was lost since the caller's epoch; its messages are its own. */
+  heldLost: boolean;
   /** The first reserved slot (epoch ms, this process's clock). */
   startsAt: number;
   /** Between two reserved slots (ms). */
@@ -269,22 +278,26 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
       return Date.now() + (await slotIn(bulk, "", 0));
     },
     async reserveRun(gapKeys, gapMs, release) {
-      if (!gapKeys.length) return { taken: [], gone: [], startsAt: Date.now(), intervalMs: 0 };
+      if (!gapKeys.length)
+        return { taken: [], gone: [], heldLost: false, startsAt: Date.now(), intervalMs: 0 };
       if (release && release.ids.length !== gapKeys.length)
         throw new Error("reserveRun: one message id per gap key");
-      const [waitUs, ...flags] = await runReserve.call(
+      const [waitUs, lost, ...flags] = await runReserve.call(
         redis,
-        gapKeys.length + 2,
+        gapKeys.length + 3,
         options.key,
         release?.key ?? "",
+        release?.epochKey ?? "",
         ...gapKeys,
         total,
         String(gapMs),
+        release?.epoch ?? "",
         ...(release?.ids ?? []),
       );
       return {
         taken: flags.map((flag) => Number(flag) === 1),
         gone: flags.map((flag) => Number(flag) === 2),
+        heldLost: Number(lost) === 1,
         startsAt: Date.now() + Number(waitUs) / 1000,
         intervalMs: Number(total) / 1000,
       };

@@ -8,6 +8,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import type { PageOutcome } from "../../src/outbox/bulk-sender.ts";
+import { heldClaimsKey } from "../../src/outbox/held-claims.ts";
 import { UNCERTAIN } from "../../src/outbox/outbound-worker.ts";
 import {
   BULK_PRIORITY,
@@ -427,6 +428,30 @@ test("dispatch leaves alone the messages a waiting page holds; once the page is 
   expect(await db.message.count({ where: { id: { in: broadcast.ids }, status: "sent" } })).toBe(250);
   for (const chat of to) expect(sendCalls(tg, chat.chatId), chat.chatId).toHaveLength(1);
   expect(await single.getJobs(["completed"])).toHaveLength(50);
+});
+
+test("Redis loses the held set mid-page (a restart): the page still sends what it claimed ahead, once each", async () => {
+  const tg = await fake();
+  const rig = start(tg);
+  const { single } = queues(rig.prefix);
+  const to = await chats(200);
+  const broadcast = await writeBroadcast(rig.outbox, to);
+  await broadcast.dispatch();
+  const key = heldClaimsKey(rig.prefix, "telegram");
+  await eventually(
+    async () => tg.sentCount() >= 20 && (await redis.zcard(key)) > 0,
+    5000,
+    "the page under way",
+  );
+  const lost = await redis.zrange(key, 0, -1);
+  await redis.del(key, `${key}:epoch`);
+
+  await allSettled(broadcast.ids);
+  const rows = await db.message.findMany({ where: { id: { in: broadcast.ids } } });
+  expect(rows.filter((m) => m.status !== "sent").map((m) => [m.id, m.status, m.error])).toEqual([]);
+  expect(lost.length, "messages were held when the set was lost").toBeGreaterThan(0);
+  for (const chat of to) expect(sendCalls(tg, chat.chatId), chat.chatId).toHaveLength(1);
+  expect(await single.getJobs([...ALL_STATES]), "nothing needed a single job").toEqual([]);
 });
 
 test("a worker that closes mid-page gives the rest back as a new page; another worker sends it, once each", async () => {

@@ -129,12 +129,13 @@ describe("reserveRun and pause", () => {
     const held = createHeldClaims(redis, `t-${uid()}:held:telegram`);
     const keys = gapKeys(4);
     const ids = [11n, 12n, 13n, 14n];
-    await held.hold(ids);
+    const epoch = await held.hold(ids);
     // 12 was taken over by someone else (a single job); chat 3's gap is taken (an earlier message).
     expect(await held.take([12n])).toEqual([12n]);
     await redis.set(keys[2] as string, "earlier", "PX", 5000);
     const before = await redisNow();
-    const run = await pacer.reserveRun(keys, 1000, { key: held.key, ids: ids.map(String) });
+    const release = { key: held.key, epochKey: held.epochKey, epoch, ids: ids.map(String) };
+    const run = await pacer.reserveRun(keys, 1000, release);
     const after = await redisNow();
     expect(run.taken, "taken: the held messages of free chats").toEqual([true, false, false, true]);
     expect(run.gone, "gone: the message no longer held").toEqual([false, true, false, false]);
@@ -143,8 +144,39 @@ describe("reserveRun and pause", () => {
     const line = await nextSlot(key);
     expect(line, "2 slots: one per chat taken").toBeGreaterThanOrEqual(before + 2 * slotInterval(200));
     expect(line).toBeLessThanOrEqual(after + 2 * slotInterval(200));
+    expect(run.heldLost).toBe(false);
     // Released messages belong to the page: nobody else can take them over.
     expect(await held.take(ids)).toEqual([13n]);
+  });
+
+  test("a held set lost since the page held its messages (Redis restarted): they are all the page's", async () => {
+    const key = `t-${uid()}:pace:telegram`;
+    const pacer = createSendPacer({ redis, key, perSecond: 200 });
+    const held = createHeldClaims(redis, `t-${uid()}:held:telegram`);
+    const keys = gapKeys(3);
+    const ids = [21n, 22n, 23n];
+    const epoch = await held.hold(ids);
+    // Redis loses everything; meanwhile another page holds messages of its own: a new epoch.
+    await redis.del(held.key, held.epochKey);
+    const otherEpoch = await held.hold([99n]);
+    expect(otherEpoch, "a new set, a new epoch").not.toBe(epoch);
+    expect(await held.take([21n]), "nobody else can take a message of the lost set").toEqual([]);
+    await redis.set(keys[1] as string, "earlier", "PX", 5000);
+    const run = await pacer.reserveRun(keys, 1000, {
+      key: held.key,
+      epochKey: held.epochKey,
+      epoch,
+      ids: ids.map(String),
+    });
+    expect(run.heldLost).toBe(true);
+    expect(run.taken, "free chats are taken though their messages are in no set").toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect(run.gone).toEqual([false, false, false]);
+    expect(await held.take([23n], epoch), "and the page may take back what it held").toEqual([23n]);
+    expect(await redis.zrange(held.key, 0, -1), "the other page's message is untouched").toEqual(["99"]);
   });
 
   test("a chat whose gap is taken is not taken again and gets no slot", async () => {
