@@ -128,7 +128,10 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
     const epoch = await deps.held.hold(claimed.flatMap((c) => (c ? [c.id] : [])));
     return { ids, claimed, epoch };
   };
-  /** Claimed messages of runs from `from` on that are still held go back to the queue. */
+  /**
+   * Claimed messages of runs from `from` on that are still held go back to the queue. Only runs
+   * never released: with the held set lost, `take` gives the page back all it held in that epoch.
+   */
   const unhold = async (from: number) => {
     for (const claim of await Promise.allSettled(claims.slice(from))) {
       if (claim.status === "rejected") continue;
@@ -137,6 +140,8 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
     }
   };
   let stopped: { error: unknown } | undefined;
+  /** The last run whose release was asked for: from it back, messages may have left. */
+  let released = -1;
   try {
     for (let r = 0; r < runs; r++) {
       if (r > 0 && deps.closing()) {
@@ -163,6 +168,7 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
         if (claim) mine.push(claim);
         else handOff.push(ids[k] as bigint);
       }
+      released = r;
       const run = await reserve(
         deps,
         mine.map((m) => m.conversationId),
@@ -192,7 +198,7 @@ export async function sendPage(deps: BulkSenderDeps, job: Job<BulkPageData>): Pr
   // is still held is queued again for the page's next attempt; should that fail too, the single
   // jobs that the page or the reconciler adds take it over.
   await Promise.allSettled(claims);
-  if (stopped) await unhold(0).catch(() => undefined);
+  if (stopped) await unhold(released + 1).catch(() => undefined);
   // Sends in flight finish (and are recorded) before the page ends, even when it failed.
   const settled = await Promise.allSettled(inFlight);
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");

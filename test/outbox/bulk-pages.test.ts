@@ -4,11 +4,13 @@
  * messages, each chat gets its message exactly once, and what a page cannot send (a chat busy, a
  * 429, a message caught in `sending`) goes to a single job or is settled in the page.
  */
-import { Queue } from "bullmq";
+import { type Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import type { PageOutcome } from "../../src/outbox/bulk-sender.ts";
-import { heldClaimsKey } from "../../src/outbox/held-claims.ts";
+import { type PageOutcome, sendPage } from "../../src/outbox/bulk-sender.ts";
+import { createChatPace } from "../../src/outbox/chat-pace.ts";
+import { createHeldClaims, heldClaimsKey } from "../../src/outbox/held-claims.ts";
 import { UNCERTAIN } from "../../src/outbox/outbound-worker.ts";
 import {
   BULK_PRIORITY,
@@ -20,12 +22,22 @@ import {
   outboundJobId,
   outboundQueueName,
 } from "../../src/outbox/outbox.ts";
+import { createClaimer, createSentRecorder } from "../../src/outbox/send-claim.ts";
+import { createSendPacer } from "../../src/outbox/send-pacer.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
-import { TEST_REDIS_URL } from "../support/env.ts";
+import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
-import { eventually, notice, type OutboxRig, startOutbox, telegramSender } from "./outbox-harness.ts";
+import {
+  eventually,
+  logger,
+  notice,
+  type OutboxRig,
+  obliterate,
+  startOutbox,
+  telegramSender,
+} from "./outbox-harness.ts";
 
 const LIMITS = { perSecond: 200, perChatGapMs: 1000 };
 
@@ -484,4 +496,88 @@ test("a worker that closes mid-page gives the rest back as a new page; another w
   expect(await db.message.count({ where: { id: { in: broadcast.ids }, status: "sent" } })).toBe(200);
   for (const chat of to) expect(sendCalls(tg, chat.chatId), chat.chatId).toHaveLength(1);
   expect(await single.getJobs([...ALL_STATES])).toEqual([]);
+});
+
+test("a page that fails mid-way after Redis lost its held set queues again only what it never released", async () => {
+  const tg = await fake();
+  const prefix = `bp-${uid()}`;
+  const outbox = createOutbox({ db, connection: redis, prefix });
+  const sql = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+  closers.push(
+    () => outbox.close(),
+    () => sql.end(),
+    () => obliterate(redis, prefix),
+  );
+  const to = await chats(40);
+  const broadcast = await writeBroadcast(outbox, to);
+  const held = createHeldClaims(redis, heldClaimsKey(prefix, "telegram"));
+  const real = createClaimer(sql);
+  // The database fails the claims of the seventh run of four (the 25th to the 28th message).
+  let calls = 0;
+  const claimer = {
+    claim: (id: bigint) =>
+      ++calls > 24 && calls <= 28 ? Promise.reject(new Error("database gone")) : real.claim(id),
+    unclaim: real.unclaim,
+  };
+  const holdAndLose = {
+    ...held,
+    // Redis loses the set right after the page held its first claims (a restart).
+    hold: async (ids: readonly bigint[]) => {
+      const epoch = await held.hold(ids);
+      await redis.del(held.key, held.epochKey);
+      return epoch;
+    },
+  };
+  // Records take their time (a slow commit): the last sends are still `sending` when the page fails.
+  const recorder = createSentRecorder(sql);
+  const slowRecorder = {
+    record: (id: bigint, external: string) =>
+      new Promise((resolve) => setTimeout(resolve, 300)).then(() => recorder.record(id, external)),
+  };
+  const job = {
+    id: bulkPageJobId(broadcast.ids.map(String)),
+    data: {
+      messageIds: broadcast.ids.map(String),
+      conversationIds: broadcast.rows.map((r) => r.conversationId),
+    },
+  } as unknown as Job<BulkPageData>;
+  const page = sendPage(
+    {
+      db,
+      logger,
+      channel: "telegram",
+      sender: telegramSender(tg.token, tg.apiRoot),
+      pace: createChatPace({ db, redis, prefix, gapMs: LIMITS.perChatGapMs }),
+      pacer: createSendPacer({ redis, key: `${prefix}:pace:telegram`, perSecond: LIMITS.perSecond }),
+      perSecond: LIMITS.perSecond,
+      paid: false,
+      claimer,
+      held: holdAndLose,
+      recorder: slowRecorder,
+      outbox,
+      closing: () => false,
+    },
+    job,
+  );
+  await expect(page, "the page fails with the database's error").rejects.toThrow("database gone");
+  const rows = await db.message.findMany({ where: { id: { in: broadcast.ids } }, orderBy: { id: "asc" } });
+  const released = rows.slice(0, 24);
+  const after = rows.slice(24);
+  for (const [k, m] of released.entries()) {
+    expect(
+      sendCalls(tg, to[k]?.chatId ?? ""),
+      `message ${m.id}, released before the failure, sent once`,
+    ).toHaveLength(1);
+    expect(m, `message ${m.id} stays sent, its attempt counted`).toMatchObject({
+      status: "sent",
+      attempts: 1,
+    });
+  }
+  for (const m of after) {
+    expect(m, `message ${m.id}, never released, is queued again`).toMatchObject({
+      status: "queued",
+      attempts: 0,
+    });
+  }
+  for (const chat of to.slice(24)) expect(sendCalls(tg, chat.chatId), chat.chatId).toHaveLength(0);
 });
