@@ -233,7 +233,11 @@ test("C: a page killed with messages claimed ahead — the next worker sends tho
   await proxy.arrived;
   const key = heldClaimsKey(prefix, "telegram");
   await eventually(async () => (await redis.zcard(key)) > 0, 5000, "messages claimed ahead");
+  const exited = new Promise((resolve) => worker.once("exit", resolve));
   worker.kill("SIGKILL");
+  await exited;
+  // Whatever the worker had already written to Redis is done by now.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   const heldAtKill = await redis.zrange(key, 0, -1);
   expect(heldAtKill.length, "the kill landed with messages claimed ahead").toBeGreaterThan(0);
   const claimedAtKill = await db.message.findMany({
