@@ -26,6 +26,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { redisScript } from "../store/redis.ts";
 
 /** A held message older than this (ms) is forgotten. */
 export const HELD_MAX_MS = 3600_000;
@@ -76,23 +77,19 @@ const HOLD_COMMAND = "holdClaims";
 const TAKE_COMMAND = "takeHeldClaims";
 
 export function createHeldClaims(redis: Redis, key: string): HeldClaims {
-  if (!(HOLD_COMMAND in redis)) redis.defineCommand(HOLD_COMMAND, { numberOfKeys: 2, lua: HOLD });
-  if (!(TAKE_COMMAND in redis)) redis.defineCommand(TAKE_COMMAND, { numberOfKeys: 2, lua: TAKE });
-  type Command<T> = (...args: (string | number)[]) => Promise<T>;
-  const commands = redis as unknown as Record<string, Command<unknown>>;
-  const runHold = commands[HOLD_COMMAND] as Command<string>;
-  const runTake = commands[TAKE_COMMAND] as Command<number[]>;
+  const runHold = redisScript<string>(redis, HOLD_COMMAND, HOLD, 2);
+  const runTake = redisScript<number[]>(redis, TAKE_COMMAND, TAKE, 2);
   const epochKey = `${key}:epoch`;
   return {
     key,
     epochKey,
     async hold(ids) {
       const fresh = randomBytes(8).toString("hex");
-      return runHold.call(redis, key, epochKey, Date.now(), HELD_MAX_MS, fresh, ...ids.map(String));
+      return runHold(key, epochKey, Date.now(), HELD_MAX_MS, fresh, ...ids.map(String));
     },
     async take(ids, epoch) {
       if (!ids.length) return [];
-      const taken = await runTake.call(redis, key, epochKey, epoch ?? "", ...ids.map(String));
+      const taken = await runTake(key, epochKey, epoch ?? "", ...ids.map(String));
       return ids.filter((_, k) => Number(taken[k]) === 1);
     },
     async lost(epoch) {

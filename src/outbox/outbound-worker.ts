@@ -299,7 +299,6 @@ async function sendOneChecked(
     if (!(await parts.held.take([id])).length) return fail(UNCERTAIN);
     await parts.claimer.unclaim([id]);
     message.status = "queued";
-    message.attempts = Math.max(message.attempts - 1, 0);
   }
   if (message.status !== "queued") return "not queued";
   if (message.conversation.status !== "active")

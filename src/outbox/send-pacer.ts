@@ -31,6 +31,7 @@
  * rate, not a 429.
  */
 import type { Redis } from "ioredis";
+import { redisScript } from "../store/redis.ts";
 
 /** Allowance for request timing jitter between the reservation and the platform (ms). */
 export const JITTER_MS = 25;
@@ -242,17 +243,10 @@ export interface SendPacerOptions {
 export function createSendPacer(options: SendPacerOptions): SendPacer {
   const { redis } = options;
   const paid = options.paidPerSecond && options.paidPerSecond > options.perSecond ? options.paidPerSecond : 0;
-  // EVALSHA after the first call (ioredis loads the script once per connection).
-  if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 3, lua: RESERVE });
-  if (!(RUN_COMMAND in redis)) redis.defineCommand(RUN_COMMAND, { lua: RESERVE_RUN });
-  if (!(PAUSE_COMMAND in redis)) redis.defineCommand(PAUSE_COMMAND, { lua: PAUSE });
-  if (!(LATE_COMMAND in redis)) redis.defineCommand(LATE_COMMAND, { numberOfKeys: 1, lua: SEND_LATE });
-  type Command<T> = (...args: (string | number)[]) => Promise<T>;
-  const commands = redis as unknown as Record<string, Command<unknown>>;
-  const run = commands[COMMAND] as Command<number>;
-  const runReserve = commands[RUN_COMMAND] as Command<number[]>;
-  const runPause = commands[PAUSE_COMMAND] as Command<number>;
-  const runLate = commands[LATE_COMMAND] as Command<number>;
+  const run = redisScript<number>(redis, COMMAND, RESERVE, 3);
+  const runReserve = redisScript<number[]>(redis, RUN_COMMAND, RESERVE_RUN);
+  const runPause = redisScript<number>(redis, PAUSE_COMMAND, PAUSE);
+  const runLate = redisScript<number>(redis, LATE_COMMAND, SEND_LATE, 1);
   const bulkRate = paid || options.perSecond;
   const budget = lateBudget(bulkRate);
   const sender = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -261,7 +255,7 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
   const free = String(slotInterval(options.perSecond));
   const slotIn = async (bulk: boolean, gapKey: string, gapMs: number) => {
     const freeKey = paid && !bulk ? `${options.key}:free` : "";
-    return Number(await run.call(redis, options.key, freeKey, gapKey, total, free, String(gapMs)));
+    return Number(await run(options.key, freeKey, gapKey, total, free, String(gapMs)));
   };
   const reserve = async (bulk: boolean, gapKey: string, gapMs: number) => {
     const waitMs = await slotIn(bulk, gapKey, gapMs);
@@ -282,8 +276,7 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
         return { taken: [], gone: [], heldLost: false, startsAt: Date.now(), intervalMs: 0 };
       if (release && release.ids.length !== gapKeys.length)
         throw new Error("reserveRun: one message id per gap key");
-      const [waitUs, lost, ...flags] = await runReserve.call(
-        redis,
+      const [waitUs, lost, ...flags] = await runReserve(
         gapKeys.length + 3,
         options.key,
         release?.key ?? "",
@@ -307,13 +300,11 @@ export function createSendPacer(options: SendPacerOptions): SendPacer {
       if (budget < 1 || lateMs > LATE_HORIZON_MS) return false;
       const id = `${sender}-${++lateSends}`;
       const late = String(Math.ceil(lateMs));
-      return (
-        Number(await runLate.call(redis, `${options.key}:late`, late, budget, id, LATE_HORIZON_MS)) === 1
-      );
+      return Number(await runLate(`${options.key}:late`, late, budget, id, LATE_HORIZON_MS)) === 1;
     },
     async pause(ms) {
       const lines = paid ? [options.key, `${options.key}:free`] : [options.key];
-      await runPause.call(redis, lines.length, ...lines, String(Math.ceil(ms)));
+      await runPause(lines.length, ...lines, String(Math.ceil(ms)));
     },
   };
 }

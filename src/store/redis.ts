@@ -13,6 +13,25 @@ export function createRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
 }
 
+/** A Lua script registered on a connection, called with its keys and arguments. */
+export type RedisScript<T> = (...args: (string | number)[]) => Promise<T>;
+
+/**
+ * Registers `lua` on `redis` as command `name` (once per connection; ioredis then calls it with
+ * EVALSHA) and returns it. `numberOfKeys` omitted: the first argument of each call is the count.
+ */
+export function redisScript<T>(
+  redis: Redis,
+  name: string,
+  lua: string,
+  numberOfKeys?: number,
+): RedisScript<T> {
+  if (!(name in redis))
+    redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
+  const command = (redis as unknown as Record<string, RedisScript<T>>)[name] as RedisScript<T>;
+  return (...args) => command.call(redis, ...args);
+}
+
 /** Fails with a message a person can act on when Redis does not answer within `timeoutMs`. */
 export async function assertRedisReachable(url: string, timeoutMs = 3000): Promise<void> {
   const probe = new Redis(url, {
