@@ -21,6 +21,7 @@ import { checkInHandler } from "./domain/placements/checkins.ts";
 import { startJobDigestSchedule } from "./domain/vacancies/job-digest-schedule.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import { registerHealthRoutes } from "./http/health-routes.ts";
+import { createReadiness, type Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
@@ -45,6 +46,8 @@ export interface App {
   outbox: Outbox;
   nudgeQueue: Queue<NudgeJobData>;
   broadcastQueue: Queue<BroadcastJobData>;
+  /** Whether Postgres and Redis answer (the doors answer 503 at once while not). */
+  readiness: Readiness;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
   /**
@@ -67,20 +70,29 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const flows = await loadFlows(config.FLOWS_DIR, (key) =>
     CLIENT_LOCALES.every((locale) => translator.has(key, locale)),
   );
-  const db = createDb(config.DATABASE_URL);
-  const lockPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
+  // Every connection has an 'error' listener: a lost one fails its query, never the process.
+  const db = createDb(config.DATABASE_URL, {
+    onConnectionError: (error) =>
+      logger.warn({ err: { message: error.message } }, "postgres connection failed"),
+  });
+  const pgOptions = { connectionString: config.DATABASE_URL, connectionTimeoutMillis: 5000 };
+  const lockPool = new pg.Pool({ ...pgOptions, max: 20 });
   lockPool.on("error", (error) => logger.warn({ err: error }, "idle lock connection failed"));
   // The outbound workers' hot path (src/outbox/send-claim.ts): plain SQL, its own connections.
-  const sendPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+  const sendPool = new pg.Pool({ ...pgOptions, max: 10 });
   sendPool.on("error", (error) => logger.warn({ err: error }, "idle send connection failed"));
   const redis = createRedis(config.REDIS_URL);
   redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
+  const readiness = createReadiness(db, redis);
 
   const senders = new Map<ChannelName, ChannelSender>();
   const outboxSenders = new Map<ChannelName, ChannelSender>();
   const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
+  for (const queue of [nudgeQueue, broadcastQueue]) {
+    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+  }
   const conversations = createConversationService({
     nudgeQueue,
     db,
@@ -102,7 +114,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   if (config.WEBCHAT_ENABLED) {
     senders.set("webchat", createWebchatSender());
     outboxSenders.set("webchat", createWebchatSender());
-    registerWebchat(http, { db, onInbound, translator, logger });
+    registerWebchat(http, { db, onInbound, translator, logger, ready: readiness.ready });
   }
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -117,6 +129,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       onInbound,
       logger,
       translator,
+      ready: readiness.ready,
     });
     senders.set("telegram", telegram.sender);
     // The outbox retries itself (a 429 pauses the whole channel, 5xx back off in the queue), so
@@ -201,7 +214,20 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       timer = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
       timer.unref();
     }
+    // Redis back after a loss may be empty (no persistence): re-arm every timer and the digest
+    // scheduler at once, not at the next pass. Both are idempotent, so a Redis that kept its
+    // data loses nothing by it.
+    const rearm = onRedisBack(
+      redis,
+      async () => {
+        await digests.ensureScheduler();
+        if (options.reconcile !== false) await reconcile();
+        logger.info("redis back: timers and schedulers re-armed");
+      },
+      logger,
+    );
     stops.push(async () => {
+      rearm();
       if (timer) clearInterval(timer);
       await Promise.all([outbound.close(), nudges.close(), broadcasts.close(), digests.close()]);
     });
@@ -218,6 +244,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     outbox,
     nudgeQueue,
     broadcastQueue,
+    readiness,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();
@@ -230,10 +257,34 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await nudgeQueue.close();
       await broadcastQueue.close();
       await http.close();
+      readiness.stop();
       redis.disconnect();
       await lockPool.end();
       await sendPool.end();
       await db.$disconnect();
     },
+  };
+}
+
+/**
+ * Calls `rearm` each time `redis` is ready again after its connection was lost (not at the first
+ * connection). Returns a function that stops listening. A failed re-arm is logged; the periodic
+ * reconciler pass is still there behind it.
+ */
+function onRedisBack(redis: Redis, rearm: () => Promise<void>, logger: Logger): () => void {
+  let lost = false;
+  const onLost = () => {
+    lost = true;
+  };
+  const onReady = () => {
+    if (!lost) return;
+    lost = false;
+    rearm().catch((error: Error) => logger.warn({ err: { message: error.message } }, "re-arm failed"));
+  };
+  redis.on("close", onLost);
+  redis.on("ready", onReady);
+  return () => {
+    redis.off("close", onLost);
+    redis.off("ready", onReady);
   };
 }
