@@ -22,6 +22,7 @@ import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { eventually, logger, type OutboxRig, startOutbox, telegramSender } from "./outbox-harness.ts";
+import { middayToday } from "../support/daytime.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
@@ -71,7 +72,7 @@ test("a broadcast whose worker is killed mid-way and resumed: every recipient ge
   });
 
   const { broadcast } = await createBroadcast(
-    { db, queue, defaultTimeZone: "UTC" },
+    { db, queue, defaultTimeZone: "UTC", now: middayToday },
     {
       organisationSlug: organisation.slug,
       counsellorEmail: counsellor.email,

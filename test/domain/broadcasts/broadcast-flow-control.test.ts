@@ -15,6 +15,7 @@ import { createRedis } from "../../../src/store/redis.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
+import { middayToday } from "../../support/daytime.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
@@ -46,7 +47,7 @@ test("the fan-out writes the next page only as sends catch up, and writes on whe
     Array.from({ length: 23 }, () => ({ locale: "ro" })),
   );
   const { broadcast } = await createBroadcast(
-    { db, queue, defaultTimeZone: "UTC" },
+    { db, queue, defaultTimeZone: "UTC", now: middayToday },
     { organisationSlug: organisation.slug, counsellorEmail: counsellor.email, texts: { ro: "Atelier joi" } },
   );
   const written = () => db.message.count({ where: { broadcastId: broadcast.id } });

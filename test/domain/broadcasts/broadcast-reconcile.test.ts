@@ -10,6 +10,7 @@ import { createRedis } from "../../../src/store/redis.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
+import { middayToday } from "../../support/daytime.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
@@ -29,7 +30,7 @@ test("a scheduled broadcast whose job was lost gets it back; a cancelled one doe
     texts: { ro: "Atelier joi" },
     at: "2099-06-01 10:00",
   };
-  const deps = { db, queue, defaultTimeZone: "Europe/Brussels" };
+  const deps = { db, queue, defaultTimeZone: "Europe/Brussels", now: middayToday };
   const { broadcast: kept } = await createBroadcast(deps, input);
   const { broadcast: cancelled } = await createBroadcast(deps, input);
   await cancelBroadcast(db, { broadcastId: cancelled.id, organisationSlug: organisation.slug });
