@@ -14,9 +14,9 @@ import {
 } from "../../src/domain/broadcasts/broadcasts.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
 import { eventually } from "../outbox/outbox-harness.ts";
+import { middayToday } from "../support/daytime.ts";
 import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
-import { middayToday } from "../support/daytime.ts";
 
 const sendsTo = (telegram: FakeTelegram, chatId: string) =>
   telegram.sent().filter((p) => String(p.chat_id) === chatId);

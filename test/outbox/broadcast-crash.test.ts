@@ -18,11 +18,11 @@ import { createBroadcast } from "../../src/domain/broadcasts/broadcasts.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { broadcastOrganisation } from "../domain/broadcasts/segment-fixture.ts";
+import { middayToday } from "../support/daytime.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { eventually, logger, type OutboxRig, startOutbox, telegramSender } from "./outbox-harness.ts";
-import { middayToday } from "../support/daytime.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);

@@ -12,10 +12,10 @@ import { createBroadcast } from "../../../src/domain/broadcasts/broadcasts.ts";
 import { createTranslator } from "../../../src/i18n/i18n.ts";
 import { bulkQueueName, createOutbox } from "../../../src/outbox/outbox.ts";
 import { createRedis } from "../../../src/store/redis.ts";
+import { middayToday } from "../../support/daytime.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
-import { middayToday } from "../../support/daytime.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);

@@ -7,10 +7,10 @@ import { broadcastJobId, createBroadcastQueue } from "../../../src/domain/broadc
 import { reconcileBroadcasts } from "../../../src/domain/broadcasts/broadcast-worker.ts";
 import { cancelBroadcast, createBroadcast } from "../../../src/domain/broadcasts/broadcasts.ts";
 import { createRedis } from "../../../src/store/redis.ts";
+import { middayToday } from "../../support/daytime.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
-import { middayToday } from "../../support/daytime.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
