@@ -59,7 +59,14 @@ async function startOnce(): Promise<number> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn("npm", ["start"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), QUEUE_PREFIX: prefix, LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      PORT: String(port),
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -113,7 +120,9 @@ async function main() {
       `Start to /readyz on a migrated database: median ${seconds(median)}, min ${seconds(sorted[0] ?? 0)}, max ${seconds(sorted.at(-1) ?? 0)} (${RUNS} runs)`,
     );
     console.log(`Machine: ${cpus().length} cores, load ${loadavg()[0]?.toFixed(2)} (1 min)`);
-    console.log(`RESULT ${JSON.stringify({ emptyMs: Math.round(empty), runsMs: runs.map(Math.round), medianMs: Math.round(median) })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ emptyMs: Math.round(empty), runsMs: runs.map(Math.round), medianMs: Math.round(median) })}`,
+    );
   } finally {
     await admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(databaseName)} WITH (FORCE)`);
     await removeQueueKeys();

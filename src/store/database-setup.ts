@@ -56,7 +56,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<"created" | "
  * `prisma migrate deploy` runs (it takes Prisma's advisory lock, so instances starting together
  * apply each migration once) and the table is checked again afterwards.
  */
-export async function applyMigrations(databaseUrl: string, cwd = process.cwd()): Promise<"applied" | "up-to-date"> {
+export async function applyMigrations(
+  databaseUrl: string,
+  cwd = process.cwd(),
+): Promise<"applied" | "up-to-date"> {
   const dir = path.join(cwd, "prisma", "migrations");
   if ((await pendingMigrations(databaseUrl, dir)).length === 0) return "up-to-date";
   await migrateDeploy(databaseUrl, cwd);

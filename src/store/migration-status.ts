@@ -58,7 +58,9 @@ export async function pendingMigrations(databaseUrl: string, dir: string): Promi
   const rows = await appliedRows(databaseUrl);
   if (rows.some((row) => !row.finished && !row.rolled_back)) return files.map((file) => file.name);
   const applied = new Set(
-    rows.filter((row) => row.finished && !row.rolled_back).map((row) => `${row.migration_name} ${row.checksum}`),
+    rows
+      .filter((row) => row.finished && !row.rolled_back)
+      .map((row) => `${row.migration_name} ${row.checksum}`),
   );
   return files.filter((file) => !applied.has(`${file.name} ${file.checksum}`)).map((file) => file.name);
 }

@@ -41,7 +41,9 @@ test("a database missing its last migration gets it applied", async () => {
   expect(last).toMatch(/_recipient_page_index$/);
   // Undo the last migration by hand, as if the database predated it.
   await sql(`DROP INDEX "BroadcastRecipient_broadcastId_status_conversationId_idx"`);
-  await sql(`CREATE INDEX "BroadcastRecipient_broadcastId_status_idx" ON "BroadcastRecipient"("broadcastId", "status")`);
+  await sql(
+    `CREATE INDEX "BroadcastRecipient_broadcastId_status_idx" ON "BroadcastRecipient"("broadcastId", "status")`,
+  );
   await sql("DELETE FROM _prisma_migrations WHERE migration_name = $1", [last]);
   expect(await pendingMigrations(database.url, dir)).toEqual([last]);
 
@@ -56,7 +58,10 @@ test("an applied migration whose file changed since counts as pending", async ()
   try {
     expect(await pendingMigrations(database.url, dir)).toEqual([last]);
   } finally {
-    await sql("UPDATE _prisma_migrations SET checksum = $2 WHERE migration_name = $1", [last, files.at(-1)?.checksum]);
+    await sql("UPDATE _prisma_migrations SET checksum = $2 WHERE migration_name = $1", [
+      last,
+      files.at(-1)?.checksum,
+    ]);
   }
 });
 
