@@ -8,11 +8,16 @@ import type { Queue } from "bullmq";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import pg from "pg";
+import { API_MODULES } from "./api/api-modules.ts";
+import { registerApi } from "./api/api-plugin.ts";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import { registerWebchat } from "./channels/webchat/webchat-routes.ts";
 import { createWebchatSender } from "./channels/webchat/webchat-sender.ts";
 import type { Config } from "./config.ts";
+import { baseUrlOf } from "./console/console-context.ts";
+import { CONSOLE_PAGES } from "./console/console-pages.ts";
+import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { appointmentReminderHandler } from "./domain/appointments/reminder-handler.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
@@ -98,6 +103,23 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     loggerInstance: logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
   });
   registerHealthRoutes(http, { db, redis });
+  const baseUrl = baseUrlOf(config);
+  await registerConsole(
+    http,
+    {
+      db,
+      redis,
+      translator,
+      config,
+      logger,
+      outbox,
+      flows,
+      baseUrl,
+      secureCookies: baseUrl.startsWith("https:"),
+    },
+    { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
+  );
+  registerApi(http, API_MODULES);
 
   if (config.WEBCHAT_ENABLED) {
     senders.set("webchat", createWebchatSender());
