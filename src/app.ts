@@ -94,7 +94,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const baseUrl = baseUrlOf(config);
   await registerConsole(
     http,
-    { db, redis, translator, config, logger, outbox, flows, baseUrl, secureCookies: baseUrl.startsWith("https:") },
+    {
+      db,
+      redis,
+      translator,
+      config,
+      logger,
+      outbox,
+      flows,
+      baseUrl,
+      secureCookies: baseUrl.startsWith("https:"),
+    },
     { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
   );
   registerApi(http, API_MODULES);
