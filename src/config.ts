@@ -83,10 +83,11 @@ const schema = z
       .default(1000),
     FLOWS_DIR: z.string().default("flows"),
     LOCALES_DIR: z.string().default("locales"),
+    // Unset: on only for local use (no PUBLIC_URL); see docs/channels.md "Web chat".
     WEBCHAT_ENABLED: z
-      .enum(["true", "false", "1", "0"])
-      .default("true")
-      .transform((v) => v === "true" || v === "1"),
+      .enum(["true", "false", "1", "0", ""])
+      .optional()
+      .transform((v) => (v === undefined || v === "" ? undefined : v === "true" || v === "1")),
     TELEGRAM_BOT_TOKEN: optionalString.pipe(
       z
         .string()
@@ -146,8 +147,10 @@ const schema = z
 export type Env = z.output<typeof schema>;
 
 /** The parsed configuration the rest of the code receives (never process.env). */
-export interface Config extends Omit<Env, "DATABASE_URL"> {
+export interface Config extends Omit<Env, "DATABASE_URL" | "WEBCHAT_ENABLED"> {
   DATABASE_URL: string;
+  /** WEBCHAT_ENABLED, or when unset: true without PUBLIC_URL (a local install), false with it. */
+  WEBCHAT_ENABLED: boolean;
 }
 
 /** A configuration problem a person can fix; its message is the one line to print. */
@@ -184,5 +187,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : ` (got "${got}")`;
     throw new ConfigError(`Configuration error: ${name}: ${detail}${shown}. See .env.example.`);
   }
-  return { ...result.data, DATABASE_URL: result.data.DATABASE_URL ?? DEV_DATABASE_URL };
+  return {
+    ...result.data,
+    DATABASE_URL: result.data.DATABASE_URL ?? DEV_DATABASE_URL,
+    WEBCHAT_ENABLED: result.data.WEBCHAT_ENABLED ?? !result.data.PUBLIC_URL,
+  };
 }

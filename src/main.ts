@@ -31,6 +31,13 @@ async function main(): Promise<void> {
   const base = config.PUBLIC_URL ?? address.replace("0.0.0.0", "127.0.0.1");
   logger.info({ address }, "listening");
   if (config.WEBCHAT_ENABLED) console.log(`Web chat: ${new URL("/chat", base)}`);
+  if (config.WEBCHAT_ENABLED && !/^(127\.|localhost$|::1$)/.test(config.HOST)) {
+    // Docker binds 0.0.0.0 inside the container and publishes on 127.0.0.1 (docker-compose.yml).
+    logger.warn(
+      { host: config.HOST },
+      "the web chat has no sign-in and listens beyond this machine; see docs/channels.md (Web chat)",
+    );
+  }
   console.log(
     config.TELEGRAM_BOT_TOKEN
       ? `Telegram: on (${config.TELEGRAM_MODE})`

@@ -45,7 +45,15 @@ export function buildChannels(deps: ChannelDeps): Channels {
   if (config.WEBCHAT_ENABLED) {
     deps.senders.set("webchat", createWebchatSender());
     deps.outboxSenders.set("webchat", createWebchatSender());
-    registerWebchat(http, { db, onInbound, translator, logger, ready: deps.readiness.ready });
+    registerWebchat(http, {
+      db,
+      onInbound,
+      translator,
+      logger,
+      ready: deps.readiness.ready,
+      redis,
+      prefix: config.QUEUE_PREFIX,
+    });
   }
   const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;
   return { http, ...(telegram ? { telegram } : {}) };

@@ -303,6 +303,6 @@ function linkFields(links: { telegram: string | null; webChat: string | null } |
   if (!links) return [];
   return [
     ["Telegram link", links.telegram ?? `(${TELEGRAM_USERNAME_HINT})`],
-    ["Web chat link", links.webChat ?? "(web chat is off: WEBCHAT_ENABLED=false)"],
+    ["Web chat link", links.webChat ?? "(web chat is off: see WEBCHAT_ENABLED)"],
   ];
 }

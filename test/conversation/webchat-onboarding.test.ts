@@ -49,9 +49,16 @@ async function send(
   return response.json().messages;
 }
 
+/** A session issued by the server, as the page gets one. */
+async function newSession(): Promise<string> {
+  const response = await app.http.inject({ method: "POST", url: "/chat/api/sessions" });
+  expect(response.statusCode).toBe(201);
+  return response.json().sessionId;
+}
+
 describe("web chat onboarding", () => {
   test.each(CLIENT_LOCALES)("%s", async (locale) => {
-    const session = id();
+    const session = await newSession();
     const [prompt] = await send(session, { text: "/start" });
     expect(prompt?.choices?.map((c) => c.id)).toContain(`language:${locale}`);
     const afterLanguage = await send(session, { choiceId: `language:${locale}` }, prompt?.id);

@@ -1,11 +1,15 @@
 /**
- * The web chat page: one self-contained HTML document (inline CSS and script, no external
+ * The web chat page: one HTML document (inline CSS, its script from `/chat/webchat.js`, no other
  * resources), mobile-first, with big tap targets for people who read little. Its UI strings for
  * every client language are embedded, so the page switches language with the bot's messages.
  */
+import { readFileSync } from "node:fs";
 import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
-import { WEBCHAT_PAGE_SCRIPT } from "./webchat-page-script.ts";
 import { MAX_TEXT_LENGTH } from "./webchat-requests.ts";
+
+/** The page's browser script (assets/webchat.js), read once; served at WEBCHAT_SCRIPT_PATH. */
+export const WEBCHAT_SCRIPT = readFileSync(new URL("./assets/webchat.js", import.meta.url), "utf8");
+export const WEBCHAT_SCRIPT_PATH = "/chat/webchat.js";
 
 /** The page's own words: the keys of locales/<lng>/webchat.json. */
 export const WEBCHAT_STRING_KEYS = ["title", "placeholder", "send", "new_chat", "offline"] as const;
@@ -136,7 +140,7 @@ export function renderChatPage({ strings, locale, direction, nonce }: ChatPageOp
   <button id="send" class="send" type="submit"><span class="send-icon" aria-hidden="true">➤</span><span id="send-label">${escapeHtml(s.send)}</span></button>
 </form>
 <script id="webchat-strings" type="application/json">${scriptJson(strings)}</script>
-<script nonce="${nonce}">${WEBCHAT_PAGE_SCRIPT}</script>
+<script nonce="${nonce}" src="${WEBCHAT_SCRIPT_PATH}"></script>
 </body>
 </html>
 `;

@@ -1,21 +1,35 @@
 /**
- * The local web chat over HTTP: the page at `GET /chat`, and a small JSON API the page talks to.
- * The route needs only the database (to read the bot's stored replies) and an InboundHandler (the
- * conversation core); the replies reach the page because the core stores them and marks them sent
- * through the web chat sender (webchat-sender.ts), and the page reads them back.
+ * The local web chat over HTTP: the page at `GET /chat` (its script at `GET /chat/webchat.js`),
+ * and a small JSON API the page talks to. The route needs only the database (to issue sessions and
+ * read the bot's stored replies) and an InboundHandler (the conversation core); the replies reach
+ * the page because the core stores them and marks them sent through the web chat sender
+ * (webchat-sender.ts), and the page reads them back.
  *
+ * - `POST /chat/api/sessions` issues a session (webchat-sessions.ts): `201 { sessionId }`.
  * - `POST /chat/api/messages` `{ sessionId, messageId, text? | choiceId?, after? }` hands one message
  *   to the core, waits for it, and answers `{ messages }`: the bot's messages after `after`.
  * - `GET /chat/api/messages?sessionId=…&after=…` answers the same list (for messages sent later).
+ *
+ * A session the server did not issue is a 401. Requests are rate-limited per IP address and per
+ * session (webchat-limits.ts); while Postgres or Redis is down the API answers 503 at once.
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { Redis } from "ioredis";
 import type { Translator } from "../../i18n/translator.ts";
 import type { Logger } from "../../logger.ts";
 import type { Db } from "../../store/prisma.ts";
 import type { InboundHandler, InboundMessage } from "../types.ts";
-import { chatPageCsp, renderChatPage, webchatStringsByLocale } from "./webchat-page.ts";
+import { registerWebchatLimits, type WebchatLimits } from "./webchat-limits.ts";
+import {
+  chatPageCsp,
+  renderChatPage,
+  WEBCHAT_SCRIPT,
+  WEBCHAT_SCRIPT_PATH,
+  webchatStringsByLocale,
+} from "./webchat-page.ts";
 import { describeIssue, firstLanguageTag, listMessagesQuery, postMessageBody } from "./webchat-requests.ts";
+import { issueSession, sessionExists } from "./webchat-sessions.ts";
 import { listSentMessages } from "./webchat-transcript.ts";
 
 /** What the web chat routes need. */
@@ -28,6 +42,12 @@ export interface WebchatOptions {
   logger: Logger;
   /** False while Postgres or Redis is down: the API answers 503 at once. */
   ready?: () => boolean;
+  /** Where the rate-limit counters live (shared by every instance); without it, in memory. */
+  redis?: Redis;
+  /** Key prefix of the counters in Redis (QUEUE_PREFIX). */
+  prefix?: string;
+  /** Overrides of DEFAULT_WEBCHAT_LIMITS. */
+  limits?: Partial<WebchatLimits>;
 }
 
 /** Largest request body the API accepts (a 2000-character message fits many times over). */
@@ -37,9 +57,13 @@ function badRequest(reply: FastifyReply, error: string): FastifyReply {
   return reply.code(400).send({ error });
 }
 
-/** Registers `GET /chat` and `/chat/api/messages` (GET, POST) on `app`. */
+function unknownSession(reply: FastifyReply): FastifyReply {
+  return reply.code(401).send({ error: "unknown session; ask POST /chat/api/sessions for a new one" });
+}
+
+/** Registers `GET /chat`, `/chat/webchat.js` and the `/chat/api/*` routes on `app`. */
 export function registerWebchat(app: FastifyInstance, options: WebchatOptions): void {
-  const { db, onInbound, translator, logger } = options;
+  const { db, translator, logger } = options;
   const ready = options.ready ?? (() => true);
   const strings = webchatStringsByLocale(translator);
 
@@ -52,12 +76,12 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
         error: status === 400 ? "the body must be valid JSON" : status < 500 ? error.message : "server error",
       });
     });
-
     scope.addHook("onRequest", async (request, reply) => {
       if (request.url.startsWith("/chat/api/") && !ready()) {
         return reply.code(503).send({ error: "not ready; try again in a moment" });
       }
     });
+    const limits = await registerWebchatLimits(scope, options);
 
     scope.get("/chat", async (request, reply) => {
       const locale = translator.matchLocale(firstLanguageTag(request.headers["accept-language"])) ?? "en";
@@ -71,35 +95,57 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
         .send(renderChatPage({ strings, locale, direction: translator.dir(locale), nonce }));
     });
 
-    scope.get("/chat/api/messages", async (request, reply) => {
+    scope.get(WEBCHAT_SCRIPT_PATH, async (_request, reply) =>
+      reply
+        .header("content-type", "text/javascript; charset=utf-8")
+        .header("cache-control", "no-cache")
+        .header("x-content-type-options", "nosniff")
+        .send(WEBCHAT_SCRIPT),
+    );
+
+    scope.post("/chat/api/sessions", { onRequest: limits.newSession }, async (_request, reply) => {
+      return reply
+        .code(201)
+        .header("cache-control", "no-store")
+        .send({ sessionId: await issueSession(db) });
+    });
+
+    scope.get("/chat/api/messages", { onRequest: limits.perAddress }, async (request, reply) => {
       const query = listMessagesQuery.safeParse(request.query);
       if (!query.success) return badRequest(reply, describeIssue(query.error));
+      if (!(await sessionExists(db, query.data.sessionId))) return unknownSession(reply);
       const messages = await listSentMessages(db, query.data.sessionId, query.data.after);
       return reply.header("cache-control", "no-store").send({ messages });
     });
 
-    scope.post("/chat/api/messages", { bodyLimit: BODY_LIMIT }, async (request, reply) => {
-      const body = postMessageBody.safeParse(request.body);
-      if (!body.success) return badRequest(reply, describeIssue(body.error));
-      const { sessionId, messageId, text, choiceId, after } = body.data;
-      const inbound: InboundMessage = {
-        channel: "webchat",
-        externalUserId: sessionId,
-        externalConversationId: sessionId,
-        externalMessageId: messageId,
-        ...(text !== undefined ? { text } : {}),
-        ...(choiceId !== undefined ? { choiceId } : {}),
-        localeHint: firstLanguageTag(request.headers["accept-language"]),
-        receivedAt: new Date(),
-      };
-      try {
-        await onInbound(inbound);
-      } catch (err) {
-        logger.error({ err, channel: "webchat", externalMessageId: messageId }, "webchat inbound failed");
-        return reply.code(503).send({ error: "the message could not be handled; please try again" });
-      }
-      const messages = await listSentMessages(db, sessionId, after);
-      return reply.header("cache-control", "no-store").send({ messages });
-    });
+    scope.post(
+      "/chat/api/messages",
+      { bodyLimit: BODY_LIMIT, onRequest: limits.perAddress, preHandler: limits.perSession },
+      async (request, reply) => {
+        const body = postMessageBody.safeParse(request.body);
+        if (!body.success) return badRequest(reply, describeIssue(body.error));
+        const { sessionId, messageId, text, choiceId, after } = body.data;
+        if (!(await sessionExists(db, sessionId))) return unknownSession(reply);
+        const inbound: InboundMessage = {
+          channel: "webchat",
+          externalUserId: sessionId,
+          externalConversationId: sessionId,
+          // The page makes message ids; scoped to the session, another session's ids never collide.
+          externalMessageId: `${sessionId}:${messageId}`,
+          ...(text !== undefined ? { text } : {}),
+          ...(choiceId !== undefined ? { choiceId } : {}),
+          localeHint: firstLanguageTag(request.headers["accept-language"]),
+          receivedAt: new Date(),
+        };
+        try {
+          await options.onInbound(inbound);
+        } catch (err) {
+          logger.error({ err, channel: "webchat" }, "webchat inbound failed");
+          return reply.code(503).send({ error: "the message could not be handled; please try again" });
+        }
+        const messages = await listSentMessages(db, sessionId, after);
+        return reply.header("cache-control", "no-store").send({ messages });
+      },
+    );
   });
 }

@@ -65,7 +65,9 @@ test("a client starts from an invite link, taps choices, switches to Arabic and 
   await expect.poll(() => bot.first().textContent(), WAIT).toContain("Which language do you speak?");
   const session = core.received.at(-1);
   expect(session?.text).toBe("/start abc123");
-  expect(session?.externalUserId).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+  // The session was issued by the server (43 characters, with its conversation row).
+  expect(session?.externalUserId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(await page.evaluate(() => localStorage.getItem("webchat.session"))).toBe(session?.externalUserId);
   expect(page.url()).toBe(`${base}/chat`);
 
   const choices = bot.first().locator(".choices button");
@@ -143,5 +145,19 @@ test("a nudge stored later appears by polling; New chat starts a fresh session",
   await expect.poll(() => core.received.at(-1)?.externalUserId, WAIT).not.toBe(first?.externalUserId);
   expect(core.received.at(-1)?.text).toBe("/start");
   await expect.poll(() => bot.count(), WAIT).toBe(1);
+  await page.context().close();
+});
+
+test("a session the server does not know (made up, or erased) is replaced by a new one", async () => {
+  const page = await phone();
+  const madeUp = "a".repeat(43);
+  await page.addInitScript((id) => localStorage.setItem("webchat.session", id), madeUp);
+  await page.goto(`${base}/chat`);
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  const issued = core.received.at(-1);
+  expect(issued?.text).toBe("/start");
+  expect(issued?.externalUserId).not.toBe(madeUp);
+  expect(await db.conversation.count({ where: { externalConversationId: madeUp } })).toBe(0);
   await page.context().close();
 });

@@ -13,8 +13,15 @@ const core = standInCore(db);
 let app: FastifyInstance;
 let failing: FastifyInstance;
 
-/** A session or message id as the page makes them (24 base64url characters). */
+/** A message id as the page makes them (24 base64url characters). */
 const newId = () => `${uid()}${uid()}`;
+
+/** A session issued by the server, as the page gets one. */
+async function newSession(on: FastifyInstance = app): Promise<string> {
+  const response = await on.inject({ method: "POST", url: "/chat/api/sessions" });
+  expect(response.statusCode).toBe(201);
+  return response.json().sessionId;
+}
 
 beforeAll(async () => {
   const options = { db, translator: standInTranslator(), logger: createLogger("silent") };
@@ -40,7 +47,11 @@ function post(body: unknown, headers: Record<string, string> = {}) {
 }
 
 describe("POST /chat/api/messages rejects bad input with 400 { error }", () => {
-  const sessionId = newId();
+  let sessionId = "";
+  beforeAll(async () => {
+    sessionId = await newSession();
+  });
+  const S = "(the session)";
   const cases: [string, unknown, RegExp][] = [
     ["missing sessionId", { messageId: newId(), text: "hi" }, /sessionId/],
     ["a short sessionId", { sessionId: "abc", messageId: newId(), text: "hi" }, /sessionId/],
@@ -49,20 +60,21 @@ describe("POST /chat/api/messages rejects bad input with 400 { error }", () => {
       { sessionId: "a/b".repeat(8), messageId: newId(), text: "hi" },
       /sessionId/,
     ],
-    ["missing messageId", { sessionId, text: "hi" }, /messageId/],
+    ["missing messageId", { sessionId: S, text: "hi" }, /messageId/],
     [
       "both text and choiceId",
-      { sessionId, messageId: newId(), text: "hi", choiceId: "lang:en" },
+      { sessionId: S, messageId: newId(), text: "hi", choiceId: "lang:en" },
       /exactly one/,
     ],
-    ["neither text nor choiceId", { sessionId, messageId: newId() }, /exactly one/],
-    ["overlong text", { sessionId, messageId: newId(), text: "a".repeat(2001) }, /2000/],
-    ["empty text", { sessionId, messageId: newId(), text: "   " }, /empty/],
-    ["a bad after", { sessionId, messageId: newId(), text: "hi", after: "-1" }, /after/],
+    ["neither text nor choiceId", { sessionId: S, messageId: newId() }, /exactly one/],
+    ["overlong text", { sessionId: S, messageId: newId(), text: "a".repeat(2001) }, /2000/],
+    ["empty text", { sessionId: S, messageId: newId(), text: "   " }, /empty/],
+    ["a bad after", { sessionId: S, messageId: newId(), text: "hi", after: "-1" }, /after/],
     ["an array", [1, 2], /JSON object/],
   ];
-  test.each(cases)("%s", async (_name, body, error) => {
+  test.each(cases)("%s", async (_name, template, error) => {
     const before = core.received.length;
+    const body = JSON.parse(JSON.stringify(template).replaceAll(S, sessionId));
     const response = await post(body);
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatch(error);
@@ -81,14 +93,21 @@ describe("POST /chat/api/messages rejects bad input with 400 { error }", () => {
   });
 
   test("2000 characters is still fine", async () => {
-    const response = await post({ sessionId: newId(), messageId: newId(), text: "a".repeat(2000) });
+    const response = await post({
+      sessionId: await newSession(),
+      messageId: newId(),
+      text: "a".repeat(2000),
+    });
     expect(response.statusCode).toBe(200);
   });
 });
 
 describe("a conversation through the API", () => {
-  const sessionId = newId();
+  let sessionId = "";
   let first: WebchatMessage;
+  beforeAll(async () => {
+    sessionId = await newSession();
+  });
 
   test("a valid POST hands the core the right InboundMessage and answers with its reply", async () => {
     const messageId = newId();
@@ -102,7 +121,7 @@ describe("a conversation through the API", () => {
       channel: "webchat",
       externalUserId: sessionId,
       externalConversationId: sessionId,
-      externalMessageId: messageId,
+      externalMessageId: `${sessionId}:${messageId}`,
       text: "/start abc123",
       localeHint: "ar-MA",
       receivedAt: expect.any(Date),
@@ -141,8 +160,8 @@ describe("a conversation through the API", () => {
     await post({ sessionId, messageId, text: "hello" });
     const retry = await post({ sessionId, messageId, text: "hello" });
     expect(retry.statusCode).toBe(200);
-    expect(core.received.at(-1)?.externalMessageId).toBe(messageId);
-    expect(core.received.at(-2)?.externalMessageId).toBe(messageId);
+    expect(core.received.at(-1)?.externalMessageId).toBe(`${sessionId}:${messageId}`);
+    expect(core.received.at(-2)?.externalMessageId).toBe(`${sessionId}:${messageId}`);
     const all = (retry.json() as { messages: WebchatMessage[] }).messages;
     expect(all.map((m) => m.text)).toEqual([
       first.text,
@@ -224,8 +243,8 @@ describe("a conversation through the API", () => {
 });
 
 describe("GET /chat/api/messages", () => {
-  test("an unknown session has no messages", async () => {
-    const response = await app.inject({ url: `/chat/api/messages?sessionId=${newId()}&after=0` });
+  test("a new session has no messages", async () => {
+    const response = await app.inject({ url: `/chat/api/messages?sessionId=${await newSession()}&after=0` });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ messages: [] });
   });
@@ -247,7 +266,7 @@ test("a core that throws gives 503 { error } without the details", async () => {
   const response = await failing.inject({
     method: "POST",
     url: "/chat/api/messages",
-    payload: { sessionId: newId(), messageId: newId(), text: "hi" },
+    payload: { sessionId: await newSession(failing), messageId: newId(), text: "hi" },
   });
   expect(response.statusCode).toBe(503);
   expect(Object.keys(response.json())).toEqual(["error"]);
@@ -266,10 +285,10 @@ describe("GET /chat", () => {
     expect(html).toContain("<title>Chat</title>");
     expect(html).toContain('placeholder="Type a message…"');
     expect(html).toContain("محادثة جديدة");
-    expect(html).not.toMatch(/\b(src|href)="(?!data:)/);
+    expect(html).not.toMatch(/\b(src|href)="(?!data:|\/chat\/webchat\.js")/);
     expect(html).not.toContain("innerHTML");
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
-    expect(html).toContain(`<script nonce="${nonce}">`);
+    expect(html).toContain(`<script nonce="${nonce}" src="/chat/webchat.js"></script>`);
   });
 
   test("opens in Arabic, right to left, for an Arabic browser", async () => {
@@ -277,4 +296,106 @@ describe("GET /chat", () => {
     expect(response.body).toMatch(/<html lang="ar" dir="rtl">/);
     expect(response.body).toContain("<title>محادثة</title>");
   });
+});
+
+describe("sessions are the server's (issue 12, defect 6)", () => {
+  test("an issued session is 256 random bits and has its conversation row", async () => {
+    const [a, b] = [await newSession(), await newSession()];
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    const row = await db.conversation.findUnique({
+      where: { channel_externalConversationId: { channel: "webchat", externalConversationId: a } },
+    });
+    expect(row).not.toBeNull();
+  });
+
+  test("a made-up session id is refused (401), reading and writing", async () => {
+    for (const made of ["aaaaaaaaaaaaaaaa", newId(), "a".repeat(43)]) {
+      const before = core.received.length;
+      const write = await post({ sessionId: made, messageId: newId(), text: "hi" });
+      expect(write.statusCode).toBe(401);
+      expect(core.received.length).toBe(before);
+      const read = await app.inject({ url: `/chat/api/messages?sessionId=${made}&after=0` });
+      expect(read.statusCode).toBe(401);
+    }
+  });
+
+  test("two sessions may use the same messageId: both messages reach the core", async () => {
+    const messageId = newId();
+    const [a, b] = [await newSession(), await newSession()];
+    expect((await post({ sessionId: a, messageId, text: "/start" })).json().messages).toHaveLength(1);
+    expect((await post({ sessionId: b, messageId, text: "/start" })).json().messages).toHaveLength(1);
+  });
+
+  test("`after` beyond any message id is a 400, not a 500", async () => {
+    const sessionId = await newSession();
+    for (const after of ["9999999999999999999", "99999999999999999", "1e5", "-0"]) {
+      const read = await app.inject({ url: `/chat/api/messages?sessionId=${sessionId}&after=${after}` });
+      expect(read.statusCode, after).toBe(400);
+      const write = await post({ sessionId, messageId: newId(), text: "hi", after });
+      expect(write.statusCode, after).toBe(400);
+    }
+  });
+
+  test("NUL and lone surrogates in text and choiceId are removed at the door", async () => {
+    const sessionId = await newSession();
+    for (const body of [{ text: "/start a\u0000" }, { text: "x\ud800" }, { choiceId: "lang:\u0000en" }]) {
+      const response = await post({ sessionId, messageId: newId(), ...body });
+      expect(response.statusCode, JSON.stringify(body)).toBe(200);
+    }
+    expect(core.received.at(-3)?.text).toBe("/start a");
+    expect(core.received.at(-2)?.text).toBe("x\ufffd");
+    expect(core.received.at(-1)?.choiceId).toBe("lang:en");
+  });
+});
+
+describe("rate limits (issue 12, defect 6)", () => {
+  let limited: FastifyInstance;
+  beforeAll(async () => {
+    limited = fastify();
+    registerWebchat(limited, {
+      db,
+      translator: standInTranslator(),
+      logger: createLogger("silent"),
+      onInbound: core.handle,
+      limits: { sessionsPerAddress: 3, messagesPerSession: 2 },
+    });
+    await limited.ready();
+  });
+  afterAll(() => limited?.close());
+
+  test("new sessions per address, messages per session", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await limited.inject({ method: "POST", url: "/chat/api/sessions" })).statusCode);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429, 429]);
+    const tooMany = await limited.inject({ method: "POST", url: "/chat/api/sessions" });
+    expect(tooMany.json()).toEqual({ error: expect.stringMatching(/too many/) });
+
+    const other = await limited.inject({
+      method: "POST",
+      url: "/chat/api/sessions",
+      remoteAddress: "10.0.0.7",
+    });
+    const sessionId = other.json().sessionId;
+    const send = () =>
+      limited.inject({
+        method: "POST",
+        url: "/chat/api/messages",
+        payload: { sessionId, messageId: newId(), text: "hi" },
+        remoteAddress: "10.0.0.7",
+      });
+    expect([(await send()).statusCode, (await send()).statusCode, (await send()).statusCode]).toEqual([
+      200, 200, 429,
+    ]);
+  });
+});
+
+test("GET /chat/webchat.js serves the page's script as JavaScript", async () => {
+  const response = await app.inject({ url: "/chat/webchat.js" });
+  expect(response.statusCode).toBe(200);
+  expect(response.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+  expect(response.body).toContain("/api/sessions");
+  expect(response.body).not.toMatch(/\.innerHTML\b/);
 });

@@ -1,55 +1,87 @@
+// @ts-check
 /**
- * The web chat page's browser script, inlined into the page by webchat-page.ts (no build step).
- * Plain modern JavaScript for evergreen browsers. It keeps a session id in localStorage, posts
- * what the person types or taps, shows the bot's messages (text via textContent only, never
- * innerHTML) and polls every few seconds while the page is visible, for messages sent later.
- * Keep it free of backticks and "${": it lives inside String.raw.
+ * The web chat page's browser script, served as `GET /chat/webchat.js` (no build step; tsc checks
+ * it through the JSDoc types, biome lints it). Plain modern JavaScript for evergreen browsers.
+ * The server issues the session (`POST /chat/api/sessions`); the page keeps it in localStorage,
+ * posts what the person types or taps, shows the bot's messages (text via textContent only, never
+ * innerHTML) and polls every few seconds while the page is visible, for messages sent later. A
+ * session the server no longer knows (erased with /delete) is replaced by a new one.
  */
-export const WEBCHAT_PAGE_SCRIPT = String.raw`
-"use strict";
 (() => {
-  const STRINGS = JSON.parse(document.getElementById("webchat-strings").textContent);
-  const API = location.pathname.replace(/\/+$/, "") + "/api/messages";
-  const SESSION_KEY = "webchat.sessionId";
-  const ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+  /**
+   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string }} Strings
+   * @typedef {{ id: string, label: string }} Choice
+   * @typedef {{ id: string, text: string, choices: Choice[], locale: string, direction: string }} BotMessage
+   * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string }} Outgoing
+   */
+
+  /** @param {string} id */
+  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  /** @type {Record<string, Strings>} */
+  const STRINGS = JSON.parse($("webchat-strings").textContent || "{}");
+  const BASE = location.pathname.replace(/\/+$/, "");
+  const API = `${BASE}/api/messages`;
+  const SESSIONS = `${BASE}/api/sessions`;
+  const SESSION_KEY = "webchat.session";
+  const SESSION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
   const POLL_MS = 3000;
   const MAX_ATTEMPTS = 5;
-  const $ = (id) => document.getElementById(id);
   const log = $("log");
   const list = $("messages");
-  const form = $("composer");
-  const input = $("text");
+  const form = /** @type {HTMLFormElement} */ ($("composer"));
+  const input = /** @type {HTMLTextAreaElement} */ ($("text"));
   const typing = $("typing");
   const banner = $("offline");
   const touch = matchMedia("(pointer: coarse)").matches;
 
   let sessionId = "";
   let lastId = "0";
+  /** @type {Set<string>} */
   let shown = new Set();
+  /** @type {Promise<unknown>} */
   let queue = Promise.resolve();
   let posting = 0;
   let polling = false;
-  let pollTimer = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let pollTimer;
 
-  /** 18 random bytes as base64url: 24 characters. */
+  /** 18 random bytes as base64url: 24 characters (a message id; the server scopes it to the session). */
   function randomId() {
     const bytes = crypto.getRandomValues(new Uint8Array(18));
-    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    return btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
   }
 
   function storedSession() {
-    try { return localStorage.getItem(SESSION_KEY); } catch { return null; }
+    try {
+      return localStorage.getItem(SESSION_KEY);
+    } catch {
+      return null;
+    }
   }
 
+  /** @param {string} id */
   function storeSession(id) {
-    try { localStorage.setItem(SESSION_KEY, id); } catch { /* private mode: this tab only */ }
+    try {
+      localStorage.setItem(SESSION_KEY, id);
+    } catch {
+      /* private mode: this tab only */
+    }
   }
 
+  /** @param {number} ms */
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /** Switches the page's language, direction and UI strings to the bot's latest locale. */
+  /**
+   * Switches the page's language, direction and UI strings to the bot's latest locale.
+   * @param {string} locale
+   * @param {string} direction
+   */
   function applyLocale(locale, direction) {
-    const strings = STRINGS[locale] || STRINGS[locale.split("-")[0]] || STRINGS.en;
+    const strings = STRINGS[locale] || STRINGS[locale.split("-")[0] || ""] || STRINGS.en;
+    if (!strings) return;
     document.documentElement.lang = locale;
     document.documentElement.dir = direction;
     document.title = strings.title;
@@ -65,18 +97,25 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     log.scrollTop = log.scrollHeight;
   }
 
+  /** @param {boolean} on */
   function setTyping(on) {
     typing.hidden = !on;
     if (on) scrollToEnd();
   }
 
+  /** @param {boolean} on */
   function setOffline(on) {
     banner.hidden = !on;
   }
 
+  /**
+   * @param {string} kind
+   * @param {string} text
+   * @param {string} dir
+   */
   function addBubble(kind, text, dir) {
     const item = document.createElement("li");
-    item.className = "bubble " + kind;
+    item.className = `bubble ${kind}`;
     item.dir = dir;
     const body = document.createElement("p");
     body.textContent = text;
@@ -85,6 +124,7 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     return item;
   }
 
+  /** @param {Element} [except] */
   function disableChoices(except) {
     for (const group of list.querySelectorAll(".choices")) {
       if (group === except) continue;
@@ -92,6 +132,7 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     }
   }
 
+  /** @param {BotMessage} message */
   function showBotMessage(message) {
     if (shown.has(message.id)) return;
     shown.add(message.id);
@@ -117,21 +158,31 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     applyLocale(message.locale, message.direction);
   }
 
+  /** @param {BotMessage[]} messages */
   function showBotMessages(messages) {
     for (const message of messages) showBotMessage(message);
     if (messages.length > 0) scrollToEnd();
   }
 
-  /** Queues one message (text or choice); shownAs null sends it without a bubble (/start). */
+  /**
+   * Queues one message (text or choice); shownAs null sends it without a bubble (/start).
+   * @param {{ text?: string, choiceId?: string }} fields
+   * @param {string | null} shownAs
+   */
   function send(fields, shownAs) {
     disableChoices();
     const item = shownAs === null ? null : addBubble("mine", shownAs, "auto");
     scrollToEnd();
-    const request = Object.assign({ sessionId, messageId: randomId() }, fields);
+    /** @type {Outgoing} */
+    const request = { sessionId, messageId: randomId(), ...fields };
     queue = queue.then(() => deliver(request, item));
   }
 
-  /** Posts one message, retrying with the same messageId (the server dedupes) while offline. */
+  /**
+   * Posts one message, retrying with the same messageId (the server dedupes) while offline.
+   * @param {Outgoing} request
+   * @param {HTMLElement | null} item
+   */
   async function deliver(request, item) {
     posting++;
     setTyping(true);
@@ -142,7 +193,7 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
           const response = await fetch(API, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify(Object.assign({ after: lastId }, request)),
+            body: JSON.stringify({ after: lastId, ...request }),
           });
           if (response.ok) {
             setOffline(false);
@@ -150,7 +201,12 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
             if (request.sessionId === sessionId) showBotMessages(body.messages);
             return;
           }
-          if (response.status < 500) break;
+          if (response.status === 401) {
+            // The server no longer knows this session (erased): start over as a new person.
+            await startSession("/start");
+            return;
+          }
+          if (response.status < 500 && response.status !== 429) break;
         } catch {
           /* no connection: try again */
         }
@@ -166,7 +222,11 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     }
   }
 
-  /** A message that could not be sent gets a retry button (same messageId). */
+  /**
+   * A message that could not be sent gets a retry button (same messageId).
+   * @param {Outgoing} request
+   * @param {HTMLElement | null} item
+   */
   function markFailed(request, item) {
     const bubble = item || addBubble("mine", "", "auto");
     bubble.classList.add("failed");
@@ -174,7 +234,7 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     retry.type = "button";
     retry.className = "retry";
     retry.textContent = "⚠️ ↻";
-    retry.setAttribute("aria-label", $("send-label").textContent);
+    retry.setAttribute("aria-label", $("send-label").textContent || "");
     retry.addEventListener("click", () => {
       retry.remove();
       bubble.classList.remove("failed");
@@ -184,14 +244,16 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     scrollToEnd();
   }
 
+  /** Fetches the bot's messages after the last one shown; false when the session is unknown. */
   async function fetchNew() {
     const session = sessionId;
     try {
-      const query = "?sessionId=" + encodeURIComponent(session) + "&after=" + lastId;
+      const query = `?sessionId=${encodeURIComponent(session)}&after=${lastId}`;
       const response = await fetch(API + query, { cache: "no-store" });
+      if (response.status === 401) return false;
       if (!response.ok) {
         setOffline(response.status >= 500);
-        return;
+        return true;
       }
       setOffline(false);
       const body = await response.json();
@@ -199,6 +261,7 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     } catch {
       setOffline(true);
     }
+    return true;
   }
 
   /** Fetches messages sent later (nudges) every few seconds while the page is visible. */
@@ -207,41 +270,66 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
     polling = true;
     clearTimeout(pollTimer);
     try {
-      if (document.visibilityState === "visible" && posting === 0) await fetchNew();
+      if (document.visibilityState === "visible" && posting === 0 && sessionId) await fetchNew();
     } finally {
       polling = false;
       pollTimer = setTimeout(poll, POLL_MS);
     }
   }
 
-  function startSession(firstText) {
-    sessionId = randomId();
-    storeSession(sessionId);
+  /** Asks the server for a session id, retrying while offline. */
+  async function newSessionId() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await fetch(SESSIONS, { method: "POST" });
+        if (response.ok) {
+          setOffline(false);
+          return /** @type {string} */ ((await response.json()).sessionId);
+        }
+      } catch {
+        /* no connection: try again */
+      }
+      setOffline(true);
+      await sleep(Math.min(1000 * 2 ** attempt, 30_000));
+    }
+  }
+
+  /** @param {string} firstText */
+  async function startSession(firstText) {
+    sessionId = "";
+    list.replaceChildren();
     lastId = "0";
     shown = new Set();
-    list.replaceChildren();
     setOffline(false);
+    sessionId = await newSessionId();
+    storeSession(sessionId);
     send({ text: firstText }, null);
   }
 
-  /** Shows an earlier session again; only the newest buttons stay live. */
+  /**
+   * Shows an earlier session again; only the newest buttons stay live.
+   * @param {string} saved
+   */
   async function resumeSession(saved) {
     sessionId = saved;
-    await fetchNew();
+    if (!(await fetchNew())) {
+      await startSession("/start");
+      return;
+    }
     const groups = list.querySelectorAll(".choices");
     disableChoices(groups[groups.length - 1]);
   }
 
   function autosize() {
     input.style.height = "auto";
-    input.style.height = Math.min(input.scrollHeight, 160) + "px";
+    input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
     input.focus();
-    if (text === "") return;
+    if (text === "" || !sessionId) return;
     input.value = "";
     autosize();
     send({ text }, text);
@@ -253,23 +341,25 @@ export const WEBCHAT_PAGE_SCRIPT = String.raw`
       form.requestSubmit();
     }
   });
-  $("new-chat").addEventListener("click", () => startSession("/start"));
+  $("new-chat").addEventListener("click", () => void startSession("/start"));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") poll();
   });
 
   const params = new URLSearchParams(location.search);
   const saved = storedSession();
-  let ready = Promise.resolve();
+  /** @type {Promise<void>} */
+  let ready;
   if (params.has("start")) {
     const code = params.get("start") || "";
     history.replaceState(null, "", location.pathname);
-    startSession(/^[A-Za-z0-9_-]{1,64}$/.test(code) ? "/start " + code : "/start");
-  } else if (saved && ID_PATTERN.test(saved)) {
+    ready = startSession(/^[A-Za-z0-9_-]{1,64}$/.test(code) ? `/start ${code}` : "/start");
+  } else if (saved && SESSION_PATTERN.test(saved)) {
     ready = resumeSession(saved);
   } else {
-    startSession("/start");
+    ready = startSession("/start");
   }
-  ready.finally(() => { pollTimer = setTimeout(poll, POLL_MS); });
+  ready.finally(() => {
+    pollTimer = setTimeout(poll, POLL_MS);
+  });
 })();
-`;
