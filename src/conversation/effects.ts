@@ -108,7 +108,12 @@ async function forgetClient(tx: Prisma.TransactionClient, target: EffectTarget):
   await tx.client.delete({ where: { id: clientId } });
   target.clientId = null;
   await tx.auditEvent.create({
-    data: { type: "client.no_intake", actor: "client", subjectType: "conversation", subjectId: target.conversationId },
+    data: {
+      type: "client.no_intake",
+      actor: "client",
+      subjectType: "conversation",
+      subjectId: target.conversationId,
+    },
   });
 }
 

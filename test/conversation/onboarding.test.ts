@@ -9,9 +9,9 @@ import { createCounsellor } from "../../src/domain/organisations/counsellors.ts"
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
+import { posterCode } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
-import { posterCode } from "../domain/fixtures.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
 
@@ -197,10 +197,14 @@ describe("linking and commands", () => {
       const conversation = await conversationOf(user);
       expect(conversation?.clientId).toBeNull();
       expect(conversation?.consents.map((c) => [c.decision, c.clientId])).toEqual([["accepted", null]]);
-      expect(await app.db.case.count({ where: { client: { conversations: { some: { id: conversation?.id } } } } })).toBe(0);
+      expect(
+        await app.db.case.count({ where: { client: { conversations: { some: { id: conversation?.id } } } } }),
+      ).toBe(0);
       await user.say("my name is Ion, 0470 12 34 56");
       const after = await conversationOf(user);
-      expect(after?.messages.filter((m) => m.direction === "inbound").every((m) => m.text === null)).toBe(true);
+      expect(after?.messages.filter((m) => m.direction === "inbound").every((m) => m.text === null)).toBe(
+        true,
+      );
       // With the link, they come back in.
       const again = await user.say(`/start ${poster}`);
       expect(again[0]?.buttons[0]?.data).toBe("language:rom");

@@ -114,7 +114,12 @@ describe("linkClient", () => {
       const result = await linkClient(tx, { clientId: client.id, invite: { kind: "unknown" } });
       return { result, cases: await tx.case.count({ where: { clientId: client.id } }) };
     });
-    expect(result).toMatchObject({ kind: "no-intake", caseId: null, programmeId: null, organisationId: null });
+    expect(result).toMatchObject({
+      kind: "no-intake",
+      caseId: null,
+      programmeId: null,
+      organisationId: null,
+    });
     expect(cases).toBe(0);
   });
 
