@@ -36,11 +36,12 @@ export class FlowStack {
   readonly touched: StackRun[] = [];
   private readonly runs: StackRun[];
 
-  /** `runs` are the active runs, most recent first. */
-  /** `startVars` are the runtime's facts for flows a run may start (`start_flow`). */
   private readonly flows: FlowRegistry;
   private readonly ctx: EngineContext;
   private readonly startVars: Record<string, Record<string, VarValue>>;
+
+  /** `runs` are the active runs, most recent first. */
+  /** `startVars` are the runtime's facts for flows a run may start (`start_flow`). */
   constructor(
     runs: StackRun[],
     flows: FlowRegistry,
