@@ -3,10 +3,11 @@
  * outbound hot path) and Redis. One place opens them, one closes them.
  */
 import type { Redis } from "ioredis";
-import pg from "pg";
+import type pg from "pg";
 import type { Config } from "../config.ts";
-import { createReadiness, type Readiness } from "../http/readiness.ts";
+import { createReadiness, type Readiness, withTimeout } from "../http/readiness.ts";
 import type { Logger } from "../logger.ts";
+import { createPgPool } from "../store/pg-pool.ts";
 import { createDb, type Db } from "../store/prisma.ts";
 import { createRedis } from "../store/redis.ts";
 
@@ -32,11 +33,12 @@ export function openStores(config: Config, logger: Logger): Stores {
     onConnectionError: (error) =>
       logger.warn({ err: { message: error.message } }, "postgres connection failed"),
   });
-  const pgOptions = { connectionString: config.DATABASE_URL, connectionTimeoutMillis: 5000 };
-  const lockPool = new pg.Pool({ ...pgOptions, max: 20 });
-  lockPool.on("error", (error) => logger.warn({ err: error }, "idle lock connection failed"));
-  const sendPool = new pg.Pool({ ...pgOptions, max: 10 });
-  sendPool.on("error", (error) => logger.warn({ err: error }, "idle send connection failed"));
+  const lockPool = createPgPool({ connectionString: config.DATABASE_URL, max: 20 }, (error) =>
+    logger.warn({ err: { message: error.message } }, "lock connection failed"),
+  );
+  const sendPool = createPgPool({ connectionString: config.DATABASE_URL, max: 10 }, (error) =>
+    logger.warn({ err: { message: error.message } }, "send connection failed"),
+  );
   const redis = createRedis(config.REDIS_URL);
   redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
   const readiness = createReadiness(db, redis);
@@ -49,9 +51,17 @@ export function openStores(config: Config, logger: Logger): Stores {
     async close() {
       readiness.stop();
       redis.disconnect();
-      await lockPool.end();
-      await sendPool.end();
-      await db.$disconnect();
+      // A pool waits for every checked-out client; one lost in a cut connection must not hang
+      // the shutdown, so each gets a few seconds.
+      for (const [what, end] of [
+        ["lock pool", () => lockPool.end()],
+        ["send pool", () => sendPool.end()],
+        ["prisma", () => db.$disconnect()],
+      ] as const) {
+        await withTimeout(end(), what, 5000).catch((error: Error) =>
+          logger.warn({ err: { message: error.message } }, "closing a store failed"),
+        );
+      }
     },
   };
 }

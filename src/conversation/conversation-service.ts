@@ -123,7 +123,7 @@ async function runTurn(
 
   const replies: QueuedReply[] = [];
   const summary: Output[] = [];
-  let nudgeJobIds: string[] = [];
+  const nudgeJobIds: string[] = [];
   let erased = false;
   let declined = false;
   await db.$transaction(async (tx) => {
@@ -142,6 +142,7 @@ async function runTurn(
       target.vars = vars;
       const outcome = await applyEffects(tx, target, [effect]);
       erased ||= outcome.erased;
+      nudgeJobIds.push(...outcome.timers);
       declined ||= outcome.declined;
       if (erased) break;
       if (
@@ -183,13 +184,15 @@ async function runTurn(
       const finished = [...abandoned, ...stack.touched]
         .filter((r) => r.id && r.state.status !== "active")
         .map((r) => r.id as string);
-      nudgeJobIds = await replanIdleNudges(tx, {
-        conversationId,
-        waitingRunId: stack.top?.id ?? null,
-        finishedRunIds: finished,
-        now,
-        schedule: await scheduleForClient(tx, target.clientId, deps.timeZone),
-      });
+      nudgeJobIds.push(
+        ...(await replanIdleNudges(tx, {
+          conversationId,
+          waitingRunId: stack.top?.id ?? null,
+          finishedRunIds: finished,
+          now,
+          schedule: await scheduleForClient(tx, target.clientId, deps.timeZone),
+        })),
+      );
     }
     await tx.conversation.update({
       where: { id: conversationId },
@@ -229,6 +232,7 @@ async function runTurn(
     // Nothing of the person is stored any more, this goodbye included.
     const [goodbye] = renderOutputs([{ key: "commands.delete_done" }], target.locale, translator);
     if (goodbye) await deliverReplies(deps, conversationId, address, [{ message: goodbye.message }]);
+    if (deps.nudgeQueue && nudgeJobIds.length) await syncTimers(db, deps.nudgeQueue, nudgeJobIds, now);
     logger.info({ conversationId }, "client erased on request");
     return false;
   }

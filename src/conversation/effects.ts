@@ -26,6 +26,8 @@ export interface EffectTarget {
 export interface EffectOutcome {
   erased: boolean;
   declined: boolean;
+  /** Nudge timers to sync after commit (the erased person's, whose rows are gone). */
+  timers: string[];
 }
 
 /** Applies `effects` in order. */
@@ -34,7 +36,7 @@ export async function applyEffects(
   target: EffectTarget,
   effects: readonly Effect[],
 ): Promise<EffectOutcome> {
-  const outcome: EffectOutcome = { erased: false, declined: false };
+  const outcome: EffectOutcome = { erased: false, declined: false, timers: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case "set_locale":
@@ -72,7 +74,7 @@ export async function applyEffects(
         break;
       }
       case "erase_client":
-        await eraseByConversation(tx, target.conversationId);
+        outcome.timers.push(...(await eraseByConversation(tx, target.conversationId)).nudgeJobIds);
         target.clientId = null;
         outcome.erased = true;
         return outcome;

@@ -1,14 +1,16 @@
 /**
  * Whether Postgres and Redis answer, known without waiting: Redis from its connection's state,
  * Postgres from a `SELECT 1` every second (bounded by a timeout). The doors ask it before they
- * take a request, so during an outage they answer 503 at once instead of after a stuck query,
- * and /readyz says the same.
+ * take a request, so during an outage they answer 503 at once instead of after a stuck query.
+ * Postgres counts as down after FAILED_PROBES_DOWN failed or timed-out probes in a row: one
+ * slow answer on a busy machine, or one connection cut, is not an outage.
  */
 import type { Redis } from "ioredis";
 import type { Db } from "../store/prisma.ts";
 
 export const PROBE_INTERVAL_MS = 1000;
 export const PROBE_TIMEOUT_MS = 2000;
+export const FAILED_PROBES_DOWN = 2;
 
 export interface Readiness {
   /** Both answered at their last check. */
@@ -34,15 +36,18 @@ export function withTimeout<T>(promise: Promise<T>, what: string, ms = PROBE_TIM
 /** Starts probing; stop() ends it. */
 export function createReadiness(db: Db, redis: Redis, intervalMs = PROBE_INTERVAL_MS): Readiness {
   let postgresUp = true;
+  let failed = 0;
   let probing: Promise<void> | undefined;
   const probe = () => {
     probing ??= withTimeout(db.$queryRaw`SELECT 1`, "postgres")
       .then(
         () => {
           postgresUp = true;
+          failed = 0;
         },
         () => {
-          postgresUp = false;
+          failed++;
+          if (failed >= FAILED_PROBES_DOWN) postgresUp = false;
         },
       )
       .finally(() => {

@@ -4,6 +4,7 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
+import { createPgPool } from "./pg-pool.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "../generated/prisma/client.ts";
@@ -20,10 +21,12 @@ export interface DbOptions {
 /** Creates a client for `databaseUrl`. Close it with `$disconnect()`. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   const onError = options.onConnectionError ?? (() => undefined);
-  const adapter = new PrismaPg(
-    // A connection that cannot be made within 5 s fails the query instead of waiting for good.
-    { connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
-    { onPoolError: onError, onConnectionError: onError },
-  );
+  // A connection that cannot be made within 5 s fails the query instead of waiting for good.
+  const pool = createPgPool({ connectionString: databaseUrl, max: options.poolSize ?? 10 }, onError);
+  const adapter = new PrismaPg(pool, {
+    onPoolError: onError,
+    onConnectionError: onError,
+    disposeExternalPool: true,
+  });
   return new PrismaClient({ adapter });
 }

@@ -23,7 +23,7 @@ export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 /** Deepest JSON nesting read; Telegram's updates nest about 6 deep. */
 export const WEBHOOK_MAX_DEPTH = 32;
 /** A turn that takes longer is answered 503 (it goes on; the redelivery is then a replay). */
-export const HANDLE_TIMEOUT_MS = 5000;
+export const HANDLE_TIMEOUT_MS = 8000;
 
 export interface TelegramWebhookOptions {
   bot: Bot;

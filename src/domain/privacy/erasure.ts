@@ -9,6 +9,8 @@ import type { Prisma } from "../../store/prisma.ts";
 export interface ErasureResult {
   caseIds: string[];
   conversations: number;
+  /** Job ids of the nudges deleted with the person: remove their Redis timers after commit (syncTimers). */
+  nudgeJobIds: string[];
 }
 
 /** Erases the client behind `conversationId` (or just that conversation, when no client). Run in a transaction. */
@@ -20,7 +22,7 @@ export async function eraseByConversation(
     where: { id: conversationId },
     select: { clientId: true },
   });
-  if (!conversation) return { caseIds: [], conversations: 0 };
+  if (!conversation) return { caseIds: [], conversations: 0, nudgeJobIds: [] };
   const clientId = conversation.clientId;
   const conversationWhere = clientId ? { clientId } : { id: conversationId };
   const cases = clientId
@@ -41,6 +43,15 @@ export async function eraseByConversation(
   // broadcasts they were in forget them too (a broadcast's report then counts them as erased).
   const gone = await tx.conversation.findMany({ where: conversationWhere, select: { id: true } });
   await tx.broadcastRecipient.deleteMany({ where: { conversationId: { in: gone.map((c) => c.id) } } });
+  // Nudges name the conversation or the case (no foreign key): they go too, and their timers.
+  const nudgeWhere = {
+    OR: [
+      { conversationId: { in: gone.map((c) => c.id) } },
+      ...(cases.length ? [{ caseId: { in: cases.map((c) => c.id) } }] : []),
+    ],
+  };
+  const nudges = await tx.nudge.findMany({ where: nudgeWhere, select: { jobId: true } });
+  await tx.nudge.deleteMany({ where: nudgeWhere });
   const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
   if (clientId) await tx.client.delete({ where: { id: clientId } });
   const organisations = new Set(cases.map((c) => c.programme?.organisationId ?? null));
@@ -60,5 +71,9 @@ export async function eraseByConversation(
       },
     });
   }
-  return { caseIds: cases.map((c) => c.id), conversations: deleted.count };
+  return {
+    caseIds: cases.map((c) => c.id),
+    conversations: deleted.count,
+    nudgeJobIds: nudges.map((n) => n.jobId),
+  };
 }

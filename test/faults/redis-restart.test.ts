@@ -1,0 +1,186 @@
+/**
+ * Issue 12, defect 5: Redis killed and started again empty, in the middle of reminders. A Redis
+ * and a database of the test's own, the real app and workers (reconciler at its default 5-minute
+ * interval, so only the re-arm can bring timers back quickly), the fake Bot API. During the outage
+ * /readyz and the webhook answer 503 at once; after it every timer and the digest scheduler are
+ * back within 5 s, each reminder arrives exactly once, and the update refused during the outage
+ * is processed once when Telegram delivers it again.
+ */
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { type AppointmentDeps, createAppointment } from "../../src/domain/appointments/appointments.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import { JOB_DIGEST_QUEUE, JOB_DIGEST_SCHEDULER } from "../../src/domain/vacancies/job-digest-schedule.ts";
+import { uid } from "../support/db.ts";
+import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
+import { type OwnDatabase, ownDatabase } from "../support/own-database.ts";
+import { type OwnRedis, ownRedis } from "../support/own-redis.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { postUpdate, startTestApp } from "../support/test-app.ts";
+
+let redis: OwnRedis;
+let database: OwnDatabase;
+let telegram: FakeTelegram;
+let app: App;
+const unhandled: unknown[] = [];
+const collect = (reason: unknown) => unhandled.push(reason);
+
+beforeAll(async () => {
+  process.on("unhandledRejection", collect);
+  process.on("uncaughtException", collect);
+  redis = await ownRedis();
+  await redis.start();
+  database = ownDatabase("redis_restart");
+  await database.create();
+  telegram = await startFakeTelegram();
+  app = await startTestApp({
+    telegram,
+    env: { REDIS_URL: redis.url, DATABASE_URL: database.url, TELEGRAM_CHAT_GAP_MS: "100" },
+  });
+  await app.startWorkers();
+}, 120_000);
+afterAll(async () => {
+  await redis?.start().catch(() => undefined);
+  await app?.close();
+  await telegram?.close();
+  await redis?.kill();
+  await database?.drop();
+  process.off("unhandledRejection", collect);
+  process.off("uncaughtException", collect);
+});
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A client linked to a case of a programme without quiet hours. */
+async function client(locale: string) {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
+  const programme = await createProgramme(app.db, {
+    organisationSlug: `o-${s}`,
+    slug: `p-${s}`,
+    name: "R@W",
+  });
+  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const created = await createCase(app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap(`language:${locale}`);
+  await user.tap("consent:accept");
+  await user.tap("done:later");
+  return { user, caseId: created.id };
+}
+
+const reminderStart = (locale: string) =>
+  app.translator
+    .t("appointments.reminder", locale, { purpose: "", when: "", where: "", map: "", with: "", bring: "" })
+    .split("\n")[0]
+    ?.slice(0, 6) ?? "";
+
+const remindersTo = (user: TelegramUser, locale: string) =>
+  user.all().filter((m) => m.text.startsWith(reminderStart(locale))).length;
+
+test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-armed within 5 s, each reminder once", async () => {
+  const deps: AppointmentDeps = {
+    db: app.db,
+    queue: app.nudgeQueue,
+    translator: app.translator,
+    outbox: app.outbox,
+    defaultTimeZone: "Europe/Brussels",
+  };
+  const clients = [await client("ro"), await client("en")];
+  // Reminders 2 h before; the appointments 2 h and 12 s ahead: they fall due after the outage.
+  const at = new Date(Date.now() + 2 * 3600_000 + 12_000).toISOString();
+  const appointments = [];
+  for (const { caseId } of clients) {
+    appointments.push(
+      await createAppointment(deps, { caseId, at, location: "Rue 1", withWhom: "Lena", purpose: "intake" }),
+    );
+  }
+  const jobIds = (
+    await app.db.nudge.findMany({
+      where: { status: "pending", kind: "appointment_reminder" },
+      select: { jobId: true },
+    })
+  ).map((n) => n.jobId);
+  expect(jobIds.length).toBe(2);
+  for (const jobId of jobIds) expect(await app.nudgeQueue.getJob(jobId)).toBeTruthy();
+
+  await redis.kill();
+  await until("readiness sees Redis down", async () => !app.readiness.redis(), 5000);
+  const started = Date.now();
+  const readyz = await app.http.inject({ url: "/readyz" });
+  expect(readyz.statusCode).toBe(503);
+  expect(readyz.json()).toMatchObject({ redis: "unreachable" });
+  const during = privateTextUpdate({
+    userId: clients[0]?.user.userId ?? 0,
+    text: "hello",
+    messageId: 77_001,
+  });
+  const refused = await postUpdate(app, during);
+  expect(refused.statusCode).toBe(503);
+  expect(Date.now() - started).toBeLessThan(3000);
+
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await redis.start();
+  const back = Date.now();
+  // Every timer and the digest scheduler are back, well before the reconciler's next pass.
+  await until(
+    "timers re-armed",
+    async () => {
+      if (!app.readiness.redis()) return false;
+      for (const jobId of jobIds) if (!(await app.nudgeQueue.getJob(jobId))) return false;
+      return true;
+    },
+    5000,
+  );
+  const digests = new Queue(JOB_DIGEST_QUEUE, { connection: app.redis, prefix: app.config.QUEUE_PREFIX });
+  try {
+    await until("digest scheduler back", async () => digests.getJobScheduler(JOB_DIGEST_SCHEDULER), 5000);
+  } finally {
+    await digests.close();
+  }
+  expect(Date.now() - back).toBeLessThan(5000);
+
+  // Telegram delivers the refused update again: processed once.
+  expect((await postUpdate(app, during)).statusCode).toBe(200);
+  expect((await postUpdate(app, during)).statusCode).toBe(200);
+  const stored = await app.db.message.count({
+    where: { idempotencyKey: `in:telegram:message:${clients[0]?.user.userId}:77001` },
+  });
+  expect(stored).toBe(1);
+
+  // Each reminder arrives, once.
+  const [ro, en] = clients;
+  await until(
+    "both reminders sent",
+    async () => ro && en && remindersTo(ro.user, "ro") >= 1 && remindersTo(en.user, "en") >= 1,
+    30_000,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  expect([remindersTo(ro?.user as TelegramUser, "ro"), remindersTo(en?.user as TelegramUser, "en")]).toEqual([
+    1, 1,
+  ]);
+  const nudges = await app.db.nudge.findMany({
+    where: { kind: "appointment_reminder", subjectId: { in: appointments.map((a) => a.id) } },
+    select: { status: true },
+  });
+  expect(nudges.map((n) => n.status)).toEqual(["sent", "sent"]);
+  expect(unhandled).toEqual([]);
+  expect((await app.http.inject({ url: "/readyz" })).statusCode).toBe(200);
+}, 90_000);
