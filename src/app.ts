@@ -17,6 +17,7 @@ import { type ConversationService, createConversationService } from "./conversat
 import { appointmentReminderHandler } from "./domain/appointments/reminder-handler.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
 import { createBroadcastWorker, reconcileBroadcasts } from "./domain/broadcasts/broadcast-worker.ts";
+import { handoverQuietHandler, handoverUnansweredHandler } from "./domain/handovers/handover-nudges.ts";
 import { checkInHandler } from "./domain/placements/checkins.ts";
 import { startJobDigestSchedule } from "./domain/vacancies/job-digest-schedule.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   }
 
   const stops: (() => Promise<void>)[] = [];
+  const engineContext = (now: Date) => ({ now, timeZone: config.TZ_DEFAULT, locales: CLIENT_LOCALES });
   const startWorkers = async (options: { reconcile?: boolean } = {}) => {
     const outbound = createOutboundWorkers({
       db,
@@ -165,11 +167,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       handlers: {
         appointment_reminder: appointmentReminderHandler(config.TZ_DEFAULT),
         checkin: checkInHandler(),
-        idle_flow: idleFlowHandler(flows, (now) => ({
-          now,
-          timeZone: config.TZ_DEFAULT,
-          locales: CLIENT_LOCALES,
-        })),
+        idle_flow: idleFlowHandler(flows, engineContext),
+        handover_unanswered: handoverUnansweredHandler(),
+        handover_quiet: handoverQuietHandler(flows, engineContext),
       },
     });
     const digests = await startJobDigestSchedule({
