@@ -33,6 +33,10 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /console/leads/:caseId/assign": (a) => ({ counsellorEmail: a.counsellor.email }),
   "POST /console/cases/:id/notes": () => ({ text: "a note" }),
   "POST /console/staff/:id/deactivate": () => ({}),
+  "POST /api/v1/cases/:id/messages": () => ({ text: "hello" }),
+  "POST /api/v1/handovers/:id/hand-back": () => ({}),
+  "POST /api/v1/tasks/:id/done": () => ({}),
+  "POST /api/v1/tasks/:id/reassign": (a) => ({ staffEmail: a.counsellor.email }),
 };
 
 /** Changes state but takes no id of A: checked for 401 only. */
@@ -80,8 +84,22 @@ async function organisationA() {
   });
   await app.db.checkIn.create({ data: { placementId: placement.id, point: "week_1", dueAt: new Date() } });
   await addCaseNote(app.db, counsellor.identity, owned.id, "prefers mornings");
+  const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
+  const handover = await app.db.handover.create({
+    data: {
+      conversationId: conversation.id,
+      caseId: owned.id,
+      organisationId: organisation.id,
+      reason: "words",
+    },
+  });
   await app.db.counsellorTask.create({
-    data: { caseId: owned.id, organisationId: organisation.id, kind: "handover" },
+    data: {
+      caseId: owned.id,
+      organisationId: organisation.id,
+      kind: "handover",
+      data: { handoverId: handover.id },
+    },
   });
   return { organisation, programme, counsellor, steward, client, lead, owned };
 }
