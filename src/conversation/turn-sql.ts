@@ -4,10 +4,10 @@
  * driver's own (bench/prisma-queries.ts), and an inbound turn made 18–36 of them. Here, what a
  * turn reads before it routes the message — is it a replay, the conversation, its latest consent,
  * its active flow runs — is one query on the connection that already holds the conversation's
- * lock; the conversation is found by its channel address in one more, and a turn's replies are
- * recorded as sent in one statement. Everything else stays with Prisma. Table and column names
- * are Prisma's (prisma/schema.prisma): quoted, camelCase; its DateTime columns are UTC
- * `timestamp(3)` without a time zone, so they are read and written `AT TIME ZONE 'UTC'`.
+ * lock, and the conversation is found by its channel address in one more. Everything else stays
+ * with Prisma (the replies are sent and recorded by the outbox, which has its own SQL path).
+ * Table and column names are Prisma's (prisma/schema.prisma): quoted, camelCase; its DateTime
+ * columns are UTC `timestamp(3)` without a time zone, so they are read `AT TIME ZONE 'UTC'`.
  */
 import type pg from "pg";
 import type { ChannelName } from "../channels/types.ts";
@@ -117,19 +117,4 @@ export async function findConversationId(
     [channel, externalConversationId],
   );
   return rows[0]?.id;
-}
-
-/** Records replies as sent, each with the platform's message id, in one statement. */
-export async function markRepliesSent(
-  pool: pg.Pool,
-  sent: readonly { messageId: bigint; channelMessageId: string | undefined }[],
-  sentAt: Date,
-): Promise<void> {
-  if (sent.length === 0) return;
-  await pool.query(
-    `UPDATE "Message" m SET status = 'sent', "channelMessageId" = s.cid, "sentAt" = $3::timestamptz AT TIME ZONE 'UTC'
-       FROM unnest($1::bigint[], $2::text[]) AS s(id, cid)
-      WHERE m.id = s.id`,
-    [sent.map((s) => s.messageId.toString()), sent.map((s) => s.channelMessageId ?? null), sentAt],
-  );
 }

@@ -1,11 +1,11 @@
 /**
  * The turn's plain-SQL reads and writes (src/conversation/turn-sql.ts) give what the Prisma
  * queries they replace gave: the same conversation, the latest consent, the active runs most
- * recent first, a replay recognised, dates exact; replies recorded as sent in one statement.
+ * recent first, a replay recognised, dates exact.
  */
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { findConversationId, loadTurnRows, markRepliesSent } from "../../src/conversation/turn-sql.ts";
+import { findConversationId, loadTurnRows } from "../../src/conversation/turn-sql.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { testDb, uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
@@ -110,37 +110,4 @@ test("a conversation is found by its channel address", async () => {
   const { conversation, external } = await conversationWithHistory();
   expect(await findConversationId(pool, "telegram", external)).toBe(conversation.id);
   expect(await findConversationId(pool, "webchat", external)).toBeUndefined();
-});
-
-test("replies are recorded sent, each with its platform id, at the time given", async () => {
-  const { conversation } = await conversationWithHistory();
-  const reply = (n: number) =>
-    db.message.create({
-      data: {
-        conversationId: conversation.id,
-        direction: "outbound",
-        idempotencyKey: `out:${uid()}:${n}`,
-        text: `reply ${n}`,
-        status: "queued",
-      },
-    });
-  const [a, b, untouched] = [await reply(0), await reply(1), await reply(2)];
-  const sentAt = new Date(Date.UTC(2026, 5, 1, 12, 30, 15, 123));
-  await markRepliesSent(
-    pool,
-    [
-      { messageId: a.id, channelMessageId: "41" },
-      { messageId: b.id, channelMessageId: undefined },
-    ],
-    sentAt,
-  );
-  const rows = await db.message.findMany({
-    where: { id: { in: [a.id, b.id, untouched.id] } },
-    orderBy: { id: "asc" },
-  });
-  expect(rows.map((m) => [m.status, m.channelMessageId, m.sentAt])).toEqual([
-    ["sent", "41", sentAt],
-    ["sent", null, sentAt],
-    ["queued", null, null],
-  ]);
 });
