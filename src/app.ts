@@ -8,6 +8,7 @@ import type { Queue } from "bullmq";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import pg from "pg";
+import { createTeamsChannel } from "./channels/teams/teams-channel.ts";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import { registerWebchat } from "./channels/webchat/webchat-routes.ts";
@@ -134,6 +135,25 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       }).sender,
     );
     if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
+  }
+
+  if (config.MICROSOFT_APP_ID && config.MICROSOFT_APP_PASSWORD) {
+    // Without an app id botbuilder turns authentication off: then the route does not exist (404).
+    const teams = createTeamsChannel({
+      appId: config.MICROSOFT_APP_ID,
+      appPassword: config.MICROSOFT_APP_PASSWORD,
+      ...(config.MICROSOFT_APP_TENANT_ID ? { tenantId: config.MICROSOFT_APP_TENANT_ID } : {}),
+      appType: config.MICROSOFT_APP_TYPE === "SingleTenant" ? "SingleTenant" : "MultiTenant",
+      ...(config.TEAMS_OPENID_METADATA_URL ? { openIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL } : {}),
+      ...(config.TEAMS_TOKEN_ISSUER ? { tokenIssuer: config.TEAMS_TOKEN_ISSUER } : {}),
+      ...(config.TEAMS_LOGIN_URL ? { loginUrl: config.TEAMS_LOGIN_URL } : {}),
+      db,
+      onInbound,
+      logger,
+    });
+    senders.set("teams", teams.sender);
+    outboxSenders.set("teams", teams.sender);
+    teams.registerRoute(http);
   }
 
   const stops: (() => Promise<void>)[] = [];
