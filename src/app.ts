@@ -8,12 +8,17 @@
 import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import { API_MODULES } from "./api/api-modules.ts";
+import { registerApi } from "./api/api-plugin.ts";
 import { buildChannels } from "./app/channels.ts";
 import { openStores } from "./app/stores.ts";
 import { startAppWorkers } from "./app/workers.ts";
 import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import type { Config } from "./config.ts";
+import { baseUrlOf } from "./console/console-context.ts";
+import { CONSOLE_PAGES } from "./console/console-pages.ts";
+import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
@@ -86,6 +91,23 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     senders,
     outboxSenders,
   });
+  const baseUrl = baseUrlOf(config);
+  await registerConsole(
+    http,
+    {
+      db,
+      redis,
+      translator,
+      config,
+      logger,
+      outbox,
+      flows,
+      baseUrl,
+      secureCookies: baseUrl.startsWith("https:"),
+    },
+    { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
+  );
+  registerApi(http, API_MODULES);
   const workerDeps = { ...stores, config, logger, translator, flows, outbox, outboxSenders };
   const stops: (() => Promise<void>)[] = [];
 
