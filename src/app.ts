@@ -22,6 +22,7 @@ import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
+import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
@@ -41,6 +42,8 @@ export interface App {
   outbox: Outbox;
   nudgeQueue: Queue<NudgeJobData>;
   broadcastQueue: Queue<BroadcastJobData>;
+  /** Whether Postgres and Redis answer (the doors answer 503 at once while not). */
+  readiness: Readiness;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
   /**
@@ -70,6 +73,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
+  for (const queue of [nudgeQueue, broadcastQueue]) {
+    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+  }
   const conversations = createConversationService({
     nudgeQueue,
     db,
@@ -86,6 +92,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     logger,
     db,
     redis,
+    readiness: stores.readiness,
     translator,
     onInbound,
     senders,
@@ -122,6 +129,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     outbox,
     nudgeQueue,
     broadcastQueue,
+    readiness: stores.readiness,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();
