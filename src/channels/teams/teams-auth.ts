@@ -69,12 +69,15 @@ export function authenticationSettings(options: TeamsAuthOptions) {
 
 /** Authentication whose inbound failures are all AuthenticationErrors (401), and logged. */
 class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
+  private readonly logger: Logger;
+
   constructor(
     settings: ReturnType<typeof authenticationSettings>,
     factory: MsalServiceClientCredentialsFactory,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     super(settings, factory);
+    this.logger = logger;
   }
 
   override async authenticateRequest(
