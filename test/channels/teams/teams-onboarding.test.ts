@@ -5,6 +5,7 @@
  * Telegram, and uninstalling blocks the conversation. Real app, real Postgres, fake Bot Framework.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { posterCode } from "../../domain/fixtures.ts";
 import {
   cardTap,
   installed,
@@ -45,38 +46,44 @@ describe("onboarding through Teams", () => {
   test.each([
     ["ar", "ar-EG"],
     ["rom", "ro-RO"],
-  ])("in %s: install, language card, consent card, linked as a lead", async (locale, teamsLocale) => {
-    const user = teamsUser(teamsLocale);
-    const [prompt] = await turn(user, installed(bed, user));
-    expect(prompt?.choices).toContain(`language:${locale}`);
+  ])(
+    "in %s: install greets, /start <code>, language card, consent card, a lead",
+    async (locale, teamsLocale) => {
+      const user = teamsUser(teamsLocale);
+      const [greeting] = await turn(user, installed(bed, user));
+      expect(greeting?.choices).toContain(`language:${locale}`);
+      // The programme's poster code, typed as the counsellor's leaflet says (Teams has no deep links).
+      const [prompt] = await turn(user, message(bed, user, `/start ${await posterCode(bed.app.db)}`));
+      expect(prompt?.choices).toContain(`language:${locale}`);
 
-    const afterLanguage = await turn(user, cardTap(bed, user, `language:${locale}`));
-    expect(afterLanguage.map((m) => m.text)).toEqual([
-      t("onboarding.welcome", locale),
-      t("onboarding.consent_notice", locale),
-    ]);
-    expect(afterLanguage[1]?.choices).toEqual(["consent:accept", "consent:decline"]);
-    expect(afterLanguage[1]?.rtl).toBe(locale === "ar");
+      const afterLanguage = await turn(user, cardTap(bed, user, `language:${locale}`));
+      expect(afterLanguage.map((m) => m.text)).toEqual([
+        t("onboarding.welcome", locale),
+        t("onboarding.consent_notice", locale),
+      ]);
+      expect(afterLanguage[1]?.choices).toEqual(["consent:accept", "consent:decline"]);
+      expect(afterLanguage[1]?.rtl).toBe(locale === "ar");
 
-    const done = await turn(user, cardTap(bed, user, "consent:accept"));
-    expect(done.map((m) => m.text)).toEqual([
-      t("onboarding.lead", locale),
-      t("assessment.offer_prompt", locale),
-    ]);
+      const done = await turn(user, cardTap(bed, user, "consent:accept"));
+      expect(done.map((m) => m.text)).toEqual([
+        t("onboarding.lead", locale),
+        t("assessment.offer_prompt", locale),
+      ]);
 
-    const conversation = await conversationOf(user);
-    expect(conversation.locale).toBe(locale);
-    expect(conversation.clientId).not.toBeNull();
-    expect(conversation.tenantId).toBe("tenant-1");
-    expect(conversation.reference).toMatchObject({
-      serviceUrl: bed.fake.serviceUrl,
-      conversation: { id: user.conversationId },
-    });
-  });
+      const conversation = await conversationOf(user);
+      expect(conversation.locale).toBe(locale);
+      expect(conversation.clientId).not.toBeNull();
+      expect(conversation.tenantId).toBe("tenant-1");
+      expect(conversation.reference).toMatchObject({
+        serviceUrl: bed.fake.serviceUrl,
+        conversation: { id: user.conversationId },
+      });
+    },
+  );
 
   test("a typed number answers a card, and a stale button is not taken twice", async () => {
     const user = teamsUser("en-US");
-    await turn(user, message(bed, user, "/start"));
+    await turn(user, message(bed, user, `/start ${await posterCode(bed.app.db)}`));
     await turn(user, cardTap(bed, user, "language:en"));
     const typed = await turn(user, message(bed, user, "1"));
     expect(typed[0]?.text).toBe(t("onboarding.lead", "en"));
