@@ -16,10 +16,14 @@ export interface InboxHub {
 
 const hubs = new WeakMap<FastifyInstance, InboxHub>();
 
-/** The app's hub (made on first use; its connection ends when the app closes). */
+/** The app's hub: made when the pages register (its LISTEN opens with the first stream, ends with the app). */
 export function inboxHub(http: FastifyInstance): InboxHub {
   const existing = hubs.get(http);
   if (existing) return existing;
+  return createHub(http);
+}
+
+function createHub(http: FastifyInstance): InboxHub {
   const listeners = new Map<string, Set<Listener>>();
   let started: Promise<void> | undefined;
   let stop: (() => Promise<void>) | undefined;

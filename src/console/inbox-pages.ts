@@ -108,6 +108,7 @@ async function liveStream(
 }
 
 export function inboxPages(http: FastifyInstance): void {
+  inboxHub(http); // registers its close hook now, before the app listens
   http.get("/console/inbox", { preHandler: requireStaff }, async (request, reply) => {
     const staff = staffOf(request);
     const t = textOf(request, staff);
