@@ -38,6 +38,7 @@ interface TurnRow {
   channel: Conversation["channel"];
   externalConversationId: string;
   externalUserId: string;
+  tenantId: string | null;
   clientId: string | null;
   locale: string | null;
   status: Conversation["status"];
@@ -55,7 +56,7 @@ interface TurnRow {
 }
 
 const LOAD_TURN = `
-SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."clientId", c.locale,
+SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c.locale,
        c.status, c.reference, c."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
        c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt",
        EXISTS (SELECT 1 FROM "Message" m WHERE m."idempotencyKey" = $2) AS seen,
@@ -84,6 +85,7 @@ export async function loadTurnRows(
     channel: row.channel,
     externalConversationId: row.externalConversationId,
     externalUserId: row.externalUserId,
+    tenantId: row.tenantId,
     clientId: row.clientId,
     locale: row.locale,
     status: row.status,
