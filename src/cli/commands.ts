@@ -13,6 +13,7 @@ import type { Db } from "../store/prisma.ts";
 import { appointmentCommands } from "./appointment-commands.ts";
 import { broadcastCommands } from "./broadcast-commands.ts";
 import { caseShowCommand } from "./case-show.ts";
+import { funnelCommand } from "./funnel-command.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
 import { dash, flag, need, string } from "./option-values.ts";
 import { placementCommands } from "./placement-commands.ts";
@@ -293,6 +294,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...placementCommands,
   ...taskCommands,
   retentionCommand,
+  funnelCommand,
   ...vacancyCommands,
   ...broadcastCommands,
 ];
