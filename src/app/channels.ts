@@ -1,0 +1,83 @@
+/**
+ * The HTTP server and the channels on it: health routes, the web chat, Telegram (webhook or
+ * polling). Each channel adds two senders: one for turn replies, one for the outbox.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { createTelegramChannel, type TelegramChannel } from "../channels/telegram/telegram-channel.ts";
+import type { ChannelName, ChannelSender, InboundHandler } from "../channels/types.ts";
+import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
+import { createWebchatSender } from "../channels/webchat/webchat-sender.ts";
+import type { Config } from "../config.ts";
+import { registerHealthRoutes } from "../http/health-routes.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { Logger } from "../logger.ts";
+import type { Db } from "../store/prisma.ts";
+
+export interface ChannelDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  redis: Redis;
+  translator: Translator;
+  onInbound: InboundHandler;
+  /** Turn replies: filled here, read by the conversation service. */
+  senders: Map<ChannelName, ChannelSender>;
+  /** The outbox's senders: one call per attempt, the outbox retries itself. */
+  outboxSenders: Map<ChannelName, ChannelSender>;
+}
+
+export interface Channels {
+  http: FastifyInstance;
+  telegram?: TelegramChannel;
+}
+
+/** Builds the HTTP server with every configured channel registered on it. */
+export function buildChannels(deps: ChannelDeps): Channels {
+  const { config, db, redis, translator, logger, onInbound } = deps;
+  const http: FastifyInstance = Fastify({
+    // Request logs only at warn: ids and paths are fine, but a busy bot needs no line per request.
+    loggerInstance: logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
+  });
+  registerHealthRoutes(http, { db, redis });
+  if (config.WEBCHAT_ENABLED) {
+    deps.senders.set("webchat", createWebchatSender());
+    deps.outboxSenders.set("webchat", createWebchatSender());
+    registerWebchat(http, { db, onInbound, translator, logger });
+  }
+  const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;
+  return { http, ...(telegram ? { telegram } : {}) };
+}
+
+function addTelegram(http: FastifyInstance, token: string, deps: ChannelDeps): TelegramChannel {
+  const { config, logger, onInbound, translator } = deps;
+  const telegram = createTelegramChannel({
+    token,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    mode: config.TELEGRAM_MODE,
+    ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+    ...(config.PUBLIC_URL && config.TELEGRAM_MODE === "webhook"
+      ? { webhookUrl: new URL("/telegram/webhook", config.PUBLIC_URL).toString() }
+      : {}),
+    onInbound,
+    logger,
+    translator,
+  });
+  deps.senders.set("telegram", telegram.sender);
+  // The outbox retries itself (a 429 pauses the whole channel, 5xx back off in the queue), so
+  // its sender makes one call per attempt instead of waiting inside a worker slot.
+  deps.outboxSenders.set(
+    "telegram",
+    createTelegramChannel({
+      token,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      mode: "webhook",
+      webhookSecret: "outbox-sender-only-never-listens",
+      onInbound,
+      logger,
+      retry: { maxAttempts: 0, maxDelaySeconds: 0, retryServerErrors: false },
+    }).sender,
+  );
+  if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
+  return telegram;
+}

@@ -1,0 +1,116 @@
+/**
+ * The queue workers (outbound, nudges, job digests, broadcasts) and the reconciler. A nudge kind
+ * is handled by the domain that owns it: add a handler to `nudgeHandlers`.
+ */
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type pg from "pg";
+import type { ChannelName, ChannelSender } from "../channels/types.ts";
+import type { Config } from "../config.ts";
+import { appointmentReminderHandler } from "../domain/appointments/reminder-handler.ts";
+import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
+import { createBroadcastWorker, reconcileBroadcasts } from "../domain/broadcasts/broadcast-worker.ts";
+import { checkInHandler } from "../domain/placements/checkins.ts";
+import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.ts";
+import type { FlowRegistry } from "../flows/flow-registry.ts";
+import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
+import type { Logger } from "../logger.ts";
+import { createOutboundWorkers } from "../outbox/outbound-worker.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import { idleFlowHandler } from "../scheduling/idle-nudges.ts";
+import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
+import { createNudgeWorker, type NudgeWorkerDeps } from "../scheduling/nudge-worker.ts";
+import { reconcileNudges, reconcileOutbox } from "../scheduling/reconciler.ts";
+import type { Db } from "../store/prisma.ts";
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  sendPool: pg.Pool;
+  redis: Redis;
+  translator: Translator;
+  flows: FlowRegistry;
+  outbox: Outbox;
+  outboxSenders: Map<ChannelName, ChannelSender>;
+  nudgeQueue: Queue<NudgeJobData>;
+  broadcastQueue: Queue<BroadcastJobData>;
+}
+
+/** Starts every worker; the returned function stops them all. */
+export async function startAppWorkers(
+  deps: WorkerDeps,
+  options: { reconcile?: boolean } = {},
+): Promise<() => Promise<void>> {
+  const { config, db, redis, translator, outbox, logger } = deps;
+  const prefix = config.QUEUE_PREFIX;
+  const outbound = createOutboundWorkers({
+    db,
+    sql: deps.sendPool,
+    connection: redis,
+    prefix,
+    senders: deps.outboxSenders,
+    logger,
+    outbox,
+    concurrency: config.OUTBOUND_CONCURRENCY,
+    limits: {
+      telegram: {
+        perSecond: config.TELEGRAM_RATE_PER_SECOND,
+        perChatGapMs: config.TELEGRAM_CHAT_GAP_MS,
+        paidPerSecond: config.TELEGRAM_PAID_BROADCAST_RATE,
+      },
+    },
+  });
+  const nudges = createNudgeWorker({
+    db,
+    connection: redis,
+    prefix,
+    translator,
+    outbox,
+    logger,
+    handlers: nudgeHandlers(config, deps.flows),
+  });
+  const digests = await startJobDigestSchedule({
+    connection: redis,
+    prefix,
+    db,
+    translator,
+    outbox,
+    logger,
+    timeZone: config.TZ_DEFAULT,
+  });
+  const broadcasts = createBroadcastWorker({ db, outbox, translator, connection: redis, prefix, logger });
+  const stopReconciler = options.reconcile === false ? undefined : await startReconciler(deps);
+  return async () => {
+    stopReconciler?.();
+    await Promise.all([outbound.close(), nudges.close(), broadcasts.close(), digests.close()]);
+  };
+}
+
+/** Each kind of nudge, handled by the domain it belongs to. */
+function nudgeHandlers(config: Config, flows: FlowRegistry): NudgeWorkerDeps["handlers"] {
+  return {
+    appointment_reminder: appointmentReminderHandler(config.TZ_DEFAULT),
+    checkin: checkInHandler(),
+    idle_flow: idleFlowHandler(flows, (now) => ({
+      now,
+      timeZone: config.TZ_DEFAULT,
+      locales: CLIENT_LOCALES,
+    })),
+  };
+}
+
+/** Reconciles at once and every RECONCILE_INTERVAL_SECONDS; returns the function that stops it. */
+async function startReconciler(deps: WorkerDeps): Promise<() => void> {
+  const { db, logger, outbox } = deps;
+  const reconcile = () =>
+    Promise.all([
+      reconcileNudges(db, deps.nudgeQueue, logger),
+      reconcileOutbox(db, outbox),
+      reconcileBroadcasts(db, deps.broadcastQueue),
+    ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
+  await reconcile();
+  const timer = setInterval(reconcile, deps.config.RECONCILE_INTERVAL_SECONDS * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
