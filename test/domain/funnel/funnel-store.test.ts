@@ -34,6 +34,7 @@ describe("loadFunnel", () => {
         clientId: client.id,
         invite: await resolveInvite(db, programme.inviteCode),
       });
+      if (!link.caseId) throw new Error("no case");
       await db.case.update({
         where: { id: link.caseId },
         data: { reference: `REF-${displayName}`, place: "anderlecht" },
