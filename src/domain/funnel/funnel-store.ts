@@ -2,21 +2,17 @@
  * Reading a programme's funnel from the store: its cases (linked ones: a client consented), their
  * step days (CaseStep), first placement and check-in answers, and the reach counts, turned into
  * the pure computation's input in the programme's time zone. Scoped to one organisation: a
- * programme of another is "not found", as if it did not exist.
+ * programme of another is "not found", as if it did not exist; no programme: all of the
+ * organisation's together.
  */
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { DbClient } from "../cases/db-client.ts";
-import { DomainError, parseInput } from "../errors.ts";
+import { DomainError, NotFoundError, parseInput } from "../errors.ts";
 import { emailField, slugField } from "../organisations/fields.ts";
 import { placementFacts } from "../placements/placements.ts";
 import { computeFunnel } from "./funnel.ts";
 import type { FunnelCase, FunnelFilters, FunnelReport, ReachDay } from "./funnel-types.ts";
-
-/** The programme asked for is not one of the organisation's (or does not exist). */
-export class FunnelNotFound extends DomainError {
-  override name = "FunnelNotFound";
-}
 
 const day = z
   .string()
@@ -26,7 +22,8 @@ const day = z
 /** What a coordinator may ask: a programme, a period, and filters by counsellor, language, place. */
 export const funnelQuery = z
   .object({
-    programme: slugField,
+    /** Without it: every programme of the organisation together. */
+    programme: slugField.optional(),
     from: day.optional(),
     to: day.optional(),
     counsellor: emailField.optional(),
@@ -41,23 +38,30 @@ export type FunnelQuery = z.input<typeof funnelQuery>;
 
 /** A loaded funnel: the report, the people behind it (for the anonymised rows) and the export threshold. */
 export interface LoadedFunnel {
-  programme: { slug: string; name: string };
+  /** Null: every programme of the organisation. */
+  programme: { slug: string; name: string } | null;
   report: FunnelReport;
   cases: FunnelCase[];
   smallNumberThreshold: number;
 }
 
-/** Loads and computes the funnel of `query.programme`, which must belong to `organisationId`. */
+/**
+ * Loads and computes the funnel of `query.programme` (or of every programme of the organisation),
+ * which must belong to `organisationId`: another organisation's is a NotFoundError.
+ */
 export async function loadFunnel(
   db: DbClient,
-  input: { organisationId: string; query: FunnelQuery; now?: Date },
+  input: { organisationId: string; query: FunnelQuery; now?: Date; defaultTimeZone?: string },
 ): Promise<LoadedFunnel> {
   const query = parseInput(funnelQuery, input.query);
-  const programme = await db.programme.findFirst({
-    where: { slug: query.programme, organisationId: input.organisationId },
-    select: { id: true, slug: true, name: true, timezone: true, organisation: true },
+  const organisation = await db.organisation.findUniqueOrThrow({ where: { id: input.organisationId } });
+  const programmes = await db.programme.findMany({
+    where: { organisationId: input.organisationId, ...(query.programme ? { slug: query.programme } : {}) },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, slug: true, name: true, timezone: true },
   });
-  if (!programme) throw new FunnelNotFound(`No programme "${query.programme}" in this organisation.`);
+  if (query.programme && !programmes.length)
+    throw new NotFoundError(`No programme "${query.programme}" in this organisation.`);
   const filters: FunnelFilters = {
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
@@ -72,21 +76,23 @@ export async function loadFunnel(
     if (!counsellor) throw new DomainError(`No counsellor ${query.counsellor} in this organisation.`);
     filters.counsellorId = counsellor.id;
   }
-  const zone = programme.timezone;
+  const zone = programmes[0]?.timezone ?? input.defaultTimeZone ?? "Europe/Brussels";
   const today = DateTime.fromJSDate(input.now ?? new Date(), { zone }).toISODate() as string;
-  const cases = await loadCases(db, programme.id, zone);
-  const reach = await loadReach(db, programme.id);
+  const ids = programmes.map((p) => p.id);
+  const cases = await loadCases(db, ids, zone);
+  const reach = await loadReach(db, ids);
+  const one = query.programme ? programmes[0] : undefined;
   return {
-    programme: { slug: programme.slug, name: programme.name },
+    programme: one ? { slug: one.slug, name: one.name } : null,
     report: computeFunnel({ cases, reach, filters, today }),
     cases,
-    smallNumberThreshold: programme.organisation.smallNumberThreshold,
+    smallNumberThreshold: organisation.smallNumberThreshold,
   };
 }
 
-async function loadCases(db: DbClient, programmeId: string, zone: string): Promise<FunnelCase[]> {
+async function loadCases(db: DbClient, programmeIds: string[], zone: string): Promise<FunnelCase[]> {
   const rows = await db.case.findMany({
-    where: { programmeId, linkedAt: { not: null } },
+    where: { programmeId: { in: programmeIds }, linkedAt: { not: null } },
     select: {
       counsellorId: true,
       place: true,
@@ -121,7 +127,10 @@ function pick(days: Record<string, string>, names: readonly string[]): Record<st
   return Object.fromEntries(names.filter((name) => days[name]).map((name) => [name, days[name] as string]));
 }
 
-async function loadReach(db: DbClient, programmeId: string): Promise<ReachDay[]> {
-  const rows = await db.programmeReach.findMany({ where: { programmeId }, orderBy: { day: "asc" } });
+async function loadReach(db: DbClient, programmeIds: string[]): Promise<ReachDay[]> {
+  const rows = await db.programmeReach.findMany({
+    where: { programmeId: { in: programmeIds } },
+    orderBy: { day: "asc" },
+  });
   return rows.map((r) => ({ day: r.day.toISOString().slice(0, 10), count: r.count }));
 }

@@ -7,8 +7,9 @@ import { afterAll, describe, expect, test } from "vitest";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { linkClient } from "../../../src/domain/cases/client-linking.ts";
 import { resolveInvite } from "../../../src/domain/cases/invites.ts";
+import { NotFoundError } from "../../../src/domain/errors.ts";
 import { funnelCaseRowsCsv, funnelFiguresCsv } from "../../../src/domain/funnel/funnel-csv.ts";
-import { FunnelNotFound, loadFunnel } from "../../../src/domain/funnel/funnel-store.ts";
+import { loadFunnel } from "../../../src/domain/funnel/funnel-store.ts";
 import { recordReach } from "../../../src/domain/funnel/reach.ts";
 import { eraseByConversation } from "../../../src/domain/privacy/erasure.ts";
 import { testDb, uid } from "../../support/db.ts";
@@ -146,7 +147,7 @@ describe("loadFunnel", () => {
     const theirs = await organisationWithCounsellor(db);
     await expect(
       loadFunnel(db, { organisationId: mine.organisation.id, query: { programme: theirs.programme.slug } }),
-    ).rejects.toThrow(FunnelNotFound);
+    ).rejects.toThrow(NotFoundError);
     await expect(
       loadFunnel(db, {
         organisationId: mine.organisation.id,
