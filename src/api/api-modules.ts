@@ -3,6 +3,7 @@
  */
 import type { ApiModule } from "./api-route.ts";
 import { caseApi } from "./case-api.ts";
+import { funnelApi } from "./funnel-api.ts";
 import { leadApi } from "./lead-api.ts";
 
-export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi];
+export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, funnelApi];

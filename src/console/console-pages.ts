@@ -4,7 +4,8 @@
 
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
+import { funnelPage } from "./funnel-page.ts";
 import { leadPages } from "./lead-pages.ts";
 import { staffPages } from "./staff-pages.ts";
 
-export const CONSOLE_PAGES: readonly ConsolePageModule[] = [leadPages, casePages, staffPages];
+export const CONSOLE_PAGES: readonly ConsolePageModule[] = [leadPages, casePages, funnelPage, staffPages];

@@ -20,20 +20,23 @@ const day = z
   .refine((v) => DateTime.fromISO(v, { zone: "utc" }).isValid, "is not a calendar date");
 
 /** What a coordinator may ask: a programme, a period, and filters by counsellor, language, place. */
-export const funnelQuery = z
-  .object({
-    /** Without it: every programme of the organisation together. */
-    programme: slugField.optional(),
-    from: day.optional(),
-    to: day.optional(),
-    counsellor: emailField.optional(),
-    language: z.string().trim().min(2).max(8).optional(),
-    place: z.string().trim().min(1).max(120).optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, {
-    message: "from must not be after to",
-    path: ["from"],
-  });
+export const funnelQueryFields = z.object({
+  /** Without it: every programme of the organisation together. */
+  programme: slugField.optional(),
+  from: day.optional(),
+  to: day.optional(),
+  counsellor: emailField.optional(),
+  language: z.string().trim().min(2).max(8).optional(),
+  place: z.string().trim().min(1).max(120).optional(),
+});
+
+/** A period must not end before it starts. */
+export const periodInOrder: [
+  (q: { from?: string | undefined; to?: string | undefined }) => boolean,
+  { message: string; path: string[] },
+] = [(q) => !q.from || !q.to || q.from <= q.to, { message: "from must not be after to", path: ["from"] }];
+
+export const funnelQuery = funnelQueryFields.refine(...periodInOrder);
 export type FunnelQuery = z.input<typeof funnelQuery>;
 
 /** A loaded funnel: the report, the people behind it (for the anonymised rows) and the export threshold. */

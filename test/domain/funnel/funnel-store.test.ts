@@ -42,6 +42,11 @@ describe("loadFunnel", () => {
       });
       clients.push({ client, caseId: link.caseId });
     }
+    const chatIds = await db.conversation.findMany({
+      where: { clientId: { in: clients.map((c) => c.client.id) } },
+      select: { externalConversationId: true, externalUserId: true },
+    });
+    expect(chatIds).toHaveLength(3);
     const [first, second] = clients;
     if (!first || !second) throw new Error("no clients");
     // Elena: assessed, in preparation, then training, placed 100 days ago (1 and 3 months are due), then erased.
@@ -125,9 +130,6 @@ describe("loadFunnel", () => {
     ]) {
       expect(csv).not.toContain(secret);
     }
-    const chatIds = await db.conversation.findMany({
-      select: { externalConversationId: true, externalUserId: true },
-    });
     for (const chat of chatIds) {
       expect(csv).not.toContain(chat.externalConversationId);
       expect(csv).not.toContain(chat.externalUserId);
