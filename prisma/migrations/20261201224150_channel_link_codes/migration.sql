@@ -1,7 +1,3 @@
--- AlterTable
-ALTER TABLE "Conversation" ADD COLUMN     "linkFailedAt" TIMESTAMP(3),
-ADD COLUMN     "linkFailures" INTEGER NOT NULL DEFAULT 0;
-
 -- CreateTable
 CREATE TABLE "ChannelLinkCode" (
     "code" TEXT NOT NULL,
@@ -11,6 +7,15 @@ CREATE TABLE "ChannelLinkCode" (
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ChannelLinkCode_pkey" PRIMARY KEY ("code")
+);
+
+-- CreateTable
+CREATE TABLE "ChannelLinkFailures" (
+    "conversationId" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "lastAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ChannelLinkFailures_pkey" PRIMARY KEY ("conversationId")
 );
 
 -- CreateIndex
@@ -24,4 +29,7 @@ ALTER TABLE "ChannelLinkCode" ADD CONSTRAINT "ChannelLinkCode_clientId_fkey" FOR
 
 -- AddForeignKey
 ALTER TABLE "ChannelLinkCode" ADD CONSTRAINT "ChannelLinkCode_conversationId_fkey" FOREIGN KEY ("conversationId") REFERENCES "Conversation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ChannelLinkFailures" ADD CONSTRAINT "ChannelLinkFailures_conversationId_fkey" FOREIGN KEY ("conversationId") REFERENCES "Conversation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -53,20 +53,20 @@ export async function redeemLinkCode(
   const { conversationId, now } = input;
   const conversation = await db.conversation.findUniqueOrThrow({
     where: { id: conversationId },
-    select: { clientId: true, linkFailures: true, linkFailedAt: true },
+    select: { clientId: true, linkFailures: true },
   });
-  const recentFailure =
-    conversation.linkFailedAt && now.getTime() - conversation.linkFailedAt.getTime() < FAILURE_WINDOW_MS;
-  const failures = recentFailure ? conversation.linkFailures : 0;
+  const last = conversation.linkFailures;
+  const failures = last && now.getTime() - last.lastAt.getTime() < FAILURE_WINDOW_MS ? last.count : 0;
   if (failures >= LINK_MAX_FAILURES) return { kind: "too_many_tries" };
   const code = input.typed.replace(/[\s-]/g, "");
   const found = /^\d{8}$/.test(code)
     ? await db.channelLinkCode.findFirst({ where: { code, expiresAt: { gt: now } } })
     : null;
   if (!found) {
-    await db.conversation.update({
-      where: { id: conversationId },
-      data: { linkFailures: failures + 1, linkFailedAt: now },
+    await db.channelLinkFailures.upsert({
+      where: { conversationId },
+      create: { conversationId, count: 1, lastAt: now },
+      update: { count: failures + 1, lastAt: now },
     });
     return { kind: "invalid" };
   }
@@ -100,8 +100,9 @@ async function join(
     await tx.channelLinkCode.delete({ where: { code: input.code } });
     await tx.conversation.update({
       where: { id: input.conversationId },
-      data: { clientId: input.clientId, locale: client.locale, linkFailures: 0, linkFailedAt: null },
+      data: { clientId: input.clientId, locale: client.locale },
     });
+    await tx.channelLinkFailures.deleteMany({ where: { conversationId: input.conversationId } });
     if (consent) {
       await tx.consent.create({
         data: {
