@@ -145,10 +145,14 @@ describe("proactive messages through the outbox", () => {
     expect(attempts.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(1);
     expect(attempts.filter((a) => a.status === 200)).toHaveLength(1);
     expect(sentTo(bed, user, from).filter((m) => m.text.startsWith("📅"))).toHaveLength(1);
-    const row = await bed.app.db.message.findFirstOrThrow({
-      where: { conversationId: (await conversationOf(user)).id, text: { startsWith: "📅" } },
-    });
-    expect(row.status).toBe("sent");
+    // The connector has it; the outbox writes "sent" right after.
+    const conversationId = (await conversationOf(user)).id;
+    await waitFor(async () => {
+      const row = await bed.app.db.message.findFirst({
+        where: { conversationId, text: { startsWith: "📅" }, status: "sent" },
+      });
+      return row ?? undefined;
+    }, "the notice recorded sent");
   }, 40_000);
 
   test.each([
