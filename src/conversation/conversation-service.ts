@@ -31,6 +31,7 @@ import { deliverReplies, type QueuedReply } from "./delivery.ts";
 import { applyEffects, type EffectTarget } from "./effects.ts";
 import { loadRuns, saveRuns } from "./flow-run-store.ts";
 import { FlowStack } from "./flow-stack.ts";
+import { applyHandoverTurn } from "./handover-turn.ts";
 import { choiceLabel, renderOutputs } from "./render.ts";
 import { routeInbound } from "./turn-routing.ts";
 
@@ -112,12 +113,16 @@ async function runTurn(
   };
   const startVars = { [SELF_ASSESSMENT_FLOW]: await assessmentVars(db, conversation.clientId) };
   const stack = new FlowStack(await loadRuns(deps, conversationId), deps.flows, ctx, startVars);
+  const handoverOpen = consented
+    ? (await db.handover.count({ where: { conversationId, status: "open" } })) > 0
+    : false;
   const plan = await routeInbound(deps, msg, {
     stack,
     target,
     consent,
     consented,
     status: conversation.status,
+    handoverOpen,
   });
   const { answers, moods, jobAnswers, extra, abandoned } = plan;
   const status = plan.status;
@@ -125,6 +130,7 @@ async function runTurn(
   const replies: QueuedReply[] = [];
   const summary: Output[] = [];
   let nudgeJobIds: string[] = [];
+  let handoverJobIds: string[] = [];
   let erased = false;
   let declined = false;
   await db.$transaction(async (tx) => {
@@ -144,6 +150,7 @@ async function runTurn(
       const outcome = await applyEffects(tx, target, [effect]);
       erased ||= outcome.erased;
       declined ||= outcome.declined;
+      plan.handover.reasons.unshift(...outcome.handoverReasons);
       if (erased) break;
       if (
         effect.type === "flow_completed" &&
@@ -170,6 +177,11 @@ async function runTurn(
       }
     }
     if (erased) return;
+    const person = await applyHandoverTurn(tx, deps, target, plan.handover, now);
+    extra.push(...person.outputs);
+    handoverJobIds = person.nudgeJobIds;
+    // Nobody could be asked: the question the person was at is asked again.
+    if (person.opened === false) stack.reprompt();
     for (const answer of answers) {
       extra.push(...(await recordAppointmentResponse(tx, { ...answer, clientId: target.clientId, now })));
     }
@@ -239,7 +251,8 @@ async function runTurn(
     return false;
   }
   await deliverReplies(deps, conversationId, address, replies);
-  if (deps.nudgeQueue && nudgeJobIds.length) await syncTimers(db, deps.nudgeQueue, nudgeJobIds, now);
+  const timers = [...nudgeJobIds, ...handoverJobIds];
+  if (deps.nudgeQueue && timers.length) await syncTimers(db, deps.nudgeQueue, timers, now);
   if (declined) {
     // Declining keeps nothing but the decision (the Consent row and the conversation it belongs to).
     await db.message.deleteMany({ where: { conversationId } });

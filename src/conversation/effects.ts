@@ -1,7 +1,7 @@
 /**
  * Applying the engine's effects to the store, inside the turn's transaction. Each effect is a
  * small, named change: the conversation's language, a consent decision (the Client is created
- * only when the person accepts), linking to a case, erasure, a note for the counsellor.
+ * only when the person accepts), linking to a case, erasure, a request for the counsellor.
  */
 
 import { linkClient } from "../domain/cases/client-linking.ts";
@@ -26,6 +26,8 @@ export interface EffectTarget {
 export interface EffectOutcome {
   erased: boolean;
   declined: boolean;
+  /** Why the person asked for their counsellor (one per notify_counsellor effect). */
+  handoverReasons: string[];
 }
 
 /** Applies `effects` in order. */
@@ -34,7 +36,7 @@ export async function applyEffects(
   target: EffectTarget,
   effects: readonly Effect[],
 ): Promise<EffectOutcome> {
-  const outcome: EffectOutcome = { erased: false, declined: false };
+  const outcome: EffectOutcome = { erased: false, declined: false, handoverReasons: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case "set_locale":
@@ -77,15 +79,8 @@ export async function applyEffects(
         outcome.erased = true;
         return outcome;
       case "notify_counsellor":
-        await tx.auditEvent.create({
-          data: {
-            type: "counsellor.notify",
-            actor: "client",
-            subjectType: "conversation",
-            subjectId: target.conversationId,
-            data: { reason: effect.reason },
-          },
-        });
+        // The turn opens the handover (it needs the time, the language and the translator).
+        outcome.handoverReasons.push(effect.reason);
         break;
       case "start_flow":
       case "flow_completed":

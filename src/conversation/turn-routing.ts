@@ -7,6 +7,7 @@ import type { InboundMessage } from "../channels/types.ts";
 import { type AppointmentAnswer, parseResponseChoice } from "../domain/appointments/appointment-messages.ts";
 import { SELF_ASSESSMENT_FLOW } from "../domain/assessment/assessment-completion.ts";
 import { resolveInvite } from "../domain/cases/invites.ts";
+import { asksForPerson } from "../domain/handovers/handover-words.ts";
 import { CHECKIN_FLOW, parseMoodChoice } from "../domain/placements/checkin-messages.ts";
 import { ALERTS_FLOW } from "../domain/vacancies/alert-choice.ts";
 import { parseJobChoice } from "../domain/vacancies/job-alerts.ts";
@@ -17,6 +18,7 @@ import { parseCommand } from "./commands.ts";
 import type { ConversationDeps } from "./conversation-service.ts";
 import { applyEffects, type EffectTarget } from "./effects.ts";
 import type { FlowStack, StackRun } from "./flow-stack.ts";
+import type { HandoverTurn } from "./handover-turn.ts";
 import { linkCommand } from "./link-command.ts";
 
 /** What the turn will do besides what the flow stack recorded. */
@@ -32,6 +34,8 @@ export interface TurnPlan {
   moods: { checkInId: string; mood: number }[];
   /** Answers to job alerts ("interested", "not for me", why, show from a digest), applied in the transaction. */
   jobAnswers: NonNullable<ReturnType<typeof parseJobChoice>>[];
+  /** The person asked for their counsellor in words or text, or writes to the one answering them. */
+  handover: HandoverTurn;
 }
 
 /** Decides what `msg` means for this conversation; feeds the flow stack. */
@@ -44,6 +48,8 @@ export async function routeInbound(
     consent: Consent | null;
     consented: boolean;
     status: ConversationStatus;
+    /** A person is answering this conversation (an open handover). */
+    handoverOpen: boolean;
   },
 ): Promise<TurnPlan> {
   const abandoned: StackRun[] = [];
@@ -52,6 +58,7 @@ export async function routeInbound(
   const moods: { checkInId: string; mood: number }[] = [];
   const jobAnswers: TurnPlan["jobAnswers"] = [];
   const extra: Output[] = [];
+  const handover: HandoverTurn = { reasons: [], forPerson: false };
   let status = input.status === "blocked" ? "active" : input.status;
 
   const { stack, target, consent, consented } = input;
@@ -115,17 +122,25 @@ export async function routeInbound(
     if (await ownsCheckIn(db, target.clientId, moodTap.checkInId)) {
       stack.start(CHECKIN_FLOW, { mood: moodTap.mood, checkin_id: moodTap.checkInId });
     }
+  } else if (consented && flowInput?.kind === "text" && input.handoverOpen) {
+    // A person is answering: the words are for them, and the bot does not interrupt.
+    handover.forPerson = true;
+  } else if (consented && flowInput?.kind === "text" && asksForPerson(flowInput.text, deps.translator)) {
+    handover.reasons.push("words");
   } else if (flowInput && stack.top) {
     stack.input(flowInput);
   } else if (consent?.decision === "declined" && !consented) {
     extra.push({ key: "onboarding.declined_reminder" });
   } else if (!consented) {
     stack.start("onboarding", await inviteVars(db, undefined));
+  } else if (flowInput?.kind === "text") {
+    // Text no question was waiting for: a person reads it rather than the bot saying "type /help".
+    handover.reasons.push("free_text");
   } else {
     extra.push({ key: "common.nothing_to_do" });
   }
 
-  return { status, extra, abandoned, answers, moods, jobAnswers };
+  return { status, extra, abandoned, answers, moods, jobAnswers, handover };
 }
 
 /** The facts onboarding starts with: what the /start code is. */

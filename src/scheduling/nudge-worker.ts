@@ -28,7 +28,13 @@ export interface NudgeHandler {
 export interface OutboxPort {
   write(
     tx: Prisma.TransactionClient | Db,
-    input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
+    input: {
+      conversationId: string;
+      idempotencyKey: string;
+      messageKey: string;
+      message: OutboundMessage;
+      authorStaffId?: string;
+    },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;
 }
