@@ -13,6 +13,7 @@ import {
   completeAssessment,
   SELF_ASSESSMENT_FLOW,
 } from "../domain/assessment/assessment-completion.ts";
+import { recordReach } from "../domain/funnel/reach.ts";
 import { CHECKIN_FLOW } from "../domain/placements/checkin-messages.ts";
 import { completeCheckIn, recordMood } from "../domain/placements/checkins.ts";
 import { ALERTS_FLOW, saveAlertChoice } from "../domain/vacancies/alert-choice.ts";
@@ -177,6 +178,11 @@ async function runTurn(
       }
     }
     if (erased) return;
+    const onboarding = stack.touched.find((run) => !run.id && run.flow.id === "onboarding");
+    if (onboarding) {
+      const code = onboarding.state.vars.invite_code;
+      await recordReach(tx, { conversationId, inviteCode: typeof code === "string" ? code : null, now });
+    }
     const person = await applyHandoverTurn(tx, deps, target, plan.handover, now);
     extra.push(...person.outputs);
     handoverJobIds = person.nudgeJobIds;
