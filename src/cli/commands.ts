@@ -298,7 +298,7 @@ export const COMMANDS: readonly CliCommand[] = (
     ...placementCommands,
     ...taskCommands,
     retentionCommand,
-  funnelCommand,
+    funnelCommand,
     ...vacancyCommands,
     ...broadcastCommands,
   ] satisfies CliCommand[]

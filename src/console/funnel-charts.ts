@@ -14,7 +14,7 @@ const percent = (ratio: number | null) => (ratio === null ? "" : ` · ${Math.rou
 /** The steps as bars: label on the left, count and conversion from the previous step on the bar. */
 export function funnelChart(report: FunnelReport, t: T): SafeHtml {
   const rowHeight = 34;
-  const labelWidth = 150;
+  const labelWidth = 200;
   const barSpace = 330;
   const max = Math.max(1, ...report.steps.map((s) => s.count ?? 0));
   const rows = report.steps.map((s, index) => {
@@ -55,7 +55,7 @@ ${bar(m.placed, i * slot + 22, "bar-hatched")}
 </g>`,
   );
   const width = Math.max(1, months.length) * slot + 10;
-  return html`<svg class="chart" role="img" aria-labelledby="trend-chart-title" viewBox="0 0 ${width} ${top + chartHeight + 22}" width="100%">
+  return html`<svg class="chart" role="img" aria-labelledby="trend-chart-title" viewBox="0 0 ${width} ${top + chartHeight + 22}" width="${Math.round(width * 1.4)}">
 <title id="trend-chart-title">${t("funnel_trend_label")}</title>
 <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="hatch-bg"></rect><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"></line></pattern></defs>
 ${groups}
