@@ -12,6 +12,7 @@ export const COMMANDS = [
   "privacy",
   "delete",
   "stop",
+  "link",
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 

@@ -19,12 +19,18 @@ export async function conversationForCase(
 ): Promise<{ id: string; locale: string | null } | { notSent: string }> {
   const found = await tx.case.findUnique({ where: { id: caseId }, select: { clientId: true } });
   if (!found?.clientId) return { notSent: "no client linked" };
-  const conversation = await tx.conversation.findFirst({
+  // A client on two channels (/link) is written to where they wrote last; if that one blocked
+  // the bot (Teams uninstalled, Telegram blocked), the other one. Opting out stops both.
+  const conversations = await tx.conversation.findMany({
     where: { clientId: found.clientId },
     orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    take: 5,
   });
-  if (!conversation) return { notSent: "no conversation" };
-  if (conversation.status !== "active") return { notSent: `conversation ${conversation.status}` };
+  const latest = conversations[0];
+  if (!latest) return { notSent: "no conversation" };
+  const conversation =
+    latest.status === "blocked" ? conversations.find((c) => c.status === "active") : latest;
+  if (conversation?.status !== "active") return { notSent: `conversation ${latest.status}` };
   return { id: conversation.id, locale: conversation.locale };
 }
 

@@ -19,6 +19,7 @@ import type { ConversationDeps } from "./conversation-service.ts";
 import { applyEffects, type EffectTarget } from "./effects.ts";
 import type { FlowStack, StackRun } from "./flow-stack.ts";
 import type { HandoverTurn } from "./handover-turn.ts";
+import { linkCommand } from "./link-command.ts";
 
 /** What the turn will do besides what the flow stack recorded. */
 export interface TurnPlan {
@@ -103,6 +104,10 @@ export async function routeInbound(
   } else if (command?.name === "delete") {
     if (consented) stack.start("erase");
     else extra.push({ key: "commands.delete_nothing" });
+  } else if (command?.name === "link") {
+    extra.push(
+      await linkCommand(deps, msg, { target, consented, stack, abandoned, argument: command.argument }),
+    );
   } else if (command?.name === "stop") {
     status = "opted_out";
     extra.push({ key: "commands.stop_done" });

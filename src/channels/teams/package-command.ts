@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<(typeof COMMANDS)[number], string> = {
   privacy: "What we keep about you",
   delete: "Erase everything we keep about you",
   stop: "Stop messages from me",
+  link: "Join this chat with your Telegram chat",
 };
 
 function main(argv: string[]): void {

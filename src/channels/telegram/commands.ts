@@ -18,6 +18,7 @@ export const BOT_COMMANDS = [
   "privacy",
   "delete",
   "stop",
+  "link",
 ] as const;
 
 /** Client languages with a Telegram language_code; the default scope (no code) uses English. */

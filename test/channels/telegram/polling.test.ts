@@ -92,10 +92,12 @@ describe("Telegram polling", () => {
     const menus = fake.callsOf("setMyCommands").map((c) => c.payload);
     expect(menus.map((m) => m.language_code)).toEqual([undefined, "ro", "ar", "bg", "nl", "fr", "en"]);
     expect(menus[0]?.commands).toEqual(
-      ["start", "language", "assessment", "alerts", "help", "privacy", "delete", "stop"].map((name) => ({
-        command: name,
-        description: `en:commands.${name}.description`,
-      })),
+      ["start", "language", "assessment", "alerts", "help", "privacy", "delete", "stop", "link"].map(
+        (name) => ({
+          command: name,
+          description: `en:commands.${name}.description`,
+        }),
+      ),
     );
     expect(menus[2]?.commands).toContainEqual({
       command: "help",

@@ -1,0 +1,174 @@
+/**
+ * One person, two channels: a client on Telegram sends /link, types the code in Teams, and both
+ * conversations are one client and one case — the consent and the language carry over,
+ * proactive messages go to the channel used last, and /delete erases both. Telegram through the
+ * fake Bot API, Teams through the fake Bot Framework, the real app between them.
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { type AppointmentDeps, createAppointment } from "../../../src/domain/appointments/appointments.ts";
+import { createCase } from "../../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
+import { uid } from "../../support/db.ts";
+import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
+import { TelegramUser } from "../../support/telegram-user.ts";
+import {
+  cardTap,
+  message,
+  post,
+  sentTo,
+  startTeamsTestBed,
+  type TeamsTestBed,
+  type TeamsUser,
+  teamsUser,
+} from "./support.ts";
+
+let telegram: FakeTelegram;
+let bed: TeamsTestBed;
+let deps: AppointmentDeps;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  bed = await startTeamsTestBed({ telegram });
+  await bed.app.startWorkers({ reconcile: false });
+  deps = {
+    db: bed.app.db,
+    queue: bed.app.nudgeQueue,
+    translator: bed.app.translator,
+    outbox: bed.app.outbox,
+    defaultTimeZone: "Europe/Brussels",
+  };
+});
+afterAll(async () => {
+  await bed?.close();
+  await telegram?.close();
+});
+
+const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
+
+async function onTeams(user: TeamsUser, text: string) {
+  const from = bed.fake.sent.length;
+  expect((await post(bed, message(bed, user, text))).statusCode).toBe(200);
+  return sentTo(bed, user, from).map((m) => m.text);
+}
+
+async function telegramClient() {
+  const s = uid();
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
+  const programme = await createProgramme(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    slug: `p-${s}`,
+    name: "R@W",
+  });
+  await bed.app.db.programme.update({
+    where: { id: programme.id },
+    data: { settings: { quietHours: null } },
+  });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
+  const created = await createCase(bed.app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
+  const user = new TelegramUser(bed.app, telegram, "ro");
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap("language:ro");
+  await user.tap("consent:accept");
+  await user.tap("done:later");
+  return { user, caseId: created.id };
+}
+
+const conversations = (channel: "teams" | "telegram", externalConversationId: string) =>
+  bed.app.db.conversation.findUnique({
+    where: { channel_externalConversationId: { channel, externalConversationId } },
+    include: { consents: true },
+  });
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = probe();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test("/link on Telegram, the code typed in Teams: one client, one case, both channels", async () => {
+  const { user: onTelegram, caseId } = await telegramClient();
+  const teams = teamsUser("en-US");
+  expect(await onTeams(teams, "/link 0000 0000")).toEqual([t("link.invalid", "en")]);
+
+  const [codeMessage] = await onTelegram.say("/link");
+  const code = /\d{4} \d{4}/.exec(codeMessage?.text ?? "")?.[0];
+  expect(code).toBeDefined();
+  expect(await onTeams(teams, `/link ${code}`)).toEqual([t("link.linked", "ro")]);
+  // Used once: the same code again is no code; a new one for the same client says so.
+  expect(await onTeams(teams, `/link ${code}`)).toEqual([t("link.invalid", "ro")]);
+  const [again] = await onTelegram.say("/link");
+  const second = /\d{4} \d{4}/.exec(again?.text ?? "")?.[0];
+  expect(await onTeams(teams, `/link ${second}`)).toEqual([t("link.already_linked", "ro")]);
+
+  const telegramSide = await conversations("telegram", String(onTelegram.userId));
+  const teamsSide = await conversations("teams", teams.conversationId);
+  expect(teamsSide?.clientId).toBe(telegramSide?.clientId);
+  expect(teamsSide?.locale).toBe("ro");
+  expect(teamsSide?.consents.map((c) => c.decision)).toEqual(["accepted"]);
+  const found = await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  expect(found.clientId).toBe(telegramSide?.clientId);
+
+  // Teams was used last: the appointment notice goes there, in Romanian.
+  const teamsFrom = bed.fake.sent.length;
+  await createAppointment(deps, {
+    caseId,
+    at: new Date(Date.now() + 86_400_000).toISOString(),
+    location: "Gare du Midi",
+    withWhom: "Lena",
+    purpose: "intake",
+  });
+  await waitFor(() => sentTo(bed, teams, teamsFrom).find((m) => m.text.startsWith("📅")), "notice on Teams");
+  // Telegram used again: the next one goes to Telegram.
+  await onTelegram.say("/help");
+  const before = onTelegram.all().length;
+  await createAppointment(deps, {
+    caseId,
+    at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    location: "Gare du Nord",
+    withWhom: "Lena",
+    purpose: "intake",
+  });
+  await waitFor(
+    () =>
+      onTelegram
+        .all()
+        .slice(before)
+        .find((m) => m.text.startsWith("📅")),
+    "notice on Telegram",
+  );
+  expect(sentTo(bed, teams, teamsFrom).filter((m) => m.text.startsWith("📅"))).toHaveLength(1);
+
+  // /delete in Teams erases the client and both conversations.
+  await onTeams(teams, "/delete");
+  expect((await post(bed, cardTap(bed, teams, "confirm:erase"))).statusCode).toBe(200);
+  expect(await conversations("teams", teams.conversationId)).toBeNull();
+  expect(await conversations("telegram", String(onTelegram.userId))).toBeNull();
+  expect((await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } })).clientId).toBeNull();
+}, 60_000);
+
+test("a code works once, not in its own chat, and five wrong codes lock the chat for an hour", async () => {
+  const { user: onTelegram } = await telegramClient();
+  const [codeMessage] = await onTelegram.say("/link");
+  const code = /\d{4} \d{4}/.exec(codeMessage?.text ?? "")?.[0] ?? "";
+  expect((await onTelegram.say(`/link ${code}`)).map((m) => m.text)).toEqual([
+    t("link.same_conversation", "ro"),
+  ]);
+  const stranger = teamsUser("en-US");
+  for (let i = 0; i < 5; i++) await onTeams(stranger, `/link 1111 111${i}`);
+  expect(await onTeams(stranger, `/link ${code}`)).toEqual([t("link.too_many_tries", "en")]);
+  const notConsented = teamsUser("en-US");
+  expect(await onTeams(notConsented, "/link")).toEqual([t("link.need_consent", "en")]);
+});

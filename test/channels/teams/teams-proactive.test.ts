@@ -1,0 +1,194 @@
+/**
+ * Proactive messages to Teams go through the outbox and continueConversationAsync with the stored
+ * ConversationReference: an appointment notice and its reminder arrive (the reminder as a card
+ * whose buttons answer it), a 429 from the connector delays a message without losing or
+ * doubling it, and a 403 MessageWritesBlocked blocks the conversation. Real BullMQ timers, real
+ * outbox workers, the fake Bot Framework.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type AppointmentDeps, createAppointment } from "../../../src/domain/appointments/appointments.ts";
+import { createCase } from "../../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
+import { uid } from "../../support/db.ts";
+import {
+  cardTap,
+  message,
+  post,
+  sentTo,
+  startTeamsTestBed,
+  type TeamsTestBed,
+  type TeamsUser,
+  teamsUser,
+} from "./support.ts";
+
+let bed: TeamsTestBed;
+let deps: AppointmentDeps;
+const ZONE = "Europe/Brussels";
+
+beforeAll(async () => {
+  bed = await startTeamsTestBed();
+  await bed.app.startWorkers({ reconcile: false });
+  deps = {
+    db: bed.app.db,
+    queue: bed.app.nudgeQueue,
+    translator: bed.app.translator,
+    outbox: bed.app.outbox,
+    defaultTimeZone: ZONE,
+  };
+});
+afterAll(() => bed?.close());
+
+const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
+
+async function say(activity: Record<string, unknown>) {
+  expect((await post(bed, activity)).statusCode).toBe(200);
+}
+
+/** A Teams client onboarded in English with an invite code and linked to a case without quiet hours. */
+async function client(): Promise<{ user: TeamsUser; caseId: string }> {
+  const s = uid();
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
+  const programme = await createProgramme(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    slug: `p-${s}`,
+    name: "R2W",
+  });
+  await bed.app.db.programme.update({
+    where: { id: programme.id },
+    data: { settings: { quietHours: null } },
+  });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
+  const created = await createCase(bed.app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
+  const user = teamsUser("en-GB");
+  await say(message(bed, user, `/start ${created.inviteCode}`));
+  await say(cardTap(bed, user, "language:en"));
+  await say(cardTap(bed, user, "consent:accept"));
+  await say(cardTap(bed, user, "done:later"));
+  return { user, caseId: created.id };
+}
+
+const inSeconds = (seconds: number) => new Date(Date.now() + 2 * 3600_000 + seconds * 1000).toISOString();
+
+async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const conversationOf = (user: TeamsUser) =>
+  bed.app.db.conversation.findUniqueOrThrow({
+    where: {
+      channel_externalConversationId: { channel: "teams", externalConversationId: user.conversationId },
+    },
+  });
+
+describe("proactive messages through the outbox", () => {
+  test("an appointment notice, then its reminder as a card; a tap on the card answers it", async () => {
+    const { user, caseId } = await client();
+    const from = bed.fake.sent.length;
+    const appointment = await createAppointment(deps, {
+      caseId,
+      at: inSeconds(3),
+      location: "Rue de la Loi 1, 1000 Bruxelles",
+      withWhom: "Lena",
+      purpose: "job_interview",
+    });
+    const reminder = await waitFor(
+      () => sentTo(bed, user, from).find((m) => m.choices.some((id) => id.includes(appointment.id))),
+      "the reminder",
+    );
+    expect(sentTo(bed, user, from)[0]?.text.startsWith("📅")).toBe(true);
+    expect(reminder.choices).toHaveLength(3);
+    const coming = reminder.choices[0] as string;
+    const before = bed.fake.sent.length;
+    await say(cardTap(bed, user, coming));
+    expect(sentTo(bed, user, before).at(-1)?.text).toBe(t("appointments.thanks_coming", "en"));
+    const stored = await bed.app.db.appointment.findUniqueOrThrow({ where: { id: appointment.id } });
+    expect(stored.response).toBe("coming");
+  });
+
+  test("429s from the connector delay a message: sent once, later", async () => {
+    const { user, caseId } = await client();
+    const from = bed.fake.sent.length;
+    const attemptsBefore = bed.fake.attempts.length;
+    // One more than the connector client's own three retries: the outbox sees the 429 too.
+    bed.fake.failNext({ status: 429, headers: { "retry-after": "1" }, body: {} }, 4);
+    await createAppointment(deps, {
+      caseId,
+      at: inSeconds(3600),
+      location: "Gare du Midi",
+      withWhom: "Lena",
+      purpose: "intake",
+    });
+    await waitFor(() => sentTo(bed, user, from).find((m) => m.text.startsWith("📅")), "the notice");
+    const attempts = bed.fake.attempts
+      .slice(attemptsBefore)
+      .filter((a) => a.conversationId === user.conversationId);
+    // Other conversations' messages in flight may meet some of the four; this one met at least one.
+    expect(attempts.filter((a) => a.status === 429).length).toBeGreaterThanOrEqual(1);
+    expect(attempts.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(sentTo(bed, user, from).filter((m) => m.text.startsWith("📅"))).toHaveLength(1);
+    // The connector has it; the outbox writes "sent" right after.
+    const conversationId = (await conversationOf(user)).id;
+    await waitFor(async () => {
+      const row = await bed.app.db.message.findFirst({
+        where: { conversationId, text: { startsWith: "📅" }, status: "sent" },
+      });
+      return row ?? undefined;
+    }, "the notice recorded sent");
+  }, 40_000);
+
+  test.each([
+    ["the connector's shape", { error: { code: "MessageWritesBlocked", message: "blocked" } }],
+    [
+      "Teams' documented shape",
+      { errorCode: 209, message: '{"subCode":"MessageWritesBlocked","message":"x"}' },
+    ],
+    [
+      "blocked by the user",
+      {
+        error: { code: "ConversationBlockedByUser", message: "User blocked the conversation with the bot." },
+      },
+    ],
+  ])("a 403 in %s blocks the conversation, and the message is failed, not retried", async (_shape, body) => {
+    const { user, caseId } = await client();
+    const attemptsBefore = bed.fake.attempts.length;
+    bed.fake.failNext({ status: 403, body });
+    await createAppointment(deps, {
+      caseId,
+      at: inSeconds(3600),
+      location: "Gare du Midi",
+      withWhom: "Lena",
+      purpose: "intake",
+    });
+    const conversation = await waitFor(async () => {
+      const found = await conversationOf(user);
+      return found.status === "blocked" ? found : undefined;
+    }, "blocked");
+    const row = await bed.app.db.message.findFirstOrThrow({
+      where: { conversationId: conversation.id, text: { startsWith: "📅" } },
+    });
+    expect(row.status).toBe("failed");
+    const attempts = bed.fake.attempts
+      .slice(attemptsBefore)
+      .filter((a) => a.conversationId === user.conversationId);
+    expect(attempts).toHaveLength(1);
+  });
+});
