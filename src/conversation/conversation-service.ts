@@ -3,6 +3,7 @@
  * drops replays, routes commands, feeds the flow engine, applies the effects, stores the inbound
  * message and the replies in one transaction, then sends the replies in order.
  */
+
 import type { Queue } from "bullmq";
 import { DateTime } from "luxon";
 import type pg from "pg";
@@ -25,6 +26,7 @@ import { replanIdleNudges } from "../scheduling/idle-nudges.ts";
 import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
 import { syncTimers } from "../scheduling/nudge-store.ts";
 import { scheduleForClient } from "../scheduling/programme-schedule-for.ts";
+import { latestConsent } from "../store/consents.ts";
 import type { Db } from "../store/prisma.ts";
 import { withConversationLock } from "./conversation-lock.ts";
 import { deliverReplies, type QueuedReply } from "./delivery.ts";
@@ -92,7 +94,7 @@ async function runTurn(
   }
   const conversation = await db.conversation.findUnique({ where: { id: conversationId } });
   if (!conversation) return true;
-  const consent = await db.consent.findFirst({ where: { conversationId }, orderBy: { decidedAt: "desc" } });
+  const consent = await latestConsent(db, conversationId);
   const consented = consent?.decision === "accepted" && conversation.clientId !== null;
   const now = deps.now?.() ?? new Date();
   const target: EffectTarget = {

@@ -9,7 +9,7 @@ import { resolveInvite } from "../domain/cases/invites.ts";
 import { eraseByConversation } from "../domain/privacy/erasure.ts";
 import { PRIVACY_NOTICE_VERSION } from "../domain/privacy/privacy-notice.ts";
 import type { Effect, VarValue } from "../engine/types.ts";
-import type { Prisma } from "../store/prisma.ts";
+import type { DbClient } from "../store/prisma.ts";
 
 /** What the turn needs to know about the conversation while applying effects (mutated as they apply). */
 export interface EffectTarget {
@@ -30,7 +30,7 @@ export interface EffectOutcome {
 
 /** Applies `effects` in order. */
 export async function applyEffects(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   target: EffectTarget,
   effects: readonly Effect[],
 ): Promise<EffectOutcome> {
@@ -92,7 +92,7 @@ export async function applyEffects(
 }
 
 async function recordConsent(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   target: EffectTarget,
   decision: "accepted" | "declined",
 ): Promise<void> {

@@ -6,7 +6,7 @@
 import { repromptRun } from "../engine/engine.ts";
 import type { EngineContext, RunState } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
-import type { Prisma } from "../store/prisma.ts";
+import type { DbClient } from "../store/prisma.ts";
 import { cancelNudges, type NudgePlan, planNudges } from "./nudge-store.ts";
 import type { NudgeHandler } from "./nudge-worker.ts";
 import type { ProgrammeSchedule } from "./programme-schedule.ts";
@@ -14,7 +14,7 @@ import { idleNudgeTimes } from "./schedule.ts";
 
 /** Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting. Returns jobIds to sync. */
 export async function replanIdleNudges(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   input: {
     conversationId: string;
     waitingRunId: string | null;
@@ -55,7 +55,7 @@ export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => Eng
   return {
     async decide(tx, nudge, now) {
       const run = await tx.flowRun.findUnique({ where: { id: nudge.subjectId } });
-      if (!run || run.status !== "active" || !run.stepId) return { skip: "flow no longer waiting" };
+      if (run?.status !== "active" || !run.stepId) return { skip: "flow no longer waiting" };
       const newer = await tx.flowRun.findFirst({
         where: { conversationId: run.conversationId, status: "active", startedAt: { gt: run.startedAt } },
         select: { id: true },

@@ -5,6 +5,7 @@
  * appointment not cancelled). It then claims the row (pending → sent, once), renders the message
  * in the client's language and writes it to the outbox in the same transaction; the outbox sends it.
  */
+
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { OutboundMessage } from "../channels/types.ts";
@@ -13,7 +14,8 @@ import type { Output } from "../engine/types.ts";
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
-import type { Db, Prisma } from "../store/prisma.ts";
+import { latestConsent } from "../store/consents.ts";
+import type { Db, DbClient } from "../store/prisma.ts";
 import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
 
 /** What a kind of nudge says, decided when it fires; or why it should not be sent any more. */
@@ -21,13 +23,13 @@ export type NudgeDecision = { outputs: Output[] } | { skip: string };
 
 /** One kind of nudge (appointment reminder, check-in, idle flow). */
 export interface NudgeHandler {
-  decide(tx: Prisma.TransactionClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
+  decide(tx: DbClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
 }
 
 /** Where rendered messages go: written in the firing transaction, dispatched after commit. */
 export interface OutboxPort {
   write(
-    tx: Prisma.TransactionClient | Db,
+    tx: DbClient,
     input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;
@@ -54,7 +56,7 @@ export async function fireNudge(
 ): Promise<"sent" | "not pending" | "moved" | `skipped: ${string}`> {
   const now = deps.now?.() ?? new Date();
   const nudge = await deps.db.nudge.findUnique({ where: { jobId } });
-  if (!nudge || nudge.status !== "pending") return "not pending";
+  if (nudge?.status !== "pending") return "not pending";
   if (nudge.dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "moved";
   const handler = deps.handlers[nudge.kind];
 
@@ -73,10 +75,7 @@ export async function fireNudge(
       : null;
     if (!conversation?.clientId) return skip("no conversation with a client");
     if (conversation.status !== "active") return skip(`conversation ${conversation.status}`);
-    const consent = await tx.consent.findFirst({
-      where: { conversationId: conversation.id },
-      orderBy: { decidedAt: "desc" },
-    });
+    const consent = await latestConsent(tx, conversation.id);
     if (consent?.decision !== "accepted") return skip("no consent");
     if (!handler) return skip(`no handler for ${nudge.kind}`);
     const decision = await handler.decide(tx, nudge, now);

@@ -4,12 +4,10 @@
  */
 import type { Answer, Output } from "../../engine/types.ts";
 import type { NudgeHandler } from "../../scheduling/nudge-worker.ts";
-import type { Prisma } from "../../store/prisma.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { checkInMessage } from "./checkin-messages.ts";
 
-type Tx = Prisma.TransactionClient;
-
-async function escalate(tx: Tx, checkInId: string, reason: string): Promise<void> {
+async function escalate(tx: DbClient, checkInId: string, reason: string): Promise<void> {
   const checkIn = await tx.checkIn.update({
     where: { id: checkInId },
     data: { escalated: true },
@@ -55,7 +53,7 @@ export function checkInHandler(): NudgeHandler {
 
 /** A mood tap: stored (only for the client's own check-in); returns whether the follow-up should start. */
 export async function recordMood(
-  tx: Tx,
+  tx: DbClient,
   input: { clientId: string | null; checkInId: string; mood: number; now: Date },
 ): Promise<{ start: boolean; outputs: Output[] }> {
   const checkIn = await tx.checkIn.findUnique({
@@ -72,7 +70,7 @@ export async function recordMood(
 
 /** The follow-up answers, stored on the check-in; a bad one escalates. */
 export async function completeCheckIn(
-  tx: Tx,
+  tx: DbClient,
   checkInId: string,
   answers: Record<string, Answer>,
 ): Promise<void> {
