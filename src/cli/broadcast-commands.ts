@@ -22,7 +22,6 @@ import type { CliCommand, CliOption, CommandContext, OptionValues } from "./comm
 import { flag, need, string } from "./option-values.ts";
 import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
 
-
 const ORG: CliOption = {
   name: "org",
   type: "string",
@@ -47,7 +46,12 @@ const SEGMENT_OPTIONS: CliOption[] = [
     value: "<name,…>",
     description: "segment: municipalities or reception centres (see case label)",
   },
-  { name: "language", type: "string", value: "<code,…>", description: `segment: ${CLIENT_LOCALES.join(", ")}` },
+  {
+    name: "language",
+    type: "string",
+    value: "<code,…>",
+    description: `segment: ${CLIENT_LOCALES.join(", ")}`,
+  },
   {
     name: "status",
     type: "string",

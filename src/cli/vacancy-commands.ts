@@ -13,7 +13,6 @@ import type { CliCommand } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
 import { formatFields, formatTable } from "./text-output.ts";
 
-
 const createCommand: CliCommand = {
   words: ["vacancy", "create"],
   summary: "Post a vacancy (blind hiring: no CV unless --cv-needed).",

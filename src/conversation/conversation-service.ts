@@ -20,6 +20,7 @@ import { ALERTS_FLOW, saveAlertChoice } from "../domain/vacancies/alert-choice.t
 import { recordJobAnswer } from "../domain/vacancies/job-alerts.ts";
 import type { EngineContext, FlowDefinition, Output } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
+import { choiceLabel, renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import { replanIdleNudges } from "../scheduling/idle-nudges.ts";
@@ -33,7 +34,6 @@ import { deliverReplies, type QueuedReply } from "./delivery.ts";
 import { applyEffects, type EffectTarget } from "./effects.ts";
 import { loadRuns, saveRuns } from "./flow-run-store.ts";
 import { FlowStack } from "./flow-stack.ts";
-import { choiceLabel, renderOutputs } from "./render.ts";
 import { routeInbound } from "./turn-routing.ts";
 
 export interface ConversationDeps {

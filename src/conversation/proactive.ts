@@ -5,10 +5,10 @@
  * bot or withdrew consent; the reason is returned instead.
  */
 import type { Output } from "../engine/types.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { OutboxPort } from "../scheduling/nudge-worker.ts";
+import type { OutboxPort } from "../outbox/outbox-port.ts";
 import type { DbClient } from "../store/prisma.ts";
-import { renderOutputs } from "./render.ts";
 
 export type ProactiveResult = { messageIds: bigint[]; conversationId: string } | { notSent: string };
 

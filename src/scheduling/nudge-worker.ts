@@ -9,11 +9,12 @@
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { OutboundMessage } from "../channels/types.ts";
-import { renderOutputs } from "../conversation/render.ts";
 import type { Output } from "../engine/types.ts";
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
+import type { OutboxPort } from "../outbox/outbox-port.ts";
 import { latestConsent } from "../store/consents.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
 import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
@@ -24,15 +25,6 @@ export type NudgeDecision = { outputs: Output[] } | { skip: string };
 /** One kind of nudge (appointment reminder, check-in, idle flow). */
 export interface NudgeHandler {
   decide(tx: DbClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
-}
-
-/** Where rendered messages go: written in the firing transaction, dispatched after commit. */
-export interface OutboxPort {
-  write(
-    tx: DbClient,
-    input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
-  ): Promise<bigint>;
-  dispatch(messageIds: readonly bigint[]): Promise<void>;
 }
 
 export interface NudgeWorkerDeps {

@@ -6,11 +6,12 @@
  * Clients who chose the weekly digest (/alerts) get no card now: their alert waits as
  * `digest_pending` for the next digest (job-digest.ts), where a tap on the job shows this card.
  */
-import { renderOutputs } from "../../conversation/render.ts";
+
 import type { Output } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
+import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
+import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { mayBeAdded } from "./matching.ts";
