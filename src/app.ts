@@ -15,12 +15,15 @@ import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import type { Config } from "./config.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
+import { afterTurn, createTurnRegistry } from "./conversation/turn-registry.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
+import { DOMAIN_TURNS } from "./domain/turn-handlers.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
+import { idleNudgesAfterTurn } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
 import type { Db } from "./store/prisma.ts";
 
@@ -65,8 +68,12 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
+  const turns = createTurnRegistry([
+    ...DOMAIN_TURNS,
+    afterTurn(idleNudgesAfterTurn(db, nudgeQueue, config.TZ_DEFAULT)),
+  ]);
   const conversations = createConversationService({
-    nudgeQueue,
+    turns,
     db,
     lockPool: stores.lockPool,
     translator,

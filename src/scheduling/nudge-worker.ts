@@ -8,7 +8,6 @@
 
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { OutboundMessage } from "../channels/types.ts";
 import type { Output } from "../engine/types.ts";
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
 import { renderOutputs } from "../i18n/render.ts";

@@ -1,0 +1,46 @@
+/**
+ * What the conversation core asks of cases: linking the client to the case or programme of their
+ * invite code (during onboarding, or later with /start <code>), and a note for the counsellor.
+ */
+import type { EffectTarget } from "../../conversation/effects.ts";
+import { onEffect } from "../../conversation/turn-registry.ts";
+import type { DbClient } from "../../store/prisma.ts";
+import { linkClient } from "./client-linking.ts";
+import { resolveInvite } from "./invites.ts";
+
+/** Links the target's client to the case or programme of the run's `invite_code` (a lead without one). */
+export async function linkCase(tx: DbClient, target: EffectTarget): Promise<void> {
+  if (!target.clientId) return;
+  const code = typeof target.vars.invite_code === "string" ? target.vars.invite_code : null;
+  const invite = code ? await resolveInvite(tx, code) : null;
+  const link = await linkClient(tx, { clientId: target.clientId, invite });
+  await tx.auditEvent.create({
+    data: {
+      type: "client.linked",
+      organisationId: link.organisationId,
+      actor: "client",
+      subjectType: "case",
+      subjectId: link.caseId,
+      data: { kind: link.kind },
+    },
+  });
+}
+
+export const caseTurns = [
+  onEffect("link_case", async (tx, target) => {
+    await linkCase(tx, target);
+    return undefined;
+  }),
+  onEffect("notify_counsellor", async (tx, target, effect) => {
+    await tx.auditEvent.create({
+      data: {
+        type: "counsellor.notify",
+        actor: "client",
+        subjectType: "conversation",
+        subjectId: target.conversationId,
+        data: { reason: effect.reason },
+      },
+    });
+    return undefined;
+  }),
+];
