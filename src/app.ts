@@ -8,17 +8,23 @@
 import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import { API_MODULES } from "./api/api-modules.ts";
+import { registerApi } from "./api/api-plugin.ts";
 import { buildChannels } from "./app/channels.ts";
 import { openStores } from "./app/stores.ts";
 import { startAppWorkers } from "./app/workers.ts";
 import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import type { Config } from "./config.ts";
+import { baseUrlOf } from "./console/console-context.ts";
+import { CONSOLE_PAGES } from "./console/console-pages.ts";
+import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { afterTurn, createTurnRegistry } from "./conversation/turn-registry.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
 import { DOMAIN_TURNS } from "./domain/turn-handlers.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
+import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
@@ -39,6 +45,8 @@ export interface App {
   outbox: Outbox;
   nudgeQueue: Queue<NudgeJobData>;
   broadcastQueue: Queue<BroadcastJobData>;
+  /** Whether Postgres and Redis answer (the doors answer 503 at once while not). */
+  readiness: Readiness;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
   /**
@@ -72,6 +80,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     ...DOMAIN_TURNS,
     afterTurn(idleNudgesAfterTurn(db, nudgeQueue, config.TZ_DEFAULT)),
   ]);
+  for (const queue of [nudgeQueue, broadcastQueue]) {
+    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+  }
   const conversations = createConversationService({
     turns,
     db,
@@ -88,11 +99,29 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     logger,
     db,
     redis,
+    readiness: stores.readiness,
     translator,
     onInbound,
     senders,
     outboxSenders,
   });
+  const baseUrl = baseUrlOf(config);
+  await registerConsole(
+    http,
+    {
+      db,
+      redis,
+      translator,
+      config,
+      logger,
+      outbox,
+      flows,
+      baseUrl,
+      secureCookies: baseUrl.startsWith("https:"),
+    },
+    { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
+  );
+  registerApi(http, API_MODULES);
   const workerDeps = { ...stores, config, logger, translator, flows, outbox, outboxSenders };
   const stops: (() => Promise<void>)[] = [];
 
@@ -107,6 +136,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     outbox,
     nudgeQueue,
     broadcastQueue,
+    readiness: stores.readiness,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();

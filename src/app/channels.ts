@@ -10,6 +10,7 @@ import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
 import { createWebchatSender } from "../channels/webchat/webchat-sender.ts";
 import type { Config } from "../config.ts";
 import { registerHealthRoutes } from "../http/health-routes.ts";
+import type { Readiness } from "../http/readiness.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
@@ -19,6 +20,7 @@ export interface ChannelDeps {
   logger: Logger;
   db: Db;
   redis: Redis;
+  readiness: Readiness;
   translator: Translator;
   onInbound: InboundHandler;
   /** Turn replies: filled here, read by the conversation service. */
@@ -43,7 +45,7 @@ export function buildChannels(deps: ChannelDeps): Channels {
   if (config.WEBCHAT_ENABLED) {
     deps.senders.set("webchat", createWebchatSender());
     deps.outboxSenders.set("webchat", createWebchatSender());
-    registerWebchat(http, { db, onInbound, translator, logger });
+    registerWebchat(http, { db, onInbound, translator, logger, ready: deps.readiness.ready });
   }
   const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;
   return { http, ...(telegram ? { telegram } : {}) };
@@ -62,6 +64,7 @@ function addTelegram(http: FastifyInstance, token: string, deps: ChannelDeps): T
     onInbound,
     logger,
     translator,
+    ready: deps.readiness.ready,
   });
   deps.senders.set("telegram", telegram.sender);
   // The outbox retries itself (a 429 pauses the whole channel, 5xx back off in the queue), so

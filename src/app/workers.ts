@@ -80,9 +80,18 @@ export async function startAppWorkers(
     timeZone: config.TZ_DEFAULT,
   });
   const broadcasts = createBroadcastWorker({ db, outbox, translator, connection: redis, prefix, logger });
-  const stopReconciler = options.reconcile === false ? undefined : await startReconciler(deps);
+  const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
+  // Redis back after a loss may be empty (no persistence): re-arm every timer and the digest
+  // scheduler at once, not at the next pass. Both are idempotent, so a Redis that kept its data
+  // loses nothing by it.
+  const stopRearm = onRedisBack(redis, logger, async () => {
+    await digests.ensureScheduler();
+    await reconciler?.reconcile();
+    logger.info("redis back: timers and schedulers re-armed");
+  });
   return async () => {
-    stopReconciler?.();
+    stopRearm();
+    reconciler?.stop();
     await Promise.all([outbound.close(), nudges.close(), broadcasts.close(), digests.close()]);
   };
 }
@@ -100,8 +109,8 @@ function nudgeHandlers(config: Config, flows: FlowRegistry): NudgeWorkerDeps["ha
   };
 }
 
-/** Reconciles at once and every RECONCILE_INTERVAL_SECONDS; returns the function that stops it. */
-async function startReconciler(deps: WorkerDeps): Promise<() => void> {
+/** Reconciles at once and every RECONCILE_INTERVAL_SECONDS; `reconcile()` runs a pass now. */
+async function startReconciler(deps: WorkerDeps): Promise<{ reconcile(): Promise<unknown>; stop(): void }> {
   const { db, logger, outbox } = deps;
   const reconcile = () =>
     Promise.all([
@@ -112,5 +121,28 @@ async function startReconciler(deps: WorkerDeps): Promise<() => void> {
   await reconcile();
   const timer = setInterval(reconcile, deps.config.RECONCILE_INTERVAL_SECONDS * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return { reconcile, stop: () => clearInterval(timer) };
+}
+
+/**
+ * Calls `rearm` each time `redis` is ready again after its connection was lost (not at the first
+ * connection). Returns a function that stops listening. A failed re-arm is logged; the periodic
+ * reconciler pass is still there behind it.
+ */
+function onRedisBack(redis: Redis, logger: Logger, rearm: () => Promise<void>): () => void {
+  let lost = false;
+  const onLost = () => {
+    lost = true;
+  };
+  const onReady = () => {
+    if (!lost) return;
+    lost = false;
+    rearm().catch((error: Error) => logger.warn({ err: { message: error.message } }, "re-arm failed"));
+  };
+  redis.on("close", onLost);
+  redis.on("ready", onReady);
+  return () => {
+    redis.off("close", onLost);
+    redis.off("ready", onReady);
+  };
 }
