@@ -72,12 +72,12 @@ export type SendFailureKind = "blocked" | "rate_limited" | "transient" | "perman
 
 export class SendError extends Error {
   override name = "SendError";
-  constructor(
-    readonly kind: SendFailureKind,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
+  readonly kind: SendFailureKind;
+  readonly retryAfterSeconds?: number;
+  constructor(kind: SendFailureKind, message: string, retryAfterSeconds?: number) {
     super(message);
+    this.kind = kind;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
