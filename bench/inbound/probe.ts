@@ -4,12 +4,21 @@
  * the lock pool and the outbox's own pool all go through) and answers the bench over IPC with
  * `{ statements, cpu }` (process.cpuUsage, µs) when asked `{ type: "stats" }`.
  */
+import { appendFileSync } from "node:fs";
 import pg from "pg";
+
+/** With BENCH_SQL_LOG=<file>, each statement's text is appended to that file too (one a line). */
+const logFile = process.env.BENCH_SQL_LOG;
 
 let statements = 0;
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
   statements++;
+  if (logFile) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === "string" ? first : (first?.text ?? "?");
+    appendFileSync(logFile, `${text.replace(/\s+/g, " ").slice(0, 200)}\n`);
+  }
   return query.apply(this, args);
 } as typeof pg.Client.prototype.query;
 

@@ -1,9 +1,11 @@
 /**
  * The HTTP server and the channels on it: health routes, the web chat, Telegram (webhook or
- * polling). Each channel adds two senders: one for turn replies, one for the outbox.
+ * polling), Teams (POST /api/messages). Each channel adds two senders: one for turn replies, one
+ * for the outbox.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import { createTeamsChannel } from "../channels/teams/teams-channel.ts";
 import { createTelegramChannel, type TelegramChannel } from "../channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender, InboundHandler } from "../channels/types.ts";
 import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
@@ -48,6 +50,10 @@ export function buildChannels(deps: ChannelDeps): Channels {
     registerWebchat(http, { db, onInbound, translator, logger, ready: deps.readiness.ready });
   }
   const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;
+  // Without an app id botbuilder turns authentication off: then the route must not exist (404).
+  if (config.MICROSOFT_APP_ID && config.MICROSOFT_APP_PASSWORD) {
+    addTeams(http, config.MICROSOFT_APP_ID, config.MICROSOFT_APP_PASSWORD, deps);
+  }
   return { http, ...(telegram ? { telegram } : {}) };
 }
 
@@ -83,4 +89,24 @@ function addTelegram(http: FastifyInstance, token: string, deps: ChannelDeps): T
   );
   if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
   return telegram;
+}
+
+function addTeams(http: FastifyInstance, appId: string, appPassword: string, deps: ChannelDeps): void {
+  const { config } = deps;
+  const teams = createTeamsChannel({
+    appId,
+    appPassword,
+    ...(config.MICROSOFT_APP_TENANT_ID ? { tenantId: config.MICROSOFT_APP_TENANT_ID } : {}),
+    appType: config.MICROSOFT_APP_TYPE === "SingleTenant" ? "SingleTenant" : "MultiTenant",
+    ...(config.TEAMS_OPENID_METADATA_URL ? { openIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL } : {}),
+    ...(config.TEAMS_TOKEN_ISSUER ? { tokenIssuer: config.TEAMS_TOKEN_ISSUER } : {}),
+    ...(config.TEAMS_LOGIN_URL ? { loginUrl: config.TEAMS_LOGIN_URL } : {}),
+    db: deps.db,
+    onInbound: deps.onInbound,
+    logger: deps.logger,
+  });
+  // One sender for both: the connector client retries 429 and 5xx itself (errors.ts).
+  deps.senders.set("teams", teams.sender);
+  deps.outboxSenders.set("teams", teams.sender);
+  teams.registerRoute(http);
 }

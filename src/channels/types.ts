@@ -2,7 +2,7 @@
  * The two small types every channel translates to and from. Nothing outside `src/channels/`
  * knows which platform it talks to: an adapter turns a platform update into an InboundMessage,
  * and renders an OutboundMessage (text plus optional choices) the way its platform shows buttons
- * (Telegram inline keyboards, Teams suggested actions, web chat buttons).
+ * (Telegram inline keyboards, Teams Adaptive Cards, web chat buttons).
  */
 
 export type ChannelName = "telegram" | "webchat" | "teams";
@@ -26,6 +26,8 @@ export interface InboundMessage {
   displayName?: string;
   /** Teams: the conversation reference needed to write to this person later. */
   reference?: unknown;
+  /** Teams: the Microsoft 365 tenant the conversation belongs to (limits are per tenant). */
+  tenantId?: string;
   receivedAt: Date;
 }
 

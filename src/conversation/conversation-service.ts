@@ -56,6 +56,7 @@ async function handleInbound(deps: ConversationDeps, msg: InboundMessage, attemp
       ...where,
       externalUserId: msg.externalUserId,
       ...(msg.reference ? { reference: msg.reference } : {}),
+      ...(msg.tenantId ? { tenantId: msg.tenantId } : {}),
     },
     update: {},
     select: { id: true },

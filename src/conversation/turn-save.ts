@@ -53,6 +53,7 @@ export async function saveTurn(
         status: plan.status,
         lastInboundAt: turn.now,
         ...(msg.reference ? { reference: msg.reference } : {}),
+        ...(msg.tenantId ? { tenantId: msg.tenantId } : {}),
       },
     });
     saved.replies = await writeReplies(tx, deps, turn, [...extra, ...turn.stack.outputs, ...summary]);

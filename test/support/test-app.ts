@@ -46,7 +46,7 @@ export async function startTestApp(
     const digests = new Queue(JOB_DIGEST_QUEUE, { connection: app.redis, prefix: config.QUEUE_PREFIX });
     await digests.obliterate({ force: true }).catch(() => undefined);
     await digests.close();
-    for (const channel of ["telegram", "webchat"] as const) {
+    for (const channel of ["telegram", "webchat", "teams"] as const) {
       const queue = new Queue(outboundQueueName(channel), {
         connection: app.redis,
         prefix: config.QUEUE_PREFIX,
