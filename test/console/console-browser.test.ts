@@ -103,6 +103,12 @@ describe("the console in a browser, at phone size", () => {
     );
 
     await page.getByRole("link", { name: "Dossiers" }).click();
+    await page.getByText("Een dossier openen voor iemand die je ontmoette").click();
+    await page.locator("#n-reference").fill("NEW-1");
+    await page.getByRole("button", { name: "Dossier openen en uitnodiging tonen" }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toContain("NEW-1");
+    expect(await page.locator(".qr img").count()).toBe(1);
+    await page.getByRole("link", { name: "Dossiers" }).click();
     await page.getByLabel("Zoeken op referentie").fill("MS-");
     await page.getByRole("button", { name: "Tonen" }).click();
     await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
