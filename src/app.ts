@@ -22,6 +22,7 @@ import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { afterTurn, createTurnRegistry } from "./conversation/turn-registry.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
+import { handoverTurns } from "./domain/handovers/handover-turns.ts";
 import { DOMAIN_TURNS } from "./domain/turn-handlers.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import type { Readiness } from "./http/readiness.ts";
@@ -78,6 +79,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
   const turns = createTurnRegistry([
     ...DOMAIN_TURNS,
+    ...handoverTurns(db, nudgeQueue, config.TZ_DEFAULT),
     afterTurn(idleNudgesAfterTurn(db, nudgeQueue, config.TZ_DEFAULT)),
   ]);
   for (const queue of [nudgeQueue, broadcastQueue]) {

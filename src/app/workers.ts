@@ -10,6 +10,7 @@ import type { Config } from "../config.ts";
 import { appointmentReminderHandler } from "../domain/appointments/reminder-handler.ts";
 import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
 import { createBroadcastWorker, reconcileBroadcasts } from "../domain/broadcasts/broadcast-worker.ts";
+import { handoverQuietHandler, handoverUnansweredHandler } from "../domain/handovers/handover-nudges.ts";
 import { checkInHandler } from "../domain/placements/checkins.ts";
 import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
@@ -98,14 +99,13 @@ export async function startAppWorkers(
 
 /** Each kind of nudge, handled by the domain it belongs to. */
 function nudgeHandlers(config: Config, flows: FlowRegistry): NudgeWorkerDeps["handlers"] {
+  const context = (now: Date) => ({ now, timeZone: config.TZ_DEFAULT, locales: CLIENT_LOCALES });
   return {
     appointment_reminder: appointmentReminderHandler(config.TZ_DEFAULT),
     checkin: checkInHandler(),
-    idle_flow: idleFlowHandler(flows, (now) => ({
-      now,
-      timeZone: config.TZ_DEFAULT,
-      locales: CLIENT_LOCALES,
-    })),
+    idle_flow: idleFlowHandler(flows, context),
+    handover_unanswered: handoverUnansweredHandler(),
+    handover_quiet: handoverQuietHandler(flows, context),
   };
 }
 

@@ -4,7 +4,15 @@
 
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
+import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
 import { staffPages } from "./staff-pages.ts";
+import { taskPages } from "./task-pages.ts";
 
-export const CONSOLE_PAGES: readonly ConsolePageModule[] = [leadPages, casePages, staffPages];
+export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
+  inboxPages,
+  leadPages,
+  casePages,
+  staffPages,
+  taskPages,
+];

@@ -5,15 +5,20 @@
  * and work after each saved turn. The core knows none of them by name: a new button kind is one
  * `onButton(...)` next to its domain, listed in src/domain/turn-handlers.ts.
  */
+
+import type { InboundMessage } from "../channels/types.ts";
 import type { Answer, Effect, Output, VarValue } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
+import type { Translator } from "../i18n/translator.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
 import type { EffectOutcome, EffectTarget } from "./effects.ts";
 import type { FlowStack } from "./flow-stack.ts";
 
 /** The turn as a handler sees it while the inbound message is routed (before the transaction). */
 export interface TurnContext {
+  readonly message: InboundMessage;
+  readonly translator: Translator;
   readonly db: Db;
   readonly flows: FlowRegistry;
   readonly stack: FlowStack;
@@ -54,6 +59,18 @@ export interface ClientCommand {
 
 /** Input that no command, button or waiting flow took; true when handled. */
 export type UnhandledHandler = (ctx: TurnContext) => boolean | Promise<boolean>;
+
+/** Input before it reaches the waiting flow (a person answering, words asking for one); true when taken. */
+export type BeforeFlowHandler = (ctx: TurnContext) => boolean | Promise<boolean>;
+
+/**
+ * Work in the turn's transaction once the flows' effects are applied, before the handlers' work:
+ * replies (before the flows'), and work for after the replies are sent.
+ */
+export type AfterEffectsHandler = (
+  tx: DbClient,
+  ctx: TurnContext,
+) => Promise<{ outputs: Output[]; after?: () => Promise<void> }>;
 
 /** A run of a flow that just completed, with what it collected. */
 export interface FlowCompletion {
@@ -107,6 +124,8 @@ export type TurnRegistration =
   | { kind: "button"; prefix: string; handle: ButtonHandler }
   | { kind: "command"; command: ClientCommand }
   | { kind: "unhandled"; handle: UnhandledHandler }
+  | { kind: "before_flow"; handle: BeforeFlowHandler }
+  | { kind: "after_effects"; handle: AfterEffectsHandler }
   | { kind: "completion"; flowId: string; handle: CompletionHandler }
   | { kind: "start_vars"; flowId: string; load: StartVarsLoader }
   | { kind: "effect"; type: DomainEffectType; handle: EffectHandler }
@@ -121,6 +140,12 @@ export const onButton = (prefix: string, handle: ButtonHandler): TurnRegistratio
 export const onCommand = (command: ClientCommand): TurnRegistration => ({ kind: "command", command });
 /** Tried in registration order; the core answers "nothing to do" when none takes it. */
 export const onUnhandled = (handle: UnhandledHandler): TurnRegistration => ({ kind: "unhandled", handle });
+/** Tried in registration order before the waiting flow gets the input. */
+export const beforeFlow = (handle: BeforeFlowHandler): TurnRegistration => ({ kind: "before_flow", handle });
+export const afterEffects = (handle: AfterEffectsHandler): TurnRegistration => ({
+  kind: "after_effects",
+  handle,
+});
 export const onFlowCompleted = (flowId: string, handle: CompletionHandler): TurnRegistration => ({
   kind: "completion",
   flowId,
@@ -147,6 +172,8 @@ export interface TurnRegistry {
   /** In menu order. */
   commands: readonly ClientCommand[];
   unhandled: readonly UnhandledHandler[];
+  beforeFlow: readonly BeforeFlowHandler[];
+  afterEffects: readonly AfterEffectsHandler[];
   completions: ReadonlyMap<string, CompletionHandler>;
   startVars: ReadonlyMap<string, StartVarsLoader>;
   effects: ReadonlyMap<DomainEffectType, EffectHandler>;
@@ -162,6 +189,8 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
   const effects = new Map<DomainEffectType, EffectHandler>();
   const unhandled: UnhandledHandler[] = [];
   const observers: TurnObserver[] = [];
+  const before: BeforeFlowHandler[] = [];
+  const afterEffectsHandlers: AfterEffectsHandler[] = [];
   const once = <V>(map: Map<string, V>, key: string, value: V, what: string) => {
     if (map.has(key)) throw new Error(`${what} "${key}" is registered twice`);
     map.set(key, value);
@@ -173,6 +202,8 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
     else if (r.kind === "start_vars") once(startVars, r.flowId, r.load, "start facts of flow");
     else if (r.kind === "effect") once(effects as Map<string, EffectHandler>, r.type, r.handle, "effect");
     else if (r.kind === "unhandled") unhandled.push(r.handle);
+    else if (r.kind === "before_flow") before.push(r.handle);
+    else if (r.kind === "after_effects") afterEffectsHandlers.push(r.handle);
     else observers.push(r.observe);
   }
   const missing = DOMAIN_EFFECTS.filter((type) => !effects.has(type));
@@ -181,6 +212,8 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
     buttons,
     commands: [...commands.values()].sort((a, b) => a.order - b.order),
     unhandled,
+    beforeFlow: before,
+    afterEffects: afterEffectsHandlers,
     completions,
     startVars,
     effects,

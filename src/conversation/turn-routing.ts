@@ -23,6 +23,8 @@ export interface TurnPlan {
   abandoned: StackRun[];
   /** The handlers' work in the transaction, in order; their outputs follow `extra`. */
   work: ((tx: DbClient) => Promise<Output[]>)[];
+  /** The handlers' view of the turn, for the work after the effects. */
+  ctx: TurnContext;
 }
 
 export interface RouteInput {
@@ -40,13 +42,14 @@ export async function routeInbound(
   msg: InboundMessage,
   input: RouteInput,
 ): Promise<TurnPlan> {
-  const plan: TurnPlan = {
+  const plan = {
     status: input.status === "blocked" ? "active" : input.status,
     extra: [],
     abandoned: [],
     work: [],
-  };
-  const ctx = turnContext(deps, input, plan);
+  } as unknown as TurnPlan;
+  const ctx = turnContext(deps, msg, input, plan);
+  plan.ctx = ctx;
   const { turns } = deps;
   const command = parseCommand(
     msg.text,
@@ -59,6 +62,8 @@ export async function routeInbound(
     await turns.commands.find((c) => c.name === command.name)?.handle(ctx, command.argument);
   } else if (msg.choiceId && button && (await button(ctx, msg.choiceId))) {
     // the button's domain took it
+  } else if (await someoneTakes(turns.beforeFlow, ctx)) {
+    // a domain took it before the flow (a person is answering, …)
   } else if (flowInput(msg) && input.stack.top) {
     input.stack.input(flowInput(msg) as FlowInput);
   } else if (!(await someoneTakes(turns.unhandled, ctx))) {
@@ -81,8 +86,15 @@ async function someoneTakes(
 }
 
 /** The view of the turn handlers get; what they decide lands in `plan`. */
-function turnContext(deps: ConversationDeps, input: RouteInput, plan: TurnPlan): TurnContext {
+function turnContext(
+  deps: ConversationDeps,
+  msg: InboundMessage,
+  input: RouteInput,
+  plan: TurnPlan,
+): TurnContext {
   return {
+    message: msg,
+    translator: deps.translator,
     db: deps.db,
     flows: deps.flows,
     stack: input.stack,

@@ -44,6 +44,11 @@ export async function saveTurn(
     const summary = await applyRunEffects(tx, deps, turn, saved);
     if (saved.erased) return;
     const extra = [...plan.extra];
+    for (const handle of deps.turns.afterEffects) {
+      const done = await handle(tx, plan.ctx);
+      extra.push(...done.outputs);
+      if (done.after) saved.afterCommit.push(done.after);
+    }
     for (const work of plan.work) extra.push(...(await work(tx)));
     await saveRuns(tx, turn.conversation.id, turn.stack.touched, plan.abandoned);
     await observeTurn(tx, deps, turn, plan, saved);

@@ -91,13 +91,16 @@ export function resumeRun(
     ) {
       state.recovering = false;
       state.attempts = 0;
-      const effects: Effect[] =
-        input.choiceId === RECOVER_COUNSELLOR
-          ? [{ type: "notify_counsellor", reason: `stuck:${flow.id}:${step.id}` }]
-          : [];
-      const outputs: Output[] =
-        input.choiceId === RECOVER_COUNSELLOR ? [{ key: "common.counsellor_notified" }] : [];
-      return { state, outputs: [...outputs, prompt(flow, step, state, ctx)], effects };
+      // Asking for a person hands the conversation over: the runtime says what happens next,
+      // and the question waits, unasked, until the conversation comes back to the bot.
+      if (input.choiceId === RECOVER_COUNSELLOR) {
+        return {
+          state,
+          outputs: [],
+          effects: [{ type: "notify_counsellor", reason: `stuck:${flow.id}:${step.id}` }],
+        };
+      }
+      return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
     }
   }
 
@@ -282,9 +285,10 @@ function navigate(
     return advance(flow, state, flow.start ?? flow.steps[0]?.id, [], [], ctx);
   }
   if (choiceId === NAV_COUNSELLOR) {
+    // A handover: the runtime tells the person what happens next; the question waits.
     return {
       state,
-      outputs: [{ key: "common.counsellor_notified" }, prompt(flow, step, state, ctx)],
+      outputs: [],
       effects: [{ type: "notify_counsellor", reason: `asked:${flow.id}:${step.id}` }],
     };
   }

@@ -40,7 +40,6 @@ export const ENGINE_KEYS = [
   "common.done",
   "common.continue",
   "common.ask_counsellor",
-  "common.counsellor_notified",
   "calendar.date_example",
   "meta.native_name",
   "meta.emoji",

@@ -105,6 +105,14 @@ class LocaleTranslator implements Translator {
     return calendar ? formatDateTimeWith(date, lng, timeZone, calendar, calendar.date) : "";
   }
 
+  weekdayName(isoWeekday: number, locale: string): string {
+    const lng = this.#knownLocale(locale) ?? this.#parts.fallback;
+    const calendar = this.#parts.calendars.get(lng) ?? this.#parts.calendars.get(this.#parts.fallback);
+    // 1 January 2024 was a Monday; noon UTC is that day in every zone we serve.
+    const day = new Date(Date.UTC(2024, 0, isoWeekday, 12));
+    return calendar ? formatDateTimeWith(day, lng, "UTC", calendar, "{{weekday}}") : "";
+  }
+
   matchLocale(hint: string | undefined): ClientLocale | undefined {
     return matchLocale(hint);
   }

@@ -31,6 +31,8 @@ export interface Translator {
   formatDateTime(date: Date, locale: string, timeZone: string): string;
   /** Formats a calendar date without time ("3 February 2027"; Romani: our own month names). */
   formatDate(date: Date, locale: string, timeZone: string): string;
+  /** The name of a weekday (1 Monday … 7 Sunday) in `locale` (Romani: our own names). */
+  weekdayName(isoWeekday: number, locale: string): string;
   /** Picks a supported client locale from a platform hint ("ro-RO" → "ro"), or undefined. */
   matchLocale(hint: string | undefined): ClientLocale | undefined;
 }

@@ -9,7 +9,14 @@ import type { DbClient } from "../store/prisma.ts";
 export interface OutboxPort {
   write(
     tx: DbClient,
-    input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
+    input: {
+      conversationId: string;
+      idempotencyKey: string;
+      messageKey: string;
+      message: OutboundMessage;
+      /** The staff member who wrote it (a counsellor's reply), absent for the bot's own. */
+      authorStaffId?: string;
+    },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;
 }

@@ -42,6 +42,8 @@ export interface OutboundInput {
   message: OutboundMessage;
   /** Set for a broadcast's messages: bulk, and counted in its delivery report. */
   broadcastId?: string;
+  /** Set when a person wrote it (a staff member's id), not the bot. */
+  authorStaffId?: string;
 }
 
 /** A page of a broadcast's messages, all on one channel: sent by bulk-sender.ts. */
@@ -123,6 +125,7 @@ function messageRow(input: OutboundInput) {
     status: "queued" as const,
     proactive: true,
     ...(input.broadcastId ? { broadcastId: input.broadcastId } : {}),
+    ...(input.authorStaffId ? { authorStaffId: input.authorStaffId } : {}),
   };
 }
 

@@ -53,7 +53,10 @@ export async function replanIdleNudges(
   return jobIds;
 }
 
-/** The idle-flow nudge: "shall we go on?" and the waiting question again, if the run still waits. */
+/**
+ * The idle-flow nudge: "shall we go on?" and the waiting question again, if the run still waits
+ * and no person is answering the conversation (an open handover).
+ */
 export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => EngineContext): NudgeHandler {
   return {
     async decide(tx, nudge, now) {
@@ -64,6 +67,11 @@ export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => Eng
         select: { id: true },
       });
       if (newer) return { skip: "another flow is on top" };
+      const person = await tx.handover.findFirst({
+        where: { conversationId: run.conversationId, status: "open" },
+        select: { id: true },
+      });
+      if (person) return { skip: "a person is answering" };
       const flow =
         flows.version(run.flowId, run.flowVersion) ??
         (flows.has(run.flowId) ? flows.latest(run.flowId) : undefined);

@@ -5,7 +5,6 @@
  * appointment not cancelled). It then claims the row (pending → sent, once), renders the message
  * in the client's language and writes it to the outbox in the same transaction; the outbox sends it.
  */
-
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Output } from "../engine/types.ts";
@@ -47,7 +46,7 @@ export async function fireNudge(
 ): Promise<"sent" | "not pending" | "moved" | `skipped: ${string}`> {
   const now = deps.now?.() ?? new Date();
   const nudge = await deps.db.nudge.findUnique({ where: { jobId } });
-  if (nudge?.status !== "pending") return "not pending";
+  if (!nudge || nudge.status !== "pending") return "not pending";
   if (nudge.dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "moved";
   const handler = deps.handlers[nudge.kind];
 

@@ -89,7 +89,9 @@ describe("the console in a browser, at phone size", () => {
     await page.getByLabel("E-mail").fill(coordinator.email);
     await page.getByLabel("Password").fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/console\/leads$/);
+    // The home page is the first section of the navigation: the inbox.
+    await page.waitForURL(/\/console\/inbox$/);
+    await page.goto(`${base}/console/leads`);
     await check(page, "02-leads");
 
     const card = page.locator("section.card", { hasText: "Ionela" });
@@ -142,7 +144,7 @@ describe("the console in a browser, at phone size", () => {
     await fresh.getByLabel("Nouveau mot de passe").fill("une phrase assez longue");
     await fresh.getByLabel("Répétez le mot de passe").fill("une phrase assez longue");
     await fresh.getByRole("button", { name: "Enregistrer le mot de passe" }).click();
-    await fresh.waitForURL(/\/console\/leads$/);
+    await fresh.waitForURL(/\/console\/inbox$/);
     expect(await fresh.getByRole("button", { name: /Se déconnecter|Sign out|Afmelden/ }).count()).toBe(1);
     await invited.close();
 

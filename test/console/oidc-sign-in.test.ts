@@ -102,7 +102,7 @@ describe("OIDC sign-in", () => {
     const { organisation } = await organisationWithCounsellor(app.db);
     const member = await staffMember(app.db, organisation.slug, "counsellor", { name: "Ana Popescu" });
     const { page, context } = await signInThroughProvider(member.email);
-    expect(new URL(page.url()).pathname).toBe("/console/leads");
+    expect(new URL(page.url()).pathname).toBe("/console/inbox");
     expect(await page.locator("header").textContent()).toContain("Ana Popescu");
     const audit = await app.db.auditEvent.findFirst({
       where: { subjectId: member.id, type: "staff.signed_in" },

@@ -9,6 +9,7 @@ import {
   onFlowCompleted,
   type TurnRegistration,
 } from "../../src/conversation/turn-registry.ts";
+import { handoverTurns } from "../../src/domain/handovers/handover-turns.ts";
 import { DOMAIN_TURNS } from "../../src/domain/turn-handlers.ts";
 
 const noop = async () => undefined;
@@ -20,7 +21,10 @@ const effects: TurnRegistration[] = [
 ];
 
 test("the domains' registrations make one registry, commands in menu order", () => {
-  const registry = createTurnRegistry(DOMAIN_TURNS);
+  const registry = createTurnRegistry([
+    ...DOMAIN_TURNS,
+    ...handoverTurns({} as never, {} as never, "Europe/Brussels"),
+  ]);
   expect(registry.commands.map((c) => c.name)).toEqual([
     "start",
     "language",

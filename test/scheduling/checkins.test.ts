@@ -132,7 +132,7 @@ describe("check-ins", () => {
     });
     const tasks = await app.db.counsellorTask.findMany({ where: { caseId, kind: "checkin.escalation" } });
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]?.data).toMatchObject({ point: "week_1", reason: "mood 2" });
+    expect(tasks[0]?.data).toMatchObject({ point: "week_1", reasons: "low_mood", mood: 2 });
   });
 
   test("no answer to two check-ins in a row escalates to the counsellor", async () => {
@@ -147,9 +147,7 @@ describe("check-ins", () => {
     await fire(placement.id, "month_3");
     await waitForCheckIn(user, 3, "Bpost");
     const tasks = await app.db.counsellorTask.findMany({ where: { caseId } });
-    expect(tasks.map((task) => (task.data as { reason: string }).reason)).toEqual([
-      "no answer to two check-ins",
-    ]);
+    expect(tasks.map((task) => (task.data as { reasons: string }).reasons)).toEqual(["unanswered_twice"]);
   });
 
   test("retention per programme: still working at 1, 3 and 6 months", async () => {

@@ -4,6 +4,7 @@
  */
 import type { Output } from "../../engine/types.ts";
 import type { DbClient } from "../../store/prisma.ts";
+import { createTask } from "../tasks/tasks.ts";
 import type { AppointmentAnswer } from "./appointment-messages.ts";
 
 /** Records the answer; returns what to tell the client. */
@@ -27,13 +28,11 @@ export async function recordAppointmentResponse(
     data: { response: input.answer, respondedAt: input.now },
   });
   if (changed) {
-    await tx.counsellorTask.create({
-      data: {
-        caseId: appointment.case.id,
-        organisationId: appointment.case.programme?.organisationId ?? null,
-        kind: "appointment.response",
-        data: { appointmentId: appointment.id, answer: input.answer },
-      },
+    await createTask(tx, {
+      kind: "appointment.response",
+      caseId: appointment.case.id,
+      organisationId: appointment.case.programme?.organisationId ?? null,
+      data: { appointmentId: appointment.id, answer: input.answer },
     });
   }
   return [{ key: `appointments.thanks_${input.answer}` }];

@@ -1,6 +1,6 @@
 /**
  * What the conversation core asks of cases: linking the client to the case or programme of their
- * invite code (during onboarding, or later with /start <code>), and a note for the counsellor.
+ * invite code (during onboarding, or later with /start <code>).
  */
 import type { EffectTarget } from "../../conversation/effects.ts";
 import { onEffect } from "../../conversation/turn-registry.ts";
@@ -55,18 +55,6 @@ async function forgetClient(tx: DbClient, target: EffectTarget): Promise<void> {
 export const caseTurns = [
   onEffect("link_case", async (tx, target) => {
     await linkCase(tx, target);
-    return undefined;
-  }),
-  onEffect("notify_counsellor", async (tx, target, effect) => {
-    await tx.auditEvent.create({
-      data: {
-        type: "counsellor.notify",
-        actor: "client",
-        subjectType: "conversation",
-        subjectId: target.conversationId,
-        data: { reason: effect.reason },
-      },
-    });
     return undefined;
   }),
 ];

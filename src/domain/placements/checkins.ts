@@ -5,9 +5,19 @@
 import type { Answer, Output } from "../../engine/types.ts";
 import type { NudgeHandler } from "../../scheduling/nudge-worker.ts";
 import type { DbClient } from "../../store/prisma.ts";
+import { createTask } from "../tasks/tasks.ts";
 import { checkInMessage } from "./checkin-messages.ts";
 
-async function escalate(tx: DbClient, checkInId: string, reason: string): Promise<void> {
+/** Why a check-in needs a person, as codes (the tasks list says them in words). */
+type EscalationReason =
+  | "unanswered_twice"
+  | "low_mood"
+  | "stopped_working"
+  | "wants_help"
+  | "not_paid_on_time"
+  | "problems";
+
+async function escalate(tx: DbClient, checkInId: string, reasons: EscalationReason[]): Promise<void> {
   const checkIn = await tx.checkIn.update({
     where: { id: checkInId },
     data: { escalated: true },
@@ -17,13 +27,11 @@ async function escalate(tx: DbClient, checkInId: string, reason: string): Promis
       },
     },
   });
-  await tx.counsellorTask.create({
-    data: {
-      caseId: checkIn.placement.caseId,
-      organisationId: checkIn.placement.case.programme?.organisationId ?? null,
-      kind: "checkin.escalation",
-      data: { checkInId, point: checkIn.point, reason },
-    },
+  await createTask(tx, {
+    kind: "checkin.escalation",
+    caseId: checkIn.placement.caseId,
+    organisationId: checkIn.placement.case.programme?.organisationId ?? null,
+    data: { checkInId, point: checkIn.point, reasons: reasons.join(","), mood: checkIn.mood },
   });
 }
 
@@ -43,7 +51,7 @@ export function checkInHandler(): NudgeHandler {
         take: 2,
       });
       if (earlier.length === 2 && earlier.every((c) => !c.answeredAt) && !earlier.some((c) => c.escalated)) {
-        await escalate(tx, earlier[0]?.id as string, "no answer to two check-ins");
+        await escalate(tx, earlier[0]?.id as string, ["unanswered_twice"]);
       }
       await tx.checkIn.update({ where: { id: checkIn.id }, data: { sentAt: now } });
       return { outputs: [checkInMessage(checkIn.id, checkIn.placement.employer)] };
@@ -64,7 +72,7 @@ export async function recordMood(
     return { start: false, outputs: [{ key: "checkin.unknown" }] };
   }
   await tx.checkIn.update({ where: { id: checkIn.id }, data: { mood: input.mood, answeredAt: input.now } });
-  if (input.mood <= 2 && !checkIn.escalated) await escalate(tx, checkIn.id, `mood ${input.mood}`);
+  if (input.mood <= 2 && !checkIn.escalated) await escalate(tx, checkIn.id, ["low_mood"]);
   return { start: true, outputs: [] };
 }
 
@@ -82,11 +90,10 @@ export async function completeCheckIn(
     },
   });
   const problems = Array.isArray(answers.problems) ? answers.problems.filter((p) => p !== "none") : [];
-  const reasons = [
-    answers.still_working === false ? "stopped working" : "",
-    answers.wants_help === true ? "wants help" : "",
-    answers.paid_on_time === false ? "not paid on time" : "",
-    problems.length ? `problems: ${problems.join(", ")}` : "",
-  ].filter(Boolean);
-  if (reasons.length && !checkIn.escalated) await escalate(tx, checkInId, reasons.join("; "));
+  const reasons: EscalationReason[] = [];
+  if (answers.still_working === false) reasons.push("stopped_working");
+  if (answers.wants_help === true) reasons.push("wants_help");
+  if (answers.paid_on_time === false) reasons.push("not_paid_on_time");
+  if (problems.length) reasons.push("problems");
+  if (reasons.length && !checkIn.escalated) await escalate(tx, checkInId, reasons);
 }

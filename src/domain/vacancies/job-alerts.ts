@@ -14,6 +14,7 @@ import type { Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
+import { createTask } from "../tasks/tasks.ts";
 import { mayBeAdded } from "./matching.ts";
 import { matchVacancy } from "./vacancies.ts";
 
@@ -195,13 +196,11 @@ export async function recordJobAnswer(
   const status = input.answer === "more" ? "more_info" : input.answer;
   await tx.jobAlert.update({ where: { id: alert.id }, data: { status, answeredAt: input.now } });
   if (input.answer === "interested") {
-    await tx.counsellorTask.create({
-      data: {
-        caseId: alert.client.cases[0]?.id ?? null,
-        organisationId: alert.vacancy.organisationId,
-        kind: "job.interest",
-        data: { vacancyId: alert.vacancyId, alertId: alert.id },
-      },
+    await createTask(tx, {
+      kind: "job.interest",
+      caseId: alert.client.cases[0]?.id ?? null,
+      organisationId: alert.vacancy.organisationId,
+      data: { vacancyId: alert.vacancyId, alertId: alert.id },
     });
     return [{ key: "jobs.interested_next" }];
   }

@@ -14,6 +14,7 @@ const translator: Translator = {
   dir: () => "ltr",
   formatDateTime: (date) => date.toISOString(),
   formatDate: (date) => date.toISOString().slice(0, 10),
+  weekdayName: (day) => String(day),
   matchLocale: () => undefined,
 };
 

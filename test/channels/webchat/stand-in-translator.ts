@@ -37,6 +37,7 @@ export function standInTranslator(): Translator {
     dir: (locale) => (RTL_LOCALES.has(locale) ? "rtl" : "ltr"),
     formatDateTime: (date) => date.toISOString(),
     formatDate: (date) => date.toISOString().slice(0, 10),
+    weekdayName: (day) => String(day),
     matchLocale(hint) {
       const base = hint?.toLowerCase().split(/[-_]/)[0];
       return CLIENT_LOCALES.find((locale): locale is ClientLocale => locale === base);

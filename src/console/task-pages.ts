@@ -1,0 +1,113 @@
+/**
+ * `GET /console/tasks`: one list of what needs a person — clients waiting in the inbox, answers to
+ * appointments, check-ins that need a follow-up, interest in a job — oldest first, each with its
+ * case and what happened in words, and the buttons to mark it done or give it to a colleague.
+ * The same domain functions as /api/v1/tasks.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { DomainError, NotFoundError } from "../domain/errors.ts";
+import { describeTask, taskScopeFor } from "../domain/tasks/task-words.ts";
+import { completeTask, listTasks, reassignTask, TaskNotFound } from "../domain/tasks/tasks.ts";
+import { consoleText } from "./console-context.ts";
+import { csrfField } from "./csrf.ts";
+import { html } from "./html.ts";
+import { renderPage } from "./layout.ts";
+import { notFoundPage } from "./not-found-page.ts";
+import { requireStaff, staffOf } from "./require-staff.ts";
+
+const reassignForm = z.object({ staffEmail: z.string().max(320) });
+
+async function showTasks(request: FastifyRequest, reply: FastifyReply, notice?: string) {
+  const staff = staffOf(request);
+  const { db, translator, config } = request.server.consoleContext;
+  const t = (key: string, params?: Record<string, string | number>) =>
+    consoleText(translator, staff.locale, key, params);
+  const [tasks, colleagues] = await Promise.all([
+    listTasks(db, await taskScopeFor(db, staff)),
+    db.counsellor.findMany({
+      where: { organisationId: staff.organisationId, deactivatedAt: null },
+      select: { id: true, name: true, email: true },
+      orderBy: { name: "asc" },
+    }),
+  ]);
+  const nameOf = new Map(colleagues.map((c) => [c.id, c.name]));
+  const cards = tasks.map((task) => {
+    const id = `task-${task.id}`;
+    return html`<li class="card" aria-labelledby="${id}-title">
+<h2 id="${id}-title">${describeTask(task, translator, staff.locale)}</h2>
+<dl class="fields">
+  <dt>${t("created")}</dt><dd>${translator.formatDateTime(task.createdAt, staff.locale, config.TZ_DEFAULT)}</dd>
+  <dt>${t("assignee")}</dt><dd>${task.assigneeStaffId ? (nameOf.get(task.assigneeStaffId) ?? "—") : t("whole_team")}</dd>
+  ${task.caseId ? html`<dt>${t("case_title")}</dt><dd><a href="/console/cases/${task.caseId}">${t("open_case")}</a>${task.kind === "handover" ? html` · <a href="/console/cases/${task.caseId}/conversation">${t("open_conversation")}</a>` : ""}</dd>` : ""}
+</dl>
+<div class="actions">
+<form method="post" action="/console/tasks/${task.id}/done">${csrfField(request)}<button type="submit">${t("mark_done")}</button></form>
+<form method="post" action="/console/tasks/${task.id}/reassign">${csrfField(request)}
+<label for="${id}-to">${t("reassign_to")}</label>
+<select id="${id}-to" name="staffEmail" required><option value="">${t("choose")}</option>${colleagues.map((c) => html`<option value="${c.email}">${c.name}</option>`)}</select>
+<button type="submit" class="secondary">${t("reassign")}</button></form>
+</div>
+</li>`;
+  });
+  return renderPage(
+    reply,
+    staff,
+    t("tasks_title"),
+    html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
+<p class="muted">${t("tasks_intro")}</p>
+${tasks.length ? html`<ul class="tasks">${cards}</ul>` : html`<p>${t("tasks_none")}</p>`}`,
+  );
+}
+
+function taskIdOf(request: FastifyRequest): string {
+  const id = String((request.params as { id?: unknown }).id ?? "");
+  if (!id || id.length > 100) throw new TaskNotFound(id);
+  return id;
+}
+
+export function taskPages(http: FastifyInstance): void {
+  http.get("/console/tasks", { preHandler: requireStaff }, async (request, reply) =>
+    showTasks(request, reply),
+  );
+
+  http.post("/console/tasks/:id/done", { preHandler: requireStaff }, async (request, reply) => {
+    const staff = staffOf(request);
+    const { db } = http.consoleContext;
+    try {
+      await completeTask(db, await taskScopeFor(db, staff), {
+        id: taskIdOf(request),
+        staffId: staff.staffId,
+      });
+    } catch (error) {
+      if (error instanceof TaskNotFound || error instanceof NotFoundError) return notFoundPage(reply, staff);
+      throw error;
+    }
+    return reply.redirect("/console/tasks", 303);
+  });
+
+  http.post("/console/tasks/:id/reassign", { preHandler: requireStaff }, async (request, reply) => {
+    const staff = staffOf(request);
+    const { db, translator } = http.consoleContext;
+    const form = reassignForm.safeParse(request.body ?? {});
+    try {
+      const id = taskIdOf(request);
+      const colleague = form.success
+        ? await db.counsellor.findFirst({
+            where: { email: form.data.staffEmail, organisationId: staff.organisationId, deactivatedAt: null },
+            select: { id: true },
+          })
+        : null;
+      await reassignTask(db, await taskScopeFor(db, staff), {
+        id,
+        assigneeStaffId: colleague?.id ?? "",
+        isStaffOfOrganisation: async () => colleague !== null,
+      });
+    } catch (error) {
+      if (error instanceof TaskNotFound || error instanceof NotFoundError) return notFoundPage(reply, staff);
+      if (error instanceof DomainError) return showTasks(request, reply.code(400), error.message);
+      throw error;
+    }
+    return showTasks(request, reply, consoleText(translator, staff.locale, "task_reassigned"));
+  });
+}

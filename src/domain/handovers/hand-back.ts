@@ -1,0 +1,79 @@
+/**
+ * Ending a handover: a staff member hands the conversation back to the bot, or it goes back by
+ * itself after the programme's quiet time. Either way the handover and its task close, its timers
+ * go, and the client is told that they are talking to the bot again, with the question their
+ * flow was waiting at (if any) asked again.
+ */
+import { repromptRun } from "../../engine/engine.ts";
+import type { EngineContext, Output, RunState } from "../../engine/types.ts";
+import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import type { Handover } from "../../generated/prisma/client.ts";
+import { cancelNudges } from "../../scheduling/nudge-store.ts";
+import type { Prisma } from "../../store/prisma.ts";
+import { closeTasksAbout } from "../tasks/tasks.ts";
+import { publishInboxChange } from "./inbox-events.ts";
+
+type Tx = Prisma.TransactionClient;
+
+/** How a handover ended. */
+export type HandBackReason = "staff" | "quiet_time";
+
+/** Closes an open handover in the caller's transaction. Returns the nudge job ids to sync, or null when it was not open. */
+export async function closeHandover(
+  tx: Tx,
+  input: { handover: Handover; reason: HandBackReason; staffId: string | null; now: Date },
+): Promise<string[] | null> {
+  const { handover, now } = input;
+  const { count } = await tx.handover.updateMany({
+    where: { id: handover.id, status: "open" },
+    data: { status: "closed", closedAt: now, closedReason: input.reason, closedByStaffId: input.staffId },
+  });
+  if (!count) return null;
+  await closeTasksAbout(tx, {
+    kind: "handover",
+    subjectKey: "handoverId",
+    subjectId: handover.id,
+    now,
+    staffId: input.staffId,
+  });
+  await tx.auditEvent.create({
+    data: {
+      type: "handover.closed",
+      organisationId: handover.organisationId,
+      actor: input.staffId ? `staff:${input.staffId}` : "bot",
+      subjectType: "handover",
+      subjectId: handover.id,
+      data: { reason: input.reason },
+    },
+  });
+  if (handover.organisationId)
+    await publishInboxChange(tx, { organisationId: handover.organisationId, handoverId: handover.id });
+  return cancelNudges(
+    tx,
+    { subjectId: handover.id, kind: { in: ["handover_unanswered", "handover_quiet"] } },
+    "closed",
+  );
+}
+
+/** What the client is told: the bot is back, and the question their flow waits at, again. */
+export async function backToBotOutputs(
+  tx: Tx,
+  input: {
+    conversationId: string;
+    reason: HandBackReason;
+    flows: FlowRegistry;
+    context: EngineContext;
+  },
+): Promise<Output[]> {
+  const outputs: Output[] = [{ key: input.reason === "staff" ? "handover.back" : "handover.back_quiet" }];
+  const run = await tx.flowRun.findFirst({
+    where: { conversationId: input.conversationId, status: "active", stepId: { not: null } },
+    orderBy: { startedAt: "desc" },
+  });
+  if (!run) return outputs;
+  const flow =
+    input.flows.version(run.flowId, run.flowVersion) ??
+    (input.flows.has(run.flowId) ? input.flows.latest(run.flowId) : undefined);
+  if (!flow) return outputs;
+  return [...outputs, ...repromptRun(flow, run.state as unknown as RunState, input.context).outputs];
+}

@@ -1,0 +1,92 @@
+/**
+ * Office hours as time: whether staff are at work now, when they next are, when N working hours
+ * have passed, and how the hours read to a client ("Monday–Friday, 9:00–17:00") in their own
+ * language (weekday names from the translator: Intl, or our own names for Romani).
+ */
+import { DateTime } from "luxon";
+import type { Translator } from "../../i18n/translator.ts";
+import type { OfficeHours } from "./handover-settings.ts";
+
+/** Days looked ahead for the next opening (a programme with office hours opens within a week). */
+const MAX_DAYS = 14;
+
+/** The local wall-clock time `clock` ("09:00") on the day of `day` (right across DST changes too). */
+function wallClock(day: DateTime, clock: string): DateTime {
+  const [hour, minute] = clock.split(":").map(Number);
+  return day.set({ hour: hour ?? 0, minute: minute ?? 0, second: 0, millisecond: 0 });
+}
+
+/** The office period of the local day of `day`, or undefined when the office is closed that day. */
+function periodOn(hours: OfficeHours, day: DateTime): { start: DateTime; end: DateTime } | undefined {
+  if (!hours.days.includes(day.weekday)) return undefined;
+  return { start: wallClock(day, hours.open), end: wallClock(day, hours.close) };
+}
+
+/** Whether `at` falls inside office hours in `zone`. */
+export function inOfficeHours(hours: OfficeHours, zone: string, when: Date): boolean {
+  const local = DateTime.fromJSDate(when, { zone });
+  const period = periodOn(hours, local);
+  return period !== undefined && local >= period.start && local < period.end;
+}
+
+/** When office hours next begin after `at` (`at` itself when they are on now). */
+export function nextOpening(hours: OfficeHours, zone: string, when: Date): Date {
+  const local = DateTime.fromJSDate(when, { zone });
+  for (let offset = 0; offset <= MAX_DAYS; offset++) {
+    const period = periodOn(hours, local.plus({ days: offset }));
+    if (!period || local >= period.end) continue;
+    return (local > period.start ? local : period.start).toJSDate();
+  }
+  return when;
+}
+
+/** The moment `workingHours` of office time have passed since `from` (counting only office hours). */
+export function afterWorkingHours(hours: OfficeHours, zone: string, from: Date, workingHours: number): Date {
+  let left = workingHours * 60;
+  const cursor = DateTime.fromJSDate(from, { zone });
+  for (let offset = 0; offset <= MAX_DAYS * 10; offset++) {
+    const day = cursor.plus({ days: offset });
+    const period = periodOn(hours, day);
+    if (!period) continue;
+    const start = offset === 0 && cursor > period.start ? cursor : period.start;
+    if (start >= period.end) continue;
+    const available = period.end.diff(start, "minutes").minutes;
+    if (available >= left) return start.plus({ minutes: left }).toJSDate();
+    left -= available;
+  }
+  return cursor.plus({ hours: workingHours }).toJSDate();
+}
+
+/** "Monday–Friday" or "Monday, Wednesday, Friday": consecutive weekdays as one range. */
+export function describeDays(days: readonly number[], locale: string, translator: Translator): string {
+  const runs: number[][] = [];
+  for (const day of [...days].sort()) {
+    const run = runs.at(-1);
+    if (run && run.at(-1) === day - 1) run.push(day);
+    else runs.push([day]);
+  }
+  const name = (day: number) => translator.weekdayName(day, locale);
+  return runs
+    .map((run) =>
+      run.length >= 3 ? `${name(run[0] as number)}–${name(run.at(-1) as number)}` : run.map(name).join(", "),
+    )
+    .join(", ");
+}
+
+/** "9:00" for "09:00": a clock as people write it. */
+export function describeClock(clock: string): string {
+  return clock.replace(/^0(\d)/, "$1");
+}
+
+/** The params the client's office-hours messages take: `days`, `open`, `close`. */
+export function officeHoursParams(
+  hours: OfficeHours,
+  locale: string,
+  translator: Translator,
+): { days: string; open: string; close: string } {
+  return {
+    days: describeDays(hours.days, locale, translator),
+    open: describeClock(hours.open),
+    close: describeClock(hours.close),
+  };
+}

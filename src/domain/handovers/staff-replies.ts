@@ -1,0 +1,151 @@
+/**
+ * A person writes to a client: free text as written, or a quick reply rendered in the client's
+ * language. The message goes through the outbox to the conversation the client last used, marked
+ * with its author; an open handover counts it as answered (its "unanswered" timer goes, its quiet
+ * time starts). A staff member hands the conversation back to the bot here too.
+ */
+import { randomUUID } from "node:crypto";
+import type { Queue } from "bullmq";
+import { conversationForCase } from "../../conversation/proactive.ts";
+import type { EngineContext } from "../../engine/types.ts";
+import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import { renderOutputs } from "../../i18n/render.ts";
+import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
+import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
+import { syncTimers } from "../../scheduling/nudge-store.ts";
+import type { Db } from "../../store/prisma.ts";
+import { DomainError } from "../errors.ts";
+import { backToBotOutputs, closeHandover } from "./hand-back.ts";
+import { planQuietNudge } from "./handovers.ts";
+import { publishInboxChange } from "./inbox-events.ts";
+import { looksForeignTo } from "./language-guess.ts";
+import {
+  missingParams,
+  type QuickReplyKey,
+  type QuickReplyParams,
+  renderQuickReply,
+} from "./quick-replies.ts";
+
+/** What writing to clients needs. */
+export interface StaffReplyDeps {
+  db: Db;
+  translator: Translator;
+  outbox: OutboxPort;
+  nudgeQueue?: Queue<NudgeJobData>;
+  flows: FlowRegistry;
+  /** TZ_DEFAULT: for programmes without a zone, and the engine's "today". */
+  timeZone: string;
+  now?: () => Date;
+}
+
+/** Free text, or a quick reply with its parameters. */
+export type StaffMessage = { text: string } | { quickReply: QuickReplyKey; params?: QuickReplyParams };
+
+/** What was queued, and whether the text looked foreign to the client (free text only). */
+export interface SentStaffMessage {
+  messageId: bigint;
+  conversationId: string;
+  locale: string;
+  notInClientLanguage: boolean;
+}
+
+/** The client cannot be written to (no conversation, opted out, blocked, erased). */
+export class ClientUnreachable extends DomainError {}
+
+/** Queues a staff member's message to the case's client. `caseId` must already be in the staff member's scope. */
+export async function sendStaffMessage(
+  deps: StaffReplyDeps,
+  input: { caseId: string; staffId: string; message: StaffMessage },
+): Promise<SentStaffMessage> {
+  const now = deps.now?.() ?? new Date();
+  const { message } = input;
+  if ("quickReply" in message) {
+    const missing = missingParams(message.quickReply, message.params ?? {});
+    if (missing.length) throw new DomainError(`The quick reply needs: ${missing.join(", ")}.`);
+  } else if (!message.text.trim()) {
+    throw new DomainError("The message is empty.");
+  }
+  const sent = await deps.db.$transaction(async (tx) => {
+    const conversation = await conversationForCase(tx, input.caseId);
+    if ("notSent" in conversation)
+      throw new ClientUnreachable(`The client cannot be reached: ${conversation.notSent}.`);
+    const locale = conversation.locale ?? "en";
+    const outbound =
+      "quickReply" in message
+        ? renderQuickReply(deps.translator, { key: message.quickReply, params: message.params ?? {}, locale })
+        : { text: message.text, locale, direction: deps.translator.dir(locale) };
+    const messageId = await deps.outbox.write(tx, {
+      conversationId: conversation.id,
+      idempotencyKey: `staff:${randomUUID()}`,
+      messageKey: "quickReply" in message ? `quick-replies.${message.quickReply}` : "staff.text",
+      message: outbound,
+      authorStaffId: input.staffId,
+    });
+    const jobIds: string[] = [];
+    const open = await tx.handover.findFirst({ where: { conversationId: conversation.id, status: "open" } });
+    if (open) {
+      await tx.handover.update({
+        where: { id: open.id },
+        data: { answeredAt: open.answeredAt ?? now, lastStaffAt: now },
+      });
+      jobIds.push(...(await planQuietNudge(tx, open.id, now, deps.timeZone)));
+      if (open.organisationId)
+        await publishInboxChange(tx, { organisationId: open.organisationId, handoverId: open.id });
+    }
+    return { messageId, conversationId: conversation.id, locale, jobIds };
+  });
+  await deps.outbox.dispatch([sent.messageId]);
+  if (deps.nudgeQueue && sent.jobIds.length) await syncTimers(deps.db, deps.nudgeQueue, sent.jobIds, now);
+  return {
+    messageId: sent.messageId,
+    conversationId: sent.conversationId,
+    locale: sent.locale,
+    notInClientLanguage: "text" in message ? looksForeignTo(message.text, sent.locale) : false,
+  };
+}
+
+/**
+ * Hands an open handover back to the bot: closed, its task done, and the client told so with
+ * their waiting question again. `handoverId` must already be in the staff member's scope.
+ * Returns false when it was no longer open.
+ */
+export async function handBackToBot(
+  deps: StaffReplyDeps,
+  input: { handoverId: string; staffId: string },
+): Promise<boolean> {
+  const now = deps.now?.() ?? new Date();
+  const context: EngineContext = { now, timeZone: deps.timeZone, locales: CLIENT_LOCALES };
+  const done = await deps.db.$transaction(async (tx) => {
+    const handover = await tx.handover.findUnique({ where: { id: input.handoverId } });
+    if (!handover) return null;
+    const jobIds = await closeHandover(tx, { handover, reason: "staff", staffId: input.staffId, now });
+    if (!jobIds) return null;
+    const conversation = await tx.conversation.findUnique({ where: { id: handover.conversationId } });
+    const ids: bigint[] = [];
+    if (conversation?.status === "active") {
+      const outputs = await backToBotOutputs(tx, {
+        conversationId: handover.conversationId,
+        reason: "staff",
+        flows: deps.flows,
+        context,
+      });
+      const locale = conversation.locale ?? "en";
+      for (const [index, { key, message }] of renderOutputs(outputs, locale, deps.translator).entries()) {
+        ids.push(
+          await deps.outbox.write(tx, {
+            conversationId: conversation.id,
+            idempotencyKey: `handback:${handover.id}:${index}`,
+            messageKey: key,
+            message,
+          }),
+        );
+      }
+    }
+    return { jobIds, ids };
+  });
+  if (!done) return false;
+  if (done.ids.length) await deps.outbox.dispatch(done.ids);
+  if (deps.nudgeQueue && done.jobIds.length) await syncTimers(deps.db, deps.nudgeQueue, done.jobIds, now);
+  return true;
+}

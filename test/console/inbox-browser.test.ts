@@ -1,0 +1,155 @@
+/**
+ * The headline of the inbox, in headless Chromium at phone size against the real app, Postgres,
+ * Redis and the fake Telegram: a counsellor signs in; a Romani client taps "🙋 ask my counsellor";
+ * the handover appears in the open inbox by itself (server-sent events); the counsellor answers
+ * with a quick reply picked in Dutch, sees the preview in Romani, sends it, and the client gets
+ * it on Telegram in Romani. A coordinator of another organisation, signed in at the same time,
+ * sees none of it. axe-core: no serious or critical violation on these pages. Screenshots go to
+ * CONSOLE_SCREENSHOTS (default: a folder in the system's temp dir).
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { launchChromium } from "../support/chromium.ts";
+import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
+
+let telegram: FakeTelegram;
+let app: App;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram });
+  await app.startWorkers({ reconcile: false });
+  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchChromium();
+  mkdirSync(shots, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await telegram?.close();
+});
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    return axe.run();
+  });
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+async function check(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page), name).toEqual([]);
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signIn(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/console\/inbox$/);
+  return page;
+}
+
+test("a handover arrives live, a quick reply in Dutch reaches the client in Romani; another organisation sees nothing", async () => {
+  const { organisation, programme } = await organisationWithCounsellor(app.db);
+  const counsellor = await staffMember(app.db, organisation.slug, "counsellor", {
+    name: "Lena Janssens",
+    locale: "nl",
+  });
+  const created = await createCase(app.db, {
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
+  });
+  const other = await organisationWithCounsellor(app.db);
+  const outsider = await staffMember(app.db, other.organisation.slug, "coordinator", { locale: "fr" });
+
+  const page = await signIn(counsellor.email);
+  const theirs = await signIn(outsider.email);
+  await expect.poll(() => page.locator("#inbox-list").textContent()).toContain("Niemand wacht");
+  await check(page, "inbox-01-empty");
+
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap("language:rom");
+  await user.tap("consent:accept");
+  await user.tap("done:now");
+  await user.tap("nav:counsellor");
+  await user.say("Šaj avav tehara ando biro?");
+
+  // No reload: the card comes in over the open event stream.
+  await expect.poll(() => page.locator("#inbox-list li.card").count(), { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => page.locator("#inbox-list").textContent()).toContain("Romani");
+  await check(page, "inbox-02-live");
+
+  await page.locator("#inbox-list li.card a").click();
+  await page.waitForURL(/\/conversation$/);
+  await expect.poll(() => page.locator("#transcript").textContent()).toContain("Šaj avav tehara ando biro?");
+  await page.locator("#quickReply").selectOption("come_to_office");
+  await page.locator("#qr-date").fill("2026-12-08");
+  await page.locator("#qr-date").dispatchEvent("change");
+  await page.locator("#qr-time").fill("10:30");
+  await page.locator("#qr-time").dispatchEvent("change");
+  const romani = "🏢 Av ando biro ko 8 Decembro 2026, ko 10:30.";
+  await expect.poll(() => page.locator("#preview .bubble").textContent(), { timeout: 10_000 }).toBe(romani);
+  await check(page, "inbox-03-quick-reply");
+  await page.getByRole("button", { name: "Snel antwoord versturen" }).click();
+  await page.waitForURL(/sent=1/);
+
+  const received = await telegram.waitFor(
+    (calls) =>
+      calls.find(
+        (c) =>
+          c.method === "sendMessage" &&
+          String(c.payload.chat_id) === String(user.userId) &&
+          c.payload.text === romani,
+      ),
+    15_000,
+  );
+  expect(received).toBeTruthy();
+  await expect
+    .poll(() => page.locator("#transcript").textContent(), { timeout: 10_000 })
+    .toContain("Lena Janssens");
+  await check(page, "inbox-04-sent");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: path.join(shots, "inbox-05-conversation-desktop.png"), fullPage: true });
+
+  // The other organisation's inbox, open all along, never showed this client.
+  expect(await theirs.locator("#inbox-list li.card").count()).toBe(0);
+  expect(await theirs.locator("body").textContent()).not.toContain("Romani");
+  await check(theirs, "inbox-06-other-organisation");
+  const response = await theirs.goto(`${base}/console/cases/${created.id}/conversation`);
+  expect(response?.status()).toBe(404);
+
+  // Tasks: the handover, in words, in Dutch.
+  await page.goto(`${base}/console/tasks`);
+  await expect.poll(() => page.locator("ul.tasks").textContent()).toContain("Wil met een persoon praten");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await check(page, "inbox-07-tasks");
+}, 120_000);
