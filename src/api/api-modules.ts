@@ -3,8 +3,9 @@
  */
 import type { ApiModule } from "./api-route.ts";
 import { caseApi } from "./case-api.ts";
+import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
 import { leadApi } from "./lead-api.ts";
 import { taskApi } from "./task-api.ts";
 
-export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, inboxApi, taskApi];
+export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, inboxApi, taskApi, funnelApi];

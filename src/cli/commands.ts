@@ -14,6 +14,7 @@ import { type ActingStaff, withActingStaff } from "./acting-staff.ts";
 import { appointmentCommands } from "./appointment-commands.ts";
 import { broadcastCommands } from "./broadcast-commands.ts";
 import { caseShowCommand } from "./case-show.ts";
+import { funnelCommand } from "./funnel-command.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
 import { dash, flag, need, string } from "./option-values.ts";
 import { placementCommands } from "./placement-commands.ts";
@@ -297,6 +298,7 @@ export const COMMANDS: readonly CliCommand[] = (
     ...placementCommands,
     ...taskCommands,
     retentionCommand,
+    funnelCommand,
     ...vacancyCommands,
     ...broadcastCommands,
   ] satisfies CliCommand[]

@@ -4,6 +4,7 @@
 
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
+import { funnelPage } from "./funnel-page.ts";
 import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
 import { staffPages } from "./staff-pages.ts";
@@ -15,4 +16,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   casePages,
   staffPages,
   taskPages,
+  funnelPage,
 ];

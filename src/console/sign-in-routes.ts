@@ -8,7 +8,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { auditRateLimited, signInWithPassword } from "../domain/staff/sign-in.ts";
 import { findInvite, passwordField, setPasswordWithInvite } from "../domain/staff/staff-invites.ts";
-import { closeSession, findSession, openSession } from "../domain/staff/staff-sessions.ts";
+import {
+  closeSession,
+  findSession,
+  openSession,
+  purgeExpiredSessions,
+} from "../domain/staff/staff-sessions.ts";
 import { carriesCsrfToken, carriesPreSessionToken, newCsrfToken } from "./csrf.ts";
 import { consoleHeaders, NAV_ITEMS } from "./layout.ts";
 import { clearSessionCookie, preSessionCsrf, sessionToken, setSessionCookie } from "./session-cookie.ts";
@@ -67,6 +72,7 @@ export function registerSignInRoutes(
     const result = await signInWithPassword(db, form.email, form.password);
     if (!result.ok) return again("sign_in_failed", 401);
     await deps.limiter.succeeded(form.email);
+    await purgeExpiredSessions(db); // housekeeping: an expired row opens nothing, but need not stay
     setSessionCookie(reply, await openSession(db, result.staff.id));
     const next = safeNext(form.next);
     return reply.redirect(next === "/console" ? homePage(http) : next, 303);

@@ -45,6 +45,7 @@ interface TurnRow {
   reference: Conversation["reference"];
   createdAt: Date;
   lastInboundAt: Date | null;
+  reachCounted: boolean;
   seen: boolean;
   consentId: string | null;
   consentClientId: string | null;
@@ -58,7 +59,7 @@ interface TurnRow {
 const LOAD_TURN = `
 SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c.locale,
        c.status, c.reference, c."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
-       c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt",
+       c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt", c."reachCounted",
        EXISTS (SELECT 1 FROM "Message" m WHERE m."idempotencyKey" = $2) AS seen,
        k.id AS "consentId", k."clientId" AS "consentClientId", k."noticeVersion", k.decision,
        k.channel AS "consentChannel", k."decidedAt" AT TIME ZONE 'UTC' AS "decidedAt",
@@ -92,6 +93,7 @@ export async function loadTurnRows(
     reference: row.reference,
     createdAt: row.createdAt,
     lastInboundAt: row.lastInboundAt,
+    reachCounted: row.reachCounted,
   };
   const consent: Consent | null =
     row.consentId && row.decision && row.consentChannel && row.decidedAt && row.noticeVersion !== null

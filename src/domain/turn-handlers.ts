@@ -9,6 +9,7 @@ import { assessmentTurns } from "./assessment/assessment-turns.ts";
 import { caseTurns } from "./cases/case-turns.ts";
 import { onboardingTurns } from "./cases/onboarding-turns.ts";
 import { CLIENT_COMMANDS } from "./commands/client-commands.ts";
+import { reachTurns } from "./funnel/reach-turns.ts";
 import { checkInTurns } from "./placements/checkin-turns.ts";
 import { privacyTurns } from "./privacy/privacy-turns.ts";
 import { jobTurns } from "./vacancies/job-turns.ts";
@@ -22,4 +23,5 @@ export const DOMAIN_TURNS: readonly TurnRegistration[] = [
   ...caseTurns,
   ...privacyTurns,
   ...onboardingTurns,
+  ...reachTurns,
 ];

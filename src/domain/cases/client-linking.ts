@@ -98,17 +98,24 @@ async function claimCase(db: DbClient, clientId: string, caseId: string): Promis
   };
 }
 
+/** The programme that takes clients who came without a (usable) code; null when none is marked. */
+export async function defaultIntakeProgramme(
+  db: DbClient,
+): Promise<{ id: string; organisationId: string; timezone: string } | null> {
+  return db.programme.findFirst({
+    where: { isDefaultIntake: true },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, organisationId: true, timezone: true },
+  });
+}
+
 /** A lead in the default-intake programme, or no case when there is none. */
 async function joinDefaultIntake(
   db: DbClient,
   clientId: string,
   codeAlreadyUsed: boolean,
 ): Promise<LinkResult> {
-  const intake = await db.programme.findFirst({
-    where: { isDefaultIntake: true },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, organisationId: true },
-  });
+  const intake = await defaultIntakeProgramme(db);
   if (intake)
     return joinProgramme(
       db,

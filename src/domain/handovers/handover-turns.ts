@@ -29,8 +29,10 @@ interface HandoverTurn {
 /** Per turn, keyed by the turn's target (one object per turn). */
 const turns = new WeakMap<EffectTarget, HandoverTurn>();
 const turnOf = (target: EffectTarget): HandoverTurn => {
-  let turn = turns.get(target);
-  if (!turn) turns.set(target, (turn = { reasons: [], forPerson: false }));
+  const known = turns.get(target);
+  if (known) return known;
+  const turn: HandoverTurn = { reasons: [], forPerson: false };
+  turns.set(target, turn);
   return turn;
 };
 

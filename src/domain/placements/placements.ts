@@ -13,6 +13,7 @@ import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { checkInTimes } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
+import { type PlacementFacts, stillWorkingAfter } from "./still-working.ts";
 
 export interface PlacementDeps {
   db: Db;
@@ -130,22 +131,24 @@ export async function retention(
     where: { case: { programmeId: programme.id } },
     include: { checkIns: { select: { point: true, stillWorking: true } } },
   });
-  const today = DateTime.fromISO(input.today, { zone: "utc" });
   return [1, 3, 6].map((months) => {
-    const due = placements.filter(
-      (p) => DateTime.fromJSDate(p.startDate, { zone: "utc" }).plus({ months }) <= today,
-    );
-    const still = due.filter((p) => {
-      const mark = DateTime.fromJSDate(p.startDate, { zone: "utc" }).plus({ months });
-      const endedBefore = p.endedOn && DateTime.fromJSDate(p.endedOn, { zone: "utc" }) < mark;
-      const saidStopped = p.checkIns.find((c) => c.point === `month_${months}`)?.stillWorking === false;
-      return !endedBefore && !saidStopped;
-    });
-    return {
-      months,
-      started: due.length,
-      stillWorking: still.length,
-      rate: due.length ? still.length / due.length : null,
-    };
+    const answers = placements.map((p) => stillWorkingAfter(placementFacts(p), months, input.today));
+    const started = answers.filter((a) => a !== null).length;
+    const stillWorking = answers.filter((a) => a === true).length;
+    return { months, started, stillWorking, rate: started ? stillWorking / started : null };
   });
+}
+
+/** A placement row with its check-ins, as the retention rule reads it. */
+export function placementFacts(placement: {
+  startDate: Date;
+  endedOn: Date | null;
+  checkIns: { point: string; stillWorking: boolean | null }[];
+}): PlacementFacts {
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  return {
+    startDate: day(placement.startDate),
+    endedOn: placement.endedOn ? day(placement.endedOn) : null,
+    stillWorking: Object.fromEntries(placement.checkIns.map((c) => [c.point, c.stillWorking])),
+  };
 }

@@ -1,0 +1,69 @@
+/**
+ * The funnel page in headless Chromium (with the console's CSP): a coordinator sees the charts and
+ * the table with exact numbers; axe-core finds no serious or critical violation; a screenshot is
+ * written for a person to look at. A counsellor gets 403.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { launchChromium } from "../support/chromium.ts";
+import { funnelWorld } from "../support/funnel-world.ts";
+import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
+
+let app: App;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchChromium();
+  mkdirSync(shots, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+test("a coordinator sees the funnel; a counsellor gets 403", async () => {
+  const world = await funnelWorld(app.db);
+  const coordinator = await staffMember(app.db, world.organisation.slug, "coordinator", { locale: "en" });
+  const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel("E-mail").fill(coordinator.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/console\//);
+  const response = await page.goto(`${base}/console/funnel?programme=${world.programme.slug}`);
+  expect(response?.status()).toBe(200);
+  expect(await page.locator("svg.chart").count()).toBe(2);
+  expect(await page.locator("svg.chart").first().textContent()).toContain("12 · 60 %");
+  expect(await page.locator("tbody tr").first().textContent()).toContain("20");
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () =>
+    (
+      globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }
+    ).axe.run(),
+  );
+  expect(
+    result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
+  ).toEqual([]);
+  await page.screenshot({ path: path.join(shots, "funnel.png"), fullPage: true });
+
+  const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor");
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(`${base}/console`);
+  await other.getByLabel("E-mail").fill(counsellor.email);
+  await other.getByLabel("Password").fill(TEST_PASSWORD);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await other.waitForURL(/\/console\//);
+  expect((await other.goto(`${base}/console/funnel`))?.status()).toBe(403);
+}, 90_000);
