@@ -8,6 +8,7 @@ import type { Queue } from "bullmq";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import pg from "pg";
+import { createTelegramSender, TELEGRAM_LIMITS } from "./channels/telegram/sender.ts";
 import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import { registerWebchat } from "./channels/webchat/webchat-routes.ts";
@@ -24,7 +25,7 @@ import { registerHealthRoutes } from "./http/health-routes.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
-import { createOutboundWorkers } from "./outbox/outbound-worker.ts";
+import { createOutboundSenders } from "./outbox/outbound-senders.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
 import { idleFlowHandler } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
@@ -77,8 +78,16 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
 
   const senders = new Map<ChannelName, ChannelSender>();
-  const outboxSenders = new Map<ChannelName, ChannelSender>();
-  const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
+  const outbound = createOutboundSenders({
+    db,
+    sql: sendPool,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    senders,
+    logger,
+    concurrency: config.OUTBOUND_CONCURRENCY,
+  });
+  const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX, wake: outbound.wake });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
   const conversations = createConversationService({
@@ -87,7 +96,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     lockPool,
     translator,
     flows,
-    senders,
+    replies: outbound,
     logger,
     timeZone: config.TZ_DEFAULT,
   });
@@ -101,7 +110,6 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
 
   if (config.WEBCHAT_ENABLED) {
     senders.set("webchat", createWebchatSender());
-    outboxSenders.set("webchat", createWebchatSender());
     registerWebchat(http, { db, onInbound, translator, logger });
   }
   let telegram: TelegramChannel | undefined;
@@ -118,43 +126,26 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       logger,
       translator,
     });
-    senders.set("telegram", telegram.sender);
-    // The outbox retries itself (a 429 pauses the whole channel, 5xx back off in the queue), so
-    // its sender makes one call per attempt instead of waiting inside a worker slot.
-    outboxSenders.set(
+    senders.set(
       "telegram",
-      createTelegramChannel({
-        token: config.TELEGRAM_BOT_TOKEN,
+      createTelegramSender(config.TELEGRAM_BOT_TOKEN, {
         apiRoot: config.TELEGRAM_API_ROOT,
-        mode: "webhook",
-        webhookSecret: "outbox-sender-only-never-listens",
-        onInbound,
-        logger,
-        retry: { maxAttempts: 0, maxDelaySeconds: 0, retryServerErrors: false },
-      }).sender,
+        // TELEGRAM_RATE_PER_SECOND and TELEGRAM_CHAT_GAP_MS (0: no per-chat limit) adjust the defaults.
+        limits: TELEGRAM_LIMITS.flatMap((limit) =>
+          limit.per === "bot"
+            ? [{ ...limit, limit: config.TELEGRAM_RATE_PER_SECOND }]
+            : config.TELEGRAM_CHAT_GAP_MS
+              ? [{ ...limit, windowMs: config.TELEGRAM_CHAT_GAP_MS }]
+              : [],
+        ),
+      }),
     );
     if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
   }
 
   const stops: (() => Promise<void>)[] = [];
   const startWorkers = async (options: { reconcile?: boolean } = {}) => {
-    const outbound = createOutboundWorkers({
-      db,
-      sql: sendPool,
-      connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      senders: outboxSenders,
-      logger,
-      outbox,
-      concurrency: config.OUTBOUND_CONCURRENCY,
-      limits: {
-        telegram: {
-          perSecond: config.TELEGRAM_RATE_PER_SECOND,
-          perChatGapMs: config.TELEGRAM_CHAT_GAP_MS,
-          paidPerSecond: config.TELEGRAM_PAID_BROADCAST_RATE,
-        },
-      },
-    });
+    outbound.start();
     const nudges = createNudgeWorker({
       db,
       connection: redis,
@@ -192,7 +183,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     const reconcile = () =>
       Promise.all([
         reconcileNudges(db, nudgeQueue, logger),
-        reconcileOutbox(db, outbox),
+        reconcileOutbox(sendPool, config.QUEUE_PREFIX),
         reconcileBroadcasts(db, broadcastQueue),
       ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
     let timer: NodeJS.Timeout | undefined;
@@ -203,7 +194,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     }
     stops.push(async () => {
       if (timer) clearInterval(timer);
-      await Promise.all([outbound.close(), nudges.close(), broadcasts.close(), digests.close()]);
+      await Promise.all([nudges.close(), broadcasts.close(), digests.close()]);
     });
   };
 
@@ -226,6 +217,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     async close() {
       await telegram?.stop();
       for (const stop of stops) await stop();
+      await outbound.close();
       await outbox.close();
       await nudgeQueue.close();
       await broadcastQueue.close();

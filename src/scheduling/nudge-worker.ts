@@ -28,10 +28,24 @@ export interface NudgeHandler {
 export interface OutboxPort {
   write(
     tx: Prisma.TransactionClient | Db,
-    input: { conversationId: string; idempotencyKey: string; messageKey: string; message: OutboundMessage },
+    input: {
+      conversationId: string;
+      idempotencyKey: string;
+      messageKey: string;
+      message: OutboundMessage;
+      /** What it is for (src/outbox/kinds.ts); default "notice". */
+      kind?: "reminder" | "checkin" | "nudge" | "job_alert" | "notice";
+    },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;
 }
+
+/** What each nudge's messages are for the outbox (their priority, what `uncertain` means). */
+const NUDGE_MESSAGE_KIND = {
+  appointment_reminder: "reminder",
+  checkin: "checkin",
+  idle_flow: "nudge",
+} as const;
 
 export interface NudgeWorkerDeps {
   db: Db;
@@ -90,6 +104,7 @@ export async function fireNudge(
           idempotencyKey: `nudge:${jobId}:${index}`,
           messageKey: rendered.key,
           message: rendered.message,
+          kind: NUDGE_MESSAGE_KIND[nudge.kind],
         }),
       );
     }
