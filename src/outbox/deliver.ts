@@ -36,9 +36,11 @@ export interface SendContext {
   backoffMs: number;
   /** A message that cannot go within this long (ms) goes back to the queue for later. */
   maxWaitMs: number;
+  /** How long a `sending` message is held before sweepUncertain may take it (s). */
+  sendingLeaseSeconds: number;
 }
 
-/** How long a `sending` message is held before sweepUncertain may take it (s). */
+/** The default of SendContext.sendingLeaseSeconds: longer than a request's timeout (30 s). */
 export const SENDING_LEASE_S = 60;
 
 export type Delivered = "sent" | "failed" | "later" | "lost";
@@ -56,7 +58,7 @@ export async function deliver(ctx: SendContext, message: TakenMessage, token: st
     await release(sql, message.id, token, { afterMs: later });
     return "later";
   }
-  if (!(await markSending(sql, message.id, token, SENDING_LEASE_S))) return "lost";
+  if (!(await markSending(sql, message.id, token, ctx.sendingLeaseSeconds))) return "lost";
   const paused = ctx.pacer.pausedLocally();
   if (paused > 0) {
     await release(sql, message.id, token, { afterMs: paused, uncount: true });

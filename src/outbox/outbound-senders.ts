@@ -14,7 +14,7 @@ import type pg from "pg";
 import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
-import { deliver, type SendContext, sleep, waitForMoment } from "./deliver.ts";
+import { deliver, SENDING_LEASE_S, type SendContext, sleep, waitForMoment } from "./deliver.ts";
 import { failTaken, pickNext, sweepUncertain, take } from "./message-store.ts";
 import { createPacer } from "./pacer.ts";
 
@@ -44,6 +44,8 @@ export interface OutboundSendersOptions {
   backoffMs?: number;
   /** How often an idle loop looks for work (default 250 ms). */
   pollMs?: number;
+  /** How long a `sending` message is held before it may be swept as uncertain (default 60 s). */
+  sendingLeaseSeconds?: number;
 }
 
 export interface OutboundSenders {
@@ -73,6 +75,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       attempts: options.attempts ?? 6,
       backoffMs: options.backoffMs ?? 1000,
       maxWaitMs: (LEASE_S * 1000) / 2,
+      sendingLeaseSeconds: options.sendingLeaseSeconds ?? SENDING_LEASE_S,
     });
   }
   let closed = false;
