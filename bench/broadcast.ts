@@ -22,7 +22,6 @@ import { Queue } from "bullmq";
 import pg from "pg";
 import { BROADCAST_QUEUE } from "../src/domain/broadcasts/broadcast-queue.ts";
 import { createBroadcast } from "../src/domain/broadcasts/broadcasts.ts";
-import { outboundQueueName } from "../src/outbox/outbox.ts";
 import { applyMigrations, ensureDatabase } from "../src/store/database-setup.ts";
 import { createDb } from "../src/store/prisma.ts";
 import { createRedis } from "../src/store/redis.ts";
@@ -445,11 +444,6 @@ async function main() {
         (w) => new Promise((resolve) => (w.exitCode !== null ? resolve(0) : w.once("exit", resolve))),
       ),
     );
-    for (const channel of ["telegram", "webchat"] as const) {
-      const q = new Queue(outboundQueueName(channel), { connection: redis, prefix });
-      await q.obliterate({ force: true }).catch(() => undefined);
-      await q.close();
-    }
     const leftover = await redis.keys(`${prefix}:*`);
     if (leftover.length) await redis.del(...leftover);
     await telegram.close();

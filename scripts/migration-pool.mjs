@@ -67,6 +67,13 @@ export const DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:54
 /** Builds the adapter factory for prisma.config.ts from DATABASE_URL (or the local default). */
 export function migrationAdapter(connectionString) {
   return new MigrationAdapter(
-    new NameAsTextPool({ connectionString: connectionString || DEFAULT_DATABASE_URL, max: 2 }),
+    new NameAsTextPool({
+      connectionString: connectionString || DEFAULT_DATABASE_URL,
+      max: 2,
+      // The CLI never ends this pool: without this, its idle connections keep the process
+      // alive for pg's 10 s idle timeout after the command has finished.
+      allowExitOnIdle: true,
+    }),
+    { disposeExternalPool: true },
   );
 }

@@ -1,38 +1,35 @@
 /**
  * Builds the whole bot from a configuration: store, translations, flows, conversation core,
  * channels and HTTP routes. main.ts starts it; tests build it the same way with test settings,
- * so what they exercise is what runs in production.
+ * so what they exercise is what runs in production. The parts: app/stores.ts (connections),
+ * app/channels.ts (HTTP and channels), app/workers.ts (queue workers and the reconciler).
  */
 
 import type { Queue } from "bullmq";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
-import pg from "pg";
-import { createTelegramSender, TELEGRAM_LIMITS } from "./channels/telegram/sender.ts";
-import { createTelegramChannel, type TelegramChannel } from "./channels/telegram/telegram-channel.ts";
+import { API_MODULES } from "./api/api-modules.ts";
+import { registerApi } from "./api/api-plugin.ts";
+import { buildChannels } from "./app/channels.ts";
+import { openStores } from "./app/stores.ts";
+import { startAppWorkers } from "./app/workers.ts";
+import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
-import { registerWebchat } from "./channels/webchat/webchat-routes.ts";
-import { createWebchatSender } from "./channels/webchat/webchat-sender.ts";
 import type { Config } from "./config.ts";
+import { baseUrlOf } from "./console/console-context.ts";
+import { CONSOLE_PAGES } from "./console/console-pages.ts";
+import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
-import { appointmentReminderHandler } from "./domain/appointments/reminder-handler.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
-import { createBroadcastWorker, reconcileBroadcasts } from "./domain/broadcasts/broadcast-worker.ts";
-import { checkInHandler } from "./domain/placements/checkins.ts";
-import { startJobDigestSchedule } from "./domain/vacancies/job-digest-schedule.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
-import { registerHealthRoutes } from "./http/health-routes.ts";
+import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
 import { createOutboundSenders } from "./outbox/outbound-senders.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
-import { idleFlowHandler } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
-import { createNudgeWorker } from "./scheduling/nudge-worker.ts";
-import { reconcileNudges, reconcileOutbox } from "./scheduling/reconciler.ts";
-import { createDb, type Db } from "./store/prisma.ts";
-import { createRedis } from "./store/redis.ts";
+import type { Db } from "./store/prisma.ts";
 
 export interface App {
   config: Config;
@@ -46,6 +43,8 @@ export interface App {
   outbox: Outbox;
   nudgeQueue: Queue<NudgeJobData>;
   broadcastQueue: Queue<BroadcastJobData>;
+  /** Whether Postgres and Redis answer (the doors answer 503 at once while not). */
+  readiness: Readiness;
   /** Starts channels that pull (Telegram polling) or register themselves (setWebhook). */
   startChannels(): Promise<void>;
   /**
@@ -68,19 +67,13 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const flows = await loadFlows(config.FLOWS_DIR, (key) =>
     CLIENT_LOCALES.every((locale) => translator.has(key, locale)),
   );
-  const db = createDb(config.DATABASE_URL);
-  const lockPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 20 });
-  lockPool.on("error", (error) => logger.warn({ err: error }, "idle lock connection failed"));
-  // The outbound workers' hot path (src/outbox/send-claim.ts): plain SQL, its own connections.
-  const sendPool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
-  sendPool.on("error", (error) => logger.warn({ err: error }, "idle send connection failed"));
-  const redis = createRedis(config.REDIS_URL);
-  redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
-
+  const stores = openStores(config, logger);
+  const { db, redis } = stores;
+  // Every channel's sender, used only by the outbox (turn replies included).
   const senders = new Map<ChannelName, ChannelSender>();
   const outbound = createOutboundSenders({
     db,
-    sql: sendPool,
+    sql: stores.sendPool,
     redis,
     prefix: config.QUEUE_PREFIX,
     senders,
@@ -90,10 +83,13 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX, wake: outbound.wake });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
+  for (const queue of [nudgeQueue, broadcastQueue]) {
+    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+  }
   const conversations = createConversationService({
     nudgeQueue,
     db,
-    lockPool,
+    lockPool: stores.lockPool,
     translator,
     flows,
     replies: outbound,
@@ -101,102 +97,35 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     timeZone: config.TZ_DEFAULT,
   });
   const onInbound = conversations.handleInbound;
-
-  const http: FastifyInstance = Fastify({
-    // Request logs only at warn: ids and paths are fine, but a busy bot needs no line per request.
-    loggerInstance: logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
+  const { http, telegram } = buildChannels({
+    config,
+    logger,
+    db,
+    redis,
+    readiness: stores.readiness,
+    translator,
+    onInbound,
+    senders,
   });
-  registerHealthRoutes(http, { db, redis });
-
-  if (config.WEBCHAT_ENABLED) {
-    senders.set("webchat", createWebchatSender());
-    registerWebchat(http, { db, onInbound, translator, logger });
-  }
-  let telegram: TelegramChannel | undefined;
-  if (config.TELEGRAM_BOT_TOKEN) {
-    telegram = createTelegramChannel({
-      token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT,
-      mode: config.TELEGRAM_MODE,
-      ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
-      ...(config.PUBLIC_URL && config.TELEGRAM_MODE === "webhook"
-        ? { webhookUrl: new URL("/telegram/webhook", config.PUBLIC_URL).toString() }
-        : {}),
-      onInbound,
-      logger,
+  const baseUrl = baseUrlOf(config);
+  await registerConsole(
+    http,
+    {
+      db,
+      redis,
       translator,
-    });
-    senders.set(
-      "telegram",
-      createTelegramSender(config.TELEGRAM_BOT_TOKEN, {
-        apiRoot: config.TELEGRAM_API_ROOT,
-        // TELEGRAM_RATE_PER_SECOND and TELEGRAM_CHAT_GAP_MS (0: no per-chat limit) adjust the defaults.
-        limits: TELEGRAM_LIMITS.flatMap((limit) =>
-          limit.per === "bot"
-            ? [{ ...limit, limit: config.TELEGRAM_RATE_PER_SECOND }]
-            : config.TELEGRAM_CHAT_GAP_MS
-              ? [{ ...limit, windowMs: config.TELEGRAM_CHAT_GAP_MS }]
-              : [],
-        ),
-      }),
-    );
-    if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
-  }
-
+      config,
+      logger,
+      outbox,
+      flows,
+      baseUrl,
+      secureCookies: baseUrl.startsWith("https:"),
+    },
+    { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
+  );
+  registerApi(http, API_MODULES);
+  const workerDeps = { ...stores, config, logger, translator, flows, outbox, outbound };
   const stops: (() => Promise<void>)[] = [];
-  const startWorkers = async (options: { reconcile?: boolean } = {}) => {
-    outbound.start();
-    const nudges = createNudgeWorker({
-      db,
-      connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      translator,
-      outbox,
-      logger,
-      handlers: {
-        appointment_reminder: appointmentReminderHandler(config.TZ_DEFAULT),
-        checkin: checkInHandler(),
-        idle_flow: idleFlowHandler(flows, (now) => ({
-          now,
-          timeZone: config.TZ_DEFAULT,
-          locales: CLIENT_LOCALES,
-        })),
-      },
-    });
-    const digests = await startJobDigestSchedule({
-      connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      db,
-      translator,
-      outbox,
-      logger,
-      timeZone: config.TZ_DEFAULT,
-    });
-    const broadcasts = createBroadcastWorker({
-      db,
-      outbox,
-      translator,
-      connection: redis,
-      prefix: config.QUEUE_PREFIX,
-      logger,
-    });
-    const reconcile = () =>
-      Promise.all([
-        reconcileNudges(db, nudgeQueue, logger),
-        reconcileOutbox(sendPool, config.QUEUE_PREFIX),
-        reconcileBroadcasts(db, broadcastQueue),
-      ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
-    let timer: NodeJS.Timeout | undefined;
-    if (options.reconcile !== false) {
-      await reconcile();
-      timer = setInterval(reconcile, config.RECONCILE_INTERVAL_SECONDS * 1000);
-      timer.unref();
-    }
-    stops.push(async () => {
-      if (timer) clearInterval(timer);
-      await Promise.all([nudges.close(), broadcasts.close(), digests.close()]);
-    });
-  };
 
   return {
     config,
@@ -209,11 +138,14 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     outbox,
     nudgeQueue,
     broadcastQueue,
+    readiness: stores.readiness,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();
     },
-    startWorkers,
+    async startWorkers(options = {}) {
+      stops.push(await startAppWorkers({ ...workerDeps, nudgeQueue, broadcastQueue }, options));
+    },
     async close() {
       await telegram?.stop();
       for (const stop of stops) await stop();
@@ -222,10 +154,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await nudgeQueue.close();
       await broadcastQueue.close();
       await http.close();
-      redis.disconnect();
-      await lockPool.end();
-      await sendPool.end();
-      await db.$disconnect();
+      await stores.close();
     },
   };
 }

@@ -96,12 +96,25 @@ const schema = z
         .optional(),
     ),
     TELEGRAM_BOT_USERNAME: optionalString,
+    OIDC_ISSUER: optionalString.pipe(url("https://login.microsoftonline.com/<tenant>/v2.0").optional()),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
   })
   .superRefine((env, ctx) => {
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+    if (oidc > 0 && oidc < 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: [
+          !env.OIDC_ISSUER ? "OIDC_ISSUER" : !env.OIDC_CLIENT_ID ? "OIDC_CLIENT_ID" : "OIDC_CLIENT_SECRET",
+        ],
+        message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET go together: set all three or none",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.DATABASE_URL) {
       ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required in production" });
     }

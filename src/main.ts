@@ -7,6 +7,7 @@ import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { FlowFileError } from "./flows/flow-registry.ts";
 import { createLogger } from "./logger.ts";
+import { installProcessGuards } from "./process-guards.ts";
 import { applyMigrations, DatabaseUnreachableError, ensureDatabase } from "./store/database-setup.ts";
 import { assertRedisReachable, RedisUnreachableError } from "./store/redis.ts";
 
@@ -16,10 +17,13 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: "engagement-bot" });
+  let closeApp: (() => Promise<void>) | undefined;
+  installProcessGuards({ logger, close: async () => closeApp?.() });
   await ensureDatabase(config.DATABASE_URL);
   await applyMigrations(config.DATABASE_URL);
   await assertRedisReachable(config.REDIS_URL);
   const app = await buildApp(config, logger);
+  closeApp = () => app.close();
   const address = await app.http.listen({ host: config.HOST, port: config.PORT });
   await app.startChannels();
   if (config.RUN_WORKERS) await app.startWorkers();

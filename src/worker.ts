@@ -7,14 +7,18 @@ import { buildApp } from "./app.ts";
 import { ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { FlowFileError } from "./flows/flow-registry.ts";
 import { createLogger } from "./logger.ts";
+import { installProcessGuards } from "./process-guards.ts";
 import { assertRedisReachable, RedisUnreachableError } from "./store/redis.ts";
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, { service: "engagement-bot-worker" });
+  let closeApp: (() => Promise<void>) | undefined;
+  installProcessGuards({ logger, close: async () => closeApp?.() });
   await assertRedisReachable(config.REDIS_URL);
   const app = await buildApp(config, logger);
+  closeApp = () => app.close();
   await app.startWorkers();
   logger.info("workers started");
   const stop = async () => {

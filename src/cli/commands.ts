@@ -18,6 +18,7 @@ import { dash, flag, need, string } from "./option-values.ts";
 import { placementCommands } from "./placement-commands.ts";
 import { retentionCommand } from "./retention-command.ts";
 import type { SchedulingProvider } from "./scheduling-services.ts";
+import { staffCommands } from "./staff-commands.ts";
 import { taskCommands } from "./task-commands.ts";
 import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
 import { vacancyCommands } from "./vacancy-commands.ts";
@@ -289,6 +290,7 @@ export const COMMANDS: readonly CliCommand[] = [
       };
     },
   },
+  ...staffCommands,
   ...appointmentCommands,
   ...placementCommands,
   ...taskCommands,

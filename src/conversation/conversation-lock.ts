@@ -14,6 +14,13 @@ export async function withConversationLock<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: without ours, a connection lost during
+  // the turn ("Connection terminated") is an unhandled 'error' event and ends the process. The
+  // turn's next query then fails, and so does the turn.
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on("error", onError);
   try {
     await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [conversationId]);
     try {
@@ -30,6 +37,7 @@ export async function withConversationLock<T>(
     throw error;
   } finally {
     // A connection whose unlock failed is destroyed, which releases its locks.
+    client.removeListener("error", onError);
     client.release(broken);
   }
 }

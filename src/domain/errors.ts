@@ -30,3 +30,13 @@ function humanise(key: string): string {
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
+
+/** Something that does not exist for this staff member (another organisation's ids look the same). */
+export class NotFoundError extends DomainError {
+  override name = "NotFoundError";
+}
+
+/** Something of the staff member's own organisation that their role may not do. */
+export class ForbiddenError extends DomainError {
+  override name = "ForbiddenError";
+}

@@ -80,7 +80,7 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
  * Files counsellors read, not clients: required only in the counsellors' languages (nl, fr, en).
  * Every other file is required in every client language.
  */
-export const COUNSELLOR_ONLY_FILES: ReadonlySet<string> = new Set(["counsellor"]);
+export const COUNSELLOR_ONLY_FILES: ReadonlySet<string> = new Set(["counsellor", "console"]);
 
 function requiredIn(file: string, locale: string): boolean {
   return !COUNSELLOR_ONLY_FILES.has(file) || (COUNSELLOR_LOCALES as readonly string[]).includes(locale);

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
+import { pendingMigrations } from "./migration-status.ts";
 
 export class DatabaseUnreachableError extends Error {
   override name = "DatabaseUnreachableError";
@@ -49,12 +50,31 @@ export async function ensureDatabase(databaseUrl: string): Promise<"created" | "
   }
 }
 
-/** Applies pending migrations (`prisma migrate deploy`). Rejects with the CLI's output on failure. */
-export async function applyMigrations(databaseUrl: string, cwd = process.cwd()): Promise<void> {
+/**
+ * Applies the migrations of prisma/migrations/ the database lacks. When `_prisma_migrations`
+ * already holds every one (the usual start), the Prisma CLI is not run at all; otherwise
+ * `prisma migrate deploy` runs (it takes Prisma's advisory lock, so instances starting together
+ * apply each migration once) and the table is checked again afterwards.
+ */
+export async function applyMigrations(
+  databaseUrl: string,
+  cwd = process.cwd(),
+): Promise<"applied" | "up-to-date"> {
+  const dir = path.join(cwd, "prisma", "migrations");
+  if ((await pendingMigrations(databaseUrl, dir)).length === 0) return "up-to-date";
+  await migrateDeploy(databaseUrl, cwd);
+  const left = await pendingMigrations(databaseUrl, dir);
+  if (left.length) throw new Error(`prisma migrate deploy left migrations unapplied: ${left.join(", ")}`);
+  return "applied";
+}
+
+/** Runs `prisma migrate deploy`. Rejects with the CLI's output on failure. */
+function migrateDeploy(databaseUrl: string, cwd: string): Promise<void> {
   const require = createRequire(import.meta.url);
   const cli = path.join(path.dirname(require.resolve("prisma/package.json")), "build", "index.js");
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, "migrate", "deploy"], {
+  const unrefTimers = new URL("../../scripts/unref-engine-timers.mjs", import.meta.url).href;
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", unrefTimers, cli, "migrate", "deploy"], {
       cwd,
       env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
       stdio: ["ignore", "pipe", "pipe"],

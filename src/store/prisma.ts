@@ -8,8 +8,22 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 export type Db = PrismaClient;
 export { Prisma } from "../generated/prisma/client.ts";
 
+export interface DbOptions {
+  poolSize?: number;
+  /**
+   * A pooled connection failed (the server went away, a backend was terminated). The query on it
+   * fails on its own; this only reports it. Default: ignored, never an unhandled 'error' event.
+   */
+  onConnectionError?: (error: Error) => void;
+}
+
 /** Creates a client for `databaseUrl`. Close it with `$disconnect()`. */
-export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+  const onError = options.onConnectionError ?? (() => undefined);
+  const adapter = new PrismaPg(
+    // A connection that cannot be made within 5 s fails the query instead of waiting for good.
+    { connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    { onPoolError: onError, onConnectionError: onError },
+  );
   return new PrismaClient({ adapter });
 }

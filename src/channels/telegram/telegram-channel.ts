@@ -14,7 +14,7 @@ import type { Logger } from "../../logger.ts";
 import type { InboundHandler } from "../types.ts";
 import { registerCommands } from "./commands.ts";
 import { errorSummary } from "./errors.ts";
-import { createInboundMiddleware } from "./inbound.ts";
+import { chatKeyOf, createInboundMiddleware, createParseMiddleware } from "./inbound.ts";
 import { IDLE_SOCKET_MS } from "./sender.ts";
 import { ALLOWED_UPDATES } from "./updates.ts";
 import { registerTelegramWebhook } from "./webhook-route.ts";
@@ -54,6 +54,8 @@ export interface TelegramChannelOptions {
   retry?: TelegramRetryOptions;
   /** Idle keep-alive connections are closed after this long (ms); default IDLE_SOCKET_MS. */
   idleSocketMs?: number;
+  /** Whether Postgres and Redis answer; the webhook answers 503 at once while they do not. */
+  ready?: () => boolean;
 }
 
 export interface TelegramChannel {
@@ -89,7 +91,9 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
       rethrowHttpErrors: true,
     }),
   );
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // The door first: nothing below it (sequentialize included) reads the raw update.
+  bot.use(createParseMiddleware(log));
+  bot.use(sequentialize(chatKeyOf));
   bot.use(createInboundMiddleware({ onInbound: options.onInbound, logger: log }));
   bot.catch((error: BotError) => {
     log.error(
@@ -138,7 +142,12 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     stop,
     registerWebhook(app) {
       if (!options.webhookSecret) throw new Error("Telegram webhook route needs a webhook secret");
-      registerTelegramWebhook(app, { bot, secret: options.webhookSecret, logger: log });
+      registerTelegramWebhook(app, {
+        bot,
+        secret: options.webhookSecret,
+        logger: log,
+        ...(options.ready ? { ready: options.ready } : {}),
+      });
     },
   };
 }

@@ -3,6 +3,7 @@
  * line (`{ error }`), never a stack trace.
  */
 import { z } from "zod";
+import { inboundText, MAX_CHOICE_ID } from "../inbound-text.ts";
 
 /** Longest text a person may send in one message. */
 export const MAX_TEXT_LENGTH = 2000;
@@ -12,12 +13,16 @@ const clientId = (name: string) =>
     .string({ error: `${name} is required` })
     .regex(/^[A-Za-z0-9_-]{16,64}$/, `${name} must be 16 to 64 characters: letters, digits, _ or -`);
 
+/** Largest `after` accepted: Message ids are far below it, and it fits Postgres's bigint. */
+export const MAX_AFTER = Number.MAX_SAFE_INTEGER;
+
 /** A Message row id the page has already shown; `0` (the default) means "from the start". */
 const afterId = z
   .union([z.string(), z.number().int().nonnegative()])
   .transform(String)
-  .pipe(z.string().regex(/^\d{1,19}$/, "after must be a message id (digits)"))
+  .pipe(z.string().regex(/^\d{1,16}$/, "after must be a message id (digits)"))
   .transform((v) => BigInt(v))
+  .refine((v) => v <= BigInt(MAX_AFTER), "after must be a message id")
   .default(0n);
 
 /** `POST /chat/api/messages`: one message from the page, either typed text or a tapped choice. */
@@ -26,13 +31,18 @@ export const postMessageBody = z
     {
       sessionId: clientId("sessionId"),
       messageId: clientId("messageId"),
-      text: z
-        .string()
-        .trim()
-        .min(1, "text must not be empty")
-        .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`)
+      text: inboundText(MAX_TEXT_LENGTH * 2)
+        .pipe(
+          z
+            .string()
+            .trim()
+            .min(1, "text must not be empty")
+            .max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`),
+        )
         .optional(),
-      choiceId: z.string().min(1).max(64, "choiceId must be 1 to 64 characters").optional(),
+      choiceId: inboundText(MAX_CHOICE_ID)
+        .pipe(z.string().min(1).max(64, "choiceId must be 1 to 64 characters"))
+        .optional(),
       after: afterId,
     },
     { error: "the body must be a JSON object" },

@@ -26,6 +26,8 @@ export interface WebchatOptions {
   /** For the page's own strings (`webchat.*`) and the language it opens in. */
   translator: Translator;
   logger: Logger;
+  /** False while Postgres or Redis is down: the API answers 503 at once. */
+  ready?: () => boolean;
 }
 
 /** Largest request body the API accepts (a 2000-character message fits many times over). */
@@ -38,15 +40,23 @@ function badRequest(reply: FastifyReply, error: string): FastifyReply {
 /** Registers `GET /chat` and `/chat/api/messages` (GET, POST) on `app`. */
 export function registerWebchat(app: FastifyInstance, options: WebchatOptions): void {
   const { db, onInbound, translator, logger } = options;
+  const ready = options.ready ?? (() => true);
   const strings = webchatStringsByLocale(translator);
 
   app.register(async (scope) => {
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
       const status = error.statusCode ?? 500;
       if (status >= 500) logger.error({ err: error, channel: "webchat" }, "webchat request failed");
-      reply.code(status).send({
+      // Ours failed (a store went away mid-request): the page tries again later.
+      reply.code(status >= 500 ? 503 : status).send({
         error: status === 400 ? "the body must be valid JSON" : status < 500 ? error.message : "server error",
       });
+    });
+
+    scope.addHook("onRequest", async (request, reply) => {
+      if (request.url.startsWith("/chat/api/") && !ready()) {
+        return reply.code(503).send({ error: "not ready; try again in a moment" });
+      }
     });
 
     scope.get("/chat", async (request, reply) => {
@@ -86,7 +96,7 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
         await onInbound(inbound);
       } catch (err) {
         logger.error({ err, channel: "webchat", externalMessageId: messageId }, "webchat inbound failed");
-        return reply.code(500).send({ error: "the message could not be handled; please try again" });
+        return reply.code(503).send({ error: "the message could not be handled; please try again" });
       }
       const messages = await listSentMessages(db, sessionId, after);
       return reply.header("cache-control", "no-store").send({ messages });

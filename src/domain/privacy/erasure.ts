@@ -1,6 +1,6 @@
 /**
  * Erasure on request (/delete): removes the client and everything that names or reaches them
- * (conversations with their platform ids, messages, consents, flow runs) and anonymises their
+ * (conversations with their platform ids, messages, consents, flow runs, staff notes) and anonymises their
  * cases (no client, no reference, closed), so programme counts stay right without personal data.
  * Keeps one anonymous audit event per organisation involved.
  */
@@ -30,6 +30,8 @@ export async function eraseByConversation(
       })
     : [];
   if (cases.length) {
+    // Staff notes are about the person: they go with them.
+    await tx.caseNote.deleteMany({ where: { caseId: { in: cases.map((c) => c.id) } } });
     await tx.case.updateMany({
       where: { id: { in: cases.map((c) => c.id) } },
       data: { clientId: null, reference: null, inviteCode: null, status: "closed" },

@@ -31,6 +31,8 @@ export interface JobDigestScheduleOptions extends JobDigestDeps {
 export interface JobDigestSchedule {
   /** The queue, for tests and inspection (getJobScheduler). */
   queue: Queue;
+  /** Upserts the scheduler again (after Redis came back empty); idempotent. */
+  ensureScheduler(): Promise<void>;
   /** Stops the worker (waiting for a run in progress) and closes the queue; the scheduler stays. */
   close(): Promise<void>;
 }
@@ -39,19 +41,23 @@ export interface JobDigestSchedule {
 export async function startJobDigestSchedule(options: JobDigestScheduleOptions): Promise<JobDigestSchedule> {
   const { connection, prefix, logger, timeZone } = options;
   const queue = new Queue(JOB_DIGEST_QUEUE, { connection, prefix });
-  await queue.upsertJobScheduler(
-    JOB_DIGEST_SCHEDULER,
-    { pattern: options.pattern ?? JOB_DIGEST_PATTERN, tz: timeZone },
-    {
-      name: "send-digests",
-      opts: {
-        removeOnComplete: 50,
-        removeOnFail: 50,
-        attempts: 3,
-        backoff: { type: "exponential", delay: 60_000 },
+  queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "job digest queue error"));
+  const ensureScheduler = async () => {
+    await queue.upsertJobScheduler(
+      JOB_DIGEST_SCHEDULER,
+      { pattern: options.pattern ?? JOB_DIGEST_PATTERN, tz: timeZone },
+      {
+        name: "send-digests",
+        opts: {
+          removeOnComplete: 50,
+          removeOnFail: 50,
+          attempts: 3,
+          backoff: { type: "exponential", delay: 60_000 },
+        },
       },
-    },
-  );
+    );
+  };
+  await ensureScheduler();
   const worker = new Worker(
     JOB_DIGEST_QUEUE,
     async (job) => {
@@ -70,6 +76,7 @@ export async function startJobDigestSchedule(options: JobDigestScheduleOptions):
   worker.on("error", (error) => logger.warn({ err: { message: error.message } }, "job digest worker error"));
   return {
     queue,
+    ensureScheduler,
     async close() {
       await worker.close();
       await queue.close();

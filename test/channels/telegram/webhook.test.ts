@@ -168,13 +168,13 @@ describe("POST /telegram/webhook", () => {
     expect(inbound.received.map((m) => m.choiceId)).toEqual(["lang.ro"]);
   });
 
-  it("answers 500 when onInbound throws, so Telegram redelivers, and keeps serving", async () => {
+  it("answers 503 when onInbound throws, so Telegram redelivers, and keeps serving", async () => {
     const body = update(
       privateTextUpdate({ userId: 9, text: "secret words", messageId: 50, firstName: "Zamfira" }),
     );
     inbound.failWith = new Error("database down");
     const failed = await post(body);
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(503);
     const errorLine = logLines.find((line) => line.includes("database down"));
     expect(errorLine).toContain(`"updateId":${body.update_id}`);
     expect(logLines.join("\n")).not.toMatch(/secret words|Zamfira/);

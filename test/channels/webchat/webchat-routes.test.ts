@@ -243,13 +243,13 @@ describe("GET /chat/api/messages", () => {
   });
 });
 
-test("a core that throws gives 500 { error } without the details", async () => {
+test("a core that throws gives 503 { error } without the details", async () => {
   const response = await failing.inject({
     method: "POST",
     url: "/chat/api/messages",
     payload: { sessionId: newId(), messageId: newId(), text: "hi" },
   });
-  expect(response.statusCode).toBe(500);
+  expect(response.statusCode).toBe(503);
   expect(Object.keys(response.json())).toEqual(["error"]);
   expect(response.body).not.toMatch(/exploded|secret|42/);
 });

@@ -1,0 +1,8 @@
+/**
+ * The /api/v1 route modules, in one list (app.ts registers them). A new module is a line here.
+ */
+import type { ApiModule } from "./api-route.ts";
+import { caseApi } from "./case-api.ts";
+import { leadApi } from "./lead-api.ts";
+
+export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi];

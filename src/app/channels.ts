@@ -1,0 +1,81 @@
+/**
+ * The HTTP server and the channels on it: health routes, the web chat, Telegram (webhook or
+ * polling). Each channel adds its sender, which only the outbox calls (turn replies included).
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import { createTelegramSender, TELEGRAM_LIMITS } from "../channels/telegram/sender.ts";
+import { createTelegramChannel, type TelegramChannel } from "../channels/telegram/telegram-channel.ts";
+import type { ChannelName, ChannelSender, InboundHandler, RateLimit } from "../channels/types.ts";
+import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
+import { createWebchatSender } from "../channels/webchat/webchat-sender.ts";
+import type { Config } from "../config.ts";
+import { registerHealthRoutes } from "../http/health-routes.ts";
+import type { Readiness } from "../http/readiness.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { Logger } from "../logger.ts";
+import type { Db } from "../store/prisma.ts";
+
+export interface ChannelDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  redis: Redis;
+  readiness: Readiness;
+  translator: Translator;
+  onInbound: InboundHandler;
+  /** Filled here, read by the outbox's senders. */
+  senders: Map<ChannelName, ChannelSender>;
+}
+
+export interface Channels {
+  http: FastifyInstance;
+  telegram?: TelegramChannel;
+}
+
+/** Builds the HTTP server with every configured channel registered on it. */
+export function buildChannels(deps: ChannelDeps): Channels {
+  const { config, db, redis, translator, logger, onInbound } = deps;
+  const http: FastifyInstance = Fastify({
+    // Request logs only at warn: ids and paths are fine, but a busy bot needs no line per request.
+    loggerInstance: logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
+  });
+  registerHealthRoutes(http, { db, redis });
+  if (config.WEBCHAT_ENABLED) {
+    deps.senders.set("webchat", createWebchatSender());
+    registerWebchat(http, { db, onInbound, translator, logger, ready: deps.readiness.ready });
+  }
+  const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;
+  return { http, ...(telegram ? { telegram } : {}) };
+}
+
+function addTelegram(http: FastifyInstance, token: string, deps: ChannelDeps): TelegramChannel {
+  const { config, logger, onInbound, translator } = deps;
+  const telegram = createTelegramChannel({
+    token,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    mode: config.TELEGRAM_MODE,
+    ...(config.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: config.TELEGRAM_WEBHOOK_SECRET } : {}),
+    ...(config.PUBLIC_URL && config.TELEGRAM_MODE === "webhook"
+      ? { webhookUrl: new URL("/telegram/webhook", config.PUBLIC_URL).toString() }
+      : {}),
+    onInbound,
+    logger,
+    translator,
+    ready: deps.readiness.ready,
+  });
+  deps.senders.set(
+    "telegram",
+    createTelegramSender(token, { apiRoot: config.TELEGRAM_API_ROOT, limits: telegramLimits(config) }),
+  );
+  if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
+  return telegram;
+}
+
+/** Telegram's limits, with TELEGRAM_RATE_PER_SECOND and TELEGRAM_CHAT_GAP_MS (0: no per-chat limit). */
+function telegramLimits(config: Config): RateLimit[] {
+  return TELEGRAM_LIMITS.flatMap((limit) => {
+    if (limit.per === "bot") return [{ ...limit, limit: config.TELEGRAM_RATE_PER_SECOND }];
+    return config.TELEGRAM_CHAT_GAP_MS ? [{ ...limit, windowMs: config.TELEGRAM_CHAT_GAP_MS }] : [];
+  });
+}

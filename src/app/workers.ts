@@ -1,0 +1,132 @@
+/**
+ * The queue workers (the outbox's senders, nudges, job digests, broadcasts) and the reconciler. A nudge kind
+ * is handled by the domain that owns it: add a handler to `nudgeHandlers`.
+ */
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type pg from "pg";
+import type { Config } from "../config.ts";
+import { appointmentReminderHandler } from "../domain/appointments/reminder-handler.ts";
+import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
+import { createBroadcastWorker, reconcileBroadcasts } from "../domain/broadcasts/broadcast-worker.ts";
+import { checkInHandler } from "../domain/placements/checkins.ts";
+import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.ts";
+import type { FlowRegistry } from "../flows/flow-registry.ts";
+import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
+import type { Logger } from "../logger.ts";
+import type { OutboundSenders } from "../outbox/outbound-senders.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import { idleFlowHandler } from "../scheduling/idle-nudges.ts";
+import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
+import { createNudgeWorker, type NudgeWorkerDeps } from "../scheduling/nudge-worker.ts";
+import { reconcileNudges, reconcileOutbox } from "../scheduling/reconciler.ts";
+import type { Db } from "../store/prisma.ts";
+
+export interface WorkerDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  sendPool: pg.Pool;
+  redis: Redis;
+  translator: Translator;
+  flows: FlowRegistry;
+  outbox: Outbox;
+  /** The outbox's senders of this process: started here, closed by the app. */
+  outbound: OutboundSenders;
+  nudgeQueue: Queue<NudgeJobData>;
+  broadcastQueue: Queue<BroadcastJobData>;
+}
+
+/** Starts every worker; the returned function stops them all. */
+export async function startAppWorkers(
+  deps: WorkerDeps,
+  options: { reconcile?: boolean } = {},
+): Promise<() => Promise<void>> {
+  const { config, db, redis, translator, outbox, logger } = deps;
+  const prefix = config.QUEUE_PREFIX;
+  deps.outbound.start();
+  const nudges = createNudgeWorker({
+    db,
+    connection: redis,
+    prefix,
+    translator,
+    outbox,
+    logger,
+    handlers: nudgeHandlers(config, deps.flows),
+  });
+  const digests = await startJobDigestSchedule({
+    connection: redis,
+    prefix,
+    db,
+    translator,
+    outbox,
+    logger,
+    timeZone: config.TZ_DEFAULT,
+  });
+  const broadcasts = createBroadcastWorker({ db, outbox, translator, connection: redis, prefix, logger });
+  const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
+  // Redis back after a loss may be empty (no persistence): re-arm every timer and the digest
+  // scheduler at once, not at the next pass. Both are idempotent, so a Redis that kept its data
+  // loses nothing by it.
+  const stopRearm = onRedisBack(redis, logger, async () => {
+    await digests.ensureScheduler();
+    await reconciler?.reconcile();
+    logger.info("redis back: timers and schedulers re-armed");
+  });
+  return async () => {
+    stopRearm();
+    reconciler?.stop();
+    await Promise.all([nudges.close(), broadcasts.close(), digests.close()]);
+  };
+}
+
+/** Each kind of nudge, handled by the domain it belongs to. */
+function nudgeHandlers(config: Config, flows: FlowRegistry): NudgeWorkerDeps["handlers"] {
+  return {
+    appointment_reminder: appointmentReminderHandler(config.TZ_DEFAULT),
+    checkin: checkInHandler(),
+    idle_flow: idleFlowHandler(flows, (now) => ({
+      now,
+      timeZone: config.TZ_DEFAULT,
+      locales: CLIENT_LOCALES,
+    })),
+  };
+}
+
+/** Reconciles at once and every RECONCILE_INTERVAL_SECONDS; `reconcile()` runs a pass now. */
+async function startReconciler(deps: WorkerDeps): Promise<{ reconcile(): Promise<unknown>; stop(): void }> {
+  const { db, logger, outbox } = deps;
+  const reconcile = () =>
+    Promise.all([
+      reconcileNudges(db, deps.nudgeQueue, logger),
+      reconcileOutbox(deps.sendPool, deps.config.QUEUE_PREFIX),
+      reconcileBroadcasts(db, deps.broadcastQueue),
+    ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
+  await reconcile();
+  const timer = setInterval(reconcile, deps.config.RECONCILE_INTERVAL_SECONDS * 1000);
+  timer.unref();
+  return { reconcile, stop: () => clearInterval(timer) };
+}
+
+/**
+ * Calls `rearm` each time `redis` is ready again after its connection was lost (not at the first
+ * connection). Returns a function that stops listening. A failed re-arm is logged; the periodic
+ * reconciler pass is still there behind it.
+ */
+function onRedisBack(redis: Redis, logger: Logger, rearm: () => Promise<void>): () => void {
+  let lost = false;
+  const onLost = () => {
+    lost = true;
+  };
+  const onReady = () => {
+    if (!lost) return;
+    lost = false;
+    rearm().catch((error: Error) => logger.warn({ err: { message: error.message } }, "re-arm failed"));
+  };
+  redis.on("close", onLost);
+  redis.on("ready", onReady);
+  return () => {
+    redis.off("close", onLost);
+    redis.off("ready", onReady);
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The console's page frame: header with the organisation's console name and the staff member,
+ * the navigation (Inbox, Leads, Cases, Tasks, Staff…), and the main content. One column on a phone,
+ * a skip link and visible focus for keyboards, every control labelled. Navigation entries appear
+ * only when their page is registered and the role may open it.
+ */
+import type { FastifyReply } from "fastify";
+import type { StaffIdentity, StaffRole } from "../domain/staff/staff-identity.ts";
+import { consoleText } from "./console-context.ts";
+import { CSRF_HEADER } from "./csrf.ts";
+import { html, type SafeHtml } from "./html.ts";
+
+/** One navigation entry. */
+interface NavItem {
+  href: string;
+  labelKey: string;
+  roles?: readonly StaffRole[];
+}
+
+/** The console's sections, in order. Pages of other modules register the routes these point at. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/console/inbox", labelKey: "nav_inbox" },
+  { href: "/console/leads", labelKey: "nav_leads" },
+  { href: "/console/cases", labelKey: "nav_cases" },
+  { href: "/console/tasks", labelKey: "nav_tasks" },
+  { href: "/console/funnel", labelKey: "nav_funnel", roles: ["coordinator"] },
+  { href: "/console/staff", labelKey: "nav_staff", roles: ["coordinator"] },
+];
+
+/** Security headers of every console page. */
+export function consoleHeaders(reply: FastifyReply): FastifyReply {
+  return reply
+    .header("content-type", "text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .header("referrer-policy", "no-referrer")
+    .header("x-content-type-options", "nosniff")
+    .header("x-frame-options", "DENY")
+    .header(
+      "content-security-policy",
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    );
+}
+
+/** The whole document around `body`, for a page that needs no signed-in staff member. */
+export function documentHtml(
+  locale: string,
+  title: string,
+  body: SafeHtml,
+  bodyAttributes?: SafeHtml,
+): SafeHtml {
+  return html`<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false}'>
+<title>${title}</title>
+<link rel="stylesheet" href="/console/assets/console.css">
+<script src="/console/assets/htmx.min.js" defer></script>
+<script src="/console/assets/htmx-sse.js" defer></script>
+</head>
+<body ${bodyAttributes ?? ""}>${body}</body>
+</html>`;
+}
+
+/**
+ * Sends a console page: `title` (already translated) and `body` inside the layout, in the staff
+ * member's language. Use it from any route behind requireStaff.
+ */
+export function renderPage(
+  reply: FastifyReply,
+  staff: StaffIdentity,
+  title: string,
+  body: SafeHtml,
+): FastifyReply {
+  const { translator } = reply.server.consoleContext;
+  const t = (key: string) => consoleText(translator, staff.locale, key);
+  const session = reply.request.staffSession;
+  const current = reply.request.url.split("?")[0] ?? "";
+  const items = NAV_ITEMS.filter(
+    (item) =>
+      (!item.roles || item.roles.includes(staff.role)) &&
+      reply.server.hasRoute({ method: "GET", url: item.href }),
+  );
+  const nav = items.map(
+    (item) =>
+      html`<li><a href="${item.href}" ${current.startsWith(item.href) ? html`aria-current="page"` : ""}>${t(item.labelKey)}</a></li>`,
+  );
+  const headers = session ? JSON.stringify({ [CSRF_HEADER]: session.csrfToken }) : "{}";
+  const body2 = html`<a class="skip" href="#main">${t("skip_to_content")}</a>
+<header class="top">
+  <span class="brand">${t("app_name")}</span>
+  <span class="who">${session?.name ?? ""} · ${t(`role_${staff.role}`)}</span>
+  <form method="post" action="/console/sign-out" class="signout">
+    <input type="hidden" name="_csrf" value="${session?.csrfToken ?? ""}">
+    <button type="submit">${t("sign_out")}</button>
+  </form>
+</header>
+<nav aria-label="${t("nav_label")}"><ul>${nav}</ul></nav>
+<main id="main" tabindex="-1">
+<h1>${title}</h1>
+${body}
+</main>`;
+  return consoleHeaders(reply).send(
+    String(documentHtml(staff.locale, `${title} · ${t("app_name")}`, body2, html`hx-headers='${headers}'`)),
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * The whole route table, read from fastify: every console page and /api/v1 route answers 401
+ * without a session or token, and 404 to a member of organisation B for every id of
+ * organisation A (every row of every table that A's world created). A new route is walked the day
+ * it is added; one that changes state needs a sample body below, or this test says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.ts";
+import { addCaseNote } from "../../src/domain/cases/case-notes.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
+import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
+import { type RouteEntry, routeTable } from "../support/route-table.ts";
+import { bearer, staffMember } from "../support/staff.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+/** Routes anyone may open: sign-in, static files, the bot's own doors. */
+const PUBLIC = [
+  /^\/(healthz|readyz)$/,
+  /^\/chat(\/|$)/,
+  /^\/telegram\//,
+  /^\/api\/messages$/,
+  /^\/console$/,
+  /^\/console\/(sign-in|sign-out|set-password)$/,
+  /^\/console\/assets\//,
+  /^\/console\/oidc\//,
+  /^\/api\/v1\/openapi\.json$/,
+];
+
+/** A body each state-changing route accepts, so the only reason left to refuse is the scope. */
+const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
+  "POST /api/v1/leads/:caseId/assign": (a) => ({ counsellorEmail: a.counsellor.email }),
+  "POST /console/leads/:caseId/assign": (a) => ({ counsellorEmail: a.counsellor.email }),
+  "POST /console/cases/:id/notes": () => ({ text: "a note" }),
+  "POST /console/staff/:id/deactivate": () => ({}),
+};
+
+/** Changes state but takes no id of A: checked for 401 only. */
+const NO_IDS = new Set(["POST /console/staff/invite"]);
+
+let app: App;
+type World = Awaited<ReturnType<typeof organisationA>>;
+
+async function organisationA() {
+  const { organisation, programme } = await organisationWithCounsellor(app.db);
+  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
+  const steward = await staffMember(app.db, organisation.slug, "steward");
+  const client = await consentedClient(app.db, { locale: "ar" });
+  const lead = await app.db.case.create({
+    data: {
+      clientId: client.id,
+      programmeId: programme.id,
+      status: "lead",
+      linkedAt: new Date(),
+      broughtInById: steward.id,
+    },
+  });
+  const owned = await createCase(app.db, {
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
+  });
+  await app.db.case.update({ where: { id: owned.id }, data: { clientId: client.id } });
+  await app.db.appointment.create({
+    data: {
+      caseId: owned.id,
+      startsAt: new Date(Date.now() + 86_400_000),
+      location: "Office",
+      withWhom: "An",
+      purpose: "intake",
+    },
+  });
+  const placement = await app.db.placement.create({
+    data: {
+      caseId: owned.id,
+      employer: "Bakery",
+      job: "baker",
+      startDate: new Date(),
+      contractType: "fixed",
+    },
+  });
+  await app.db.checkIn.create({ data: { placementId: placement.id, point: "week_1", dueAt: new Date() } });
+  await addCaseNote(app.db, counsellor.identity, owned.id, "prefers mornings");
+  await app.db.counsellorTask.create({
+    data: { caseId: owned.id, organisationId: organisation.id, kind: "handover" },
+  });
+  return { organisation, programme, counsellor, steward, client, lead, owned };
+}
+
+/** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
+async function allIds(): Promise<Set<string>> {
+  const tables = await app.db.$queryRaw<{ table_name: string }[]>`
+    SELECT table_name::text AS table_name FROM information_schema.columns
+     WHERE table_schema = current_schema() AND column_name = 'id' AND data_type = 'text'`;
+  const ids = new Set<string>();
+  for (const { table_name } of tables) {
+    const rows = await app.db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM "${table_name.replaceAll('"', "")}"`,
+    );
+    for (const row of rows) ids.add(row.id);
+  }
+  return ids;
+}
+
+let a: World;
+let aIds: string[];
+let b: { coordinator: Awaited<ReturnType<typeof staffMember>>; cookie: string; csrf: string };
+let routes: RouteEntry[];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  const { organisation } = await organisationWithCounsellor(app.db);
+  const coordinator = await staffMember(app.db, organisation.slug, "coordinator");
+  const token = await openSession(app.db, coordinator.id);
+  const session = await findSession(app.db, token);
+  b = { coordinator, cookie: `ceb_session=${token}`, csrf: session?.csrfToken ?? "" };
+  const before = await allIds();
+  a = await organisationA();
+  aIds = [...(await allIds())].filter((id) => !before.has(id));
+  routes = routeTable(app.http).filter((r) => !PUBLIC.some((p) => p.test(r.url)));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const fill = (url: string, id: string) => url.replace(/:[A-Za-z0-9_]+/g, encodeURIComponent(id));
+const key = (r: RouteEntry) => `${r.method} ${r.url}`;
+
+describe("the whole route table", () => {
+  it("holds the console and API routes it should (the walk is not empty)", () => {
+    expect(routes.map(key)).toEqual(expect.arrayContaining(["GET /api/v1/leads", "GET /console/cases/:id"]));
+    expect(aIds.length).toBeGreaterThan(8);
+  });
+
+  it("answers 401 to every staff route without a session or token", async () => {
+    for (const route of routes) {
+      const response = await app.http.inject({
+        method: route.method as "GET",
+        url: fill(route.url, a.owned.id),
+        headers: { "hx-request": "true", "content-type": "application/json" },
+        ...(route.method === "GET" ? {} : { payload: "{}" }),
+      });
+      expect(response.statusCode, key(route)).toBe(401);
+    }
+  });
+
+  it("answers 404 to organisation B's coordinator for every id of organisation A", async () => {
+    for (const route of routes.filter((r) => r.url.includes(":") && !NO_IDS.has(key(r)))) {
+      const sample = SAMPLE_BODIES[key(route)];
+      if (route.method !== "GET" && !sample)
+        throw new Error(`add a sample body for ${key(route)} to SAMPLE_BODIES`);
+      const api = route.url.startsWith("/api/");
+      for (const id of aIds) {
+        const response = await app.http.inject({
+          method: route.method as "GET",
+          url: fill(route.url, id),
+          headers: api
+            ? { ...bearer(b.coordinator), "content-type": "application/json" }
+            : {
+                cookie: b.cookie,
+                "x-csrf-token": b.csrf,
+                "content-type": "application/x-www-form-urlencoded",
+              },
+          ...(sample
+            ? {
+                payload: api
+                  ? JSON.stringify(sample(a))
+                  : new URLSearchParams(sample(a) as Record<string, string>).toString(),
+              }
+            : {}),
+        });
+        expect(response.statusCode, `${key(route)} with ${id}`).toBe(404);
+      }
+    }
+    const untouched = await app.db.case.findUniqueOrThrow({ where: { id: a.lead.id } });
+    expect(untouched.counsellorId).toBeNull();
+    expect(await app.db.caseNote.count({ where: { caseId: a.owned.id } })).toBe(1);
+    expect(
+      (await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } })).deactivatedAt,
+    ).toBeNull();
+  });
+
+  it("shows organisation B none of A's ids in any list", async () => {
+    for (const route of routes.filter((r) => r.method === "GET" && !r.url.includes(":"))) {
+      const api = route.url.startsWith("/api/");
+      const response = await app.http.inject({
+        url: route.url,
+        headers: api ? bearer(b.coordinator) : { cookie: b.cookie },
+      });
+      expect(response.statusCode, key(route)).toBeLessThan(400);
+      for (const id of aIds) expect(response.body.includes(id), `${key(route)} shows ${id}`).toBe(false);
+    }
+  });
+});
