@@ -50,8 +50,9 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** Sends `message`, held under `token`, and records what happened. */
 export async function deliver(ctx: SendContext, message: TakenMessage, token: string): Promise<Delivered> {
   const { sql } = ctx;
-  if (message.conversationStatus !== "active")
-    return fail(ctx, message, token, `not sent: conversation ${message.conversationStatus}`);
+  const status = message.conversationStatus;
+  if (status === "blocked" || (status !== "active" && !KINDS[message.kind].answer))
+    return fail(ctx, message, token, `not sent: conversation ${status}`);
   if (message.text === null) return fail(ctx, message, token, "not sent: no text (erased)");
   const later = await waitForMoment(ctx, message.conversationId, ctx.sender.tenantOf?.(toAddress(message)));
   if (later > 0) {

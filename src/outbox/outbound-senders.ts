@@ -64,20 +64,28 @@ export interface OutboundSenders {
 }
 
 export function createOutboundSenders(options: OutboundSendersOptions): OutboundSenders {
+  // Built on first use: the app fills `senders` as it adds its channels.
   const contexts = new Map<ChannelName, SendContext>();
-  for (const [channel, sender] of options.senders) {
-    contexts.set(channel, {
-      sql: options.sql,
-      db: options.db,
-      logger: options.logger.child({ component: "outbox", channel }),
-      sender,
-      pacer: createPacer(options.redis, options.prefix, channel, sender.limits),
-      attempts: options.attempts ?? 6,
-      backoffMs: options.backoffMs ?? 1000,
-      maxWaitMs: (LEASE_S * 1000) / 2,
-      sendingLeaseSeconds: options.sendingLeaseSeconds ?? SENDING_LEASE_S,
-    });
-  }
+  const contextFor = (channel: ChannelName): SendContext | undefined => {
+    const sender = options.senders.get(channel);
+    if (!sender) return undefined;
+    let ctx = contexts.get(channel);
+    if (!ctx) {
+      ctx = {
+        sql: options.sql,
+        db: options.db,
+        logger: options.logger.child({ component: "outbox", channel }),
+        sender,
+        pacer: createPacer(options.redis, options.prefix, channel, sender.limits),
+        attempts: options.attempts ?? 6,
+        backoffMs: options.backoffMs ?? 1000,
+        maxWaitMs: (LEASE_S * 1000) / 2,
+        sendingLeaseSeconds: options.sendingLeaseSeconds ?? SENDING_LEASE_S,
+      };
+      contexts.set(channel, ctx);
+    }
+    return ctx;
+  };
   let closed = false;
   let idle: (() => void)[] = [];
   const running: Promise<void>[] = [];
@@ -119,14 +127,14 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
     queue: options.prefix,
     async sendNow(messageIds) {
       for (const id of messageIds) {
-        if (!(await sendReply(options, contexts, id))) {
+        if (!(await sendReply(options, contextFor, id))) {
           wake();
           return;
         }
       }
     },
     async sendUnstored(conversationId, address, message) {
-      const ctx = contexts.get(address.channel);
+      const ctx = contextFor(address.channel);
       if (!ctx) return;
       try {
         if (
@@ -147,7 +155,8 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
     },
     wake,
     start() {
-      for (const [channel, ctx] of contexts) {
+      for (const channel of options.senders.keys()) {
+        const ctx = contextFor(channel) as SendContext;
         for (let k = 0; k < (options.concurrency ?? 8); k++) running.push(loop(channel, ctx, k === 0));
       }
     },
@@ -162,7 +171,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
 /** One reply of a turn; false when it (and so the rest, behind it) is left to the loops. */
 async function sendReply(
   { sql, logger }: Pick<OutboundSendersOptions, "sql" | "logger">,
-  contexts: ReadonlyMap<ChannelName, SendContext>,
+  contextFor: (channel: ChannelName) => SendContext | undefined,
   id: bigint,
 ): Promise<boolean> {
   const token = randomUUID();
@@ -176,7 +185,7 @@ async function sendReply(
       taken = await take(sql, id, token, TURN_LEASE_S);
     }
     if (!taken) return true; // settled meanwhile (sent by a loop, or withdrawn)
-    const ctx = contexts.get(taken.channel);
+    const ctx = contextFor(taken.channel);
     if (!ctx) {
       await failTaken(sql, id, token, `not sent: channel ${taken.channel} is not configured`);
       return true;

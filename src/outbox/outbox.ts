@@ -3,7 +3,7 @@
  * with an idempotency key (in the caller's transaction, when there is one), then sent by the
  * senders (outbound-senders.ts) within the channel's limits, and its outcome written back.
  * Writing twice with one key makes one row. The table is the queue: nothing to dispatch, nothing
- * to lose when Redis is emptied. docs/outbox.md tells the whole path.
+ * to lose when Redis is emptied. docs/scheduling-and-outbox.md ("Outbox") tells the whole path.
  */
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Db, Prisma } from "../store/prisma.ts";
