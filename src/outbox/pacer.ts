@@ -74,7 +74,7 @@ export interface Pacer {
   reserve(conversationId: string, tenant: string | undefined, horizonMs: number): Promise<Reservation>;
   /** After a 429: nothing is sent on this channel, by any process, for `ms`. */
   pause(ms: number): Promise<void>;
-  /** How long the channel is still paused (ms; 0: not paused). Reads this process's 429s first. */
+  /** How long the channel is still paused (ms; 0: not paused), by any process's 429. */
   pausedFor(): Promise<number>;
   /** This process's own knowledge of a pause, without asking Redis (ms left). */
   pausedLocally(): number;
@@ -126,9 +126,9 @@ export function createPacer(
       await pauseScript(pauseKey, Math.ceil(ms));
     },
     async pausedFor() {
-      const local = localPauseUntil - Date.now();
-      if (local > 0 || !ordered.length) return Math.max(0, local);
-      return Number(await pauseScript(pauseKey, 0));
+      const local = Math.max(0, localPauseUntil - Date.now());
+      if (!ordered.length) return local;
+      return Math.max(local, Number(await pauseScript(pauseKey, 0)));
     },
     pausedLocally: () => Math.max(0, localPauseUntil - Date.now()),
   };

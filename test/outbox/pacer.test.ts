@@ -51,7 +51,10 @@ const mostWithin = (moments: number[], windowMs: number) => {
 
 test("90 messages to 90 chats from two processes share one line: never 31 in a second, 30/s on average", async () => {
   const prefix = fresh();
-  const pacers = [createPacer(redis, prefix, "telegram", TELEGRAM), createPacer(other, prefix, "telegram", TELEGRAM)];
+  const pacers = [
+    createPacer(redis, prefix, "telegram", TELEGRAM),
+    createPacer(other, prefix, "telegram", TELEGRAM),
+  ];
   const since = Date.now();
   const moments: number[] = [];
   for (let i = 0; i < 90; i++) {
@@ -59,8 +62,8 @@ test("90 messages to 90 chats from two processes share one line: never 31 in a s
     const r = await (pacers[i % 2] as (typeof pacers)[number]).reserve(`chat-${i}`, undefined, 10_000);
     moments.push(momentOf(r, calledAt, since));
   }
-  // Moments are 33 ms apart and each second keeps its 25 ms margin.
-  expect(mostWithin(moments, 1000 + MARGIN_MS - 5)).toBeLessThanOrEqual(30);
+  // Moments are 33 ms apart and each second keeps a 25 ms margin (room for this estimate's error).
+  expect(mostWithin(moments, 1000)).toBeLessThanOrEqual(30);
   const span = Math.max(...moments) - Math.min(...moments);
   expect(89 / (span / 1000)).toBeGreaterThan(28.5);
 });
