@@ -22,7 +22,7 @@ import {
   toAddress,
   toOutbound,
 } from "./message-store.ts";
-import type { Pacer } from "./pacer.ts";
+import { MARGIN_MS, type Pacer } from "./pacer.ts";
 
 export interface SendContext {
   sql: pg.Pool;
@@ -59,7 +59,15 @@ export async function deliver(ctx: SendContext, message: TakenMessage, token: st
     await release(sql, message.id, token, { afterMs: later });
     return "later";
   }
-  if (!(await markSending(sql, message.id, token, ctx.sendingLeaseSeconds))) return "lost";
+  let marked: boolean;
+  try {
+    marked = await markSending(sql, message.id, token, ctx.sendingLeaseSeconds);
+  } catch (error) {
+    // Committed or not, nothing was sent: back to queued, so it is not swept as uncertain.
+    await withRetries(() => release(sql, message.id, token, { afterMs: 0, uncount: true }));
+    throw error;
+  }
+  if (!marked) return "lost";
   const paused = ctx.pacer.pausedLocally();
   if (paused > 0) {
     await release(sql, message.id, token, { afterMs: paused, uncount: true });
@@ -86,17 +94,15 @@ export async function waitForMoment(
 ): Promise<number> {
   const deadline = Date.now() + ctx.maxWaitMs;
   for (;;) {
-    const paused = await ctx.pacer.pausedFor();
-    if (paused > 0) {
-      if (Date.now() + paused > deadline) return paused;
-      await sleep(paused);
-      continue;
-    }
+    // The moment comes after any pause; one that came during the wait is checked after it.
     const moment = await ctx.pacer.reserve(conversationId, tenant, Math.max(0, deadline - Date.now()));
     const ms = moment.reserved ? moment.waitMs : moment.busyMs;
     if (!moment.reserved && (moment.full || Date.now() + ms > deadline)) return Math.max(ms, 1);
+    const due = Date.now() + ms;
     if (ms > 0) await sleep(ms);
-    if (moment.reserved && (await ctx.pacer.pausedFor()) === 0) return 0;
+    // Woken late (a busy process): a new moment, or this send would crowd the next one's window.
+    if (moment.reserved && Date.now() - due > MARGIN_MS) continue;
+    if (moment.reserved && (ms === 0 || (await ctx.pacer.pausedFor()) === 0)) return 0;
   }
 }
 

@@ -98,6 +98,21 @@ export async function take(
   return state.rows[0]?.status === "queued" ? "wait" : null;
 }
 
+/**
+ * The queued messages of message `id`'s chat written before it that it would wait for (not a
+ * broadcast's), oldest first: a turn sends them first, so its replies need not wait for a sender.
+ */
+export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Promise<bigint[]> {
+  const { rows } = await sql.query(
+    `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON e."conversationId" = m."conversationId"
+      WHERE m.id = $1 AND e.direction = 'outbound' AND e.status = 'queued' AND e.id < m.id
+        AND e.kind <> 'broadcast' AND e.queue IN ($2, '')
+      ORDER BY e.id`,
+    [String(id), queue],
+  );
+  return rows.map((row) => BigInt(row.id));
+}
+
 /** queued → sending, for the holder only: from here on the request may leave. */
 export async function markSending(sql: pg.Pool, id: bigint, token: string, leaseSeconds: number) {
   const { rowCount } = await sql.query(
@@ -129,7 +144,7 @@ export async function release(
   await sql.query(
     `UPDATE "Message" SET status = 'queued', "leaseUntil" = NULL, "leaseToken" = NULL,
             "notBefore" = now() + make_interval(secs => $3), error = COALESCE($4, error),
-            attempts = GREATEST(attempts - $5, 0)
+            attempts = GREATEST(attempts - CASE WHEN status = 'sending' THEN $5 ELSE 0 END, 0)
       WHERE id = $1 AND "leaseToken" = $2 AND status IN ('queued', 'sending')`,
     [String(id), token, options.afterMs / 1000, options.reason ?? null, options.uncount ? 1 : 0],
   );

@@ -15,7 +15,7 @@ import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage }
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { deliver, SENDING_LEASE_S, type SendContext, sleep, waitForMoment } from "./deliver.ts";
-import { failTaken, pickNext, sweepUncertain, take } from "./message-store.ts";
+import { earlierQueued, failTaken, pickNext, sweepUncertain, take } from "./message-store.ts";
 import { createPacer } from "./pacer.ts";
 
 /** A picked message's lease (s): a sender that dies leaves it to the others this long after. */
@@ -126,7 +126,11 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
   return {
     queue: options.prefix,
     async sendNow(messageIds) {
-      for (const id of messageIds) {
+      const first = messageIds[0];
+      if (first === undefined) return;
+      // What the chat has waiting from before (a notice, a counsellor's answer) goes first, in order.
+      const earlier = await earlierQueued(options.sql, first, options.prefix).catch(() => []);
+      for (const id of [...earlier, ...messageIds]) {
         if (!(await sendReply(options, contextFor, id))) {
           wake();
           return;
