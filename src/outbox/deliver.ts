@@ -22,7 +22,7 @@ import {
   toAddress,
   toOutbound,
 } from "./message-store.ts";
-import { MARGIN_MS, type Pacer } from "./pacer.ts";
+import type { Pacer } from "./pacer.ts";
 
 export interface SendContext {
   sql: pg.Pool;
@@ -98,11 +98,8 @@ export async function waitForMoment(
     const moment = await ctx.pacer.reserve(conversationId, tenant, Math.max(0, deadline - Date.now()));
     const ms = moment.reserved ? moment.waitMs : moment.busyMs;
     if (!moment.reserved && (moment.full || Date.now() + ms > deadline)) return Math.max(ms, 1);
-    const due = Date.now() + ms;
     if (ms > 0) await sleep(ms);
-    // Woken late (a busy process): a new moment, or this send would crowd the next one's window.
-    if (moment.reserved && Date.now() - due > MARGIN_MS) continue;
-    if (moment.reserved && (ms === 0 || (await ctx.pacer.pausedFor()) === 0)) return 0;
+    if (moment.reserved && (await ctx.pacer.go(conversationId, moment.member)) === 0) return 0;
   }
 }
 

@@ -50,6 +50,18 @@ end
 return { 1, math.ceil((at - now) / 1000) }
 `;
 
+// KEYS: the pause, then the chat's sorted sets. ARGV: the reservation's member. Returns the ms left
+// of a pause (nothing changed), or 0 after moving the member to now on each chat's set: a chat's
+// window runs from when its message really left, however late its sender woke.
+const GO = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > now then return math.ceil((paused - now) / 1000) end
+for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ARGV[1]) end
+return 0
+`;
+
 // KEYS: the pause. ARGV: ms, or 0 to read. Returns the ms left of the pause (0: none).
 const PAUSE = `
 local t = redis.call('TIME')
@@ -63,7 +75,7 @@ return math.max(0, math.ceil((tonumber(redis.call('GET', KEYS[1]) or '0') - now)
 
 /** What a reservation gave: a moment `waitMs` from now, or none for `busyMs` (chat busy, line full). */
 export type Reservation =
-  | { reserved: true; waitMs: number }
+  | { reserved: true; waitMs: number; member: string }
   | { reserved: false; busyMs: number; full: boolean };
 
 export interface Pacer {
@@ -72,6 +84,11 @@ export interface Pacer {
    * comes within `horizonMs`.
    */
   reserve(conversationId: string, tenant: string | undefined, horizonMs: number): Promise<Reservation>;
+  /**
+   * When a reserved moment has come: the ms left of a pause that began meanwhile (do not send),
+   * or 0, with the chat's window moved to start now (send at once).
+   */
+  go(conversationId: string, member: string): Promise<number>;
   /** After a 429: nothing is sent on this channel, by any process, for `ms`. */
   pause(ms: number): Promise<void>;
   /** How long the channel is still paused (ms; 0: not paused), by any process's 429. */
@@ -91,6 +108,7 @@ export function createPacer(
 ): Pacer {
   const reserveScript = redisScript<[number, number]>(redis, "outboxReserve", RESERVE);
   const pauseScript = redisScript<number>(redis, "outboxPause", PAUSE, 1);
+  const goScript = redisScript<number>(redis, "outboxGo", GO);
   const base = `${prefix}:pace:${channel}`;
   const pauseKey = `${base}:pause`;
   const ordered = [...limits].sort(
@@ -99,18 +117,16 @@ export function createPacer(
   const lines = ordered.filter((l) => l.per !== "conversation").length;
   const member = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let localPauseUntil = 0;
+  const keysOf = (conversationId: string, tenant: string) =>
+    ordered.map((limit, i) => {
+      const scope =
+        limit.per === "bot" ? "bot" : limit.per === "tenant" ? `tenant:${tenant}` : `chat:${conversationId}`;
+      return `${base}:${scope}:${i}`;
+    });
   return {
     async reserve(conversationId, tenant = "", horizonMs) {
-      if (!ordered.length) return { reserved: true, waitMs: 0 };
-      const keys = ordered.map((limit, i) => {
-        const scope =
-          limit.per === "bot"
-            ? "bot"
-            : limit.per === "tenant"
-              ? `tenant:${tenant}`
-              : `chat:${conversationId}`;
-        return `${base}:${scope}:${i}`;
-      });
+      if (!ordered.length) return { reserved: true, waitMs: 0, member: "" };
+      const keys = keysOf(conversationId, tenant);
       const args = ordered.flatMap((limit) => [
         limit.limit,
         (limit.windowMs + MARGIN_MS) * 1000,
@@ -118,8 +134,13 @@ export function createPacer(
       ]);
       const id = `${member}-${++members}`;
       const [ok, ms] = await reserveScript(keys.length + 1, pauseKey, ...keys, id, lines, horizonMs, ...args);
-      if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms) };
+      if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id };
       return { reserved: false, busyMs: Number(ms), full: Number(ok) === 2 };
+    },
+    async go(conversationId, member) {
+      if (!ordered.length) return Math.max(0, localPauseUntil - Date.now());
+      const chats = keysOf(conversationId, "").filter((_, i) => ordered[i]?.per === "conversation");
+      return Number(await goScript(chats.length + 1, pauseKey, ...chats, member));
     },
     async pause(ms) {
       localPauseUntil = Math.max(localPauseUntil, Date.now() + ms);
