@@ -2,7 +2,9 @@
 // exactly one last line `tests: N passed, N failed`. A missing or unreadable report means the run
 // crashed before vitest could write it, and counts as one failure. Plain Node, no dependencies.
 //
-// Usage: node scripts/ci-summary.mjs <report.json> [vitest exit code]
+// Usage: node scripts/ci-summary.mjs <report.json> [vitest exit code] [<report.json> <exit code>]…
+// With more than one report (the suite run on two Node versions), the counts are summed and each
+// failed test is named with the report it comes from.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
@@ -58,10 +60,23 @@ function read(file) {
   }
 }
 
-const [file = ".vitest-results.json", exitArg = "0"] = process.argv.slice(2);
-const result = summarise(read(file), Number(exitArg) || 0);
-const { passed, failed, details } = result;
-if (result === CRASHED)
-  console.log(`No usable test report in ${file}: the run crashed before vitest wrote it.`);
+const args = process.argv.slice(2);
+if (args.length === 0) args.push(".vitest-results.json");
+const runs = [];
+for (let i = 0; i < args.length; i += 2)
+  runs.push({ file: args[i], exitCode: Number(args[i + 1] ?? 0) || 0 });
+
+let passed = 0;
+let failed = 0;
+const details = [];
+for (const { file, exitCode } of runs) {
+  const result = summarise(read(file), exitCode);
+  passed += result.passed;
+  failed += result.failed;
+  if (result === CRASHED)
+    console.log(`No usable test report in ${file}: the run crashed before vitest wrote it.`);
+  const label = runs.length > 1 ? `[${path.basename(file)}] ` : "";
+  details.push(...result.details.map((line) => line.replace("  ✗ ", `  ✗ ${label}`)));
+}
 if (details.length) console.log(["Failed:", ...details].join("\n"));
 console.log(`tests: ${passed} passed, ${failed} failed`);

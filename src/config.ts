@@ -103,6 +103,15 @@ const schema = z
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TENANT_ID: optionalString,
     MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+    TEAMS_OPENID_METADATA_URL: optionalString.pipe(
+      url("https://login.botframework.com/v1/.well-known/openidconfiguration").optional(),
+    ),
+    TEAMS_TOKEN_ISSUER: optionalString,
+    TEAMS_LOGIN_URL: optionalString.pipe(
+      url("https://login.microsoftonline.com/<tenant>")
+        .refine((v) => v.startsWith("https://"), "an https URL (MSAL refuses http authorities)")
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
@@ -124,6 +133,22 @@ const schema = z
         path: ["TELEGRAM_WEBHOOK_SECRET"],
         message: "required when TELEGRAM_MODE=webhook (16 to 256 characters: letters, digits, _ or -)",
       });
+    }
+    if (env.MICROSOFT_APP_ID) {
+      const need = (name: "MICROSOFT_APP_PASSWORD" | "MICROSOFT_APP_TENANT_ID", why: string) => {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: why });
+      };
+      if (env.MICROSOFT_APP_TYPE === "UserAssignedMSI") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["MICROSOFT_APP_TYPE"],
+          message: "UserAssignedMSI is not supported yet: use SingleTenant with a client secret",
+        });
+      }
+      need("MICROSOFT_APP_PASSWORD", "required when MICROSOFT_APP_ID is set (the Azure Bot's client secret)");
+      if (env.MICROSOFT_APP_TYPE === "SingleTenant") {
+        need("MICROSOFT_APP_TENANT_ID", "required when MICROSOFT_APP_TYPE=SingleTenant");
+      }
     }
   });
 

@@ -12,11 +12,12 @@ import type { Logger } from "../logger.ts";
 /** A request part (path, query, body) that failed its zod schema. */
 export class SchemaError extends Error {
   override name = "SchemaError";
-  constructor(
-    readonly where: string,
-    readonly zodError: z.ZodError,
-  ) {
+  readonly where: string;
+  readonly zodError: z.ZodError;
+  constructor(where: string, zodError: z.ZodError) {
     super(`the ${where} does not match its schema`);
+    this.where = where;
+    this.zodError = zodError;
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * The HTTP server and the channels on it: health routes, the web chat, Telegram (webhook or
- * polling). Each channel adds its sender, which only the outbox calls (turn replies included).
+ * polling), Teams (POST /api/messages). Each channel adds its sender, which only the outbox calls
+ * (turn replies included).
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
+import { createTeamsChannel } from "../channels/teams/teams-channel.ts";
 import { createTelegramSender, TELEGRAM_LIMITS } from "../channels/telegram/sender.ts";
 import { createTelegramChannel, type TelegramChannel } from "../channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender, InboundHandler, RateLimit } from "../channels/types.ts";
@@ -46,6 +48,10 @@ export function buildChannels(deps: ChannelDeps): Channels {
     registerWebchat(http, { db, onInbound, translator, logger, ready: deps.readiness.ready });
   }
   const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;
+  // Without an app id botbuilder turns authentication off: then the route must not exist (404).
+  if (config.MICROSOFT_APP_ID && config.MICROSOFT_APP_PASSWORD) {
+    addTeams(http, config.MICROSOFT_APP_ID, config.MICROSOFT_APP_PASSWORD, deps);
+  }
   return { http, ...(telegram ? { telegram } : {}) };
 }
 
@@ -78,4 +84,22 @@ function telegramLimits(config: Config): RateLimit[] {
     if (limit.per === "bot") return [{ ...limit, limit: config.TELEGRAM_RATE_PER_SECOND }];
     return config.TELEGRAM_CHAT_GAP_MS ? [{ ...limit, windowMs: config.TELEGRAM_CHAT_GAP_MS }] : [];
   });
+}
+
+function addTeams(http: FastifyInstance, appId: string, appPassword: string, deps: ChannelDeps): void {
+  const { config } = deps;
+  const teams = createTeamsChannel({
+    appId,
+    appPassword,
+    ...(config.MICROSOFT_APP_TENANT_ID ? { tenantId: config.MICROSOFT_APP_TENANT_ID } : {}),
+    appType: config.MICROSOFT_APP_TYPE === "SingleTenant" ? "SingleTenant" : "MultiTenant",
+    ...(config.TEAMS_OPENID_METADATA_URL ? { openIdMetadataUrl: config.TEAMS_OPENID_METADATA_URL } : {}),
+    ...(config.TEAMS_TOKEN_ISSUER ? { tokenIssuer: config.TEAMS_TOKEN_ISSUER } : {}),
+    ...(config.TEAMS_LOGIN_URL ? { loginUrl: config.TEAMS_LOGIN_URL } : {}),
+    db: deps.db,
+    onInbound: deps.onInbound,
+    logger: deps.logger,
+  });
+  deps.senders.set("teams", teams.sender);
+  teams.registerRoute(http);
 }

@@ -2,7 +2,7 @@
  * The two small types every channel translates to and from. Nothing outside `src/channels/`
  * knows which platform it talks to: an adapter turns a platform update into an InboundMessage,
  * and renders an OutboundMessage (text plus optional choices) the way its platform shows buttons
- * (Telegram inline keyboards, Teams suggested actions, web chat buttons).
+ * (Telegram inline keyboards, Teams Adaptive Cards, web chat buttons).
  */
 
 export type ChannelName = "telegram" | "webchat" | "teams";
@@ -26,6 +26,8 @@ export interface InboundMessage {
   displayName?: string;
   /** Teams: the conversation reference needed to write to this person later. */
   reference?: unknown;
+  /** Teams: the Microsoft 365 tenant the conversation belongs to (limits are per tenant). */
+  tenantId?: string;
   receivedAt: Date;
 }
 
@@ -72,12 +74,12 @@ export type SendFailureKind = "blocked" | "rate_limited" | "transient" | "perman
 
 export class SendError extends Error {
   override name = "SendError";
-  constructor(
-    readonly kind: SendFailureKind,
-    message: string,
-    readonly retryAfterSeconds?: number,
-  ) {
+  readonly kind: SendFailureKind;
+  readonly retryAfterSeconds?: number;
+  constructor(kind: SendFailureKind, message: string, retryAfterSeconds?: number) {
     super(message);
+    this.kind = kind;
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

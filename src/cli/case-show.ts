@@ -8,7 +8,8 @@ import {
   assessmentView,
   type ViewSection,
 } from "../domain/assessment/assessment-view.ts";
-import { type CaseOverview, caseOverview } from "../domain/assessment/case-overview.ts";
+import type { CaseOverview } from "../domain/assessment/case-overview.ts";
+import { caseForStaff } from "../domain/cases/case-access.ts";
 import { DomainError } from "../domain/errors.ts";
 import { loadFlows } from "../flows/flow-registry.ts";
 import { createTranslator } from "../i18n/i18n.ts";
@@ -22,29 +23,21 @@ export const caseShowCommand: CliCommand = {
   argument: { name: "case-id", value: "<case id>", description: "the case's id (see case list)" },
   options: [
     {
-      name: "counsellor",
-      type: "string",
-      value: "<email>",
-      description: "your e-mail: only a case of your organisation is shown, in your language",
-    },
-    {
       name: "lang",
       type: "string",
       value: "nl|fr|en",
-      description: "language of the answers (default: the counsellor's own, else nl)",
+      description: "language of the answers (default: your own, see --as)",
     },
   ],
   run: showCase,
 };
 
-async function showCase(values: OptionValues, { db, config }: CommandContext) {
+async function showCase(values: OptionValues, { db, config, staff }: CommandContext) {
+  if (!staff) throw new Error("case show needs --as (withActingStaff)");
   const lang = values.lang as string | undefined;
   if (lang !== undefined && !(COUNSELLOR_LOCALES as readonly string[]).includes(lang))
     throw new DomainError(`Unknown language "${lang}" for --lang: use nl, fr or en.`);
-  const overview = await caseOverview(db, {
-    caseId: values["case-id"] as string,
-    counsellorEmail: values.counsellor as string | undefined,
-  });
+  const overview = await caseForStaff(db, staff, values["case-id"] as string);
   const locale = (lang as CounsellorLocale | undefined) ?? overview.counsellorLocale;
   const view = overview.assessment ? await viewOf(overview.assessment, locale, config) : null;
   const assessment =

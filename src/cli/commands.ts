@@ -5,11 +5,12 @@
  */
 import type { Config } from "../config.ts";
 import { createCase, listCases } from "../domain/cases/cases.ts";
-import { listLeads } from "../domain/cases/leads.ts";
+import { leadsForStaff } from "../domain/cases/lead-assignment.ts";
 import { createCounsellor } from "../domain/organisations/counsellors.ts";
 import { createOrganisation } from "../domain/organisations/organisations.ts";
 import { createProgramme } from "../domain/organisations/programmes.ts";
 import type { Db } from "../store/prisma.ts";
+import { type ActingStaff, withActingStaff } from "./acting-staff.ts";
 import { appointmentCommands } from "./appointment-commands.ts";
 import { broadcastCommands } from "./broadcast-commands.ts";
 import { caseShowCommand } from "./case-show.ts";
@@ -47,6 +48,8 @@ export interface CommandContext {
   config: Config;
   /** The nudge queue, outbox and translator; opened on first call (Redis), only by commands that schedule. */
   scheduling: SchedulingProvider;
+  /** The staff member named by `--as`, for the commands that show client data (acting-staff.ts). */
+  staff?: ActingStaff;
 }
 
 /** What a command returns: `json` for `--json`, `text` for people. */
@@ -69,235 +72,241 @@ export interface CliCommand {
 }
 
 /** Every command but `help` (run-cli.ts handles help from this same table). */
-export const COMMANDS: readonly CliCommand[] = [
-  {
-    words: ["org", "create"],
-    summary: "Create an organisation.",
-    options: [
-      {
-        name: "slug",
-        type: "string",
-        value: "<slug>",
-        required: true,
-        description: "short id, e.g. actiris",
+export const COMMANDS: readonly CliCommand[] = (
+  [
+    {
+      words: ["org", "create"],
+      summary: "Create an organisation.",
+      options: [
+        {
+          name: "slug",
+          type: "string",
+          value: "<slug>",
+          required: true,
+          description: "short id, e.g. actiris",
+        },
+        { name: "name", type: "string", value: "<name>", required: true, description: "display name" },
+      ],
+      async run(values, { db }) {
+        const org = await createOrganisation(db, { slug: need(values, "slug"), name: need(values, "name") });
+        return {
+          json: org,
+          text: formatFields("Organisation created", [
+            ["Id", org.id],
+            ["Slug", org.slug],
+            ["Name", org.name],
+          ]),
+        };
       },
-      { name: "name", type: "string", value: "<name>", required: true, description: "display name" },
-    ],
-    async run(values, { db }) {
-      const org = await createOrganisation(db, { slug: need(values, "slug"), name: need(values, "name") });
-      return {
-        json: org,
-        text: formatFields("Organisation created", [
-          ["Id", org.id],
-          ["Slug", org.slug],
-          ["Name", org.name],
-        ]),
-      };
     },
-  },
-  {
-    words: ["programme", "create"],
-    summary: "Create a programme in an organisation.",
-    options: [
-      {
-        name: "org",
-        type: "string",
-        value: "<slug>",
-        required: true,
-        description: "the organisation's slug",
+    {
+      words: ["programme", "create"],
+      summary: "Create a programme in an organisation.",
+      options: [
+        {
+          name: "org",
+          type: "string",
+          value: "<slug>",
+          required: true,
+          description: "the organisation's slug",
+        },
+        {
+          name: "slug",
+          type: "string",
+          value: "<slug>",
+          required: true,
+          description: "short id, e.g. roma-at-work",
+        },
+        { name: "name", type: "string", value: "<name>", required: true, description: "display name" },
+        {
+          name: "timezone",
+          type: "string",
+          value: "<zone>",
+          description: "IANA time zone (default Europe/Brussels)",
+        },
+        {
+          name: "default-intake",
+          type: "boolean",
+          description: "clients who start without a code become leads here (unsets it elsewhere)",
+        },
+        { name: "invite-code", type: "boolean", description: "give the programme a code for posters" },
+      ],
+      async run(values, { db, config }) {
+        const programme = await createProgramme(db, {
+          organisationSlug: need(values, "org"),
+          slug: need(values, "slug"),
+          name: need(values, "name"),
+          timezone: string(values, "timezone"),
+          isDefaultIntake: flag(values, "default-intake"),
+          withInviteCode: flag(values, "invite-code"),
+        });
+        const links = programme.inviteCode ? inviteLinks(programme.inviteCode, config) : null;
+        return {
+          json: { ...programme, links },
+          text: formatFields("Programme created", [
+            ["Id", programme.id],
+            ["Slug", programme.slug],
+            ["Name", programme.name],
+            ["Time zone", programme.timezone],
+            ["Default intake", programme.isDefaultIntake ? "yes" : "no"],
+            [
+              "Invite code",
+              programme.inviteCode && `${programme.inviteCode} (for posters; any number of clients)`,
+            ],
+            ...linkFields(links),
+          ]),
+        };
       },
-      {
-        name: "slug",
-        type: "string",
-        value: "<slug>",
-        required: true,
-        description: "short id, e.g. roma-at-work",
-      },
-      { name: "name", type: "string", value: "<name>", required: true, description: "display name" },
-      {
-        name: "timezone",
-        type: "string",
-        value: "<zone>",
-        description: "IANA time zone (default Europe/Brussels)",
-      },
-      {
-        name: "default-intake",
-        type: "boolean",
-        description: "clients who start without a code become leads here (unsets it elsewhere)",
-      },
-      { name: "invite-code", type: "boolean", description: "give the programme a code for posters" },
-    ],
-    async run(values, { db, config }) {
-      const programme = await createProgramme(db, {
-        organisationSlug: need(values, "org"),
-        slug: need(values, "slug"),
-        name: need(values, "name"),
-        timezone: string(values, "timezone"),
-        isDefaultIntake: flag(values, "default-intake"),
-        withInviteCode: flag(values, "invite-code"),
-      });
-      const links = programme.inviteCode ? inviteLinks(programme.inviteCode, config) : null;
-      return {
-        json: { ...programme, links },
-        text: formatFields("Programme created", [
-          ["Id", programme.id],
-          ["Slug", programme.slug],
-          ["Name", programme.name],
-          ["Time zone", programme.timezone],
-          ["Default intake", programme.isDefaultIntake ? "yes" : "no"],
-          [
-            "Invite code",
-            programme.inviteCode && `${programme.inviteCode} (for posters; any number of clients)`,
-          ],
-          ...linkFields(links),
-        ]),
-      };
     },
-  },
-  {
-    words: ["counsellor", "create"],
-    summary: "Create a counsellor in an organisation.",
-    options: [
-      {
-        name: "org",
-        type: "string",
-        value: "<slug>",
-        required: true,
-        description: "the organisation's slug",
+    {
+      words: ["counsellor", "create"],
+      summary: "Create a counsellor in an organisation.",
+      options: [
+        {
+          name: "org",
+          type: "string",
+          value: "<slug>",
+          required: true,
+          description: "the organisation's slug",
+        },
+        { name: "name", type: "string", value: "<name>", required: true, description: "full name" },
+        { name: "email", type: "string", value: "<email>", required: true, description: "e-mail address" },
+        { name: "locale", type: "string", value: "nl|fr|en", description: "working language (default nl)" },
+      ],
+      async run(values, { db }) {
+        const counsellor = await createCounsellor(db, {
+          organisationSlug: need(values, "org"),
+          name: need(values, "name"),
+          email: need(values, "email"),
+          locale: string(values, "locale") as "nl" | "fr" | "en" | undefined,
+        });
+        return {
+          json: counsellor,
+          text: formatFields("Counsellor created", [
+            ["Id", counsellor.id],
+            ["Name", counsellor.name],
+            ["E-mail", counsellor.email],
+            ["Locale", counsellor.locale],
+          ]),
+        };
       },
-      { name: "name", type: "string", value: "<name>", required: true, description: "full name" },
-      { name: "email", type: "string", value: "<email>", required: true, description: "e-mail address" },
-      { name: "locale", type: "string", value: "nl|fr|en", description: "working language (default nl)" },
-    ],
-    async run(values, { db }) {
-      const counsellor = await createCounsellor(db, {
-        organisationSlug: need(values, "org"),
-        name: need(values, "name"),
-        email: need(values, "email"),
-        locale: string(values, "locale") as "nl" | "fr" | "en" | undefined,
-      });
-      return {
-        json: counsellor,
-        text: formatFields("Counsellor created", [
-          ["Id", counsellor.id],
-          ["Name", counsellor.name],
-          ["E-mail", counsellor.email],
-          ["Locale", counsellor.locale],
-        ]),
-      };
     },
-  },
-  {
-    words: ["case", "create"],
-    summary: "Open a case and get the invite link to give the client.",
-    options: [
-      {
-        name: "programme",
-        type: "string",
-        value: "<slug>",
-        required: true,
-        description: "the programme's slug",
+    {
+      words: ["case", "create"],
+      summary: "Open a case and get the invite link to give the client.",
+      options: [
+        {
+          name: "programme",
+          type: "string",
+          value: "<slug>",
+          required: true,
+          description: "the programme's slug",
+        },
+        {
+          name: "counsellor",
+          type: "string",
+          value: "<email>",
+          required: true,
+          description: "the owning counsellor's e-mail",
+        },
+        {
+          name: "reference",
+          type: "string",
+          value: "<text>",
+          description: "your own label: initials or a file number, not a full name",
+        },
+      ],
+      async run(values, { db, config }) {
+        const created = await createCase(db, {
+          programmeSlug: need(values, "programme"),
+          counsellorEmail: need(values, "counsellor"),
+          reference: string(values, "reference"),
+        });
+        const links = inviteLinks(created.inviteCode, config);
+        return {
+          json: { ...created, links },
+          text: `${formatFields("Case created", [
+            ["Case id", created.id],
+            ["Programme", created.programmeSlug],
+            ["Counsellor", created.counsellorName],
+            ["Reference", created.reference],
+            ["Invite code", `${created.inviteCode} (works once)`],
+            ...linkFields(links),
+          ])}\n\nGive the client the link (or its QR code). It links the first person who uses it to this case.`,
+        };
       },
-      {
-        name: "counsellor",
-        type: "string",
-        value: "<email>",
-        required: true,
-        description: "the owning counsellor's e-mail",
-      },
-      {
-        name: "reference",
-        type: "string",
-        value: "<text>",
-        description: "your own label: initials or a file number, not a full name",
-      },
-    ],
-    async run(values, { db, config }) {
-      const created = await createCase(db, {
-        programmeSlug: need(values, "programme"),
-        counsellorEmail: need(values, "counsellor"),
-        reference: string(values, "reference"),
-      });
-      const links = inviteLinks(created.inviteCode, config);
-      return {
-        json: { ...created, links },
-        text: `${formatFields("Case created", [
-          ["Case id", created.id],
-          ["Programme", created.programmeSlug],
-          ["Counsellor", created.counsellorName],
-          ["Reference", created.reference],
-          ["Invite code", `${created.inviteCode} (works once)`],
-          ...linkFields(links),
-        ])}\n\nGive the client the link (or its QR code). It links the first person who uses it to this case.`,
-      };
     },
-  },
-  {
-    words: ["case", "list"],
-    summary: "List the cases of a counsellor's organisation.",
-    options: [
-      { name: "counsellor", type: "string", value: "<email>", required: true, description: "your e-mail" },
-    ],
-    async run(values, { db, config }) {
-      const cases = await listCases(db, { counsellorEmail: need(values, "counsellor") });
-      const rows = cases.map((c) => [
-        c.id,
-        dash(c.programmeSlug),
-        c.status,
-        dash(c.counsellorName),
-        dash(c.reference),
-        c.clientLinked ? (c.clientName ?? "linked") : "not yet",
-        dash(c.inviteCode),
-        formatDateTime(c.createdAt, config.TZ_DEFAULT),
-      ]);
-      const headers = ["CASE", "PROGRAMME", "STATUS", "COUNSELLOR", "REFERENCE", "CLIENT", "CODE", "CREATED"];
-      return {
-        json: cases,
-        text: cases.length === 0 ? "No cases." : formatTable(headers, rows),
-      };
-    },
-  },
-  caseShowCommand,
-  {
-    words: ["leads", "list"],
-    summary: "List leads waiting for a counsellor, oldest first.",
-    options: [
-      {
-        name: "org",
-        type: "string",
-        value: "<slug>",
-        description: "only leads of this organisation's programmes",
+    {
+      words: ["case", "list"],
+      summary: "List the cases of your organisation (a steward: the clients they brought in).",
+      options: [],
+      async run(_values, context) {
+        const { db, config } = context;
+        const cases = await listCases(db, { counsellorEmail: actor(context).email, staff: actor(context) });
+        const rows = cases.map((c) => [
+          c.id,
+          dash(c.programmeSlug),
+          c.status,
+          dash(c.counsellorName),
+          dash(c.reference),
+          c.clientLinked ? (c.clientName ?? "linked") : "not yet",
+          dash(c.inviteCode),
+          formatDateTime(c.createdAt, config.TZ_DEFAULT),
+        ]);
+        const headers = [
+          "CASE",
+          "PROGRAMME",
+          "STATUS",
+          "COUNSELLOR",
+          "REFERENCE",
+          "CLIENT",
+          "CODE",
+          "CREATED",
+        ];
+        return {
+          json: cases,
+          text: cases.length === 0 ? "No cases." : formatTable(headers, rows),
+        };
       },
-      { name: "unassigned", type: "boolean", description: "only leads no programme took" },
-    ],
-    async run(values, { db, config }) {
-      const leads = await listLeads(db, {
-        organisationSlug: string(values, "org"),
-        unassigned: flag(values, "unassigned"),
-      });
-      const rows = leads.map((lead) => [
-        lead.caseId,
-        lead.programmeSlug ?? "(unassigned)",
-        dash(lead.organisationSlug),
-        formatDateTime(lead.createdAt, config.TZ_DEFAULT),
-        dash(lead.clientLocale),
-        dash(lead.clientName),
-      ]);
-      const headers = ["CASE", "PROGRAMME", "ORGANISATION", "SINCE", "LANGUAGE", "NAME"];
-      return {
-        json: leads,
-        text: leads.length === 0 ? "No leads waiting." : formatTable(headers, rows),
-      };
     },
-  },
-  ...staffCommands,
-  ...appointmentCommands,
-  ...placementCommands,
-  ...taskCommands,
-  retentionCommand,
-  ...vacancyCommands,
-  ...broadcastCommands,
-];
+    caseShowCommand,
+    {
+      words: ["leads", "list"],
+      summary:
+        "List the clients of your organisation waiting for a counsellor, whatever their status, oldest first.",
+      options: [],
+      async run(_values, context) {
+        const leads = await leadsForStaff(context.db, actor(context));
+        const rows = leads.map((lead) => [
+          lead.caseId,
+          dash(lead.programmeSlug),
+          lead.status,
+          formatDateTime(lead.createdAt, context.config.TZ_DEFAULT),
+          dash(lead.clientLocale),
+          dash(lead.clientName),
+        ]);
+        const headers = ["CASE", "PROGRAMME", "STATUS", "SINCE", "LANGUAGE", "NAME"];
+        return {
+          json: leads,
+          text: leads.length === 0 ? "No leads waiting." : formatTable(headers, rows),
+        };
+      },
+    },
+    ...staffCommands,
+    ...appointmentCommands,
+    ...placementCommands,
+    ...taskCommands,
+    retentionCommand,
+    ...vacancyCommands,
+    ...broadcastCommands,
+  ] satisfies CliCommand[]
+).map(withActingStaff);
+
+/** The staff member of a command wrapped by withActingStaff. */
+function actor(context: CommandContext): ActingStaff {
+  if (!context.staff) throw new Error("this command needs --as (withActingStaff)");
+  return context.staff;
+}
 
 function linkFields(links: { telegram: string | null; webChat: string | null } | null): [string, string][] {
   if (!links) return [];

@@ -3,11 +3,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { caseFilters, searchCases } from "../domain/cases/case-search.ts";
 import { CASE_PIPELINE } from "../domain/cases/case-status-history.ts";
 import { consoleText } from "./console-context.ts";
+import { csrfField } from "./csrf.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { staffOf } from "./require-staff.ts";
 
-export async function showCaseList(request: FastifyRequest, reply: FastifyReply) {
+export async function showCaseList(request: FastifyRequest, reply: FastifyReply, error?: string) {
   const staff = staffOf(request);
   const { db, translator, config } = request.server.consoleContext;
   const t = (key: string, params?: Record<string, number>) =>
@@ -50,6 +51,21 @@ export async function showCaseList(request: FastifyRequest, reply: FastifyReply)
     reply,
     staff,
     t("cases_title"),
-    html`${form}${rows.length ? table : html`<p>${t("cases_none")}</p>`}`,
+    html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}${openCaseForm(request, t, programmes, Boolean(error))}${form}${rows.length ? table : html`<p>${t("cases_none")}</p>`}`,
   );
+}
+
+/** "Open a case for someone you met": a programme and a reference; the case page shows the invite. */
+function openCaseForm(
+  request: FastifyRequest,
+  t: (key: string) => string,
+  programmes: { slug: string; name: string }[],
+  open: boolean,
+) {
+  return html`<details class="card" ${open ? "open" : ""}><summary>${t("open_new_case")}</summary>
+<form method="post" action="/console/cases">${csrfField(request)}
+<label for="n-programme">${t("programme")}</label><select id="n-programme" name="programme" required>${programmes.map((p) => html`<option value="${p.slug}">${p.name}</option>`)}</select>
+<label for="n-reference">${t("reference")}</label><input id="n-reference" name="reference" type="text" maxlength="100" aria-describedby="n-reference-hint">
+<p id="n-reference-hint" class="muted">${t("reference_hint")}</p>
+<p><button type="submit">${t("open_case_button")}</button></p></form></details>`;
 }

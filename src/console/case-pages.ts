@@ -1,6 +1,7 @@
 /** The case pages: the list (`/console/cases`), one case (`/console/cases/:id`) and its notes. */
 import type { FastifyInstance } from "fastify";
 import { addCaseNote } from "../domain/cases/case-notes.ts";
+import { openCaseAsStaff } from "../domain/cases/staff-cases.ts";
 import { DomainError, NotFoundError } from "../domain/errors.ts";
 import { showCaseList } from "./case-list-page.ts";
 import { showCase } from "./case-page.ts";
@@ -9,6 +10,20 @@ import { requireStaff, staffOf } from "./require-staff.ts";
 
 export function casePages(http: FastifyInstance): void {
   http.get("/console/cases", { preHandler: requireStaff }, showCaseList);
+  http.post("/console/cases", { preHandler: requireStaff }, async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const text = (name: string) => (typeof form[name] === "string" ? (form[name] as string) : "");
+    try {
+      const id = await openCaseAsStaff(http.consoleContext.db, staffOf(request), {
+        programme: text("programme"),
+        reference: text("reference"),
+      });
+      return reply.redirect(`/console/cases/${encodeURIComponent(id)}`, 303);
+    } catch (error) {
+      if (error instanceof DomainError) return showCaseList(request, reply.code(400), error.message);
+      throw error;
+    }
+  });
   http.get("/console/cases/:id", { preHandler: requireStaff }, async (request, reply) => {
     try {
       return await showCase(request, reply, String((request.params as { id: string }).id));

@@ -6,7 +6,10 @@
 
 /** HTML known to be safe: made by `html` (values escaped) or `rawHtml` (trusted constant). */
 export class SafeHtml {
-  constructor(readonly value: string) {}
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
   toString(): string {
     return this.value;
   }

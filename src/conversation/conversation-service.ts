@@ -68,6 +68,7 @@ async function handleInbound(deps: ConversationDeps, msg: InboundMessage, attemp
       ...where,
       externalUserId: msg.externalUserId,
       ...(msg.reference ? { reference: msg.reference } : {}),
+      ...(msg.tenantId ? { tenantId: msg.tenantId } : {}),
     },
     update: {},
     select: { id: true },
@@ -194,7 +195,12 @@ async function runTurn(
     }
     await tx.conversation.update({
       where: { id: conversationId },
-      data: { status, lastInboundAt: now, ...(msg.reference ? { reference: msg.reference } : {}) },
+      data: {
+        status,
+        lastInboundAt: now,
+        ...(msg.reference ? { reference: msg.reference } : {}),
+        ...(msg.tenantId ? { tenantId: msg.tenantId } : {}),
+      },
     });
     const outputs = [...extra, ...stack.outputs, ...summary];
     for (const [index, rendered] of renderOutputs(outputs, target.locale, translator).entries()) {

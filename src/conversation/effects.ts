@@ -55,6 +55,10 @@ export async function applyEffects(
         const code = typeof target.vars.invite_code === "string" ? target.vars.invite_code : null;
         const invite = code ? await resolveInvite(tx, code) : null;
         const link = await linkClient(tx, { clientId: target.clientId, invite });
+        if (link.kind === "no-intake") {
+          await forgetClient(tx, target);
+          break;
+        }
         await tx.auditEvent.create({
           data: {
             type: "client.linked",
@@ -89,6 +93,28 @@ export async function applyEffects(
     }
   }
   return outcome;
+}
+
+/**
+ * No programme can take a client who came without a code: keep the consent decision (on the
+ * conversation), nothing else — no client, so no name, no language, no messages' text.
+ */
+async function forgetClient(tx: Prisma.TransactionClient, target: EffectTarget): Promise<void> {
+  const clientId = target.clientId;
+  // Only a client made in this turn: one who is already in a case stays as they are.
+  if (!clientId || (await tx.case.count({ where: { clientId } })) > 0) return;
+  await tx.consent.updateMany({ where: { clientId }, data: { clientId: null } });
+  await tx.conversation.updateMany({ where: { clientId }, data: { clientId: null } });
+  await tx.client.delete({ where: { id: clientId } });
+  target.clientId = null;
+  await tx.auditEvent.create({
+    data: {
+      type: "client.no_intake",
+      actor: "client",
+      subjectType: "conversation",
+      subjectId: target.conversationId,
+    },
+  });
 }
 
 async function recordConsent(

@@ -36,15 +36,22 @@ export class FlowStack {
   readonly touched: StackRun[] = [];
   private readonly runs: StackRun[];
 
+  private readonly flows: FlowRegistry;
+  private readonly ctx: EngineContext;
+  private readonly startVars: Record<string, Record<string, VarValue>>;
+
   /** `runs` are the active runs, most recent first. */
   /** `startVars` are the runtime's facts for flows a run may start (`start_flow`). */
   constructor(
     runs: StackRun[],
-    private readonly flows: FlowRegistry,
-    private readonly ctx: EngineContext,
-    private readonly startVars: Record<string, Record<string, VarValue>> = {},
+    flows: FlowRegistry,
+    ctx: EngineContext,
+    startVars: Record<string, Record<string, VarValue>> = {},
   ) {
     this.runs = [...runs];
+    this.flows = flows;
+    this.ctx = ctx;
+    this.startVars = startVars;
   }
 
   get top(): StackRun | undefined {

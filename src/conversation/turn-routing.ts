@@ -125,12 +125,14 @@ export async function routeInbound(
 
 /** The facts onboarding starts with: what the /start code is. */
 async function inviteVars(db: Db, code: string | undefined): Promise<Record<string, VarValue>> {
-  if (!code) return { invite: "none", invite_code: null, counsellor_name: null };
+  const intake = (await db.programme.count({ where: { isDefaultIntake: true } })) > 0 ? "default" : "none";
+  if (!code) return { invite: "none", invite_code: null, counsellor_name: null, intake };
   const invite = await resolveInvite(db, code);
   return {
     invite: invite.kind === "unknown" ? "invalid" : invite.kind,
     invite_code: code,
     counsellor_name: invite.kind === "case" ? invite.counsellorName : null,
+    intake,
   };
 }
 

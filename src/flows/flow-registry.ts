@@ -19,8 +19,10 @@ export interface FlowFileProblem {
 
 export class FlowFileError extends Error {
   override name = "FlowFileError";
-  constructor(readonly problems: FlowFileProblem[]) {
+  readonly problems: FlowFileProblem[];
+  constructor(problems: FlowFileProblem[]) {
     super(problems.map(formatProblem).join("\n"));
+    this.problems = problems;
   }
 }
 

@@ -68,11 +68,12 @@ export const DEFAULT_SCHEDULE: Omit<ProgrammeSchedule, "timeZone"> = Object.free
 /** A programme setting a person must fix. `path` names it (`settings.reminderOffsets[1]`). */
 export class ScheduleSettingsError extends Error {
   override name = "ScheduleSettingsError";
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-  ) {
+  readonly path: string;
+  readonly problem: string;
+  constructor(path: string, problem: string) {
     super(`${path}: ${problem}`);
+    this.path = path;
+    this.problem = problem;
   }
 }
 

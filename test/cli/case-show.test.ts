@@ -150,7 +150,15 @@ describe("case show", () => {
   });
 
   test("in Dutch: labelled answers by section, in the flow's order, then the readiness", async () => {
-    const { code, stdout, stderr } = await cli(["case", "show", applicant.caseId, "--lang", "nl"]);
+    const { code, stdout, stderr } = await cli([
+      "case",
+      "show",
+      applicant.caseId,
+      "--as",
+      applicant.counsellor.email,
+      "--lang",
+      "nl",
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toMatch(new RegExp(`^Case\\n  Case id +${applicant.caseId}\\n`));
     expect(stdout).toMatch(/^ {2}Status +preparation$/m);
@@ -193,7 +201,20 @@ describe("case show", () => {
 
   test("in French and English, the same answers read in that language (--json)", async () => {
     const fr = linesOf(
-      JSON.parse((await cli(["case", "show", applicant.caseId, "--lang", "fr", "--json"])).stdout),
+      JSON.parse(
+        (
+          await cli([
+            "case",
+            "show",
+            applicant.caseId,
+            "--as",
+            applicant.counsellor.email,
+            "--lang",
+            "fr",
+            "--json",
+          ])
+        ).stdout,
+      ),
     );
     expect(fr.titles[0]).toBe("Situation");
     expect(fr.titles.at(-1)).toBe("Préparation à l’emploi");
@@ -205,7 +226,20 @@ describe("case show", () => {
     expect(fr.values.get("Peut travailler à partir du")).toBe("1 janvier 2027");
 
     const en = linesOf(
-      JSON.parse((await cli(["case", "show", applicant.caseId, "--lang", "en", "--json"])).stdout),
+      JSON.parse(
+        (
+          await cli([
+            "case",
+            "show",
+            applicant.caseId,
+            "--as",
+            applicant.counsellor.email,
+            "--lang",
+            "en",
+            "--json",
+          ])
+        ).stdout,
+      ),
     );
     expect(en.values.get("Residence status")).toBe("Applicant for international protection");
     expect(en.values.get("Date of application for international protection")).toBe("1 September 2026");
@@ -217,7 +251,14 @@ describe("case show", () => {
   });
 
   test("without --lang it uses the counsellor's own language, and --json has the documented shape", async () => {
-    const { code, stdout } = await cli(["case", "show", applicant.caseId, "--json"]);
+    const { code, stdout } = await cli([
+      "case",
+      "show",
+      applicant.caseId,
+      "--as",
+      applicant.counsellor.email,
+      "--json",
+    ]);
     expect(code).toBe(0);
     const printed = JSON.parse(stdout);
     expect(Object.keys(printed)).toEqual(["case", "assessment"]);
@@ -253,37 +294,53 @@ describe("case show", () => {
     expect(printed.assessment.sections).toHaveLength(8);
   });
 
-  test("a counsellor of another organisation is refused, one of the same organisation sees the case", async () => {
+  test("a counsellor of another organisation is refused (as if the case did not exist), one of the same organisation sees the case", async () => {
     const other = await organisation("en");
-    const refused = await cli(["case", "show", applicant.caseId, "--counsellor", other.counsellor.email]);
-    expect(refused).toEqual({ code: 1, stdout: "", stderr: "No such case in your organisation.\n" });
-    const unknown = await cli(["case", "show", `nope${uid()}`, "--counsellor", other.counsellor.email]);
+    const refused = await cli(["case", "show", applicant.caseId, "--as", other.counsellor.email]);
+    expect(refused).toEqual({ code: 1, stdout: "", stderr: "No such case.\n" });
+    const unknown = await cli(["case", "show", `nope${uid()}`, "--as", other.counsellor.email]);
     expect(unknown).toEqual(refused);
 
-    const own = await cli(["case", "show", applicant.caseId, "--counsellor", applicant.counsellor.email]);
+    const own = await cli(["case", "show", applicant.caseId, "--as", applicant.counsellor.email]);
     expect(own.code).toBe(0);
     expect(own.stdout).toMatch(/^ {2}Statut de séjour +Demandeur de protection internationale$/m);
   });
 
   test("a case without an assessment says so in one line", async () => {
-    const { caseId } = await caseWithAssessment({ assessment: false });
-    const { code, stdout } = await cli(["case", "show", caseId]);
+    const { caseId, counsellor } = await caseWithAssessment({ assessment: false });
+    const { code, stdout } = await cli(["case", "show", caseId, "--as", counsellor.email]);
     expect(code).toBe(0);
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("No self-assessment yet.");
-    expect(JSON.parse((await cli(["case", "show", caseId, "--json"])).stdout).assessment).toBeNull();
+    expect(
+      JSON.parse((await cli(["case", "show", caseId, "--as", counsellor.email, "--json"])).stdout).assessment,
+    ).toBeNull();
   });
 
   test("an unknown case id, a missing id or an unknown language exits with one line", async () => {
     const id = `nope${uid()}`;
-    expect(await cli(["case", "show", id])).toEqual({
+    expect(await cli(["case", "show", id, "--as", applicant.counsellor.email])).toEqual({
       code: 1,
       stdout: "",
-      stderr: `No case with id ${id}.\n`,
+      stderr: "No such case.\n",
     });
+    const nobody = await cli(["case", "show", applicant.caseId, "--as", `nobody-${uid()}@example.org`]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain("No active staff member");
+    const without = await cli(["case", "show", applicant.caseId]);
+    expect(without.code).toBe(2);
+    expect(without.stderr.split("\n")[0]).toBe('Missing option --as for "case show".');
     const missing = await cli(["case", "show"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.split("\n")[0]).toBe('Missing <case id> for "case show".');
-    const lang = await cli(["case", "show", applicant.caseId, "--lang", "de"]);
+    const lang = await cli([
+      "case",
+      "show",
+      applicant.caseId,
+      "--as",
+      applicant.counsellor.email,
+      "--lang",
+      "de",
+    ]);
     expect(lang).toEqual({
       code: 1,
       stdout: "",
@@ -303,7 +360,13 @@ describe("case show", () => {
         decidedAt: new Date(Date.now() + 1000),
       },
     });
-    const { code, stdout } = await cli(["case", "show", withdrawn.caseId]);
+    const { code, stdout } = await cli([
+      "case",
+      "show",
+      withdrawn.caseId,
+      "--as",
+      withdrawn.counsellor.email,
+    ]);
     expect(code).toBe(0);
     expect(stdout.trimEnd().split("\n").at(-1)).toBe(
       "Self-assessment not shown: the client's consent no longer stands.",
@@ -314,13 +377,11 @@ describe("case show", () => {
   test("help shows the argument", async () => {
     const { code, stdout } = await cli(["help", "case", "show"]);
     expect(code).toBe(0);
-    expect(stdout).toContain(
-      "Usage: npm run cli -- case show <case id> [--counsellor <email>] [--lang nl|fr|en]",
-    );
+    expect(stdout).toContain("Usage: npm run cli -- case show <case id> --as <email> [--lang nl|fr|en]");
   });
 
   test("the client's own words are shown, without terminal control characters", async () => {
-    const { caseId } = await caseWithAssessment({ assessment: false });
+    const { caseId, counsellor } = await caseWithAssessment({ assessment: false });
     const row = await db.case.findUniqueOrThrow({ where: { id: caseId } });
     await db.assessment.create({
       data: {
@@ -332,7 +393,7 @@ describe("case show", () => {
         readiness: computeReadiness(ANSWERS, "2027-01-01", "2026-11-23") as object,
       },
     });
-    const { stdout } = await cli(["case", "show", caseId, "--lang", "en"]);
+    const { stdout } = await cli(["case", "show", caseId, "--as", counsellor.email, "--lang", "en"]);
     expect(stdout).not.toContain("\u001b");
     expect(stdout).toMatch(/^ {2}Motivation \(client’s own words\) {2}Koken\[2J\n {35}en bakken$/m);
   });

@@ -68,7 +68,7 @@ describe("the counsellor CLI", () => {
     const caseId = /Case id\s+(\S+)/.exec(created.stdout)?.[1];
     expect(await db.case.findUnique({ where: { id: caseId ?? "" } })).toMatchObject({ inviteCode: code });
 
-    const listed = await cli(["case", "list", "--counsellor", `an-${s}@example.org`]);
+    const listed = await cli(["case", "list", "--as", `an-${s}@example.org`]);
     expect(listed.stdout).toMatch(/^CASE\s+PROGRAMME\s+STATUS/);
     expect(listed.stdout).toContain(`${caseId}  p-${s}`);
   });
@@ -99,23 +99,23 @@ describe("the counsellor CLI", () => {
     expect(stdout).not.toContain("https://t.me/");
   });
 
-  test("leads list shows a lead of the organisation", async () => {
-    const { organisation, programme } = await organisationWithCounsellor(db, { withInviteCode: true });
+  test("leads list shows a lead of the staff member's organisation, and only theirs", async () => {
+    const { programme, counsellor } = await organisationWithCounsellor(db, { withInviteCode: true });
     const client = await consentedClient(db, { locale: "ar" });
     const lead = await linkClient(db, {
       clientId: client.id,
       invite: await resolveInvite(db, programme.inviteCode),
     });
 
-    const { code, stdout } = await cli(["leads", "list", "--org", organisation.slug]);
+    const { code, stdout } = await cli(["leads", "list", "--as", counsellor.email]);
 
     expect(code).toBe(0);
     const [header, row, ...rest] = stdout.trimEnd().split("\n");
-    expect(header).toMatch(/^CASE\s+PROGRAMME\s+ORGANISATION\s+SINCE\s+LANGUAGE\s+NAME$/);
+    expect(header).toMatch(/^CASE\s+PROGRAMME\s+STATUS\s+SINCE\s+LANGUAGE\s+NAME$/);
     expect(row?.split(/\s{2,}/)).toEqual([
       lead.caseId,
       programme.slug,
-      organisation.slug,
+      "lead",
       expect.any(String),
       "ar",
       "-",
@@ -124,8 +124,8 @@ describe("the counsellor CLI", () => {
   });
 
   test("an organisation without leads says so", async () => {
-    const { organisation } = await organisationWithCounsellor(db);
-    expect(await cli(["leads", "list", "--org", organisation.slug])).toMatchObject({
+    const { counsellor } = await organisationWithCounsellor(db);
+    expect(await cli(["leads", "list", "--as", counsellor.email])).toMatchObject({
       code: 0,
       stdout: "No leads waiting.\n",
     });
@@ -178,7 +178,7 @@ describe("the counsellor CLI", () => {
     const one = await cli(["help", "programme", "create"]);
     expect(one.stdout).toContain("--default-intake");
     expect(one.stdout).toContain("--invite-code");
-    expect((await cli(["leads", "list", "--help"])).stdout).toContain("--unassigned");
+    expect((await cli(["leads", "list", "--help"])).stdout).toContain("--as <email>");
     expect((await cli([])).code).toBe(2);
   });
 });

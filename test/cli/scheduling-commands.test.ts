@@ -115,7 +115,7 @@ async function caseWithClient() {
     where: { id: created.id },
     data: { clientId: client.id, linkedAt: new Date(), inviteCode: null, status: "preparation" },
   });
-  return { organisation, programme, caseId: created.id, conversationId: conversation.id };
+  return { organisation, programme, counsellor, caseId: created.id, conversationId: conversation.id };
 }
 
 /** A local time `days` from now at `clock`, as typed after --at. */
@@ -235,7 +235,7 @@ describe("appointment commands", () => {
   });
 
   test("list shows time, place, purpose, status and the client's answer", async () => {
-    const { caseId } = await caseWithClient();
+    const { caseId, counsellor } = await caseWithClient();
     const first = await createdAppointment(caseId, localAt(3, "11:00"));
     const second = await createdAppointment(caseId, localAt(8, "15:15"));
     await db.appointment.update({
@@ -244,7 +244,7 @@ describe("appointment commands", () => {
     });
     await cli(["appointment", "cancel", second.id]);
 
-    const { code, stdout } = await cli(["appointment", "list", "--case", caseId]);
+    const { code, stdout } = await cli(["appointment", "list", "--case", caseId, "--as", counsellor.email]);
 
     expect(code).toBe(0);
     const [zoneLine, , header, ...rows] = stdout.trimEnd().split("\n");
@@ -350,7 +350,7 @@ describe("placement commands", () => {
 
 describe("tasks", () => {
   test("tasks list shows the organisation's open tasks with their codes; task done closes one", async () => {
-    const { organisation, caseId } = await caseWithClient();
+    const { organisation, caseId, counsellor } = await caseWithClient();
     const task = await db.counsellorTask.create({
       data: {
         caseId,
@@ -360,7 +360,7 @@ describe("tasks", () => {
       },
     });
 
-    const listed = await cli(["tasks", "list", "--org", organisation.slug]);
+    const listed = await cli(["tasks", "list", "--org", organisation.slug, "--as", counsellor.email]);
 
     expect(listed.code).toBe(0);
     const [header, row, ...rest] = listed.stdout.trimEnd().split("\n");
@@ -380,10 +380,12 @@ describe("tasks", () => {
       status: "done",
       doneAt: expect.any(Date),
     });
-    expect((await cli(["tasks", "list", "--org", organisation.slug])).stdout).toBe("No open tasks.\n");
-    expect((await cli(["tasks", "list", "--org", organisation.slug, "--all"])).stdout).toMatch(
-      new RegExp(`${task.id}.*checkin\\.escalation.*done`),
+    expect((await cli(["tasks", "list", "--org", organisation.slug, "--as", counsellor.email])).stdout).toBe(
+      "No open tasks.\n",
     );
+    expect(
+      (await cli(["tasks", "list", "--org", organisation.slug, "--all", "--as", counsellor.email])).stdout,
+    ).toMatch(new RegExp(`${task.id}.*checkin\\.escalation.*done`));
     expect(await cli(["task", "done", task.id])).toMatchObject({
       code: 1,
       stderr: `Task ${task.id} is already done.\n`,

@@ -128,7 +128,15 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   const vacancy = JSON.parse(posted.stdout);
   expect(vacancy).toMatchObject({ cvNeeded: false, employerHidden: true, sector: "cleaning" });
 
-  const matched = await cli(["vacancy", "match", vacancy.id, "--today", "2026-11-23"]);
+  const matched = await cli([
+    "vacancy",
+    "match",
+    vacancy.id,
+    "--today",
+    "2026-11-23",
+    "--as",
+    `e-${s}@example.org`,
+  ]);
   expect(matched.code).toBe(0);
   const lines = matched.stdout.trim().split("\n");
   expect(lines[1]).toContain(cases[0]);

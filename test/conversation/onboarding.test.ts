@@ -9,6 +9,7 @@ import { createCounsellor } from "../../src/domain/organisations/counsellors.ts"
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
+import { posterCode } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
@@ -16,10 +17,13 @@ import { startTestApp } from "../support/test-app.ts";
 
 let telegram: FakeTelegram;
 let app: App;
+/** A programme's poster code: onboarding with it ends in a lead of that programme. */
+let poster: string;
 
 beforeAll(async () => {
   telegram = await startFakeTelegram();
   app = await startTestApp({ telegram });
+  poster = await posterCode(app.db);
 });
 afterAll(async () => {
   await app?.close();
@@ -39,7 +43,7 @@ async function conversationOf(user: TelegramUser) {
 }
 
 /** Taps through onboarding in `locale`; returns every reply after the language choice. */
-async function onboard(user: TelegramUser, locale: string, start = "/start") {
+async function onboard(user: TelegramUser, locale: string, start = `/start ${poster}`) {
   const first = await user.say(start);
   expect(first).toHaveLength(1);
   expect(first[0]?.buttons.map((b) => b.data)).toEqual(CLIENT_LOCALES.map((l) => `language:${l}`));
@@ -75,7 +79,7 @@ describe("onboarding in every language", () => {
     const later = await user.tap("done:later");
     expect(later.map((m) => m.text)).toEqual([t("assessment.offer_later_ok", locale)]);
     const runs = await app.db.flowRun.findMany({ where: { conversationId: conversation?.id ?? "-" } });
-    expect(runs.map((r) => [r.flowId, r.flowVersion, r.status])).toEqual([["onboarding", 2, "completed"]]);
+    expect(runs.map((r) => [r.flowId, r.flowVersion, r.status])).toEqual([["onboarding", 3, "completed"]]);
     const cases = await app.db.case.findMany({ where: { clientId: conversation?.clientId ?? "-" } });
     expect(cases.map((c) => c.status)).toEqual(["lead"]);
   });
@@ -104,7 +108,7 @@ describe("onboarding in every language", () => {
     const replies = await user.say("2"); // the second language: Română
     expect(replies[0]?.text).toBe(t("onboarding.welcome", "ro"));
     const accepted = await user.say("1");
-    expect(accepted[0]?.text).toBe(t("onboarding.lead", "ro"));
+    expect(accepted[0]?.text).toBe(t("leads.ask_for_link", "ro"));
   });
 
   test("an answer that is not a choice gets a hint and the question again", async () => {
@@ -183,11 +187,28 @@ describe("linking and commands", () => {
     expect(linked?.inviteCode).toBeNull();
   });
 
-  test("an unknown invite code says so and makes a lead", async () => {
-    const user = new TelegramUser(app, telegram);
-    await onboard(user, "en", "/start NOSUCHCODE");
-    const done = await user.tap("consent:accept");
-    expect(done[0]?.text).toBe(t("onboarding.invalid_code", "en"));
+  test("no code (or an unknown one) and no default intake: only the consent decision is kept, and the bot asks for the link", async () => {
+    expect(await app.db.programme.count({ where: { isDefaultIntake: true } })).toBe(0);
+    for (const start of ["/start", "/start NOSUCHCODE"]) {
+      const user = new TelegramUser(app, telegram);
+      await onboard(user, "en", start);
+      const done = await user.tap("consent:accept");
+      expect(done.map((m) => m.text)).toEqual([t("leads.ask_for_link", "en")]);
+      const conversation = await conversationOf(user);
+      expect(conversation?.clientId).toBeNull();
+      expect(conversation?.consents.map((c) => [c.decision, c.clientId])).toEqual([["accepted", null]]);
+      expect(
+        await app.db.case.count({ where: { client: { conversations: { some: { id: conversation?.id } } } } }),
+      ).toBe(0);
+      await user.say("my name is Ion, 0470 12 34 56");
+      const after = await conversationOf(user);
+      expect(after?.messages.filter((m) => m.direction === "inbound").every((m) => m.text === null)).toBe(
+        true,
+      );
+      // With the link, they come back in.
+      const again = await user.say(`/start ${poster}`);
+      expect(again[0]?.buttons[0]?.data).toBe("language:rom");
+    }
   });
 
   test("/delete asks, then erases the client, the conversation and the messages, and keeps an anonymous audit event", async () => {

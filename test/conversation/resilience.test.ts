@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
+import { posterCode } from "../domain/fixtures.ts";
 import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
@@ -31,7 +32,7 @@ const conversationOf = (userId: number) =>
 test("a client who answers after a restart continues where they were", async () => {
   const first = await startTestApp({ telegram });
   const before = new TelegramUser(first, telegram);
-  await before.say("/start");
+  await before.say(`/start ${await posterCode(first.db)}`);
   await before.tap("language:ro");
   await first.close();
 
@@ -153,12 +154,12 @@ test("/readyz reports Postgres and Redis", async () => {
 
 test("a run that started on an older flow version finishes on that version", async () => {
   const user = new TelegramUser(app, telegram);
-  await user.say("/start");
+  await user.say(`/start ${await posterCode(app.db)}`);
   await user.tap("language:nl");
   // Pretend this run began before onboarding v2 was deployed: it is on v1, whose end has no offer.
   const conversation = await conversationOf(user.userId);
   const run = conversation.flowRuns[0];
-  expect(run).toMatchObject({ flowId: "onboarding", flowVersion: 2, stepId: "consent" });
+  expect(run).toMatchObject({ flowId: "onboarding", flowVersion: 3, stepId: "consent" });
   await app.db.flowRun.update({
     where: { id: run?.id ?? "-" },
     data: { flowVersion: 1, state: { ...(run?.state as object), flowVersion: 1 } },

@@ -11,6 +11,7 @@ import { createCounsellor } from "../../src/domain/organisations/counsellors.ts"
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
+import { posterCode } from "../domain/fixtures.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { uid } from "../support/db.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -52,7 +53,7 @@ async function send(
 describe("web chat onboarding", () => {
   test.each(CLIENT_LOCALES)("%s", async (locale) => {
     const session = id();
-    const [prompt] = await send(session, { text: "/start" });
+    const [prompt] = await send(session, { text: `/start ${await posterCode(app.db)}` });
     expect(prompt?.choices?.map((c) => c.id)).toContain(`language:${locale}`);
     const afterLanguage = await send(session, { choiceId: `language:${locale}` }, prompt?.id);
     expect(afterLanguage.map((m) => m.text)).toEqual([

@@ -74,3 +74,13 @@ export async function inRolledBackTransaction<T>(
   if (!result) throw new Error("the transaction did not run");
   return result.value;
 }
+
+/**
+ * A programme's poster code: a client who starts with it becomes a lead of that programme, the
+ * same for every test whatever programme is the default intake (none, in a test database).
+ */
+export async function posterCode(db: Db): Promise<string> {
+  const { programme } = await organisationWithCounsellor(db, { withInviteCode: true });
+  if (!programme.inviteCode) throw new Error("the programme has no invite code");
+  return programme.inviteCode;
+}

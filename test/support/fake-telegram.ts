@@ -75,7 +75,10 @@ export interface FakeTelegram {
 }
 
 class ApiFailure {
-  constructor(readonly failure: FakeFailure) {}
+  readonly failure: FakeFailure;
+  constructor(failure: FakeFailure) {
+    this.failure = failure;
+  }
 }
 
 const parseField = (v: unknown) => {

@@ -8,6 +8,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../src/store/database-setup.ts";
 import { TEST_POSTGRES_URL } from "./env.ts";
+import { makeTestCertificate } from "./test-certificate.ts";
 
 const PREFIX = "engagement_bot_test_";
 
@@ -48,7 +49,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   url.pathname = `/${name}`;
   await applyMigrations(url.toString());
   project.provide("databaseUrl", url.toString());
+  // Test processes are forked after this and inherit the variable (see test-certificate.ts).
+  const certificate = makeTestCertificate(process.env.NODE_EXTRA_CA_CERTS);
+  process.env.NODE_EXTRA_CA_CERTS = certificate.bundleFile;
+  project.provide("tlsCertFile", certificate.certFile);
+  project.provide("tlsKeyFile", certificate.keyFile);
   return async () => {
+    certificate.remove();
     await withAdmin((client) =>
       client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
     );

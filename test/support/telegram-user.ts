@@ -18,13 +18,15 @@ export class TelegramUser {
   private nextMessageId = 1;
   private read = 0;
 
+  private readonly app: App;
+  private readonly telegram: FakeTelegram;
+  private readonly languageCode: string | undefined;
+
   /** A new person, or (with `userId`) the same person again, e.g. after the app restarted. */
-  constructor(
-    private readonly app: App,
-    private readonly telegram: FakeTelegram,
-    private readonly languageCode?: string,
-    userId?: number,
-  ) {
+  constructor(app: App, telegram: FakeTelegram, languageCode?: string, userId?: number) {
+    this.app = app;
+    this.telegram = telegram;
+    this.languageCode = languageCode;
     this.userId = userId ?? randomInt(10_000_000, 2_000_000_000);
     this.read = this.all().length;
     this.nextMessageId = 1_000 + this.read;

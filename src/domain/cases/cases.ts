@@ -8,6 +8,7 @@ import type { CaseStatus } from "../../generated/prisma/client.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
 import { emailField, slugField } from "../organisations/fields.ts";
+import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 import { clientNameSelect, visibleClientName } from "./client-names.ts";
 import type { DbClient } from "./db-client.ts";
 import { unusedInviteCode } from "./invite-codes.ts";
@@ -94,12 +95,20 @@ export async function createCase(
   }
 }
 
-/** The cases of the counsellor's organisation (theirs and their colleagues'), newest first. */
-export async function listCases(db: DbClient, input: { counsellorEmail: string }): Promise<CaseSummary[]> {
+/**
+ * The cases of the counsellor's organisation (theirs and their colleagues'), newest first; with
+ * `staff`, exactly what that staff member may see (a steward: the clients they brought in).
+ */
+export async function listCases(
+  db: DbClient,
+  input: { counsellorEmail: string; staff?: StaffIdentity },
+): Promise<CaseSummary[]> {
   const { counsellorEmail } = parseInput(z.object({ counsellorEmail: emailField }), input);
   const { organisationId } = await findCounsellor(db, counsellorEmail);
   const rows = await db.case.findMany({
-    where: { OR: [{ programme: { organisationId } }, { counsellor: { organisationId } }] },
+    where: input.staff
+      ? caseScope(input.staff)
+      : { OR: [{ programme: { organisationId } }, { counsellor: { organisationId } }] },
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     include: {
       programme: { select: { slug: true } },

@@ -6,7 +6,9 @@
  * - a case code: the client joins the counsellor's case (lead → intake), and the code is spent;
  * - a programme code: a new lead case in that programme, waiting for a counsellor;
  * - no code, an unknown code, or a case code someone else used first: a lead in the default-intake
- *   programme, or an unassigned lead (no programme) when no programme is the default intake.
+ *   programme; when no programme is the default intake, no case at all (`no-intake`): a lead that
+ *   no organisation could see would be a promise nobody keeps. The caller then forgets the client
+ *   and keeps only the consent decision (effects.ts), and the bot asks for their counsellor's link.
  *
  * Two clients racing for one case code: the claim is a conditional update (`clientId IS NULL`),
  * so Postgres lets exactly one win; the other becomes a default-intake lead.
@@ -17,12 +19,13 @@ import type { DbClient } from "./db-client.ts";
 import type { ResolvedInvite } from "./invites.ts";
 
 /** Which path linkClient took. */
-export type LinkKind = "case" | "programme-lead" | "default-intake-lead" | "unassigned-lead";
+export type LinkKind = "case" | "programme-lead" | "default-intake-lead" | "no-intake";
 
 /** What linkClient did: the case the client is now in, and how it got there. */
 export interface LinkResult {
   kind: LinkKind;
-  caseId: string;
+  /** Null only for `no-intake`. */
+  caseId: string | null;
   programmeId: string | null;
   organisationId: string | null;
   counsellorId: string | null;
@@ -95,7 +98,7 @@ async function claimCase(db: DbClient, clientId: string, caseId: string): Promis
   };
 }
 
-/** A lead in the default-intake programme, or an unassigned lead when there is none. */
+/** A lead in the default-intake programme, or no case when there is none. */
 async function joinDefaultIntake(
   db: DbClient,
   clientId: string,
@@ -115,15 +118,23 @@ async function joinDefaultIntake(
       "default-intake-lead",
       codeAlreadyUsed,
     );
-  return joinProgramme(db, clientId, null, null, "unassigned-lead", codeAlreadyUsed);
+  return {
+    kind: "no-intake",
+    caseId: null,
+    programmeId: null,
+    organisationId: null,
+    counsellorId: null,
+    alreadyLinked: false,
+    codeAlreadyUsed,
+  };
 }
 
-/** A lead case in `programmeId` (null: unassigned), unless the client already has an open one there. */
+/** A lead case in `programmeId`, unless the client already has an open one there. */
 async function joinProgramme(
   db: DbClient,
   clientId: string,
-  programmeId: string | null,
-  organisationId: string | null,
+  programmeId: string,
+  organisationId: string,
   kind: LinkKind,
   codeAlreadyUsed: boolean,
 ): Promise<LinkResult> {

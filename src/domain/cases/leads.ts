@@ -1,6 +1,6 @@
 /**
  * Leads: clients who came in through a programme's poster code or without any code, and wait for
- * a counsellor to take them. (A case a counsellor opened is theirs from the start, so it is not a
+ * a counsellor to take them, whatever their case status. (A case a counsellor opened is theirs from the start, so it is not a
  * lead even while its status says `lead`.) Unassigned leads belong to no programme yet.
  */
 import { z } from "zod";
@@ -40,7 +40,9 @@ export async function listLeads(
     throw new DomainError(`No organisation with slug "${organisationSlug}".`);
   const rows = await db.case.findMany({
     where: {
-      status: "lead",
+      // Every client with no counsellor, whatever the status says: one who finished the
+      // questionnaire (preparation) is still waiting for a person.
+      status: { not: "closed" },
       counsellorId: null,
       clientId: { not: null },
       ...(unassigned ? { programmeId: null } : {}),

@@ -72,7 +72,7 @@ describe("linkClient", () => {
       counsellorId: null,
       alreadyLinked: false,
     });
-    const lead = await db.case.findUniqueOrThrow({ where: { id: result.caseId } });
+    const lead = await db.case.findUniqueOrThrow({ where: { id: result.caseId ?? "" } });
     expect(lead).toMatchObject({
       clientId: client.id,
       programmeId: programme.id,
@@ -107,25 +107,20 @@ describe("linkClient", () => {
     });
   });
 
-  test("without a default-intake programme the client becomes an unassigned lead", async () => {
+  test("without a default-intake programme there is no case at all: no lead that nobody can see", async () => {
     const client = await consentedClient(db);
-    const { result, lead } = await inRolledBackTransaction(db, async (tx) => {
+    const { result, cases } = await inRolledBackTransaction(db, async (tx) => {
       await setDefaultIntake(tx, null);
       const result = await linkClient(tx, { clientId: client.id, invite: { kind: "unknown" } });
-      return { result, lead: await tx.case.findUniqueOrThrow({ where: { id: result.caseId } }) };
+      return { result, cases: await tx.case.count({ where: { clientId: client.id } }) };
     });
     expect(result).toMatchObject({
-      kind: "unassigned-lead",
+      kind: "no-intake",
+      caseId: null,
       programmeId: null,
       organisationId: null,
-      counsellorId: null,
     });
-    expect(lead).toMatchObject({
-      clientId: client.id,
-      programmeId: null,
-      counsellorId: null,
-      status: "lead",
-    });
+    expect(cases).toBe(0);
   });
 
   test("a case code used meanwhile by another client sends the client to the intake instead", async () => {
@@ -139,7 +134,7 @@ describe("linkClient", () => {
     const invite = await resolveInvite(db, created.inviteCode);
     await linkClient(db, { clientId: first.id, invite });
     const late = await linkClient(db, { clientId: second.id, invite });
-    expect(late.kind).toMatch(/^(default-intake|unassigned)-lead$/);
+    expect(late.kind).toMatch(/^(default-intake-lead|no-intake)$/);
     expect(late).toMatchObject({ codeAlreadyUsed: true, counsellorId: null });
     expect(late.caseId).not.toBe(created.id);
     expect((await db.case.findUniqueOrThrow({ where: { id: created.id } })).clientId).toBe(first.id);

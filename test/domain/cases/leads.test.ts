@@ -79,3 +79,15 @@ describe("listLeads", () => {
     );
   });
 });
+
+describe("the invisible lead", () => {
+  test("a lead that finished the questionnaire (preparation, no counsellor) is still listed", async () => {
+    const { organisation, programme } = await organisationWithCounsellor(db);
+    const client = await consentedClient(db);
+    const lead = await db.case.create({
+      data: { clientId: client.id, programmeId: programme.id, status: "preparation" },
+    });
+    const leads = await listLeads(db, { organisationSlug: organisation.slug });
+    expect(leads.map((l) => l.caseId)).toContain(lead.id);
+  });
+});

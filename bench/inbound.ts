@@ -1,0 +1,212 @@
+/**
+ * Inbound benchmark: the whole bot (`src/main.ts`: webhook, conversation core, Postgres, Redis,
+ * outbox) and a bare grammY echo bot (bench/inbound/echo-bot.ts), side by side in one run, each
+ * in a child process, against the same fake Bot API (bench/inbound/fake-bot-api.ts, in this
+ * process) and the same load generator (bench/inbound/load.ts: 200 Telegram users posting to the
+ * webhook; an update is done when the webhook answered 200 and its first reply reached the fake).
+ *
+ *   npm run bench:inbound                       # 3 repeats
+ *   BENCH_REPEATS=5 BENCH_SECONDS=10 npm run bench:inbound
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench:inbound   # CPU profiles of both bots
+ *
+ * Prints, per repeat and bot: saturated updates/s (32 in flight) and the ratio to the echo bot,
+ * bot-process CPU ms per update, Postgres CPU ms per update (the backends of the bench's database),
+ * and p50/p95/p99 latency at 50 and 100 updates/s offered; once: SQL statements per update for
+ * each kind of update (`/start`, language tap, consent, questionnaire offer and answer, free
+ * text). It makes a database and a queue prefix of its own, removed at the end. Nothing in it
+ * depends on the time of day: the programme has no quiet hours, and the turn has none.
+ */
+import { randomBytes } from "node:crypto";
+import { cpus, loadavg } from "node:os";
+import pg from "pg";
+import { createOrganisation } from "../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../src/domain/organisations/programmes.ts";
+import { applyMigrations } from "../src/store/database-setup.ts";
+import { createDb } from "../src/store/prisma.ts";
+import { createRedis } from "../src/store/redis.ts";
+import { startFakeBotApi } from "./inbound/fake-bot-api.ts";
+import { Load, SESSION, type StepKind } from "./inbound/load.ts";
+import { type BotProcess, cpuBetween, postgresCpu, startBot } from "./inbound/processes.ts";
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const SECRET = "bench-inbound-secret-0123456789";
+const tag = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+const database = `bench_inbound_${tag}`;
+const prefix = `bench-${tag}`;
+const databaseUrl = Object.assign(new URL(SERVER), { pathname: `/${database}` }).toString();
+
+let current: Load | undefined;
+
+async function seed(): Promise<void> {
+  const db = createDb(databaseUrl);
+  try {
+    await createOrganisation(db, { slug: "bench", name: "Bench" });
+    const programme = await createProgramme(db, {
+      organisationSlug: "bench",
+      slug: "bench",
+      name: "Bench",
+      isDefaultIntake: true,
+    });
+    await db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+function botEnv(apiRoot: string, token: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    WEBCHAT_ENABLED: "false",
+    RECONCILE_INTERVAL_SECONDS: "3600",
+    TELEGRAM_BOT_TOKEN: token,
+    TELEGRAM_API_ROOT: apiRoot,
+    TELEGRAM_MODE: "webhook",
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    // The turn is measured, not the platform's limits: the fake enforces none.
+    TELEGRAM_RATE_PER_SECOND: "1000",
+    TELEGRAM_CHAT_GAP_MS: "0",
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v < 10 ? 2 : 0)} ms`);
+
+interface Saturated {
+  perSecond: number;
+  cpuMsPerUpdate: number;
+  pgCpuMsPerUpdate: number;
+}
+
+async function saturate(bot: BotProcess, admin: pg.Client): Promise<Saturated> {
+  const load = new Load(bot.port, SECRET);
+  current = load;
+  const before = await bot.stats();
+  const pgBefore = await postgresCpu(admin, database);
+  const { done, ms: elapsed } = await load.saturate(SECONDS * 1000);
+  const after = await bot.stats();
+  const pgUsed = cpuBetween(pgBefore, await postgresCpu(admin, database));
+  load.close();
+  if (load.timeouts || load.errors)
+    console.log(`  (${bot.name}: ${load.timeouts} without a reply, ${load.errors} not 200)`);
+  return {
+    perSecond: (done * 1000) / elapsed,
+    cpuMsPerUpdate: (after.cpuMicros - before.cpuMicros) / 1000 / done,
+    pgCpuMsPerUpdate: pgUsed / done,
+  };
+}
+
+async function latency(bot: BotProcess, rate: number): Promise<string> {
+  const load = new Load(bot.port, SECRET);
+  current = load;
+  const sorted = (await load.offer(rate, SECONDS * 1000)).sort((a, b) => a - b);
+  load.close();
+  const lost = load.timeouts ? `, ${load.timeouts} without a reply` : "";
+  return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${lost}`;
+}
+
+/** SQL statements per update of each kind: 10 people walk the session one update at a time. */
+async function statementsPerKind(bot: BotProcess): Promise<Map<StepKind, number>> {
+  const load = new Load(bot.port, SECRET, 1);
+  current = load;
+  const totals = new Map<StepKind, number[]>();
+  let last = (await bot.stats()).statements;
+  for (let person = 0; person < 10; person++) {
+    await load.walk(async (kind) => {
+      // Let whatever the turn left to do afterwards (the outbox) finish: the count stops moving.
+      let now = (await bot.stats()).statements;
+      for (let stable = 0; stable < 3; ) {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const next = (await bot.stats()).statements;
+        stable = next === now ? stable + 1 : 0;
+        now = next;
+      }
+      totals.set(kind, [...(totals.get(kind) ?? []), now - last]);
+      last = now;
+    });
+  }
+  load.close();
+  return new Map(
+    [...totals].map(([kind, counts]) => [kind, counts.reduce((a, b) => a + b, 0) / counts.length]),
+  );
+}
+
+async function main() {
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+  const fake = await startFakeBotApi((chat, buttons) => current?.onSend(chat, buttons));
+  const bots: BotProcess[] = [];
+  try {
+    await applyMigrations(databaseUrl);
+    await seed();
+    const env = botEnv(fake.apiRoot, fake.token);
+    const full = await startBot("this bot", "src/main.ts", env);
+    bots.push(full);
+    const echo = await startBot("bare grammY", "bench/inbound/echo-bot.ts", env);
+    bots.push(echo);
+    console.log(`Warming up both bots (${SECONDS} s each)…`);
+    for (const bot of bots) await saturate(bot, admin);
+
+    const counts = await statementsPerKind(full);
+    console.log("SQL statements per update (this bot, mean of 10 people):");
+    for (const step of SESSION) console.log(`  ${step.kind.padEnd(8)} ${counts.get(step.kind)?.toFixed(1)}`);
+
+    const results: Record<string, Saturated[]> = { full: [], echo: [] };
+    for (let repeat = 1; repeat <= REPEATS; repeat++) {
+      const f = await saturate(full, admin);
+      const e = await saturate(echo, admin);
+      results.full?.push(f);
+      results.echo?.push(e);
+      console.log(`Repeat ${repeat}: saturated (32 in flight, ${SECONDS} s)`);
+      for (const [name, r] of [
+        ["this bot", f],
+        ["bare grammY", e],
+      ] as const) {
+        console.log(
+          `  ${name.padEnd(12)} ${r.perSecond.toFixed(0).padStart(6)} updates/s, bot CPU ${ms(r.cpuMsPerUpdate)}/update, Postgres CPU ${ms(r.pgCpuMsPerUpdate)}/update`,
+        );
+      }
+      console.log(`  ratio        ${(f.perSecond / e.perSecond).toFixed(3)}`);
+      for (const rate of [50, 100]) {
+        console.log(
+          `  ${rate}/s offered: this bot ${await latency(full, rate)}; bare grammY ${await latency(echo, rate)}`,
+        );
+      }
+    }
+    console.log(`Machine: ${cpus().length} cores, load ${loadavg()[0]?.toFixed(2)} (1 min)`);
+    console.log(`RESULT ${JSON.stringify({ statements: Object.fromEntries(counts), ...results })}`);
+  } finally {
+    for (const bot of bots) await bot.stop();
+    await fake.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`);
+    await admin.end();
+    await removeQueueKeys();
+  }
+}
+
+async function removeQueueKeys(): Promise<void> {
+  const redis = createRedis(REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
