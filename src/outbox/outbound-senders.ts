@@ -23,7 +23,7 @@ export const LEASE_S = 5;
 /** A turn's replies are held longer (s): the turn sends them itself, one after the other. */
 const TURN_LEASE_S = 30;
 /** How long a turn waits for a reply's moment (ms) before leaving it to the loops. */
-const TURN_WAIT_MS = 10_000;
+const TURN_WAIT_MS = 2500;
 const SWEEP_MS = 5000;
 
 export interface OutboundSendersOptions {
