@@ -26,6 +26,7 @@ import { outboundQueueName } from "../src/outbox/outbox.ts";
 import { applyMigrations, ensureDatabase } from "../src/store/database-setup.ts";
 import { createDb } from "../src/store/prisma.ts";
 import { createRedis } from "../src/store/redis.ts";
+import { lastMidday } from "../test/support/daytime.ts";
 import type { FakeReply, FakeRequest, SendRecord } from "./fake-telegram-server.ts";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 20_000);
@@ -332,7 +333,7 @@ async function main() {
     const broadcastToAll = async (expected: number) => {
       const created = Date.now();
       const { broadcast } = await createBroadcast(
-        { db, queue, defaultTimeZone: "Europe/Brussels" },
+        { db, queue, defaultTimeZone: "Europe/Brussels", now: lastMidday },
         {
           organisationSlug: organisation.slug,
           counsellorEmail: counsellor.email,

@@ -14,7 +14,7 @@ import {
 } from "../../src/domain/broadcasts/broadcasts.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
 import { eventually } from "../outbox/outbox-harness.ts";
-import { middayToday } from "../support/daytime.ts";
+import { lastMidday } from "../support/daytime.ts";
 import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
 
@@ -29,7 +29,7 @@ async function start(telegram: FakeTelegram, env: Record<string, string> = {}) {
 
 async function broadcast(app: App, org: { slug: string }, email: string, input: Partial<BroadcastInput>) {
   const { broadcast } = await createBroadcast(
-    { db: app.db, queue: app.broadcastQueue, defaultTimeZone: "UTC", now: middayToday },
+    { db: app.db, queue: app.broadcastQueue, defaultTimeZone: "UTC", now: lastMidday },
     {
       organisationSlug: org.slug,
       counsellorEmail: email,

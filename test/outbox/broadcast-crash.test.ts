@@ -18,7 +18,7 @@ import { createBroadcast } from "../../src/domain/broadcasts/broadcasts.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { broadcastOrganisation } from "../domain/broadcasts/segment-fixture.ts";
-import { middayToday } from "../support/daytime.ts";
+import { lastMidday } from "../support/daytime.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
@@ -72,7 +72,7 @@ test("a broadcast whose worker is killed mid-way and resumed: every recipient ge
   });
 
   const { broadcast } = await createBroadcast(
-    { db, queue, defaultTimeZone: "UTC", now: middayToday },
+    { db, queue, defaultTimeZone: "UTC", now: lastMidday },
     {
       organisationSlug: organisation.slug,
       counsellorEmail: counsellor.email,

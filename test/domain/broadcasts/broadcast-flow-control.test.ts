@@ -12,7 +12,7 @@ import { createBroadcast } from "../../../src/domain/broadcasts/broadcasts.ts";
 import { createTranslator } from "../../../src/i18n/i18n.ts";
 import { bulkQueueName, createOutbox } from "../../../src/outbox/outbox.ts";
 import { createRedis } from "../../../src/store/redis.ts";
-import { middayToday } from "../../support/daytime.ts";
+import { lastMidday } from "../../support/daytime.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
@@ -47,7 +47,7 @@ test("the fan-out writes the next page only as sends catch up, and writes on whe
     Array.from({ length: 23 }, () => ({ locale: "ro" })),
   );
   const { broadcast } = await createBroadcast(
-    { db, queue, defaultTimeZone: "UTC", now: middayToday },
+    { db, queue, defaultTimeZone: "UTC", now: lastMidday },
     { organisationSlug: organisation.slug, counsellorEmail: counsellor.email, texts: { ro: "Atelier joi" } },
   );
   const written = () => db.message.count({ where: { broadcastId: broadcast.id } });

@@ -7,7 +7,7 @@ import { broadcastJobId, createBroadcastQueue } from "../../../src/domain/broadc
 import { reconcileBroadcasts } from "../../../src/domain/broadcasts/broadcast-worker.ts";
 import { cancelBroadcast, createBroadcast } from "../../../src/domain/broadcasts/broadcasts.ts";
 import { createRedis } from "../../../src/store/redis.ts";
-import { middayToday } from "../../support/daytime.ts";
+import { lastMidday } from "../../support/daytime.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
@@ -30,7 +30,7 @@ test("a scheduled broadcast whose job was lost gets it back; a cancelled one doe
     texts: { ro: "Atelier joi" },
     at: "2099-06-01 10:00",
   };
-  const deps = { db, queue, defaultTimeZone: "Europe/Brussels", now: middayToday };
+  const deps = { db, queue, defaultTimeZone: "Europe/Brussels", now: lastMidday };
   const { broadcast: kept } = await createBroadcast(deps, input);
   const { broadcast: cancelled } = await createBroadcast(deps, input);
   await cancelBroadcast(db, { broadcastId: cancelled.id, organisationSlug: organisation.slug });
