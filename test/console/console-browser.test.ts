@@ -4,8 +4,7 @@
  * runs on every page (no serious or critical violation); screenshots go to CONSOLE_SCREENSHOTS
  * (default: a folder in the system's temp dir) for a person to look at.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -13,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
+import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
@@ -34,24 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-/** Runs axe-core in the page; returns the serious and critical violations (rule ids and targets). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run();
-  });
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 async function check(page: Page, name: string): Promise<void> {
   expect(await seriousViolations(page), name).toEqual([]);

@@ -3,19 +3,18 @@
  * the table with exact numbers; axe-core finds no serious or critical violation; a screenshot is
  * written for a person to look at. A counsellor gets 403.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
+import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { funnelWorld } from "../support/funnel-world.ts";
 import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
@@ -47,15 +46,7 @@ test("a coordinator sees the funnel; a counsellor gets 403", async () => {
   expect(await page.locator("svg.chart").count()).toBe(2);
   expect(await page.locator("svg.chart").first().textContent()).toContain("12 · 60 %");
   expect(await page.locator("tbody tr").first().textContent()).toContain("20");
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () =>
-    (
-      globalThis as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }
-    ).axe.run(),
-  );
-  expect(
-    result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
-  ).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: path.join(shots, "funnel.png"), fullPage: true });
 
   const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor");

@@ -7,8 +7,7 @@
  * sees none of it. axe-core: no serious or critical violation on these pages. Screenshots go to
  * CONSOLE_SCREENSHOTS (default: a folder in the system's temp dir).
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -16,13 +15,13 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let telegram: FakeTelegram;
@@ -43,23 +42,6 @@ afterAll(async () => {
   await app?.close();
   await telegram?.close();
 });
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run();
-  });
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 async function check(page: Page, name: string): Promise<void> {
   expect(await seriousViolations(page), name).toEqual([]);
