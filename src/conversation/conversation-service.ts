@@ -6,7 +6,7 @@
 import type { Queue } from "bullmq";
 import { DateTime } from "luxon";
 import type pg from "pg";
-import type { ChannelName, ChannelSender, InboundMessage } from "../channels/types.ts";
+import type { InboundMessage } from "../channels/types.ts";
 import { recordAppointmentResponse } from "../domain/appointments/appointment-response.ts";
 import {
   assessmentVars,
@@ -28,7 +28,7 @@ import { syncTimers } from "../scheduling/nudge-store.ts";
 import { scheduleForClient } from "../scheduling/programme-schedule-for.ts";
 import type { Db } from "../store/prisma.ts";
 import { withConversationLock } from "./conversation-lock.ts";
-import { deliverReplies, type QueuedReply } from "./delivery.ts";
+import { deliverReplies, type QueuedReply, type ReplySender } from "./delivery.ts";
 import { applyEffects, type EffectTarget } from "./effects.ts";
 import { loadRuns, saveRuns } from "./flow-run-store.ts";
 import { FlowStack } from "./flow-stack.ts";
@@ -42,7 +42,8 @@ export interface ConversationDeps {
   lockPool: pg.Pool;
   translator: Translator;
   flows: FlowRegistry;
-  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  /** Sends the turn's replies through the outbox (src/outbox/outbound-senders.ts). */
+  replies: ReplySender;
   logger: Logger;
   /** Time zone for dates in flows (TZ_DEFAULT). */
   timeZone: string;
@@ -229,6 +230,7 @@ async function runTurn(
           conversationId,
           direction: "outbound",
           idempotencyKey: `out:${inboundKey}:${index}`,
+          queue: deps.replies.queue,
           messageKey: rendered.key,
           text: rendered.message.text,
           payload: {

@@ -3,7 +3,7 @@
  * status, with the failures whose delivery is unknown counted apart.
  */
 import type { Db, Prisma } from "../store/prisma.ts";
-import { UNCERTAIN } from "./outbound-worker.ts";
+import { UNCERTAIN } from "./kinds.ts";
 
 export interface DeliveryCounts {
   total: number;

@@ -34,10 +34,21 @@ export interface OutboxPort {
       messageKey: string;
       message: OutboundMessage;
       authorStaffId?: string;
+      /** What it is for (src/outbox/kinds.ts); default "notice". */
+      kind?: "reminder" | "checkin" | "nudge" | "job_alert" | "notice" | "counsellor";
     },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;
 }
+
+/** What each nudge's messages are for the outbox (their priority, what `uncertain` means). */
+const NUDGE_MESSAGE_KIND = {
+  appointment_reminder: "reminder",
+  checkin: "checkin",
+  idle_flow: "nudge",
+  handover_unanswered: "notice",
+  handover_quiet: "notice",
+} as const satisfies Record<NudgeKind, string>;
 
 export interface NudgeWorkerDeps {
   db: Db;
@@ -96,6 +107,7 @@ export async function fireNudge(
           idempotencyKey: `nudge:${jobId}:${index}`,
           messageKey: rendered.key,
           message: rendered.message,
+          kind: NUDGE_MESSAGE_KIND[nudge.kind],
         }),
       );
     }
