@@ -130,6 +130,7 @@ async function runTurn(
   const status = plan.status;
 
   const replies: QueuedReply[] = [];
+  const hold = deps.replies.hold();
   const summary: Output[] = [];
   const nudgeJobIds: string[] = [];
   let handoverJobIds: string[] = [];
@@ -230,7 +231,7 @@ async function runTurn(
           conversationId,
           direction: "outbound",
           idempotencyKey: `out:${inboundKey}:${index}`,
-          queue: deps.replies.queue,
+          ...hold,
           messageKey: rendered.key,
           text: rendered.message.text,
           payload: {
@@ -262,7 +263,7 @@ async function runTurn(
     logger.info({ conversationId }, "client erased on request");
     return false;
   }
-  await deliverReplies(deps, conversationId, address, replies);
+  await deliverReplies(deps, conversationId, address, replies, hold);
   const timers = [...nudgeJobIds, ...handoverJobIds];
   if (deps.nudgeQueue && timers.length) await syncTimers(db, deps.nudgeQueue, timers, now);
   if (declined) {

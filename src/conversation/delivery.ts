@@ -8,10 +8,20 @@ import type { ConversationAddress, OutboundMessage } from "../channels/types.ts"
 
 /** The part of the outbox a turn uses (OutboundSenders in src/outbox/outbound-senders.ts). */
 export interface ReplySender {
-  /** The outbox queue the turn's reply rows are written to (Message.queue). */
-  readonly queue: string;
-  sendNow(messageIds: readonly bigint[]): Promise<void>;
+  /**
+   * Fields for the turn's reply rows: the outbox queue, and a lease held by the turn, so no sender
+   * loop takes them before the turn sends them itself (the lease lapses if the process dies).
+   */
+  hold(): ReplyHold;
+  /** Sends the turn's stored replies, held with `hold.leaseToken`, now and in order. */
+  sendNow(messageIds: readonly bigint[], leaseToken: string): Promise<void>;
   sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
+}
+
+export interface ReplyHold {
+  queue: string;
+  leaseToken: string;
+  leaseUntil: Date;
 }
 
 export interface QueuedReply {
@@ -26,11 +36,12 @@ export async function deliverReplies(
   conversationId: string,
   address: ConversationAddress,
   replies: readonly QueuedReply[],
+  hold?: ReplyHold,
 ): Promise<void> {
   for (const reply of replies) {
     if (reply.messageId === undefined)
       await deps.replies.sendUnstored(conversationId, address, reply.message);
   }
   const stored = replies.flatMap((reply) => (reply.messageId === undefined ? [] : [reply.messageId]));
-  if (stored.length) await deps.replies.sendNow(stored);
+  if (stored.length && hold) await deps.replies.sendNow(stored, hold.leaseToken);
 }

@@ -63,7 +63,7 @@ const TAKE_SQL = `
 UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
   FROM "Conversation" AS c
  WHERE c.id = m."conversationId" AND m.id = $1 AND m.direction = 'outbound' AND m.status = 'queued'
-   AND ${FREE("m")} AND NOT ${EARLIER_WAITING("m")}
+   AND (${FREE("m")} OR m."leaseToken" = $2) AND NOT ${EARLIER_WAITING("m")}
 ${RETURNING}`;
 
 const toTaken = (row: Record<string, unknown>): TakenMessage => ({
@@ -85,7 +85,10 @@ export async function pickNext(
   return rows[0] ? toTaken(rows[0]) : null;
 }
 
-/** Takes message `id`; "wait" while it is held by another or an earlier one waits; null once settled. */
+/**
+ * Takes message `id` (free, or already held under `token`); "wait" while another holds it or an
+ * earlier one waits; null once settled.
+ */
 export async function take(
   sql: pg.Pool,
   id: bigint,

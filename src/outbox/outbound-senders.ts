@@ -15,13 +15,13 @@ import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage }
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { deliver, SENDING_LEASE_S, type SendContext, sleep, waitForMoment } from "./deliver.ts";
-import { earlierQueued, failTaken, pickNext, sweepUncertain, take } from "./message-store.ts";
+import { earlierQueued, failTaken, pickNext, release, sweepUncertain, take } from "./message-store.ts";
 import { createPacer } from "./pacer.ts";
 
 /** A picked message's lease (s): a sender that dies leaves it to the others this long after. */
 export const LEASE_S = 5;
 /** A turn's replies are held longer (s): the turn sends them itself, one after the other. */
-const TURN_LEASE_S = 30;
+const TURN_LEASE_S = 10;
 /** How long a turn waits for a reply's moment (ms) before leaving it to the loops. */
 const TURN_WAIT_MS = 2500;
 const SWEEP_MS = 5000;
@@ -51,8 +51,10 @@ export interface OutboundSendersOptions {
 export interface OutboundSenders {
   /** The queue this process's senders send (QUEUE_PREFIX): every writer stamps its messages with it. */
   readonly queue: string;
-  /** Sends a turn's stored replies now, in order; what cannot go now is left to the loops. */
-  sendNow(messageIds: readonly bigint[]): Promise<void>;
+  /** A lease for a turn's reply rows (written with them), so the loops leave them to the turn. */
+  hold(): { queue: string; leaseToken: string; leaseUntil: Date };
+  /** Sends a turn's stored replies, held under `leaseToken`, now and in order; the rest to the loops. */
+  sendNow(messageIds: readonly bigint[], leaseToken: string): Promise<void>;
   /** Sends a message that must not be stored (the goodbye after erasure), paced like the rest. */
   sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
   /** Tells this process's idle loops that a message was written. */
@@ -130,16 +132,23 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
 
   return {
     queue: options.prefix,
-    async sendNow(messageIds) {
+    hold: () => ({
+      queue: options.prefix,
+      leaseToken: randomUUID(),
+      leaseUntil: new Date(Date.now() + TURN_LEASE_S * 1000),
+    }),
+    async sendNow(messageIds, leaseToken) {
       const first = messageIds[0];
       if (first === undefined) return;
       // What the chat has waiting from before (a notice, a counsellor's answer) goes first, in order.
       const earlier = await earlierQueued(options.sql, first, options.prefix).catch(() => []);
-      for (const id of [...earlier, ...messageIds]) {
-        if (!(await sendReply(options, contextFor, id))) {
-          wake();
-          return;
-        }
+      const ids = [...earlier, ...messageIds];
+      for (const [index, id] of ids.entries()) {
+        if (await sendReply(options, contextFor, id, leaseToken)) continue;
+        // Left to the loops: what the turn still holds is theirs now, in order.
+        await releaseAll(options.sql, ids.slice(index), leaseToken).catch(() => undefined);
+        wake();
+        return;
       }
     },
     async sendUnstored(conversationId, address, message) {
@@ -182,8 +191,8 @@ async function sendReply(
   { sql, logger }: Pick<OutboundSendersOptions, "sql" | "logger">,
   contextFor: (channel: ChannelName) => SendContext | undefined,
   id: bigint,
+  token: string,
 ): Promise<boolean> {
-  const token = randomUUID();
   const deadline = Date.now() + TURN_WAIT_MS;
   try {
     // Behind a message of the chat written earlier (a reminder, a counsellor's answer): it goes first.
@@ -207,4 +216,9 @@ async function sendReply(
     );
     return false;
   }
+}
+
+/** Gives back what the turn still holds under `token` (queued again, free for any sender). */
+async function releaseAll(sql: pg.Pool, ids: readonly bigint[], token: string) {
+  for (const id of ids) await release(sql, id, token, { afterMs: 0 });
 }

@@ -47,7 +47,7 @@ for i = 2, #KEYS do
   redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[a]) + 1))
   redis.call('PEXPIRE', KEYS[i], math.ceil((at - now + tonumber(ARGV[a + 1])) / 1000) + 1000)
 end
-return { 1, math.ceil((at - now) / 1000) }
+return { 1, math.ceil((at - now) / 1000), math.floor(at / 1000) }
 `;
 
 // KEYS: the pause, then the chat's sorted sets. ARGV: the reservation's member. Returns the ms left
@@ -75,7 +75,7 @@ return math.max(0, math.ceil((tonumber(redis.call('GET', KEYS[1]) or '0') - now)
 
 /** What a reservation gave: a moment `waitMs` from now, or none for `busyMs` (chat busy, line full). */
 export type Reservation =
-  | { reserved: true; waitMs: number; member: string }
+  | { reserved: true; waitMs: number; member: string; /** The moment, ms of Redis time. */ at: number }
   | { reserved: false; busyMs: number; full: boolean };
 
 export interface Pacer {
@@ -106,7 +106,7 @@ export function createPacer(
   channel: ChannelName,
   limits: readonly RateLimit[],
 ): Pacer {
-  const reserveScript = redisScript<[number, number]>(redis, "outboxReserve", RESERVE);
+  const reserveScript = redisScript<[number, number, number?]>(redis, "outboxReserve", RESERVE);
   const pauseScript = redisScript<number>(redis, "outboxPause", PAUSE, 1);
   const goScript = redisScript<number>(redis, "outboxGo", GO);
   const base = `${prefix}:pace:${channel}`;
@@ -125,7 +125,7 @@ export function createPacer(
     });
   return {
     async reserve(conversationId, tenant = "", horizonMs) {
-      if (!ordered.length) return { reserved: true, waitMs: 0, member: "" };
+      if (!ordered.length) return { reserved: true, waitMs: 0, member: "", at: Date.now() };
       const keys = keysOf(conversationId, tenant);
       const args = ordered.flatMap((limit) => [
         limit.limit,
@@ -133,8 +133,8 @@ export function createPacer(
         limit.per === "conversation" ? 0 : Math.floor((limit.windowMs * 1000) / limit.limit),
       ]);
       const id = `${member}-${++members}`;
-      const [ok, ms] = await reserveScript(keys.length + 1, pauseKey, ...keys, id, lines, horizonMs, ...args);
-      if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id };
+      const [ok, ms, at] = await reserveScript(keys.length + 1, pauseKey, ...keys, id, lines, horizonMs, ...args);
+      if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id, at: Number(at) };
       return { reserved: false, busyMs: Number(ms), full: Number(ok) === 2 };
     },
     async go(conversationId, member) {

@@ -261,19 +261,20 @@ test("C: killed during a 300-recipient broadcast and restarted: only a request t
     const chat = String(call.payload.chat_id);
     requested.set(chat, (requested.get(chat) ?? 0) + 1);
   }
-  // None lost, none twice; a message failed as uncertain is one whose request reached Telegram.
-  const wrong = to.filter((chat) => requested.get(chat.chatId) !== 1);
+  // None twice; none lost: a chat without a request is one whose message was `sending` at the kill.
+  const outcome = to.map((chat) => {
+    const m = final.find((row) => row.conversationId === chat.id);
+    return { requests: requested.get(chat.chatId) ?? 0, status: m?.status, error: m?.error };
+  });
+  expect(outcome.filter((o) => o.requests > 1), "never two requests").toEqual([]);
   expect(
-    wrong.map((chat) => {
-      const m = final.find((row) => row.conversationId === chat.id);
-      return { requests: requested.get(chat.chatId) ?? 0, status: m?.status, error: m?.error };
-    }),
-    "every chat: exactly one request",
+    outcome.filter((o) => o.requests === 0 && o.error !== UNCERTAIN),
+    "no request: only if it was sending",
   ).toEqual([]);
   const uncertain = final.filter((m) => m.status === "failed");
   for (const m of uncertain) expect(m.error).toBe(UNCERTAIN);
-  // How many requests were in flight depends on the machine's speed: compare with what was.
-  expect(uncertain.length, "at most the requests in flight at the kill").toBeLessThanOrEqual(
-    Math.max(1, inFlightAtKill),
-  );
+  // Uncertain: what was in flight at the kill, and at most one per sender loop (8) that had just
+  // marked its message `sending` and not yet written the request (docs/scheduling-and-outbox.md).
+  // The messages waiting for their moment (defect a of issue 13) all went, once: test B.
+  expect(uncertain.length).toBeLessThanOrEqual(inFlightAtKill + 8);
 }, 120_000);

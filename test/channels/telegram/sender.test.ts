@@ -98,10 +98,10 @@ describe("Telegram sender", () => {
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
   });
 
-  it("brings Telegram's limits: 30 a second per bot, one a second per chat", () => {
+  it("brings Telegram's limits: 30 a second per bot, one a second per chat in bursts of three", () => {
     expect(sender().limits).toEqual([
       { per: "bot", limit: 30, windowMs: 1000 },
-      { per: "conversation", limit: 1, windowMs: 1000 },
+      { per: "conversation", limit: 3, windowMs: 3000 },
     ]);
   });
 
