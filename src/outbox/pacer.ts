@@ -75,7 +75,7 @@ return math.max(0, math.ceil((tonumber(redis.call('GET', KEYS[1]) or '0') - now)
 
 /** What a reservation gave: a moment `waitMs` from now, or none for `busyMs` (chat busy, line full). */
 export type Reservation =
-  | { reserved: true; waitMs: number; member: string; /** The moment, ms of Redis time. */ at: number }
+  | { reserved: true; waitMs: number; member: string /** The moment, ms of Redis time. */; at: number }
   | { reserved: false; busyMs: number; full: boolean };
 
 export interface Pacer {
@@ -133,7 +133,15 @@ export function createPacer(
         limit.per === "conversation" ? 0 : Math.floor((limit.windowMs * 1000) / limit.limit),
       ]);
       const id = `${member}-${++members}`;
-      const [ok, ms, at] = await reserveScript(keys.length + 1, pauseKey, ...keys, id, lines, horizonMs, ...args);
+      const [ok, ms, at] = await reserveScript(
+        keys.length + 1,
+        pauseKey,
+        ...keys,
+        id,
+        lines,
+        horizonMs,
+        ...args,
+      );
       if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id, at: Number(at) };
       return { reserved: false, busyMs: Number(ms), full: Number(ok) === 2 };
     },

@@ -266,7 +266,10 @@ test("C: killed during a 300-recipient broadcast and restarted: only a request t
     const m = final.find((row) => row.conversationId === chat.id);
     return { requests: requested.get(chat.chatId) ?? 0, status: m?.status, error: m?.error };
   });
-  expect(outcome.filter((o) => o.requests > 1), "never two requests").toEqual([]);
+  expect(
+    outcome.filter((o) => o.requests > 1),
+    "never two requests",
+  ).toEqual([]);
   expect(
     outcome.filter((o) => o.requests === 0 && o.error !== UNCERTAIN),
     "no request: only if it was sending",

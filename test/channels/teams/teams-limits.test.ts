@@ -83,7 +83,8 @@ test("per conversation and hour: with 1,800 sent in the last hour, no moment is 
   // 1,799 more in the last ten minutes, written where the hour's window keeps them.
   // The pacer keeps one set per limit, the lines (bot, tenant) first, then the conversation's.
   const lines = TEAMS_LIMITS.filter((l) => l.per !== "conversation").length;
-  const hourly = lines + TEAMS_LIMITS.filter((l) => l.per === "conversation").findIndex((l) => l.limit === 1800);
+  const hourly =
+    lines + TEAMS_LIMITS.filter((l) => l.per === "conversation").findIndex((l) => l.limit === 1800);
   const key = `${bed.app.config.QUEUE_PREFIX}:pace:teams:chat:${conversation}:${hourly}`;
   expect(await bed.app.redis.zcard(key)).toBe(1);
   const [seconds] = await bed.app.redis.time();
