@@ -49,8 +49,6 @@ export interface OutboundSendersOptions {
 }
 
 export interface OutboundSenders {
-  /** The queue this process's senders send (QUEUE_PREFIX): every writer stamps its messages with it. */
-  readonly queue: string;
   /** A lease for a turn's reply rows (written with them), so the loops leave them to the turn. */
   hold(): { queue: string; leaseToken: string; leaseUntil: Date };
   /** Sends a turn's stored replies, held under `leaseToken`, now and in order; the rest to the loops. */
@@ -131,7 +129,6 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
   };
 
   return {
-    queue: options.prefix,
     hold: () => ({
       queue: options.prefix,
       leaseToken: randomUUID(),

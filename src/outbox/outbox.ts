@@ -6,7 +6,7 @@
  * to lose when Redis is emptied. docs/scheduling-and-outbox.md ("Outbox") tells the whole path.
  */
 import type { OutboundMessage } from "../channels/types.ts";
-import type { Db, Prisma } from "../store/prisma.ts";
+import type { Db, DbClient } from "../store/prisma.ts";
 import { KINDS, type MessageKind } from "./kinds.ts";
 
 /** What the caller knows about a message to a client. */
@@ -58,11 +58,7 @@ function messageRow(input: OutboundInput, queue: string) {
  * the existing row and writes nothing (also when two callers race: ON CONFLICT DO NOTHING keeps a
  * surrounding transaction usable).
  */
-export async function enqueueOutbound(
-  db: Prisma.TransactionClient | Db,
-  input: OutboundInput,
-  queue = "",
-): Promise<bigint> {
+export async function enqueueOutbound(db: DbClient, input: OutboundInput, queue = ""): Promise<bigint> {
   const created = await db.message.createManyAndReturn({
     data: [messageRow(input, queue)],
     skipDuplicates: true,
@@ -79,7 +75,7 @@ export async function enqueueOutbound(
 
 /** Writes many messages in one INSERT (a page of a broadcast); returns the rows it created. */
 export async function enqueueOutboundMany(
-  db: Prisma.TransactionClient | Db,
+  db: DbClient,
   inputs: readonly OutboundInput[],
   queue = "",
 ): Promise<{ id: bigint; conversationId: string }[]> {
@@ -102,33 +98,23 @@ export async function enqueueOutboundMany(
   return created.map((row) => ({ id: BigInt(row.id), conversationId: row.conversationId }));
 }
 
-/** A counsellor's or any caller's message to a client (see Outbox.enqueue). */
-export interface EnqueueInput extends Omit<OutboundInput, "kind"> {
-  kind: MessageKind;
-}
-
 export interface Outbox {
   /** Writes a message in `tx` (the caller's transaction); it is sent once committed. */
-  write(tx: Prisma.TransactionClient | Db, input: OutboundInput): Promise<bigint>;
+  write(tx: DbClient, input: OutboundInput): Promise<bigint>;
   /** Writes many in `tx` (a broadcast's page); returns the rows it created. */
   writeMany(
-    tx: Prisma.TransactionClient | Db,
+    tx: DbClient,
     inputs: readonly OutboundInput[],
   ): Promise<{ id: bigint; conversationId: string }[]>;
   /**
-   * The way in for a message outside any transaction, e.g. a counsellor's reply from the console:
+   * The way in outside any transaction, e.g. a counsellor's reply from the console:
    * `enqueue({ conversationId, message, kind: "counsellor", idempotencyKey })` writes it (once per
-   * key) and wakes this process's senders. It goes after earlier messages of the chat, before
-   * queued broadcast traffic, within the channel's limits. Returns the Message id; its status
-   * (`sent`, `failed` with `error`) is written back to that row.
+   * key) and wakes this process's senders. Returns the Message id; the row's status (`sent`, or
+   * `failed` with `error`) tells what became of it.
    */
-  enqueue(input: EnqueueInput): Promise<bigint>;
+  enqueue(input: OutboundInput): Promise<bigint>;
   /** After a commit that wrote messages: wakes this process's senders (others find them by polling). */
   dispatch(messageIds?: readonly unknown[]): Promise<void>;
-  /** The same as dispatch (kept for the broadcast fan-out). */
-  dispatchNew(rows?: readonly unknown[]): Promise<void>;
-  /** Writes and wakes in one go (no surrounding transaction). */
-  send(input: OutboundInput): Promise<bigint>;
   close(): Promise<void>;
 }
 
@@ -138,19 +124,16 @@ export interface Outbox {
  */
 export function createOutbox(options: { db: Db; queue: string; wake?: () => void }): Outbox {
   const { queue } = options;
-  const wake = async () => options.wake?.();
-  const send = async (input: OutboundInput) => {
-    const id = await enqueueOutbound(options.db, input, queue);
-    await wake();
-    return id;
-  };
+  const dispatch = async () => options.wake?.();
   return {
     write: (tx, input) => enqueueOutbound(tx, input, queue),
     writeMany: (tx, inputs) => enqueueOutboundMany(tx, inputs, queue),
-    enqueue: send,
-    send,
-    dispatch: wake,
-    dispatchNew: wake,
+    async enqueue(input) {
+      const id = await enqueueOutbound(options.db, input, queue);
+      await dispatch();
+      return id;
+    },
+    dispatch,
     async close() {},
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Outages mid-broadcast (issue 12): Postgres connections cut (pg_terminate_backend on the
  * senders' own backends) and a private Redis killed and restarted empty. The process goes on,
- * nothing is lost and nothing is sent twice: every recipient gets exactly one request.
+ * nothing is lost and nothing is sent twice: every recipient gets exactly one request, and no
+ * promise of the senders' rejects unowned (none reaches the process's unhandledRejection guard).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
@@ -27,15 +28,19 @@ import {
 let db: Db;
 let telegram: FakeTelegram;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const unowned: unknown[] = [];
+const guard = (reason: unknown) => unowned.push(reason);
 
 beforeAll(async () => {
   db = testDb();
   telegram = await startFakeTelegram();
+  process.on("unhandledRejection", guard);
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 afterAll(async () => {
+  process.off("unhandledRejection", guard);
   await telegram?.close();
   await db?.$disconnect();
 });
@@ -101,6 +106,7 @@ async function expectOncePerChat(broadcast: Awaited<ReturnType<typeof broadcastO
     wrong.map((c) => [count.get(c.chatId) ?? 0, final.find((m) => m.conversationId === c.id)?.error]),
   ).toEqual([]);
   expect(final.filter((m) => m.status !== "sent" && !m.error?.startsWith("uncertain"))).toEqual([]);
+  expect(unowned.map(String), "rejections nobody handled").toEqual([]);
 }
 
 test("Postgres backends terminated twice mid-broadcast: no crash, nothing lost, nothing twice", async () => {

@@ -149,7 +149,7 @@ test("A: killed during the platform call — no second copy, the message is fail
 
   const chat = await telegramConversation(db);
   const outbox = outboxOn(prefix);
-  const id = await outbox.send(notice(chat.id, "⏰ Mâine la 10:00"));
+  const id = await outbox.enqueue(notice(chat.id, "⏰ Mâine la 10:00"));
   await proxy.arrived;
   expect(await db.message.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sending" });
   expect(sentTo(chat.chatId)).toHaveLength(1);
@@ -169,7 +169,7 @@ test("B: killed while it holds a message it has not sent — another sends it on
   // A pause (as after a 429) keeps the sender waiting with the message taken.
   await createPacer(redis, prefix, "telegram", [{ per: "bot", limit: 30, windowMs: 1000 }]).pause(2000);
   const chat = await telegramConversation(db);
-  const id = await outboxOn(prefix).send(notice(chat.id, "📅 Interviu joi"));
+  const id = await outboxOn(prefix).enqueue(notice(chat.id, "📅 Interviu joi"));
   await eventually(
     async () => (await db.message.findUniqueOrThrow({ where: { id } })).leaseToken !== null,
     10_000,

@@ -8,7 +8,6 @@ import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { TELEGRAM_CHAT_BURST } from "../../src/channels/telegram/sender.ts";
 import type { RateLimit } from "../../src/channels/types.ts";
 import { createOutbox, enqueueOutbound } from "../../src/outbox/outbox.ts";
-import { deliveryCounts } from "../../src/outbox/outbox-report.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
@@ -63,7 +62,7 @@ const sentTo = (chatId: string) => callsTo(chatId).filter((c) => !c.errorCode);
 test("a message is written queued, sent once, and marked sent with the platform's id", async () => {
   const { outbox } = start();
   const chat = await telegramConversation(db);
-  const id = await outbox.send(notice(chat.id, "Mâine la 10:00, Fedasil"));
+  const id = await outbox.enqueue(notice(chat.id, "Mâine la 10:00, Fedasil"));
   const queued = await db.message.findUniqueOrThrow({ where: { id } });
   expect(queued).toMatchObject({ direction: "outbound", proactive: true, messageKey: "appointments.notice" });
   expect(queued.payload).toEqual({
@@ -89,8 +88,8 @@ test("written twice with one idempotency key: one row, one send", async () => {
   const chat = await telegramConversation(db);
   const key = `nudge:reminder:${uid()}:P1D:0`;
   const [a, b] = await Promise.all([
-    outbox.send(notice(chat.id, "Reminder", key)),
-    outbox.send(notice(chat.id, "Reminder", key)),
+    outbox.enqueue(notice(chat.id, "Reminder", key)),
+    outbox.enqueue(notice(chat.id, "Reminder", key)),
   ]);
   const c = await db.$transaction((tx) => enqueueOutbound(tx, notice(chat.id, "Reminder", key), rig?.prefix));
   expect(b).toBe(a);
@@ -165,7 +164,7 @@ test("a 429 with retry_after 1 pauses the channel, then the message is sent once
   const { outbox } = start();
   const chat = await telegramConversation(db);
   telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 1 });
-  const id = await outbox.send(notice(chat.id, "Vacancy"));
+  const id = await outbox.enqueue(notice(chat.id, "Vacancy"));
   const row = await settled(db, id);
   expect(row).toMatchObject({ status: "sent", attempts: 2 });
   const calls = callsTo(chat.chatId);
@@ -209,7 +208,7 @@ test("a 403 fails the message, blocks the conversation, cancels its nudges; noth
       error_code: 403,
       description: "Forbidden: bot was blocked by the user",
     });
-    const row = await settled(db, await outbox.send(notice(chat.id, "Reminder")));
+    const row = await settled(db, await outbox.enqueue(notice(chat.id, "Reminder")));
     expect(row.status).toBe("failed");
     expect(row.error).toMatch(/^blocked: .*403/);
     expect(await db.conversation.findUniqueOrThrow({ where: { id: chat.id } })).toMatchObject({
@@ -225,7 +224,7 @@ test("a 403 fails the message, blocks the conversation, cancels its nudges; noth
     await db.nudge.deleteMany({ where: { subjectId: s } });
   }
 
-  const later = await settled(db, await outbox.send(notice(chat.id, "Later")));
+  const later = await settled(db, await outbox.enqueue(notice(chat.id, "Later")));
   expect(later).toMatchObject({ status: "failed", error: "not sent: conversation blocked", attempts: 0 });
   expect(callsTo(chat.chatId)).toHaveLength(1);
 });
@@ -234,7 +233,7 @@ test("two 500s then OK: sent once, after three platform calls", async () => {
   const { outbox } = start();
   const chat = await telegramConversation(db);
   telegram.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" }, 2);
-  const id = await outbox.send(notice(chat.id, "Check-in"));
+  const id = await outbox.enqueue(notice(chat.id, "Check-in"));
   const row = await settled(db, id);
   expect(row).toMatchObject({ status: "sent", attempts: 3, error: null });
   expect(callsTo(chat.chatId).map((c) => c.errorCode ?? 200)).toEqual([500, 500, 200]);
@@ -245,7 +244,7 @@ test("5xx on every attempt: failed after the last one, with the reason", async (
   const { outbox } = start({ attempts: 3 });
   const chat = await telegramConversation(db);
   telegram.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 3);
-  const row = await settled(db, await outbox.send(notice(chat.id, "Check-in")));
+  const row = await settled(db, await outbox.enqueue(notice(chat.id, "Check-in")));
   expect(row).toMatchObject({ status: "failed", attempts: 3 });
   expect(row.error).toMatch(/^transient: .*502 Bad Gateway/);
   expect(callsTo(chat.chatId)).toHaveLength(3);
@@ -255,7 +254,7 @@ test("a permanent 400 fails at once, without a retry", async () => {
   const { outbox } = start();
   const chat = await telegramConversation(db);
   telegram.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
-  const row = await settled(db, await outbox.send(notice(chat.id, "Hello")));
+  const row = await settled(db, await outbox.enqueue(notice(chat.id, "Hello")));
   expect(row).toMatchObject({ status: "failed", attempts: 1 });
   expect(row.error).toMatch(/^permanent: .*400 Bad Request: chat not found/);
   await new Promise((r) => setTimeout(r, 300));
@@ -265,7 +264,7 @@ test("a permanent 400 fails at once, without a retry", async () => {
 test("an opted-out conversation: failed with the reason, nothing sent", async () => {
   const { outbox } = start();
   const chat = await telegramConversation(db, "opted_out");
-  const row = await settled(db, await outbox.send(notice(chat.id, "Broadcast")));
+  const row = await settled(db, await outbox.enqueue(notice(chat.id, "Broadcast")));
   expect(row).toMatchObject({ status: "failed", error: "not sent: conversation opted_out", attempts: 0 });
   expect(callsTo(chat.chatId)).toHaveLength(0);
 });
@@ -351,39 +350,4 @@ test("a 429 stops every send of the bot, in both processes, until retry_after ha
   const during = calls.filter((c) => c.at > (limited?.at ?? 0) && c.at < (limited?.at ?? 0) + 1950);
   expect(during).toEqual([]);
   for (const chat of chats) expect(sentTo(chat.chatId)).toHaveLength(1);
-});
-
-test("deliveryCounts: a broadcast's messages by status, uncertain ones counted apart", async () => {
-  const prefix = `t-${uid()}`;
-  const writer = createOutbox({ db, queue: prefix });
-  const b = `broadcast:${uid()}`;
-  const active = await Promise.all([1, 2].map(() => telegramConversation(db)));
-  const optedOut = await telegramConversation(db, "opted_out");
-  const ids = [
-    ...(await Promise.all(active.map((c) => writer.write(db, notice(c.id, "Job", `${b}:${c.id}`))))),
-    await writer.write(db, notice(optedOut.id, "Job", `${b}:${optedOut.id}`)),
-  ];
-  const unsure = await telegramConversation(db);
-  const unsureId = await writer.write(db, notice(unsure.id, "Job", `${b}:${unsure.id}`));
-  await db.message.update({ where: { id: unsureId }, data: { status: "sending" } });
-
-  const where = { idempotencyKey: { startsWith: `${b}:` } };
-  expect(await deliveryCounts(db, where)).toEqual({
-    total: 4,
-    queued: 3,
-    sending: 1,
-    sent: 0,
-    failed: 0,
-    uncertain: 0,
-  });
-  start({ prefix, limits: [] });
-  for (const id of [...ids, unsureId]) await settled(db, id);
-  expect(await deliveryCounts(db, where)).toEqual({
-    total: 4,
-    queued: 0,
-    sending: 0,
-    sent: 2,
-    failed: 2,
-    uncertain: 1,
-  });
 });

@@ -29,7 +29,7 @@ import { segmentMembers, segmentSchema } from "./segment.ts";
 
 export interface FanOutDeps {
   db: Db;
-  outbox: Pick<Outbox, "writeMany" | "dispatch" | "dispatchNew">;
+  outbox: Pick<Outbox, "writeMany" | "dispatch">;
   translator: Translator;
   now?: () => Date;
   /** Recipients per transaction (default 1000). */
@@ -184,7 +184,6 @@ export async function fanOutBroadcast(
            AND r.status = 'pending'`;
     }
     const sendable = page.filter((r) => r.status === "active");
-    const channels = new Map(sendable.map((r) => [r.conversationId, r.channel as ChannelName]));
     const inputs: OutboundInput[] = sendable.map((recipient) => {
       const rendered = renderedIn(recipient.locale ?? "en");
       return {
@@ -204,10 +203,7 @@ export async function fanOutBroadcast(
            AND "conversationId" = ANY(${sendable.map((r) => r.conversationId)}::text[])`;
       return created;
     });
-    // Every written row is for a sendable recipient, whose channel `channels` holds.
-    await deps.outbox.dispatchNew(
-      ids.map((row) => ({ ...row, channel: channels.get(row.conversationId) as ChannelName })),
-    );
+    await deps.outbox.dispatch(ids.map((row) => row.id));
     written += ids.length;
     await deps.onPage?.(written);
   }

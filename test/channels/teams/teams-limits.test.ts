@@ -43,7 +43,7 @@ async function teamsConversation(tenantId: string) {
 }
 
 const send = (conversationId: string, text: string) =>
-  bed.app.outbox.send({
+  bed.app.outbox.enqueue({
     conversationId,
     idempotencyKey: `teams-limits:${uid()}`,
     kind: "notice",
