@@ -8,7 +8,7 @@
 import type { Queue } from "bullmq";
 import { z } from "zod";
 import type { Broadcast, BroadcastKind } from "../../generated/prisma/client.ts";
-import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
+import { parseProgrammeSchedule, type QuietHours } from "../../scheduling/programme-schedule.ts";
 import { endOfQuietHours } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
 import { parseLocalTime } from "../appointments/appointments.ts";
@@ -25,7 +25,8 @@ import { type Segment, segmentMembers, segmentSchema } from "./segment.ts";
 const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
 const localeField = z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` });
 
-const broadcastInput = z.object({
+/** What a broadcast is made of; the console and the API take it without the first two fields. */
+export const broadcastInput = z.object({
   organisationSlug: z.string().trim().toLowerCase().min(1, "is required"),
   /** The counsellor who sends it; must work for the organisation. */
   counsellorEmail: z.string().trim().toLowerCase().email("must be an e-mail address"),
@@ -34,9 +35,8 @@ const broadcastInput = z.object({
     .default("programme"),
   vacancyId: z.string().trim().min(1).optional(),
   segment: segmentSchema.default({}),
-  texts: z
-    .partialRecord(localeField, z.string().trim().min(1).max(1500))
-    .refine((t) => Object.keys(t).length > 0, "needs a text in at least one language"),
+  /** Empty is allowed for a preview (every language is then missing); a broadcast needs one. */
+  texts: z.partialRecord(localeField, z.string().trim().min(1).max(1500)).default({}),
   /** { rom: "ro" } or { "*": "fr" }. */
   fallbacks: z.partialRecord(z.union([localeField, z.literal("*")]), localeField).default({}),
   /** Local time "YYYY-MM-DD HH:MM" in the programme's zone; absent: now. */
@@ -67,6 +67,8 @@ export interface BroadcastPreview {
   /** The time asked for fell in quiet hours; sendAt is their end. */
   movedOutOfQuietHours: boolean;
   timeZone: string;
+  /** The programme's quiet hours (local times in timeZone), when nothing is sent; null: none. */
+  quietHours: QuietHours | null;
 }
 
 interface Resolved {
@@ -126,6 +128,7 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
     sendAt,
     movedOutOfQuietHours: sendAt.getTime() !== asked.getTime(),
     timeZone: schedule.timeZone,
+    quietHours: schedule.quietHours,
   };
   return { organisationId: organisation.id, counsellorId: counsellor.id, data, preview };
 }
@@ -158,6 +161,8 @@ export async function createBroadcast(
   input: BroadcastInput,
 ): Promise<{ broadcast: Broadcast; preview: BroadcastPreview }> {
   const { organisationId, counsellorId, data, preview } = await resolve(deps, input);
+  if (!Object.keys(data.texts).length)
+    throw new DomainError("Invalid texts: needs a text in at least one language.");
   if (preview.missing.length) {
     const list = preview.missing.map(
       (m) => `${m.locale} (${m.people} ${m.people === 1 ? "person" : "people"})`,
