@@ -9,9 +9,9 @@
  * so the text being typed is never replaced.
  */
 
-import { renderOutputs } from "../conversation/render.ts";
 import { broadcastOutput } from "../domain/broadcasts/broadcast-fanout.ts";
 import type { BroadcastPreview } from "../domain/broadcasts/broadcasts.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { BroadcastForm } from "./broadcast-form.ts";
 import type { BroadcastView } from "./broadcast-view.ts";
