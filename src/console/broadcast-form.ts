@@ -14,12 +14,13 @@ const many = z
   .union([z.string().max(200), z.array(z.string().max(200)).max(200)])
   .optional()
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter(Boolean));
+// Generous limits: the domain says what is too long, in words, without losing the rest of the form.
 const one = (max: number) =>
   z
     .string()
     .max(max)
     .optional()
-    .transform((v) => v?.trim() ?? "");
+    .transform((v) => v?.replace(/\r\n?/g, "\n").trim() ?? "");
 
 const formSchema = z.object({
   ...Object.fromEntries(SEGMENT_FIELDS.map((field) => [field, many])),
@@ -27,7 +28,7 @@ const formSchema = z.object({
   kind: z.enum(["programme", "job_update"]).catch("programme"),
   when: z.enum(["now", "at"]).catch("now"),
   at: one(16),
-  ...Object.fromEntries(CLIENT_LOCALES.map((l) => [`text_${l}`, one(1500)])),
+  ...Object.fromEntries(CLIENT_LOCALES.map((l) => [`text_${l}`, one(8000)])),
   ...Object.fromEntries(CLIENT_LOCALES.map((l) => [`fallback_${l}`, one(5)])),
 });
 

@@ -15,6 +15,7 @@ export async function programmeNames(db: Db, organisationId: string): Promise<Ma
   return new Map(programmes.map((p) => [p.slug, p.name]));
 }
 
+/** The segment in words; an empty one is every open case. */
 export function segmentWords(view: BroadcastView, segment: Segment, programmes: Map<string, string>): string {
   const { t } = view;
   const parts = [
