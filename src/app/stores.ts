@@ -15,7 +15,7 @@ export interface Stores {
   db: Db;
   /** Advisory locks per conversation (src/conversation/conversation-lock.ts). */
   lockPool: pg.Pool;
-  /** The outbound workers' hot path (src/outbox/send-claim.ts): plain SQL, its own connections. */
+  /** The outbox senders' queue statements (src/outbox/message-store.ts): plain SQL, own connections. */
   sendPool: pg.Pool;
   redis: Redis;
   /** Whether Postgres and Redis answer (the doors answer 503 at once while not). */
