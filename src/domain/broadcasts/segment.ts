@@ -10,6 +10,11 @@
 import { z } from "zod";
 import type { CaseStatus, ConversationStatus } from "../../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
+import {
+  BY_LAST_USE,
+  CONVERSATIONS_LOOKED_AT,
+  pickConversationToWrite,
+} from "../../store/conversation-to-write.ts";
 import type { DbClient, Prisma } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 
@@ -90,9 +95,9 @@ export async function segmentMembers(
             id: true,
             locale: true,
             conversations: {
-              orderBy: { createdAt: "desc" },
-              take: 5,
-              select: { id: true, status: true },
+              orderBy: BY_LAST_USE,
+              take: CONVERSATIONS_LOOKED_AT,
+              select: { id: true, status: true, locale: true },
             },
           },
         },
@@ -102,8 +107,9 @@ export async function segmentMembers(
       const client = row.client;
       if (!client || seen.has(client.id)) continue;
       seen.add(client.id);
-      const conversation =
-        client.conversations.find((c) => c.status === "active") ?? client.conversations[0] ?? null;
+      // The one rule; none to write to: the latest, whose status says why it is skipped.
+      const picked = pickConversationToWrite(client.conversations);
+      const conversation = "notSent" in picked ? (client.conversations[0] ?? null) : picked;
       members.push({
         caseId: row.id,
         clientId: client.id,
