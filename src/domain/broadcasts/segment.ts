@@ -52,12 +52,12 @@ export interface SegmentMember {
 
 const PAGE = 5000;
 
-/** The segment's members, in case id order (stable across calls). */
-export async function segmentMembers(
+/** The segment as a query over cases: open ones of the organisation, with a client, matching each part. */
+async function segmentWhere(
   db: DbClient,
   organisationId: string,
   segment: Segment,
-): Promise<SegmentMember[]> {
+): Promise<Prisma.CaseWhereInput> {
   let caseIds: string[] | undefined;
   if (segment.list) {
     const list = await db.savedList.findUnique({
@@ -66,7 +66,7 @@ export async function segmentMembers(
     if (!list) throw new DomainError(`No saved list "${segment.list}" in this organisation.`);
     caseIds = list.caseIds;
   }
-  const where: Prisma.CaseWhereInput = {
+  return {
     programme: {
       organisationId,
       ...(segment.programme ? { slug: { in: segment.programme } } : {}),
@@ -79,6 +79,15 @@ export async function segmentMembers(
     ...(segment.tag ? { tags: { hasSome: segment.tag } } : {}),
     ...(caseIds ? { id: { in: caseIds } } : {}),
   };
+}
+
+/** The segment's members, in case id order (stable across calls); each client once. */
+export async function segmentMembers(
+  db: DbClient,
+  organisationId: string,
+  segment: Segment,
+): Promise<SegmentMember[]> {
+  const where = await segmentWhere(db, organisationId, segment);
   const members: SegmentMember[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
