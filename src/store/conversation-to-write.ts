@@ -1,7 +1,7 @@
 /**
  * Which conversation a message to a client goes to, when nobody is waiting for an answer
  * (notices, reminders, check-ins, job alerts, digests, broadcasts): the one rule, in one place
- * (docs/decisions/0012-conversation-to-write.md). A client on two channels (/link) is written to
+ * (docs/decisions/0013-conversation-to-write.md). A client on two channels (/link) is written to
  * where they wrote last; if that one blocked the bot (Teams uninstalled, Telegram blocked), the
  * other one that is active. Opting out in the one used last stops both: it is what they said last.
  */

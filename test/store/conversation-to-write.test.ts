@@ -1,5 +1,5 @@
 /**
- * The one rule for "which conversation do we write to" (docs/decisions/0012): the one the client
+ * The one rule for "which conversation do we write to" (docs/decisions/0013): the one the client
  * wrote from last; if it blocked the bot, the other active one; if it opted out, none. A nudge
  * for the client (a reminder, a check-in) follows the rule when it fires; a nudge about one
  * conversation stays there. Real Postgres; the nudge is fired with the worker's own function.
