@@ -28,6 +28,7 @@ import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
+import { createOutboundSenders } from "./outbox/outbound-senders.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
 import { idleNudgesAfterTurn } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
@@ -71,9 +72,18 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   );
   const stores = openStores(config, logger);
   const { db, redis } = stores;
+  // Every channel's sender, used only by the outbox (turn replies included).
   const senders = new Map<ChannelName, ChannelSender>();
-  const outboxSenders = new Map<ChannelName, ChannelSender>();
-  const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
+  const outbound = createOutboundSenders({
+    db,
+    sql: stores.sendPool,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    senders,
+    logger,
+    concurrency: config.OUTBOUND_CONCURRENCY,
+  });
+  const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX, wake: outbound.wake });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
   const turns = createTurnRegistry([
@@ -89,7 +99,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     lockPool: stores.lockPool,
     translator,
     flows,
-    senders,
+    replies: outbound,
     logger,
     timeZone: config.TZ_DEFAULT,
   });
@@ -103,7 +113,6 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     translator,
     onInbound,
     senders,
-    outboxSenders,
   });
   const baseUrl = baseUrlOf(config);
   await registerConsole(
@@ -122,7 +131,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
   );
   registerApi(http, API_MODULES);
-  const workerDeps = { ...stores, config, logger, translator, flows, outbox, outboxSenders };
+  const workerDeps = { ...stores, config, logger, translator, flows, outbox, outbound };
   const stops: (() => Promise<void>)[] = [];
 
   return {
@@ -147,6 +156,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     async close() {
       await telegram?.stop();
       for (const stop of stops) await stop();
+      await outbound.close();
       await outbox.close();
       await nudgeQueue.close();
       await broadcastQueue.close();

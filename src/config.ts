@@ -63,18 +63,12 @@ const schema = z
       .max(86_400)
       .default(300),
     TELEGRAM_RATE_PER_SECOND: z.coerce.number({ error: "a number" }).int().min(1).max(1000).default(30),
-    TELEGRAM_PAID_BROADCAST_RATE: z.coerce
-      .number({ error: "a number of messages per second (0: off)" })
-      .int()
-      .min(0)
-      .max(1000)
-      .default(0),
     OUTBOUND_CONCURRENCY: z.coerce
-      .number({ error: "a number of messages in progress per channel worker" })
+      .number({ error: "a number of messages in flight per channel and process" })
       .int()
       .min(1)
-      .max(500)
-      .default(20),
+      .max(100)
+      .default(8),
     TELEGRAM_CHAT_GAP_MS: z.coerce
       .number({ error: "a number of milliseconds" })
       .int()
@@ -156,16 +150,6 @@ const schema = z
       if (env.MICROSOFT_APP_TYPE === "SingleTenant") {
         need("MICROSOFT_APP_TENANT_ID", "required when MICROSOFT_APP_TYPE=SingleTenant");
       }
-    }
-    if (
-      env.TELEGRAM_PAID_BROADCAST_RATE &&
-      env.TELEGRAM_PAID_BROADCAST_RATE <= env.TELEGRAM_RATE_PER_SECOND
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["TELEGRAM_PAID_BROADCAST_RATE"],
-        message: "0 (off) or more than TELEGRAM_RATE_PER_SECOND (the paid rate includes the free one)",
-      });
     }
   });
 

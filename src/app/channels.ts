@@ -1,13 +1,14 @@
 /**
  * The HTTP server and the channels on it: health routes, the web chat, Telegram (webhook or
- * polling), Teams (POST /api/messages). Each channel adds two senders: one for turn replies, one
- * for the outbox.
+ * polling), Teams (POST /api/messages). Each channel adds its sender, which only the outbox calls
+ * (turn replies included).
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { createTeamsChannel } from "../channels/teams/teams-channel.ts";
+import { createTelegramSender, TELEGRAM_LIMITS } from "../channels/telegram/sender.ts";
 import { createTelegramChannel, type TelegramChannel } from "../channels/telegram/telegram-channel.ts";
-import type { ChannelName, ChannelSender, InboundHandler } from "../channels/types.ts";
+import type { ChannelName, ChannelSender, InboundHandler, RateLimit } from "../channels/types.ts";
 import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
 import { createWebchatSender } from "../channels/webchat/webchat-sender.ts";
 import type { Config } from "../config.ts";
@@ -25,10 +26,8 @@ export interface ChannelDeps {
   readiness: Readiness;
   translator: Translator;
   onInbound: InboundHandler;
-  /** Turn replies: filled here, read by the conversation service. */
+  /** Filled here, read by the outbox's senders. */
   senders: Map<ChannelName, ChannelSender>;
-  /** The outbox's senders: one call per attempt, the outbox retries itself. */
-  outboxSenders: Map<ChannelName, ChannelSender>;
 }
 
 export interface Channels {
@@ -46,7 +45,6 @@ export function buildChannels(deps: ChannelDeps): Channels {
   registerHealthRoutes(http, { db, redis });
   if (config.WEBCHAT_ENABLED) {
     deps.senders.set("webchat", createWebchatSender());
-    deps.outboxSenders.set("webchat", createWebchatSender());
     registerWebchat(http, {
       db,
       onInbound,
@@ -80,23 +78,24 @@ function addTelegram(http: FastifyInstance, token: string, deps: ChannelDeps): T
     translator,
     ready: deps.readiness.ready,
   });
-  deps.senders.set("telegram", telegram.sender);
-  // The outbox retries itself (a 429 pauses the whole channel, 5xx back off in the queue), so
-  // its sender makes one call per attempt instead of waiting inside a worker slot.
-  deps.outboxSenders.set(
+  deps.senders.set(
     "telegram",
-    createTelegramChannel({
-      token,
-      apiRoot: config.TELEGRAM_API_ROOT,
-      mode: "webhook",
-      webhookSecret: "outbox-sender-only-never-listens",
-      onInbound,
-      logger,
-      retry: { maxAttempts: 0, maxDelaySeconds: 0, retryServerErrors: false },
-    }).sender,
+    createTelegramSender(token, { apiRoot: config.TELEGRAM_API_ROOT, limits: telegramLimits(config) }),
   );
   if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
   return telegram;
+}
+
+/**
+ * Telegram's limits with TELEGRAM_RATE_PER_SECOND, and TELEGRAM_CHAT_GAP_MS as a chat's average gap
+ * (bursts of TELEGRAM_CHAT_BURST; 0: no per-chat limit).
+ */
+function telegramLimits(config: Config): RateLimit[] {
+  return TELEGRAM_LIMITS.flatMap((limit) => {
+    if (limit.per === "bot") return [{ ...limit, limit: config.TELEGRAM_RATE_PER_SECOND }];
+    const gap = config.TELEGRAM_CHAT_GAP_MS;
+    return gap ? [{ ...limit, windowMs: limit.limit * gap }] : [];
+  });
 }
 
 function addTeams(http: FastifyInstance, appId: string, appPassword: string, deps: ChannelDeps): void {
@@ -113,8 +112,6 @@ function addTeams(http: FastifyInstance, appId: string, appPassword: string, dep
     onInbound: deps.onInbound,
     logger: deps.logger,
   });
-  // One sender for both: the connector client retries 429 and 5xx itself (errors.ts).
   deps.senders.set("teams", teams.sender);
-  deps.outboxSenders.set("teams", teams.sender);
   teams.registerRoute(http);
 }

@@ -1,11 +1,10 @@
 /**
- * The queue workers (outbound, nudges, job digests, broadcasts) and the reconciler. A nudge kind
+ * The queue workers (the outbox's senders, nudges, job digests, broadcasts) and the reconciler. A nudge kind
  * is handled by the domain that owns it: add a handler to `nudgeHandlers`.
  */
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import type { ChannelName, ChannelSender } from "../channels/types.ts";
 import type { Config } from "../config.ts";
 import { appointmentReminderHandler } from "../domain/appointments/reminder-handler.ts";
 import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
@@ -16,7 +15,7 @@ import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
-import { createOutboundWorkers } from "../outbox/outbound-worker.ts";
+import type { OutboundSenders } from "../outbox/outbound-senders.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { idleFlowHandler } from "../scheduling/idle-nudges.ts";
 import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
@@ -33,7 +32,8 @@ export interface WorkerDeps {
   translator: Translator;
   flows: FlowRegistry;
   outbox: Outbox;
-  outboxSenders: Map<ChannelName, ChannelSender>;
+  /** The outbox's senders of this process: started here, closed by the app. */
+  outbound: OutboundSenders;
   nudgeQueue: Queue<NudgeJobData>;
   broadcastQueue: Queue<BroadcastJobData>;
 }
@@ -45,23 +45,7 @@ export async function startAppWorkers(
 ): Promise<() => Promise<void>> {
   const { config, db, redis, translator, outbox, logger } = deps;
   const prefix = config.QUEUE_PREFIX;
-  const outbound = createOutboundWorkers({
-    db,
-    sql: deps.sendPool,
-    connection: redis,
-    prefix,
-    senders: deps.outboxSenders,
-    logger,
-    outbox,
-    concurrency: config.OUTBOUND_CONCURRENCY,
-    limits: {
-      telegram: {
-        perSecond: config.TELEGRAM_RATE_PER_SECOND,
-        perChatGapMs: config.TELEGRAM_CHAT_GAP_MS,
-        paidPerSecond: config.TELEGRAM_PAID_BROADCAST_RATE,
-      },
-    },
-  });
+  deps.outbound.start();
   const nudges = createNudgeWorker({
     db,
     connection: redis,
@@ -93,7 +77,7 @@ export async function startAppWorkers(
   return async () => {
     stopRearm();
     reconciler?.stop();
-    await Promise.all([outbound.close(), nudges.close(), broadcasts.close(), digests.close()]);
+    await Promise.all([nudges.close(), broadcasts.close(), digests.close()]);
   };
 }
 
@@ -111,11 +95,11 @@ function nudgeHandlers(config: Config, flows: FlowRegistry): NudgeWorkerDeps["ha
 
 /** Reconciles at once and every RECONCILE_INTERVAL_SECONDS; `reconcile()` runs a pass now. */
 async function startReconciler(deps: WorkerDeps): Promise<{ reconcile(): Promise<unknown>; stop(): void }> {
-  const { db, logger, outbox } = deps;
+  const { db, logger } = deps;
   const reconcile = () =>
     Promise.all([
       reconcileNudges(db, deps.nudgeQueue, logger),
-      reconcileOutbox(db, outbox),
+      reconcileOutbox(deps.sendPool, deps.config.QUEUE_PREFIX),
       reconcileBroadcasts(db, deps.broadcastQueue),
     ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
   await reconcile();

@@ -83,19 +83,30 @@ export class SendError extends Error {
   }
 }
 
-/** The outgoing half of a channel. Throws SendError. */
-/** How a message is sent, beyond what it says. */
-export interface SendOptions {
-  /**
-   * A broadcast message on a paid lane: Telegram's `allow_paid_broadcast` (up to 1,000 messages/s
-   * for a fee in Stars per message). Channels without such a thing ignore it.
-   */
-  paidBroadcast?: boolean;
+/**
+ * One platform limit, as data: at most `limit` messages in any `windowMs`, counted for the whole
+ * bot, per conversation, or per tenant (Teams). The outbox's pacer (src/outbox/pacer.ts) keeps
+ * every limit of a channel for all processes together. Examples:
+ * Telegram `[{ per: "bot", limit: 30, windowMs: 1000 }, { per: "conversation", limit: 1, windowMs: 1000 }]`;
+ * Teams per conversation 7/1 s, 8/2 s, 60/30 s, 1,800/3,600 s and per tenant 50/1 s.
+ */
+export interface RateLimit {
+  per: "bot" | "conversation" | "tenant";
+  limit: number;
+  windowMs: number;
 }
 
+/**
+ * The outgoing half of a channel: one platform call per `send`, never retried inside (the outbox
+ * retries, pauses and paces). Throws SendError. Only the outbox calls it (src/outbox/).
+ */
 export interface ChannelSender {
   readonly channel: ChannelName;
-  send(address: ConversationAddress, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /** The platform's limits, kept by the outbox before every send; [] for none (web chat). */
+  readonly limits: readonly RateLimit[];
+  /** The tenant an address belongs to, for `per: "tenant"` limits (Teams). */
+  tenantOf?(address: ConversationAddress): string | undefined;
+  send(address: ConversationAddress, message: OutboundMessage): Promise<SendResult>;
 }
 
 /** The incoming half: what a channel adapter calls for every normalised message. */

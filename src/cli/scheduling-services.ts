@@ -56,7 +56,8 @@ export function lazySchedulingServices(config: Config, db: Db): LazySchedulingSe
     const redis = createRedis(config.REDIS_URL);
     redis.on("error", () => {}); // a failing command reports it; no unhandled 'error' event
     const queue = createNudgeQueue(redis, config.QUEUE_PREFIX);
-    const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
+    // Written only: the running app's senders find the messages in the table.
+    const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX });
     const broadcasts = createBroadcastQueue(redis, config.QUEUE_PREFIX);
     return { services: { queue, broadcasts, outbox, translator }, redis, queue, broadcasts, outbox };
   };

@@ -5,7 +5,7 @@
  * transaction, then sends the replies in order. It knows no domain.
  */
 import type pg from "pg";
-import type { ChannelName, ChannelSender, ConversationAddress, InboundMessage } from "../channels/types.ts";
+import type { ConversationAddress, InboundMessage } from "../channels/types.ts";
 import type { EngineContext, VarValue } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Conversation } from "../generated/prisma/client.ts";
@@ -14,7 +14,7 @@ import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import { withConversationLock } from "./conversation-lock.ts";
-import { deliverReplies } from "./delivery.ts";
+import { deliverReplies, type ReplyHold, type ReplySender } from "./delivery.ts";
 import type { EffectTarget } from "./effects.ts";
 import { runsOnFlows } from "./flow-run-store.ts";
 import { FlowStack } from "./flow-stack.ts";
@@ -29,7 +29,8 @@ export interface ConversationDeps {
   lockPool: pg.Pool;
   translator: Translator;
   flows: FlowRegistry;
-  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  /** Sends the turn's replies through the outbox (src/outbox/outbound-senders.ts). */
+  replies: ReplySender;
   logger: Logger;
   /** Time zone for dates in flows (TZ_DEFAULT). */
   timeZone: string;
@@ -80,6 +81,8 @@ async function createConversation(deps: ConversationDeps, msg: InboundMessage): 
 export interface LoadedTurn extends RouteInput {
   conversation: Conversation;
   inboundKey: string;
+  /** The lease the turn's reply rows are written with (the outbox's loops leave them to the turn). */
+  hold: ReplyHold;
 }
 
 /** One turn. Returns true when the conversation vanished before the lock was taken. */
@@ -141,6 +144,7 @@ async function loadTurn(
     consented: consent?.decision === "accepted" && conversation.clientId !== null,
     status: conversation.status,
     now,
+    hold: deps.replies.hold(),
   };
 }
 
@@ -163,7 +167,7 @@ async function finishTurn(deps: ConversationDeps, turn: LoadedTurn, saved: Saved
     logger.info({ conversationId }, "client erased on request");
     return;
   }
-  await deliverReplies(deps, conversationId, address, saved.replies);
+  await deliverReplies(deps, conversationId, address, saved.replies, turn.hold);
   for (const after of saved.afterCommit) await after();
   if (saved.declined) {
     // Declining keeps nothing but the decision (the Consent row and the conversation it belongs to).

@@ -1,63 +1,47 @@
 /**
- * Sending a turn's replies, in order, through the conversation's channel, and writing each
- * outcome back to its Message row (sent with the platform's id, or failed with the reason).
- * A 403 from the platform marks the conversation blocked: nothing more is sent to it.
+ * Sending a turn's replies: through the outbox (src/outbox/), at once and in order, under the
+ * conversation's lock. The replies were written `queued` in the turn's transaction; the outbox's
+ * senders send each within the channel's limits and write its outcome back to its row. What
+ * cannot go within the turn (a 429 pause, Redis down) is sent by the outbox later, still in order.
  */
-import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage } from "../channels/types.ts";
-import { SendError } from "../channels/types.ts";
-import type { Logger } from "../logger.ts";
-import type { Db } from "../store/prisma.ts";
+import type { ConversationAddress, OutboundMessage } from "../channels/types.ts";
+
+/** The part of the outbox a turn uses (OutboundSenders in src/outbox/outbound-senders.ts). */
+export interface ReplySender {
+  /**
+   * Fields for the turn's reply rows: the outbox queue, and a lease held by the turn, so no sender
+   * loop takes them before the turn sends them itself (the lease lapses if the process dies).
+   */
+  hold(): ReplyHold;
+  /** Sends the turn's stored replies, held with `hold.leaseToken`, now and in order. */
+  sendNow(messageIds: readonly bigint[], leaseToken: string): Promise<void>;
+  sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
+}
+
+export interface ReplyHold {
+  queue: string;
+  leaseToken: string;
+  leaseUntil: Date;
+}
 
 export interface QueuedReply {
-  /** Message row id; undefined for replies that must not be stored (after erasure). */
+  /** Message row id; undefined for a reply that must not be stored (the goodbye after erasure). */
   messageId?: bigint;
   message: OutboundMessage;
 }
 
-/** Sends `replies` in order; stops at the first failure (later replies would arrive out of order). */
+/** Sends `replies` in order; a stored reply's outcome is on its Message row. */
 export async function deliverReplies(
-  deps: { db: Db; senders: ReadonlyMap<ChannelName, ChannelSender>; logger: Logger },
+  deps: { replies: ReplySender },
   conversationId: string,
   address: ConversationAddress,
   replies: readonly QueuedReply[],
+  hold?: ReplyHold,
 ): Promise<void> {
-  const sender = deps.senders.get(address.channel);
-  for (const [index, reply] of replies.entries()) {
-    if (!sender) {
-      await markFailed(deps.db, replies.slice(index), `channel ${address.channel} is not configured`);
-      deps.logger.error({ conversationId, channel: address.channel }, "no sender for channel");
-      return;
-    }
-    try {
-      const result = await sender.send(address, reply.message);
-      if (reply.messageId !== undefined) {
-        await deps.db.message.update({
-          where: { id: reply.messageId },
-          data: { status: "sent", channelMessageId: result.externalMessageId, sentAt: new Date() },
-        });
-      }
-    } catch (error) {
-      const kind = error instanceof SendError ? error.kind : "transient";
-      deps.logger.warn(
-        { conversationId, kind, messageId: reply.messageId?.toString() },
-        "reply not delivered",
-      );
-      await markFailed(
-        deps.db,
-        replies.slice(index, index + 1),
-        `${kind}: ${(error as Error).message}`.slice(0, 500),
-      );
-      await markFailed(deps.db, replies.slice(index + 1), "not sent: an earlier reply failed");
-      if (kind === "blocked") {
-        await deps.db.conversation.updateMany({ where: { id: conversationId }, data: { status: "blocked" } });
-      }
-      return;
-    }
+  for (const reply of replies) {
+    if (reply.messageId === undefined)
+      await deps.replies.sendUnstored(conversationId, address, reply.message);
   }
-}
-
-async function markFailed(db: Db, replies: readonly QueuedReply[], reason: string): Promise<void> {
-  const ids = replies.map((r) => r.messageId).filter((id): id is bigint => id !== undefined);
-  if (ids.length)
-    await db.message.updateMany({ where: { id: { in: ids } }, data: { status: "failed", error: reason } });
+  const stored = replies.flatMap((reply) => (reply.messageId === undefined ? [] : [reply.messageId]));
+  if (stored.length && hold) await deps.replies.sendNow(stored, hold.leaseToken);
 }

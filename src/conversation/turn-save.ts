@@ -129,6 +129,7 @@ async function writeReplies(
         conversationId: turn.conversation.id,
         direction: "outbound",
         idempotencyKey: `out:${turn.inboundKey}:${index}`,
+        ...turn.hold,
         messageKey: rendered.key,
         text: rendered.message.text,
         payload: {

@@ -4,6 +4,7 @@
  */
 import type { OutboundMessage } from "../channels/types.ts";
 import type { DbClient } from "../store/prisma.ts";
+import type { MessageKind } from "./kinds.ts";
 
 /** Where rendered messages go: written in the caller's transaction, dispatched after commit. */
 export interface OutboxPort {
@@ -16,6 +17,8 @@ export interface OutboxPort {
       message: OutboundMessage;
       /** The staff member who wrote it (a counsellor's reply), absent for the bot's own. */
       authorStaffId?: string;
+      /** What it is for (kinds.ts): its priority, and what `uncertain` means; default "notice". */
+      kind?: Exclude<MessageKind, "reply" | "broadcast">;
     },
   ): Promise<bigint>;
   dispatch(messageIds: readonly bigint[]): Promise<void>;

@@ -26,6 +26,15 @@ export interface NudgeHandler {
   decide(tx: DbClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
 }
 
+/** What each nudge's messages are for the outbox (their priority, what `uncertain` means). */
+const NUDGE_MESSAGE_KIND = {
+  appointment_reminder: "reminder",
+  checkin: "checkin",
+  idle_flow: "nudge",
+  handover_unanswered: "notice",
+  handover_quiet: "notice",
+} as const satisfies Record<NudgeKind, string>;
+
 export interface NudgeWorkerDeps {
   db: Db;
   connection: Redis;
@@ -77,6 +86,7 @@ export async function fireNudge(
           idempotencyKey: `nudge:${jobId}:${index}`,
           messageKey: rendered.key,
           message: rendered.message,
+          kind: NUDGE_MESSAGE_KIND[nudge.kind],
         }),
       );
     }

@@ -5,7 +5,9 @@
  * no nudge, and a cancelled one never fires.
  */
 import type { Queue } from "bullmq";
+import type pg from "pg";
 import type { Logger } from "../logger.ts";
+import { sweepUncertain } from "../outbox/message-store.ts";
 import type { Db } from "../store/prisma.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
 import { timerJob } from "./nudge-store.ts";
@@ -75,27 +77,10 @@ export async function reconcileNudges(
 }
 
 /**
- * The outbox's share of reconciling: proactive messages still `queued` after `graceMs` lost their
- * job (Redis emptied, or a crash between commit and dispatch) and are dispatched again. Dispatch
- * is idempotent (job id `msg-<id>`), so a message whose job still exists is left as it is.
+ * The outbox's share of reconciling: nothing is lost when Redis is emptied (the Message table is
+ * the outbox's queue), so what is left is the messages a stopped sender left `sending`
+ * (sweepUncertain; the senders also do it every few seconds).
  */
-export async function reconcileOutbox(
-  db: Db,
-  outbox: { dispatch(ids: readonly bigint[]): Promise<void> },
-  now = new Date(),
-  graceMs = 120_000,
-): Promise<number> {
-  const stuck = await db.message.findMany({
-    // `sending` long after any lock expired: its job is gone; dispatching marks it uncertain.
-    where: {
-      proactive: true,
-      status: { in: ["queued", "sending"] },
-      createdAt: { lt: new Date(now.getTime() - graceMs) },
-    },
-    select: { id: true },
-    orderBy: { id: "asc" },
-    take: 10_000,
-  });
-  await outbox.dispatch(stuck.map((m) => m.id));
-  return stuck.length;
+export async function reconcileOutbox(sql: pg.Pool, queue: string): Promise<number> {
+  return sweepUncertain(sql, queue);
 }

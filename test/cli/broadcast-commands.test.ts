@@ -18,7 +18,7 @@ import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
 const prefix = `t-${uid()}`;
-const outbox = createOutbox({ db, connection: redis, prefix });
+const outbox = createOutbox({ db, queue: prefix });
 const broadcasts = createBroadcastQueue(redis, prefix);
 const queue = createNudgeQueue(redis, prefix);
 afterAll(async () => {

@@ -1,5 +1,3 @@
-/** `vacancy create`, `vacancy match` and `vacancy send` through runCli, on the real database. */
-import { Queue } from "bullmq";
 import { afterAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -10,7 +8,7 @@ import { createOrganisation } from "../../src/domain/organisations/organisations
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import type { Answer } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
-import { createOutbox, outboundQueueName } from "../../src/outbox/outbox.ts";
+import { createOutbox } from "../../src/outbox/outbox.ts";
 import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
@@ -21,11 +19,9 @@ afterAll(() => db.$disconnect());
 
 const redis = createRedis(TEST_REDIS_URL);
 const prefix = `t-${uid()}`;
-const outbox = createOutbox({ db, connection: redis, prefix });
+const outbox = createOutbox({ db, queue: prefix });
 afterAll(async () => {
-  const queue = new Queue(outboundQueueName("webchat"), { connection: redis, prefix });
-  await queue.obliterate({ force: true });
-  await Promise.all([queue.close(), outbox.close()]);
+  await outbox.close();
   redis.disconnect();
 });
 

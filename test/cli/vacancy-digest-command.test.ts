@@ -1,9 +1,3 @@
-/**
- * `vacancy digest` through runCli: sends the weekly digest now and prints, per client, the case,
- * the client id and how many jobs (no names). The digest reads every pending alert, so this file
- * has a database of its own.
- */
-import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -14,7 +8,7 @@ import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { isoWeek } from "../../src/domain/vacancies/job-digest.ts";
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
-import { createOutbox, outboundQueueName } from "../../src/outbox/outbox.ts";
+import { createOutbox } from "../../src/outbox/outbox.ts";
 import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
 import { createDb, type Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
@@ -30,12 +24,10 @@ let outbox: ReturnType<typeof createOutbox>;
 beforeAll(async () => {
   await database.create();
   db = createDb(database.url, { poolSize: 3 });
-  outbox = createOutbox({ db, connection: redis, prefix });
+  outbox = createOutbox({ db, queue: prefix });
 }, 120_000);
 afterAll(async () => {
-  const queue = new Queue(outboundQueueName("webchat"), { connection: redis, prefix });
-  await queue.obliterate({ force: true });
-  await Promise.all([queue.close(), outbox?.close()]);
+  await outbox?.close();
   redis.disconnect();
   await db?.$disconnect();
   await database.drop();

@@ -145,7 +145,7 @@ describe("a broadcast to a mixed-language segment", () => {
     const target = members[39];
     if (!target?.conversationId) throw new Error("fixture");
     // Like a reminder: a proactive message without a broadcast, written while the queue is full.
-    await app.outbox.send({
+    await app.outbox.enqueue({
       conversationId: target.conversationId,
       idempotencyKey: `reminder-like:${sent.id}`,
       messageKey: "appointments.notice",

@@ -48,8 +48,7 @@ test("a broadcast whose worker is killed mid-way and resumed: every recipient ge
     db,
     redis,
     prefix,
-    sender: telegramSender(telegram.token, telegram.apiRoot),
-    telegram: { perSecond: 200, perChatGapMs: 0 },
+    sender: telegramSender(telegram.token, telegram.apiRoot, [{ per: "bot", limit: 200, windowMs: 1000 }]),
   });
   const queue = createBroadcastQueue(redis, prefix);
   const { organisation, counsellor, members } = await broadcastOrganisation(
@@ -115,4 +114,4 @@ test("a broadcast whose worker is killed mid-way and resumed: every recipient ge
   expect(await queue.getJobState(broadcastJobId(broadcast.id))).toBe("completed");
   await queue.obliterate({ force: true });
   await queue.close();
-});
+}, 90_000);

@@ -21,7 +21,7 @@ const connection = createRedis(env("REDIS_URL"));
 const prefix = env("QUEUE_PREFIX");
 const worker = createBroadcastWorker({
   db,
-  outbox: createOutbox({ db, connection, prefix }),
+  outbox: createOutbox({ db, queue: prefix }),
   translator: await createTranslator({ localesDir: "locales" }),
   connection,
   prefix,

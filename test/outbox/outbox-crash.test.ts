@@ -1,25 +1,24 @@
 /**
- * A worker process killed (SIGKILL) while it holds a send job; a healthy worker then takes the
- * stalled job over once the dead one's lock expires.
+ * A sender process killed (SIGKILL) mid-send; a healthy one (here, or a restarted process) goes on.
  *
- * A. Killed while Telegram is answering sendMessage: the message reached Telegram but the worker
- *    never recorded it. The retry must not send a second copy: the message is marked failed as
- *    "uncertain", visibly. A proxy between the worker and the fake Bot API holds the answer so
- *    the kill lands inside that window.
- * B. Killed before it claimed the message (its database does not answer): the retry sends it,
- *    exactly once.
- * C. A broadcast page killed with messages claimed ahead of their slots (held-claims.ts): those
- *    never left, so the worker that takes over sends them, once each. No chat gets two.
+ * A. Killed while Telegram is answering sendMessage: the message reached Telegram but the sender
+ *    never recorded it. No second copy: the message is failed as "uncertain", visibly. A proxy
+ *    between the sender and the fake Bot API holds the answer so the kill lands inside that window.
+ * B. Killed while it holds a message it has not sent yet (waiting for its moment): nothing left,
+ *    so nothing is uncertain; another sender sends it, once, within seconds.
+ * C. Killed during a 300-recipient broadcast and restarted: only a message whose request reached
+ *    the platform may end uncertain, every recipient gets exactly one message, and the restarted
+ *    process resumes within 10 s.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
-import { Queue } from "bullmq";
+import type net from "node:net";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { heldClaimsKey } from "../../src/outbox/held-claims.ts";
-import { UNCERTAIN } from "../../src/outbox/outbound-worker.ts";
-import { createOutbox, type Outbox, outboundJobId, outboundQueueName } from "../../src/outbox/outbox.ts";
+import type { RateLimit } from "../../src/channels/types.ts";
+import { UNCERTAIN } from "../../src/outbox/kinds.ts";
+import { createOutbox } from "../../src/outbox/outbox.ts";
+import { createPacer } from "../../src/outbox/pacer.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
@@ -29,6 +28,7 @@ import {
   eventually,
   notice,
   type OutboxRig,
+  removeKeys,
   settled,
   startOutbox,
   telegramConversation,
@@ -40,7 +40,7 @@ let redis: Redis;
 let telegram: FakeTelegram;
 let child: ChildProcess | undefined;
 let rig: OutboxRig | undefined;
-let enqueuer: Outbox | undefined;
+const prefixes: string[] = [];
 const servers: (http.Server | net.Server)[] = [];
 
 beforeAll(async () => {
@@ -51,10 +51,9 @@ beforeAll(async () => {
 afterEach(async () => {
   child?.kill("SIGKILL");
   child = undefined;
-  await enqueuer?.close();
-  enqueuer = undefined;
   await rig?.close();
   rig = undefined;
+  for (const prefix of prefixes.splice(0)) await removeKeys(redis, prefix);
 });
 afterAll(async () => {
   for (const server of servers) {
@@ -103,23 +102,17 @@ async function holdingProxy(): Promise<{ apiRoot: string; arrived: Promise<void>
   return { apiRoot: `http://${await listen(server)}`, arrived: promise, forwarded: () => forwarded };
 }
 
-/** A "Postgres" that accepts connections and never says a word: every query hangs. */
-async function silentDatabaseUrl(): Promise<string> {
-  const server = net.createServer(() => {});
-  const address = await listen(server);
-  return `postgresql://postgres:postgres@${address}/silent`;
-}
-
 /** Starts test/outbox/worker-process.ts; resolves once its worker is connected. */
 async function startWorkerProcess(env: {
-  databaseUrl: string;
   prefix: string;
   apiRoot: string;
+  limits?: RateLimit[];
 }): Promise<ChildProcess> {
   const started = spawn(process.execPath, ["--import", "tsx", "test/outbox/worker-process.ts"], {
     env: {
       ...process.env,
-      DATABASE_URL: env.databaseUrl,
+      DATABASE_URL: testDatabaseUrl(),
+      ...(env.limits ? { LIMITS: JSON.stringify(env.limits) } : {}),
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: env.prefix,
       TELEGRAM_BOT_TOKEN: telegram.token,
@@ -135,22 +128,15 @@ async function startWorkerProcess(env: {
   return started;
 }
 
-/** The outbox alone (no worker here yet): writes and dispatches to `prefix`. */
+/** A writer for `prefix` (no sender here yet). */
 const outboxOn = (prefix: string) => {
-  enqueuer = createOutbox({ db, connection: redis, prefix });
-  return enqueuer;
+  prefixes.push(prefix);
+  return createOutbox({ db, queue: prefix });
 };
 
-/** A healthy worker in this process, on `prefix`, quick to notice a dead worker's job. */
+/** A healthy sender in this process, on `prefix`. */
 const takeOver = (prefix: string) => {
-  rig = startOutbox({
-    db,
-    redis,
-    prefix,
-    sender: telegramSender(telegram.token, telegram.apiRoot),
-    lockDuration: 1000,
-    stalledInterval: 500,
-  });
+  rig = startOutbox({ db, redis, prefix, sender: telegramSender(telegram.token, telegram.apiRoot) });
   return rig;
 };
 
@@ -159,11 +145,11 @@ const sentTo = (chatId: string) => telegram.sent().filter((p) => String(p.chat_i
 test("A: killed during the platform call — no second copy, the message is failed as uncertain", async () => {
   const prefix = `kill-${uid()}`;
   const proxy = await holdingProxy();
-  const worker = await startWorkerProcess({ databaseUrl: testDatabaseUrl(), prefix, apiRoot: proxy.apiRoot });
+  const worker = await startWorkerProcess({ prefix, apiRoot: proxy.apiRoot });
 
   const chat = await telegramConversation(db);
   const outbox = outboxOn(prefix);
-  const id = await outbox.send(notice(chat.id, "⏰ Mâine la 10:00"));
+  const id = await outbox.enqueue(notice(chat.id, "⏰ Mâine la 10:00"));
   await proxy.arrived;
   expect(await db.message.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sending" });
   expect(sentTo(chat.chatId)).toHaveLength(1);
@@ -177,29 +163,20 @@ test("A: killed during the platform call — no second copy, the message is fail
   ).toHaveLength(1);
 }, 60_000);
 
-test("B: killed before it claimed the message — the retry sends it exactly once", async () => {
+test("B: killed while it holds a message it has not sent — another sends it once, within seconds", async () => {
   const prefix = `kill-${uid()}`;
-  const worker = await startWorkerProcess({
-    databaseUrl: await silentDatabaseUrl(),
-    prefix,
-    apiRoot: telegram.apiRoot,
-  });
-
+  const worker = await startWorkerProcess({ prefix, apiRoot: telegram.apiRoot });
+  // A pause (as after a 429) keeps the sender waiting with the message taken.
+  await createPacer(redis, prefix, "telegram", [{ per: "bot", limit: 30, windowMs: 1000 }]).pause(2000);
   const chat = await telegramConversation(db);
-  const outbox = outboxOn(prefix);
-  const id = await outbox.send(notice(chat.id, "📅 Interviu joi"));
-  const queue = new Queue(outboundQueueName("telegram"), { connection: redis, prefix });
-  try {
-    // The child took the job and is stuck reading the message.
-    await eventually(
-      async () => (await queue.getJobState(outboundJobId(id))) === "active",
-      10_000,
-      "job active",
-    );
-  } finally {
-    await queue.close();
-  }
+  const id = await outboxOn(prefix).enqueue(notice(chat.id, "📅 Interviu joi"));
+  await eventually(
+    async () => (await db.message.findUniqueOrThrow({ where: { id } })).leaseToken !== null,
+    10_000,
+    "message taken",
+  );
   worker.kill("SIGKILL");
+  const killedAt = Date.now();
   expect(await db.message.findUniqueOrThrow({ where: { id } })).toMatchObject({
     status: "queued",
     attempts: 0,
@@ -208,66 +185,99 @@ test("B: killed before it claimed the message — the retry sends it exactly onc
   takeOver(prefix);
   const row = await settled(db, id, 20_000);
   expect(row).toMatchObject({ status: "sent", attempts: 1 });
+  expect(Date.now() - killedAt, "sent again within 10 s of the kill").toBeLessThan(10_000);
   await new Promise((r) => setTimeout(r, 300));
   expect(sentTo(chat.chatId)).toHaveLength(1);
 }, 60_000);
 
-test("C: a page killed with messages claimed ahead — the next worker sends those, each chat gets one", async () => {
-  const prefix = `kill-${uid()}`;
-  const proxy = await holdingProxy();
-  const worker = await startWorkerProcess({ databaseUrl: testDatabaseUrl(), prefix, apiRoot: proxy.apiRoot });
+/**
+ * Forwards every Bot API call to the fake; the `n`-th sendMessage, once forwarded, calls `then`
+ * 5 ms later: between two moments of a 30/s line, while the sender waits for its next one.
+ * `inFlight()` is how many forwarded sends have no answer back yet.
+ */
+async function countingProxy(n: number, then: () => void): Promise<{ url: string; inFlight(): number }> {
+  let sends = 0;
+  let open = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const send = req.url?.endsWith("/sendMessage");
+      if (send) open++;
+      if (send && ++sends === n) setTimeout(then, 5);
+      const response = await fetch(`${telegram.apiRoot}${req.url}`, {
+        method: req.method ?? "POST",
+        headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+        body: Buffer.concat(chunks),
+      }).catch(() => undefined);
+      const body = await response?.text();
+      if (!response || res.destroyed) return void res.destroy();
+      res.writeHead(response.status, { "content-type": "application/json" }).end(body, () => {
+        if (send) open--;
+      });
+    });
+  });
+  return { url: `http://${await listen(server)}`, inFlight: () => open };
+}
 
+test("C: killed during a 300-recipient broadcast and restarted: only a request that left is uncertain, resumed within 10 s", async () => {
+  const prefix = `kill-${uid()}`;
+  const limits: RateLimit[] = [{ per: "bot", limit: 30, windowMs: 1000 }];
   const s = uid();
   const organisation = await db.organisation.create({ data: { slug: `kc-${s}`, name: `Kill C ${s}` } });
   const broadcast = await db.broadcast.create({
     data: { organisationId: organisation.id, segment: {}, texts: { ro: "Atelier CV" }, sendAt: new Date() },
   });
-  const to = await Promise.all(Array.from({ length: 12 }, () => telegramConversation(db)));
-  const outbox = outboxOn(prefix);
-  const rows = await outbox.writeMany(
+  const to = await Promise.all(Array.from({ length: 300 }, () => telegramConversation(db)));
+  const rows = await outboxOn(prefix).writeMany(
     db,
-    to.map((c) => ({ ...notice(c.id, `Atelier CV (${c.chatId})`), broadcastId: broadcast.id })),
+    to.map((c) => ({ ...notice(c.id, "Atelier CV"), broadcastId: broadcast.id })),
   );
-  await outbox.dispatchNew(rows.map((r) => ({ ...r, channel: "telegram" as const })));
-  // The page's first send reached Telegram; its answer never comes. The runs after it are claimed.
-  await proxy.arrived;
-  const key = heldClaimsKey(prefix, "telegram");
-  await eventually(async () => (await redis.zcard(key)) > 0, 5000, "messages claimed ahead");
-  const exited = new Promise((resolve) => worker.once("exit", resolve));
-  worker.kill("SIGKILL");
-  await exited;
-  // Whatever the worker had already written to Redis is done by now.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const heldAtKill = await redis.zrange(key, 0, -1);
-  expect(heldAtKill.length, "the kill landed with messages claimed ahead").toBeGreaterThan(0);
-  const claimedAtKill = await db.message.findMany({
-    where: { id: { in: heldAtKill.map(BigInt) } },
-    select: { status: true },
+  const chats = new Set(to.map((c) => c.chatId));
+  const mine = () => telegram.callsOf("sendMessage").filter((c) => chats.has(String(c.payload.chat_id)));
+  let killedAt = 0;
+  let inFlightAtKill = 0;
+  let worker: ChildProcess | undefined;
+  const proxy = await countingProxy(60, () => {
+    worker?.kill("SIGKILL");
+    killedAt = Date.now();
+    inFlightAtKill = proxy.inFlight();
   });
-  expect(claimedAtKill.map((m) => m.status).every((status) => status === "sending")).toBe(true);
+  worker = await startWorkerProcess({ prefix, apiRoot: proxy.url, limits });
+  const exited = new Promise((resolve) => worker?.once("exit", resolve));
+  await eventually(async () => killedAt > 0, 30_000, "killed after 60 sends");
+  await exited;
+  const beforeRestart = mine().length;
 
-  takeOver(prefix);
-  const ids = rows.map((r) => r.id);
-  const final = await Promise.all(ids.map((id) => settled(db, id, 20_000)));
+  await startWorkerProcess({ prefix, apiRoot: telegram.apiRoot, limits });
+  // From the moment it runs (starting a process takes long on a busy machine): leases are 5 s.
+  const restartedAt = Date.now();
+  await eventually(async () => mine().length > beforeRestart, 15_000, "resumed");
+  expect(Date.now() - restartedAt, "the restarted process resumes within 10 s").toBeLessThan(10_000);
+  const final = await Promise.all(rows.map((r) => settled(db, r.id, 30_000)));
   await new Promise((r) => setTimeout(r, 300));
-  for (const chat of to)
-    expect(sentTo(chat.chatId).length, `at most one message for chat ${chat.chatId}`).toBeLessThanOrEqual(1);
-  for (const id of heldAtKill) {
-    const message = final.find((m) => m.id === BigInt(id));
-    expect(message?.status, `message ${id}, held when the worker died, is sent`).toBe("sent");
-    const chat = to.find((c) => c.id === message?.conversationId) as { chatId: string };
-    expect(sentTo(chat.chatId), `message ${id} arrived once`).toHaveLength(1);
+  const requested = new Map<string, number>();
+  for (const call of mine()) {
+    const chat = String(call.payload.chat_id);
+    requested.set(chat, (requested.get(chat) ?? 0) + 1);
   }
-  // The rest: sent by the new worker, or failed as uncertain — those whose request the dead worker
-  // sent (delivered: the proxy passed them on) and those it had released for a slot or just
-  // claimed when it died (not delivered: a window of one run, as before claims went ahead).
-  for (const m of final) expect(m.status === "sent" || m.error === UNCERTAIN, `message ${m.id}`).toBe(true);
-  const delivered = final.filter(
-    (m) =>
-      m.status === "failed" && sentTo(to.find((c) => c.id === m.conversationId)?.chatId ?? "").length === 1,
-  );
-  expect(delivered.length, "the dead worker's deliveries are the uncertain ones that arrived").toBe(
-    proxy.forwarded(),
-  );
-  expect(await redis.zcard(key), "nothing left held").toBe(0);
-}, 60_000);
+  // None twice; none lost: a chat without a request is one whose message was `sending` at the kill.
+  const outcome = to.map((chat) => {
+    const m = final.find((row) => row.conversationId === chat.id);
+    return { requests: requested.get(chat.chatId) ?? 0, status: m?.status, error: m?.error };
+  });
+  expect(
+    outcome.filter((o) => o.requests > 1),
+    "never two requests",
+  ).toEqual([]);
+  expect(
+    outcome.filter((o) => o.requests === 0 && o.error !== UNCERTAIN),
+    "no request: only if it was sending",
+  ).toEqual([]);
+  const uncertain = final.filter((m) => m.status === "failed");
+  for (const m of uncertain) expect(m.error).toBe(UNCERTAIN);
+  // Uncertain: what was in flight at the kill, and at most one per sender loop (8) that had just
+  // marked its message `sending` and not yet written the request (docs/scheduling-and-outbox.md).
+  // The messages waiting for their moment (defect a of issue 13) all went, once: test B.
+  expect(uncertain.length).toBeLessThanOrEqual(inFlightAtKill + 8);
+}, 120_000);

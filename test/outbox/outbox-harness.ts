@@ -4,35 +4,22 @@
  * handling is what runs), and an outbox with its workers on a queue prefix of their own.
  */
 import { randomInt } from "node:crypto";
-import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import pg from "pg";
-import { createTelegramChannel } from "../../src/channels/telegram/telegram-channel.ts";
-import type { ChannelSender } from "../../src/channels/types.ts";
+import { createTelegramSender } from "../../src/channels/telegram/sender.ts";
+import type { ChannelSender, RateLimit } from "../../src/channels/types.ts";
 import { createLogger } from "../../src/logger.ts";
-import {
-  type ChannelLimits,
-  createOutboundWorkers,
-  type OutboundWorkers,
-} from "../../src/outbox/outbound-worker.ts";
-import { bulkQueueName, createOutbox, type Outbox, outboundQueueName } from "../../src/outbox/outbox.ts";
+import { createOutboundSenders, type OutboundSenders } from "../../src/outbox/outbound-senders.ts";
+import { createOutbox, type Outbox } from "../../src/outbox/outbox.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
-/** The Telegram ChannelSender as production builds it, without grammY's auto-retry doing anything. */
-export function telegramSender(token: string, apiRoot: string): ChannelSender {
-  return createTelegramChannel({
-    token,
-    apiRoot,
-    mode: "webhook",
-    webhookSecret: "x".repeat(16),
-    onInbound: async () => {},
-    logger,
-    retry: { maxAttempts: 0, maxDelaySeconds: 0, retryServerErrors: false },
-  }).sender;
+/** The Telegram ChannelSender as production builds it, with `limits` instead of Telegram's. */
+export function telegramSender(token: string, apiRoot: string, limits?: readonly RateLimit[]): ChannelSender {
+  return createTelegramSender(token, { apiRoot, ...(limits ? { limits } : {}) });
 }
 
 /** A Telegram conversation (chat id = user id) in `status`; returns its id and chat id. */
@@ -71,61 +58,51 @@ export function notice(conversationId: string, text: string, key = `test:${uid()
 export interface OutboxRig {
   prefix: string;
   outbox: Outbox;
-  workers: OutboundWorkers;
+  senders: OutboundSenders;
   close(): Promise<void>;
 }
 
-/** An outbox and its Telegram worker on a new prefix; `close` stops them and empties the queue. */
+/** An outbox and its Telegram senders on a new prefix; `close` stops them and removes their keys. */
 export function startOutbox(args: {
   db: Db;
   redis: Redis;
   sender: ChannelSender;
   prefix?: string;
-  telegram?: ChannelLimits;
   attempts?: number;
-  lockDuration?: number;
-  stalledInterval?: number;
+  concurrency?: number;
 }): OutboxRig {
   const prefix = args.prefix ?? `t-${uid()}`;
-  const outbox = createOutbox({
-    db: args.db,
-    connection: args.redis,
-    prefix,
-    attempts: args.attempts ?? 6,
-    backoffMs: 50,
-  });
   const sql = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
-  const workers = createOutboundWorkers({
+  const senders = createOutboundSenders({
     db: args.db,
     sql,
-    connection: args.redis,
+    redis: args.redis,
     prefix,
     senders: new Map([["telegram", args.sender]]),
     logger,
-    ...(args.telegram ? { limits: { telegram: args.telegram } } : {}),
-    ...(args.lockDuration ? { lockDuration: args.lockDuration } : {}),
-    ...(args.stalledInterval ? { stalledInterval: args.stalledInterval } : {}),
+    attempts: args.attempts ?? 6,
+    backoffMs: 20,
+    pollMs: 50,
+    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
   });
+  senders.start();
+  const outbox = createOutbox({ db: args.db, queue: prefix, wake: senders.wake });
   return {
     prefix,
     outbox,
-    workers,
+    senders,
     async close() {
-      await workers.close();
-      await outbox.close();
+      await senders.close();
       await sql.end();
-      await obliterate(args.redis, prefix);
+      await removeKeys(args.redis, prefix);
     },
   };
 }
 
-/** Removes everything under `prefix` on the telegram outbound queues (single messages and pages). */
-export async function obliterate(redis: Redis, prefix: string): Promise<void> {
-  for (const name of [outboundQueueName("telegram"), bulkQueueName("telegram")]) {
-    const queue = new Queue(name, { connection: redis, prefix });
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
-  }
+/** Deletes every Redis key under `prefix` (the pacers' moments and pauses). */
+export async function removeKeys(redis: Redis, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
 }
 
 /** Polls `probe` until it returns a truthy value; fails after `timeoutMs`. */

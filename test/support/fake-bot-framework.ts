@@ -33,11 +33,16 @@ export interface SentActivity {
   activity: Record<string, unknown>;
   /** The bearer token it carried (issued by the login host, or not). */
   authorization: string | undefined;
-  /** The status the fake answered. */
+  /** The status the fake answered (0: it kept the activity and dropped the connection unanswered). */
   status: number;
+  /** When the fake read it (Date.now()). */
+  at: number;
 }
 
-/** What `failNext` answers instead of accepting the activity. */
+/**
+ * What `failNext` answers instead of accepting the activity; status 0 keeps (delivers) the activity
+ * and drops the connection without an answer, as when a response is lost on the way back.
+ */
 export interface ConnectorFailure {
   status: number;
   body?: unknown;
@@ -144,6 +149,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
         activity: JSON.parse(body || "{}") as Record<string, unknown>,
         authorization: req.headers.authorization,
         status: 200,
+        at: Date.now(),
       };
       attempts.push(record);
       const bearer = req.headers.authorization?.replace(/^Bearer /, "");
@@ -152,6 +158,11 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
         return json(401, { error: { code: "Unauthorized", message: "no valid token" } });
       }
       const failure = failures.shift();
+      if (failure?.status === 0) {
+        record.status = 0;
+        sent.push(record);
+        return void res.socket?.destroy();
+      }
       if (failure) {
         record.status = failure.status;
         return json(failure.status, failure.body ?? {}, failure.headers);

@@ -14,8 +14,10 @@ export interface FakeTelegramOptions {
   token?: string;
   /** Global limit on send* calls per second (sliding window); off by default. */
   maxMessagesPerSecond?: number;
-  /** Per-chat limit on send* calls per second; off by default. */
+  /** Per-chat limit on send* calls per `perChatWindowMs` (default a second); off by default. */
   maxPerChatPerSecond?: number;
+  /** The per-chat limit's window (ms): 3 in 3,000 is "about one a second, in short bursts". */
+  perChatWindowMs?: number;
   /**
    * Limit per second on sends without `allow_paid_broadcast` (Telegram's free 30/s), counted
    * apart from maxMessagesPerSecond, which counts every send; off by default.
@@ -131,18 +133,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
   });
 
-  /** Sliding one-second windows; throws a 429 failure when a limit is reached. */
+  /** Sliding windows (a second, or perChatWindowMs); throws a 429 failure when a limit is reached. */
   function enforceFloodLimits(chatId: string, now: number, paid: boolean) {
     const perChat = sentAtPerChat.get(chatId) ?? [];
     sentAtPerChat.set(chatId, perChat);
-    for (const [window, limit] of [
-      [sentAt, options.maxMessagesPerSecond],
-      [perChat, options.maxPerChatPerSecond],
-      [unpaidSentAt, paid ? undefined : options.maxUnpaidPerSecond],
+    for (const [window, limit, ms] of [
+      [sentAt, options.maxMessagesPerSecond, 1000],
+      [perChat, options.maxPerChatPerSecond, options.perChatWindowMs ?? 1000],
+      [unpaidSentAt, paid ? undefined : options.maxUnpaidPerSecond, 1000],
     ] as const) {
-      while (window.length > 0 && (window[0] ?? 0) <= now - 1000) window.shift();
+      while (window.length > 0 && (window[0] ?? 0) <= now - ms) window.shift();
       if (limit !== undefined && window.length >= limit) {
-        const retryAfter = Math.max(1, Math.ceil(((window[0] ?? now) + 1000 - now) / 1000));
+        const retryAfter = Math.max(1, Math.ceil(((window[0] ?? now) + ms - now) / 1000));
         throw new ApiFailure({ error_code: 429, description: "Too Many Requests", retry_after: retryAfter });
       }
     }

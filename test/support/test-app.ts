@@ -8,7 +8,7 @@ import { type App, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { JOB_DIGEST_QUEUE } from "../../src/domain/vacancies/job-digest-schedule.ts";
 import { createLogger } from "../../src/logger.ts";
-import { outboundQueueName } from "../../src/outbox/outbox.ts";
+import { createRedis } from "../../src/store/redis.ts";
 import { uid } from "./db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "./env.ts";
 import type { FakeTelegram, PushedUpdate } from "./fake-telegram.ts";
@@ -32,6 +32,8 @@ export async function startTestApp(
           TELEGRAM_API_ROOT: options.telegram.apiRoot,
           TELEGRAM_MODE: "webhook",
           TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          // A turn's replies keep to the per-chat limit; a short one keeps multi-reply turns quick.
+          TELEGRAM_CHAT_GAP_MS: "50",
         }
       : {}),
     ...options.env,
@@ -46,15 +48,12 @@ export async function startTestApp(
     const digests = new Queue(JOB_DIGEST_QUEUE, { connection: app.redis, prefix: config.QUEUE_PREFIX });
     await digests.obliterate({ force: true }).catch(() => undefined);
     await digests.close();
-    for (const channel of ["telegram", "webchat", "teams"] as const) {
-      const queue = new Queue(outboundQueueName(channel), {
-        connection: app.redis,
-        prefix: config.QUEUE_PREFIX,
-      });
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
     await close();
+    // The outbox pacers' keys (moments, pauses) of this app's prefix.
+    const cleaner = createRedis(TEST_REDIS_URL);
+    const keys = await cleaner.keys(`${config.QUEUE_PREFIX}:pace:*`);
+    if (keys.length) await cleaner.del(...keys);
+    cleaner.disconnect();
   };
   return app;
 }

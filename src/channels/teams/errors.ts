@@ -1,7 +1,6 @@
 /**
- * Bot Connector failures as the outbox needs them. The connector client (Azure core-client)
- * has already retried 429 (after Retry-After) and 5xx itself, up to three times, before an error
- * reaches this code; what is left:
+ * Bot Connector failures as the outbox needs them. The connector client does not retry (its retry
+ * policy is removed, teams-auth.ts): every failed call reaches this code, and the outbox decides:
  * - 403 that means the person blocked the bot or the bot cannot write to the chat any more, in
  *   either shape Teams uses (`{"error":{"code":"MessageWritesBlocked"}}`, or its documented
  *   `{"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\"…"}`; also

@@ -5,7 +5,13 @@
  */
 import type { CloudAdapter, ConversationReference } from "botbuilder";
 import { z } from "zod";
-import { type ChannelSender, type ConversationAddress, type OutboundMessage, SendError } from "../types.ts";
+import {
+  type ChannelSender,
+  type ConversationAddress,
+  type OutboundMessage,
+  type RateLimit,
+  SendError,
+} from "../types.ts";
 import { toSendError } from "./errors.ts";
 import { renderActivity } from "./render.ts";
 
@@ -16,10 +22,25 @@ const referenceSchema = z.looseObject({
   conversation: z.looseObject({ id: z.string().min(1) }),
 });
 
+/** Teams' limits: per conversation 7/1 s, 8/2 s, 60/30 s, 1,800/hour; per tenant 50/s. */
+export const TEAMS_LIMITS: readonly RateLimit[] = [
+  { per: "conversation", limit: 7, windowMs: 1000 },
+  { per: "conversation", limit: 8, windowMs: 2000 },
+  { per: "conversation", limit: 60, windowMs: 30_000 },
+  { per: "conversation", limit: 1800, windowMs: 3_600_000 },
+  { per: "tenant", limit: 50, windowMs: 1000 },
+];
+
 /** Creates the ChannelSender that writes as app `appId` through `adapter`. */
 export function createTeamsSender(adapter: CloudAdapter, appId: string): ChannelSender {
   return {
     channel: "teams",
+    limits: TEAMS_LIMITS,
+    tenantOf(address) {
+      const tenant = (address.reference as { conversation?: { tenantId?: unknown } } | undefined)
+        ?.conversation?.tenantId;
+      return typeof tenant === "string" ? tenant : undefined;
+    },
     async send(address: ConversationAddress, message: OutboundMessage) {
       if (address.channel !== "teams") {
         throw new SendError("permanent", `Teams sender cannot reach a ${address.channel} address`);

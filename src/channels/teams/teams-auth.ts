@@ -14,6 +14,10 @@
  * - A forged signature under a real key id comes out of the token check as a plain error, which
  *   CloudAdapter turns into a 500. Every failure of `authenticateRequest` becomes an
  *   AuthenticationError here, which it answers with 401.
+ * - Its connector client retries 429, 5xx and network errors itself (Azure core's default retry
+ *   policy), so a request that reached Teams and lost its answer could be sent again. The policy
+ *   is removed from every client made here: one send is one platform call, and the outbox alone
+ *   decides what is retried (an unanswered request ends `uncertain`).
  */
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { type Activity, ConfigurationBotFrameworkAuthentication } from "botbuilder";
@@ -21,6 +25,9 @@ import {
   type AuthenticateRequestResult,
   AuthenticationConstants,
   AuthenticationError,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ConnectorFactory,
   MsalServiceClientCredentialsFactory,
 } from "botframework-connector";
 import type { Logger } from "../../logger.ts";
@@ -92,10 +99,31 @@ class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthenti
     }
   }
 
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const inner = super.createConnectorFactory(claimsIdentity);
+    return {
+      create: async (serviceUrl: string, audience?: string) =>
+        withoutRetries(await inner.create(serviceUrl, audience)),
+    };
+  }
+
   private refuse(reason: string): AuthenticationError {
     this.logger.warn({ reason: reason.slice(0, 200) }, "teams request refused: token not valid");
     return new AuthenticationError("Unauthorized", 401);
   }
+}
+
+/** The connector client's Azure pipeline, as botbuilder-stdlib's ServiceClientContext holds it. */
+interface WithPipeline {
+  client?: { pipeline?: { removePolicy(options: { name: string }): unknown } };
+}
+
+/** `client` without Azure core's retry policy (named "defaultRetryPolicy" in core-rest-pipeline). */
+export function withoutRetries(client: ConnectorClient): ConnectorClient {
+  const pipeline = (client as unknown as WithPipeline).client?.pipeline;
+  if (!pipeline) throw new Error("botframework-connector: no pipeline to take the retry policy out of");
+  pipeline.removePolicy({ name: "defaultRetryPolicy" });
+  return client;
 }
 
 /** Builds the BotFrameworkAuthentication that CloudAdapter uses. */

@@ -1,7 +1,7 @@
 /**
- * The Telegram channel: a grammY bot with auto-retry, our inbound middleware, a ChannelSender,
+ * The Telegram channel's incoming half: a grammY bot with auto-retry, our inbound middleware,
  * and either a webhook route (fastify) or long polling (@grammyjs/runner). Nothing else in the
- * code imports grammY.
+ * code outside src/channels/telegram/ imports grammY.
  */
 import http from "node:http";
 import https from "node:https";
@@ -11,11 +11,11 @@ import type { FastifyInstance } from "fastify";
 import { Bot, type BotError } from "grammy";
 import type { Translator } from "../../i18n/translator.ts";
 import type { Logger } from "../../logger.ts";
-import type { ChannelSender, InboundHandler } from "../types.ts";
+import type { InboundHandler } from "../types.ts";
 import { registerCommands } from "./commands.ts";
 import { errorSummary } from "./errors.ts";
 import { chatKeyOf, createInboundMiddleware, createParseMiddleware } from "./inbound.ts";
-import { createTelegramSender } from "./sender.ts";
+import { IDLE_SOCKET_MS } from "./sender.ts";
 import { ALLOWED_UPDATES } from "./updates.ts";
 import { registerTelegramWebhook } from "./webhook-route.ts";
 
@@ -34,15 +34,6 @@ export const DEFAULT_TELEGRAM_RETRY: Required<TelegramRetryOptions> = {
   maxDelaySeconds: 5,
   retryServerErrors: true,
 };
-
-/**
- * A kept-alive connection to the Bot API that has been idle this long (ms) is closed by us. A
- * server closes idle connections too (Node's after 5 s); a request sent on one at the moment the
- * server closes it fails with a reset, and a send that may have arrived is never sent again
- * (`uncertain`, see the README's "Outbox"): the benchmark lost two messages that way. Closing
- * ours first leaves that race to servers that keep connections less than 4 s.
- */
-export const IDLE_SOCKET_MS = 4000;
 
 export interface TelegramChannelOptions {
   /** TELEGRAM_BOT_TOKEN. */
@@ -70,7 +61,6 @@ export interface TelegramChannelOptions {
 export interface TelegramChannel {
   /** The grammY bot, for tests and for what this module does not cover. */
   readonly bot: Bot;
-  readonly sender: ChannelSender;
   /** Checks the token (getMe), sets the command menu, then starts polling or sets the webhook. */
   start(): Promise<void>;
   /** Stops polling (waits for updates in progress); nothing to do in webhook mode. */
@@ -148,7 +138,6 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
 
   return {
     bot,
-    sender: createTelegramSender(bot.api),
     start,
     stop,
     registerWebhook(app) {

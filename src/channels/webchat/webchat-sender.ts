@@ -10,6 +10,7 @@ import type { ChannelSender, ConversationAddress, OutboundMessage, SendResult } 
 export function createWebchatSender(): ChannelSender {
   return {
     channel: "webchat",
+    limits: [],
     async send(_address: ConversationAddress, _message: OutboundMessage): Promise<SendResult> {
       return { externalMessageId: `webchat:${randomUUID()}` };
     },

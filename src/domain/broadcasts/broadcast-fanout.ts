@@ -30,7 +30,7 @@ import { segmentMembers, segmentSchema } from "./segment.ts";
 
 export interface FanOutDeps {
   db: Db;
-  outbox: Pick<Outbox, "writeMany" | "dispatch" | "dispatchNew">;
+  outbox: Pick<Outbox, "writeMany" | "dispatch">;
   translator: Translator;
   now?: () => Date;
   /** Recipients per transaction (default 1000). */
@@ -155,7 +155,6 @@ async function writePage(
          AND r.status = 'pending'`;
   }
   const sendable = page.filter((r) => r.status === "active");
-  const channels = new Map(sendable.map((r) => [r.conversationId, r.channel as ChannelName]));
   const inputs: OutboundInput[] = sendable.map((recipient) => {
     const rendered = renderedIn(recipient.locale ?? "en");
     return {
@@ -175,10 +174,7 @@ async function writePage(
          AND "conversationId" = ANY(${sendable.map((r) => r.conversationId)}::text[])`;
     return created;
   });
-  // Every written row is for a sendable recipient, whose channel `channels` holds.
-  await deps.outbox.dispatchNew(
-    ids.map((row) => ({ ...row, channel: channels.get(row.conversationId) as ChannelName })),
-  );
+  await deps.outbox.dispatch(ids.map((row) => row.id));
   return ids.length;
 }
 

@@ -5,7 +5,7 @@
  * sent / pending / failed / blocked / optedOut / noText / erased / cancelled.
  */
 import type { Broadcast } from "../../generated/prisma/client.ts";
-import { UNCERTAIN } from "../../outbox/outbound-worker.ts";
+import { UNCERTAIN } from "../../outbox/kinds.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { describeSegment, segmentSchema } from "./segment.ts";

@@ -80,6 +80,7 @@ export async function sendStaffMessage(
       idempotencyKey: `staff:${randomUUID()}`,
       messageKey: "quickReply" in message ? `quick-replies.${message.quickReply}` : "staff.text",
       message: outbound,
+      kind: "counsellor",
       authorStaffId: input.staffId,
     });
     const jobIds: string[] = [];

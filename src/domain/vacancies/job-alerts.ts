@@ -160,6 +160,7 @@ async function alertClient(
     const messageId = await deps.outbox.write(tx, {
       conversationId: conversation.id,
       idempotencyKey: `job-alert:${alert.id}`,
+      kind: "job_alert",
       messageKey: card.key,
       message: card.message,
     });

@@ -113,6 +113,7 @@ async function digestForClient(
     const id = await deps.outbox.write(tx, {
       conversationId: conversation.id,
       idempotencyKey,
+      kind: "job_alert",
       messageKey: "jobs.digest",
       message: digestMessage(alerts, locale, deps.translator),
     });

@@ -7,8 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, expect, test } from "vitest";
-import { createTelegramChannel } from "../../../src/channels/telegram/telegram-channel.ts";
-import { createLogger } from "../../../src/logger.ts";
+import { createTelegramSender } from "../../../src/channels/telegram/sender.ts";
 
 const address = { channel: "telegram" as const, externalConversationId: "42", externalUserId: "42" };
 const message = { text: "hello", locale: "en", direction: "ltr" as const };
@@ -42,15 +41,7 @@ async function startServer() {
 }
 
 const senderFor = (apiRoot: string, idleSocketMs: number) =>
-  createTelegramChannel({
-    token: "123456789:FAKE-token_for-tests-abcdefghij",
-    apiRoot,
-    mode: "webhook",
-    webhookSecret: "idle-socket-secret-0123",
-    onInbound: async () => {},
-    logger: createLogger("silent"),
-    idleSocketMs,
-  }).sender;
+  createTelegramSender("123456789:FAKE-token_for-tests-abcdefghij", { apiRoot, idleSocketMs });
 
 const until = async (condition: () => boolean, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;

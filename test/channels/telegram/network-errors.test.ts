@@ -5,20 +5,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "vitest";
-import { createTelegramChannel } from "../../../src/channels/telegram/telegram-channel.ts";
+import { createTelegramSender } from "../../../src/channels/telegram/sender.ts";
 import { SendError } from "../../../src/channels/types.ts";
-import { createLogger } from "../../../src/logger.ts";
 
 const sender = (apiRoot: string) =>
-  createTelegramChannel({
-    token: "123456789:FAKE-token_for-tests-abcdefghij",
-    apiRoot,
-    mode: "webhook",
-    webhookSecret: "network-errors-secret-0123",
-    onInbound: async () => {},
-    logger: createLogger("silent"),
-    retry: { maxAttempts: 0, maxDelaySeconds: 0, retryServerErrors: false },
-  }).sender;
+  createTelegramSender("123456789:FAKE-token_for-tests-abcdefghij", { apiRoot });
 
 const address = { channel: "telegram" as const, externalConversationId: "42", externalUserId: "42" };
 const message = { text: "hello", locale: "en", direction: "ltr" as const };

@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  createTelegramChannel,
-  type TelegramRetryOptions,
-} from "../../../src/channels/telegram/telegram-channel.ts";
+import { createTelegramSender } from "../../../src/channels/telegram/sender.ts";
 import { type ChannelSender, type ConversationAddress, SendError } from "../../../src/channels/types.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
-import { recordingInbound, silentLogger } from "./support.ts";
 
 const address: ConversationAddress = {
   channel: "telegram",
@@ -23,15 +19,9 @@ afterEach(async () => {
   await fake.close();
 });
 
-function sender(retry?: TelegramRetryOptions, apiRoot = fake.apiRoot): ChannelSender {
-  return createTelegramChannel({
-    token: fake.token,
-    apiRoot,
-    mode: "polling",
-    onInbound: recordingInbound().handler,
-    logger: silentLogger,
-    retry,
-  }).sender;
+/** Built from the token alone, as app.ts builds it: one call per send, never a retry inside. */
+function sender(apiRoot = fake.apiRoot): ChannelSender {
+  return createTelegramSender(fake.token, { apiRoot });
 }
 
 async function sendError(promise: Promise<unknown>): Promise<SendError> {
@@ -93,43 +83,33 @@ describe("Telegram sender", () => {
     expect((await sendError(sender().send(address, hello))).kind).toBe("permanent");
   });
 
-  it("waits out a short 429 and succeeds", async () => {
-    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 1 });
-    const started = Date.now();
-    expect(await sender().send(address, hello)).toEqual({ externalMessageId: "1" });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
-    expect(fake.callsOf("sendMessage").map((c) => c.errorCode)).toEqual([429, undefined]);
-  });
-
-  it("surfaces a long 429 as rate_limited without waiting", async () => {
+  it("surfaces a 429 as rate_limited with its retry_after at once: the outbox pauses, not the sender", async () => {
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 120 });
-    const started = Date.now();
-    const error = await sendError(sender({ maxDelaySeconds: 5 }).send(address, hello));
+    const error = await sendError(sender().send(address, hello));
     expect(error.kind).toBe("rate_limited");
     expect(error.retryAfterSeconds).toBe(120);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
   });
 
-  it("retries a 5xx, then reports transient", async () => {
+  it("reports a 5xx as transient after one call: the outbox retries with its backoff", async () => {
     fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 10);
-    const error = await sendError(sender({ maxAttempts: 1 }).send(address, hello));
-    expect(error.kind).toBe("transient");
-    expect(fake.callsOf("sendMessage").map((c) => c.errorCode)).toEqual([502, 502]);
-  });
-
-  it("reports a 5xx at once when server errors are not retried", async () => {
-    fake.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" }, 10);
-    const error = await sendError(sender({ retryServerErrors: false }).send(address, hello));
+    const error = await sendError(sender().send(address, hello));
     expect(error.kind).toBe("transient");
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
+  });
+
+  it("brings Telegram's limits: 30 a second per bot, one a second per chat in bursts of three", () => {
+    expect(sender().limits).toEqual([
+      { per: "bot", limit: 30, windowMs: 1000 },
+      { per: "conversation", limit: 3, windowMs: 3000 },
+    ]);
   });
 
   it("maps a network failure to transient", async () => {
     const closed = await startFakeTelegram();
     const root = closed.apiRoot;
     await closed.close();
-    const error = await sendError(sender({}, root).send(address, hello));
+    const error = await sendError(sender(root).send(address, hello));
     expect(error.kind).toBe("transient");
   });
 

@@ -1,0 +1,208 @@
+/**
+ * The outbox's queue is the Message table itself: a queued outbound message is waiting to be sent,
+ * and a sender takes it by writing a lease (leaseUntil, leaseToken). Every later change of its
+ * status is made only by the holder of the lease, so two senders can never both send it:
+ * - `queued` + lease: taken, not sent yet. A sender that dies leaves it to the next once the
+ *   lease has passed (seconds): nothing was sent, so nothing is uncertain.
+ * - `sending`: the request may have left. A sender that dies here leaves it to `sweep`: failed as
+ *   uncertain, or queued once more for the kinds where a second copy is harmless (kinds.ts).
+ * Plain SQL (node-postgres): each send makes three or four of these statements.
+ */
+import type pg from "pg";
+import type { ChannelName, ConversationAddress, OutboundChoice, OutboundMessage } from "../channels/types.ts";
+import { KINDS, type MessageKind, UNCERTAIN } from "./kinds.ts";
+
+/** A taken message with what sending it needs. */
+export interface TakenMessage {
+  id: bigint;
+  conversationId: string;
+  kind: MessageKind;
+  attempts: number;
+  text: string | null;
+  payload: unknown;
+  conversationStatus: string;
+  channel: ChannelName;
+  externalConversationId: string;
+  externalUserId: string;
+  reference: unknown;
+  locale: string | null;
+}
+
+/**
+ * The one "an earlier message is waiting" rule: a chat's messages leave in the order they were
+ * written, except that a broadcast's message never holds back one that is not. OFFSET 0 keeps it
+ * a probe of Message_waiting_idx per message.
+ */
+const EARLIER_WAITING = (m: string) => `EXISTS (
+  SELECT 1 FROM "Message" AS e
+   WHERE e."conversationId" = ${m}."conversationId" AND e.direction = 'outbound'
+     AND e.status IN ('queued', 'sending') AND e.id < ${m}.id
+     AND (e.kind <> 'broadcast' OR ${m}.kind = 'broadcast')
+  OFFSET 0)`;
+
+const FREE = (m: string) => `(${m}."leaseUntil" IS NULL OR ${m}."leaseUntil" < now())`;
+
+const RETURNING = `RETURNING m.id, m."conversationId", m.kind, m.attempts, m.text, m.payload,
+  c.status::text AS "conversationStatus", c.channel::text AS channel, c."externalConversationId",
+  c."externalUserId", c.reference, c.locale`;
+
+const PICK_SQL = `
+UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
+  FROM "Conversation" AS c
+ WHERE c.id = m."conversationId" AND m.id = (
+   SELECT q.id FROM "Message" AS q JOIN "Conversation" AS qc ON qc.id = q."conversationId"
+    WHERE q.direction = 'outbound' AND q.status = 'queued' AND qc.channel = $1::"Channel"
+      AND q.queue IN ($4, '')
+      AND (q."notBefore" IS NULL OR q."notBefore" <= now()) AND ${FREE("q")}
+      AND NOT ${EARLIER_WAITING("q")}
+    ORDER BY q.priority, q.id
+    LIMIT 1 FOR UPDATE OF q SKIP LOCKED)
+${RETURNING}`;
+
+const TAKE_SQL = `
+UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
+  FROM "Conversation" AS c
+ WHERE c.id = m."conversationId" AND m.id = $1 AND m.direction = 'outbound' AND m.status = 'queued'
+   AND (${FREE("m")} OR m."leaseToken" = $2) AND NOT ${EARLIER_WAITING("m")}
+${RETURNING}`;
+
+const toTaken = (row: Record<string, unknown>): TakenMessage => ({
+  ...(row as unknown as TakenMessage),
+  id: BigInt(row.id as string),
+});
+
+/**
+ * Takes the next message of `queue` (or of none) to send on `channel`, by priority, then age; null
+ * when none may go now.
+ */
+export async function pickNext(
+  sql: pg.Pool,
+  target: { channel: ChannelName; queue: string },
+  token: string,
+  leaseSeconds: number,
+): Promise<TakenMessage | null> {
+  const { rows } = await sql.query(PICK_SQL, [target.channel, token, leaseSeconds, target.queue]);
+  return rows[0] ? toTaken(rows[0]) : null;
+}
+
+/**
+ * Takes message `id` (free, or already held under `token`); "wait" while another holds it or an
+ * earlier one waits; null once settled.
+ */
+export async function take(
+  sql: pg.Pool,
+  id: bigint,
+  token: string,
+  leaseSeconds: number,
+): Promise<TakenMessage | "wait" | null> {
+  const { rows } = await sql.query(TAKE_SQL, [String(id), token, leaseSeconds]);
+  if (rows[0]) return toTaken(rows[0]);
+  const state = await sql.query(`SELECT status::text AS status FROM "Message" WHERE id = $1`, [String(id)]);
+  return state.rows[0]?.status === "queued" ? "wait" : null;
+}
+
+/**
+ * The queued messages of message `id`'s chat written before it that it would wait for (not a
+ * broadcast's), oldest first: a turn sends them first, so its replies need not wait for a sender.
+ */
+export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Promise<bigint[]> {
+  const { rows } = await sql.query(
+    `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON e."conversationId" = m."conversationId"
+      WHERE m.id = $1 AND e.direction = 'outbound' AND e.status = 'queued' AND e.id < m.id
+        AND e.kind <> 'broadcast' AND e.queue IN ($2, '')
+      ORDER BY e.id`,
+    [String(id), queue],
+  );
+  return rows.map((row) => BigInt(row.id));
+}
+
+/** queued → sending, for the holder only: from here on the request may leave. */
+export async function markSending(sql: pg.Pool, id: bigint, token: string, leaseSeconds: number) {
+  const { rowCount } = await sql.query(
+    `UPDATE "Message" SET status = 'sending', attempts = attempts + 1,
+            "leaseUntil" = now() + make_interval(secs => $3)
+      WHERE id = $1 AND status = 'queued' AND "leaseToken" = $2`,
+    [String(id), token, leaseSeconds],
+  );
+  return rowCount === 1;
+}
+
+/** The platform accepted it. Written even after a sweep: the platform's answer is the truth. */
+export async function recordSent(sql: pg.Pool, id: bigint, token: string, externalMessageId: string) {
+  await sql.query(
+    `UPDATE "Message" SET status = 'sent', "channelMessageId" = $3, "sentAt" = now(), error = NULL,
+            "leaseUntil" = NULL
+      WHERE id = $1 AND "leaseToken" = $2`,
+    [String(id), token, externalMessageId],
+  );
+}
+
+/** Back to queued, not before `afterMs`: it was not delivered. `uncount` gives the attempt back. */
+export async function release(
+  sql: pg.Pool,
+  id: bigint,
+  token: string,
+  options: { afterMs: number; reason?: string; uncount?: boolean },
+) {
+  await sql.query(
+    `UPDATE "Message" SET status = 'queued', "leaseUntil" = NULL, "leaseToken" = NULL,
+            "notBefore" = now() + make_interval(secs => $3), error = COALESCE($4, error),
+            attempts = GREATEST(attempts - CASE WHEN status = 'sending' THEN $5 ELSE 0 END, 0)
+      WHERE id = $1 AND "leaseToken" = $2 AND status IN ('queued', 'sending')`,
+    [String(id), token, options.afterMs / 1000, options.reason ?? null, options.uncount ? 1 : 0],
+  );
+}
+
+/** Failed with `reason` (short; never message text). */
+export async function failTaken(sql: pg.Pool, id: bigint, token: string, reason: string) {
+  await sql.query(
+    `UPDATE "Message" SET status = 'failed', error = $3, "leaseUntil" = NULL
+      WHERE id = $1 AND "leaseToken" = $2 AND status IN ('queued', 'sending')`,
+    [String(id), token, reason.slice(0, 500)],
+  );
+}
+
+const RESENT = `resent: ${UNCERTAIN}`;
+
+/**
+ * Messages left `sending` by a sender that stopped (their lease passed): failed as uncertain, or
+ * queued once more when their kind allows a second copy. Returns how many.
+ */
+export async function sweepUncertain(sql: pg.Pool, queue: string): Promise<number> {
+  const resend = Object.entries(KINDS).flatMap(([kind, rule]) => (rule.resendUncertain ? [kind] : []));
+  const { rowCount } = await sql.query(
+    `UPDATE "Message"
+        SET status = (CASE WHEN kind::text = ANY($1::text[]) AND attempts < 2 THEN 'queued' ELSE 'failed' END)::"MessageStatus",
+            error = CASE WHEN kind::text = ANY($1::text[]) AND attempts < 2 THEN $3 ELSE $2 END,
+            "leaseUntil" = NULL, "leaseToken" = NULL
+      WHERE direction = 'outbound' AND status = 'sending' AND COALESCE("leaseUntil", '-infinity') < now()
+        AND queue IN ($4, '')`,
+    [resend, UNCERTAIN, RESENT, queue],
+  );
+  return rowCount ?? 0;
+}
+
+/** Where a taken message goes. */
+export function toAddress(message: TakenMessage): ConversationAddress {
+  return {
+    channel: message.channel,
+    externalConversationId: message.externalConversationId,
+    externalUserId: message.externalUserId,
+    ...(message.reference ? { reference: message.reference } : {}),
+  };
+}
+
+/** What a taken message says, as the channel's sender takes it. */
+export function toOutbound(message: TakenMessage): OutboundMessage {
+  const payload = (message.payload ?? {}) as {
+    locale?: string;
+    direction?: "ltr" | "rtl";
+    choices?: OutboundChoice[];
+  };
+  return {
+    text: message.text ?? "",
+    locale: payload.locale ?? message.locale ?? "en",
+    direction: payload.direction ?? "ltr",
+    ...(payload.choices?.length ? { choices: payload.choices } : {}),
+  };
+}

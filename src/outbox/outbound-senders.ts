@@ -1,0 +1,221 @@
+/**
+ * The senders of this process: for each channel, `concurrency` loops that take the next queued
+ * message (highest priority, then oldest; message-store.ts) and deliver it (deliver.ts), and
+ * `sendNow` for a turn's replies, which go at once, in order, under the conversation's lock,
+ * through the same pacer and limits. Any number of processes may run senders side by side.
+ *
+ * A loop with nothing to send looks again every `pollMs`, or at once when this process writes a
+ * message (`wake`). Every few seconds one loop per channel sweeps what a stopped sender left
+ * `sending` (sweepUncertain). A database or Redis outage makes a loop wait and try again.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type pg from "pg";
+import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage } from "../channels/types.ts";
+import type { Logger } from "../logger.ts";
+import type { Db } from "../store/prisma.ts";
+import { deliver, SENDING_LEASE_S, type SendContext, sleep, waitForMoment } from "./deliver.ts";
+import { earlierQueued, failTaken, pickNext, release, sweepUncertain, take } from "./message-store.ts";
+import { createPacer } from "./pacer.ts";
+
+/** A picked message's lease (s): a sender that dies leaves it to the others this long after. */
+export const LEASE_S = 5;
+/** A turn's replies are held longer (s): the turn sends them itself, one after the other. */
+const TURN_LEASE_S = 10;
+/** How long a turn waits for a reply's moment (ms) before leaving it to the loops. */
+const TURN_WAIT_MS = 2500;
+const SWEEP_MS = 5000;
+
+export interface OutboundSendersOptions {
+  db: Db;
+  /** The same database through node-postgres (message-store.ts). */
+  sql: pg.Pool;
+  /** Where the pacers keep their moments. */
+  redis: Redis;
+  /** QUEUE_PREFIX: the pacers' keys, and the queue of messages these senders send. */
+  prefix: string;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  logger: Logger;
+  /** Loops per channel (default 8): messages in flight at once. */
+  concurrency?: number;
+  /** Platform calls per message before a transient failure is final (default 6). */
+  attempts?: number;
+  /** First retry delay, doubling (default 1000 ms). */
+  backoffMs?: number;
+  /** How often an idle loop looks for work (default 250 ms). */
+  pollMs?: number;
+  /** How long a `sending` message is held before it may be swept as uncertain (default 60 s). */
+  sendingLeaseSeconds?: number;
+}
+
+export interface OutboundSenders {
+  /** A lease for a turn's reply rows (written with them), so the loops leave them to the turn. */
+  hold(): { queue: string; leaseToken: string; leaseUntil: Date };
+  /** Sends a turn's stored replies, held under `leaseToken`, now and in order; the rest to the loops. */
+  sendNow(messageIds: readonly bigint[], leaseToken: string): Promise<void>;
+  /** Sends a message that must not be stored (the goodbye after erasure), paced like the rest. */
+  sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
+  /** Tells this process's idle loops that a message was written. */
+  wake(): void;
+  /** Starts the loops (a process that only writes never calls it). */
+  start(): void;
+  /** Stops the loops after their current message. */
+  close(): Promise<void>;
+}
+
+export function createOutboundSenders(options: OutboundSendersOptions): OutboundSenders {
+  // Built on first use: the app fills `senders` as it adds its channels.
+  const contexts = new Map<ChannelName, SendContext>();
+  const contextFor = (channel: ChannelName): SendContext | undefined => {
+    const sender = options.senders.get(channel);
+    if (!sender) return undefined;
+    let ctx = contexts.get(channel);
+    if (!ctx) {
+      ctx = {
+        sql: options.sql,
+        db: options.db,
+        logger: options.logger.child({ component: "outbox", channel }),
+        sender,
+        pacer: createPacer(options.redis, options.prefix, channel, sender.limits),
+        attempts: options.attempts ?? 6,
+        backoffMs: options.backoffMs ?? 1000,
+        maxWaitMs: (LEASE_S * 1000) / 2,
+        sendingLeaseSeconds: options.sendingLeaseSeconds ?? SENDING_LEASE_S,
+      };
+      contexts.set(channel, ctx);
+    }
+    return ctx;
+  };
+  let closed = false;
+  let idle: (() => void)[] = [];
+  const running: Promise<void>[] = [];
+  const wake = () => {
+    const waiting = idle;
+    idle = [];
+    for (const resolve of waiting) resolve();
+  };
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  // Loop 0 of a channel polls and sweeps; the others rest until it (or a write) finds work, so an
+  // idle process asks the database a few times a second, not 8 loops × 4 times.
+  const loop = async (channel: ChannelName, ctx: SendContext, first: boolean) => {
+    const pollMs = options.pollMs ?? 250;
+    let lastSweep = 0;
+    while (!closed) {
+      try {
+        if (first && Date.now() - lastSweep > SWEEP_MS) {
+          lastSweep = Date.now();
+          const swept = await sweepUncertain(ctx.sql, options.prefix);
+          if (swept) ctx.logger.warn({ swept }, "messages left sending by a stopped sender");
+        }
+        const token = randomUUID();
+        const message = await pickNext(ctx.sql, { channel, queue: options.prefix }, token, LEASE_S);
+        if (message) wake();
+        // Nothing to send, or the line is full for a while (released for later): look again later.
+        if (!message || (await deliver(ctx, message, token)) === "later")
+          await rest(first ? pollMs : pollMs * 20);
+      } catch (error) {
+        ctx.logger.warn({ err: { message: (error as Error).message } }, "outbox sender waits after an error");
+        await rest(1000);
+      }
+    }
+  };
+
+  return {
+    hold: () => ({
+      queue: options.prefix,
+      leaseToken: randomUUID(),
+      leaseUntil: new Date(Date.now() + TURN_LEASE_S * 1000),
+    }),
+    async sendNow(messageIds, leaseToken) {
+      const first = messageIds[0];
+      if (first === undefined) return;
+      // What the chat has waiting from before (a notice, a counsellor's answer) goes first, in order.
+      const earlier = await earlierQueued(options.sql, first, options.prefix).catch(() => []);
+      const ids = [...earlier, ...messageIds];
+      for (const [index, id] of ids.entries()) {
+        if (await sendReply(options, contextFor, id, leaseToken)) continue;
+        // Left to the loops: what the turn still holds is theirs now, in order.
+        await releaseAll(options.sql, ids.slice(index), leaseToken).catch(() => undefined);
+        wake();
+        return;
+      }
+    },
+    async sendUnstored(conversationId, address, message) {
+      const ctx = contextFor(address.channel);
+      if (!ctx) return;
+      try {
+        if (
+          await waitForMoment(
+            { ...ctx, maxWaitMs: TURN_WAIT_MS },
+            conversationId,
+            ctx.sender.tenantOf?.(address),
+          )
+        )
+          return;
+        await ctx.sender.send(address, message);
+      } catch (error) {
+        ctx.logger.warn(
+          { conversationId, err: { message: (error as Error).message } },
+          "unstored message not sent",
+        );
+      }
+    },
+    wake,
+    start() {
+      for (const channel of options.senders.keys()) {
+        const ctx = contextFor(channel) as SendContext;
+        for (let k = 0; k < (options.concurrency ?? 8); k++) running.push(loop(channel, ctx, k === 0));
+      }
+    },
+    async close() {
+      closed = true;
+      wake();
+      await Promise.all(running);
+    },
+  };
+}
+
+/** One reply of a turn; false when it (and so the rest, behind it) is left to the loops. */
+async function sendReply(
+  { sql, logger }: Pick<OutboundSendersOptions, "sql" | "logger">,
+  contextFor: (channel: ChannelName) => SendContext | undefined,
+  id: bigint,
+  token: string,
+): Promise<boolean> {
+  const deadline = Date.now() + TURN_WAIT_MS;
+  try {
+    // Behind a message of the chat written earlier (a reminder, a counsellor's answer): it goes first.
+    let taken = await take(sql, id, token, TURN_LEASE_S);
+    while (taken === "wait") {
+      if (Date.now() > deadline) return false;
+      await sleep(100);
+      taken = await take(sql, id, token, TURN_LEASE_S);
+    }
+    if (!taken) return true; // settled meanwhile (sent by a loop, or withdrawn)
+    const ctx = contextFor(taken.channel);
+    if (!ctx) {
+      await failTaken(sql, id, token, `not sent: channel ${taken.channel} is not configured`);
+      return true;
+    }
+    return (await deliver({ ...ctx, maxWaitMs: TURN_WAIT_MS }, taken, token)) !== "later";
+  } catch (error) {
+    logger.warn(
+      { messageId: id.toString(), err: { message: (error as Error).message } },
+      "reply left to the outbox senders",
+    );
+    return false;
+  }
+}
+
+/** Gives back what the turn still holds under `token` (queued again, free for any sender). */
+async function releaseAll(sql: pg.Pool, ids: readonly bigint[], token: string) {
+  for (const id of ids) await release(sql, id, token, { afterMs: 0 });
+}
