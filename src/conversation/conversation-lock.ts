@@ -6,11 +6,11 @@
  */
 import type pg from "pg";
 
-/** Runs `fn` while holding the lock for `conversationId`. */
+/** Runs `fn` while holding the lock for `conversationId`; `fn` may query on the lock's connection. */
 export async function withConversationLock<T>(
   pool: pg.Pool,
   conversationId: string,
-  fn: () => Promise<T>,
+  fn: (connection: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -24,7 +24,7 @@ export async function withConversationLock<T>(
   try {
     await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [conversationId]);
     try {
-      return await fn();
+      return await fn(client);
     } finally {
       await client
         .query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [conversationId])

@@ -12,16 +12,16 @@ import type { Conversation } from "../generated/prisma/client.ts";
 import { choiceLabel, renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
-import { latestConsent } from "../store/consents.ts";
 import type { Db } from "../store/prisma.ts";
 import { withConversationLock } from "./conversation-lock.ts";
 import { deliverReplies, type ReplyHold, type ReplySender } from "./delivery.ts";
 import type { EffectTarget } from "./effects.ts";
-import { loadRuns } from "./flow-run-store.ts";
+import { runsOnFlows } from "./flow-run-store.ts";
 import { FlowStack } from "./flow-stack.ts";
 import type { TurnRegistry } from "./turn-registry.ts";
 import { type RouteInput, routeInbound } from "./turn-routing.ts";
 import { type SavedTurnResult, saveTurn } from "./turn-save.ts";
+import { findConversationId, loadTurnRows, type TurnRows } from "./turn-sql.ts";
 
 export interface ConversationDeps {
   db: Db;
@@ -50,6 +50,18 @@ export function createConversationService(deps: ConversationDeps): ConversationS
 }
 
 async function handleInbound(deps: ConversationDeps, msg: InboundMessage, attempt: number): Promise<void> {
+  const conversationId =
+    (await findConversationId(deps.lockPool, msg.channel, msg.externalConversationId)) ??
+    (await createConversation(deps, msg));
+  const retry = await withConversationLock(deps.lockPool, conversationId, (connection) =>
+    runTurn(deps, msg, conversationId, connection),
+  );
+  // The conversation was erased between finding it and the lock: start over once, as a new person.
+  if (retry && attempt === 0) await handleInbound(deps, msg, 1);
+}
+
+/** A new person's conversation (an upsert: two first messages may race). */
+async function createConversation(deps: ConversationDeps, msg: InboundMessage): Promise<string> {
   const where = { channel: msg.channel, externalConversationId: msg.externalConversationId };
   const conversation = await deps.db.conversation.upsert({
     where: { channel_externalConversationId: where },
@@ -62,11 +74,7 @@ async function handleInbound(deps: ConversationDeps, msg: InboundMessage, attemp
     update: {},
     select: { id: true },
   });
-  const retry = await withConversationLock(deps.lockPool, conversation.id, () =>
-    runTurn(deps, msg, conversation.id),
-  );
-  // The conversation was erased between the upsert and the lock: start over once, as a new person.
-  if (retry && attempt === 0) await handleInbound(deps, msg, 1);
+  return conversation.id;
 }
 
 /** A turn as loaded: the conversation, its runs and what routing needs. */
@@ -82,19 +90,16 @@ async function runTurn(
   deps: ConversationDeps,
   msg: InboundMessage,
   conversationId: string,
+  connection: pg.ClientBase,
 ): Promise<boolean> {
   const inboundKey = `in:${msg.channel}:${msg.externalMessageId}`;
-  const seen = await deps.db.message.findUnique({
-    where: { idempotencyKey: inboundKey },
-    select: { id: true },
-  });
-  if (seen) {
+  const rows = await loadTurnRows(connection, conversationId, inboundKey);
+  if (!rows) return true;
+  if (rows.seen) {
     deps.logger.info({ conversationId, inboundKey }, "replayed message ignored");
     return false;
   }
-  const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId } });
-  if (!conversation) return true;
-  const turn = await loadTurn(deps, msg, conversation, inboundKey);
+  const turn = await loadTurn(deps, msg, rows, inboundKey);
   const plan = await routeInbound(deps, msg, turn);
   const saved = await saveTurn(deps, msg, turn, plan);
   await finishTurn(deps, turn, saved);
@@ -104,12 +109,12 @@ async function runTurn(
 async function loadTurn(
   deps: ConversationDeps,
   msg: InboundMessage,
-  conversation: Conversation,
+  rows: TurnRows,
   inboundKey: string,
 ): Promise<LoadedTurn> {
   const { db, translator } = deps;
+  const { conversation, consent } = rows;
   const conversationId = conversation.id;
-  const consent = await latestConsent(db, conversationId);
   const now = deps.now?.() ?? new Date();
   const target: EffectTarget = {
     conversationId,
@@ -128,7 +133,8 @@ async function loadTurn(
   const startVars: Record<string, Record<string, VarValue>> = {};
   for (const [flowId, load] of deps.turns.startVars)
     startVars[flowId] = await load(db, conversation.clientId);
-  const stack = new FlowStack(await loadRuns(deps, conversationId), deps.flows, ctx, startVars);
+  const runs = await runsOnFlows(deps, conversationId, rows.runs);
+  const stack = new FlowStack(runs, deps.flows, ctx, startVars);
   return {
     conversation,
     inboundKey,

@@ -6,13 +6,17 @@ import type { RunState } from "../engine/types.ts";
 import type { Db } from "../store/prisma.ts";
 import type { ConversationDeps } from "./conversation-service.ts";
 import type { StackRun } from "./flow-stack.ts";
+import type { FlowRunRow } from "./turn-sql.ts";
 
-/** The active runs, most recent first; a run whose flow version is gone continues on the current one if it can. */
-export async function loadRuns(deps: ConversationDeps, conversationId: string): Promise<StackRun[]> {
-  const rows = await deps.db.flowRun.findMany({
-    where: { conversationId, status: "active" },
-    orderBy: { startedAt: "desc" },
-  });
+/**
+ * The active runs (`rows`, most recent first, as turn-sql.ts reads them) on their flows; a run
+ * whose flow version is gone continues on the current one if it can, else it is abandoned.
+ */
+export async function runsOnFlows(
+  deps: ConversationDeps,
+  conversationId: string,
+  rows: readonly FlowRunRow[],
+): Promise<StackRun[]> {
   const runs: StackRun[] = [];
   for (const row of rows) {
     const state = row.state as unknown as RunState;

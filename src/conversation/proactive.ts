@@ -1,6 +1,6 @@
 /**
  * Messages to a client outside a turn (appointment notices, reminders, check-ins, broadcasts):
- * rendered in the language of the client's most recent active conversation and written to the
+ * rendered in the language of the conversation the one rule picks (conversationToWrite) and written to the
  * outbox in the caller's transaction. Nothing is written for a client who opted out, blocked the
  * bot or withdrew consent; the reason is returned instead.
  */
@@ -8,30 +8,20 @@ import type { Output } from "../engine/types.ts";
 import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { OutboxPort } from "../outbox/outbox-port.ts";
+import { conversationToWrite } from "../store/conversation-to-write.ts";
 import type { DbClient } from "../store/prisma.ts";
 
 export type ProactiveResult = { messageIds: bigint[]; conversationId: string } | { notSent: string };
 
-/** The conversation to write to for a case's client: active, consented, most recently used. */
+/** The conversation to write to for a case's client (store/conversation-to-write.ts). */
 export async function conversationForCase(
   tx: DbClient,
   caseId: string,
 ): Promise<{ id: string; locale: string | null } | { notSent: string }> {
   const found = await tx.case.findUnique({ where: { id: caseId }, select: { clientId: true } });
   if (!found?.clientId) return { notSent: "no client linked" };
-  // A client on two channels (/link) is written to where they wrote last; if that one blocked
-  // the bot (Teams uninstalled, Telegram blocked), the other one. Opting out stops both.
-  const conversations = await tx.conversation.findMany({
-    where: { clientId: found.clientId },
-    orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
-    take: 5,
-  });
-  const latest = conversations[0];
-  if (!latest) return { notSent: "no conversation" };
-  const conversation =
-    latest.status === "blocked" ? conversations.find((c) => c.status === "active") : latest;
-  if (conversation?.status !== "active") return { notSent: `conversation ${latest.status}` };
-  return { id: conversation.id, locale: conversation.locale };
+  const conversation = await conversationToWrite(tx, found.clientId);
+  return "notSent" in conversation ? conversation : { id: conversation.id, locale: conversation.locale };
 }
 
 /** Renders `outputs` for the case's client and writes them to the outbox (keys `<key>:<n>`). */

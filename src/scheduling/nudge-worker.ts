@@ -15,6 +15,7 @@ import type { Logger } from "../logger.ts";
 import type { OutboxPort } from "../outbox/outbox-port.ts";
 import { latestConsent } from "../store/consents.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
+import { nudgeConversation } from "./nudge-conversation.ts";
 import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
 
 /** What a kind of nudge says, decided when it fires; or why it should not be sent any more. */
@@ -69,11 +70,8 @@ export async function fireNudge(
       await tx.nudge.update({ where: { id: nudge.id }, data: { status: "skipped", reason } });
       return { result: `skipped: ${reason}` as const, ids: [] as bigint[] };
     };
-    const conversation = nudge.conversationId
-      ? await tx.conversation.findUnique({ where: { id: nudge.conversationId } })
-      : null;
-    if (!conversation?.clientId) return skip("no conversation with a client");
-    if (conversation.status !== "active") return skip(`conversation ${conversation.status}`);
+    const conversation = await nudgeConversation(tx, nudge);
+    if ("notSent" in conversation) return skip(conversation.notSent);
     const consent = await latestConsent(tx, conversation.id);
     if (consent?.decision !== "accepted") return skip("no consent");
     if (!handler) return skip(`no handler for ${nudge.kind}`);

@@ -14,6 +14,7 @@ import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { cancelNudges, planNudges, syncTimers } from "../../scheduling/nudge-store.ts";
 import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { reminderTimes } from "../../scheduling/schedule.ts";
+import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
@@ -70,7 +71,7 @@ async function reminderPlans(tx: DbClient, appointment: Appointment, deps: Appoi
   const now = deps.now?.() ?? new Date();
   const conversation = await tx.conversation.findFirst({
     where: { client: { cases: { some: { id: appointment.caseId } } } },
-    orderBy: { createdAt: "desc" },
+    orderBy: BY_LAST_USE,
     select: { id: true },
   });
   return {

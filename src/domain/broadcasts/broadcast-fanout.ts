@@ -20,7 +20,8 @@
 
 import type { ChannelName } from "../../channels/types.ts";
 import type { Output } from "../../engine/types.ts";
-import { renderOutputs } from "../../i18n/render.ts";
+import type { Broadcast } from "../../generated/prisma/client.ts";
+import { type RenderedMessage, renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboundInput, Outbox } from "../../outbox/outbox.ts";
 import type { Db } from "../../store/prisma.ts";
@@ -68,6 +69,14 @@ SELECT r."conversationId", r.locale, c.status::text AS status, c.channel::text A
  ORDER BY r."conversationId"
  LIMIT $3`;
 
+/** A pending recipient as RECIPIENT_PAGE_SQL reads it, with its conversation's state now. */
+interface RecipientRow {
+  conversationId: string;
+  locale: string | null;
+  status: string | null;
+  channel: ChannelName | null;
+}
+
 /** The message a recipient gets: the counsellor's text under a header in the same language. */
 export function broadcastOutput(kind: string, text: string): Output {
   return { key: kind === "job_update" ? "broadcasts.job_update" : "broadcasts.programme", params: { text } };
@@ -85,52 +94,8 @@ export async function fanOutBroadcast(
   if (broadcast.status === "sent") return { outcome: "already sent", written: 0 };
   if (broadcast.sendAt.getTime() > now.getTime() + 1000)
     return { outcome: "not due", written: 0, sendAt: broadcast.sendAt };
-  const texts = broadcast.texts as Record<string, string>;
-  const fallbacks = broadcast.fallbacks as Record<string, string>;
-
   if (!broadcast.startedAt) {
-    await db.$transaction(
-      async (tx) => {
-        const claimed = await tx.broadcast.updateMany({
-          where: { id: broadcast.id, startedAt: null, status: "scheduled" },
-          data: { status: "sending", startedAt: now },
-        });
-        if (!claimed.count) return; // cancelled meanwhile, or another run fixed them
-        const members = await segmentMembers(
-          tx,
-          broadcast.organisationId,
-          segmentSchema.parse(broadcast.segment),
-        );
-        const rows = members
-          .filter((m) => m.conversationId !== null)
-          .map((m) => {
-            const locale = textLocaleFor(m.locale, texts, fallbacks);
-            const skipped =
-              m.conversationStatus !== "active" ? m.conversationStatus : locale === null ? "no_text" : null;
-            return {
-              broadcastId: broadcast.id,
-              conversationId: m.conversationId as string,
-              caseId: m.caseId,
-              locale,
-              status: skipped ? ("skipped" as const) : ("pending" as const),
-              reason: skipped,
-            };
-          });
-        // Plain SQL over unnest: the ORM's createMany took 0.6 s per 5,000 (bench/broadcast.ts).
-        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-          const chunk = rows.slice(i, i + INSERT_CHUNK);
-          await tx.$executeRaw`
-            INSERT INTO "BroadcastRecipient" ("broadcastId", "conversationId", "caseId", locale, status, reason)
-            SELECT ${broadcast.id}, u.conversation, u.case_id, u.locale, u.status::"RecipientStatus", u.reason
-              FROM unnest(${chunk.map((r) => r.conversationId)}::text[], ${chunk.map((r) => r.caseId)}::text[],
-                          ${chunk.map((r) => r.locale)}::text[], ${chunk.map((r) => r.status)}::text[],
-                          ${chunk.map((r) => r.reason)}::text[])
-                   AS u(conversation, case_id, locale, status, reason)
-            ON CONFLICT DO NOTHING`;
-        }
-      },
-      { timeout: 120_000, maxWait: 10_000 },
-    );
+    await fixRecipients(db, broadcast, now);
   } else {
     // Resumed: messages written by the stopped run may never have been given their send jobs.
     const waiting = await db.message.findMany({
@@ -140,21 +105,7 @@ export async function fanOutBroadcast(
     await deps.outbox.dispatch(waiting.map((m) => m.id));
   }
 
-  // One text per language: rendered once, not once per recipient.
-  const rendered = new Map<string, ReturnType<typeof renderOutputs>[number]>();
-  const renderedIn = (locale: string) => {
-    let message = rendered.get(locale);
-    if (!message) {
-      [message] = renderOutputs(
-        [broadcastOutput(broadcast.kind, texts[locale] ?? "")],
-        locale,
-        deps.translator,
-      );
-      if (!message) throw new Error("a broadcast message rendered to nothing");
-      rendered.set(locale, message);
-    }
-    return message;
-  };
+  const renderedIn = renderOncePerLanguage(broadcast, deps.translator);
   let written = 0;
   const pageSize = deps.pageSize ?? 500;
   // Keyset paging in conversation order: each page starts after the last one's last recipient.
@@ -168,43 +119,10 @@ export async function fanOutBroadcast(
     // CPU (query compilation) than the rest of the fan-out, and held up its sends (bench/broadcast.ts).
     // Each recipient with the conversation's state now: someone who opted out or erased their
     // data since the recipients were fixed gets nothing.
-    const page = await db.$queryRawUnsafe<
-      { conversationId: string; locale: string | null; status: string | null; channel: ChannelName | null }[]
-    >(RECIPIENT_PAGE_SQL, broadcast.id, after, pageSize);
+    const page = await db.$queryRawUnsafe<RecipientRow[]>(RECIPIENT_PAGE_SQL, broadcast.id, after, pageSize);
     if (!page.length) break;
     after = (page.at(-1) as { conversationId: string }).conversationId;
-    const gone = page.filter((r) => r.status !== "active");
-    if (gone.length) {
-      await db.$executeRaw`
-        UPDATE "BroadcastRecipient" AS r
-           SET status = 'skipped', reason = u.reason
-          FROM unnest(${gone.map((r) => r.conversationId)}::text[], ${gone.map((r) => r.status ?? "erased")}::text[])
-               AS u(conversation, reason)
-         WHERE r."broadcastId" = ${broadcast.id} AND r."conversationId" = u.conversation
-           AND r.status = 'pending'`;
-    }
-    const sendable = page.filter((r) => r.status === "active");
-    const inputs: OutboundInput[] = sendable.map((recipient) => {
-      const rendered = renderedIn(recipient.locale ?? "en");
-      return {
-        conversationId: recipient.conversationId,
-        idempotencyKey: `broadcast:${broadcast.id}:${recipient.conversationId}`,
-        messageKey: rendered.key,
-        message: rendered.message,
-        broadcastId: broadcast.id,
-      };
-    });
-    const ids = await db.$transaction(async (tx) => {
-      const created = await deps.outbox.writeMany(tx, inputs);
-      await tx.$executeRaw`
-        UPDATE "BroadcastRecipient"
-           SET status = 'queued'
-         WHERE "broadcastId" = ${broadcast.id} AND status = 'pending'
-           AND "conversationId" = ANY(${sendable.map((r) => r.conversationId)}::text[])`;
-      return created;
-    });
-    await deps.outbox.dispatch(ids.map((row) => row.id));
-    written += ids.length;
+    written += await writePage(deps, broadcast.id, page, renderedIn);
     await deps.onPage?.(written);
   }
   await db.broadcast.updateMany({
@@ -212,6 +130,118 @@ export async function fanOutBroadcast(
     data: { status: "sent", finishedAt: new Date() },
   });
   return { outcome: "done", written };
+}
+
+/**
+ * Step 2, one page: recipients gone since they were fixed (opted out, blocked, erased) are
+ * skipped; the others get their messages in the transaction that marks them queued, and their
+ * send jobs after it. Returns how many were written.
+ */
+async function writePage(
+  deps: FanOutDeps,
+  broadcastId: string,
+  page: RecipientRow[],
+  renderedIn: (locale: string) => RenderedMessage,
+): Promise<number> {
+  const { db } = deps;
+  const gone = page.filter((r) => r.status !== "active");
+  if (gone.length) {
+    await db.$executeRaw`
+      UPDATE "BroadcastRecipient" AS r
+         SET status = 'skipped', reason = u.reason
+        FROM unnest(${gone.map((r) => r.conversationId)}::text[], ${gone.map((r) => r.status ?? "erased")}::text[])
+             AS u(conversation, reason)
+       WHERE r."broadcastId" = ${broadcastId} AND r."conversationId" = u.conversation
+         AND r.status = 'pending'`;
+  }
+  const sendable = page.filter((r) => r.status === "active");
+  const inputs: OutboundInput[] = sendable.map((recipient) => {
+    const rendered = renderedIn(recipient.locale ?? "en");
+    return {
+      conversationId: recipient.conversationId,
+      idempotencyKey: `broadcast:${broadcastId}:${recipient.conversationId}`,
+      messageKey: rendered.key,
+      message: rendered.message,
+      broadcastId: broadcastId,
+    };
+  });
+  const ids = await db.$transaction(async (tx) => {
+    const created = await deps.outbox.writeMany(tx, inputs);
+    await tx.$executeRaw`
+      UPDATE "BroadcastRecipient"
+         SET status = 'queued'
+       WHERE "broadcastId" = ${broadcastId} AND status = 'pending'
+         AND "conversationId" = ANY(${sendable.map((r) => r.conversationId)}::text[])`;
+    return created;
+  });
+  await deps.outbox.dispatch(ids.map((row) => row.id));
+  return ids.length;
+}
+
+/**
+ * Step 1: the recipients, fixed once in one transaction with `startedAt` (nothing when the
+ * broadcast was cancelled meanwhile, or another run fixed them): every member with a
+ * conversation, skipped with the reason when they cannot get it.
+ */
+async function fixRecipients(db: Db, broadcast: Broadcast, now: Date): Promise<void> {
+  const texts = broadcast.texts as Record<string, string>;
+  const fallbacks = broadcast.fallbacks as Record<string, string>;
+  await db.$transaction(
+    async (tx) => {
+      const claimed = await tx.broadcast.updateMany({
+        where: { id: broadcast.id, startedAt: null, status: "scheduled" },
+        data: { status: "sending", startedAt: now },
+      });
+      if (!claimed.count) return;
+      const members = await segmentMembers(
+        tx,
+        broadcast.organisationId,
+        segmentSchema.parse(broadcast.segment),
+      );
+      const rows = members
+        .filter((m) => m.conversationId !== null)
+        .map((m) => {
+          const locale = textLocaleFor(m.locale, texts, fallbacks);
+          const skipped =
+            m.conversationStatus !== "active" ? m.conversationStatus : locale === null ? "no_text" : null;
+          return {
+            conversationId: m.conversationId as string,
+            caseId: m.caseId,
+            locale,
+            status: skipped ? "skipped" : "pending",
+            reason: skipped,
+          };
+        });
+      // Plain SQL over unnest: the ORM's createMany took 0.6 s per 5,000 (bench/broadcast.ts).
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const chunk = rows.slice(i, i + INSERT_CHUNK);
+        await tx.$executeRaw`
+          INSERT INTO "BroadcastRecipient" ("broadcastId", "conversationId", "caseId", locale, status, reason)
+          SELECT ${broadcast.id}, u.conversation, u.case_id, u.locale, u.status::"RecipientStatus", u.reason
+            FROM unnest(${chunk.map((r) => r.conversationId)}::text[], ${chunk.map((r) => r.caseId)}::text[],
+                        ${chunk.map((r) => r.locale)}::text[], ${chunk.map((r) => r.status)}::text[],
+                        ${chunk.map((r) => r.reason)}::text[])
+                 AS u(conversation, case_id, locale, status, reason)
+          ON CONFLICT DO NOTHING`;
+      }
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+}
+
+/** The broadcast's message in a language, rendered the first time it is asked for, not once per recipient. */
+function renderOncePerLanguage(broadcast: Broadcast, translator: Translator) {
+  const texts = broadcast.texts as Record<string, string>;
+  const rendered = new Map<string, RenderedMessage>();
+  return (locale: string) => {
+    let message = rendered.get(locale);
+    if (!message) {
+      [message] = renderOutputs([broadcastOutput(broadcast.kind, texts[locale] ?? "")], locale, translator);
+      if (!message) throw new Error("a broadcast message rendered to nothing");
+      rendered.set(locale, message);
+    }
+    return message;
+  };
 }
 
 /** Waits until fewer than `ahead` of the broadcast's messages wait to be sent, or none is sent for `stallMs`. */

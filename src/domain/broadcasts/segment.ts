@@ -10,6 +10,11 @@
 import { z } from "zod";
 import type { CaseStatus, ConversationStatus } from "../../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
+import {
+  BY_LAST_USE,
+  CONVERSATIONS_LOOKED_AT,
+  pickConversationToWrite,
+} from "../../store/conversation-to-write.ts";
 import type { DbClient, Prisma } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 
@@ -47,12 +52,12 @@ export interface SegmentMember {
 
 const PAGE = 5000;
 
-/** The segment's members, in case id order (stable across calls). */
-export async function segmentMembers(
+/** The segment as a query over cases: open ones of the organisation, with a client, matching each part. */
+async function segmentWhere(
   db: DbClient,
   organisationId: string,
   segment: Segment,
-): Promise<SegmentMember[]> {
+): Promise<Prisma.CaseWhereInput> {
   let caseIds: string[] | undefined;
   if (segment.list) {
     const list = await db.savedList.findUnique({
@@ -61,7 +66,7 @@ export async function segmentMembers(
     if (!list) throw new DomainError(`No saved list "${segment.list}" in this organisation.`);
     caseIds = list.caseIds;
   }
-  const where: Prisma.CaseWhereInput = {
+  return {
     programme: {
       organisationId,
       ...(segment.programme ? { slug: { in: segment.programme } } : {}),
@@ -74,6 +79,15 @@ export async function segmentMembers(
     ...(segment.tag ? { tags: { hasSome: segment.tag } } : {}),
     ...(caseIds ? { id: { in: caseIds } } : {}),
   };
+}
+
+/** The segment's members, in case id order (stable across calls); each client once. */
+export async function segmentMembers(
+  db: DbClient,
+  organisationId: string,
+  segment: Segment,
+): Promise<SegmentMember[]> {
+  const where = await segmentWhere(db, organisationId, segment);
   const members: SegmentMember[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
@@ -90,9 +104,9 @@ export async function segmentMembers(
             id: true,
             locale: true,
             conversations: {
-              orderBy: { createdAt: "desc" },
-              take: 5,
-              select: { id: true, status: true },
+              orderBy: BY_LAST_USE,
+              take: CONVERSATIONS_LOOKED_AT,
+              select: { id: true, status: true, locale: true },
             },
           },
         },
@@ -102,8 +116,9 @@ export async function segmentMembers(
       const client = row.client;
       if (!client || seen.has(client.id)) continue;
       seen.add(client.id);
-      const conversation =
-        client.conversations.find((c) => c.status === "active") ?? client.conversations[0] ?? null;
+      // The one rule; none to write to: the latest, whose status says why it is skipped.
+      const picked = pickConversationToWrite(client.conversations);
+      const conversation = "notSent" in picked ? (client.conversations[0] ?? null) : picked;
       members.push({
         caseId: row.id,
         clientId: client.id,

@@ -32,95 +32,104 @@ export interface OpenedHandover {
   nudgeJobIds: string[];
 }
 
+/** What opening needs to know. */
+interface OpenInput {
+  conversationId: string;
+  clientId: string | null;
+  reason: HandoverReason;
+  now: Date;
+  locale: string;
+  translator: Translator;
+  defaultTimeZone: string;
+}
+
+/** The open case a handover is for: the client's newest with a programme. */
+async function caseForHandover(tx: Tx, clientId: string | null) {
+  if (!clientId) return null;
+  return tx.case.findFirst({
+    where: { clientId, status: { not: "closed" }, programmeId: { not: null } },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      counsellorId: true,
+      programme: { select: { organisationId: true, timezone: true, settings: true } },
+    },
+  });
+}
+type HandoverCase = NonNullable<Awaited<ReturnType<typeof caseForHandover>>>;
+
 /**
  * Opens a handover for the conversation (or, when one is open, tells the client again what
  * happens next). Runs in the turn's transaction.
  */
-export async function openHandover(
-  tx: Tx,
-  input: {
-    conversationId: string;
-    clientId: string | null;
-    reason: HandoverReason;
-    now: Date;
-    locale: string;
-    translator: Translator;
-    defaultTimeZone: string;
-  },
-): Promise<OpenedHandover> {
-  const found = input.clientId
-    ? await tx.case.findFirst({
-        where: { clientId: input.clientId, status: { not: "closed" }, programmeId: { not: null } },
-        orderBy: { createdAt: "desc" },
-        select: {
-          id: true,
-          counsellorId: true,
-          programme: { select: { organisationId: true, timezone: true, settings: true } },
-        },
-      })
-    : null;
+export async function openHandover(tx: Tx, input: OpenInput): Promise<OpenedHandover> {
+  const found = await caseForHandover(tx, input.clientId);
   if (!found?.programme) return { handoverId: null, outputs: [{ key: "handover.no_one" }], nudgeJobIds: [] };
   const settings = handoverSettingsForCase(found.programme, input.defaultTimeZone);
   const existing = await tx.handover.findFirst({
     where: { conversationId: input.conversationId, status: "open" },
   });
-  let handoverId = existing?.id ?? null;
-  const nudgeJobIds: string[] = [];
+  const outputs = [whatHappensNext(settings, found.counsellorId !== null, input)];
   if (existing) {
     await tx.handover.update({ where: { id: existing.id }, data: { lastClientAt: input.now } });
-  } else {
-    const handover = await tx.handover.create({
-      data: {
+    return { handoverId: existing.id, outputs, nudgeJobIds: [] };
+  }
+  const organisationId = found.programme.organisationId;
+  const handover = await tx.handover.create({
+    data: {
+      conversationId: input.conversationId,
+      caseId: found.id,
+      organisationId,
+      reason: input.reason.slice(0, 120),
+      createdAt: input.now,
+      lastClientAt: input.now,
+    },
+  });
+  await createTask(tx, {
+    kind: "handover",
+    caseId: found.id,
+    organisationId,
+    data: { handoverId: handover.id, reason: handover.reason },
+    assigneeStaffId: found.counsellorId,
+  });
+  const nudgeJobIds = await planUnanswered(tx, handover.id, found, settings, input);
+  await tx.auditEvent.create({
+    data: {
+      type: "handover.opened",
+      organisationId,
+      actor: "client",
+      subjectType: "handover",
+      subjectId: handover.id,
+      data: { caseId: found.id, reason: handover.reason },
+    },
+  });
+  await publishInboxChange(tx, { organisationId, handoverId: handover.id });
+  return { handoverId: handover.id, outputs, nudgeJobIds };
+}
+
+/** The "nobody answered in the working hours" nudge of a new handover. */
+function planUnanswered(
+  tx: Tx,
+  handoverId: string,
+  found: HandoverCase,
+  settings: ReturnType<typeof handoverSettingsForCase>,
+  input: OpenInput,
+): Promise<string[]> {
+  const { officeHours, timeZone, unansweredAfterHours } = settings;
+  return planNudges(
+    tx,
+    [handoverId],
+    [
+      {
+        jobId: unansweredJobId(handoverId),
+        kind: "handover_unanswered",
         conversationId: input.conversationId,
         caseId: found.id,
-        organisationId: found.programme.organisationId,
-        reason: input.reason.slice(0, 120),
-        createdAt: input.now,
-        lastClientAt: input.now,
+        subjectId: handoverId,
+        dueAt: afterWorkingHours(officeHours, timeZone, input.now, unansweredAfterHours),
       },
-    });
-    handoverId = handover.id;
-    await createTask(tx, {
-      kind: "handover",
-      caseId: found.id,
-      organisationId: found.programme.organisationId,
-      data: { handoverId: handover.id, reason: handover.reason },
-      assigneeStaffId: found.counsellorId,
-    });
-    const { officeHours, timeZone, unansweredAfterHours } = settings;
-    nudgeJobIds.push(
-      ...(await planNudges(
-        tx,
-        [handover.id],
-        [
-          {
-            jobId: unansweredJobId(handover.id),
-            kind: "handover_unanswered",
-            conversationId: input.conversationId,
-            caseId: found.id,
-            subjectId: handover.id,
-            dueAt: afterWorkingHours(officeHours, timeZone, input.now, unansweredAfterHours),
-          },
-        ],
-      )),
-    );
-    await tx.auditEvent.create({
-      data: {
-        type: "handover.opened",
-        organisationId: found.programme.organisationId,
-        actor: "client",
-        subjectType: "handover",
-        subjectId: handover.id,
-        data: { caseId: found.id, reason: handover.reason },
-      },
-    });
-    await publishInboxChange(tx, { organisationId: found.programme.organisationId, handoverId: handover.id });
-  }
-  return {
-    handoverId,
-    outputs: [whatHappensNext(settings, found.counsellorId !== null, input)],
-    nudgeJobIds,
-  };
+    ],
+  );
 }
 
 /** "Your counsellor works Monday–Friday, 9:00–17:00; they will answer you here (from Monday 9:00)." */

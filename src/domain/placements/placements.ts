@@ -11,6 +11,7 @@ import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { cancelNudges, planNudges, syncTimers } from "../../scheduling/nudge-store.ts";
 import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { checkInTimes } from "../../scheduling/schedule.ts";
+import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { type PlacementFacts, stillWorkingAfter } from "./still-working.ts";
@@ -62,7 +63,7 @@ export async function recordPlacement(
     const conversation = found.clientId
       ? await tx.conversation.findFirst({
           where: { clientId: found.clientId },
-          orderBy: { createdAt: "desc" },
+          orderBy: BY_LAST_USE,
           select: { id: true },
         })
       : null;

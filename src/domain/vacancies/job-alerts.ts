@@ -12,6 +12,7 @@ import type { Vacancy } from "../../generated/prisma/client.ts";
 import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import { conversationToWrite } from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { createTask } from "../tasks/tasks.ts";
@@ -149,11 +150,8 @@ async function alertClient(
   }
   if (client?.alertFrequency !== "every") return { report: "excluded" }; // "none": matching leaves them out
   return deps.db.$transaction(async (tx) => {
-    const conversation = await tx.conversation.findFirst({
-      where: { clientId, status: "active" },
-      orderBy: { createdAt: "desc" },
-      select: { id: true },
-    });
+    const target = await conversationToWrite(tx, clientId);
+    const conversation = "notSent" in target ? null : target;
     const alert = await tx.jobAlert.create({
       data: { vacancyId: vacancy.id, clientId, locale, ...(conversation ? { sentAt: input.now } : {}) },
     });

@@ -22,6 +22,11 @@ import type { JobAlert, Vacancy } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import { latestConsentSelect } from "../../store/consents.ts";
+import {
+  BY_LAST_USE,
+  CONVERSATIONS_LOOKED_AT,
+  pickConversationToWrite,
+} from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 
 /** Jobs in one digest: one button each, numbered 1️⃣…🔟. */
@@ -89,14 +94,14 @@ async function digestForClient(
     select: {
       alertFrequency: true,
       cases: { where: { status: { not: "closed" } }, orderBy: { createdAt: "desc" }, take: 1 },
-      conversations: { orderBy: { createdAt: "desc" }, take: 1 },
+      conversations: { orderBy: BY_LAST_USE, take: CONVERSATIONS_LOOKED_AT },
       consents: latestConsentSelect,
     },
   });
   const caseId = client.cases[0]?.id ?? null;
-  const conversation = client.conversations[0];
+  const conversation = pickConversationToWrite(client.conversations);
   if (client.alertFrequency === "none") return { caseId, reason: "alerts_off" };
-  if (conversation?.status !== "active") return { caseId, reason: "not_reachable" };
+  if ("notSent" in conversation) return { caseId, reason: "not_reachable" };
   if (client.consents[0]?.decision !== "accepted") return { caseId, reason: "no_consent" };
 
   const idempotencyKey = `job-digest:${input.clientId}:${input.week}`;

@@ -9,6 +9,7 @@ import type { Answer } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
 import { latestConsentSelect } from "../../store/consents.ts";
+import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { type Candidate, LEVELS, type MatchResult, rankCandidates, type VacancyNeeds } from "./matching.ts";
@@ -104,7 +105,7 @@ export async function matchVacancy(
           id: true,
           alertFrequency: true,
           consents: latestConsentSelect,
-          conversations: { orderBy: { createdAt: "desc" }, take: 1, select: { locale: true } },
+          conversations: { orderBy: BY_LAST_USE, take: 1, select: { locale: true } },
           assessments: {
             orderBy: { completedAt: "desc" },
             take: 1,
