@@ -6,7 +6,7 @@
  * time in quiet hours move to their end; sends; follows the report live until everyone is
  * counted; sees a client's reply appear without reloading and opens it in the inbox. axe-core
  * finds no serious or critical violation on either page; screenshots are written for a person to
- * look at. A steward gets 403.
+ * look at. A second broadcast, for tomorrow, is cancelled from its report. A steward gets 403.
  *
  * Time of day: the programme's quiet hours are set to the hour two hours from now, so "now" is
  * never in them and the broadcast goes at once whatever time the suite runs at (the console takes
@@ -151,6 +151,38 @@ test("a counsellor composes, previews, sends and follows a broadcast live; a ste
   await reply.click();
   await page.waitForURL(new RegExp(`/console/cases/${replier.caseId}/conversation$`));
   expect(await page.locator("#transcript").textContent()).toContain("نعم، أنا مهتم");
+
+  // One for tomorrow, cancelled before its time: nothing more is sent.
+  await page.goto(`${base}/console/broadcasts/new`);
+  await page.getByLabel("Roma@Work").check();
+  await expect.poll(() => composer.textContent()).toContain("Romanian · 3 people");
+  await settled(page);
+  await page
+    .getByRole("group", { name: "Language", exact: true })
+    .getByLabel("Romanian", { exact: true })
+    .check();
+  await expect.poll(() => page.locator("#send button").textContent()).toBe("Send to 0 people");
+  await settled(page);
+  await page.locator("#text-ro").fill("Mâine nu avem atelier.");
+  await expect.poll(() => page.locator("#send button").textContent()).toBe("Send to 3 people");
+  await page.getByLabel("At a time").check();
+  await settled(page);
+  const tomorrow = DateTime.now().setZone("Europe/Brussels").plus({ days: 1 }).set({ hour: 12, minute: 0 });
+  await page.getByLabel("Date and time").fill(tomorrow.toFormat("yyyy-MM-dd'T'HH:mm"));
+  await page.getByLabel("Date and time").dispatchEvent("change");
+  await expect.poll(() => page.locator("#send-time").textContent()).not.toContain("Choose the date");
+  await settled(page);
+  const sentBefore = telegram.sent().length;
+  await page.getByRole("button", { name: "Send to 3 people" }).click();
+  await page.waitForURL(/\/console\/broadcasts\/[a-z0-9]+$/);
+  expect(await page.locator("#report [role=status]").textContent()).toContain("Scheduled for");
+  await page.getByRole("button", { name: "Cancel the broadcast" }).click();
+  await expect.poll(() => page.locator("#report [role=status]").textContent()).toContain("Cancelled at");
+  expect(await page.getByRole("button", { name: "Cancel the broadcast" }).count()).toBe(0);
+  await page.goto(`${base}/console/broadcasts`);
+  expect(await page.locator("tbody tr").count()).toBe(2);
+  expect(await page.locator("tbody").textContent()).toContain("Language: Romanian");
+  expect(telegram.sent().length).toBe(sentBefore);
 
   const steward = await staffMember(app.db, organisation.slug, "steward");
   const other = await signedIn(steward.email);
