@@ -7,5 +7,6 @@ import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
 import { leadApi } from "./lead-api.ts";
 import { taskApi } from "./task-api.ts";
+import { vacancyApi } from "./vacancy-api.ts";
 
-export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, inboxApi, taskApi, funnelApi];
+export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, inboxApi, taskApi, funnelApi, vacancyApi];

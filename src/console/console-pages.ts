@@ -9,6 +9,7 @@ import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
+import { vacancyPages } from "./vacancy-pages.ts";
 
 export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
@@ -17,4 +18,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   staffPages,
   taskPages,
   funnelPage,
+  vacancyPages,
 ];

@@ -41,6 +41,17 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /console/handovers/:id/hand-back": () => ({}),
   "POST /console/tasks/:id/done": () => ({}),
   "POST /console/tasks/:id/reassign": (a) => ({ staffEmail: a.counsellor.email }),
+  "POST /console/vacancies/:id": () => ({ ...VACANCY, text_en: "A job" }),
+  "PUT /api/v1/vacancies/:id": () => ({ ...VACANCY, texts: { en: "A job" } }),
+};
+
+/** The fields of a vacancy every vacancy route accepts. */
+const VACANCY = {
+  employer: "Bakery",
+  jobCode: "baker",
+  contractCode: "open_ended",
+  municipality: "Molenbeek",
+  hours: "part_time",
 };
 
 /** Live streams (server-sent events) never end: walked for 401 and 404, not read as lists. */
@@ -108,7 +119,17 @@ async function organisationA() {
       data: { handoverId: handover.id },
     },
   });
-  return { organisation, programme, counsellor, steward, client, lead, owned };
+  const vacancy = await app.db.vacancy.create({
+    data: {
+      ...VACANCY,
+      organisationId: organisation.id,
+      sector: "kitchen_pastry",
+      shifts: ["day"],
+      texts: { ar: "خبز" },
+    },
+  });
+  await app.db.jobAlert.create({ data: { vacancyId: vacancy.id, clientId: client.id, locale: "ar" } });
+  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy };
 }
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
@@ -152,7 +173,9 @@ const key = (r: RouteEntry) => `${r.method} ${r.url}`;
 
 describe("the whole route table", () => {
   it("holds the console and API routes it should (the walk is not empty)", () => {
-    expect(routes.map(key)).toEqual(expect.arrayContaining(["GET /api/v1/leads", "GET /console/cases/:id"]));
+    expect(routes.map(key)).toEqual(
+      expect.arrayContaining(["GET /api/v1/leads", "GET /console/cases/:id", "GET /console/vacancies/:id"]),
+    );
     expect(aIds.length).toBeGreaterThan(8);
   });
 

@@ -16,6 +16,7 @@ import { DomainError } from "../errors.ts";
 import { createTask } from "../tasks/tasks.ts";
 import { mayBeAdded } from "./matching.ts";
 import { matchVacancy } from "./vacancies.ts";
+import { contractOutput, jobTitleOutput } from "./vacancy-lists.ts";
 
 export const JOB_ANSWERS = ["interested", "not_for_me", "more"] as const;
 export type JobAnswer = (typeof JOB_ANSWERS)[number];
@@ -49,9 +50,27 @@ export function jobAlertCard(alertId: string, vacancy: Vacancy, locale: string):
   const texts = vacancy.texts as Record<string, string>;
   return {
     key: vacancy.cvNeeded ? "jobs.alert_cv" : "jobs.alert",
-    params: { job: vacancy.job, municipality: vacancy.municipality, text: texts[locale] ?? "" },
-    lists: { hours: [{ key: `jobs.hours_${vacancy.hours}` }] },
+    params: { municipality: vacancy.municipality, text: texts[locale] ?? "" },
+    lists: { job: [jobTitleOutput(vacancy)], hours: [{ key: `jobs.hours_${vacancy.hours}` }] },
     choices: answerButtons(alertId),
+  };
+}
+
+/** "Tell me more": the job, the employer (or that it is told on interest), the contract, the way there. */
+export function moreInfoCard(alertId: string, v: Vacancy): Output {
+  return {
+    key: "jobs.more_info",
+    params: { access: v.access ?? v.municipality },
+    lists: {
+      job: [jobTitleOutput(v)],
+      contract: [contractOutput(v)],
+      employer: [
+        v.employerHidden
+          ? { key: "jobs.employer_hidden" }
+          : { key: "jobs.employer_name", params: { name: v.employer } },
+      ],
+    },
+    choices: answerButtons(alertId, ["interested", "not_for_me"]),
   };
 }
 
@@ -215,19 +234,5 @@ export async function recordJobAnswer(
       },
     ];
   }
-  const v = alert.vacancy;
-  return [
-    {
-      key: "jobs.more_info",
-      params: { job: v.job, contract: v.contractType, access: v.access ?? v.municipality },
-      lists: {
-        employer: [
-          v.employerHidden
-            ? { key: "jobs.employer_hidden" }
-            : { key: "jobs.employer_name", params: { name: v.employer } },
-        ],
-      },
-      choices: answerButtons(alert.id, ["interested", "not_for_me"]),
-    },
-  ];
+  return [moreInfoCard(alert.id, alert.vacancy)];
 }
