@@ -4,12 +4,12 @@
  * alert will show it. Counsellors and coordinators (a steward: 403).
  */
 import { z } from "zod";
-import { renderOutputs } from "../conversation/render.ts";
 import { jobAlertCard } from "../domain/vacancies/job-alerts.ts";
 import { postVacancy, updateVacancy, vacancyFields } from "../domain/vacancies/vacancies.ts";
 import { listVacancies, requireVacancyRole, vacancyForStaff } from "../domain/vacancies/vacancy-access.ts";
 import { CONTRACT_TYPES, JOB_TITLE_CODES, JOB_TITLES } from "../domain/vacancies/vacancy-lists.ts";
 import type { Vacancy } from "../generated/prisma/client.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { ApiModule } from "./api-route.ts";
 import { idParams } from "./case-api.ts";

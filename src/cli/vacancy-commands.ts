@@ -4,6 +4,7 @@
  * with why, and the language each would get it in ("-": no text they read yet); sends it; and can
  * send the weekly digest now (ids and counts only, no names).
  */
+
 import { sendJobAlerts } from "../domain/vacancies/job-alerts.ts";
 import { sendJobDigests } from "../domain/vacancies/job-digest.ts";
 import { createVacancy, matchVacancy } from "../domain/vacancies/vacancies.ts";
@@ -92,7 +93,7 @@ const createCommand: CliCommand = {
     { name: "french", type: "string", value: "none|basic|good|fluent", description: "minimum French" },
     { name: "licence", type: "string", value: "<category>", description: "driving licence needed, e.g. B" },
     { name: "cv-needed", type: "boolean", description: "the employer asks for a CV" },
-    ...LOCALES.map((locale) => ({
+    ...CLIENT_LOCALES.map((locale) => ({
       name: `text-${locale}`,
       type: "string" as const,
       value: "<text>",
@@ -101,7 +102,7 @@ const createCommand: CliCommand = {
   ],
   async run(values, { db }) {
     const texts: Record<string, string> = {};
-    for (const locale of LOCALES) {
+    for (const locale of CLIENT_LOCALES) {
       const text = string(values, `text-${locale}`);
       if (text) texts[locale] = text;
     }

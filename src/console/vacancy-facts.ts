@@ -3,9 +3,9 @@
  * needs, whether the employer is shown), and its card per client language as clients see it.
  */
 import type { FastifyRequest } from "fastify";
-import { renderOutputs } from "../conversation/render.ts";
 import { contractOutput, jobTitleText } from "../domain/vacancies/vacancy-lists.ts";
 import type { Vacancy } from "../generated/prisma/client.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { T } from "./conversation-page.ts";
 import { html, type SafeHtml } from "./html.ts";

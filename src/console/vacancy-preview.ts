@@ -6,10 +6,10 @@
  * out-of-band swaps, so typing in one text area never replaces what is being typed.
  */
 import type { FastifyRequest } from "fastify";
-import { renderOutputs } from "../conversation/render.ts";
 import { jobAlertCard, moreInfoCard } from "../domain/vacancies/job-alerts.ts";
 import type { VacancyFields } from "../domain/vacancies/vacancies.ts";
 import type { Vacancy } from "../generated/prisma/client.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
 import { languageName } from "./conversation-page.ts";

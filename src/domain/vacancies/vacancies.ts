@@ -3,10 +3,12 @@
  * open case, consent, a self-assessment, and their alert preference — ranked by matching.ts, each
  * with the language the vacancy would reach them in.
  */
+
 import { z } from "zod";
 import type { Answer } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
+import { latestConsentSelect } from "../../store/consents.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, NotFoundError, parseInput } from "../errors.ts";
 import { type Candidate, LEVELS, type MatchResult, rankCandidates, type VacancyNeeds } from "./matching.ts";
@@ -160,7 +162,7 @@ export async function matchVacancy(
         select: {
           id: true,
           alertFrequency: true,
-          consents: { orderBy: { decidedAt: "desc" }, take: 1, select: { decision: true } },
+          consents: latestConsentSelect,
           conversations: { orderBy: { createdAt: "desc" }, take: 1, select: { locale: true } },
           assessments: {
             orderBy: { completedAt: "desc" },
@@ -176,7 +178,7 @@ export async function matchVacancy(
   for (const c of cases) {
     const client = c.client;
     const assessment = client?.assessments[0];
-    if (!client || client.consents[0]?.decision !== "accepted" || !assessment) continue;
+    if (client?.consents[0]?.decision !== "accepted" || !assessment) continue;
     const answers = assessment.answers as Record<string, Answer>;
     const declined: Candidate["declined"] = {};
     for (const alert of client.jobAlerts) {

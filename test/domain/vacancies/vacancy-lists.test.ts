@@ -1,6 +1,5 @@
 /** Job titles and contract types from translated lists: every code in every client language. */
 import { describe, expect, test } from "vitest";
-import { renderOutputs } from "../../../src/conversation/render.ts";
 import { jobAlertCard } from "../../../src/domain/vacancies/job-alerts.ts";
 import {
   CONTRACT_TYPES,
@@ -10,6 +9,7 @@ import {
 } from "../../../src/domain/vacancies/vacancy-lists.ts";
 import type { Vacancy } from "../../../src/generated/prisma/client.ts";
 import { createTranslator } from "../../../src/i18n/i18n.ts";
+import { renderOutputs } from "../../../src/i18n/render.ts";
 import { CLIENT_LOCALES } from "../../../src/i18n/translator.ts";
 
 const translator = await createTranslator({ localesDir: "locales" });
