@@ -8,5 +8,14 @@ import { inboxApi } from "./inbox-api.ts";
 import { leadApi } from "./lead-api.ts";
 import { taskApi } from "./task-api.ts";
 import { vacancyApi } from "./vacancy-api.ts";
+import { vacancyMatchApi } from "./vacancy-match-api.ts";
 
-export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, inboxApi, taskApi, funnelApi, vacancyApi];
+export const API_MODULES: readonly ApiModule[] = [
+  caseApi,
+  leadApi,
+  inboxApi,
+  taskApi,
+  funnelApi,
+  vacancyApi,
+  vacancyMatchApi,
+];

@@ -14,6 +14,8 @@ import {
   JOB_TITLE_CODES,
   type JobTitleCode,
 } from "../domain/vacancies/vacancy-lists.ts";
+import { createTranslator } from "../i18n/i18n.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { CliCommand, OptionValues } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
@@ -175,19 +177,24 @@ const matchCommand: CliCommand = {
       description: "the date legal access is checked against",
     },
   ],
-  async run(values, { db }) {
+  async run(values, { db, config, staff }) {
     const today = string(values, "today") ?? new Date().toISOString().slice(0, 10);
     const ranked = await matchVacancy(db, {
       vacancyId: need(values, "vacancy-id"),
       today: calendarDate(today, "--today"),
     });
+    // Why, in words in the counsellor's language (codes stay in --json).
+    const translator = await createTranslator({ localesDir: config.LOCALES_DIR });
+    const locale = staff?.locale ?? "en";
+    const words = (r: (typeof ranked)[number]) =>
+      renderOutputs(r.notes, locale, translator)
+        .map((n) => n.message.text)
+        .join(" · ");
     const rows = ranked.map((r) => [
       r.caseId,
       r.included ? String(r.score) : "-",
       dash(r.locale),
-      r.included
-        ? r.reasons.join(", ")
-        : `left out: ${r.exclusions.join(", ")}${r.availableFrom ? ` (may work from ${r.availableFrom})` : ""}`,
+      r.included ? words(r) : `left out: ${words(r)}`,
     ]);
     return {
       json: ranked,

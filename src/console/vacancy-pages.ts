@@ -23,7 +23,9 @@ import {
   vacancyFieldsFromForm,
   vacancyForm,
 } from "./vacancy-form.ts";
+import { matchSection } from "./vacancy-match-section.ts";
 import { previewSwaps } from "./vacancy-preview.ts";
+import { sendFromPage } from "./vacancy-send.ts";
 
 function textsOf(request: FastifyRequest): T {
   const staff = staffOf(request);
@@ -35,7 +37,7 @@ async function orPage(
   request: FastifyRequest,
   reply: FastifyReply,
   work: () => Promise<FastifyReply>,
-  onInvalid?: (message: string) => FastifyReply,
+  onInvalid?: (message: string) => FastifyReply | Promise<FastifyReply>,
 ): Promise<FastifyReply> {
   const staff = staffOf(request);
   try {
@@ -81,13 +83,21 @@ ${items.length ? html`<ul class="tasks">${items}</ul>` : html`<p>${t("vacancies_
   return renderPage(reply, staff, t("vacancies_title"), body);
 }
 
-async function vacancyPage(request: FastifyRequest, reply: FastifyReply, id: string, notice?: string) {
+async function vacancyPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  notice?: string,
+  error?: string,
+) {
   const staff = staffOf(request);
   const { db, translator } = request.server.consoleContext;
   const t = textsOf(request);
   const vacancy = await vacancyForStaff(db, staff, id);
   const body = html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
+${error ? html`<p class="error" role="alert">${error}</p>` : ""}
 <p><a href="/console/vacancies/${vacancy.id}/edit">${t("vacancy_edit")}</a> · <a href="/console/vacancies">${t("vacancies_title")}</a></p>
+${await matchSection(request, t, vacancy)}
 ${vacancyFacts(request, t, vacancy)}`;
   return renderPage(
     reply,
@@ -155,6 +165,18 @@ export function vacancyPages(http: FastifyInstance): void {
 
   http.get("/console/vacancies/:id", guard, (request, reply) =>
     orPage(request, reply, () => vacancyPage(request, reply, idOf(request))),
+  );
+
+  http.post("/console/vacancies/:id/send", guard, (request, reply) =>
+    orPage(
+      request,
+      reply,
+      async () => {
+        const notice = await sendFromPage(request, idOf(request), bodyOf(request));
+        return vacancyPage(request, reply, idOf(request), notice);
+      },
+      (error) => vacancyPage(request, reply.code(400), idOf(request), undefined, error),
+    ),
   );
 
   http.get("/console/vacancies/:id/edit", guard, (request, reply) =>

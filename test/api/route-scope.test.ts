@@ -43,6 +43,8 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /console/tasks/:id/reassign": (a) => ({ staffEmail: a.counsellor.email }),
   "POST /console/vacancies/:id": () => ({ ...VACANCY, text_en: "A job" }),
   "PUT /api/v1/vacancies/:id": () => ({ ...VACANCY, texts: { en: "A job" } }),
+  "POST /console/vacancies/:id/send": () => ({}),
+  "POST /api/v1/vacancies/:id/send": () => ({}),
 };
 
 /** The fields of a vacancy every vacancy route accepts. */

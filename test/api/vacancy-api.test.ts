@@ -4,6 +4,7 @@ import type { App } from "../../src/app.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { bearer, staffMember } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
+import { cleaner, vacancyWorld } from "../support/vacancy-world.ts";
 
 let app: App;
 beforeAll(async () => {
@@ -93,5 +94,59 @@ describe("/api/v1/vacancies", () => {
     );
     const doc = await app.http.inject({ url: "/api/v1/openapi.json" });
     expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/v1/vacancies/{id}"]));
+  });
+
+  it("lists the matches with reasons in my language and sends through the outbox, once", async () => {
+    const world = await vacancyWorld(app.db, [
+      { name: "Ana", locale: "ro", answers: cleaner() },
+      { name: "Ion", locale: "ro", answers: cleaner({ hours: "full_time" }) },
+    ]);
+    const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor", { locale: "nl" });
+    const created = await post(counsellor, {
+      ...VACANCY,
+      jobCode: "cleaner",
+      hours: "part_time",
+      weekends: true,
+    });
+    const id = created.json().id;
+    const matches = await app.http.inject({
+      url: `/api/v1/vacancies/${id}/matches`,
+      headers: bearer(counsellor),
+    });
+    expect(matches.statusCode).toBe(200);
+    const [first, second] = matches.json().candidates;
+    expect(first).toMatchObject({
+      caseId: world.people[0]?.caseId,
+      included: true,
+      locale: "ro",
+      alert: null,
+    });
+    expect(first.codes).toContain("weekends_fit");
+    expect(first.notes).toContain("beschikbaar in het weekend");
+    expect(second).toMatchObject({ included: false, mayBeAdded: true, notes: ["wil Voltijds"] });
+
+    const send = (body: unknown) =>
+      app.http.inject({
+        method: "POST",
+        url: `/api/v1/vacancies/${id}/send`,
+        headers: { ...bearer(counsellor), "content-type": "application/json" },
+        payload: JSON.stringify(body),
+      });
+    const sent = await send({ include: [world.people[1]?.caseId, "not-ours"] });
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).toMatchObject({
+      sent: [world.people[0]?.caseId, world.people[1]?.caseId],
+      cannotAdd: ["not-ours"],
+    });
+    expect((await send({})).json().sent).toEqual([]);
+    expect(
+      await app.db.message.count({
+        where: {
+          idempotencyKey: { startsWith: "job-alert:" },
+          conversation: { clientId: world.people[0]?.clientId },
+        },
+      }),
+    ).toBe(1);
+    expect((await send({ bogus: true })).statusCode).toBe(400);
   });
 });

@@ -151,10 +151,12 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   const lines = matched.stdout.trim().split("\n");
   expect(lines[1]).toContain(cases[0]);
   expect(lines[1]).toContain("rom");
-  expect(lines[1]).toContain("interest, experience");
+  // In the counsellor's language (Eva works in Dutch), not codes.
+  expect(lines[1]).toContain("wil werken in Schoonmaak · heeft ervaring in Schoonmaak");
   expect(lines[2]).toContain(cases[2]);
   expect(lines[3]).toContain(cases[1]);
-  expect(lines[3]).toContain("left out: hours_do_not_fit");
+  expect(lines[3]).toContain("left out: wil Voltijds");
+  expect(matched.stdout).not.toMatch(/hours_fit|interest,/);
 
   const sent = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23"]);
   expect(sent.code).toBe(0);

@@ -5,12 +5,13 @@
  */
 
 import { z } from "zod";
-import type { Answer } from "../../engine/types.ts";
+import type { Answer, Output } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
 import { latestConsentSelect } from "../../store/consents.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, NotFoundError, parseInput } from "../errors.ts";
+import { matchNotes } from "./match-notes.ts";
 import { type Candidate, LEVELS, type MatchResult, rankCandidates, type VacancyNeeds } from "./matching.ts";
 import { readableLocales, vacancyLocaleFor } from "./vacancy-language.ts";
 import { CONTRACT_TYPES, JOB_TITLE_CODES, JOB_TITLES } from "./vacancy-lists.ts";
@@ -137,7 +138,12 @@ export function vacancyNeeds(vacancy: Vacancy): VacancyNeeds {
   };
 }
 
-export type RankedCandidate = MatchResult & { caseId: string; locale: string | undefined };
+export type RankedCandidate = MatchResult & {
+  caseId: string;
+  locale: string | undefined;
+  /** Why, or why not, as message parts a counsellor reads in their language (match-notes.ts). */
+  notes: Output[];
+};
 
 /**
  * The organisation's candidates for a vacancy, ranked, each with the language the vacancy would
@@ -199,8 +205,14 @@ export async function matchVacancy(
     });
   }
   const byClient = new Map(candidates.map((c) => [c.clientId, c]));
-  return rankCandidates(vacancyNeeds(vacancy), candidates, input.today).map((result) => {
+  const needs = vacancyNeeds(vacancy);
+  return rankCandidates(needs, candidates, input.today).map((result) => {
     const candidate = byClient.get(result.clientId);
-    return { ...result, caseId: candidate?.caseId ?? "", locale: candidate?.locale };
+    return {
+      ...result,
+      caseId: candidate?.caseId ?? "",
+      locale: candidate?.locale,
+      notes: candidate ? matchNotes(needs, candidate, result) : [],
+    };
   });
 }
