@@ -9,6 +9,7 @@ import { leadApi } from "./lead-api.ts";
 import { taskApi } from "./task-api.ts";
 import { vacancyApi } from "./vacancy-api.ts";
 import { vacancyMatchApi } from "./vacancy-match-api.ts";
+import { visitApi } from "./visit-api.ts";
 
 export const API_MODULES: readonly ApiModule[] = [
   caseApi,

@@ -10,6 +10,7 @@ import { leadPages } from "./lead-pages.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
 import { vacancyPages } from "./vacancy-pages.ts";
+import { visitPages } from "./visit-pages.ts";
 
 export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
@@ -19,4 +20,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   taskPages,
   funnelPage,
   vacancyPages,
+  visitPages,
 ];

@@ -26,6 +26,7 @@ import {
 import { matchSection } from "./vacancy-match-section.ts";
 import { previewSwaps } from "./vacancy-preview.ts";
 import { sendFromPage } from "./vacancy-send.ts";
+import { visitSection } from "./visit-pages.ts";
 
 function textsOf(request: FastifyRequest): T {
   const staff = staffOf(request);
@@ -78,7 +79,7 @@ async function listPage(request: FastifyRequest, reply: FastifyReply): Promise<F
     ) => html`<li class="card"><h2><a href="/console/vacancies/${v.id}">${jobTitleText(v, staff.locale, translator)} · ${v.municipality}</a></h2>
 <p>${v.employer} · ${t(`vacancy_status_${v.status}`)} · ${t("vacancy_counts", { sent: v.alerts.length, interested: count(v, "interested"), declined: count(v, "not_for_me") })}</p></li>`,
   );
-  const body: SafeHtml = html`<p><a class="button" href="/console/vacancies/new">${t("vacancy_new")}</a></p>
+  const body: SafeHtml = html`<p><a class="button" href="/console/vacancies/new">${t("vacancy_new")}</a> · <a href="/console/visits">${t("visits_title")}</a></p>
 ${items.length ? html`<ul class="tasks">${items}</ul>` : html`<p>${t("vacancies_none")}</p>`}`;
   return renderPage(reply, staff, t("vacancies_title"), body);
 }
@@ -98,6 +99,7 @@ async function vacancyPage(
 ${error ? html`<p class="error" role="alert">${error}</p>` : ""}
 <p><a href="/console/vacancies/${vacancy.id}/edit">${t("vacancy_edit")}</a> · <a href="/console/vacancies">${t("vacancies_title")}</a></p>
 ${await matchSection(request, t, vacancy)}
+${await visitSection(request, t, vacancy)}
 ${vacancyFacts(request, t, vacancy)}`;
   return renderPage(
     reply,

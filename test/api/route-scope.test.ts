@@ -45,6 +45,18 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "PUT /api/v1/vacancies/:id": () => ({ ...VACANCY, texts: { en: "A job" } }),
   "POST /console/vacancies/:id/send": () => ({}),
   "POST /api/v1/vacancies/:id/send": () => ({}),
+  "POST /console/vacancies/:id/visit": () => VISIT,
+  "PUT /api/v1/vacancies/:id/visit": () => ({ ...VISIT, slots: 2, minutes: 20 }),
+};
+
+/** A company visit the visit routes accept. */
+const VISIT = {
+  date: "2099-03-01",
+  firstSlot: "10:00",
+  slots: "2",
+  minutes: "20",
+  place: "Rue Wayez 12",
+  host: "HR",
 };
 
 /** The fields of a vacancy every vacancy route accepts. */

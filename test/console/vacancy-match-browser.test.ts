@@ -111,18 +111,21 @@ test("a counsellor sees who matches and why, adjusts the list, sends, and follow
     await recordJobAnswer(tx, {
       clientId: ana?.clientId ?? null,
       now,
+      timeZone: "Europe/Brussels",
       alertId: anaAlert?.id ?? "",
       answer: "interested",
     });
     await recordJobAnswer(tx, {
       clientId: ionela?.clientId ?? null,
       now,
+      timeZone: "Europe/Brussels",
       alertId: ionelaAlert?.id ?? "",
       answer: "not_for_me",
     });
     await recordJobAnswer(tx, {
       clientId: ionela?.clientId ?? null,
       now,
+      timeZone: "Europe/Brussels",
       alertId: ionelaAlert?.id ?? "",
       reason: "hours",
     });

@@ -15,6 +15,7 @@ import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { createTask } from "../tasks/tasks.ts";
+import { slotOffer } from "./company-visits.ts";
 import { mayBeAdded } from "./matching.ts";
 import { matchVacancy } from "./vacancies.ts";
 import { contractOutput, jobTitleOutput } from "./vacancy-lists.ts";
@@ -194,7 +195,7 @@ async function alertClient(
  */
 export async function recordJobAnswer(
   tx: DbClient,
-  input: { clientId: string | null; now: Date } & JobChoice,
+  input: { clientId: string | null; now: Date; timeZone: string } & JobChoice,
 ): Promise<Output[]> {
   const alert = await tx.jobAlert.findUnique({
     where: { id: input.alertId },
@@ -221,7 +222,14 @@ export async function recordJobAnswer(
       organisationId: alert.vacancy.organisationId,
       data: { vacancyId: alert.vacancyId, alertId: alert.id },
     });
-    return [{ key: "jobs.interested_next" }];
+    // A matchmaking day: the free slots of the company visit, by buttons.
+    const offer = await slotOffer(tx, {
+      alertId: alert.id,
+      vacancyId: alert.vacancyId,
+      now: input.now,
+      timeZone: input.timeZone,
+    });
+    return [{ key: "jobs.interested_next" }, ...(offer ? [offer] : [])];
   }
   if (input.answer === "not_for_me") {
     return [
