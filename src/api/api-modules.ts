@@ -2,6 +2,7 @@
  * The /api/v1 route modules, in one list (app.ts registers them). A new module is a line here.
  */
 import type { ApiModule } from "./api-route.ts";
+import { broadcastApi } from "./broadcast-api.ts";
 import { caseApi } from "./case-api.ts";
 import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
@@ -19,4 +20,5 @@ export const API_MODULES: readonly ApiModule[] = [
   funnelApi,
   vacancyApi,
   vacancyMatchApi,
+  broadcastApi,
 ];

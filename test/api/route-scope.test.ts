@@ -47,6 +47,8 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /api/v1/vacancies/:id/send": () => ({}),
   "POST /console/vacancies/:id/visit": () => VISIT,
   "PUT /api/v1/vacancies/:id/visit": () => ({ ...VISIT, slots: 2, minutes: 20 }),
+  "POST /api/v1/broadcasts/:id/cancel": () => ({}),
+  "POST /console/broadcasts/:id/cancel": () => ({}),
 };
 
 /** A company visit the visit routes accept. */
@@ -143,7 +145,22 @@ async function organisationA() {
     },
   });
   await app.db.jobAlert.create({ data: { vacancyId: vacancy.id, clientId: client.id, locale: "ar" } });
-  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy };
+  const broadcast = await app.db.broadcast.create({
+    data: {
+      organisationId: organisation.id,
+      counsellorId: counsellor.id,
+      segment: { programme: [programme.slug] },
+      texts: { ar: "ورشة يوم الخميس" },
+      sendAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  await app.db.broadcastRecipient.create({
+    data: { broadcastId: broadcast.id, conversationId: conversation.id, caseId: owned.id, locale: "ar" },
+  });
+  await app.db.savedList.create({
+    data: { organisationId: organisation.id, name: "Tuesday group", caseIds: [owned.id] },
+  });
+  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy, broadcast };
 }
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
@@ -236,6 +253,9 @@ describe("the whole route table", () => {
     const untouched = await app.db.case.findUniqueOrThrow({ where: { id: a.lead.id } });
     expect(untouched.counsellorId).toBeNull();
     expect(await app.db.caseNote.count({ where: { caseId: a.owned.id } })).toBe(1);
+    expect((await app.db.broadcast.findUniqueOrThrow({ where: { id: a.broadcast.id } })).status).toBe(
+      "scheduled",
+    );
     expect(
       (await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } })).deactivatedAt,
     ).toBeNull();
