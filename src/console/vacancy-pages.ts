@@ -26,7 +26,7 @@ import {
 import { matchSection } from "./vacancy-match-section.ts";
 import { previewSwaps } from "./vacancy-preview.ts";
 import { sendFromPage } from "./vacancy-send.ts";
-import { visitSection } from "./visit-pages.ts";
+import { saveVisitFromForm, visitSection } from "./visit-pages.ts";
 
 function textsOf(request: FastifyRequest): T {
   const staff = staffOf(request);
@@ -176,6 +176,18 @@ export function vacancyPages(http: FastifyInstance): void {
       async () => {
         const notice = await sendFromPage(request, idOf(request), bodyOf(request));
         return vacancyPage(request, reply, idOf(request), notice);
+      },
+      (error) => vacancyPage(request, reply.code(400), idOf(request), undefined, error),
+    ),
+  );
+
+  http.post("/console/vacancies/:id/visit", guard, (request, reply) =>
+    orPage(
+      request,
+      reply,
+      async () => {
+        await saveVisitFromForm(request, idOf(request), request.body);
+        return reply.redirect(`/console/vacancies/${idOf(request)}#visit-title`, 303);
       },
       (error) => vacancyPage(request, reply.code(400), idOf(request), undefined, error),
     ),

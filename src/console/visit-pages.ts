@@ -5,7 +5,7 @@
  * themselves, by buttons, after "I'm interested" (company-visits.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { DomainError, ForbiddenError, NotFoundError } from "../domain/errors.ts";
+import { ForbiddenError, NotFoundError } from "../domain/errors.ts";
 import { setCompanyVisit, visitsByCompany } from "../domain/vacancies/company-visits.ts";
 import { requireVacancyRole, vacancyForStaff } from "../domain/vacancies/vacancy-access.ts";
 import { jobTitleText } from "../domain/vacancies/vacancy-lists.ts";
@@ -105,38 +105,31 @@ export function visitPages(http: FastifyInstance): void {
       return failed(request, reply, error);
     }
   });
-  http.post("/console/vacancies/:id/visit", guard, async (request, reply) => {
-    const id = String((request.params as { id?: unknown }).id ?? "");
-    try {
-      const staff = staffOf(request);
-      const { db, config } = http.consoleContext;
-      const vacancy = await vacancyForStaff(db, staff, id);
-      const body = formBody.safeParse(request.body ?? {});
-      const field = (name: string) => (body.success ? String(body.data[name] ?? "").trim() : "");
-      const mapUrl = field("mapUrl");
-      await setCompanyVisit(
-        db,
-        vacancy,
-        {
-          date: field("date"),
-          firstSlot: field("firstSlot"),
-          slots: Number(field("slots")),
-          minutes: Number(field("minutes")),
-          place: field("place"),
-          host: field("host"),
-          ...(mapUrl ? { mapUrl } : {}),
-        },
-        config.TZ_DEFAULT,
-      );
-      return reply.redirect(`/console/vacancies/${vacancy.id}#visit-title`, 303);
-    } catch (error) {
-      if (
-        error instanceof DomainError &&
-        !(error instanceof NotFoundError) &&
-        !(error instanceof ForbiddenError)
-      )
-        return reply.code(400).type("text/plain; charset=utf-8").send(error.message);
-      return failed(request, reply, error);
-    }
-  });
+}
+
+/** The visit form's body, given to the vacancy (`POST /console/vacancies/:id/visit`). */
+export async function saveVisitFromForm(
+  request: FastifyRequest,
+  vacancyId: string,
+  body: unknown,
+): Promise<void> {
+  const { db, config } = request.server.consoleContext;
+  const vacancy = await vacancyForStaff(db, staffOf(request), vacancyId);
+  const parsed = formBody.safeParse(body ?? {});
+  const field = (name: string) => (parsed.success ? String(parsed.data[name] ?? "").trim() : "");
+  const mapUrl = field("mapUrl");
+  await setCompanyVisit(
+    db,
+    vacancy,
+    {
+      date: field("date"),
+      firstSlot: field("firstSlot"),
+      slots: Number(field("slots")),
+      minutes: Number(field("minutes")),
+      place: field("place"),
+      host: field("host"),
+      ...(mapUrl ? { mapUrl } : {}),
+    },
+    config.TZ_DEFAULT,
+  );
 }

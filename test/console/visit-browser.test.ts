@@ -54,6 +54,13 @@ test("a counsellor sets a company visit and sees who comes when, per company", a
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/console\//);
   await page.goto(`${base}/console/vacancies/${vacancy.id}`);
+  // A day in the past is refused on the page, with why.
+  await page.locator("#v-date").fill("2020-03-02");
+  await page.getByLabel("Number of times").fill("3");
+  await page.locator("#v-place").fill("Rue Wayez 12, Anderlecht");
+  await page.getByLabel("Who they meet").fill("Sofie (HR)");
+  await page.getByRole("button", { name: "Set the visit" }).click();
+  await expect.poll(() => page.locator("p.error").textContent()).toContain("The visit is in the past.");
   const day = DateTime.now().setZone("Europe/Brussels").plus({ days: 4 }).toISODate() as string;
   await page.locator("#v-date").fill(day);
   await page.getByLabel("Number of times").fill("3");

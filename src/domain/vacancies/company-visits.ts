@@ -34,6 +34,7 @@ export async function setCompanyVisit(db: Db, vacancy: Vacancy, input: VisitInpu
   const data = parseInput(visitInput, input);
   const first = DateTime.fromISO(`${data.date}T${data.firstSlot}`, { zone: timeZone });
   if (!first.isValid) throw new DomainError("Invalid date or time of the first slot.");
+  if (first.toMillis() <= Date.now()) throw new DomainError("The visit is in the past.");
   return db.$transaction(async (tx) => {
     const existing = await tx.companyVisit.findUnique({
       where: { vacancyId: vacancy.id },
