@@ -10,6 +10,8 @@ import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
+import { vacancyPages } from "./vacancy-pages.ts";
+import { visitPages } from "./visit-pages.ts";
 
 export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
@@ -18,5 +20,7 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   staffPages,
   taskPages,
   funnelPage,
+  vacancyPages,
+  visitPages,
   broadcastPages,
 ];
