@@ -108,6 +108,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       config,
       logger,
       outbox,
+      nudgeQueue,
       flows,
       baseUrl,
       secureCookies: baseUrl.startsWith("https:"),

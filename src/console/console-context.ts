@@ -3,6 +3,7 @@
  * and — once requireStaff (or the API's auth) has run — who is asking. Fastify decorations, typed
  * here once.
  */
+import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
@@ -12,6 +13,7 @@ import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import type { Outbox } from "../outbox/outbox.ts";
+import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
 import type { Db } from "../store/prisma.ts";
 
 /** The console's dependencies, on `request.server.consoleContext`. */
@@ -23,6 +25,8 @@ export interface ConsoleContext {
   logger: Logger;
   /** Every message to a client goes through it (lead assignment notices, replies). */
   outbox: Outbox;
+  /** The nudge timers (appointment reminders, check-ins) the case page's actions plan. */
+  nudgeQueue: Queue<NudgeJobData>;
   /** For the assessment view (answers labelled by the flow that asked). */
   flows: FlowRegistry;
   /** Where links in e-mails and invite pages point: PUBLIC_URL, else http://HOST:PORT. */

@@ -22,6 +22,7 @@ import { caseTranscript } from "../domain/handovers/transcript.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import { consoleText } from "./console-context.ts";
 import { languageName, showConversation, type T, transcriptHtml } from "./conversation-page.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { openEventStream } from "./event-stream.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { inboxHub } from "./inbox-hub.ts";
@@ -229,7 +230,7 @@ export function inboxPages(http: FastifyInstance): void {
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         if (error.name === "NotFoundError") throw error;
-        return showConversation(request, reply.code(400), id, { error: error.message });
+        return showConversation(request, reply.code(400), id, { error: staffErrorText(request, error) });
       }
     }),
   );

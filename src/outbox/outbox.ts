@@ -119,7 +119,7 @@ function messageRow(input: OutboundInput) {
       locale: message.locale,
       direction: message.direction,
       ...(message.choices?.length
-        ? { choices: message.choices.map(({ id, label }) => ({ id, label })) }
+        ? { choices: message.choices.map(({ id, label, url }) => ({ id, label, ...(url ? { url } : {}) })) }
         : {}),
     },
     status: "queued" as const,

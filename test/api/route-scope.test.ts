@@ -41,6 +41,37 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /console/handovers/:id/hand-back": () => ({}),
   "POST /console/tasks/:id/done": () => ({}),
   "POST /console/tasks/:id/reassign": (a) => ({ staffEmail: a.counsellor.email }),
+  "POST /api/v1/cases/:id/appointments": () => ({
+    at: "2099-03-29 10:00",
+    purpose: "intake",
+    location: "Office",
+    withWhom: "An",
+  }),
+  "POST /api/v1/appointments/:id/move": () => ({ at: "2099-03-30 10:00" }),
+  "POST /api/v1/appointments/:id/cancel": () => ({}),
+  "POST /api/v1/cases/:id/placements": () => ({
+    employer: "Bakery",
+    job: "baker",
+    contractType: "fixed",
+    startDate: "2099-01-04",
+  }),
+  "POST /api/v1/placements/:id/end": () => ({ endedOn: "2099-02-01" }),
+  "POST /console/cases/:id/appointments": () => ({
+    date: "2099-03-29",
+    time: "10:00",
+    purpose: "intake",
+    location: "Office",
+    withWhom: "An",
+  }),
+  "POST /console/appointments/:id/move": () => ({ date: "2099-03-30", time: "10:00" }),
+  "POST /console/appointments/:id/cancel": () => ({}),
+  "POST /console/cases/:id/placements": () => ({
+    employer: "Bakery",
+    job: "baker",
+    contractType: "fixed",
+    startDate: "2099-01-04",
+  }),
+  "POST /console/placements/:id/end": () => ({ endedOn: "2099-02-01" }),
 };
 
 /** Live streams (server-sent events) never end: walked for 401 and 404, not read as lists. */

@@ -131,7 +131,7 @@ async function createdAppointment(caseId: string, at: string) {
   const result = await cli([
     ...["appointment", "create", "--case", caseId, "--at", at],
     ...["--location", "Rue de la Loi 1, 1000 Bruxelles", "--with", "Lena Janssens"],
-    ...["--purpose", "job_interview", "--bring", "ID card"],
+    ...["--purpose", "job_interview", "--bring", "identity_card,cv"],
   ]);
   const id = /^\s+Id\s+(\S+)$/m.exec(result.stdout)?.[1] ?? "";
   return { ...result, id };
