@@ -4,10 +4,10 @@
  * case's id, so the answer comes back to it.
  */
 import type { FastifyRequest } from "fastify";
-import type { DbClient } from "../domain/cases/db-client.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import { describeTask } from "../domain/tasks/task-words.ts";
 import type { CounsellorTask } from "../generated/prisma/client.ts";
+import type { DbClient } from "../store/prisma.ts";
 import { csrfField } from "./csrf.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { staffOf } from "./require-staff.ts";

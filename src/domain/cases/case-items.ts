@@ -2,9 +2,10 @@
  * An appointment or placement as a staff member may reach it: through its case's scope (another
  * organisation's id is NotFound, like one that does not exist). Returns the case it belongs to.
  */
+
+import type { DbClient } from "../../store/prisma.ts";
 import { NotFoundError } from "../errors.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
-import type { DbClient } from "./db-client.ts";
 
 /** The case of appointment `id`, or NotFoundError outside the staff member's scope. */
 export async function appointmentCaseInScope(

@@ -3,7 +3,7 @@
  * go (conversationForCase follows the same order), and what the console shows beside the client.
  */
 import type { ChannelName } from "../../channels/types.ts";
-import type { DbClient } from "./db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 /** The channel of the client's most recently used conversation, or null before the first message. */
 export async function lastChannel(db: DbClient, caseId: string): Promise<ChannelName | null> {

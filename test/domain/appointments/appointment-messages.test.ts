@@ -4,7 +4,6 @@
  * place is a map button), with and without something to bring.
  */
 import { beforeAll, describe, expect, test } from "vitest";
-import { renderOutputs } from "../../../src/conversation/render.ts";
 import {
   cancelledMessage,
   movedMessage,
@@ -14,6 +13,7 @@ import {
 import { BRING_DOCUMENTS } from "../../../src/domain/appointments/bring-documents.ts";
 import type { Appointment } from "../../../src/generated/prisma/client.ts";
 import { createTranslator } from "../../../src/i18n/i18n.ts";
+import { renderOutputs } from "../../../src/i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../../../src/i18n/translator.ts";
 
 let translator: Translator;
