@@ -9,7 +9,7 @@
  */
 (() => {
   /**
-   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string }} Strings
+   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string, menu: string }} Strings
    * @typedef {{ id: string, label: string, url?: string }} Choice
    * @typedef {{ id: string, text: string, choices: Choice[], locale: string, direction: string }} BotMessage
    * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string }} Outgoing
@@ -26,6 +26,8 @@
   const SESSION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
   const POLL_MS = 3000;
   const MAX_ATTEMPTS = 5;
+  /** The tap that asks the bot for its help menu (domain/commands/command-menu.ts). */
+  const MENU_CHOICE = "cmd:help";
   const log = $("log");
   const list = $("messages");
   const form = /** @type {HTMLFormElement} */ ($("composer"));
@@ -90,6 +92,7 @@
     input.setAttribute("aria-label", strings.placeholder);
     $("send-label").textContent = strings.send;
     $("new-chat-label").textContent = strings.new_chat;
+    $("menu-label").textContent = strings.menu;
     banner.textContent = strings.offline;
   }
 
@@ -354,6 +357,10 @@
     }
   });
   $("new-chat").addEventListener("click", () => void startSession("/start"));
+  // The help menu: the bot answers with the command table's buttons (src/domain/commands/).
+  $("menu").addEventListener("click", () => {
+    if (sessionId) send({ choiceId: MENU_CHOICE }, null);
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") poll();
   });
