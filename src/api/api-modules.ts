@@ -3,6 +3,7 @@
  */
 import type { ApiModule } from "./api-route.ts";
 import { appointmentApi } from "./appointment-api.ts";
+import { broadcastApi } from "./broadcast-api.ts";
 import { caseApi } from "./case-api.ts";
 import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
@@ -18,4 +19,5 @@ export const API_MODULES: readonly ApiModule[] = [
   funnelApi,
   appointmentApi,
   placementApi,
+  broadcastApi,
 ];

@@ -3,6 +3,7 @@
  */
 
 import { appointmentPages } from "./appointment-pages.ts";
+import { broadcastPages } from "./broadcast-pages.ts";
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
 import { funnelPage } from "./funnel-page.ts";
@@ -21,4 +22,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   staffPages,
   taskPages,
   funnelPage,
+  broadcastPages,
 ];
