@@ -124,6 +124,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       config,
       logger,
       outbox,
+      nudgeQueue,
       broadcastQueue,
       flows,
       baseUrl,

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
+import { DELIVERY_STATES } from "../domain/handovers/delivery-state.ts";
 import { handoverForStaff, listOpenHandovers } from "../domain/handovers/handover-queries.ts";
 import { QUICK_REPLY_KEYS, quickReplyParamsSchema } from "../domain/handovers/quick-replies.ts";
 import { handBackToBot, type StaffReplyDeps, sendStaffMessage } from "../domain/handovers/staff-replies.ts";
@@ -21,6 +22,7 @@ const handoverItem = z.object({
   clientLocale: z.string().nullable(),
   answeredAt: z.string().nullable(),
   flagged: z.boolean(),
+  channel: z.enum(["telegram", "teams", "webchat"]),
 });
 
 const transcriptItem = z.object({
@@ -31,6 +33,8 @@ const transcriptItem = z.object({
   text: z.string().nullable(),
   choiceId: z.string().nullable(),
   status: z.enum(["received", "queued", "sending", "sent", "failed"]),
+  /** `status` as staff read it: a failure told apart as `blocked` or `uncertain`. */
+  delivery: z.enum(DELIVERY_STATES),
   channel: z.string(),
   locale: z.string().nullable(),
   createdAt: z.string(),
@@ -64,11 +68,15 @@ export const inboxApi: ApiModule = (router) => {
   router.route({
     method: "GET",
     url: "/handovers",
-    summary: "Open handovers I may see (clients waiting for a person), the longest waiting first.",
+    summary:
+      "Open handovers I may see (clients waiting for a person), the longest waiting first; `flagged=true`: only those unanswered after the working hours.",
     tags: ["inbox"],
+    query: z.object({ flagged: z.enum(["true", "false"]).optional() }),
     response: z.object({ handovers: z.array(handoverItem) }),
-    async handler({ staff, request }) {
-      const items = await listOpenHandovers(request.server.consoleContext.db, staff);
+    async handler({ staff, query, request }) {
+      const items = await listOpenHandovers(request.server.consoleContext.db, staff, {
+        flaggedOnly: query.flagged === "true",
+      });
       return {
         handovers: items.map((h) => ({
           id: h.id,
@@ -79,6 +87,7 @@ export const inboxApi: ApiModule = (router) => {
           clientLocale: h.clientLocale,
           answeredAt: h.answeredAt?.toISOString() ?? null,
           flagged: h.flaggedAt !== null,
+          channel: h.channel as "telegram" | "teams" | "webchat",
         })),
       };
     },

@@ -36,6 +36,8 @@ export interface OutboundChoice {
   id: string;
   /** Localised label, emoji included. */
   label: string;
+  /** A link button (Telegram URL button, a link in the web chat, Teams Action.OpenUrl): nothing comes back. */
+  url?: string;
 }
 
 /** A localised message to a client. */

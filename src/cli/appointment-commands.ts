@@ -9,8 +9,14 @@ import {
   createAppointment,
   moveAppointment,
 } from "../domain/appointments/appointments.ts";
+import {
+  BRING_DOCUMENTS,
+  type BringDocument,
+  storedBringNotes,
+} from "../domain/appointments/bring-documents.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Appointment, AppointmentPurpose, Nudge } from "../generated/prisma/client.ts";
+import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { Db } from "../store/prisma.ts";
 import { caseTimeZone } from "./case-time-zone.ts";
 import { type ClientReach, clientReach } from "./client-reach.ts";
@@ -58,7 +64,19 @@ const createCommand: CliCommand = {
       description: "whom the client meets",
     },
     { name: "purpose", type: "string", value: PURPOSES, required: true, description: "what it is for" },
-    { name: "bring", type: "string", value: "<text>", description: "what to bring (ID card, CV, …)" },
+    {
+      name: "bring",
+      type: "string",
+      value: BRING_DOCUMENTS.join(","),
+      description:
+        "what to bring: documents from this list, comma-separated (shown in the client's language)",
+    },
+    ...CLIENT_LOCALES.map((locale) => ({
+      name: `note-${locale}`,
+      type: "string" as const,
+      value: "<text>",
+      description: `a note for a client who reads ${locale} (optional; other languages see none)`,
+    })),
     { name: "map-url", type: "string", value: "<url>", description: "a map link to the place" },
   ],
   async run(values, context) {
@@ -68,7 +86,13 @@ const createCommand: CliCommand = {
       location: need(values, "location"),
       withWhom: need(values, "with"),
       purpose: need(values, "purpose") as AppointmentPurpose,
-      bring: string(values, "bring"),
+      bringDocuments: bringList(string(values, "bring")),
+      bringNotes: Object.fromEntries(
+        CLIENT_LOCALES.flatMap((locale) => {
+          const note = string(values, `note-${locale}`);
+          return note ? [[locale, note]] : [];
+        }),
+      ),
       mapUrl: string(values, "map-url"),
     });
     return appointmentOutput(context, "Appointment created", appointment, {
@@ -148,6 +172,14 @@ const listCommand: CliCommand = {
   },
 };
 
+/** "identity_card, cv" → the codes (the domain checks them against the list). */
+function bringList(value: string | undefined): BringDocument[] {
+  return (value ?? "")
+    .split(",")
+    .map((code) => code.trim())
+    .filter(Boolean) as BringDocument[];
+}
+
 export const appointmentCommands: readonly CliCommand[] = [
   createCommand,
   moveCommand,
@@ -185,7 +217,11 @@ async function appointmentOutput(
     ["With", appointment.withWhom],
     ["Where", appointment.location],
     ["Map", appointment.mapUrl],
-    ["Bring", appointment.bring],
+    ["Bring", appointment.bringDocuments.join(", ") || "-"],
+    ...Object.entries(storedBringNotes(appointment.bringNotes)).map(([locale, note]): [string, string] => [
+      `Note (${locale})`,
+      note,
+    ]),
     ["Status", appointment.status],
     ["Client", noticeText(reach)],
   ]);
@@ -223,7 +259,8 @@ function appointmentJson(a: Appointment, zone: string) {
     withWhom: a.withWhom,
     location: a.location,
     mapUrl: a.mapUrl,
-    bring: a.bring,
+    bringDocuments: a.bringDocuments,
+    bringNotes: storedBringNotes(a.bringNotes),
     status: a.status,
     response: a.response,
     respondedAt: a.respondedAt?.toISOString() ?? null,

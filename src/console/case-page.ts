@@ -12,11 +12,17 @@ import type { CaseOverview } from "../domain/assessment/case-overview.ts";
 import { caseForStaff } from "../domain/cases/case-access.ts";
 import { caseNotes } from "../domain/cases/case-notes.ts";
 import { CASE_PIPELINE, statusHistory } from "../domain/cases/case-status-history.ts";
+import { lastChannel } from "../domain/cases/last-channel.ts";
+import { listTasks } from "../domain/tasks/tasks.ts";
+import { appointmentSection, caseZone } from "./appointment-section.ts";
 import { consoleText } from "./console-context.ts";
+import { languageName } from "./conversation-page.ts";
 import { csrfField } from "./csrf.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { renderPage } from "./layout.ts";
+import { placementSection } from "./placement-section.ts";
 import { staffOf } from "./require-staff.ts";
+import { colleaguesOf, taskCard } from "./task-card.ts";
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
@@ -26,7 +32,7 @@ export async function showCase(request: FastifyRequest, reply: FastifyReply, cas
   const t: T = (key, params) => consoleText(translator, staff.locale, key, params);
   const when = (date: Date) => translator.formatDateTime(date, staff.locale, config.TZ_DEFAULT);
   const overview = await caseForStaff(db, staff, caseId);
-  const [history, notes, full] = await Promise.all([
+  const [history, notes, full, channel] = await Promise.all([
     statusHistory(db, caseId),
     caseNotes(db, caseId),
     db.case.findUniqueOrThrow({
@@ -39,39 +45,34 @@ export async function showCase(request: FastifyRequest, reply: FastifyReply, cas
         placements: { orderBy: { startDate: "desc" }, include: { checkIns: { orderBy: { dueAt: "asc" } } } },
       },
     }),
+    lastChannel(db, caseId),
   ]);
+  const zone = await caseZone(request, caseId);
+  const done = (request.query as { done?: unknown } | undefined)?.done;
+  const notice = typeof done === "string" && CASE_NOTICES.has(done) ? t(`done_${done}`) : undefined;
   const c = overview.case;
   const pipeline = html`<ol class="pipeline" aria-label="${t("pipeline")}">${CASE_PIPELINE.map((step) => {
     const reached = CASE_PIPELINE.indexOf(step) <= CASE_PIPELINE.indexOf(c.status);
     return html`<li class="${reached ? "reached" : ""}" ${step === c.status ? html`aria-current="step"` : ""}>${t(`status_${step}`)}</li>`;
   })}</ol>
 <ul>${history.map((h) => html`<li>${h.from ? t(`status_${h.from}`) : "—"} → ${t(`status_${h.to}`)} · ${h.actorName ?? t("by_bot")} · ${when(h.at)}</li>`)}</ul>`;
-  const body = html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}
+  const body = html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
 <dl class="fields">
   <dt>${t("status")}</dt><dd>${t(`status_${c.status}`)}</dd>
   <dt>${t("programme")}</dt><dd>${c.programmeName ?? t("no_programme")}</dd>
   <dt>${t("counsellor")}</dt><dd>${c.counsellorName ?? t("no_counsellor")}</dd>
   <dt>${t("place")}</dt><dd>${full.place ?? "—"}</dd>
   <dt>${t("tags")}</dt><dd>${full.tags.join(", ") || "—"}</dd>
-  <dt>${t("language")}</dt><dd>${c.clientLocale ?? "—"}</dd>
+  <dt>${t("language")}</dt><dd>${languageName(request, staff, c.clientLocale)}</dd>
+  <dt>${t("last_channel")}</dt><dd>${channel ? t(`channel_${channel}`) : "—"}</dd>
   <dt>${t("created")}</dt><dd>${when(c.createdAt)}</dd>
   <dt>${t("linked")}</dt><dd>${c.linkedAt ? when(c.linkedAt) : t("not_yet")}</dd>
 </dl>
 <h2>${t("pipeline")}</h2>${pipeline}
 ${staff.role === "steward" ? "" : html`<h2>${t("assessment")}</h2>${assessmentSection(request, overview, t)}`}
-<h2>${t("appointments")}</h2>
-${full.appointments.length ? html`<ul>${full.appointments.map((a) => html`<li>${when(a.startsAt)} · ${t(`purpose_${a.purpose}`)} · ${a.location} · ${t(`appointment_${a.status}`)}${a.response ? html` · ${t(`response_${a.response}`)}` : ""}</li>`)}</ul>` : html`<p class="muted">${t("none")}</p>`}
-<h2>${t("placements")}</h2>
-${
-  full.placements.length
-    ? full.placements.map(
-        (
-          p,
-        ) => html`<div class="card"><p><strong>${p.job}</strong> · ${p.employer} · ${translator.formatDate(p.startDate, staff.locale, "UTC")}</p>
-<ul>${p.checkIns.map((ci) => html`<li>${t(`checkin_${ci.point}`)} · ${ci.answeredAt ? `${t("answered")} ${ci.mood ? `(${ci.mood}/5)` : ""}` : ci.sentAt ? t("sent") : t("planned")}${ci.escalated ? html` · <strong>${t("escalated")}</strong>` : ""}</li>`)}</ul></div>`,
-      )
-    : html`<p class="muted">${t("none")}</p>`
-}
+${await appointmentSection(request, t, caseId, full.appointments)}
+${placementSection(request, t, caseId, full.placements, zone)}
+${await caseTaskSection(request, t, caseId)}
 <h2>${t("notes")}</h2>
 <form method="post" action="/console/cases/${caseId}/notes">${csrfField(request)}
 <label for="note">${t("new_note")}</label><textarea id="note" name="text" rows="3" required maxlength="4000"></textarea>
@@ -79,6 +80,28 @@ ${
 ${notes.map((n) => html`<div class="card"><p class="muted">${n.authorName ?? "—"} · ${when(n.createdAt)}</p><p>${n.text}</p></div>`)}
 ${full.inviteCode ? await inviteSection(request, full.inviteCode, t) : ""}`;
   return renderPage(reply, staff, t("case_title", { reference: c.reference ?? c.id }), body);
+}
+
+/** What `?done=` may announce after a form on this page. */
+const CASE_NOTICES = new Set([
+  "appointment_created",
+  "appointment_moved",
+  "appointment_cancelled",
+  "placement_recorded",
+  "placement_ended",
+  "task_reassigned",
+]);
+
+/** The case's open tasks, each with done and reassign (the answer comes back here). */
+async function caseTaskSection(request: FastifyRequest, t: T, caseId: string): Promise<SafeHtml> {
+  const staff = staffOf(request);
+  const { db } = request.server.consoleContext;
+  const [tasks, colleagues] = await Promise.all([
+    listTasks(db, { organisationId: staff.organisationId, caseIds: [caseId] }),
+    colleaguesOf(db, staff),
+  ]);
+  return html`<h2 id="tasks">${t("case_tasks")}</h2>
+${tasks.length ? html`<ul class="tasks">${tasks.map((task) => taskCard(request, t, task, colleagues, caseId))}</ul>` : html`<p class="muted">${t("tasks_none")}</p>`}`;
 }
 
 function assessmentSection(request: FastifyRequest, overview: CaseOverview, t: T): SafeHtml {

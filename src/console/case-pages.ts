@@ -5,6 +5,7 @@ import { openCaseAsStaff } from "../domain/cases/staff-cases.ts";
 import { DomainError, NotFoundError } from "../domain/errors.ts";
 import { showCaseList } from "./case-list-page.ts";
 import { showCase } from "./case-page.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { notFoundPage } from "./not-found-page.ts";
 import { requireStaff, staffOf } from "./require-staff.ts";
 
@@ -20,7 +21,8 @@ export function casePages(http: FastifyInstance): void {
       });
       return reply.redirect(`/console/cases/${encodeURIComponent(id)}`, 303);
     } catch (error) {
-      if (error instanceof DomainError) return showCaseList(request, reply.code(400), error.message);
+      if (error instanceof DomainError)
+        return showCaseList(request, reply.code(400), staffErrorText(request, error));
       throw error;
     }
   });
@@ -44,7 +46,8 @@ export function casePages(http: FastifyInstance): void {
       );
     } catch (error) {
       if (error instanceof NotFoundError) return notFoundPage(reply, staffOf(request));
-      if (error instanceof DomainError) return showCase(request, reply.code(400), caseId, error.message);
+      if (error instanceof DomainError)
+        return showCase(request, reply.code(400), caseId, staffErrorText(request, error));
       throw error;
     }
     return reply.redirect(`/console/cases/${encodeURIComponent(caseId)}#note`, 303);

@@ -14,6 +14,7 @@ import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import type { Outbox } from "../outbox/outbox.ts";
+import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
 import type { Db } from "../store/prisma.ts";
 
 /** The console's dependencies, on `request.server.consoleContext`. */
@@ -25,6 +26,8 @@ export interface ConsoleContext {
   logger: Logger;
   /** Every message to a client goes through it (lead assignment notices, replies). */
   outbox: Outbox;
+  /** The nudge timers (appointment reminders, check-ins) the case page's actions plan. */
+  nudgeQueue: Queue<NudgeJobData>;
   /** Broadcasts' timers: a broadcast composed in the console is fanned out by its job. */
   broadcastQueue: Queue<BroadcastJobData>;
   /** For the assessment view (answers labelled by the flow that asked). */

@@ -2,12 +2,14 @@
  * The console's page modules, in one list (app.ts registers them). A new page is a line here.
  */
 
+import { appointmentPages } from "./appointment-pages.ts";
 import { broadcastPages } from "./broadcast-pages.ts";
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
 import { funnelPage } from "./funnel-page.ts";
 import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
+import { placementPages } from "./placement-pages.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
 import { vacancyPages } from "./vacancy-pages.ts";
@@ -17,6 +19,8 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
   leadPages,
   casePages,
+  appointmentPages,
+  placementPages,
   staffPages,
   taskPages,
   funnelPage,

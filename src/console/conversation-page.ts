@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { caseForStaff } from "../domain/cases/case-access.ts";
+import { lastChannel } from "../domain/cases/last-channel.ts";
 import { markSeen, openHandoverOfCase } from "../domain/handovers/handover-queries.ts";
 import { QUICK_REPLIES, QUICK_REPLY_KEYS } from "../domain/handovers/quick-replies.ts";
 import { caseTranscript, type TranscriptEntry } from "../domain/handovers/transcript.ts";
@@ -56,7 +57,7 @@ export function transcriptHtml(
     const dir = m.locale ? translator.dir(m.locale) : "auto";
     return html`<li class="msg ${m.direction} ${m.author}">
 <p class="text" ${m.locale ? html`lang="${m.locale}"` : ""} dir="${dir}">${text}</p>
-<p class="meta">${who} · ${translator.formatDateTime(m.createdAt, staff.locale, config.TZ_DEFAULT)}${m.direction === "outbound" ? html` · <span class="status-${m.status}">${t(`delivery_${m.status}`)}</span>` : ""}</p>
+<p class="meta">${who} · ${translator.formatDateTime(m.createdAt, staff.locale, config.TZ_DEFAULT)} · ${t(`channel_${m.channel}`)}${m.direction === "outbound" ? html` · <span class="status-${m.delivery}" id="status-${m.id}">${t(`delivery_${m.delivery}`)}</span>` : ""}</p>
 </li>`;
   })}</ol>`;
 }
@@ -97,6 +98,7 @@ function summary(
   staff: StaffIdentity,
   t: T,
   overview: Awaited<ReturnType<typeof caseForStaff>>,
+  channel: string | null,
 ): SafeHtml {
   const { translator } = request.server.consoleContext;
   const c = overview.case;
@@ -110,6 +112,7 @@ function summary(
 <h2 id="summary-title">${t("case_summary")}</h2>
 <dl class="fields">
   <dt>${t("language")}</dt><dd>${languageName(request, staff, c.clientLocale)}</dd>
+  <dt>${t("last_channel")}</dt><dd>${channel ? t(`channel_${channel}`) : "—"}</dd>
   <dt>${t("status")}</dt><dd>${t(`status_${c.status}`)}</dd>
   <dt>${t("programme")}</dt><dd>${c.programmeName ?? t("no_programme")}</dd>
   <dt>${t("counsellor")}</dt><dd>${c.counsellorName ?? t("no_counsellor")}</dd>
@@ -135,7 +138,11 @@ export async function showConversation(
   const { db, translator } = request.server.consoleContext;
   const t: T = (key, params) => consoleText(translator, staff.locale, key, params);
   const overview = await caseForStaff(db, staff, caseId);
-  const [entries, handover] = await Promise.all([caseTranscript(db, caseId), openHandoverOfCase(db, caseId)]);
+  const [entries, handover, channel] = await Promise.all([
+    caseTranscript(db, caseId),
+    openHandoverOfCase(db, caseId),
+    lastChannel(db, caseId),
+  ]);
   if (handover) await markSeen(db, handover.id);
   const language = languageName(request, staff, overview.case.clientLocale);
   const handBack = handover
@@ -152,7 +159,7 @@ ${handBack}
 <div hx-ext="sse" sse-connect="/console/cases/${caseId}/conversation/events"><div id="transcript" sse-swap="transcript">${transcriptHtml(request, staff, t, entries)}</div></div>
 ${replyBox(request, staff, t, caseId)}
 </section>
-${summary(request, staff, t, overview)}
+${summary(request, staff, t, overview, channel)}
 </div>`;
   return renderPage(reply, staff, t("conversation_title", { language }), body);
 }

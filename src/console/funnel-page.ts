@@ -9,6 +9,7 @@ import { DomainError } from "../domain/errors.ts";
 import { loadFunnel } from "../domain/funnel/funnel-store.ts";
 import type { FunnelReport } from "../domain/funnel/funnel-types.ts";
 import { consoleText } from "./console-context.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { funnelChart, trendChart } from "./funnel-charts.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { renderPage } from "./layout.ts";
@@ -55,7 +56,7 @@ async function showFunnel(request: FastifyRequest, reply: FastifyReply) {
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     reply.code(error.name === "NotFoundError" ? 404 : 400);
-    body = html`<p class="error" role="alert">${error.message}</p>`;
+    body = html`<p class="error" role="alert">${staffErrorText(request, error)}</p>`;
   }
   const form = filters(query, programmes, counsellors, t);
   return renderPage(

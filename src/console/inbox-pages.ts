@@ -10,6 +10,7 @@ import { z } from "zod";
 import { replyDeps, staffMessageBody } from "../api/inbox-api.ts";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
 import { DomainError, NotFoundError } from "../domain/errors.ts";
+import { deliveryFingerprint } from "../domain/handovers/delivery-watch.ts";
 import { handoverForStaff, type InboxItem, listOpenHandovers } from "../domain/handovers/handover-queries.ts";
 import { handoverReasonKey } from "../domain/handovers/handover-reasons.ts";
 import {
@@ -23,6 +24,7 @@ import { caseTranscript } from "../domain/handovers/transcript.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import { consoleText } from "./console-context.ts";
 import { languageName, showConversation, type T, transcriptHtml } from "./conversation-page.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { openEventStream } from "./event-stream.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { inboxHub } from "./inbox-hub.ts";
@@ -70,16 +72,22 @@ function reasonWords(request: FastifyRequest, staff: StaffIdentity, reason: stri
 }
 
 /** The list of open handovers (the page's body, and what the stream swaps in). */
-function inboxList(request: FastifyRequest, staff: StaffIdentity, items: InboxItem[]): SafeHtml {
+function inboxList(
+  request: FastifyRequest,
+  staff: StaffIdentity,
+  items: InboxItem[],
+  flaggedOnly = false,
+): SafeHtml {
   const t = textOf(request, staff);
   const { translator, config } = request.server.consoleContext;
-  if (!items.length) return html`<p>${t("inbox_none")}</p>`;
+  if (!items.length) return html`<p>${t(flaggedOnly ? "inbox_none_flagged" : "inbox_none")}</p>`;
   return html`<ul class="inbox">${items.map(
     (item) => html`<li class="card${item.flaggedAt ? " flagged" : ""}">
 <h2>${item.caseId ? html`<a href="/console/cases/${item.caseId}/conversation">${item.clientName ?? item.caseReference ?? t("client_without_name")}</a>` : (item.clientName ?? t("client_without_name"))}</h2>
 <p>${reasonWords(request, staff, item.reason)}</p>
 <dl class="fields">
   <dt>${t("language")}</dt><dd>${languageName(request, staff, item.clientLocale)}</dd>
+  <dt>${t("last_channel")}</dt><dd>${t(`channel_${item.channel}`)}</dd>
   <dt>${t("waiting_since")}</dt><dd>${translator.formatDateTime(item.createdAt, staff.locale, config.TZ_DEFAULT)}</dd>
   <dt>${t("status")}</dt><dd>${item.flaggedAt ? html`<strong>${t("flagged")}</strong>` : item.answeredAt ? t("answered") : t("not_answered")}</dd>
 </dl>
@@ -87,24 +95,70 @@ function inboxList(request: FastifyRequest, staff: StaffIdentity, items: InboxIt
   )}</ul>`;
 }
 
-/** Opens a stream that sends `render()` as event `event` on every inbox change of the organisation. */
+/**
+ * Opens a stream that sends `render()` as event `event` on every inbox change of the organisation
+ * and (with `conversationIds`) every delivery status change in those conversations, looked at
+ * every DELIVERY_CHECK_MS. Changes that come in a burst are drawn once.
+ */
 async function liveStream(
   http: FastifyInstance,
   request: FastifyRequest,
   reply: FastifyReply,
   event: string,
   render: () => Promise<SafeHtml>,
+  conversationIds: readonly string[] = [],
 ) {
   const staff = staffOf(request);
   const stream = openEventStream(request, reply);
-  const unsubscribe = await inboxHub(http).subscribe(staff.organisationId, () => {
+  let timer: NodeJS.Timeout | undefined;
+  const draw = () => {
+    timer = undefined;
     render().then(
       (fragment) => stream.send(event, fragment),
       (error: Error) =>
         http.consoleContext.logger.warn({ err: { message: error.message } }, "live view failed"),
     );
-  });
-  stream.closed.then(unsubscribe, unsubscribe);
+  };
+  const changed = () => {
+    timer ??= setTimeout(draw, 250);
+  };
+  const unsubscribe = await inboxHub(http).subscribe(staff.organisationId, changed);
+  const watch = conversationIds.length ? watchDelivery(http, conversationIds, changed) : undefined;
+  const end = () => {
+    clearTimeout(timer);
+    if (watch) clearInterval(watch);
+    unsubscribe();
+  };
+  stream.closed.then(end, end);
+}
+
+/** `?flagged=1`: only the handovers flagged as unanswered after the working hours. */
+const flaggedOf = (request: FastifyRequest) => (request.query as { flagged?: unknown }).flagged === "1";
+
+/** How often an open conversation view looks at its messages' delivery status. */
+const DELIVERY_CHECK_MS = 1000;
+
+/** Calls `changed` whenever the delivery fingerprint of the conversations changes. */
+function watchDelivery(http: FastifyInstance, conversationIds: readonly string[], changed: () => void) {
+  let last: string | undefined;
+  let busy = false;
+  const look = () => {
+    if (busy) return;
+    busy = true;
+    deliveryFingerprint(http.consoleContext.db, conversationIds)
+      .then((now) => {
+        if (last !== undefined && now !== last) changed();
+        last = now;
+      })
+      .catch((error: Error) =>
+        http.consoleContext.logger.warn({ err: { message: error.message } }, "delivery watch failed"),
+      )
+      .finally(() => {
+        busy = false;
+      });
+  };
+  look(); // the state the page was drawn with
+  return setInterval(look, DELIVERY_CHECK_MS);
 }
 
 export function inboxPages(http: FastifyInstance): void {
@@ -112,20 +166,36 @@ export function inboxPages(http: FastifyInstance): void {
   http.get("/console/inbox", { preHandler: requireStaff }, async (request, reply) => {
     const staff = staffOf(request);
     const t = textOf(request, staff);
-    const items = await listOpenHandovers(http.consoleContext.db, staff);
+    const flaggedOnly = flaggedOf(request);
+    const { db } = http.consoleContext;
+    const items = await listOpenHandovers(db, staff, { flaggedOnly });
+    const flagged = flaggedOnly
+      ? items.length
+      : (await listOpenHandovers(db, staff, { flaggedOnly: true })).length;
+    const events = `/console/inbox/events${flaggedOnly ? "?flagged=1" : ""}`;
     return renderPage(
       reply,
       staff,
-      t("inbox_title"),
-      html`<p class="muted">${t("inbox_intro")}</p>
-<div hx-ext="sse" sse-connect="/console/inbox/events"><div id="inbox-list" sse-swap="inbox" aria-live="polite">${inboxList(request, staff, items)}</div></div>`,
+      t(flaggedOnly ? "inbox_flagged_title" : "inbox_title"),
+      html`<nav class="filters-nav" aria-label="${t("inbox_views")}"><ul>
+<li><a href="/console/inbox" ${flaggedOnly ? "" : html`aria-current="page"`}>${t("inbox_all")}</a></li>
+<li><a href="/console/inbox?flagged=1" ${flaggedOnly ? html`aria-current="page"` : ""}>${t("inbox_flagged", { count: flagged })}</a></li>
+</ul></nav>
+<p class="muted">${t(flaggedOnly ? "inbox_flagged_intro" : "inbox_intro")}</p>
+<div hx-ext="sse" sse-connect="${events}"><div id="inbox-list" sse-swap="inbox" aria-live="polite">${inboxList(request, staff, items, flaggedOnly)}</div></div>`,
     );
   });
 
   http.get("/console/inbox/events", { preHandler: requireStaff }, async (request, reply) => {
     const staff = staffOf(request);
+    const flaggedOnly = flaggedOf(request);
     await liveStream(http, request, reply, "inbox", async () =>
-      inboxList(request, staff, await listOpenHandovers(http.consoleContext.db, staff)),
+      inboxList(
+        request,
+        staff,
+        await listOpenHandovers(http.consoleContext.db, staff, { flaggedOnly }),
+        flaggedOnly,
+      ),
     );
   });
 
@@ -148,14 +218,19 @@ export function inboxPages(http: FastifyInstance): void {
     scoped(async (request, reply) => {
       const staff = staffOf(request);
       const id = idOf(request);
-      await requireCaseInScope(http.consoleContext.db, staff, id);
-      await liveStream(http, request, reply, "transcript", async () =>
-        transcriptHtml(
-          request,
-          staff,
-          textOf(request, staff),
-          await caseTranscript(http.consoleContext.db, id),
-        ),
+      const { db } = http.consoleContext;
+      await requireCaseInScope(db, staff, id);
+      const conversations = await db.conversation.findMany({
+        where: { client: { cases: { some: { id } } } },
+        select: { id: true },
+      });
+      await liveStream(
+        http,
+        request,
+        reply,
+        "transcript",
+        async () => transcriptHtml(request, staff, textOf(request, staff), await caseTranscript(db, id)),
+        conversations.map((c) => c.id),
       );
     }),
   );
@@ -229,7 +304,7 @@ export function inboxPages(http: FastifyInstance): void {
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         if (error.name === "NotFoundError") throw error;
-        return showConversation(request, reply.code(400), id, { error: error.message });
+        return showConversation(request, reply.code(400), id, { error: staffErrorText(request, error) });
       }
     }),
   );

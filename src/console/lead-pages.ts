@@ -10,6 +10,7 @@ import { DomainError } from "../domain/errors.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { requireStaff, staffOf } from "./require-staff.ts";
@@ -40,7 +41,7 @@ export function leadPages(http: FastifyInstance): void {
       return showLeads(
         request,
         reply.code(error.name === "NotFoundError" ? 404 : error.name === "ForbiddenError" ? 403 : 400),
-        error.message,
+        staffErrorText(request, error),
       );
     }
     return reply.redirect("/console/leads?assigned=1", 303);

@@ -11,6 +11,7 @@ import { inviteLink, inviteStaff } from "../domain/staff/staff-invites.ts";
 import { COUNSELLOR_LOCALES } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
@@ -62,7 +63,8 @@ export function staffPages(http: FastifyInstance): void {
 function failed(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   if (error instanceof NotFoundError) return notFoundPage(reply, staffOf(request));
   if (error instanceof ForbiddenError) return showStaff(request, reply.code(403));
-  if (error instanceof DomainError) return showStaff(request, reply.code(400), { error: error.message });
+  if (error instanceof DomainError)
+    return showStaff(request, reply.code(400), { error: staffErrorText(request, error) });
   throw error;
 }
 

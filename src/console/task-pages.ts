@@ -7,14 +7,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { DomainError, NotFoundError } from "../domain/errors.ts";
-import { describeTask, taskScopeFor } from "../domain/tasks/task-words.ts";
+import { taskScopeFor } from "../domain/tasks/task-words.ts";
 import { completeTask, listTasks, reassignTask, TaskNotFound } from "../domain/tasks/tasks.ts";
 import { consoleText } from "./console-context.ts";
-import { csrfField } from "./csrf.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
 import { requireStaff, staffOf } from "./require-staff.ts";
+import { colleaguesOf, taskCard } from "./task-card.ts";
 
 const reassignForm = z.object({ staffEmail: z.string().max(320) });
 
@@ -25,31 +26,9 @@ async function showTasks(request: FastifyRequest, reply: FastifyReply, notice?: 
     consoleText(translator, staff.locale, key, params);
   const [tasks, colleagues] = await Promise.all([
     listTasks(db, await taskScopeFor(db, staff)),
-    db.counsellor.findMany({
-      where: { organisationId: staff.organisationId, deactivatedAt: null },
-      select: { id: true, name: true, email: true },
-      orderBy: { name: "asc" },
-    }),
+    colleaguesOf(db, staff),
   ]);
-  const nameOf = new Map(colleagues.map((c) => [c.id, c.name]));
-  const cards = tasks.map((task) => {
-    const id = `task-${task.id}`;
-    return html`<li class="card" aria-labelledby="${id}-title">
-<h2 id="${id}-title">${describeTask(task, translator, staff.locale)}</h2>
-<dl class="fields">
-  <dt>${t("created")}</dt><dd>${translator.formatDateTime(task.createdAt, staff.locale, config.TZ_DEFAULT)}</dd>
-  <dt>${t("assignee")}</dt><dd>${task.assigneeStaffId ? (nameOf.get(task.assigneeStaffId) ?? "—") : t("whole_team")}</dd>
-  ${task.caseId ? html`<dt>${t("case_title")}</dt><dd><a href="/console/cases/${task.caseId}">${t("open_case")}</a>${task.kind === "handover" ? html` · <a href="/console/cases/${task.caseId}/conversation">${t("open_conversation")}</a>` : ""}</dd>` : ""}
-</dl>
-<div class="actions">
-<form method="post" action="/console/tasks/${task.id}/done">${csrfField(request)}<button type="submit">${t("mark_done")}</button></form>
-<form method="post" action="/console/tasks/${task.id}/reassign">${csrfField(request)}
-<label for="${id}-to">${t("reassign_to")}</label>
-<select id="${id}-to" name="staffEmail" required><option value="">${t("choose")}</option>${colleagues.map((c) => html`<option value="${c.email}">${c.name}</option>`)}</select>
-<button type="submit" class="secondary">${t("reassign")}</button></form>
-</div>
-</li>`;
-  });
+  const cards = tasks.map((task) => taskCard(request, t, task, colleagues));
   return renderPage(
     reply,
     staff,
@@ -64,6 +43,14 @@ function taskIdOf(request: FastifyRequest): string {
   const id = String((request.params as { id?: unknown }).id ?? "");
   if (!id || id.length > 100) throw new TaskNotFound(id);
   return id;
+}
+
+/** The case page a task form came from (`case=<id>`), to go back to; only a path of ours. */
+function backTo(request: FastifyRequest): string | undefined {
+  const caseId = (request.body as { case?: unknown } | undefined)?.case;
+  return typeof caseId === "string" && /^[a-z0-9]{1,100}$/.test(caseId)
+    ? `/console/cases/${caseId}#tasks`
+    : undefined;
 }
 
 export function taskPages(http: FastifyInstance): void {
@@ -83,7 +70,7 @@ export function taskPages(http: FastifyInstance): void {
       if (error instanceof TaskNotFound || error instanceof NotFoundError) return notFoundPage(reply, staff);
       throw error;
     }
-    return reply.redirect("/console/tasks", 303);
+    return reply.redirect(backTo(request) ?? "/console/tasks", 303);
   });
 
   http.post("/console/tasks/:id/reassign", { preHandler: requireStaff }, async (request, reply) => {
@@ -105,9 +92,12 @@ export function taskPages(http: FastifyInstance): void {
       });
     } catch (error) {
       if (error instanceof TaskNotFound || error instanceof NotFoundError) return notFoundPage(reply, staff);
-      if (error instanceof DomainError) return showTasks(request, reply.code(400), error.message);
+      if (error instanceof DomainError)
+        return showTasks(request, reply.code(400), staffErrorText(request, error));
       throw error;
     }
+    const back = backTo(request);
+    if (back) return reply.redirect(`${back.replace("#tasks", "")}?done=task_reassigned#tasks`, 303);
     return showTasks(request, reply, consoleText(translator, staff.locale, "task_reassigned"));
   });
 }

@@ -6,9 +6,25 @@
 import type { z } from "zod";
 import { Prisma } from "../store/prisma.ts";
 
-/** A user error: `message` is one line a person can act on, never a stack trace. */
+/** What a console shows instead of the English `message`: `console.error_<code>` with `params`. */
+export interface DomainErrorCode {
+  code: string;
+  params?: Record<string, string>;
+}
+
+/**
+ * A user error: `message` is one line a person can act on (the CLI and the API show it), never a
+ * stack trace. `code` lets the console say it in the staff member's language (domain-error-text.ts).
+ */
 export class DomainError extends Error {
   override name = "DomainError";
+  readonly code: string | undefined;
+  readonly params: Record<string, string>;
+  constructor(message: string, coded?: DomainErrorCode) {
+    super(message);
+    this.code = coded?.code;
+    this.params = coded?.params ?? {};
+  }
 }
 
 /** Parses `input` with `schema`; the first problem becomes a DomainError naming the field. */
@@ -18,7 +34,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const issue = result.error.issues[0];
   const field = issue?.path.map((part) => humanise(String(part))).join(" ");
   const detail = issue?.message ?? "invalid input";
-  throw new DomainError(field ? `Invalid ${field}: ${detail}.` : `Invalid input: ${detail}.`);
+  const path = issue?.path.map(String).join(".") ?? "";
+  throw new DomainError(field ? `Invalid ${field}: ${detail}.` : `Invalid input: ${detail}.`, {
+    code: "invalid_field",
+    params: { field: path },
+  });
 }
 
 /** `organisationSlug` → `organisation slug`, so messages read the same from the CLI and the bot. */

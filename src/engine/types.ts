@@ -57,6 +57,8 @@ export interface OutputChoice {
   emojiKey?: string;
   /** Multi-choice: currently toggled on. */
   selected?: boolean;
+  /** A link button (a map): opens this address instead of sending the id back. Ours only (https). */
+  url?: string;
 }
 
 /** A message to show, as a locale key and its parameters; the runtime renders it. */
@@ -69,6 +71,11 @@ export interface Output {
   dateTimeParams?: Record<string, string>;
   /** Params that are lists of other messages, each rendered in the person's language, then joined. */
   lists?: Record<string, Output[]>;
+  /**
+   * Words a person wrote per language ({ ro: "…" }), given to the key as `note`. Rendered only in
+   * a language that has them: in any other the output renders as nothing (no empty line).
+   */
+  written?: Record<string, string>;
   choices?: OutputChoice[];
 }
 

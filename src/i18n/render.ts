@@ -41,6 +41,11 @@ function withDates(output: Output, locale: string, translator: Translator): Reco
 /** One message's text: its params, dates formatted, lists rendered item by item and joined. */
 function text(output: Output, locale: string, translator: Translator): string {
   const params: Record<string, string | number> = withDates(output, locale, translator);
+  if (output.written) {
+    const note = output.written[locale];
+    if (!note) return "";
+    params.note = note;
+  }
   for (const [name, items] of Object.entries(output.lists ?? {})) {
     params[name] = items.map((item) => text(item, locale, translator)).join(", ");
   }
@@ -61,7 +66,13 @@ export function renderOutputs(
       locale,
       direction,
       ...(output.choices?.length
-        ? { choices: output.choices.map((c) => ({ id: c.id, label: choiceLabel(c, locale, translator) })) }
+        ? {
+            choices: output.choices.map((c) => ({
+              id: c.id,
+              label: choiceLabel(c, locale, translator),
+              ...(c.url ? { url: c.url } : {}),
+            })),
+          }
         : {}),
     },
   }));

@@ -40,7 +40,7 @@ function messageRow(input: OutboundInput, queue: string) {
       locale: message.locale,
       direction: message.direction,
       ...(message.choices?.length
-        ? { choices: message.choices.map(({ id, label }) => ({ id, label })) }
+        ? { choices: message.choices.map(({ id, label, url }) => ({ id, label, ...(url ? { url } : {}) })) }
         : {}),
     },
     status: "queued" as const,

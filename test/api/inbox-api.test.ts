@@ -14,6 +14,7 @@ import {
   handoverUnansweredHandler,
 } from "../../src/domain/handovers/handover-nudges.ts";
 import { quietJobId, unansweredJobId } from "../../src/domain/handovers/handovers.ts";
+import { openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { createLogger } from "../../src/logger.ts";
 import { fireNudge } from "../../src/scheduling/nudge-worker.ts";
@@ -206,6 +207,9 @@ describe("the inbox API", () => {
   it("flags a handover nobody answered in the working hours, and gives an answered quiet one back", async () => {
     const w = await waitingClient();
     const [handover] = (await api("GET", "/api/v1/handovers", w.counsellor)).json().handovers;
+    expect(handover.channel).toBe("telegram");
+    const flaggedBefore = (await api("GET", "/api/v1/handovers?flagged=true", w.counsellor)).json().handovers;
+    expect(flaggedBefore.map((h: { id: string }) => h.id)).not.toContain(handover.id);
     const nudge = await app.db.nudge.findUniqueOrThrow({ where: { jobId: unansweredJobId(handover.id) } });
     const deps = {
       db: app.db,
@@ -228,6 +232,19 @@ describe("the inbox API", () => {
     await sentTo(w.user, app.translator.t("handover.escalated", "rom"));
     const flagged = (await api("GET", "/api/v1/handovers", w.counsellor)).json().handovers[0];
     expect(flagged.flagged).toBe(true);
+    // The coordinator's view: only the flagged ones, on the API and on the console's inbox filter.
+    const onlyFlagged = (await api("GET", "/api/v1/handovers?flagged=true", w.counsellor)).json().handovers;
+    expect(onlyFlagged.map((h: { id: string }) => h.id)).toEqual([handover.id]);
+    const cookie = `ceb_session=${await openSession(app.db, w.counsellor.id)}`;
+    const page = await app.http.inject({
+      method: "GET",
+      url: "/console/inbox?flagged=1",
+      headers: { cookie },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`/console/cases/${w.caseId}/conversation`);
+    expect(page.body).toContain("Te laat beantwoord (1)");
+    expect(page.body).toContain("Telegram");
     const tasks = (await api("GET", "/api/v1/tasks", w.counsellor)).json().tasks;
     expect(tasks.map((t: { kind: string }) => t.kind)).toContain("handover.unanswered");
 

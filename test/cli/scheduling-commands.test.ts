@@ -127,7 +127,7 @@ async function createdAppointment(caseId: string, at: string) {
   const result = await cli([
     ...["appointment", "create", "--case", caseId, "--at", at],
     ...["--location", "Rue de la Loi 1, 1000 Bruxelles", "--with", "Lena Janssens"],
-    ...["--purpose", "job_interview", "--bring", "ID card"],
+    ...["--purpose", "job_interview", "--bring", "identity_card,cv"],
   ]);
   const id = /^\s+Id\s+(\S+)$/m.exec(result.stdout)?.[1] ?? "";
   return { ...result, id };
@@ -174,6 +174,7 @@ describe("appointment commands", () => {
       ...["appointment", "create", "--case", caseId, "--at", localAt(5, "10:30")],
       ...["--location", "Boulevard Anspach 65, Bruxelles", "--with", "Samir", "--purpose", "intake"],
       ...["--map-url", "https://maps.example.org/anspach", "--json"],
+      ...["--bring", "residence_card, cv", "--note-ar", "نسخة من العقد"],
     ]);
     expect(code).toBe(0);
     const printed = JSON.parse(stdout);
@@ -183,6 +184,8 @@ describe("appointment commands", () => {
       timeZone: ZONE,
       purpose: "intake",
       mapUrl: "https://maps.example.org/anspach",
+      bringDocuments: ["residence_card", "cv"],
+      bringNotes: { ar: "نسخة من العقد" },
       status: "scheduled",
     });
     expect(printed.reminders.map((r: { jobId: string }) => r.jobId)).toEqual([
@@ -190,6 +193,22 @@ describe("appointment commands", () => {
       `reminder:${printed.appointment.id}:PT2H`,
     ]);
     expect(printed.clientNotice).toEqual({ queued: true });
+    // A document that is not on the list is refused, naming the list.
+    const wrong = await cli([
+      ...["appointment", "create", "--case", caseId, "--at", localAt(6, "10:30")],
+      ...[
+        "--location",
+        "Boulevard Anspach 65",
+        "--with",
+        "Samir",
+        "--purpose",
+        "intake",
+        "--bring",
+        "ID card",
+      ],
+    ]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain("identity_card");
   });
 
   test("move replaces the reminders with ones for the new time", async () => {

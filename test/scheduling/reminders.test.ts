@@ -96,7 +96,8 @@ describe("reminders", () => {
       location: "Rue de la Loi 1, 1000 Bruxelles",
       withWhom: "Lena",
       purpose: "job_interview",
-      bring: "buletinul",
+      bringDocuments: ["identity_card", "cv"],
+      bringNotes: { ro: "și o copie a contractului", fr: "et une copie du contrat" },
     });
     const when = app.translator.formatDateTime(appointment.startsAt, "ro", ZONE);
     const [created] = await waitForText(user, "📅");
@@ -104,11 +105,23 @@ describe("reminders", () => {
     const [reminder] = await waitForText(user, reminderPrefix("ro"));
     expect(reminder?.payload.text).toContain(when);
     expect(reminder?.payload.text).toContain(t("appointments.purpose_job_interview", "ro"));
-    const markup = reminder?.payload.reply_markup as { inline_keyboard: { text: string }[][] } | undefined;
+    const markup = reminder?.payload.reply_markup as
+      | { inline_keyboard: { text: string; url?: string }[][] }
+      | undefined;
     const buttons = markup?.inline_keyboard.flat() ?? [];
     expect(buttons.map((b) => b.text)).toEqual(
-      ["answer_coming", "answer_cannot_come", "answer_reschedule"].map((k) => t(`appointments.${k}`, "ro")),
+      ["answer_coming", "answer_cannot_come", "answer_reschedule", "open_map"].map((k) =>
+        t(`appointments.${k}`, "ro"),
+      ),
     );
+    // The place is a URL button, not a link in the text; what to bring in Romanian only.
+    expect(buttons.at(-1)).toMatchObject({
+      url: expect.stringMatching(/^https:\/\/www\.openstreetmap\.org\//),
+    });
+    expect(reminder?.payload.text).not.toContain("http");
+    expect(reminder?.payload.text).toContain("🎒 De adus: buletinul, CV-ul");
+    expect(reminder?.payload.text).toContain("📝 și o copie a contractului");
+    expect(reminder?.payload.text).not.toContain("copie du contrat");
 
     const thanks = await user.tap(/Vin/);
     expect(thanks.at(-1)?.text).toBe(t("appointments.thanks_coming", "ro"));

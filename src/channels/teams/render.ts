@@ -42,10 +42,10 @@ export function adaptiveCard(message: OutboundMessage): Record<string, unknown> 
     lang: message.locale,
     ...(message.direction === "rtl" ? { rtl: true } : {}),
     body: [{ type: "TextBlock", text: message.text, wrap: true }],
-    actions: (message.choices ?? []).map((choice) => ({
-      type: "Action.Submit",
-      title: choice.label,
-      data: { choiceId: choice.id },
-    })),
+    actions: (message.choices ?? []).map((choice) =>
+      choice.url
+        ? { type: "Action.OpenUrl", title: choice.label, url: choice.url }
+        : { type: "Action.Submit", title: choice.label, data: { choiceId: choice.id } },
+    ),
   };
 }

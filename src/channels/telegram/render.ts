@@ -27,6 +27,7 @@ export function renderMessage(message: OutboundMessage): TelegramMessageParams {
 /** Lays choices out as inline keyboard rows: one per row if any label is long, else two per row. */
 export function inlineKeyboard(choices: readonly OutboundChoice[]): InlineKeyboardMarkup {
   const buttons: InlineKeyboardButton[] = choices.map((choice) => {
+    if (choice.url) return { text: choice.label, url: choice.url };
     const bytes = Buffer.byteLength(choice.id, "utf8");
     if (bytes === 0 || bytes > CALLBACK_DATA_MAX_BYTES) {
       throw new SendError(

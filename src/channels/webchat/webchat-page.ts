@@ -68,6 +68,7 @@ html[dir=rtl] .mine{border-bottom-right-radius:1.25rem;border-bottom-left-radius
 .choices button{min-height:52px;padding:.5rem 1rem;border:2px solid #0b5cad;border-radius:.8rem;background:#f2f7fd;
   color:#0b4a8a;font-weight:600;text-align:start}
 .choices button:active{background:#d6e7f8}
+.choices a.choice-link{display:flex;align-items:center;min-height:52px;padding:.5rem 1rem;border:2px solid #0b5cad;border-radius:.8rem;color:#0b5cad;font-weight:600;text-decoration:underline}
 .choices button:disabled{border-color:#c9d1d9;background:#f3f5f7;color:#6a737d;cursor:default}
 .choices button.chosen:disabled{border-color:#0b5cad;background:#0b5cad;color:#fff}
 .typing{display:flex;gap:.35rem;width:max-content;margin-top:.75rem}

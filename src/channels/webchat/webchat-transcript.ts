@@ -26,7 +26,16 @@ const DEFAULT_LOCALE = "en";
 /** The core writes `{ choices?, locale, direction }`; read it leniently so one odd row never breaks the page. */
 const outboundPayload = z.object({
   choices: z
-    .array(z.object({ id: z.string(), label: z.string() }))
+    .array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        url: z
+          .url({ protocol: /^https$/ })
+          .optional()
+          .catch(undefined),
+      }),
+    )
     .optional()
     .catch(undefined),
   locale: z.string().min(1).optional().catch(undefined),

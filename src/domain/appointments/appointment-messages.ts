@@ -1,10 +1,12 @@
 /**
  * What a client reads about an appointment, as outputs (locale keys): a new one, a reminder with
- * the three answer buttons, a move, a cancellation. Times are shown in the programme's zone.
+ * the three answer buttons, a move, a cancellation. Times are shown in the programme's zone; the
+ * place is a map button, never a link in the text, and a line with nothing to say is left out.
  */
 
 import type { Output, OutputChoice } from "../../engine/types.ts";
 import type { Appointment } from "../../generated/prisma/client.ts";
+import { storedBringNotes } from "./bring-documents.ts";
 
 export const APPOINTMENT_RESPONSES = ["coming", "cannot_come", "reschedule"] as const;
 export type AppointmentAnswer = (typeof APPOINTMENT_RESPONSES)[number];
@@ -22,16 +24,37 @@ export function parseResponseChoice(
   return match ? { appointmentId: match[1] as string, answer: match[2] as AppointmentAnswer } : undefined;
 }
 
-function details(appointment: Appointment, timeZone: string): Pick<Output, "params" | "dateTimeParams"> {
+function details(
+  appointment: Appointment,
+  timeZone: string,
+): Pick<Output, "params" | "dateTimeParams" | "lists"> {
   return {
     params: {
       when: appointment.startsAt.toISOString(),
       where: appointment.location,
-      map: appointment.mapUrl ?? mapLink(appointment.location),
       with: appointment.withWhom,
-      bring: appointment.bring ?? "—",
     },
     dateTimeParams: { when: timeZone },
+    lists: { purpose: [purpose(appointment)], ...bringLines(appointment) },
+  };
+}
+
+/** "🎒 Bring: …" and "📝 …": each only when there is something to say in the client's language. */
+function bringLines(appointment: Appointment): Record<"bring" | "note", Output[]> {
+  const documents = appointment.bringDocuments.map((code) => ({ key: `appointments.document_${code}` }));
+  const notes = storedBringNotes(appointment.bringNotes);
+  return {
+    bring: documents.length ? [{ key: "appointments.bring_line", lists: { documents } }] : [],
+    note: Object.keys(notes).length ? [{ key: "appointments.note_line", written: notes }] : [],
+  };
+}
+
+/** The place as a button that opens a map (the counsellor's link, else an OpenStreetMap search). */
+function mapButton(appointment: Appointment): OutputChoice {
+  return {
+    id: `map:${appointment.id}`,
+    label: "appointments.open_map",
+    url: appointment.mapUrl ?? mapLink(appointment.location),
   };
 }
 
@@ -44,18 +67,19 @@ function purpose(appointment: Appointment): Output {
   return { key: `appointments.purpose_${appointment.purpose}` };
 }
 
-const buttons = (appointment: Appointment): OutputChoice[] =>
-  APPOINTMENT_RESPONSES.map((answer) => ({
+const buttons = (appointment: Appointment): OutputChoice[] => [
+  ...APPOINTMENT_RESPONSES.map((answer) => ({
     id: responseChoiceId(appointment.id, answer),
     label: `appointments.answer_${answer}`,
-  }));
+  })),
+  mapButton(appointment),
+];
 
 /** The reminder, with "I'll come / I can't come / I need another time". */
 export function reminderMessage(appointment: Appointment, timeZone: string): Output {
   return {
     key: "appointments.reminder",
     ...details(appointment, timeZone),
-    lists: { purpose: [purpose(appointment)] },
     choices: buttons(appointment),
   };
 }
@@ -65,7 +89,6 @@ export function newAppointmentMessage(appointment: Appointment, timeZone: string
   return {
     key: "appointments.created",
     ...details(appointment, timeZone),
-    lists: { purpose: [purpose(appointment)] },
     choices: buttons(appointment),
   };
 }
@@ -75,7 +98,6 @@ export function movedMessage(appointment: Appointment, timeZone: string): Output
   return {
     key: "appointments.moved",
     ...details(appointment, timeZone),
-    lists: { purpose: [purpose(appointment)] },
     choices: buttons(appointment),
   };
 }
@@ -85,6 +107,5 @@ export function cancelledMessage(appointment: Appointment, timeZone: string): Ou
   return {
     key: "appointments.cancelled",
     ...details(appointment, timeZone),
-    lists: { purpose: [purpose(appointment)] },
   };
 }

@@ -18,6 +18,7 @@ import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
+import { bringDocumentsSchema, bringNotesSchema } from "./bring-documents.ts";
 
 export interface AppointmentDeps {
   db: Db;
@@ -29,7 +30,15 @@ export interface AppointmentDeps {
   now?: () => Date;
 }
 
-const PURPOSES = ["intake", "orientation", "training", "job_interview", "company_visit"] as const;
+/** What an appointment is for, in the order forms list them. */
+export const APPOINTMENT_PURPOSES = [
+  "intake",
+  "orientation",
+  "training",
+  "job_interview",
+  "company_visit",
+] as const;
+const PURPOSES = APPOINTMENT_PURPOSES;
 
 const details = z.object({
   /** Local time in the programme's zone ("2027-03-29 10:00"), or ISO-8601 with an offset. */
@@ -38,7 +47,10 @@ const details = z.object({
   mapUrl: z.string().url("must be a link").optional(),
   withWhom: z.string().trim().min(1, "is required").max(100),
   purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(", ")}` }),
-  bring: z.string().trim().max(200).optional(),
+  /** Document codes (bring-documents.ts); shown in the client's language. */
+  bringDocuments: bringDocumentsSchema.optional(),
+  /** An optional note per client language. */
+  bringNotes: bringNotesSchema.optional(),
 });
 
 /** Reads "2027-03-29 10:00" in `zone` (or an ISO string with an offset). */
@@ -47,7 +59,10 @@ export function parseLocalTime(at: string, zone: string): Date {
   const parsed = /[zZ]|[+-]\d\d:?\d\d$/.test(text)
     ? DateTime.fromISO(text, { setZone: true })
     : DateTime.fromISO(text, { zone });
-  if (!parsed.isValid) throw new DomainError(`Invalid time "${at}": use YYYY-MM-DD HH:MM (local time).`);
+  if (!parsed.isValid)
+    throw new DomainError(`Invalid time "${at}": use YYYY-MM-DD HH:MM (local time).`, {
+      code: "invalid_time",
+    });
   return parsed.toJSDate();
 }
 
@@ -57,7 +72,7 @@ async function caseSchedule(tx: DbClient, caseId: string, defaultTimeZone: strin
     select: { id: true, status: true, programme: { select: { timezone: true, settings: true } } },
   });
   if (!found) throw new DomainError(`No case with id ${caseId}.`);
-  if (found.status === "closed") throw new DomainError(`Case ${caseId} is closed.`);
+  if (found.status === "closed") throw new DomainError(`Case ${caseId} is closed.`, { code: "case_closed" });
   const settings = {
     timeZone: found.programme?.timezone ?? defaultTimeZone,
     ...((found.programme?.settings as object) ?? {}),
@@ -105,7 +120,7 @@ export async function createAppointment(
   const schedule = await caseSchedule(deps.db, input.caseId, deps.defaultTimeZone);
   const startsAt = parseLocalTime(data.at, schedule.timeZone);
   if (startsAt.getTime() <= (deps.now?.() ?? new Date()).getTime())
-    throw new DomainError("The appointment is in the past.");
+    throw new DomainError("The appointment is in the past.", { code: "appointment_in_past" });
   let jobIds: string[] = [];
   let messageIds: bigint[] = [];
   const appointment = await deps.db.$transaction(async (tx) => {
@@ -117,7 +132,8 @@ export async function createAppointment(
         withWhom: data.withWhom,
         purpose: data.purpose as AppointmentPurpose,
         ...(data.mapUrl ? { mapUrl: data.mapUrl } : {}),
-        ...(data.bring ? { bring: data.bring } : {}),
+        bringDocuments: data.bringDocuments ?? [],
+        bringNotes: data.bringNotes ?? {},
       },
     });
     const { plans } = await reminderPlans(tx, created, deps);
@@ -157,9 +173,13 @@ export async function moveAppointment(
 ): Promise<Appointment> {
   const current = await deps.db.appointment.findUnique({ where: { id: input.appointmentId } });
   if (!current || current.status === "cancelled")
-    throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`);
+    throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`, {
+      code: "appointment_not_scheduled",
+    });
   const schedule = await caseSchedule(deps.db, current.caseId, deps.defaultTimeZone);
   const startsAt = parseLocalTime(input.at, schedule.timeZone);
+  if (startsAt.getTime() <= (deps.now?.() ?? new Date()).getTime())
+    throw new DomainError("The appointment is in the past.", { code: "appointment_in_past" });
   let jobIds: string[] = [];
   let messageIds: bigint[] = [];
   const moved = await deps.db.$transaction(async (tx) => {
@@ -194,7 +214,9 @@ export async function cancelAppointment(
 ): Promise<Appointment> {
   const current = await deps.db.appointment.findUnique({ where: { id: input.appointmentId } });
   if (!current || current.status === "cancelled")
-    throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`);
+    throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`, {
+      code: "appointment_not_scheduled",
+    });
   const schedule = await caseSchedule(deps.db, current.caseId, deps.defaultTimeZone);
   let jobIds: string[] = [];
   let messageIds: bigint[] = [];

@@ -82,18 +82,24 @@ export async function assignLead(
 ): Promise<Assignment> {
   const body = parseInput(assignLeadBody, input);
   await requireCaseInScope(deps.db, staff, caseId);
-  if (staff.role === "steward") throw new ForbiddenError("Stewards do not assign leads.");
+  if (staff.role === "steward")
+    throw new ForbiddenError("Stewards do not assign leads.", { code: "forbidden" });
   const target = await deps.db.counsellor.findFirst({
     where: { email: body.counsellorEmail, organisationId: staff.organisationId, deactivatedAt: null },
   });
   if (!target || target.role === "steward")
-    throw new DomainError(`No counsellor with e-mail ${body.counsellorEmail} in your organisation.`);
+    throw new DomainError(`No counsellor with e-mail ${body.counsellorEmail} in your organisation.`, {
+      code: "staff_not_in_organisation",
+    });
   if (staff.role === "counsellor" && target.id !== staff.staffId)
-    throw new ForbiddenError("A counsellor may assign a lead only to themselves.");
+    throw new ForbiddenError("A counsellor may assign a lead only to themselves.", {
+      code: "assign_only_self",
+    });
   let messageIds: bigint[] = [];
   const result = await deps.db.$transaction(async (tx) => {
     const lead = await tx.case.findUniqueOrThrow({ where: { id: caseId }, include: { programme: true } });
-    if (lead.counsellorId) throw new DomainError("This case already has a counsellor.");
+    if (lead.counsellorId)
+      throw new DomainError("This case already has a counsellor.", { code: "lead_taken" });
     const programme = body.programme
       ? await tx.programme.findFirst({
           where: { slug: body.programme, organisationId: staff.organisationId },
@@ -104,13 +110,15 @@ export async function assignLead(
         body.programme
           ? `No programme "${body.programme}" in your organisation.`
           : "Choose a programme: this lead has none.",
+        { code: body.programme ? "unknown_programme" : "lead_needs_programme" },
       );
     const status: CaseStatus = lead.status === "lead" ? "intake" : lead.status;
     const claimed = await tx.case.updateMany({
       where: { id: caseId, counsellorId: null },
       data: { counsellorId: target.id, programmeId: programme.id, status },
     });
-    if (claimed.count === 0) throw new DomainError("This case already has a counsellor.");
+    if (claimed.count === 0)
+      throw new DomainError("This case already has a counsellor.", { code: "lead_taken" });
     await recordStatusChange(tx, { caseId, from: lead.status, to: status, actorId: staff.staffId });
     await tx.auditEvent.create({
       data: {

@@ -30,7 +30,8 @@ export async function openCaseAsStaff(
 ): Promise<string> {
   const { programme: slug, reference } = parseInput(openCaseInput, input);
   const programme = await db.programme.findFirst({ where: { slug, organisationId: staff.organisationId } });
-  if (!programme) throw new DomainError(`No programme "${slug}" in your organisation.`);
+  if (!programme)
+    throw new DomainError(`No programme "${slug}" in your organisation.`, { code: "unknown_programme" });
   for (let attempt = 0; ; attempt++) {
     const inviteCode = await unusedInviteCode(db);
     try {

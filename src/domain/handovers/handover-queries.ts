@@ -1,5 +1,6 @@
 /**
- * What staff read about handovers: the open ones they may see (their organisation's; a steward
+ * What staff read about handovers: the open ones they may see (all, or only those flagged as
+ * unanswered after the programme's working hours) (their organisation's; a steward
  * only those of clients they brought in), one by id within that scope, and "seen" marks.
  */
 import type { Handover, Prisma } from "../../generated/prisma/client.ts";
@@ -22,6 +23,8 @@ export interface InboxItem {
   answeredAt: Date | null;
   /** Unanswered after the programme's working hours: the coordinator's to look at. */
   flaggedAt: Date | null;
+  /** The channel the client wrote on (Telegram, Teams, web chat). */
+  channel: string;
 }
 
 /** The where-clause of the handovers a staff member may see. */
@@ -33,11 +36,23 @@ export async function handoverScope(db: DbClient, staff: StaffIdentity): Promise
 }
 
 /** The open handovers in scope, oldest first (the one waiting longest on top). */
-export async function listOpenHandovers(db: DbClient, staff: StaffIdentity): Promise<InboxItem[]> {
+export async function listOpenHandovers(
+  db: DbClient,
+  staff: StaffIdentity,
+  options: { flaggedOnly?: boolean } = {},
+): Promise<InboxItem[]> {
   const rows = await db.handover.findMany({
-    where: { AND: [await handoverScope(db, staff), { status: "open" }] },
+    where: {
+      AND: [
+        await handoverScope(db, staff),
+        { status: "open" },
+        ...(options.flaggedOnly ? [{ flaggedAt: { not: null } }] : []),
+      ],
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    include: { conversation: { select: { locale: true, client: { select: { displayName: true } } } } },
+    include: {
+      conversation: { select: { locale: true, channel: true, client: { select: { displayName: true } } } },
+    },
   });
   const cases = await db.case.findMany({
     where: { id: { in: rows.map((r) => r.caseId).filter((id): id is string => id !== null) } },
@@ -56,6 +71,7 @@ export async function listOpenHandovers(db: DbClient, staff: StaffIdentity): Pro
     lastClientAt: row.lastClientAt,
     answeredAt: row.answeredAt,
     flaggedAt: row.flaggedAt,
+    channel: row.conversation.channel,
   }));
 }
 

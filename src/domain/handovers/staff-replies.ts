@@ -62,9 +62,12 @@ export async function sendStaffMessage(
   const { message } = input;
   if ("quickReply" in message) {
     const missing = missingParams(message.quickReply, message.params ?? {});
-    if (missing.length) throw new DomainError(`The quick reply needs: ${missing.join(", ")}.`);
+    if (missing.length)
+      throw new DomainError(`The quick reply needs: ${missing.join(", ")}.`, {
+        code: "quick_reply_incomplete",
+      });
   } else if (!message.text.trim()) {
-    throw new DomainError("The message is empty.");
+    throw new DomainError("The message is empty.", { code: "message_empty" });
   }
   const sent = await deps.db.$transaction(async (tx) => {
     const conversation = await conversationForCase(tx, input.caseId);

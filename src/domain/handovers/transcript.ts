@@ -5,6 +5,7 @@
  */
 import type { MessageDirection, MessageStatus } from "../../generated/prisma/client.ts";
 import type { DbClient } from "../../store/prisma.ts";
+import { type DeliveryState, deliveryState } from "./delivery-state.ts";
 
 /** One line of the transcript. */
 export interface TranscriptEntry {
@@ -16,6 +17,8 @@ export interface TranscriptEntry {
   /** The choice the client tapped (inbound), or the buttons offered (outbound). */
   choiceId: string | null;
   status: MessageStatus;
+  /** The status as staff read it: failures told apart (blocked, uncertain). */
+  delivery: DeliveryState;
   channel: string;
   locale: string | null;
   createdAt: Date;
@@ -51,6 +54,7 @@ export async function caseTranscript(db: DbClient, caseId: string): Promise<Tran
       text: row.text,
       choiceId: typeof payload.choiceId === "string" ? payload.choiceId : null,
       status: row.status,
+      delivery: deliveryState(row.status, row.error),
       channel: row.conversation.channel,
       locale: typeof payload.locale === "string" ? payload.locale : null,
       createdAt: row.createdAt,

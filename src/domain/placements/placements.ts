@@ -46,7 +46,8 @@ export async function recordPlacement(
     select: { status: true, clientId: true, programme: { select: { timezone: true, settings: true } } },
   });
   if (!found) throw new DomainError(`No case with id ${data.caseId}.`);
-  if (found.status === "closed") throw new DomainError(`Case ${data.caseId} is closed.`);
+  if (found.status === "closed")
+    throw new DomainError(`Case ${data.caseId} is closed.`, { code: "case_closed" });
   const schedule = parseProgrammeSchedule(
     {
       timeZone: found.programme?.timezone ?? deps.defaultTimeZone,
@@ -101,7 +102,9 @@ export async function endPlacement(
     include: { checkIns: true },
   });
   if (!placement || placement.status === "ended")
-    throw new DomainError(`No active placement with id ${input.placementId}.`);
+    throw new DomainError(`No active placement with id ${input.placementId}.`, {
+      code: "placement_not_active",
+    });
   let jobIds: string[] = [];
   const ended = await deps.db.$transaction(async (tx) => {
     jobIds = await cancelNudges(

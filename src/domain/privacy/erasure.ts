@@ -31,6 +31,11 @@ export async function eraseByConversation(tx: DbClient, conversationId: string):
   if (cases.length) {
     // Staff notes are about the person: they go with them.
     await tx.caseNote.deleteMany({ where: { caseId: { in: cases.map((c) => c.id) } } });
+    // So are the notes on what to bring to an appointment (free text a person wrote for them).
+    await tx.appointment.updateMany({
+      where: { caseId: { in: cases.map((c) => c.id) } },
+      data: { bringNotes: {} },
+    });
     await tx.case.updateMany({
       where: { id: { in: cases.map((c) => c.id) } },
       data: { clientId: null, reference: null, inviteCode: null, status: "closed" },

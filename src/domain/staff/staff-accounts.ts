@@ -39,7 +39,8 @@ export async function listStaff(db: Db, actor: StaffIdentity): Promise<StaffSumm
 /** Deactivates a staff member of the coordinator's organisation: sessions and tokens end at once. */
 export async function deactivateStaff(db: Db, actor: StaffIdentity, staffId: string): Promise<void> {
   requireRole(actor, "coordinator");
-  if (staffId === actor.staffId) throw new DomainError("You cannot deactivate yourself.");
+  if (staffId === actor.staffId)
+    throw new DomainError("You cannot deactivate yourself.", { code: "cannot_deactivate_self" });
   await db.$transaction(async (tx) => {
     const target = await tx.counsellor.findFirst({
       where: { id: staffId, organisationId: actor.organisationId },

@@ -34,5 +34,6 @@ export function caseScope(staff: StaffIdentity): Prisma.CaseWhereInput {
 
 /** Throws ForbiddenError unless the staff member's role is one of `roles`. */
 export function requireRole(staff: StaffIdentity, ...roles: StaffRole[]): void {
-  if (!roles.includes(staff.role)) throw new ForbiddenError(`Your role (${staff.role}) may not do this.`);
+  if (!roles.includes(staff.role))
+    throw new ForbiddenError(`Your role (${staff.role}) may not do this.`, { code: "forbidden" });
 }

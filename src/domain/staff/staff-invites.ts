@@ -54,7 +54,9 @@ export async function inviteStaff(
   };
   const existing = await db.counsellor.findUnique({ where: { email } });
   if (existing && existing.organisationId !== organisation.id)
-    throw new DomainError(`${email} already works for another organisation.`);
+    throw new DomainError(`${email} already works for another organisation.`, {
+      code: "email_other_organisation",
+    });
   const staff = existing
     ? await db.counsellor.update({
         where: { id: existing.id },

@@ -118,7 +118,9 @@ export async function reassignTask(
 ): Promise<CounsellorTask> {
   const task = await findTask(db, scope, input.id);
   if (!(await input.isStaffOfOrganisation(input.assigneeStaffId)))
-    throw new DomainError("That staff member is not in your organisation.");
+    throw new DomainError("That staff member is not in your organisation.", {
+      code: "staff_not_in_organisation",
+    });
   return db.counsellorTask.update({
     where: { id: task.id },
     data: { assigneeStaffId: input.assigneeStaffId },

@@ -122,7 +122,7 @@ export function sentTo(bed: TeamsTestBed, user: TeamsUser, from = 0) {
       const card = (activity.attachments as { content: CardContent }[] | undefined)?.[0]?.content;
       return {
         text: (activity.text as string | undefined) ?? card?.body[0]?.text ?? "",
-        choices: card?.actions.map((a) => a.data.choiceId) ?? [],
+        choices: card?.actions.flatMap((a) => (a.data ? [a.data.choiceId] : [])) ?? [],
         rtl: card?.rtl === true,
       };
     });
@@ -131,5 +131,5 @@ export function sentTo(bed: TeamsTestBed, user: TeamsUser, from = 0) {
 interface CardContent {
   rtl?: boolean;
   body: { text: string }[];
-  actions: { title: string; data: { choiceId: string } }[];
+  actions: { title: string; data?: { choiceId: string }; url?: string }[];
 }

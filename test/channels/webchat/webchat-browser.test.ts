@@ -134,12 +134,24 @@ test("a nudge stored later appears by polling; New chat starts a fresh session",
       direction: "outbound",
       idempotencyKey: `nudge:${first?.externalMessageId}`,
       text: "⏰ Reminder: your appointment is tomorrow at 10:00.",
-      payload: { locale: "en", direction: "ltr" },
+      payload: {
+        locale: "en",
+        direction: "ltr",
+        choices: [
+          { id: "map:a1", label: "🗺️ Map", url: "https://www.openstreetmap.org/search?query=Rue%201" },
+          { id: "map:a2", label: "🗺️ Not ours", url: "javascript:alert(1)" },
+        ],
+      },
       status: "sent",
     },
   });
   await expect.poll(() => bot.count(), WAIT).toBe(2);
   expect(await bot.nth(1).textContent()).toContain("Reminder");
+  // The map is a link that opens the map; only an https address becomes one.
+  const links = bot.nth(1).locator("a.choice-link");
+  expect(await links.count()).toBe(1);
+  expect(await links.getAttribute("href")).toBe("https://www.openstreetmap.org/search?query=Rue%201");
+  expect(await links.textContent()).toBe("🗺️ Map");
 
   await page.locator("#new-chat").tap();
   await expect.poll(() => core.received.at(-1)?.externalUserId, WAIT).not.toBe(first?.externalUserId);

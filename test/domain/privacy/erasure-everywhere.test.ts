@@ -70,6 +70,7 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     location: "Rue 1",
     withWhom: "Lena",
     purpose: "intake",
+    bringNotes: { ro: "contractul de închiriere al lui Ion" },
   });
   // An idle nudge names the conversation itself.
   await app.db.nudge.create({
@@ -112,4 +113,7 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     expect(Number(rows[0]?.n), `${table}.${column}`).toBe(0);
   }
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeFalsy();
+  // A counsellor's note on what to bring was about the person: it goes too (the appointment stays, anonymous).
+  const appointments = await app.db.appointment.findMany({ where: { caseId: created.id } });
+  expect(appointments.map((a) => a.bringNotes)).toEqual([{}]);
 });

@@ -10,7 +10,7 @@
 (() => {
   /**
    * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string, menu: string }} Strings
-   * @typedef {{ id: string, label: string }} Choice
+   * @typedef {{ id: string, label: string, url?: string }} Choice
    * @typedef {{ id: string, text: string, choices: Choice[], locale: string, direction: string }} BotMessage
    * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string }} Outgoing
    */
@@ -146,6 +146,18 @@
       const group = document.createElement("div");
       group.className = "choices";
       for (const choice of message.choices) {
+        if (choice.url) {
+          // A link of ours (a map): opens it, sends nothing back.
+          const link = document.createElement("a");
+          link.className = "choice-link";
+          link.href = choice.url;
+          link.target = "_blank";
+          link.rel = "noopener noreferrer";
+          link.dir = "auto";
+          link.textContent = choice.label;
+          group.append(link);
+          continue;
+        }
         const button = document.createElement("button");
         button.type = "button";
         button.dir = "auto";

@@ -1,0 +1,18 @@
+/**
+ * The channel a case's client wrote on last (Telegram, Teams, web chat): where proactive messages
+ * go (conversationForCase follows the same order), and what the console shows beside the client.
+ */
+import type { ChannelName } from "../../channels/types.ts";
+import type { DbClient } from "../../store/prisma.ts";
+
+/** The channel of the client's most recently used conversation, or null before the first message. */
+export async function lastChannel(db: DbClient, caseId: string): Promise<ChannelName | null> {
+  const found = await db.case.findUnique({ where: { id: caseId }, select: { clientId: true } });
+  if (!found?.clientId) return null;
+  const conversation = await db.conversation.findFirst({
+    where: { clientId: found.clientId },
+    orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    select: { channel: true },
+  });
+  return (conversation?.channel as ChannelName | undefined) ?? null;
+}

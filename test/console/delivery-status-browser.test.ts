@@ -1,0 +1,88 @@
+/**
+ * Delivery status in the conversation view, live: a counsellor has a client's conversation open
+ * in headless Chromium; two replies go out through the outbox (real workers, the fake Telegram);
+ * without a reload the first turns "delivered", and after the client blocked the bot the second
+ * turns "not delivered: the client blocked the bot" (the stream looks at the statuses and sends each
+ * change within a second; the page's event stream re-draws the transcript). axe-core: no
+ * serious or critical violation.
+ */
+import { mkdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { replyDeps } from "../../src/api/inbox-api.ts";
+import type { App } from "../../src/app.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { sendStaffMessage } from "../../src/domain/handovers/staff-replies.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { seriousViolations } from "../support/axe.ts";
+import { launchChromium } from "../support/chromium.ts";
+import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
+
+let telegram: FakeTelegram;
+let app: App;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram });
+  await app.startWorkers({ reconcile: false });
+  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchChromium();
+  mkdirSync(shots, { recursive: true });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await telegram?.close();
+});
+
+test("a reply's status turns delivered, then another's not delivered when the client blocked the bot, without a reload", async () => {
+  const { organisation, programme } = await organisationWithCounsellor(app.db);
+  const counsellor = await staffMember(app.db, organisation.slug, "counsellor", {
+    name: "Lena",
+    locale: "fr",
+  });
+  const created = await createCase(app.db, {
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
+  });
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap("language:ro");
+  await user.tap("consent:accept");
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel("E-mail").fill(counsellor.email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/console\/inbox$/);
+  await page.goto(`${base}/console/cases/${created.id}/conversation`);
+  // The live stream is open before anything is sent.
+  await page.waitForFunction(() => document.querySelector("[sse-connect]") !== null);
+  await page.waitForTimeout(500);
+
+  const deps = replyDeps(app.http.consoleContext);
+  const reply = (text: string) =>
+    sendStaffMessage(deps, { caseId: created.id, staffId: counsellor.id, message: { text } });
+  const first = await reply("Bună ziua, ne vedem mâine.");
+  const status = (id: bigint) => page.locator(`#status-${id}`).textContent();
+  await expect.poll(() => status(first.messageId), { timeout: 15_000 }).toBe("remis");
+
+  telegram.blockChat(user.userId);
+  const second = await reply("Mai ai nevoie de ajutor?");
+  await expect
+    .poll(() => status(second.messageId), { timeout: 15_000 })
+    .toBe("non remis : le client a bloqué le bot");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: path.join(shots, "conversation-delivery-live.png"), fullPage: true });
+}, 120_000);
