@@ -136,7 +136,13 @@ async function writeReplies(
           locale: rendered.message.locale,
           direction: rendered.message.direction,
           ...(rendered.message.choices
-            ? { choices: rendered.message.choices.map(({ id, label }) => ({ id, label })) }
+            ? {
+                choices: rendered.message.choices.map(({ id, label, url }) => ({
+                  id,
+                  label,
+                  ...(url ? { url } : {}),
+                })),
+              }
             : {}),
         },
         status: "queued",

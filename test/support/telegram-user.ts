@@ -10,7 +10,7 @@ import { postUpdate } from "./test-app.ts";
 
 export interface BotMessage {
   text: string;
-  buttons: { text: string; data: string }[];
+  buttons: { text: string; data: string; url?: string }[];
 }
 
 export class TelegramUser {
@@ -40,11 +40,14 @@ export class TelegramUser {
       .map((p) => ({
         text: String(p.text),
         buttons: (
-          (p.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] } | undefined)
-            ?.inline_keyboard ?? []
+          (
+            p.reply_markup as
+              | { inline_keyboard?: { text: string; callback_data: string; url?: string }[][] }
+              | undefined
+          )?.inline_keyboard ?? []
         )
           .flat()
-          .map((b) => ({ text: b.text, data: b.callback_data })),
+          .map((b) => ({ text: b.text, data: b.callback_data, ...(b.url ? { url: b.url } : {}) })),
       }));
   }
 

@@ -88,7 +88,10 @@ test("/help answers with the menu as buttons in the client's language, and each 
     expect.stringMatching(/^appt:\w+:coming$/),
     expect.stringMatching(/^appt:\w+:cannot_come$/),
     expect.stringMatching(/^appt:\w+:reschedule$/),
+    undefined,
   ]);
+  // …and its place opens as a map (a URL button, not a callback).
+  expect(mine[1]?.buttons[3]?.url).toMatch(/^https:\/\/www\.openstreetmap\.org\/search\?query=Gare/);
 
   await user.say("/help");
   const language = await user.tap("cmd:language");
