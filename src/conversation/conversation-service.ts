@@ -33,6 +33,7 @@ import { applyEffects, type EffectTarget } from "./effects.ts";
 import { loadRuns, saveRuns } from "./flow-run-store.ts";
 import { FlowStack } from "./flow-stack.ts";
 import { applyHandoverTurn } from "./handover-turn.ts";
+import { inPlaceMessage, tappedQuestion } from "./in-place.ts";
 import { choiceLabel, renderOutputs } from "./render.ts";
 import { routeInbound } from "./turn-routing.ts";
 
@@ -223,7 +224,10 @@ async function runTurn(
       },
     });
     const outputs = [...extra, ...stack.outputs, ...summary];
-    for (const [index, rendered] of renderOutputs(outputs, target.locale, translator).entries()) {
+    const renderedReplies = renderOutputs(outputs, target.locale, translator);
+    const tapped = await tappedQuestion(tx, conversationId, msg.tappedMessageId, renderedReplies);
+    for (const [index, rendered] of renderedReplies.entries()) {
+      const message = inPlaceMessage(rendered, tapped);
       const row = await tx.message.create({
         data: {
           conversationId,
@@ -235,14 +239,15 @@ async function runTurn(
             locale: rendered.message.locale,
             direction: rendered.message.direction,
             ...(rendered.message.choices
-              ? { choices: rendered.message.choices.map(({ id, label }) => ({ id, label })) }
+              ? { choices: rendered.message.choices.map(({ id, label, kind }) => ({ id, label, kind })) }
               : {}),
+            ...(message.replaces && tapped ? { replaces: tapped.rowId.toString() } : {}),
           },
           status: "queued",
         },
         select: { id: true },
       });
-      replies.push({ messageId: row.id, message: rendered.message });
+      replies.push({ messageId: row.id, message });
     }
   });
 

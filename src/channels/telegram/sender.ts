@@ -10,6 +10,7 @@ import {
   SendError,
   type SendOptions,
 } from "../types.ts";
+import { editKeyboard } from "./edit-keyboard.ts";
 import { toSendError } from "./errors.ts";
 import { renderMessage, toChatId } from "./render.ts";
 
@@ -22,8 +23,16 @@ export function createTelegramSender(api: Api): ChannelSender {
         throw new SendError("permanent", `Telegram sender cannot reach a ${address.channel} address`);
       }
       const { text, reply_markup } = renderMessage(message);
+      const chatId = toChatId(address.externalConversationId);
+      if (
+        message.replaces &&
+        reply_markup &&
+        (await editKeyboard(api, chatId, message.replaces, reply_markup))
+      ) {
+        return { externalMessageId: message.replaces };
+      }
       try {
-        const sent = await api.sendMessage(toChatId(address.externalConversationId), text, {
+        const sent = await api.sendMessage(chatId, text, {
           ...(reply_markup ? { reply_markup } : {}),
           ...(options.paidBroadcast ? { allow_paid_broadcast: true } : {}),
         });

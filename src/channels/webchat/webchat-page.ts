@@ -70,6 +70,10 @@ html[dir=rtl] .mine{border-bottom-right-radius:1.25rem;border-bottom-left-radius
 .choices button:active{background:#d6e7f8}
 .choices button:disabled{border-color:#c9d1d9;background:#f3f5f7;color:#6a737d;cursor:default}
 .choices button.chosen:disabled{border-color:#0b5cad;background:#0b5cad;color:#fff}
+.choices.nav{flex-direction:row;flex-wrap:wrap;gap:.4rem;margin-top:.6rem;padding-top:.6rem;border-top:1px dashed #b7c2cd}
+.choices.nav button{flex:1 1 auto;min-height:44px;padding:.3rem .7rem;border:1px solid #8a96a3;border-radius:22px;
+  background:#fff;color:#3d4752;font-weight:500;font-size:.95rem;text-align:center}
+.choices.nav button:disabled{border-color:#d0d7de;background:#f3f5f7;color:#8a96a3}
 .typing{display:flex;gap:.35rem;width:max-content;margin-top:.75rem}
 .typing[hidden]{display:none}
 .typing span{width:.6rem;height:.6rem;border-radius:50%;background:#7b8794;animation:blink 1.2s infinite}

@@ -30,7 +30,7 @@ import {
 } from "./webchat-page.ts";
 import { describeIssue, firstLanguageTag, listMessagesQuery, postMessageBody } from "./webchat-requests.ts";
 import { issueSession, sessionExists } from "./webchat-sessions.ts";
-import { listSentMessages } from "./webchat-transcript.ts";
+import { listSentMessages, tappedMessageId } from "./webchat-transcript.ts";
 
 /** What the web chat routes need. */
 export interface WebchatOptions {
@@ -124,8 +124,10 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
       async (request, reply) => {
         const body = postMessageBody.safeParse(request.body);
         if (!body.success) return badRequest(reply, describeIssue(body.error));
-        const { sessionId, messageId, text, choiceId, after } = body.data;
+        const { sessionId, messageId, text, choiceId, after, tappedId } = body.data;
         if (!(await sessionExists(db, sessionId))) return unknownSession(reply);
+        const tapped =
+          choiceId && tappedId ? await tappedMessageId(db, sessionId, BigInt(tappedId)) : undefined;
         const inbound: InboundMessage = {
           channel: "webchat",
           externalUserId: sessionId,
@@ -134,6 +136,7 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
           externalMessageId: `${sessionId}:${messageId}`,
           ...(text !== undefined ? { text } : {}),
           ...(choiceId !== undefined ? { choiceId } : {}),
+          ...(tapped ? { tappedMessageId: tapped } : {}),
           localeHint: firstLanguageTag(request.headers["accept-language"]),
           receivedAt: new Date(),
         };

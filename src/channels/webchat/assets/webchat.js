@@ -10,9 +10,9 @@
 (() => {
   /**
    * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string }} Strings
-   * @typedef {{ id: string, label: string }} Choice
-   * @typedef {{ id: string, text: string, choices: Choice[], locale: string, direction: string }} BotMessage
-   * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string }} Outgoing
+   * @typedef {{ id: string, label: string, kind?: "nav" | "toggle" }} Choice
+   * @typedef {{ id: string, text: string, choices: Choice[], replaces?: string, locale: string, direction: string }} BotMessage
+   * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string, tappedId?: string }} Outgoing
    */
 
   /** @param {string} id */
@@ -124,12 +124,43 @@
     return item;
   }
 
-  /** @param {Element} [except] */
+  /** @param {Element | null} [except] the bubble whose buttons stay usable */
   function disableChoices(except) {
     for (const group of list.querySelectorAll(".choices")) {
-      if (group === except) continue;
+      if (except && group.parentElement === except) continue;
       for (const button of group.querySelectorAll("button")) button.disabled = true;
     }
+  }
+
+  /**
+   * The buttons of one bot message: the answers, then navigation (back, start again, my
+   * counsellor) on a row of its own. A tick box (multi-choice) is tapped without a bubble of the
+   * person's: the question itself shows the tick once the bot has updated it.
+   * @param {BotMessage} message
+   * @param {string} bubbleId the bubble the buttons belong to (the question first shown)
+   */
+  function choiceGroups(message, bubbleId) {
+    const answers = document.createElement("div");
+    answers.className = "choices";
+    const navigation = document.createElement("div");
+    navigation.className = "choices nav";
+    for (const choice of message.choices) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dir = "auto";
+      button.textContent = choice.label;
+      if (choice.kind === "toggle") button.classList.add("toggle");
+      button.addEventListener("click", () => {
+        if (choice.kind === "toggle") {
+          send({ choiceId: choice.id, tappedId: bubbleId }, null, false);
+          return;
+        }
+        button.classList.add("chosen");
+        send({ choiceId: choice.id }, choice.label);
+      });
+      (choice.kind === "nav" ? navigation : answers).append(button);
+    }
+    return [answers, navigation].filter((group) => group.childElementCount > 0);
   }
 
   /** @param {BotMessage} message */
@@ -137,24 +168,17 @@
     if (shown.has(message.id)) return;
     shown.add(message.id);
     if (BigInt(message.id) > BigInt(lastId)) lastId = message.id;
+    const earlier = message.replaces ? list.querySelector(`li[data-id="${message.replaces}"]`) : null;
+    if (earlier) {
+      // A tick in a multi-choice question: the same question, its buttons updated in place.
+      for (const group of earlier.querySelectorAll(".choices")) group.remove();
+      earlier.append(...choiceGroups(message, message.replaces || ""));
+      return;
+    }
     const item = addBubble("bot", message.text, message.direction);
     item.lang = message.locale;
-    if (message.choices.length > 0) {
-      const group = document.createElement("div");
-      group.className = "choices";
-      for (const choice of message.choices) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.dir = "auto";
-        button.textContent = choice.label;
-        button.addEventListener("click", () => {
-          button.classList.add("chosen");
-          send({ choiceId: choice.id }, choice.label);
-        });
-        group.append(button);
-      }
-      item.append(group);
-    }
+    item.dataset.id = message.id;
+    item.append(...choiceGroups(message, message.id));
     applyLocale(message.locale, message.direction);
   }
 
@@ -165,12 +189,13 @@
   }
 
   /**
-   * Queues one message (text or choice); shownAs null sends it without a bubble (/start).
-   * @param {{ text?: string, choiceId?: string }} fields
+   * Queues one message (text or choice); shownAs null sends it without a bubble (/start, a tick).
+   * @param {{ text?: string, choiceId?: string, tappedId?: string }} fields
    * @param {string | null} shownAs
+   * @param {boolean} [spendsChoices] whether the buttons shown so far are spent (not after a tick)
    */
-  function send(fields, shownAs) {
-    disableChoices();
+  function send(fields, shownAs, spendsChoices = true) {
+    if (spendsChoices) disableChoices();
     const item = shownAs === null ? null : addBubble("mine", shownAs, "auto");
     scrollToEnd();
     /** @type {Outgoing} */
@@ -317,7 +342,7 @@
       return;
     }
     const groups = list.querySelectorAll(".choices");
-    disableChoices(groups[groups.length - 1]);
+    disableChoices(groups[groups.length - 1]?.parentElement);
   }
 
   function autosize() {

@@ -1,0 +1,80 @@
+/**
+ * The questionnaire in the web chat, in headless Chromium at phone size (390×844), with the real
+ * conversation core: the answers first and navigation on a row of its own, a tick updating the
+ * question's bubble in place (no new bubble, ✅ on the ticked answer).
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { posterCode } from "../domain/fixtures.ts";
+import { launchChromium } from "../support/chromium.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+let app: App;
+let base: string;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startTestApp();
+  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const t = (key: string, locale: string) => app.translator.t(key, locale);
+
+/** Taps the button labelled `label` on the newest bubble that has one. */
+async function tap(page: Page, label: string): Promise<void> {
+  await page.locator(".bot button:not([disabled])", { hasText: label }).last().click();
+}
+
+/** Waits until the newest bot bubble says `text`. */
+async function botSays(page: Page, text: string): Promise<void> {
+  await expect.poll(() => page.locator(".bot p").last().textContent(), { timeout: 10_000 }).toBe(text);
+}
+
+/** Opens the chat and taps through onboarding to the transport question (multi-choice). */
+async function toTransport(page: Page, locale: string): Promise<void> {
+  await page.goto(`${base}/chat?start=${await posterCode(app.db)}`);
+  await tap(page, t("meta.native_name", locale));
+  await tap(page, t("onboarding.consent_accept", locale));
+  await tap(page, t("assessment.offer_yes", locale));
+  await tap(page, t("assessment.residence_eu_citizen", locale));
+  await tap(page, t("assessment.housing_rented", locale));
+  await botSays(page, t("assessment.place_prompt", locale));
+  await page.locator("#text").fill("Anderlecht");
+  await page.locator("#send").click();
+  await botSays(page, t("assessment.transport_prompt", locale));
+}
+
+test("navigation has its own row after the answers; a tick updates the question in place", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en" });
+  const page = await context.newPage();
+  await toTransport(page, "en");
+  const question = page.locator("li.bot").last();
+  const nav = question.locator(".choices.nav button");
+  expect(await nav.allTextContents()).toEqual([
+    t("common.back", "en"),
+    t("common.restart", "en"),
+    t("common.nav_counsellor", "en"),
+  ]);
+  expect(await question.locator(".choices:not(.nav) button").last().textContent()).toBe(
+    t("common.done", "en"),
+  );
+
+  const bubbles = await page.locator("li.bubble").count();
+  await tap(page, t("assessment.transport_bike", "en"));
+  const ticked = `✅ 🚲 ${t("assessment.transport_bike", "en")}`;
+  await expect
+    .poll(() => question.locator("button", { hasText: ticked }).count(), { timeout: 10_000 })
+    .toBe(1);
+  expect(await page.locator("li.bubble").count()).toBe(bubbles); // no echo, no second question
+  await tap(page, t("assessment.transport_walk", "en"));
+  await expect.poll(() => question.locator("button", { hasText: "✅" }).count(), { timeout: 10_000 }).toBe(2);
+  await page.screenshot({ path: "/tmp/webchat-transport-ticks.png" });
+  await tap(page, t("common.done", "en"));
+  await botSays(page, t("assessment.driving_licence_prompt", "en"));
+  await context.close();
+}, 60_000);
