@@ -20,13 +20,16 @@ import { baseUrlOf } from "./console/console-context.ts";
 import { CONSOLE_PAGES } from "./console/console-pages.ts";
 import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
+import { afterTurn, createTurnRegistry } from "./conversation/turn-registry.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
+import { domainTurns } from "./domain/turn-handlers.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
+import { idleNudgesAfterTurn } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
 import type { Db } from "./store/prisma.ts";
 
@@ -73,11 +76,15 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox({ db, connection: redis, prefix: config.QUEUE_PREFIX });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
+  const turns = createTurnRegistry([
+    ...domainTurns({ db, queue: nudgeQueue, timeZone: config.TZ_DEFAULT }),
+    afterTurn(idleNudgesAfterTurn(db, nudgeQueue, config.TZ_DEFAULT)),
+  ]);
   for (const queue of [nudgeQueue, broadcastQueue]) {
     queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
   }
   const conversations = createConversationService({
-    nudgeQueue,
+    turns,
     db,
     lockPool: stores.lockPool,
     translator,

@@ -17,11 +17,10 @@ import { saveList } from "../domain/broadcasts/saved-lists.ts";
 import { describeSegment, type Segment } from "../domain/broadcasts/segment.ts";
 import { updateCaseLabels } from "../domain/cases/case-labels.ts";
 import { DomainError } from "../domain/errors.ts";
+import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { CliCommand, CliOption, CommandContext, OptionValues } from "./commands.ts";
 import { flag, need, string } from "./option-values.ts";
 import { formatDateTime, formatFields, formatTable } from "./text-output.ts";
-
-const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
 
 const ORG: CliOption = {
   name: "org",
@@ -47,7 +46,12 @@ const SEGMENT_OPTIONS: CliOption[] = [
     value: "<name,…>",
     description: "segment: municipalities or reception centres (see case label)",
   },
-  { name: "language", type: "string", value: "<code,…>", description: `segment: ${LOCALES.join(", ")}` },
+  {
+    name: "language",
+    type: "string",
+    value: "<code,…>",
+    description: `segment: ${CLIENT_LOCALES.join(", ")}`,
+  },
   {
     name: "status",
     type: "string",
@@ -136,7 +140,7 @@ const createCommand: CliCommand = {
       description: "the vacancy a job update is about",
     },
     ...SEGMENT_OPTIONS,
-    ...LOCALES.map((locale) => ({
+    ...CLIENT_LOCALES.map((locale) => ({
       name: `text-${locale}`,
       type: "string" as const,
       value: "<text>",
@@ -162,7 +166,7 @@ const createCommand: CliCommand = {
   ],
   async run(values, context) {
     const texts: Record<string, string> = {};
-    for (const locale of LOCALES) {
+    for (const locale of CLIENT_LOCALES) {
       const text = string(values, `text-${locale}`);
       if (text) texts[locale] = text;
     }

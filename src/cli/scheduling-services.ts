@@ -11,8 +11,8 @@ import { type BroadcastJobData, createBroadcastQueue } from "../domain/broadcast
 import { createTranslator } from "../i18n/i18n.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { createOutbox, type Outbox } from "../outbox/outbox.ts";
+import type { OutboxPort } from "../outbox/outbox-port.ts";
 import { createNudgeQueue, type NudgeJobData } from "../scheduling/nudge-queue.ts";
-import type { OutboxPort } from "../scheduling/nudge-worker.ts";
 import type { Db } from "../store/prisma.ts";
 import { assertRedisReachable, createRedis } from "../store/redis.ts";
 

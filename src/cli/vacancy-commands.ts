@@ -4,14 +4,14 @@
  * with why, and the language each would get it in ("-": no text they read yet); sends it; and can
  * send the weekly digest now (ids and counts only, no names).
  */
+
 import { sendJobAlerts } from "../domain/vacancies/job-alerts.ts";
 import { sendJobDigests } from "../domain/vacancies/job-digest.ts";
 import { createVacancy, matchVacancy } from "../domain/vacancies/vacancies.ts";
+import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { CliCommand } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
 import { formatFields, formatTable } from "./text-output.ts";
-
-const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
 
 const createCommand: CliCommand = {
   words: ["vacancy", "create"],
@@ -63,7 +63,7 @@ const createCommand: CliCommand = {
     { name: "french", type: "string", value: "none|basic|good|fluent", description: "minimum French" },
     { name: "licence", type: "string", value: "<category>", description: "driving licence needed, e.g. B" },
     { name: "cv-needed", type: "boolean", description: "the employer asks for a CV" },
-    ...LOCALES.map((locale) => ({
+    ...CLIENT_LOCALES.map((locale) => ({
       name: `text-${locale}`,
       type: "string" as const,
       value: "<text>",
@@ -72,7 +72,7 @@ const createCommand: CliCommand = {
   ],
   async run(values, { db }) {
     const texts: Record<string, string> = {};
-    for (const locale of LOCALES) {
+    for (const locale of CLIENT_LOCALES) {
       const text = string(values, `text-${locale}`);
       if (text) texts[locale] = text;
     }

@@ -5,8 +5,8 @@
  * still stored as its own outbound row, with `replaces` naming the row it updates.
  */
 import type { OutboundMessage } from "../channels/types.ts";
-import type { Prisma } from "../store/prisma.ts";
-import type { RenderedMessage } from "./render.ts";
+import type { RenderedMessage } from "../i18n/render.ts";
+import type { DbClient } from "../store/prisma.ts";
 
 /** The question a tap came from: its platform id and its (first) Message row. */
 export interface TappedQuestion {
@@ -16,7 +16,7 @@ export interface TappedQuestion {
 
 /** The stored question whose button the person tapped, when the channel said which one it was. */
 export async function tappedQuestion(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   conversationId: string,
   tappedMessageId: string | undefined,
   rendered: readonly RenderedMessage[],

@@ -5,16 +5,16 @@
  * bot or withdrew consent; the reason is returned instead.
  */
 import type { Output } from "../engine/types.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { OutboxPort } from "../scheduling/nudge-worker.ts";
-import type { Prisma } from "../store/prisma.ts";
-import { renderOutputs } from "./render.ts";
+import type { OutboxPort } from "../outbox/outbox-port.ts";
+import type { DbClient } from "../store/prisma.ts";
 
 export type ProactiveResult = { messageIds: bigint[]; conversationId: string } | { notSent: string };
 
 /** The conversation to write to for a case's client: active, consented, most recently used. */
 export async function conversationForCase(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   caseId: string,
 ): Promise<{ id: string; locale: string | null } | { notSent: string }> {
   const found = await tx.case.findUnique({ where: { id: caseId }, select: { clientId: true } });
@@ -36,7 +36,7 @@ export async function conversationForCase(
 
 /** Renders `outputs` for the case's client and writes them to the outbox (keys `<key>:<n>`). */
 export async function writeToCaseClient(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   deps: { translator: Translator; outbox: OutboxPort },
   input: { caseId: string; outputs: Output[]; idempotencyKey: string },
 ): Promise<ProactiveResult> {

@@ -1,25 +1,18 @@
 /**
- * Routing one inbound message: a command, an answer to a button outside flows (appointment,
- * check-in mood), input for the waiting flow, or the start of onboarding. Decides what the turn
- * does; the turn (conversation-service.ts) then applies it in one transaction.
+ * Routing one inbound message: a command, a tap on a button outside flows, input for the waiting
+ * flow, or input nobody waits for — each dispatched to what the domains registered
+ * (turn-registry.ts). Decides what the turn does; the turn (conversation-service.ts) then applies
+ * it in one transaction.
  */
 import type { InboundMessage } from "../channels/types.ts";
-import { type AppointmentAnswer, parseResponseChoice } from "../domain/appointments/appointment-messages.ts";
-import { SELF_ASSESSMENT_FLOW } from "../domain/assessment/assessment-completion.ts";
-import { resolveInvite } from "../domain/cases/invites.ts";
-import { asksForPerson } from "../domain/handovers/handover-words.ts";
-import { CHECKIN_FLOW, parseMoodChoice } from "../domain/placements/checkin-messages.ts";
-import { ALERTS_FLOW } from "../domain/vacancies/alert-choice.ts";
-import { parseJobChoice } from "../domain/vacancies/job-alerts.ts";
-import type { FlowInput, Output, VarValue } from "../engine/types.ts";
+import type { FlowInput, Output } from "../engine/types.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
-import type { Db } from "../store/prisma.ts";
+import type { DbClient } from "../store/prisma.ts";
 import { parseCommand } from "./commands.ts";
 import type { ConversationDeps } from "./conversation-service.ts";
-import { applyEffects, type EffectTarget } from "./effects.ts";
+import type { EffectTarget } from "./effects.ts";
 import type { FlowStack, StackRun } from "./flow-stack.ts";
-import type { HandoverTurn } from "./handover-turn.ts";
-import { linkCommand } from "./link-command.ts";
+import { buttonHandler, type TurnContext } from "./turn-registry.ts";
 
 /** What the turn will do besides what the flow stack recorded. */
 export interface TurnPlan {
@@ -28,156 +21,98 @@ export interface TurnPlan {
   extra: Output[];
   /** Runs ended without finishing (a new onboarding). */
   abandoned: StackRun[];
-  /** Answers to appointment buttons, applied in the transaction. */
-  answers: { appointmentId: string; answer: AppointmentAnswer }[];
-  /** Check-in mood taps, applied in the transaction. */
-  moods: { checkInId: string; mood: number }[];
-  /** Answers to job alerts ("interested", "not for me", why, show from a digest), applied in the transaction. */
-  jobAnswers: NonNullable<ReturnType<typeof parseJobChoice>>[];
-  /** The person asked for their counsellor in words or text, or writes to the one answering them. */
-  handover: HandoverTurn;
+  /** The handlers' work in the transaction, in order; their outputs follow `extra`. */
+  work: ((tx: DbClient) => Promise<Output[]>)[];
+  /** The handlers' view of the turn, for the work after the effects. */
+  ctx: TurnContext;
+}
+
+export interface RouteInput {
+  stack: FlowStack;
+  target: EffectTarget;
+  consent: Consent | null;
+  consented: boolean;
+  status: ConversationStatus;
+  now: Date;
 }
 
 /** Decides what `msg` means for this conversation; feeds the flow stack. */
 export async function routeInbound(
   deps: ConversationDeps,
   msg: InboundMessage,
-  input: {
-    stack: FlowStack;
-    target: EffectTarget;
-    consent: Consent | null;
-    consented: boolean;
-    status: ConversationStatus;
-    /** A person is answering this conversation (an open handover). */
-    handoverOpen: boolean;
-  },
+  input: RouteInput,
 ): Promise<TurnPlan> {
-  const abandoned: StackRun[] = [];
-  /** Answers to buttons outside flows (appointment reminders), applied in the transaction. */
-  const answers: { appointmentId: string; answer: AppointmentAnswer }[] = [];
-  const moods: { checkInId: string; mood: number }[] = [];
-  const jobAnswers: TurnPlan["jobAnswers"] = [];
-  const extra: Output[] = [];
-  const handover: HandoverTurn = { reasons: [], forPerson: false };
-  let status = input.status === "blocked" ? "active" : input.status;
-
-  const { stack, target, consent, consented } = input;
-  const { db } = deps;
-  const command = parseCommand(msg.text);
-  const appointmentAnswer = parseResponseChoice(msg.choiceId);
-  const moodTap = parseMoodChoice(msg.choiceId);
-  const jobTap = parseJobChoice(msg.choiceId);
-  const flowInput: FlowInput | undefined = msg.choiceId
-    ? { kind: "choice", choiceId: msg.choiceId }
-    : msg.text !== undefined
-      ? { kind: "text", text: msg.text }
-      : undefined;
-
-  if (command?.name === "start") {
-    if (status === "opted_out") {
-      status = "active";
-      extra.push({ key: "commands.resumed" });
-    }
-    if (!consented) {
-      abandoned.push(...stack.abandonAll());
-      stack.start("onboarding", await inviteVars(db, command.argument));
-    } else if (command.argument) {
-      extra.push(await linkLater(deps, target, command.argument));
-      stack.reprompt();
-    } else {
-      if (!extra.length) extra.push({ key: "commands.welcome_back" });
-      stack.reprompt();
-    }
-  } else if (command?.name === "language") {
-    stack.start("language");
-  } else if (command?.name === "assessment") {
-    if (consented && deps.flows.has(SELF_ASSESSMENT_FLOW)) stack.start(SELF_ASSESSMENT_FLOW);
-    else if (!consented) stack.start("onboarding", await inviteVars(db, undefined));
-    else extra.push({ key: "common.nothing_to_do" });
-  } else if (command?.name === "alerts") {
-    if (consented) stack.start(ALERTS_FLOW);
-    else extra.push({ key: "jobs.alerts_need_consent" });
-  } else if (command?.name === "help") {
-    extra.push({ key: "commands.help" });
-  } else if (command?.name === "privacy") {
-    extra.push({ key: "commands.privacy" });
-  } else if (command?.name === "delete") {
-    if (consented) stack.start("erase");
-    else extra.push({ key: "commands.delete_nothing" });
-  } else if (command?.name === "link") {
-    extra.push(
-      await linkCommand(deps, msg, { target, consented, stack, abandoned, argument: command.argument }),
-    );
-  } else if (command?.name === "stop") {
-    status = "opted_out";
-    extra.push({ key: "commands.stop_done" });
-  } else if (command?.name === "unknown") {
-    extra.push({ key: "common.unknown_command" });
-  } else if (appointmentAnswer) {
-    answers.push(appointmentAnswer);
-  } else if (jobTap) {
-    jobAnswers.push(jobTap);
-  } else if (moodTap) {
-    moods.push(moodTap);
-    if (await ownsCheckIn(db, target.clientId, moodTap.checkInId)) {
-      stack.start(CHECKIN_FLOW, { mood: moodTap.mood, checkin_id: moodTap.checkInId });
-    }
-  } else if (consented && flowInput?.kind === "text" && input.handoverOpen) {
-    // A person is answering: the words are for them, and the bot does not interrupt.
-    handover.forPerson = true;
-  } else if (consented && flowInput?.kind === "text" && asksForPerson(flowInput.text, deps.translator)) {
-    handover.reasons.push("words");
-  } else if (flowInput && stack.top) {
-    stack.input(flowInput);
-  } else if (consent?.decision === "declined" && !consented) {
-    extra.push({ key: "onboarding.declined_reminder" });
-  } else if (!consented) {
-    stack.start("onboarding", await inviteVars(db, undefined));
-  } else if (flowInput?.kind === "text") {
-    // Text no question was waiting for: a person reads it rather than the bot saying "type /help".
-    handover.reasons.push("free_text");
-  } else {
-    extra.push({ key: "common.nothing_to_do" });
-  }
-
-  return { status, extra, abandoned, answers, moods, jobAnswers, handover };
-}
-
-/** The facts onboarding starts with: what the /start code is. */
-async function inviteVars(db: Db, code: string | undefined): Promise<Record<string, VarValue>> {
-  const intake = (await db.programme.count({ where: { isDefaultIntake: true } })) > 0 ? "default" : "none";
-  if (!code) return { invite: "none", invite_code: null, counsellor_name: null, intake };
-  const invite = await resolveInvite(db, code);
-  return {
-    invite: invite.kind === "unknown" ? "invalid" : invite.kind,
-    invite_code: code,
-    counsellor_name: invite.kind === "case" ? invite.counsellorName : null,
-    intake,
-  };
-}
-
-/** /start <code> from a client who already consented: link now, and say so. */
-async function linkLater(deps: ConversationDeps, target: EffectTarget, code: string): Promise<Output> {
-  const invite = await resolveInvite(deps.db, code);
-  if (invite.kind === "unknown") return { key: "onboarding.invalid_code" };
-  const existing = await deps.db.case.findFirst({
-    where: { clientId: target.clientId, status: { not: "closed" } },
-  });
-  if (invite.kind === "programme" && existing) return { key: "commands.already_linked" };
-  await deps.db.$transaction((tx) =>
-    applyEffects(tx, { ...target, vars: { invite_code: code } }, [{ type: "link_case" }]),
+  const plan = {
+    status: input.status === "blocked" ? "active" : input.status,
+    extra: [],
+    abandoned: [],
+    work: [],
+  } as unknown as TurnPlan;
+  const ctx = turnContext(deps, msg, input, plan);
+  plan.ctx = ctx;
+  const { turns } = deps;
+  const command = parseCommand(
+    msg.text,
+    turns.commands.map((c) => c.name),
   );
-  return invite.kind === "case"
-    ? { key: "commands.linked_later", params: { counsellor: invite.counsellorName ?? "" } }
-    : { key: "onboarding.lead" };
+  const button = msg.choiceId ? buttonHandler(turns, msg.choiceId) : undefined;
+  if (command?.kind === "unknown") {
+    ctx.reply({ key: "common.unknown_command" });
+  } else if (command) {
+    await turns.commands.find((c) => c.name === command.name)?.handle(ctx, command.argument);
+  } else if (msg.choiceId && button && (await button(ctx, msg.choiceId))) {
+    // the button's domain took it
+  } else if (await someoneTakes(turns.beforeFlow, ctx)) {
+    // a domain took it before the flow (a person is answering, …)
+  } else if (flowInput(msg) && input.stack.top) {
+    input.stack.input(flowInput(msg) as FlowInput);
+  } else if (!(await someoneTakes(turns.unhandled, ctx))) {
+    ctx.reply({ key: "common.nothing_to_do" });
+  }
+  return plan;
 }
 
-/** Whether the check-in belongs to this client's case (a tap on someone else's button does nothing). */
-async function ownsCheckIn(db: Db, clientId: string | null, checkInId: string): Promise<boolean> {
-  if (!clientId) return false;
-  const found = await db.checkIn.findFirst({
-    where: { id: checkInId, placement: { case: { clientId } } },
-    select: { id: true },
-  });
-  return found !== null;
+function flowInput(msg: InboundMessage): FlowInput | undefined {
+  if (msg.choiceId) return { kind: "choice", choiceId: msg.choiceId };
+  return msg.text !== undefined ? { kind: "text", text: msg.text } : undefined;
+}
+
+async function someoneTakes(
+  handlers: readonly ((ctx: TurnContext) => boolean | Promise<boolean>)[],
+  ctx: TurnContext,
+): Promise<boolean> {
+  for (const handle of handlers) if (await handle(ctx)) return true;
+  return false;
+}
+
+/** The view of the turn handlers get; what they decide lands in `plan`. */
+function turnContext(
+  deps: ConversationDeps,
+  msg: InboundMessage,
+  input: RouteInput,
+  plan: TurnPlan,
+): TurnContext {
+  return {
+    message: msg,
+    translator: deps.translator,
+    db: deps.db,
+    flows: deps.flows,
+    stack: input.stack,
+    target: input.target,
+    consent: input.consent,
+    consented: input.consented,
+    now: input.now,
+    timeZone: deps.timeZone,
+    commands: deps.turns.commands,
+    get status() {
+      return plan.status;
+    },
+    set status(status) {
+      plan.status = status;
+    },
+    replies: plan.extra,
+    reply: (output) => plan.extra.push(output),
+    abandonAll: () => plan.abandoned.push(...input.stack.abandonAll()),
+    inTransaction: (work) => plan.work.push(work),
+  };
 }

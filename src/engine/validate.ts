@@ -88,7 +88,6 @@ export function validateFlow(flow: FlowDefinition, hasKey?: (key: string) => boo
     if (RESERVED_STEP_IDS.has(step.id)) problems.push({ step: step.id, message: "this step id is reserved" });
     byId.set(step.id, step);
   }
-  const start = flow.start ?? flow.steps[0]?.id;
   if (flow.start && !byId.has(flow.start))
     problems.push({ message: `start names an unknown step "${flow.start}"` });
   for (const step of flow.steps) {
@@ -96,8 +95,31 @@ export function validateFlow(flow: FlowDefinition, hasKey?: (key: string) => boo
       if (!byId.has(next)) problems.push({ step: step.id, message: `goes to an unknown step "${next}"` });
     }
   }
+  const reachable = reachableSteps(flow, byId);
+  for (const step of flow.steps) {
+    if (!reachable.has(step.id))
+      problems.push({ step: step.id, message: "no path from the start reaches this step" });
+  }
+  const ends = stepsThatCanEnd(flow);
+  for (const id of reachable) {
+    if (!ends.has(id))
+      problems.push({ step: id, message: "no path from this step ever ends the flow (a loop?)" });
+  }
+  problems.push(...unknownNames(flow));
+  if (hasKey) {
+    for (const step of flow.steps) {
+      for (const key of messageKeys(step)) {
+        if (!hasKey(key))
+          problems.push({ step: step.id, message: `message key "${key}" is missing in some language` });
+      }
+    }
+  }
+  return problems;
+}
 
-  // Reachability from the start.
+/** The steps a path from the start reaches. */
+function reachableSteps(flow: FlowDefinition, byId: ReadonlyMap<string, Step>): Set<string> {
+  const start = flow.start ?? flow.steps[0]?.id;
   const reachable = new Set<string>();
   const queue = start ? [start] : [];
   while (queue.length) {
@@ -106,12 +128,11 @@ export function validateFlow(flow: FlowDefinition, hasKey?: (key: string) => boo
     reachable.add(id);
     queue.push(...successors(byId.get(id) as Step));
   }
-  for (const step of flow.steps) {
-    if (!reachable.has(step.id))
-      problems.push({ step: step.id, message: "no path from the start reaches this step" });
-  }
+  return reachable;
+}
 
-  // Every reachable step can reach an end (backwards search from the steps that can end).
+/** The steps from which some path ends the flow (a backwards search from the steps that can end). */
+function stepsThatCanEnd(flow: FlowDefinition): Set<string> {
   const ends = new Set(flow.steps.filter(canEnd).map((s) => s.id));
   let grew = true;
   while (grew) {
@@ -123,12 +144,12 @@ export function validateFlow(flow: FlowDefinition, hasKey?: (key: string) => boo
       }
     }
   }
-  for (const id of reachable) {
-    if (!ends.has(id))
-      problems.push({ step: id, message: "no path from this step ever ends the flow (a loop?)" });
-  }
+  return ends;
+}
 
-  // Conditions read known names.
+/** Conditions that read an answer no question saves, or a variable that is neither an input nor set. */
+function unknownNames(flow: FlowDefinition): FlowProblem[] {
+  const problems: FlowProblem[] = [];
   const saved = new Set(flow.steps.flatMap((s) => ("prompt" in s ? [s.save ?? s.id] : [])));
   const vars = new Set([
     ...flow.inputs,
@@ -149,15 +170,6 @@ export function validateFlow(flow: FlowDefinition, hasKey?: (key: string) => boo
             step: step.id,
             message: `condition reads "${v}", which is neither an input nor set`,
           });
-      }
-    }
-  }
-
-  if (hasKey) {
-    for (const step of flow.steps) {
-      for (const key of messageKeys(step)) {
-        if (!hasKey(key))
-          problems.push({ step: step.id, message: `message key "${key}" is missing in some language` });
       }
     }
   }

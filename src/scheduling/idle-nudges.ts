@@ -3,18 +3,21 @@
  * programme's `idleNudges`), then left alone. Every turn re-plans them from that turn's time, so
  * they only fire after real silence; a finished or abandoned run loses them.
  */
+import type { Queue } from "bullmq";
 import { repromptRun } from "../engine/engine.ts";
 import type { EngineContext, RunState } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
-import type { Prisma } from "../store/prisma.ts";
-import { cancelNudges, type NudgePlan, planNudges } from "./nudge-store.ts";
+import type { Db, DbClient } from "../store/prisma.ts";
+import type { NudgeJobData } from "./nudge-queue.ts";
+import { cancelNudges, type NudgePlan, planNudges, syncTimers } from "./nudge-store.ts";
 import type { NudgeHandler } from "./nudge-worker.ts";
 import type { ProgrammeSchedule } from "./programme-schedule.ts";
+import { scheduleForClient } from "./programme-schedule-for.ts";
 import { idleNudgeTimes } from "./schedule.ts";
 
 /** Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting. Returns jobIds to sync. */
 export async function replanIdleNudges(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   input: {
     conversationId: string;
     waitingRunId: string | null;
@@ -58,7 +61,7 @@ export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => Eng
   return {
     async decide(tx, nudge, now) {
       const run = await tx.flowRun.findUnique({ where: { id: nudge.subjectId } });
-      if (!run || run.status !== "active" || !run.stepId) return { skip: "flow no longer waiting" };
+      if (run?.status !== "active" || !run.stepId) return { skip: "flow no longer waiting" };
       const newer = await tx.flowRun.findFirst({
         where: { conversationId: run.conversationId, status: "active", startedAt: { gt: run.startedAt } },
         select: { id: true },
@@ -76,5 +79,33 @@ export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => Eng
       const again = repromptRun(flow, run.state as unknown as RunState, context(now));
       return { outputs: [{ key: "common.idle_nudge" }, ...again.outputs] };
     },
+  };
+}
+
+/** A saved turn, as the idle nudges see it (the conversation core's SavedTurn). */
+interface TurnSeen {
+  conversationId: string;
+  clientId: string | null;
+  declined: boolean;
+  waitingRunId: string | null;
+  finishedRunIds: string[];
+  now: Date;
+}
+
+/**
+ * After each turn (registered with the conversation core in app/): re-plans the idle nudges in
+ * the turn's transaction, and sets their timers once the replies are sent.
+ */
+export function idleNudgesAfterTurn(db: Db, queue: Queue<NudgeJobData>, defaultTimeZone: string) {
+  return async (tx: DbClient, turn: TurnSeen): Promise<(() => Promise<void>) | undefined> => {
+    if (!turn.clientId || turn.declined) return undefined;
+    const jobIds = await replanIdleNudges(tx, {
+      conversationId: turn.conversationId,
+      waitingRunId: turn.waitingRunId,
+      finishedRunIds: turn.finishedRunIds,
+      now: turn.now,
+      schedule: await scheduleForClient(tx, turn.clientId, defaultTimeZone),
+    });
+    return jobIds.length ? () => syncTimers(db, queue, jobIds, turn.now) : undefined;
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Queue } from "bullmq";
 import type { NudgeKind } from "../generated/prisma/client.ts";
-import type { Db, Prisma } from "../store/prisma.ts";
+import type { Db, DbClient, Prisma } from "../store/prisma.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
 
 export interface NudgePlan {
@@ -17,14 +17,12 @@ export interface NudgePlan {
   dueAt: Date;
 }
 
-type Tx = Prisma.TransactionClient | Db;
-
 /**
  * Makes these nudges pending at these times (a sent one is left alone), and cancels the other
  * pending nudges of the same subjects. Returns every jobId whose timer must be synced.
  */
 export async function planNudges(
-  tx: Tx,
+  tx: DbClient,
   subjectIds: readonly string[],
   plans: readonly NudgePlan[],
 ): Promise<string[]> {
@@ -55,7 +53,11 @@ export async function planNudges(
 }
 
 /** Cancels the pending nudges about `subjectIds` (an appointment cancelled, a client erased). */
-export async function cancelNudges(tx: Tx, where: Prisma.NudgeWhereInput, reason: string): Promise<string[]> {
+export async function cancelNudges(
+  tx: DbClient,
+  where: Prisma.NudgeWhereInput,
+  reason: string,
+): Promise<string[]> {
   const pending = await tx.nudge.findMany({
     where: { ...where, status: "pending" },
     select: { jobId: true },

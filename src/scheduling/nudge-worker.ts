@@ -7,13 +7,14 @@
  */
 import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { OutboundMessage } from "../channels/types.ts";
-import { renderOutputs } from "../conversation/render.ts";
 import type { Output } from "../engine/types.ts";
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
-import type { Db, Prisma } from "../store/prisma.ts";
+import type { OutboxPort } from "../outbox/outbox-port.ts";
+import { latestConsent } from "../store/consents.ts";
+import type { Db, DbClient } from "../store/prisma.ts";
 import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
 
 /** What a kind of nudge says, decided when it fires; or why it should not be sent any more. */
@@ -21,22 +22,7 @@ export type NudgeDecision = { outputs: Output[] } | { skip: string };
 
 /** One kind of nudge (appointment reminder, check-in, idle flow). */
 export interface NudgeHandler {
-  decide(tx: Prisma.TransactionClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
-}
-
-/** Where rendered messages go: written in the firing transaction, dispatched after commit. */
-export interface OutboxPort {
-  write(
-    tx: Prisma.TransactionClient | Db,
-    input: {
-      conversationId: string;
-      idempotencyKey: string;
-      messageKey: string;
-      message: OutboundMessage;
-      authorStaffId?: string;
-    },
-  ): Promise<bigint>;
-  dispatch(messageIds: readonly bigint[]): Promise<void>;
+  decide(tx: DbClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
 }
 
 export interface NudgeWorkerDeps {
@@ -79,10 +65,7 @@ export async function fireNudge(
       : null;
     if (!conversation?.clientId) return skip("no conversation with a client");
     if (conversation.status !== "active") return skip(`conversation ${conversation.status}`);
-    const consent = await tx.consent.findFirst({
-      where: { conversationId: conversation.id },
-      orderBy: { decidedAt: "desc" },
-    });
+    const consent = await latestConsent(tx, conversation.id);
     if (consent?.decision !== "accepted") return skip("no consent");
     if (!handler) return skip(`no handler for ${nudge.kind}`);
     const decision = await handler.decide(tx, nudge, now);

@@ -2,12 +2,12 @@
  * The schedule settings that apply to a client: those of the programme of their open case, or
  * the defaults (TZ_DEFAULT) when they have none.
  */
-import type { Db, Prisma } from "../store/prisma.ts";
+import type { DbClient } from "../store/prisma.ts";
 import { type ProgrammeSchedule, parseProgrammeSchedule } from "./programme-schedule.ts";
 
 /** Reads the client's programme settings (their most recent open case). */
 export async function scheduleForClient(
-  tx: Prisma.TransactionClient | Db,
+  tx: DbClient,
   clientId: string,
   defaultTimeZone: string,
 ): Promise<ProgrammeSchedule> {

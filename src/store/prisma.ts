@@ -3,10 +3,11 @@
  * runs without a native engine: queries go through @prisma/adapter-pg.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { type Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { createPgPool } from "./pg-pool.ts";
 
 export type Db = PrismaClient;
+
 export { Prisma } from "../generated/prisma/client.ts";
 
 export interface DbOptions {
@@ -30,3 +31,9 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   });
   return new PrismaClient({ adapter });
 }
+
+/**
+ * What a query runs on: the Prisma client itself or the client of an interactive transaction
+ * (`db.$transaction(async (tx) => …)`), so one function serves both.
+ */
+export type DbClient = Db | Prisma.TransactionClient;

@@ -9,11 +9,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { choiceLabel, type RenderedMessage, renderOutputs } from "../../src/conversation/render.ts";
 import { resumeRun, startRun } from "../../src/engine/engine.ts";
 import type { Effect, EngineContext, FlowInput, RunState, StepResult } from "../../src/engine/types.ts";
 import { type FlowRegistry, loadFlows } from "../../src/flows/flow-registry.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
+import { choiceLabel, type RenderedMessage, renderOutputs } from "../../src/i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../../src/i18n/translator.ts";
 
 /** `2026-11-23T10:00:00+01:00`: an instant, with the offset that makes it one. */

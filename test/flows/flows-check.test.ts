@@ -1,5 +1,5 @@
 /** The shipped flows pass the check, and the check catches a coordinator's mistakes in a copy. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "vitest";
@@ -27,12 +27,13 @@ test("a broken copy of onboarding is reported by file and step", async () => {
   );
 });
 
-test("every key the conversation core sends exists in English (and so, by i18n:check, everywhere)", async () => {
+test("every key the conversation core and the domains' turn handlers send exists in English (and so, by i18n:check, everywhere)", async () => {
   const { createTranslator } = await import("../../src/i18n/i18n.ts");
   const translator = await createTranslator({ localesDir: "locales" });
-  const sources = ["conversation-service.ts", "turn-routing.ts", "effects.ts", "delivery.ts"].map((f) =>
-    readFileSync(path.join("src/conversation", f), "utf8"),
+  const files = readdirSync("src", { recursive: true, encoding: "utf8" }).filter(
+    (f) => f.startsWith("conversation/") || /-turns\.ts$|client-commands\.ts$/.test(f),
   );
+  const sources = files.map((f) => readFileSync(path.join("src", f), "utf8"));
   const keys = new Set(
     sources.flatMap((s) => [...s.matchAll(/key: "([a-z_]+\.[a-z_.]+)"/g)].map((m) => m[1] as string)),
   );

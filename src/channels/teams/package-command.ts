@@ -4,22 +4,11 @@
  */
 import { writeFileSync } from "node:fs";
 import { ConfigError, loadConfig, loadDotEnv } from "../../config.ts";
-import { COMMANDS } from "../../conversation/commands.ts";
+import { CLIENT_COMMANDS } from "../../domain/commands/client-commands.ts";
+import { createTranslator } from "../../i18n/i18n.ts";
 import { buildPackage } from "./app-package.ts";
 
-const DESCRIPTIONS: Record<(typeof COMMANDS)[number], string> = {
-  start: "Start, or link to your counsellor with a code",
-  language: "Choose your language",
-  assessment: "Tell us about your skills and situation",
-  alerts: "Choose how often you get job offers",
-  help: "What I can do",
-  privacy: "What we keep about you",
-  delete: "Erase everything we keep about you",
-  stop: "Stop messages from me",
-  link: "Join this chat with your Telegram chat",
-};
-
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const outIndex = argv.indexOf("--out");
@@ -30,18 +19,21 @@ function main(argv: string[]): void {
   if (!config.PUBLIC_URL?.startsWith("https://")) {
     throw new ConfigError("PUBLIC_URL must be the bot's https address (the messaging endpoint's host)");
   }
+  // The command table, described in English (the manifest's language).
+  const translator = await createTranslator({ localesDir: config.LOCALES_DIR });
+  const commands = [...CLIENT_COMMANDS]
+    .sort((a, b) => a.order - b.order)
+    .map((c) => ({ title: c.name, description: translator.t(c.descriptionKey, "en") }));
   const zip = buildPackage({
     appId: config.MICROSOFT_APP_ID,
     publicUrl: config.PUBLIC_URL,
-    commands: COMMANDS.map((title) => ({ title, description: DESCRIPTIONS[title] })),
+    commands,
   });
   writeFileSync(out, zip);
   console.log(`Teams app package written to ${out}; upload it in the Teams admin centre (docs/teams.md).`);
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
+main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
-}
+});

@@ -3,13 +3,13 @@
  * on the appointment, and a task for the counsellor. Only the appointment's own client can answer.
  */
 import type { Output } from "../../engine/types.ts";
-import type { Prisma } from "../../store/prisma.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { createTask } from "../tasks/tasks.ts";
 import type { AppointmentAnswer } from "./appointment-messages.ts";
 
 /** Records the answer; returns what to tell the client. */
 export async function recordAppointmentResponse(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   input: { clientId: string | null; appointmentId: string; answer: AppointmentAnswer; now: Date },
 ): Promise<Output[]> {
   const appointment = await tx.appointment.findUnique({

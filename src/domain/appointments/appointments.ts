@@ -9,12 +9,12 @@ import { z } from "zod";
 import { writeToCaseClient } from "../../conversation/proactive.ts";
 import type { Appointment, AppointmentPurpose } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
+import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { cancelNudges, planNudges, syncTimers } from "../../scheduling/nudge-store.ts";
-import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
 import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { reminderTimes } from "../../scheduling/schedule.ts";
-import type { Db, Prisma } from "../../store/prisma.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
 
@@ -50,7 +50,7 @@ export function parseLocalTime(at: string, zone: string): Date {
   return parsed.toJSDate();
 }
 
-async function caseSchedule(tx: Prisma.TransactionClient | Db, caseId: string, defaultTimeZone: string) {
+async function caseSchedule(tx: DbClient, caseId: string, defaultTimeZone: string) {
   const found = await tx.case.findUnique({
     where: { id: caseId },
     select: { id: true, status: true, programme: { select: { timezone: true, settings: true } } },
@@ -65,7 +65,7 @@ async function caseSchedule(tx: Prisma.TransactionClient | Db, caseId: string, d
 }
 
 /** The reminders of an appointment as nudge plans. */
-async function reminderPlans(tx: Prisma.TransactionClient, appointment: Appointment, deps: AppointmentDeps) {
+async function reminderPlans(tx: DbClient, appointment: Appointment, deps: AppointmentDeps) {
   const schedule = await caseSchedule(tx, appointment.caseId, deps.defaultTimeZone);
   const now = deps.now?.() ?? new Date();
   const conversation = await tx.conversation.findFirst({

@@ -4,7 +4,7 @@
  * gets a short summary in their language (what is open, which work may fit, what happens next).
  */
 import type { Answer, Output, VarValue } from "../../engine/types.ts";
-import type { Prisma } from "../../store/prisma.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { computeReadiness, type Readiness } from "./readiness.ts";
 
 export const SELF_ASSESSMENT_FLOW = "self_assessment";
@@ -14,7 +14,7 @@ export const DEFAULT_LEGAL_ACCESS_MONTHS = 4;
 
 /** The run variables the self-assessment starts with, from the client's programme settings. */
 export async function assessmentVars(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   clientId: string | null,
 ): Promise<Record<string, VarValue>> {
   const openCase = clientId
@@ -32,7 +32,7 @@ export async function assessmentVars(
 
 /** Stores the assessment and returns the summary to send. Run inside the turn's transaction. */
 export async function completeAssessment(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   input: {
     clientId: string;
     flowVersion: number;

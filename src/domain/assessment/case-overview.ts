@@ -3,11 +3,13 @@
  * platform ids or name) and the latest self-assessment on the case. With a counsellor's e-mail,
  * only a case of that counsellor's organisation is found.
  */
+
 import { z } from "zod";
 import type { Answer } from "../../engine/types.ts";
 import type { CaseStatus } from "../../generated/prisma/client.ts";
 import type { CounsellorLocale } from "../../i18n/translator.ts";
-import type { DbClient } from "../cases/db-client.ts";
+import { latestConsentSelect } from "../../store/consents.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { emailField } from "../organisations/fields.ts";
 import { PRECONDITIONS, type Precondition, type Readiness } from "./readiness.ts";
@@ -71,7 +73,7 @@ export async function caseOverview(
       client: {
         select: {
           locale: true,
-          consents: { orderBy: { decidedAt: "desc" }, take: 1, select: { decision: true } },
+          consents: latestConsentSelect,
         },
       },
       assessments: { orderBy: { completedAt: "desc" }, take: 1 },

@@ -19,8 +19,8 @@
  */
 
 import type { ChannelName } from "../../channels/types.ts";
-import { renderOutputs } from "../../conversation/render.ts";
 import type { Output } from "../../engine/types.ts";
+import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboundInput, Outbox } from "../../outbox/outbox.ts";
 import type { Db } from "../../store/prisma.ts";

@@ -5,9 +5,11 @@
  * time, moved out of the programme's quiet hours, and cancel one while it runs. The fan-out
  * itself is broadcast-fanout.ts; what happened to each message is broadcast-report.ts.
  */
+
 import type { Queue } from "bullmq";
 import { z } from "zod";
 import type { Broadcast, BroadcastKind } from "../../generated/prisma/client.ts";
+import { CLIENT_LOCALES } from "../../i18n/translator.ts";
 import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { endOfQuietHours } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
@@ -22,8 +24,7 @@ import {
 import { type BroadcastJobData, scheduleBroadcastJob } from "./broadcast-queue.ts";
 import { type Segment, segmentMembers, segmentSchema } from "./segment.ts";
 
-const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
-const localeField = z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` });
+const localeField = z.enum(CLIENT_LOCALES, { error: `must be one of ${CLIENT_LOCALES.join(", ")}` });
 
 const broadcastInput = z.object({
   organisationSlug: z.string().trim().toLowerCase().min(1, "is required"),

@@ -6,13 +6,14 @@
  * to (their most recent active one, else their most recent one, so that a blocked or opted-out
  * person is reported as such instead of silently left out).
  */
+
 import { z } from "zod";
 import type { CaseStatus, ConversationStatus } from "../../generated/prisma/client.ts";
-import type { Db, Prisma } from "../../store/prisma.ts";
+import { CLIENT_LOCALES } from "../../i18n/translator.ts";
+import type { DbClient, Prisma } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 
 const STATUSES = ["lead", "intake", "preparation", "training", "working", "closed"] as const;
-const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
 const values = <T extends z.ZodType>(item: T) => z.array(item).min(1).optional();
 
 export const segmentSchema = z
@@ -22,7 +23,7 @@ export const segmentSchema = z
     /** Municipalities or reception centres (Case.place), compared without case. */
     place: values(z.string().trim().min(1).max(80)),
     /** The client's language. */
-    language: values(z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` })),
+    language: values(z.enum(CLIENT_LOCALES, { error: `must be one of ${CLIENT_LOCALES.join(", ")}` })),
     /** Case status; without it every status but closed. */
     status: values(z.enum(STATUSES, { error: `must be one of ${STATUSES.join(", ")}` })),
     /** Case tags (any of them). */
@@ -48,7 +49,7 @@ const PAGE = 5000;
 
 /** The segment's members, in case id order (stable across calls). */
 export async function segmentMembers(
-  db: Db | Prisma.TransactionClient,
+  db: DbClient,
   organisationId: string,
   segment: Segment,
 ): Promise<SegmentMember[]> {

@@ -3,10 +3,11 @@
  * organisation's id, or a client a steward did not bring in, is NotFound — the same answer as an
  * id that does not exist). Stewards see no assessment (outreach, not advice).
  */
+
+import type { DbClient } from "../../store/prisma.ts";
 import { type CaseOverview, caseOverview } from "../assessment/case-overview.ts";
 import { NotFoundError } from "../errors.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
-import type { DbClient } from "./db-client.ts";
 
 /** Throws NotFoundError unless the case is in the staff member's scope. */
 export async function requireCaseInScope(db: DbClient, staff: StaffIdentity, caseId: string): Promise<void> {

@@ -4,10 +4,10 @@
  */
 import { z } from "zod";
 import type { CaseStatus, Prisma } from "../../generated/prisma/client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 import { CASE_PIPELINE } from "./case-status-history.ts";
 import { clientNameSelect, visibleClientName } from "./client-names.ts";
-import type { DbClient } from "./db-client.ts";
 
 const LIMIT = 200;
 const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);

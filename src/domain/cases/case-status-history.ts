@@ -3,7 +3,7 @@
  * for the bot) and when. Written next to the change, in the same transaction.
  */
 import type { CaseStatus } from "../../generated/prisma/client.ts";
-import type { DbClient } from "./db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 /** The pipeline's steps in order (closed can follow any). */
 export const CASE_PIPELINE: readonly CaseStatus[] = [

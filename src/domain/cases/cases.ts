@@ -5,12 +5,11 @@
  */
 import { z } from "zod";
 import type { CaseStatus } from "../../generated/prisma/client.ts";
-import type { Db } from "../../store/prisma.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
 import { emailField, slugField } from "../organisations/fields.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 import { clientNameSelect, visibleClientName } from "./client-names.ts";
-import type { DbClient } from "./db-client.ts";
 import { unusedInviteCode } from "./invite-codes.ts";
 
 /** A case just created, with the code to hand to the client. */

@@ -14,8 +14,8 @@
  * so Postgres lets exactly one win; the other becomes a default-intake lead.
  */
 import { z } from "zod";
+import type { DbClient } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
-import type { DbClient } from "./db-client.ts";
 import type { ResolvedInvite } from "./invites.ts";
 
 /** Which path linkClient took. */

@@ -3,13 +3,15 @@
  * decision is "accepted". Clients exist only after consent, so this is a second lock on the door
  * (a withdrawal that has not been erased yet must not show a name either).
  */
+
 import type { ConsentDecision } from "../../generated/prisma/client.ts";
+import { latestConsentSelect } from "../../store/consents.ts";
 
 /** The Prisma `select` that loads what visibleClientName needs. */
 export const clientNameSelect = {
   displayName: true,
   locale: true,
-  consents: { orderBy: { decidedAt: "desc" }, take: 1, select: { decision: true } },
+  consents: latestConsentSelect,
 } as const;
 
 /** The client's display name if their latest consent is "accepted", else null. */

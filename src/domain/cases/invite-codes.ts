@@ -9,7 +9,7 @@
  * rare, and checked anyway.
  */
 import { randomInt } from "node:crypto";
-import type { DbClient } from "./db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 /** Digits and capitals without 0, O, 1, I and L. */
 export const INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";

@@ -3,7 +3,7 @@
  * the client arrives (to greet them with their counsellor's name), and links the client once they
  * have consented (client-linking.ts).
  */
-import type { DbClient } from "./db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { normaliseInviteCode } from "./invite-codes.ts";
 
 /**

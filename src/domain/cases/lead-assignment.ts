@@ -10,14 +10,13 @@ import { writeToCaseClient } from "../../conversation/proactive.ts";
 import type { CaseStatus } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { Outbox } from "../../outbox/outbox.ts";
-import type { Db } from "../../store/prisma.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError, ForbiddenError, NotFoundError, parseInput } from "../errors.ts";
 import { emailField, slugField } from "../organisations/fields.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 import { requireCaseInScope } from "./case-access.ts";
 import { recordStatusChange } from "./case-status-history.ts";
 import { clientNameSelect, visibleClientName } from "./client-names.ts";
-import type { DbClient } from "./db-client.ts";
 
 /** One lead waiting for a counsellor. */
 export interface StaffLead {

@@ -4,10 +4,10 @@
  * lead even while its status says `lead`.) Unassigned leads belong to no programme yet.
  */
 import { z } from "zod";
+import type { DbClient } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { slugField } from "../organisations/fields.ts";
 import { clientNameSelect, visibleClientName } from "./client-names.ts";
-import type { DbClient } from "./db-client.ts";
 
 /** One waiting lead. */
 export interface LeadSummary {

@@ -7,7 +7,7 @@
  */
 import { DateTime } from "luxon";
 import { z } from "zod";
-import type { DbClient } from "../cases/db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { DomainError, NotFoundError, parseInput } from "../errors.ts";
 import { emailField, slugField } from "../organisations/fields.ts";
 import { placementFacts } from "../placements/placements.ts";

@@ -6,8 +6,8 @@
  * the default intake; a conversation with neither is counted nowhere.
  */
 import { DateTime } from "luxon";
+import type { DbClient } from "../../store/prisma.ts";
 import { defaultIntakeProgramme } from "../cases/client-linking.ts";
-import type { DbClient } from "../cases/db-client.ts";
 import { resolveInvite } from "../cases/invites.ts";
 
 /** Counts `conversationId` as reached (once per conversation). Run it in the turn's transaction. */

@@ -3,7 +3,7 @@
  * only those of clients they brought in), one by id within that scope, and "seen" marks.
  */
 import type { Handover, Prisma } from "../../generated/prisma/client.ts";
-import type { DbClient } from "../cases/db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { NotFoundError } from "../errors.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 

@@ -7,13 +7,13 @@
 import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
 import { conversationForCase } from "../../conversation/proactive.ts";
-import { renderOutputs } from "../../conversation/render.ts";
 import type { EngineContext } from "../../engine/types.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
+import { renderOutputs } from "../../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
+import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { syncTimers } from "../../scheduling/nudge-store.ts";
-import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { backToBotOutputs, closeHandover } from "./hand-back.ts";

@@ -4,7 +4,7 @@
  * a named staff member). Inbound messages kept before consent have no text (we kept none).
  */
 import type { MessageDirection, MessageStatus } from "../../generated/prisma/client.ts";
-import type { DbClient } from "../cases/db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 /** One line of the transcript. */
 export interface TranscriptEntry {

@@ -4,11 +4,9 @@
  */
 import type { Answer, Output } from "../../engine/types.ts";
 import type { NudgeHandler } from "../../scheduling/nudge-worker.ts";
-import type { Prisma } from "../../store/prisma.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { createTask } from "../tasks/tasks.ts";
 import { checkInMessage } from "./checkin-messages.ts";
-
-type Tx = Prisma.TransactionClient;
 
 /** Why a check-in needs a person, as codes (the tasks list says them in words). */
 type EscalationReason =
@@ -19,7 +17,7 @@ type EscalationReason =
   | "not_paid_on_time"
   | "problems";
 
-async function escalate(tx: Tx, checkInId: string, reasons: EscalationReason[]): Promise<void> {
+async function escalate(tx: DbClient, checkInId: string, reasons: EscalationReason[]): Promise<void> {
   const checkIn = await tx.checkIn.update({
     where: { id: checkInId },
     data: { escalated: true },
@@ -63,7 +61,7 @@ export function checkInHandler(): NudgeHandler {
 
 /** A mood tap: stored (only for the client's own check-in); returns whether the follow-up should start. */
 export async function recordMood(
-  tx: Tx,
+  tx: DbClient,
   input: { clientId: string | null; checkInId: string; mood: number; now: Date },
 ): Promise<{ start: boolean; outputs: Output[] }> {
   const checkIn = await tx.checkIn.findUnique({
@@ -80,7 +78,7 @@ export async function recordMood(
 
 /** The follow-up answers, stored on the check-in; a bad one escalates. */
 export async function completeCheckIn(
-  tx: Tx,
+  tx: DbClient,
   checkInId: string,
   answers: Record<string, Answer>,
 ): Promise<void> {

@@ -4,7 +4,7 @@
  * cases (no client, no reference, closed), so programme counts stay right without personal data.
  * Keeps one anonymous audit event per organisation involved.
  */
-import type { Prisma } from "../../store/prisma.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 export interface ErasureResult {
   caseIds: string[];
@@ -14,10 +14,7 @@ export interface ErasureResult {
 }
 
 /** Erases the client behind `conversationId` (or just that conversation, when no client). Run in a transaction. */
-export async function eraseByConversation(
-  tx: Prisma.TransactionClient,
-  conversationId: string,
-): Promise<ErasureResult> {
+export async function eraseByConversation(tx: DbClient, conversationId: string): Promise<ErasureResult> {
   const conversation = await tx.conversation.findUnique({
     where: { id: conversationId },
     select: { clientId: true },

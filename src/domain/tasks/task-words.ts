@@ -4,7 +4,7 @@
  */
 import type { CounsellorTask } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { DbClient } from "../cases/db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 import type { TaskScope } from "./tasks.ts";
 

@@ -5,7 +5,7 @@
  * member's language. A task is for the case's counsellor until someone reassigns it.
  */
 import type { CounsellorTask, Prisma } from "../../generated/prisma/client.ts";
-import type { DbClient } from "../cases/db-client.ts";
+import type { DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 
 /** The kinds of task the bot raises (CounsellorTask.kind). */
@@ -29,10 +29,7 @@ export interface NewTask {
 }
 
 /** Raises a task in the caller's transaction. */
-export async function createTask(
-  tx: Prisma.TransactionClient | DbClient,
-  task: NewTask,
-): Promise<CounsellorTask> {
+export async function createTask(tx: DbClient, task: NewTask): Promise<CounsellorTask> {
   const assignee =
     task.assigneeStaffId !== undefined
       ? task.assigneeStaffId

@@ -6,7 +6,7 @@
  */
 import type { Answer } from "../../engine/types.ts";
 import type { AlertFrequency } from "../../generated/prisma/client.ts";
-import type { Prisma } from "../../store/prisma.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 /** The flow behind /alerts. */
 export const ALERTS_FLOW = "alerts";
@@ -21,7 +21,7 @@ export function alertFrequencyFrom(answers: Record<string, Answer>): AlertFreque
 
 /** Saves the completed alerts flow's answer on the client. Returns what was saved. */
 export async function saveAlertChoice(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   clientId: string,
   answers: Record<string, Answer>,
 ): Promise<AlertFrequency | undefined> {

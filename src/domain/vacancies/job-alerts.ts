@@ -6,12 +6,13 @@
  * Clients who chose the weekly digest (/alerts) get no card now: their alert waits as
  * `digest_pending` for the next digest (job-digest.ts), where a tap on the job shows this card.
  */
-import { renderOutputs } from "../../conversation/render.ts";
+
 import type { Output } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
+import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
-import type { Db, Prisma } from "../../store/prisma.ts";
+import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { createTask } from "../tasks/tasks.ts";
 import { mayBeAdded } from "./matching.ts";
@@ -89,8 +90,7 @@ export async function sendJobAlerts(
   },
 ): Promise<AlertReport> {
   const vacancy = await deps.db.vacancy.findUnique({ where: { id: input.vacancyId } });
-  if (!vacancy || vacancy.status !== "open")
-    throw new DomainError(`No open vacancy with id ${input.vacancyId}.`);
+  if (vacancy?.status !== "open") throw new DomainError(`No open vacancy with id ${input.vacancyId}.`);
   const ranked = await matchVacancy(deps.db, { vacancyId: vacancy.id, today: input.today });
   const now = input.now ?? new Date();
   const report: AlertReport = { sent: [], digest: [], noText: [], notNow: [], excluded: [], cannotAdd: [] };
@@ -174,7 +174,7 @@ async function alertClient(
  * card, while the vacancy is open); returns the reply. Only their own alerts count.
  */
 export async function recordJobAnswer(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   input: { clientId: string | null; now: Date } & JobChoice,
 ): Promise<Output[]> {
   const alert = await tx.jobAlert.findUnique({

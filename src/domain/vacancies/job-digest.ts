@@ -15,12 +15,14 @@
  *   (blocked, /stop) or whose consent no longer stands; their alerts stay pending.
  * - At most DIGEST_MAX_JOBS jobs per message, oldest first; the rest wait for the next digest.
  */
+
 import { DateTime } from "luxon";
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { JobAlert, Vacancy } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../scheduling/nudge-worker.ts";
-import type { Db, Prisma } from "../../store/prisma.ts";
+import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import { latestConsentSelect } from "../../store/consents.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
 
 /** Jobs in one digest: one button each, numbered 1️⃣…🔟. */
 export const DIGEST_MAX_JOBS = 10;
@@ -88,7 +90,7 @@ async function digestForClient(
       alertFrequency: true,
       cases: { where: { status: { not: "closed" } }, orderBy: { createdAt: "desc" }, take: 1 },
       conversations: { orderBy: { createdAt: "desc" }, take: 1 },
-      consents: { orderBy: { decidedAt: "desc" }, take: 1, select: { decision: true } },
+      consents: latestConsentSelect,
     },
   });
   const caseId = client.cases[0]?.id ?? null;
@@ -122,7 +124,7 @@ async function digestForClient(
  * list a job twice.
  */
 async function claimPending(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   clientId: string,
   now: Date,
 ): Promise<(JobAlert & { vacancy: Vacancy })[]> {

@@ -3,15 +3,17 @@
  * open case, consent, a self-assessment, and their alert preference — ranked by matching.ts, each
  * with the language the vacancy would reach them in.
  */
+
 import { z } from "zod";
 import type { Answer } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
+import { CLIENT_LOCALES } from "../../i18n/translator.ts";
+import { latestConsentSelect } from "../../store/consents.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { type Candidate, LEVELS, type MatchResult, rankCandidates, type VacancyNeeds } from "./matching.ts";
 import { readableLocales, vacancyLocaleFor } from "./vacancy-language.ts";
 
-const LOCALES = ["rom", "ro", "ar", "bg", "nl", "fr", "en"] as const;
 const vacancyInput = z.object({
   organisationSlug: z.string().min(1, "is required"),
   employer: z.string().trim().min(1, "is required").max(120),
@@ -42,7 +44,7 @@ const vacancyInput = z.object({
   cvNeeded: z.boolean().default(false),
   texts: z
     .partialRecord(
-      z.enum(LOCALES, { error: `must be one of ${LOCALES.join(", ")}` }),
+      z.enum(CLIENT_LOCALES, { error: `must be one of ${CLIENT_LOCALES.join(", ")}` }),
       z.string().trim().min(1).max(1000),
     )
     .refine((t) => Object.keys(t).length > 0, "needs a text in at least one language"),
@@ -101,7 +103,7 @@ export async function matchVacancy(
         select: {
           id: true,
           alertFrequency: true,
-          consents: { orderBy: { decidedAt: "desc" }, take: 1, select: { decision: true } },
+          consents: latestConsentSelect,
           conversations: { orderBy: { createdAt: "desc" }, take: 1, select: { locale: true } },
           assessments: {
             orderBy: { completedAt: "desc" },
@@ -117,7 +119,7 @@ export async function matchVacancy(
   for (const c of cases) {
     const client = c.client;
     const assessment = client?.assessments[0];
-    if (!client || client.consents[0]?.decision !== "accepted" || !assessment) continue;
+    if (client?.consents[0]?.decision !== "accepted" || !assessment) continue;
     const answers = assessment.answers as Record<string, Answer>;
     const declined: Candidate["declined"] = {};
     for (const alert of client.jobAlerts) {

@@ -10,7 +10,7 @@ import { type RecordingInbound, recordingInbound, silentLogger } from "./support
 /** Enough of a Translator for the command menu: "<locale>:<key>". */
 const translator: Translator = {
   t: (key, locale) => `${locale}:${key}`,
-  has: (key) => key.startsWith("commands.") && key.endsWith(".description"),
+  has: (key) => key.startsWith("commands.") && key.endsWith("_description"),
   dir: () => "ltr",
   formatDateTime: (date) => date.toISOString(),
   formatDate: (date) => date.toISOString().slice(0, 10),
@@ -95,13 +95,13 @@ describe("Telegram polling", () => {
       ["start", "language", "assessment", "alerts", "help", "privacy", "delete", "stop", "link"].map(
         (name) => ({
           command: name,
-          description: `en:commands.${name}.description`,
+          description: `en:commands.${name}_description`,
         }),
       ),
     );
     expect(menus[2]?.commands).toContainEqual({
       command: "help",
-      description: "ar:commands.help.description",
+      description: "ar:commands.help_description",
     });
   });
 

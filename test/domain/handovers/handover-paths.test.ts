@@ -9,12 +9,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { applyEffects } from "../../../src/conversation/effects.ts";
+import { createTurnRegistry } from "../../../src/conversation/turn-registry.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
+import { handoverReasonsOf } from "../../../src/domain/handovers/handover-turns.ts";
 import { openHandover } from "../../../src/domain/handovers/handovers.ts";
 import { inOfficeHours, officeHoursParams } from "../../../src/domain/handovers/office-hours.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
+import { domainTurns } from "../../../src/domain/turn-handlers.ts";
 import { CLIENT_LOCALES } from "../../../src/i18n/translator.ts";
 import { uid } from "../../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
@@ -167,21 +170,26 @@ describe("every way of asking for a person opens a handover", () => {
   test("a flow's own notify_counsellor action asks the turn for a handover", async () => {
     const client = await consentedClient(app.db);
     const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
-    const outcome = await inRolledBackTransaction(app.db, (tx) =>
+    const target = {
+      conversationId: conversation.id,
+      channel: "telegram" as const,
+      clientId: client.id,
+      locale: "ro",
+      displayName: undefined,
+      vars: {},
+    };
+    const registry = createTurnRegistry([
+      ...domainTurns({ db: app.db, queue: app.nudgeQueue, timeZone: "Europe/Brussels" }),
+    ]);
+    await inRolledBackTransaction(app.db, (tx) =>
       applyEffects(
         tx,
-        {
-          conversationId: conversation.id,
-          channel: "telegram",
-          clientId: client.id,
-          locale: "ro",
-          displayName: undefined,
-          vars: {},
-        },
+        target,
         [{ type: "notify_counsellor", reason: "legal_access_question" }],
+        registry.effects,
       ),
     );
-    expect(outcome.handoverReasons).toEqual(["legal_access_question"]);
+    expect(handoverReasonsOf(target)).toEqual(["legal_access_question"]);
   });
 
   test("a client no organisation knows is told so, and no handover nobody sees is opened", async () => {

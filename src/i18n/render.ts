@@ -3,7 +3,7 @@
  */
 import type { OutboundChoice, OutboundMessage } from "../channels/types.ts";
 import type { Output, OutputChoice } from "../engine/types.ts";
-import type { Translator } from "../i18n/translator.ts";
+import type { Translator } from "./translator.ts";
 
 /** A rendered message with the key it came from (stored next to the text). */
 export interface RenderedMessage {

@@ -1,0 +1,228 @@
+/**
+ * What the conversation core dispatches to, registered by the domains (as goflow's actions
+ * register themselves): button-id prefixes, flow completions, the facts a flow starts with, the
+ * store changes behind the engine's effects, commands, what to do with input no flow waits for,
+ * and work after each saved turn. The core knows none of them by name: a new button kind is one
+ * `onButton(...)` next to its domain, listed in src/domain/turn-handlers.ts.
+ */
+
+import type { InboundMessage } from "../channels/types.ts";
+import type { Answer, Effect, Output, VarValue } from "../engine/types.ts";
+import type { FlowRegistry } from "../flows/flow-registry.ts";
+import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
+import type { Translator } from "../i18n/translator.ts";
+import type { Db, DbClient } from "../store/prisma.ts";
+import type { EffectOutcome, EffectTarget } from "./effects.ts";
+import type { FlowStack } from "./flow-stack.ts";
+
+/** The turn as a handler sees it while the inbound message is routed (before the transaction). */
+export interface TurnContext {
+  readonly message: InboundMessage;
+  readonly translator: Translator;
+  readonly db: Db;
+  readonly flows: FlowRegistry;
+  readonly stack: FlowStack;
+  readonly target: EffectTarget;
+  /** The latest consent decision of this conversation. */
+  readonly consent: Consent | null;
+  /** Consent accepted and a client exists. */
+  readonly consented: boolean;
+  readonly now: Date;
+  readonly timeZone: string;
+  /** Every command, in menu order (for /help). */
+  readonly commands: readonly ClientCommand[];
+  /** The conversation's status after this turn. */
+  status: ConversationStatus;
+  /** Replies given so far, before the flows' outputs. */
+  readonly replies: readonly Output[];
+  reply(output: Output): void;
+  /** Ends every run in progress without finishing it (a new onboarding). */
+  abandonAll(): void;
+  /** Work done in the turn's transaction after the flows' effects; its outputs come before the flows'. */
+  inTransaction(work: (tx: DbClient) => Promise<Output[]>): void;
+}
+
+/** A tap on a button outside flows; false when the id is not one this handler knows. */
+export type ButtonHandler = (ctx: TurnContext, choiceId: string) => boolean | Promise<boolean>;
+
+/** A command the client types (`/name [argument]`): one row of the command table. */
+export interface ClientCommand {
+  name: string;
+  /** Locale key of its line in Telegram's command menu. */
+  descriptionKey: string;
+  /** Locale key of its line in /help; no key: not listed there. */
+  helpKey?: string;
+  /** Place in the menu and in /help, lowest first. */
+  order: number;
+  handle(ctx: TurnContext, argument: string | undefined): void | Promise<void>;
+}
+
+/** Input that no command, button or waiting flow took; true when handled. */
+export type UnhandledHandler = (ctx: TurnContext) => boolean | Promise<boolean>;
+
+/** Input before it reaches the waiting flow (a person answering, words asking for one); true when taken. */
+export type BeforeFlowHandler = (ctx: TurnContext) => boolean | Promise<boolean>;
+
+/**
+ * Work in the turn's transaction once the flows' effects are applied, before the handlers' work:
+ * replies (before the flows'), and work for after the replies are sent.
+ */
+export type AfterEffectsHandler = (
+  tx: DbClient,
+  ctx: TurnContext,
+) => Promise<{ outputs: Output[]; after?: () => Promise<void> }>;
+
+/** A run of a flow that just completed, with what it collected. */
+export interface FlowCompletion {
+  target: EffectTarget;
+  answers: Record<string, Answer>;
+  vars: Record<string, VarValue>;
+  now: Date;
+  timeZone: string;
+  flows: FlowRegistry;
+}
+
+/** Stores what a completed run collected; its outputs come after the flows'. */
+export type CompletionHandler = (tx: DbClient, completion: FlowCompletion) => Promise<Output[] | undefined>;
+
+/** The facts a flow starts with when a run of it begins (loaded at the start of every turn). */
+export type StartVarsLoader = (db: Db, clientId: string | null) => Promise<Record<string, VarValue>>;
+
+/** The effects a domain applies (the core applies `set_locale` itself, and handles runs). */
+export type DomainEffect = Exclude<Effect, { type: "set_locale" | "start_flow" | "flow_completed" }>;
+export type DomainEffectType = DomainEffect["type"];
+export const DOMAIN_EFFECTS = [
+  "record_consent",
+  "link_case",
+  "erase_client",
+  "notify_counsellor",
+] as const satisfies readonly DomainEffectType[];
+
+export type EffectHandler<T extends DomainEffectType = DomainEffectType> = (
+  tx: DbClient,
+  target: EffectTarget,
+  effect: Extract<DomainEffect, { type: T }>,
+) => Promise<Partial<EffectOutcome> | undefined>;
+
+/** A saved turn, as work after it sees it. */
+export interface SavedTurn {
+  conversationId: string;
+  clientId: string | null;
+  /** The client declined consent in this turn (nothing of theirs is kept). */
+  declined: boolean;
+  /** The run now waiting for the client's answer, if any. */
+  waitingRunId: string | null;
+  /** Runs that ended this turn, finished or abandoned. */
+  finishedRunIds: string[];
+  now: Date;
+}
+
+/** Runs in the turn's transaction once its runs are saved; may return work for after the replies. */
+export type TurnObserver = (tx: DbClient, turn: SavedTurn) => Promise<(() => Promise<void>) | undefined>;
+
+export type TurnRegistration =
+  | { kind: "button"; prefix: string; handle: ButtonHandler }
+  | { kind: "command"; command: ClientCommand }
+  | { kind: "unhandled"; handle: UnhandledHandler }
+  | { kind: "before_flow"; handle: BeforeFlowHandler }
+  | { kind: "after_effects"; handle: AfterEffectsHandler }
+  | { kind: "completion"; flowId: string; handle: CompletionHandler }
+  | { kind: "start_vars"; flowId: string; load: StartVarsLoader }
+  | { kind: "effect"; type: DomainEffectType; handle: EffectHandler }
+  | { kind: "after_turn"; observe: TurnObserver };
+
+/** Buttons whose id is `<prefix>:…`. */
+export const onButton = (prefix: string, handle: ButtonHandler): TurnRegistration => ({
+  kind: "button",
+  prefix,
+  handle,
+});
+export const onCommand = (command: ClientCommand): TurnRegistration => ({ kind: "command", command });
+/** Tried in registration order; the core answers "nothing to do" when none takes it. */
+export const onUnhandled = (handle: UnhandledHandler): TurnRegistration => ({ kind: "unhandled", handle });
+/** Tried in registration order before the waiting flow gets the input. */
+export const beforeFlow = (handle: BeforeFlowHandler): TurnRegistration => ({ kind: "before_flow", handle });
+export const afterEffects = (handle: AfterEffectsHandler): TurnRegistration => ({
+  kind: "after_effects",
+  handle,
+});
+export const onFlowCompleted = (flowId: string, handle: CompletionHandler): TurnRegistration => ({
+  kind: "completion",
+  flowId,
+  handle,
+});
+export const onFlowStart = (flowId: string, load: StartVarsLoader): TurnRegistration => ({
+  kind: "start_vars",
+  flowId,
+  load,
+});
+export const onEffect = <T extends DomainEffectType>(
+  type: T,
+  handle: EffectHandler<T>,
+): TurnRegistration => ({
+  kind: "effect",
+  type,
+  handle: handle as unknown as EffectHandler,
+});
+export const afterTurn = (observe: TurnObserver): TurnRegistration => ({ kind: "after_turn", observe });
+
+/** The registrations, indexed for dispatch. */
+export interface TurnRegistry {
+  buttons: ReadonlyMap<string, ButtonHandler>;
+  /** In menu order. */
+  commands: readonly ClientCommand[];
+  unhandled: readonly UnhandledHandler[];
+  beforeFlow: readonly BeforeFlowHandler[];
+  afterEffects: readonly AfterEffectsHandler[];
+  completions: ReadonlyMap<string, CompletionHandler>;
+  startVars: ReadonlyMap<string, StartVarsLoader>;
+  effects: ReadonlyMap<DomainEffectType, EffectHandler>;
+  afterTurn: readonly TurnObserver[];
+}
+
+/** Indexes `registrations`; throws on a prefix, command, flow or effect registered twice, or an effect with none. */
+export function createTurnRegistry(registrations: readonly TurnRegistration[]): TurnRegistry {
+  const buttons = new Map<string, ButtonHandler>();
+  const commands = new Map<string, ClientCommand>();
+  const completions = new Map<string, CompletionHandler>();
+  const startVars = new Map<string, StartVarsLoader>();
+  const effects = new Map<DomainEffectType, EffectHandler>();
+  const unhandled: UnhandledHandler[] = [];
+  const observers: TurnObserver[] = [];
+  const before: BeforeFlowHandler[] = [];
+  const afterEffectsHandlers: AfterEffectsHandler[] = [];
+  const once = <V>(map: Map<string, V>, key: string, value: V, what: string) => {
+    if (map.has(key)) throw new Error(`${what} "${key}" is registered twice`);
+    map.set(key, value);
+  };
+  for (const r of registrations) {
+    if (r.kind === "button") once(buttons, r.prefix, r.handle, "button prefix");
+    else if (r.kind === "command") once(commands, r.command.name, r.command, "command");
+    else if (r.kind === "completion") once(completions, r.flowId, r.handle, "flow completion");
+    else if (r.kind === "start_vars") once(startVars, r.flowId, r.load, "start facts of flow");
+    else if (r.kind === "effect") once(effects as Map<string, EffectHandler>, r.type, r.handle, "effect");
+    else if (r.kind === "unhandled") unhandled.push(r.handle);
+    else if (r.kind === "before_flow") before.push(r.handle);
+    else if (r.kind === "after_effects") afterEffectsHandlers.push(r.handle);
+    else observers.push(r.observe);
+  }
+  const missing = DOMAIN_EFFECTS.filter((type) => !effects.has(type));
+  if (missing.length) throw new Error(`no handler for effect ${missing.join(", ")}`);
+  return {
+    buttons,
+    commands: [...commands.values()].sort((a, b) => a.order - b.order),
+    unhandled,
+    beforeFlow: before,
+    afterEffects: afterEffectsHandlers,
+    completions,
+    startVars,
+    effects,
+    afterTurn: observers,
+  };
+}
+
+/** The handler for a button id (`appt:…` → the one registered for "appt"). */
+export function buttonHandler(registry: TurnRegistry, choiceId: string): ButtonHandler | undefined {
+  const colon = choiceId.indexOf(":");
+  return colon > 0 ? registry.buttons.get(choiceId.slice(0, colon)) : undefined;
+}

@@ -1,0 +1,55 @@
+/**
+ * What the conversation core asks of privacy: recording a consent decision (the Client is
+ * created only when the person accepts) and erasing everything on request (built with the nudge
+ * queue: the erased person's timers are removed once the transaction has committed).
+ */
+import type { Queue } from "bullmq";
+import type { EffectTarget } from "../../conversation/effects.ts";
+import { onEffect, type TurnRegistration } from "../../conversation/turn-registry.ts";
+import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
+import { syncTimers } from "../../scheduling/nudge-store.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
+import { eraseByConversation } from "./erasure.ts";
+import { PRIVACY_NOTICE_VERSION } from "./privacy-notice.ts";
+
+async function recordConsent(
+  tx: DbClient,
+  target: EffectTarget,
+  decision: "accepted" | "declined",
+): Promise<void> {
+  if (decision === "accepted" && !target.clientId) {
+    const client = await tx.client.create({
+      data: { locale: target.locale, ...(target.displayName ? { displayName: target.displayName } : {}) },
+    });
+    target.clientId = client.id;
+    await tx.conversation.update({ where: { id: target.conversationId }, data: { clientId: client.id } });
+  }
+  await tx.consent.create({
+    data: {
+      conversationId: target.conversationId,
+      clientId: decision === "accepted" ? target.clientId : null,
+      noticeVersion: PRIVACY_NOTICE_VERSION,
+      decision,
+      channel: target.channel,
+    },
+  });
+}
+
+export const consentTurns = [
+  onEffect("record_consent", async (tx, target, effect) => {
+    await recordConsent(tx, target, effect.decision);
+    return { declined: effect.decision === "declined" };
+  }),
+];
+
+/** `/delete` confirmed: erases the person; `db` and `queue` remove their nudge timers after commit. */
+export function erasureTurns(db: Db, queue: Queue<NudgeJobData>): TurnRegistration[] {
+  return [
+    onEffect("erase_client", async (tx, target) => {
+      const { nudgeJobIds } = await eraseByConversation(tx, target.conversationId);
+      target.clientId = null;
+      const removeTimers = () => syncTimers(db, queue, nudgeJobIds);
+      return { erased: true, afterCommit: nudgeJobIds.length ? [removeTimers] : [] };
+    }),
+  ];
+}
