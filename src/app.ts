@@ -104,6 +104,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     onInbound,
     senders,
     outboxSenders,
+    flows,
   });
   const baseUrl = baseUrlOf(config);
   await registerConsole(

@@ -78,3 +78,37 @@ test("navigation has its own row after the answers; a tick updates the question 
   await botSays(page, t("assessment.driving_licence_prompt", "en"));
   await context.close();
 }, 60_000);
+
+test("a reload brings back both sides; New chat asks first; after /delete the page says what went", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en" });
+  const page = await context.newPage();
+  await toTransport(page, "en");
+  const before = await page.locator("li.bubble").allTextContents();
+  await page.reload();
+  await expect.poll(() => page.locator("li.bubble").count(), { timeout: 10_000 }).toBe(before.length);
+  const mine = await page.locator("li.mine").allTextContents();
+  expect(mine).toContain("Anderlecht");
+  expect(mine).toContain(t("onboarding.consent_accept", "en"));
+  // Only the question waiting for an answer is live; the ones answered are spent.
+  expect(await page.locator("li.bot:not(.spent) button").count()).toBeGreaterThan(0);
+  expect(await page.locator("li.bot").last().getAttribute("class")).not.toContain("spent");
+  expect(await page.locator("li.bot.spent").count()).toBeGreaterThan(2);
+  await page.screenshot({ path: "/tmp/webchat-reloaded.png" });
+
+  await page.locator("#new-chat").click();
+  await expect.poll(() => page.locator("#confirm-new").isVisible()).toBe(true);
+  await page.locator("#confirm-no").click();
+  expect(await page.locator("li.bubble").count()).toBe(before.length);
+
+  await page.locator("#text").fill("/delete");
+  await page.locator("#send").click();
+  await tap(page, t("commands.delete_yes", "en"));
+  await expect
+    .poll(() => page.locator("li.notice p").textContent(), { timeout: 10_000 })
+    .toBe(t("webchat.deleted", "en"));
+  expect(await page.locator("li.bubble").count()).toBe(1);
+  await page.screenshot({ path: "/tmp/webchat-deleted.png" });
+  await page.locator("li.notice button").click();
+  await botSays(page, t("onboarding.language_prompt", "en"));
+  await context.close();
+}, 90_000);

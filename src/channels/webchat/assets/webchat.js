@@ -9,9 +9,12 @@
  */
 (() => {
   /**
-   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string }} Strings
+   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string,
+   *   new_chat_confirm: string, new_chat_yes: string, new_chat_no: string, deleted: string, start_again: string }} Strings
    * @typedef {{ id: string, label: string, kind?: "nav" | "toggle" }} Choice
    * @typedef {{ id: string, text: string, choices: Choice[], replaces?: string, locale: string, direction: string }} BotMessage
+   * @typedef {{ id: string, text: string, clientMessageId?: string, choiceId?: string }} ClientMessage
+   * @typedef {{ messages: BotMessage[], client?: ClientMessage[], live?: string[], erased?: boolean }} Transcript
    * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string, tappedId?: string }} Outgoing
    */
 
@@ -62,6 +65,14 @@
     }
   }
 
+  function forgetSession() {
+    try {
+      localStorage.removeItem(SESSION_KEY);
+    } catch {
+      /* private mode: nothing stored */
+    }
+  }
+
   /** @param {string} id */
   function storeSession(id) {
     try {
@@ -74,13 +85,16 @@
   /** @param {number} ms */
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  /** @param {string} locale */
+  const stringsFor = (locale) => STRINGS[locale] || STRINGS[locale.split("-")[0] || ""] || STRINGS.en;
+
   /**
    * Switches the page's language, direction and UI strings to the bot's latest locale.
    * @param {string} locale
    * @param {string} direction
    */
   function applyLocale(locale, direction) {
-    const strings = STRINGS[locale] || STRINGS[locale.split("-")[0] || ""] || STRINGS.en;
+    const strings = stringsFor(locale);
     if (!strings) return;
     document.documentElement.lang = locale;
     document.documentElement.dir = direction;
@@ -90,6 +104,9 @@
     input.setAttribute("aria-label", strings.placeholder);
     $("send-label").textContent = strings.send;
     $("new-chat-label").textContent = strings.new_chat;
+    $("confirm-text").textContent = strings.new_chat_confirm;
+    $("confirm-yes").textContent = strings.new_chat_yes;
+    $("confirm-no").textContent = strings.new_chat_no;
     banner.textContent = strings.offline;
   }
 
@@ -149,6 +166,7 @@
       button.type = "button";
       button.dir = "auto";
       button.textContent = choice.label;
+      button.dataset.choice = choice.id;
       if (choice.kind === "toggle") button.classList.add("toggle");
       button.addEventListener("click", () => {
         if (choice.kind === "toggle") {
@@ -182,10 +200,80 @@
     applyLocale(message.locale, message.direction);
   }
 
-  /** @param {BotMessage[]} messages */
-  function showBotMessages(messages) {
-    for (const message of messages) showBotMessage(message);
-    if (messages.length > 0) scrollToEnd();
+  /**
+   * One message of the person's, from the server: the bubble shown when it was sent gets its id;
+   * after a reload it is shown again, and a tapped button is marked as the one chosen.
+   * @param {ClientMessage} message
+   */
+  function showClientMessage(message) {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    if (BigInt(message.id) > BigInt(lastId)) lastId = message.id;
+    const pending = message.clientMessageId
+      ? list.querySelector(`li.mine[data-client-id="${CSS.escape(message.clientMessageId)}"]`)
+      : null;
+    const item = /** @type {HTMLElement} */ (pending || addBubble("mine", message.text, "auto"));
+    item.dataset.id = message.id;
+    if (message.choiceId) {
+      const buttons = list.querySelectorAll(`li.bot button[data-choice="${CSS.escape(message.choiceId)}"]`);
+      buttons[buttons.length - 1]?.classList.add("chosen");
+    }
+  }
+
+  /**
+   * Buttons still answerable stay usable; the others are shown spent.
+   * @param {string[]} live ids of the bot messages whose buttons are live
+   */
+  function applyLive(live) {
+    for (const item of list.querySelectorAll("li.bot[data-id]")) {
+      const spent = !live.includes(/** @type {HTMLElement} */ (item).dataset.id || "");
+      item.classList.toggle("spent", spent);
+      for (const button of item.querySelectorAll(".choices button")) {
+        /** @type {HTMLButtonElement} */ (button).disabled = spent;
+      }
+    }
+  }
+
+  /**
+   * Shows a transcript answer: both sides in the order they were written, then which buttons live.
+   * @param {Transcript} body
+   */
+  function showTranscript(body) {
+    if (body.erased) {
+      showErased();
+      return;
+    }
+    /** @type {{ id: string, bot?: BotMessage, client?: ClientMessage }[]} */
+    const items = [
+      ...body.messages.map((bot) => ({ id: bot.id, bot })),
+      ...(body.client || []).map((client) => ({ id: client.id, client })),
+    ];
+    items.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    for (const item of items) {
+      if (item.bot) showBotMessage(item.bot);
+      else if (item.client) showClientMessage(item.client);
+    }
+    if (body.live) applyLive(body.live);
+    if (items.length > 0) scrollToEnd();
+  }
+
+  /** After /delete: the page says what was deleted and offers a new chat; nothing of it stays here. */
+  function showErased() {
+    sessionId = "";
+    forgetSession();
+    list.replaceChildren();
+    const strings = stringsFor(document.documentElement.lang || "en");
+    if (!strings) return;
+    const item = addBubble("bot notice", strings.deleted, document.documentElement.dir || "auto");
+    const group = document.createElement("div");
+    group.className = "choices";
+    const again = document.createElement("button");
+    again.type = "button";
+    again.textContent = strings.start_again;
+    again.addEventListener("click", () => void startSession("/start"));
+    group.append(again);
+    item.append(group);
+    again.focus();
   }
 
   /**
@@ -200,6 +288,7 @@
     scrollToEnd();
     /** @type {Outgoing} */
     const request = { sessionId, messageId: randomId(), ...fields };
+    if (item) item.dataset.clientId = request.messageId;
     queue = queue.then(() => deliver(request, item));
   }
 
@@ -223,7 +312,7 @@
           if (response.ok) {
             setOffline(false);
             const body = await response.json();
-            if (request.sessionId === sessionId) showBotMessages(body.messages);
+            if (request.sessionId === sessionId) showTranscript(body);
             return;
           }
           if (response.status === 401) {
@@ -282,7 +371,7 @@
       }
       setOffline(false);
       const body = await response.json();
-      if (session === sessionId) showBotMessages(body.messages);
+      if (session === sessionId) showTranscript(body);
     } catch {
       setOffline(true);
     }
@@ -332,17 +421,20 @@
   }
 
   /**
-   * Shows an earlier session again; only the newest buttons stay live.
+   * Shows an earlier session again, both sides; buttons still answerable stay live.
    * @param {string} saved
    */
   async function resumeSession(saved) {
     sessionId = saved;
-    if (!(await fetchNew())) {
-      await startSession("/start");
-      return;
+    // The whole conversation, page by page (the server answers at most 200 messages at a time).
+    for (let page = 0; page < 50; page++) {
+      const before = lastId;
+      if (!(await fetchNew())) {
+        await startSession("/start");
+        return;
+      }
+      if (lastId === before) return;
     }
-    const groups = list.querySelectorAll(".choices");
-    disableChoices(groups[groups.length - 1]?.parentElement);
   }
 
   function autosize() {
@@ -366,7 +458,19 @@
       form.requestSubmit();
     }
   });
-  $("new-chat").addEventListener("click", () => void startSession("/start"));
+  // "+ New chat" asks first: this conversation would no longer be shown here.
+  const confirmBar = $("confirm-new");
+  $("new-chat").addEventListener("click", () => {
+    confirmBar.hidden = false;
+    $("confirm-no").focus();
+  });
+  $("confirm-no").addEventListener("click", () => {
+    confirmBar.hidden = true;
+  });
+  $("confirm-yes").addEventListener("click", () => {
+    confirmBar.hidden = true;
+    void startSession("/start");
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") poll();
   });
