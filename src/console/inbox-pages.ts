@@ -11,6 +11,7 @@ import { replyDeps, staffMessageBody } from "../api/inbox-api.ts";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
 import { DomainError, NotFoundError } from "../domain/errors.ts";
 import { handoverForStaff, type InboxItem, listOpenHandovers } from "../domain/handovers/handover-queries.ts";
+import { handoverReasonKey } from "../domain/handovers/handover-reasons.ts";
 import {
   missingParams,
   QUICK_REPLY_KEYS,
@@ -64,9 +65,8 @@ const textOf =
     consoleText(request.server.consoleContext.translator, staff.locale, key, params);
 
 function reasonWords(request: FastifyRequest, staff: StaffIdentity, reason: string): string {
-  const code = reason.split(":")[0] ?? "";
-  const known = ["asked", "stuck", "words", "free_text"].includes(code) ? code : "unknown";
-  return request.server.consoleContext.translator.t(`counsellor.handover_reason_${known}`, staff.locale);
+  const key = `counsellor.${handoverReasonKey(reason)}`;
+  return request.server.consoleContext.translator.t(key, staff.locale);
 }
 
 /** The list of open handovers (the page's body, and what the stream swaps in). */

@@ -50,15 +50,21 @@ export interface ClientCommand {
   name: string;
   /** Locale key of its line in Telegram's command menu. */
   descriptionKey: string;
-  /** Locale key of its line in /help; no key: not listed there. */
-  helpKey?: string;
-  /** Place in the menu and in /help, lowest first. */
+  /** Locale key of its button in the help menu; no key: not a button there. */
+  menuKey?: string;
+  /** Place in the command menus and in the help menu, lowest first. */
   order: number;
   handle(ctx: TurnContext, argument: string | undefined): void | Promise<void>;
 }
 
 /** Input that no command, button or waiting flow took; true when handled. */
 export type UnhandledHandler = (ctx: TurnContext) => boolean | Promise<boolean>;
+
+/**
+ * The answer to an unknown command (`what` = "command") or to input nobody took ("input"); one
+ * handler. None registered: a plain "I do not know that" / "nothing to do".
+ */
+export type UnknownHandler = (ctx: TurnContext, what: "command" | "input") => void | Promise<void>;
 
 /** Input before it reaches the waiting flow (a person answering, words asking for one); true when taken. */
 export type BeforeFlowHandler = (ctx: TurnContext) => boolean | Promise<boolean>;
@@ -124,6 +130,7 @@ export type TurnRegistration =
   | { kind: "button"; prefix: string; handle: ButtonHandler }
   | { kind: "command"; command: ClientCommand }
   | { kind: "unhandled"; handle: UnhandledHandler }
+  | { kind: "unknown"; handle: UnknownHandler }
   | { kind: "before_flow"; handle: BeforeFlowHandler }
   | { kind: "after_effects"; handle: AfterEffectsHandler }
   | { kind: "completion"; flowId: string; handle: CompletionHandler }
@@ -140,6 +147,8 @@ export const onButton = (prefix: string, handle: ButtonHandler): TurnRegistratio
 export const onCommand = (command: ClientCommand): TurnRegistration => ({ kind: "command", command });
 /** Tried in registration order; the core answers "nothing to do" when none takes it. */
 export const onUnhandled = (handle: UnhandledHandler): TurnRegistration => ({ kind: "unhandled", handle });
+/** Registered once: what an unknown command or input nobody took is answered with. */
+export const onUnknown = (handle: UnknownHandler): TurnRegistration => ({ kind: "unknown", handle });
 /** Tried in registration order before the waiting flow gets the input. */
 export const beforeFlow = (handle: BeforeFlowHandler): TurnRegistration => ({ kind: "before_flow", handle });
 export const afterEffects = (handle: AfterEffectsHandler): TurnRegistration => ({
@@ -172,6 +181,7 @@ export interface TurnRegistry {
   /** In menu order. */
   commands: readonly ClientCommand[];
   unhandled: readonly UnhandledHandler[];
+  unknown?: UnknownHandler;
   beforeFlow: readonly BeforeFlowHandler[];
   afterEffects: readonly AfterEffectsHandler[];
   completions: ReadonlyMap<string, CompletionHandler>;
@@ -191,6 +201,7 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
   const observers: TurnObserver[] = [];
   const before: BeforeFlowHandler[] = [];
   const afterEffectsHandlers: AfterEffectsHandler[] = [];
+  const unknown: UnknownHandler[] = [];
   const once = <V>(map: Map<string, V>, key: string, value: V, what: string) => {
     if (map.has(key)) throw new Error(`${what} "${key}" is registered twice`);
     map.set(key, value);
@@ -202,16 +213,19 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
     else if (r.kind === "start_vars") once(startVars, r.flowId, r.load, "start facts of flow");
     else if (r.kind === "effect") once(effects as Map<string, EffectHandler>, r.type, r.handle, "effect");
     else if (r.kind === "unhandled") unhandled.push(r.handle);
+    else if (r.kind === "unknown") unknown.push(r.handle);
     else if (r.kind === "before_flow") before.push(r.handle);
     else if (r.kind === "after_effects") afterEffectsHandlers.push(r.handle);
     else observers.push(r.observe);
   }
   const missing = DOMAIN_EFFECTS.filter((type) => !effects.has(type));
   if (missing.length) throw new Error(`no handler for effect ${missing.join(", ")}`);
+  if (unknown.length > 1) throw new Error("the answer to unknown input is registered twice");
   return {
     buttons,
     commands: [...commands.values()].sort((a, b) => a.order - b.order),
     unhandled,
+    ...(unknown[0] ? { unknown: unknown[0] } : {}),
     beforeFlow: before,
     afterEffects: afterEffectsHandlers,
     completions,

@@ -12,7 +12,7 @@ import { parseCommand } from "./commands.ts";
 import type { ConversationDeps } from "./conversation-service.ts";
 import type { EffectTarget } from "./effects.ts";
 import type { FlowStack, StackRun } from "./flow-stack.ts";
-import { buttonHandler, type TurnContext } from "./turn-registry.ts";
+import { buttonHandler, type TurnContext, type TurnRegistry } from "./turn-registry.ts";
 
 /** What the turn will do besides what the flow stack recorded. */
 export interface TurnPlan {
@@ -57,7 +57,7 @@ export async function routeInbound(
   );
   const button = msg.choiceId ? buttonHandler(turns, msg.choiceId) : undefined;
   if (command?.kind === "unknown") {
-    ctx.reply({ key: "common.unknown_command" });
+    await answerUnknown(turns, ctx, "command");
   } else if (command) {
     await turns.commands.find((c) => c.name === command.name)?.handle(ctx, command.argument);
   } else if (msg.choiceId && button && (await button(ctx, msg.choiceId))) {
@@ -67,7 +67,7 @@ export async function routeInbound(
   } else if (flowInput(msg) && input.stack.top) {
     input.stack.input(flowInput(msg) as FlowInput);
   } else if (!(await someoneTakes(turns.unhandled, ctx))) {
-    ctx.reply({ key: "common.nothing_to_do" });
+    await answerUnknown(turns, ctx, "input");
   }
   return plan;
 }
@@ -75,6 +75,16 @@ export async function routeInbound(
 function flowInput(msg: InboundMessage): FlowInput | undefined {
   if (msg.choiceId) return { kind: "choice", choiceId: msg.choiceId };
   return msg.text !== undefined ? { kind: "text", text: msg.text } : undefined;
+}
+
+/** The registered answer to what nobody knows, or a plain one. */
+async function answerUnknown(
+  turns: TurnRegistry,
+  ctx: TurnContext,
+  what: "command" | "input",
+): Promise<void> {
+  if (turns.unknown) await turns.unknown(ctx, what);
+  else ctx.reply({ key: what === "command" ? "common.unknown_command" : "common.nothing_to_do" });
 }
 
 async function someoneTakes(

@@ -12,6 +12,7 @@ import { assessmentTurns } from "./assessment/assessment-turns.ts";
 import { caseTurns } from "./cases/case-turns.ts";
 import { onboardingTurns } from "./cases/onboarding-turns.ts";
 import { CLIENT_COMMANDS } from "./commands/client-commands.ts";
+import { commandMenuTurns } from "./commands/command-menu.ts";
 import { reachTurns } from "./funnel/reach-turns.ts";
 import { handoverTurns } from "./handovers/handover-turns.ts";
 import { checkInTurns } from "./placements/checkin-turns.ts";
@@ -21,6 +22,7 @@ import { jobTurns } from "./vacancies/job-turns.ts";
 /** The registrations that need nothing but the turn. */
 export const DOMAIN_TURNS: readonly TurnRegistration[] = [
   ...CLIENT_COMMANDS.map(onCommand),
+  ...commandMenuTurns,
   ...appointmentTurns,
   ...checkInTurns,
   ...jobTurns,

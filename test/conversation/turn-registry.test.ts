@@ -25,16 +25,18 @@ test("the domains' registrations make one registry, commands in menu order", () 
   );
   expect(registry.commands.map((c) => c.name)).toEqual([
     "start",
-    "language",
+    "appointments",
     "assessment",
     "alerts",
-    "help",
+    "language",
+    "counsellor",
     "privacy",
     "delete",
     "stop",
     "link",
+    "help",
   ]);
-  for (const prefix of ["appt", "checkin", "job", "jobwhy", "jobshow"]) {
+  for (const prefix of ["appt", "checkin", "job", "jobwhy", "jobshow", "cmd"]) {
     expect(buttonHandler(registry, `${prefix}:abc:1`), prefix).toBeDefined();
   }
   expect([...registry.completions.keys()].sort()).toEqual(["alerts", "retention_checkin", "self_assessment"]);

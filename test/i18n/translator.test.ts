@@ -35,7 +35,7 @@ describe("interpolation and bidi isolation", () => {
 
   it("keeps /commands left-to-right inside Arabic text", () => {
     expect(translator.t("common.nothing_to_do", "ar")).toContain(`${LRI}/help${PDI}`);
-    expect(translator.t("common.nothing_to_do", "en")).toBe("👋 Hello! Type /help to see what I can do.");
+    expect(translator.t("common.nothing_to_do", "en")).toBe("👋 Hello! Tap a button 👇 or type /help.");
   });
 
   it("does not HTML-escape values nor interpret them", () => {

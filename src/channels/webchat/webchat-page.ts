@@ -18,6 +18,7 @@ export const WEBCHAT_STRING_KEYS = [
   "send",
   "new_chat",
   "offline",
+  "menu",
   "new_chat_confirm",
   "new_chat_yes",
   "new_chat_no",
@@ -107,6 +108,11 @@ html[dir=rtl] .mine{border-bottom-right-radius:1.25rem;border-bottom-left-radius
 .send{display:flex;align-items:center;gap:.4rem;min-height:52px;padding:0 1.1rem;border:0;border-radius:26px;
   background:#0b5cad;color:#fff;font-weight:700}
 html[dir=rtl] .send-icon{transform:scaleX(-1)}
+.menu{display:flex;flex-direction:column;align-items:center;justify-content:center;min-width:52px;min-height:52px;
+  padding:0 .4rem;border:2px solid #0b5cad;border-radius:26px;background:#f2f7fd;color:#0b4a8a;font-size:.75rem;
+  font-weight:700;line-height:1.1}
+.menu-icon{font-size:1.3rem}
+.composer textarea::placeholder{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 `;
 
 function escapeHtml(value: string): string {
@@ -163,6 +169,7 @@ export function renderChatPage({ strings, locale, direction, nonce }: ChatPageOp
   <div id="typing" class="bubble bot typing" aria-hidden="true" hidden><span></span><span></span><span></span></div>
 </main>
 <form id="composer" class="composer">
+  <button id="menu" class="menu" type="button"><span class="menu-icon" aria-hidden="true">☰</span><span id="menu-label">${escapeHtml(s.menu)}</span></button>
   <textarea id="text" rows="1" maxlength="${MAX_TEXT_LENGTH}" placeholder="${escapeHtml(s.placeholder)}" aria-label="${escapeHtml(s.placeholder)}"></textarea>
   <button id="send" class="send" type="submit"><span class="send-icon" aria-hidden="true">➤</span><span id="send-label">${escapeHtml(s.send)}</span></button>
 </form>

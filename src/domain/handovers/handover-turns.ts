@@ -10,6 +10,7 @@ import {
   beforeFlow,
   onEffect,
   onUnhandled,
+  type TurnContext,
   type TurnRegistration,
 } from "../../conversation/turn-registry.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
@@ -38,6 +39,12 @@ const turnOf = (target: EffectTarget): HandoverTurn => {
 
 /** The reasons a turn collected so far (for tests). */
 export const handoverReasonsOf = (target: EffectTarget): readonly string[] => turnOf(target).reasons;
+
+/** `/counsellor` ("🙋 Ask my counsellor" in the menu): asks for a person, as the words do. */
+export function counsellorCommand(ctx: TurnContext): void {
+  if (ctx.consented) turnOf(ctx.target).reasons.push("menu");
+  else ctx.reply({ key: "handover.no_one" });
+}
 
 /** The registrations; `db` and `queue` set the handover's nudge timers once the replies are sent. */
 export function handoverTurns(db: Db, queue: Queue<NudgeJobData>, timeZone: string): TurnRegistration[] {

@@ -5,6 +5,7 @@
 import type { CounsellorTask } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { DbClient } from "../../store/prisma.ts";
+import { handoverReasonKey } from "../handovers/handover-reasons.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 import type { TaskScope } from "./tasks.ts";
 
@@ -29,9 +30,7 @@ export function describeTask(
     translator.t(`counsellor.${key}`, locale, params);
   switch (task.kind) {
     case "handover": {
-      const code = String(data.reason ?? "").split(":")[0] ?? "";
-      const known = ["asked", "stuck", "words", "free_text"].includes(code) ? code : "unknown";
-      return t("task_handover", { reason: t(`handover_reason_${known}`) });
+      return t("task_handover", { reason: t(handoverReasonKey(String(data.reason ?? ""))) });
     }
     case "handover.unanswered":
       return t("task_handover_unanswered");

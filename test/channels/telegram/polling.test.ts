@@ -92,12 +92,22 @@ describe("Telegram polling", () => {
     const menus = fake.callsOf("setMyCommands").map((c) => c.payload);
     expect(menus.map((m) => m.language_code)).toEqual([undefined, "ro", "ar", "bg", "nl", "fr", "en"]);
     expect(menus[0]?.commands).toEqual(
-      ["start", "language", "assessment", "alerts", "help", "privacy", "delete", "stop", "link"].map(
-        (name) => ({
-          command: name,
-          description: `en:commands.${name}_description`,
-        }),
-      ),
+      [
+        "start",
+        "appointments",
+        "assessment",
+        "alerts",
+        "language",
+        "counsellor",
+        "privacy",
+        "delete",
+        "stop",
+        "link",
+        "help",
+      ].map((name) => ({
+        command: name,
+        description: `en:commands.${name}_description`,
+      })),
     );
     expect(menus[2]?.commands).toContainEqual({
       command: "help",

@@ -21,6 +21,7 @@ const arabic: Record<string, string> = {
   send: "إرسال",
   new_chat: "محادثة جديدة",
   offline: "⚠️ لا يوجد اتصال. نحاول مرة أخرى…",
+  menu: "القائمة",
 };
 
 const byLocale: Record<string, Record<string, string>> = { en: english, ar: arabic };

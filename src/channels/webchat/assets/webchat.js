@@ -9,7 +9,7 @@
  */
 (() => {
   /**
-   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string,
+   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string, menu: string,
    *   new_chat_confirm: string, new_chat_yes: string, new_chat_no: string, deleted: string, start_again: string }} Strings
    * @typedef {{ id: string, label: string, kind?: "nav" | "toggle" }} Choice
    * @typedef {{ id: string, text: string, choices: Choice[], replaces?: string, locale: string, direction: string }} BotMessage
@@ -29,6 +29,8 @@
   const SESSION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
   const POLL_MS = 3000;
   const MAX_ATTEMPTS = 5;
+  /** The tap that asks the bot for its help menu (domain/commands/command-menu.ts). */
+  const MENU_CHOICE = "cmd:help";
   const log = $("log");
   const list = $("messages");
   const form = /** @type {HTMLFormElement} */ ($("composer"));
@@ -104,6 +106,7 @@
     input.setAttribute("aria-label", strings.placeholder);
     $("send-label").textContent = strings.send;
     $("new-chat-label").textContent = strings.new_chat;
+    $("menu-label").textContent = strings.menu;
     $("confirm-text").textContent = strings.new_chat_confirm;
     $("confirm-yes").textContent = strings.new_chat_yes;
     $("confirm-no").textContent = strings.new_chat_no;
@@ -470,6 +473,10 @@
   $("confirm-yes").addEventListener("click", () => {
     confirmBar.hidden = true;
     void startSession("/start");
+  });
+  // The help menu: the bot answers with the command table's buttons (src/domain/commands/).
+  $("menu").addEventListener("click", () => {
+    if (sessionId) send({ choiceId: MENU_CHOICE }, null);
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") poll();

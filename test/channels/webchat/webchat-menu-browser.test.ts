@@ -1,0 +1,89 @@
+/**
+ * The help menu in the web chat, in headless Chromium on a 390×844 phone, against the real app
+ * (real core, flows and translations): the ☰ button asks the bot for the menu, its buttons are the
+ * command table's in the client's language, a tap runs the command, and typing one still works.
+ * Leaves a screenshot at docs/images/webchat-menu.png (docs/channels.md shows it).
+ */
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../../src/app.ts";
+import { createCase } from "../../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
+import { launchChromium, phonePage } from "../../support/chromium.ts";
+import { uid } from "../../support/db.ts";
+import { startTestApp } from "../../support/test-app.ts";
+
+const WAIT = { timeout: 15_000 };
+const MENU = [
+  "commands.menu_appointments",
+  "commands.menu_assessment",
+  "commands.menu_alerts",
+  "commands.menu_language",
+  "common.ask_counsellor",
+  "commands.menu_privacy",
+  "commands.menu_delete",
+];
+
+let app: App;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function inviteCode(): Promise<string> {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
+  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const created = await createCase(app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
+  return created.inviteCode as string;
+}
+
+test("the menu button shows the command table as buttons in Romanian; a tap runs the command", async () => {
+  const t = (key: string) => app.translator.t(key, "ro");
+  const page = await phonePage(browser, "ro-RO");
+  await page.goto(`${base}/chat?start=${await inviteCode()}`);
+  const bot = page.locator("li.bubble.bot");
+  const tapLatest = async (label: string) => {
+    const button = bot.last().locator(".choices button", { hasText: label });
+    await expect.poll(() => button.count(), WAIT).toBe(1);
+    await button.tap();
+  };
+  await tapLatest("Română");
+  await tapLatest(t("onboarding.consent_accept"));
+  await tapLatest(t("assessment.offer_later"));
+  await expect.poll(() => bot.last().locator("p").textContent(), WAIT).toBe(t("assessment.offer_later_ok"));
+  await expect.poll(() => page.locator("#menu-label").textContent(), WAIT).toBe(t("webchat.menu"));
+
+  const before = await bot.count();
+  const mine = await page.locator("li.bubble.mine").count();
+  await page.locator("#menu").tap();
+  await expect.poll(() => bot.count(), WAIT).toBe(before + 1);
+  const menu = bot.last();
+  expect(await menu.locator("p").textContent()).toBe(t("commands.help"));
+  expect(await menu.locator(".choices button").allTextContents()).toEqual(MENU.map(t));
+  // No bubble of the client's own for the menu button: it is not something they said.
+  expect(await page.locator("li.bubble.mine").count()).toBe(mine);
+  await page.screenshot({ path: "docs/images/webchat-menu.png" });
+
+  await menu.locator(".choices button", { hasText: t("commands.menu_appointments") }).tap();
+  await expect.poll(() => bot.last().locator("p").textContent(), WAIT).toBe(t("appointments.mine_none"));
+
+  // Typing a command still works.
+  await page.locator("#text").fill("/privacy");
+  await page.locator("#send").tap();
+  await expect.poll(() => bot.last().locator("p").textContent(), WAIT).toBe(t("commands.privacy"));
+});
