@@ -23,7 +23,10 @@ export interface WebchatClientMessage {
   choiceId?: string;
 }
 
-/** Whether a choice id's first part names a question of some flow (default: every id does). */
+/**
+ * Whether a choice id's first part names a question of some flow. Without it every button counts
+ * as a flow's and only the newest message's buttons are live (whether a run waits is not checked).
+ */
 export type IsFlowStep = (stepId: string) => boolean;
 
 const storedChoices = z
@@ -106,7 +109,11 @@ export async function transcriptExtras(
   }
   const live = new Set<string>();
   for (const [choiceId, offered] of lastOffer) if (!isFlow(choiceId)) live.add(offered.bubble);
-  if (latestFlow && waiting.size > 0 && asksWaiting(latestFlow, waiting, isFlow)) live.add(latestFlow.bubble);
+  // Without the flows' step ids every button counts as a flow's, and the newest stays live.
+  const known = options.isFlowStep !== undefined;
+  if (latestFlow && (!known || (waiting.size > 0 && asksWaiting(latestFlow, waiting, isFlow)))) {
+    live.add(latestFlow.bubble);
+  }
   return { client, live: [...live] };
 }
 

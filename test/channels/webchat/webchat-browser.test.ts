@@ -141,7 +141,11 @@ test("a nudge stored later appears by polling; New chat starts a fresh session",
   await expect.poll(() => bot.count(), WAIT).toBe(2);
   expect(await bot.nth(1).textContent()).toContain("Reminder");
 
+  // New chat asks first; "yes" starts over as a new person.
   await page.locator("#new-chat").tap();
+  expect(await page.locator("#confirm-new").isVisible()).toBe(true);
+  expect(core.received.at(-1)?.externalUserId).toBe(first?.externalUserId);
+  await page.locator("#confirm-yes").tap();
   await expect.poll(() => core.received.at(-1)?.externalUserId, WAIT).not.toBe(first?.externalUserId);
   expect(core.received.at(-1)?.text).toBe("/start");
   await expect.poll(() => bot.count(), WAIT).toBe(1);
