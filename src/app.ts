@@ -116,6 +116,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       config,
       logger,
       outbox,
+      broadcastQueue,
       flows,
       baseUrl,
       secureCookies: baseUrl.startsWith("https:"),

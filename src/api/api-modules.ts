@@ -2,10 +2,18 @@
  * The /api/v1 route modules, in one list (app.ts registers them). A new module is a line here.
  */
 import type { ApiModule } from "./api-route.ts";
+import { broadcastApi } from "./broadcast-api.ts";
 import { caseApi } from "./case-api.ts";
 import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
 import { leadApi } from "./lead-api.ts";
 import { taskApi } from "./task-api.ts";
 
-export const API_MODULES: readonly ApiModule[] = [caseApi, leadApi, inboxApi, taskApi, funnelApi];
+export const API_MODULES: readonly ApiModule[] = [
+  caseApi,
+  leadApi,
+  inboxApi,
+  taskApi,
+  funnelApi,
+  broadcastApi,
+];

@@ -3,9 +3,11 @@
  * and — once requireStaff (or the API's auth) has run — who is asking. Fastify decorations, typed
  * here once.
  */
+import type { Queue } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
+import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import type { StaffSessionInfo } from "../domain/staff/staff-sessions.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
@@ -23,6 +25,8 @@ export interface ConsoleContext {
   logger: Logger;
   /** Every message to a client goes through it (lead assignment notices, replies). */
   outbox: Outbox;
+  /** Broadcasts' timers: a broadcast composed in the console is fanned out by its job. */
+  broadcastQueue: Queue<BroadcastJobData>;
   /** For the assessment view (answers labelled by the flow that asked). */
   flows: FlowRegistry;
   /** Where links in e-mails and invite pages point: PUBLIC_URL, else http://HOST:PORT. */

@@ -2,6 +2,7 @@
  * The console's page modules, in one list (app.ts registers them). A new page is a line here.
  */
 
+import { broadcastPages } from "./broadcast-pages.ts";
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
 import { funnelPage } from "./funnel-page.ts";
@@ -17,4 +18,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   staffPages,
   taskPages,
   funnelPage,
+  broadcastPages,
 ];

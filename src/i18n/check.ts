@@ -80,7 +80,11 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
  * Files counsellors read, not clients: required only in the counsellors' languages (nl, fr, en).
  * Every other file is required in every client language.
  */
-export const COUNSELLOR_ONLY_FILES: ReadonlySet<string> = new Set(["counsellor", "console"]);
+export const COUNSELLOR_ONLY_FILES: ReadonlySet<string> = new Set([
+  "counsellor",
+  "console",
+  "broadcast-console",
+]);
 
 function requiredIn(file: string, locale: string): boolean {
   return !COUNSELLOR_ONLY_FILES.has(file) || (COUNSELLOR_LOCALES as readonly string[]).includes(locale);

@@ -41,6 +41,8 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /console/handovers/:id/hand-back": () => ({}),
   "POST /console/tasks/:id/done": () => ({}),
   "POST /console/tasks/:id/reassign": (a) => ({ staffEmail: a.counsellor.email }),
+  "POST /api/v1/broadcasts/:id/cancel": () => ({}),
+  "POST /console/broadcasts/:id/cancel": () => ({}),
 };
 
 /** Live streams (server-sent events) never end: walked for 401 and 404, not read as lists. */
@@ -108,7 +110,22 @@ async function organisationA() {
       data: { handoverId: handover.id },
     },
   });
-  return { organisation, programme, counsellor, steward, client, lead, owned };
+  const broadcast = await app.db.broadcast.create({
+    data: {
+      organisationId: organisation.id,
+      counsellorId: counsellor.id,
+      segment: { programme: [programme.slug] },
+      texts: { ar: "ورشة يوم الخميس" },
+      sendAt: new Date(Date.now() + 86_400_000),
+    },
+  });
+  await app.db.broadcastRecipient.create({
+    data: { broadcastId: broadcast.id, conversationId: conversation.id, caseId: owned.id, locale: "ar" },
+  });
+  await app.db.savedList.create({
+    data: { organisationId: organisation.id, name: "Tuesday group", caseIds: [owned.id] },
+  });
+  return { organisation, programme, counsellor, steward, client, lead, owned, broadcast };
 }
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
@@ -199,6 +216,9 @@ describe("the whole route table", () => {
     const untouched = await app.db.case.findUniqueOrThrow({ where: { id: a.lead.id } });
     expect(untouched.counsellorId).toBeNull();
     expect(await app.db.caseNote.count({ where: { caseId: a.owned.id } })).toBe(1);
+    expect((await app.db.broadcast.findUniqueOrThrow({ where: { id: a.broadcast.id } })).status).toBe(
+      "scheduled",
+    );
     expect(
       (await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } })).deactivatedAt,
     ).toBeNull();

@@ -5,9 +5,9 @@
  * sent / pending / failed / blocked / optedOut / noText / erased / cancelled.
  */
 import type { Broadcast } from "../../generated/prisma/client.ts";
-import { UNCERTAIN } from "../../outbox/outbound-worker.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
+import { type BroadcastReply, broadcastReplies, broadcastTallies } from "./broadcast-tallies.ts";
 import { describeSegment, segmentSchema } from "./segment.ts";
 
 export interface BroadcastReport {
@@ -30,7 +30,7 @@ export interface BroadcastReport {
   erased: number;
   cancelled: number;
   /** Cases whose client wrote back after the broadcast reached them, first reply first. */
-  replied: { caseId: string | null; reference: string | null; at: Date }[];
+  replied: BroadcastReply[];
 }
 
 /** The report of broadcast `broadcastId`, which must belong to `organisationSlug`. */
@@ -45,35 +45,9 @@ export async function broadcastReport(
   if (!broadcast || broadcast.organisation.slug !== input.organisationSlug.trim().toLowerCase())
     throw new DomainError(`No broadcast ${input.broadcastId} in ${input.organisationSlug}.`);
   const id = broadcast.id;
-  const [recipients, messages, blockedFailed, cancelledFailed, uncertain, replied] = await Promise.all([
-    db.broadcastRecipient.groupBy({
-      by: ["status", "reason"],
-      where: { broadcastId: id },
-      _count: { _all: true },
-    }),
-    db.message.groupBy({ by: ["status"], where: { broadcastId: id }, _count: { _all: true } }),
-    db.message.count({ where: { broadcastId: id, status: "failed", error: { startsWith: "blocked" } } }),
-    db.message.count({ where: { broadcastId: id, status: "failed", error: { startsWith: "cancelled" } } }),
-    db.message.count({ where: { broadcastId: id, status: "failed", error: UNCERTAIN } }),
-    db.$queryRaw<{ caseId: string | null; reference: string | null; at: Date }[]>`
-      SELECT r."caseId", c.reference, min(i."createdAt") AS at
-        FROM "BroadcastRecipient" r
-        JOIN "Message" o ON o."broadcastId" = r."broadcastId" AND o."conversationId" = r."conversationId"
-                        AND o.status = 'sent'
-        JOIN "Message" i ON i."conversationId" = r."conversationId" AND i.direction = 'inbound'
-                        AND i."createdAt" > o."sentAt"
-        LEFT JOIN "Case" c ON c.id = r."caseId"
-       WHERE r."broadcastId" = ${id}
-       GROUP BY r."caseId", c.reference
-       ORDER BY at`,
-  ]);
-  const skipped = (reason: string) =>
-    recipients
-      .filter((r) => r.status === "skipped" && r.reason === reason)
-      .reduce((n, r) => n + r._count._all, 0);
-  const recipientCount = (status: string) =>
-    recipients.filter((r) => r.status === status).reduce((n, r) => n + r._count._all, 0);
-  const messageCount = (status: string) => messages.find((m) => m.status === status)?._count._all ?? 0;
+  const [tallies, replied] = await Promise.all([broadcastTallies(db, id), broadcastReplies(db, id)]);
+  const recipient = (key: string) => tallies.recipients[key] ?? 0;
+  const message = (status: string) => tallies.messages[status] ?? 0;
   return {
     broadcast: {
       id,
@@ -86,16 +60,16 @@ export async function broadcastReport(
       createdAt: broadcast.createdAt,
     },
     segment: describeSegment(segmentSchema.parse(broadcast.segment)),
-    recipients: recipients.reduce((n, r) => n + r._count._all, 0),
-    sent: messageCount("sent"),
-    pending: recipientCount("pending") + messageCount("queued") + messageCount("sending"),
-    failed: messageCount("failed") - blockedFailed - cancelledFailed,
-    uncertain,
-    blocked: skipped("blocked") + blockedFailed,
-    optedOut: skipped("opted_out"),
-    noText: skipped("no_text"),
-    erased: skipped("erased"),
-    cancelled: recipientCount("cancelled") + cancelledFailed,
-    replied: replied.map((r) => ({ caseId: r.caseId, reference: r.reference, at: new Date(r.at) })),
+    recipients: Object.values(tallies.recipients).reduce((n, count) => n + count, 0),
+    sent: message("sent"),
+    pending: recipient("pending") + message("queued") + message("sending"),
+    failed: message("failed") - tallies.failedBlocked - tallies.failedCancelled,
+    uncertain: tallies.failedUncertain,
+    blocked: recipient("skipped:blocked") + tallies.failedBlocked,
+    optedOut: recipient("skipped:opted_out"),
+    noText: recipient("skipped:no_text"),
+    erased: recipient("skipped:erased"),
+    cancelled: recipient("cancelled") + tallies.failedCancelled,
+    replied,
   };
 }

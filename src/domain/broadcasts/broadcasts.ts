@@ -10,7 +10,7 @@ import type { Queue } from "bullmq";
 import { z } from "zod";
 import type { Broadcast, BroadcastKind } from "../../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
-import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
+import { parseProgrammeSchedule, type QuietHours } from "../../scheduling/programme-schedule.ts";
 import { endOfQuietHours } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
 import { parseLocalTime } from "../appointments/appointments.ts";
@@ -26,7 +26,8 @@ import { type Segment, segmentMembers, segmentSchema } from "./segment.ts";
 
 const localeField = z.enum(CLIENT_LOCALES, { error: `must be one of ${CLIENT_LOCALES.join(", ")}` });
 
-const broadcastInput = z.object({
+/** What a broadcast is made of; the console and the API take it without the first two fields. */
+export const broadcastInput = z.object({
   organisationSlug: z.string().trim().toLowerCase().min(1, "is required"),
   /** The counsellor who sends it; must work for the organisation. */
   counsellorEmail: z.string().trim().toLowerCase().email("must be an e-mail address"),
@@ -35,9 +36,8 @@ const broadcastInput = z.object({
     .default("programme"),
   vacancyId: z.string().trim().min(1).optional(),
   segment: segmentSchema.default({}),
-  texts: z
-    .partialRecord(localeField, z.string().trim().min(1).max(1500))
-    .refine((t) => Object.keys(t).length > 0, "needs a text in at least one language"),
+  /** Empty is allowed for a preview (every language is then missing); a broadcast needs one. */
+  texts: z.partialRecord(localeField, z.string().trim().min(1).max(1500)).default({}),
   /** { rom: "ro" } or { "*": "fr" }. */
   fallbacks: z.partialRecord(z.union([localeField, z.literal("*")]), localeField).default({}),
   /** Local time "YYYY-MM-DD HH:MM" in the programme's zone; absent: now. */
@@ -68,6 +68,8 @@ export interface BroadcastPreview {
   /** The time asked for fell in quiet hours; sendAt is their end. */
   movedOutOfQuietHours: boolean;
   timeZone: string;
+  /** The programme's quiet hours (local times in timeZone), when nothing is sent; null: none. */
+  quietHours: QuietHours | null;
 }
 
 interface Resolved {
@@ -127,6 +129,7 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
     sendAt,
     movedOutOfQuietHours: sendAt.getTime() !== asked.getTime(),
     timeZone: schedule.timeZone,
+    quietHours: schedule.quietHours,
   };
   return { organisationId: organisation.id, counsellorId: counsellor.id, data, preview };
 }
@@ -159,6 +162,8 @@ export async function createBroadcast(
   input: BroadcastInput,
 ): Promise<{ broadcast: Broadcast; preview: BroadcastPreview }> {
   const { organisationId, counsellorId, data, preview } = await resolve(deps, input);
+  if (!Object.keys(data.texts).length)
+    throw new DomainError("Invalid texts: needs a text in at least one language.");
   if (preview.missing.length) {
     const list = preview.missing.map(
       (m) => `${m.locale} (${m.people} ${m.people === 1 ? "person" : "people"})`,
