@@ -165,3 +165,33 @@ test("a session the server does not know (made up, or erased) is replaced by a n
   expect(await db.conversation.count({ where: { externalConversationId: madeUp } })).toBe(0);
   await page.context().close();
 });
+
+test("the … bubble shows when an answer takes more than a second, and not for a quick one", async () => {
+  const page = await phone();
+  await page.goto(`${base}/chat?start=abc123`);
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  const typing = page.locator("#typing");
+  // Record every time the bubble becomes visible.
+  await page.evaluate(() => {
+    const element = document.getElementById("typing") as HTMLElement;
+    (window as unknown as { shown: number }).shown = 0;
+    new MutationObserver(() => {
+      if (!element.hidden) (window as unknown as { shown: number }).shown++;
+    }).observe(element, { attributes: true, attributeFilter: ["hidden"] });
+  });
+  const shown = () => page.evaluate(() => (window as unknown as { shown: number }).shown);
+  await page.locator("#text").fill("quick");
+  await page.locator("#send").tap();
+  await expect.poll(() => bot.count(), WAIT).toBe(2);
+  expect(await shown()).toBe(0);
+
+  await page.locator("#text").fill("slow please");
+  await page.locator("#send").tap();
+  await expect.poll(() => typing.isVisible(), WAIT).toBe(true);
+  await page.screenshot({ path: "/tmp/webchat-typing.png" });
+  await expect.poll(() => bot.count(), WAIT).toBe(3);
+  expect(await typing.isVisible()).toBe(false);
+  expect(await shown()).toBe(1);
+  await page.context().close();
+});

@@ -29,6 +29,8 @@
   const SESSION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
   const POLL_MS = 3000;
   const MAX_ATTEMPTS = 5;
+  /** The "…" bubble shows when an answer takes longer than this (ms). */
+  const TYPING_AFTER_MS = 1000;
   /** The tap that asks the bot for its help menu (domain/commands/command-menu.ts). */
   const MENU_CHOICE = "cmd:help";
   const log = $("log");
@@ -49,6 +51,8 @@
   let polling = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pollTimer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typingTimer;
 
   /** 18 random bytes as base64url: 24 characters (a message id; the server scopes it to the session). */
   function randomId() {
@@ -302,7 +306,9 @@
    */
   async function deliver(request, item) {
     posting++;
-    setTyping(true);
+    // "…" only when the answer takes more than a second: a quick one just appears.
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => setTyping(posting > 0), TYPING_AFTER_MS);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         if (request.sessionId !== sessionId) return;
@@ -333,7 +339,10 @@
       if (request.sessionId === sessionId) markFailed(request, item);
     } finally {
       posting--;
-      setTyping(posting > 0);
+      if (posting === 0) {
+        clearTimeout(typingTimer);
+        setTyping(false);
+      }
       clearTimeout(pollTimer);
       pollTimer = setTimeout(poll, 1000);
     }
