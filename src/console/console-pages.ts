@@ -8,6 +8,7 @@ import type { ConsolePageModule } from "./console-plugin.ts";
 import { funnelPage } from "./funnel-page.ts";
 import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
+import { posterPage } from "./poster-page.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
 
@@ -19,4 +20,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   taskPages,
   funnelPage,
   broadcastPages,
+  posterPage,
 ];
