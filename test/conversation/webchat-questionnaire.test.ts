@@ -112,3 +112,32 @@ test("a reload brings back both sides; New chat asks first; after /delete the pa
   await botSays(page, t("onboarding.language_prompt", "en"));
   await context.close();
 }, 90_000);
+
+test.each(["rom", "ar"])(
+  "the questionnaire in %s at 390×844: screenshots for the README",
+  async (locale) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale });
+    const page = await context.newPage();
+    await toTransport(page, locale);
+    await tap(page, t("assessment.transport_public_transport", locale));
+    const question = page.locator("li.bot").last();
+    await expect
+      .poll(() => question.locator("button", { hasText: "✅" }).count(), { timeout: 10_000 })
+      .toBe(1);
+    expect(await page.locator("html").getAttribute("dir")).toBe(locale === "ar" ? "rtl" : "ltr");
+    const back = question.locator(".choices.nav button").first();
+    expect(await back.textContent()).toBe(t("common.back", locale));
+    if (locale === "ar") {
+      // Right to left: back is the first button of its row, at the right, and points right.
+      const [backBox, lastBox] = await Promise.all([
+        back.boundingBox(),
+        question.locator(".choices.nav button").nth(1).boundingBox(),
+      ]);
+      expect((backBox?.x ?? 0) > (lastBox?.x ?? 0)).toBe(true);
+      expect(t("common.back", "ar").startsWith("↪️")).toBe(true);
+    }
+    await page.screenshot({ path: `docs/images/questionnaire-${locale}.png` });
+    await context.close();
+  },
+  60_000,
+);
