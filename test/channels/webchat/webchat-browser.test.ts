@@ -195,3 +195,46 @@ test("the … bubble shows when an answer takes more than a second, and not for 
   expect(await shown()).toBe(1);
   await page.context().close();
 });
+
+test("after a reload every text is text: HTML and links in bot messages and in the person's own stay inert", async () => {
+  const page = await phone();
+  await page.goto(`${base}/chat`);
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  const first = core.received.at(-1);
+  const conversation = await db.conversation.findUniqueOrThrow({
+    where: {
+      channel_externalConversationId: {
+        channel: "webchat",
+        externalConversationId: first?.externalConversationId ?? "",
+      },
+    },
+  });
+  const hostile = `<img src=x onerror="window.pwned=1"> https://evil.example/login`;
+  await db.message.create({
+    data: {
+      conversationId: conversation.id,
+      direction: "outbound",
+      idempotencyKey: `hostile:${first?.externalMessageId}`,
+      text: hostile,
+      payload: {
+        locale: "en",
+        direction: "ltr",
+        choices: [{ id: "job:x1:interested", label: '<b onclick="window.pwned=3">bold</b>' }],
+      },
+      status: "sent",
+    },
+  });
+  const typed = "<script>window.pwned=2</script> http://evil.example";
+  await page.locator("#text").fill(typed);
+  await page.locator("#send").tap();
+  await expect.poll(() => page.locator("li.bubble").count(), WAIT).toBe(4);
+  expect(await page.locator("li.mine p").last().textContent()).toBe(typed);
+  await page.reload();
+  await expect.poll(() => bot.count(), WAIT).toBe(3);
+  expect(await page.locator("#messages img, #messages script, #messages a, #messages b").count()).toBe(0);
+  expect(await bot.nth(1).locator("p").textContent()).toBe(hostile);
+  expect(await bot.nth(1).locator("button").textContent()).toBe('<b onclick="window.pwned=3">bold</b>');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  await page.context().close();
+}, 60_000);
