@@ -8,6 +8,9 @@ import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
 import { leadApi } from "./lead-api.ts";
 import { taskApi } from "./task-api.ts";
+import { vacancyApi } from "./vacancy-api.ts";
+import { vacancyMatchApi } from "./vacancy-match-api.ts";
+import { visitApi } from "./visit-api.ts";
 
 export const API_MODULES: readonly ApiModule[] = [
   caseApi,
@@ -15,5 +18,7 @@ export const API_MODULES: readonly ApiModule[] = [
   inboxApi,
   taskApi,
   funnelApi,
+  vacancyApi,
+  vacancyMatchApi,
   broadcastApi,
 ];

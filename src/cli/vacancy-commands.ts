@@ -8,10 +8,20 @@
 import { sendJobAlerts } from "../domain/vacancies/job-alerts.ts";
 import { sendJobDigests } from "../domain/vacancies/job-digest.ts";
 import { createVacancy, matchVacancy } from "../domain/vacancies/vacancies.ts";
+import {
+  CONTRACT_TYPES,
+  type ContractTypeCode,
+  JOB_TITLE_CODES,
+  type JobTitleCode,
+} from "../domain/vacancies/vacancy-lists.ts";
+import { createTranslator } from "../i18n/i18n.ts";
+import { renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
-import type { CliCommand } from "./commands.ts";
+import type { CliCommand, OptionValues } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
 import { formatFields, formatTable } from "./text-output.ts";
+
+const LOCALES = CLIENT_LOCALES;
 
 const createCommand: CliCommand = {
   words: ["vacancy", "create"],
@@ -30,13 +40,23 @@ const createCommand: CliCommand = {
       type: "boolean",
       description: "show the employer's name to clients from the start",
     },
-    { name: "job", type: "string", value: "<title>", required: true, description: "the job" },
+    {
+      name: "job",
+      type: "string",
+      value: "<code>",
+      description: `the job title, translated for every client: ${JOB_TITLE_CODES.join(", ")}`,
+    },
+    {
+      name: "job-text",
+      type: "string",
+      value: "<title>",
+      description: "last resort, when no title of the list fits: shown as written in every language",
+    },
     {
       name: "sector",
       type: "string",
       value: "<code>",
-      required: true,
-      description: "an interest code: cleaning, construction, kitchen_pastry, …",
+      description: "an interest code (cleaning, construction, kitchen_pastry, …); default: the job title's",
     },
     {
       name: "municipality",
@@ -56,7 +76,19 @@ const createCommand: CliCommand = {
     },
     { name: "shifts", type: "string", value: "day,evening,night", description: "shifts (default day)" },
     { name: "weekends", type: "boolean", description: "weekend work" },
-    { name: "contract", type: "string", value: "<type>", required: true, description: "contract type" },
+    {
+      name: "contract",
+      type: "string",
+      value: "<code>",
+      description: `the contract type, translated for every client: ${CONTRACT_TYPES.join(", ")}`,
+    },
+    { name: "contract-months", type: "string", value: "<n>", description: "months of a fixed_term contract" },
+    {
+      name: "contract-text",
+      type: "string",
+      value: "<text>",
+      description: "last resort, when no contract type of the list fits: shown as written",
+    },
     { name: "start", type: "string", value: "YYYY-MM-DD", description: "start date" },
     { name: "places", type: "string", value: "<n>", description: "number of places (default 1)" },
     { name: "dutch", type: "string", value: "none|basic|good|fluent", description: "minimum Dutch" },
@@ -82,18 +114,18 @@ const createCommand: CliCommand = {
     const licence = string(values, "licence");
     const access = string(values, "access");
     const places = string(values, "places");
+    const months = string(values, "contract-months");
     const vacancy = await createVacancy(db, {
+      ...listOrText(values),
+      ...(months ? { contractMonths: Number(months) } : {}),
       organisationSlug: need(values, "org").trim().toLowerCase(),
       employer: need(values, "employer"),
       employerHidden: !flag(values, "show-employer"),
-      job: need(values, "job"),
-      sector: need(values, "sector"),
       municipality: need(values, "municipality"),
       publicTransport: !flag(values, "no-public-transport"),
       hours: need(values, "hours") as "full_time",
       shifts: (string(values, "shifts") ?? "day").split(",").map((s) => s.trim()) as ["day"],
       weekends: flag(values, "weekends"),
-      contractType: need(values, "contract"),
       cvNeeded: flag(values, "cv-needed"),
       texts,
       ...(start ? { startDate: calendarDate(start, "--start") } : {}),
@@ -107,7 +139,8 @@ const createCommand: CliCommand = {
       json: vacancy,
       text: formatFields("Vacancy posted", [
         ["Id", vacancy.id],
-        ["Job", `${vacancy.job} (${vacancy.sector})`],
+        ["Job", `${vacancy.jobCode ?? `"${vacancy.job}"`} (${vacancy.sector})`],
+        ["Contract", vacancy.contractCode ?? `"${vacancy.contractType}"`],
         ["Where", vacancy.municipality],
         ["Texts in", Object.keys(texts).join(", ")],
         ["CV needed", vacancy.cvNeeded ? "yes" : "no"],
@@ -115,6 +148,22 @@ const createCommand: CliCommand = {
     };
   },
 };
+
+/** The job title and contract from the lists (`--job`, `--contract`), else the free texts. */
+function listOrText(values: OptionValues) {
+  const job = string(values, "job");
+  const jobText = string(values, "job-text");
+  const contract = string(values, "contract");
+  const contractText = string(values, "contract-text");
+  const sector = string(values, "sector");
+  return {
+    ...(job ? { jobCode: job as JobTitleCode } : {}),
+    ...(jobText ? { job: jobText } : {}),
+    ...(contract ? { contractCode: contract as ContractTypeCode } : {}),
+    ...(contractText ? { contractType: contractText } : {}),
+    ...(sector ? { sector } : {}),
+  };
+}
 
 const matchCommand: CliCommand = {
   words: ["vacancy", "match"],
@@ -128,19 +177,24 @@ const matchCommand: CliCommand = {
       description: "the date legal access is checked against",
     },
   ],
-  async run(values, { db }) {
+  async run(values, { db, config, staff }) {
     const today = string(values, "today") ?? new Date().toISOString().slice(0, 10);
     const ranked = await matchVacancy(db, {
       vacancyId: need(values, "vacancy-id"),
       today: calendarDate(today, "--today"),
     });
+    // Why, in words in the counsellor's language (codes stay in --json).
+    const translator = await createTranslator({ localesDir: config.LOCALES_DIR });
+    const locale = staff?.locale ?? "en";
+    const words = (r: (typeof ranked)[number]) =>
+      renderOutputs(r.notes, locale, translator)
+        .map((n) => n.message.text)
+        .join(" · ");
     const rows = ranked.map((r) => [
       r.caseId,
       r.included ? String(r.score) : "-",
       dash(r.locale),
-      r.included
-        ? r.reasons.join(", ")
-        : `left out: ${r.exclusions.join(", ")}${r.availableFrom ? ` (may work from ${r.availableFrom})` : ""}`,
+      r.included ? words(r) : `left out: ${words(r)}`,
     ]);
     return {
       json: ranked,

@@ -11,6 +11,8 @@ import { leadPages } from "./lead-pages.ts";
 import { posterPage } from "./poster-page.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
+import { vacancyPages } from "./vacancy-pages.ts";
+import { visitPages } from "./visit-pages.ts";
 
 export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
@@ -19,6 +21,8 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   staffPages,
   taskPages,
   funnelPage,
+  vacancyPages,
+  visitPages,
   broadcastPages,
   posterPage,
 ];

@@ -23,6 +23,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/console/leads", labelKey: "nav_leads" },
   { href: "/console/cases", labelKey: "nav_cases" },
   { href: "/console/tasks", labelKey: "nav_tasks" },
+  { href: "/console/vacancies", labelKey: "nav_vacancies", roles: ["counsellor", "coordinator"] },
   { href: "/console/broadcasts", labelKey: "nav_broadcasts", roles: ["counsellor", "coordinator"] },
   { href: "/console/funnel", labelKey: "nav_funnel", roles: ["coordinator"] },
   { href: "/console/staff", labelKey: "nav_staff", roles: ["coordinator"] },

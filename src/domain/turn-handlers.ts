@@ -18,6 +18,7 @@ import { handoverTurns } from "./handovers/handover-turns.ts";
 import { checkInTurns } from "./placements/checkin-turns.ts";
 import { consentTurns, erasureTurns } from "./privacy/privacy-turns.ts";
 import { jobTurns } from "./vacancies/job-turns.ts";
+import { visitTurns } from "./vacancies/visit-turns.ts";
 
 /** The registrations that need nothing but the turn. */
 export const DOMAIN_TURNS: readonly TurnRegistration[] = [
@@ -43,5 +44,10 @@ export interface TurnTimers {
 
 /** Every domain's registrations (app.ts adds the scheduling's own, the idle nudges). */
 export function domainTurns({ db, queue, timeZone }: TurnTimers): TurnRegistration[] {
-  return [...DOMAIN_TURNS, ...handoverTurns(db, queue, timeZone), ...erasureTurns(db, queue)];
+  return [
+    ...DOMAIN_TURNS,
+    ...handoverTurns(db, queue, timeZone),
+    ...erasureTurns(db, queue),
+    ...visitTurns(db, queue),
+  ];
 }

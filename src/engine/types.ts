@@ -52,6 +52,8 @@ export interface OutputChoice {
   id: string;
   label: string;
   labelLocale?: string;
+  /** Parameters of the label (a time on a slot's button). */
+  labelParams?: Record<string, string>;
   emoji?: string;
   /** Also a locale key, rendered before the label (language emoji). */
   emojiKey?: string;

@@ -17,7 +17,7 @@ export interface RenderedMessage {
 export function choiceLabel(choice: OutputChoice, locale: string, translator: Translator): string {
   const labelLocale = choice.labelLocale ?? locale;
   const emoji = choice.emoji ?? (choice.emojiKey ? translator.t(choice.emojiKey, labelLocale) : "");
-  const text = translator.t(choice.label, labelLocale);
+  const text = translator.t(choice.label, labelLocale, choice.labelParams);
   const mark = choice.selected === undefined ? "" : choice.selected ? "✅ " : "⬜ ";
   return `${mark}${emoji ? `${emoji} ` : ""}${text}`;
 }

@@ -41,8 +41,33 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /console/handovers/:id/hand-back": () => ({}),
   "POST /console/tasks/:id/done": () => ({}),
   "POST /console/tasks/:id/reassign": (a) => ({ staffEmail: a.counsellor.email }),
+  "POST /console/vacancies/:id": () => ({ ...VACANCY, text_en: "A job" }),
+  "PUT /api/v1/vacancies/:id": () => ({ ...VACANCY, texts: { en: "A job" } }),
+  "POST /console/vacancies/:id/send": () => ({}),
+  "POST /api/v1/vacancies/:id/send": () => ({}),
+  "POST /console/vacancies/:id/visit": () => VISIT,
+  "PUT /api/v1/vacancies/:id/visit": () => ({ ...VISIT, slots: 2, minutes: 20 }),
   "POST /api/v1/broadcasts/:id/cancel": () => ({}),
   "POST /console/broadcasts/:id/cancel": () => ({}),
+};
+
+/** A company visit the visit routes accept. */
+const VISIT = {
+  date: "2099-03-01",
+  firstSlot: "10:00",
+  slots: "2",
+  minutes: "20",
+  place: "Rue Wayez 12",
+  host: "HR",
+};
+
+/** The fields of a vacancy every vacancy route accepts. */
+const VACANCY = {
+  employer: "Bakery",
+  jobCode: "baker",
+  contractCode: "open_ended",
+  municipality: "Molenbeek",
+  hours: "part_time",
 };
 
 /** Live streams (server-sent events) never end: walked for 401 and 404, not read as lists. */
@@ -110,6 +135,16 @@ async function organisationA() {
       data: { handoverId: handover.id },
     },
   });
+  const vacancy = await app.db.vacancy.create({
+    data: {
+      ...VACANCY,
+      organisationId: organisation.id,
+      sector: "kitchen_pastry",
+      shifts: ["day"],
+      texts: { ar: "خبز" },
+    },
+  });
+  await app.db.jobAlert.create({ data: { vacancyId: vacancy.id, clientId: client.id, locale: "ar" } });
   const broadcast = await app.db.broadcast.create({
     data: {
       organisationId: organisation.id,
@@ -125,7 +160,7 @@ async function organisationA() {
   await app.db.savedList.create({
     data: { organisationId: organisation.id, name: "Tuesday group", caseIds: [owned.id] },
   });
-  return { organisation, programme, counsellor, steward, client, lead, owned, broadcast };
+  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy, broadcast };
 }
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
@@ -169,7 +204,9 @@ const key = (r: RouteEntry) => `${r.method} ${r.url}`;
 
 describe("the whole route table", () => {
   it("holds the console and API routes it should (the walk is not empty)", () => {
-    expect(routes.map(key)).toEqual(expect.arrayContaining(["GET /api/v1/leads", "GET /console/cases/:id"]));
+    expect(routes.map(key)).toEqual(
+      expect.arrayContaining(["GET /api/v1/leads", "GET /console/cases/:id", "GET /console/vacancies/:id"]),
+    );
     expect(aIds.length).toBeGreaterThan(8);
   });
 

@@ -111,15 +111,15 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
     "--employer",
     "Net & Propre",
     "--job",
-    "Nettoyage de bureaux",
-    "--sector",
-    "cleaning",
+    "office_cleaner",
     "--municipality",
     "Anderlecht",
     "--hours",
     "part_time",
     "--contract",
-    "titres-services",
+    "fixed_term",
+    "--contract-months",
+    "6",
     "--text-ro",
     "Curățenie în birouri, dimineața.",
     "--text-rom",
@@ -128,7 +128,15 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   ]);
   expect(posted.code).toBe(0);
   const vacancy = JSON.parse(posted.stdout);
-  expect(vacancy).toMatchObject({ cvNeeded: false, employerHidden: true, sector: "cleaning" });
+  expect(vacancy).toMatchObject({
+    cvNeeded: false,
+    employerHidden: true,
+    sector: "cleaning",
+    jobCode: "office_cleaner",
+    job: null,
+    contractCode: "fixed_term",
+    contractMonths: 6,
+  });
 
   const matched = await cli([
     "vacancy",
@@ -143,10 +151,12 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   const lines = matched.stdout.trim().split("\n");
   expect(lines[1]).toContain(cases[0]);
   expect(lines[1]).toContain("rom");
-  expect(lines[1]).toContain("interest, experience");
+  // In the counsellor's language (Eva works in Dutch), not codes.
+  expect(lines[1]).toContain("wil werken in Schoonmaak · heeft ervaring in Schoonmaak");
   expect(lines[2]).toContain(cases[2]);
   expect(lines[3]).toContain(cases[1]);
-  expect(lines[3]).toContain("left out: hours_do_not_fit");
+  expect(lines[3]).toContain("left out: wil Voltijds");
+  expect(matched.stdout).not.toMatch(/hours_fit|interest,/);
 
   const sent = await cli(["vacancy", "send", vacancy.id, "--today", "2026-11-23"]);
   expect(sent.code).toBe(0);
@@ -158,7 +168,9 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   expect(alert.sentAt).not.toBeNull();
   const card = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `job-alert:${alert.id}` } });
   expect(card).toMatchObject({ status: "queued", proactive: true });
-  expect(card.text).toContain("Žužaripe ande birouri");
+  // The title from the list, in Romani; the text as the counsellor wrote it.
+  expect(card.text?.split("\n")[0]).toBe("💼 Nevi buti: Žužaripe ande birouri");
+  expect(card.text).toContain("Žužaripe ande birouri, detehara.");
   const waiting = await db.jobAlert.findFirstOrThrow({
     where: { vacancyId: vacancy.id, status: "digest_pending" },
   });
@@ -193,14 +205,12 @@ test("a vacancy with a bad value is refused with one line", async () => {
     "--employer",
     "E",
     "--job",
-    "J",
-    "--sector",
-    "cleaning",
+    "cleaner",
     "--municipality",
     "M",
     "--hours",
     "sometimes",
-    "--contract",
+    "--contract-text",
     "C",
     "--text-en",
     "x",
@@ -208,4 +218,34 @@ test("a vacancy with a bad value is refused with one line", async () => {
   expect(result.code).toBe(1);
   expect(result.stderr.trim().split("\n")).toHaveLength(1);
   expect(result.stderr).toMatch(/hours/);
+});
+
+test("a job title or contract type not on the list is refused, pointing at the list and the last resort", async () => {
+  const s = uid();
+  await createOrganisation(db, { slug: `o-${s}`, name: "X" });
+  const base = ["vacancy", "create", "--org", `o-${s}`, "--employer", "E", "--municipality", "M"];
+  const rest = ["--hours", "part_time", "--text-en", "x"];
+  const unknownJob = await cli([...base, "--job", "Nettoyeur", "--contract", "open_ended", ...rest]);
+  expect(unknownJob.code).toBe(1);
+  expect(unknownJob.stderr).toMatch(/job code: must be a job title of the list/i);
+  const noContract = await cli([...base, "--job", "cleaner", ...rest]);
+  expect(noContract.code).toBe(1);
+  expect(noContract.stderr).toMatch(/contract code: choose a contract type from the list, or write one/i);
+  const freeText = await cli([
+    ...base,
+    "--job-text",
+    "Glazenwasser",
+    "--sector",
+    "cleaning",
+    "--contract-text",
+    "Tijdelijk",
+    ...rest,
+    "--json",
+  ]);
+  expect(freeText.code, freeText.stderr).toBe(0);
+  expect(JSON.parse(freeText.stdout)).toMatchObject({
+    jobCode: null,
+    job: "Glazenwasser",
+    contractType: "Tijdelijk",
+  });
 });

@@ -65,7 +65,11 @@ async function caseSchedule(tx: DbClient, caseId: string, defaultTimeZone: strin
 }
 
 /** The reminders of an appointment as nudge plans. */
-async function reminderPlans(tx: DbClient, appointment: Appointment, deps: AppointmentDeps) {
+async function reminderPlans(
+  tx: DbClient,
+  appointment: Appointment,
+  deps: Pick<AppointmentDeps, "defaultTimeZone" | "now">,
+) {
   const schedule = await caseSchedule(tx, appointment.caseId, deps.defaultTimeZone);
   const now = deps.now?.() ?? new Date();
   const conversation = await tx.conversation.findFirst({
@@ -127,6 +131,22 @@ export async function createAppointment(
   });
   await finish(deps, jobIds, messageIds);
   return appointment;
+}
+
+/**
+ * Creates an appointment inside a transaction the caller owns (a company-visit slot a client
+ * booked in their turn) and plans its reminders. The caller tells the client, and sets the timers
+ * of the returned job ids after the commit.
+ */
+export async function createAppointmentIn(
+  tx: DbClient,
+  deps: Pick<AppointmentDeps, "defaultTimeZone" | "now">,
+  data: Pick<Appointment, "caseId" | "startsAt" | "location" | "withWhom" | "purpose" | "mapUrl">,
+): Promise<{ appointment: Appointment; jobIds: string[]; timeZone: string }> {
+  const appointment = await tx.appointment.create({ data });
+  const { plans, schedule } = await reminderPlans(tx, appointment, deps);
+  const jobIds = await planNudges(tx, [appointment.id], plans);
+  return { appointment, jobIds, timeZone: schedule.timeZone };
 }
 
 /** Moves an appointment: its reminders are replaced, the client is told the new time. */

@@ -15,8 +15,10 @@ import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { createTask } from "../tasks/tasks.ts";
+import { slotOffer } from "./company-visits.ts";
 import { mayBeAdded } from "./matching.ts";
 import { matchVacancy } from "./vacancies.ts";
+import { contractOutput, jobTitleOutput } from "./vacancy-lists.ts";
 
 export const JOB_ANSWERS = ["interested", "not_for_me", "more"] as const;
 export type JobAnswer = (typeof JOB_ANSWERS)[number];
@@ -50,9 +52,27 @@ export function jobAlertCard(alertId: string, vacancy: Vacancy, locale: string):
   const texts = vacancy.texts as Record<string, string>;
   return {
     key: vacancy.cvNeeded ? "jobs.alert_cv" : "jobs.alert",
-    params: { job: vacancy.job, municipality: vacancy.municipality, text: texts[locale] ?? "" },
-    lists: { hours: [{ key: `jobs.hours_${vacancy.hours}` }] },
+    params: { municipality: vacancy.municipality, text: texts[locale] ?? "" },
+    lists: { job: [jobTitleOutput(vacancy)], hours: [{ key: `jobs.hours_${vacancy.hours}` }] },
     choices: answerButtons(alertId),
+  };
+}
+
+/** "Tell me more": the job, the employer (or that it is told on interest), the contract, the way there. */
+export function moreInfoCard(alertId: string, v: Vacancy): Output {
+  return {
+    key: "jobs.more_info",
+    params: { access: v.access ?? v.municipality },
+    lists: {
+      job: [jobTitleOutput(v)],
+      contract: [contractOutput(v)],
+      employer: [
+        v.employerHidden
+          ? { key: "jobs.employer_hidden" }
+          : { key: "jobs.employer_name", params: { name: v.employer } },
+      ],
+    },
+    choices: answerButtons(alertId, ["interested", "not_for_me"]),
   };
 }
 
@@ -175,7 +195,7 @@ async function alertClient(
  */
 export async function recordJobAnswer(
   tx: DbClient,
-  input: { clientId: string | null; now: Date } & JobChoice,
+  input: { clientId: string | null; now: Date; timeZone: string } & JobChoice,
 ): Promise<Output[]> {
   const alert = await tx.jobAlert.findUnique({
     where: { id: input.alertId },
@@ -202,7 +222,14 @@ export async function recordJobAnswer(
       organisationId: alert.vacancy.organisationId,
       data: { vacancyId: alert.vacancyId, alertId: alert.id },
     });
-    return [{ key: "jobs.interested_next" }];
+    // A matchmaking day: the free slots of the company visit, by buttons.
+    const offer = await slotOffer(tx, {
+      alertId: alert.id,
+      vacancyId: alert.vacancyId,
+      now: input.now,
+      timeZone: input.timeZone,
+    });
+    return [{ key: "jobs.interested_next" }, ...(offer ? [offer] : [])];
   }
   if (input.answer === "not_for_me") {
     return [
@@ -215,19 +242,5 @@ export async function recordJobAnswer(
       },
     ];
   }
-  const v = alert.vacancy;
-  return [
-    {
-      key: "jobs.more_info",
-      params: { job: v.job, contract: v.contractType, access: v.access ?? v.municipality },
-      lists: {
-        employer: [
-          v.employerHidden
-            ? { key: "jobs.employer_hidden" }
-            : { key: "jobs.employer_name", params: { name: v.employer } },
-        ],
-      },
-      choices: answerButtons(alert.id, ["interested", "not_for_me"]),
-    },
-  ];
+  return [moreInfoCard(alert.id, alert.vacancy)];
 }

@@ -23,6 +23,7 @@ import type { Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox-port.ts";
 import { latestConsentSelect } from "../../store/consents.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
+import { jobTitleText } from "./vacancy-lists.ts";
 
 /** Jobs in one digest: one button each, numbered 1️⃣…🔟. */
 export const DIGEST_MAX_JOBS = 10;
@@ -148,7 +149,7 @@ async function claimPending(
  * job, how to see one and how to change the frequency; one button per job, numbered as listed.
  */
 export function digestMessage(
-  alerts: readonly (Pick<JobAlert, "id"> & { vacancy: Pick<Vacancy, "job" | "municipality"> })[],
+  alerts: readonly (Pick<JobAlert, "id"> & { vacancy: Pick<Vacancy, "jobCode" | "job" | "municipality"> })[],
   locale: string,
   translator: Translator,
 ): OutboundMessage {
@@ -156,7 +157,7 @@ export function digestMessage(
   const lines = shown.map((alert, index) =>
     translator.t("jobs.digest_item", locale, {
       number: NUMBERS[index] as string,
-      job: alert.vacancy.job,
+      job: jobTitleText(alert.vacancy, locale, translator),
       municipality: alert.vacancy.municipality,
     }),
   );
@@ -172,7 +173,7 @@ export function digestMessage(
     direction: translator.dir(locale),
     choices: shown.map((alert, index) => ({
       id: `jobshow:${alert.id}`,
-      label: `${NUMBERS[index]} ${cut(alert.vacancy.job, BUTTON_TITLE_CHARS)}`,
+      label: `${NUMBERS[index]} ${cut(jobTitleText(alert.vacancy, locale, translator), BUTTON_TITLE_CHARS)}`,
     })),
   };
 }

@@ -14,7 +14,9 @@ import { parseJobChoice, recordJobAnswer } from "./job-alerts.ts";
 const answerJob: ButtonHandler = (ctx, choiceId) => {
   const tap = parseJobChoice(choiceId);
   if (!tap) return false;
-  ctx.inTransaction((tx) => recordJobAnswer(tx, { ...tap, clientId: ctx.target.clientId, now: ctx.now }));
+  ctx.inTransaction((tx) =>
+    recordJobAnswer(tx, { ...tap, clientId: ctx.target.clientId, now: ctx.now, timeZone: ctx.timeZone }),
+  );
   return true;
 };
 
