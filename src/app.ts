@@ -113,6 +113,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     translator,
     onInbound,
     senders,
+    flows,
   });
   const baseUrl = baseUrlOf(config);
   await registerConsole(

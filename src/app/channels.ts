@@ -12,6 +12,7 @@ import type { ChannelName, ChannelSender, InboundHandler, RateLimit } from "../c
 import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
 import { createWebchatSender } from "../channels/webchat/webchat-sender.ts";
 import type { Config } from "../config.ts";
+import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { registerHealthRoutes } from "../http/health-routes.ts";
 import type { Readiness } from "../http/readiness.ts";
 import type { Translator } from "../i18n/translator.ts";
@@ -28,6 +29,19 @@ export interface ChannelDeps {
   onInbound: InboundHandler;
   /** Filled here, read by the outbox's senders. */
   senders: Map<ChannelName, ChannelSender>;
+  /** The flows (the web chat tells their buttons from other buttons by step id). */
+  flows?: FlowRegistry;
+}
+
+/** Every step id of every flow, current and archived versions. */
+function flowStepIds(flows: FlowRegistry): (stepId: string) => boolean {
+  const ids = new Set<string>();
+  for (const id of flows.ids) {
+    for (let version = 1; version <= flows.latest(id).version; version++) {
+      for (const step of flows.version(id, version)?.steps ?? []) ids.add(step.id);
+    }
+  }
+  return (stepId) => ids.has(stepId);
 }
 
 export interface Channels {
@@ -53,6 +67,7 @@ export function buildChannels(deps: ChannelDeps): Channels {
       ready: deps.readiness.ready,
       redis,
       prefix: config.QUEUE_PREFIX,
+      ...(deps.flows ? { isFlowStep: flowStepIds(deps.flows) } : {}),
     });
   }
   const telegram = config.TELEGRAM_BOT_TOKEN ? addTelegram(http, config.TELEGRAM_BOT_TOKEN, deps) : undefined;

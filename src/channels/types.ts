@@ -20,6 +20,8 @@ export interface InboundMessage {
   text?: string;
   /** The id of the choice the person tapped (see OutboundChoice.id). */
   choiceId?: string;
+  /** With `choiceId`: the platform id of the message whose button was tapped, when known. */
+  tappedMessageId?: string;
   /** The platform's guess at the person's language (Telegram `language_code`), e.g. "ro". */
   localeHint?: string;
   /** How the platform names the person; stored only after consent. */
@@ -38,6 +40,12 @@ export interface OutboundChoice {
   label: string;
   /** A link button (Telegram URL button, a link in the web chat, Teams Action.OpenUrl): nothing comes back. */
   url?: string;
+  /**
+   * `nav`: back, start again, my counsellor — on a row of their own after the answers, with
+   * their own look. `toggle`: a tick box of a multi-choice question (tapping it ticks, the
+   * question is updated in place). Absent: an answer.
+   */
+  kind?: "nav" | "toggle";
 }
 
 /** A localised message to a client. */
@@ -47,6 +55,12 @@ export interface OutboundMessage {
   /** The locale the text is in, and its writing direction (Arabic: rtl). */
   locale: string;
   direction: "ltr" | "rtl";
+  /**
+   * The platform id of an earlier message whose buttons this one replaces (a multi-choice
+   * question with new ticks): Telegram edits that message's keyboard, the web chat updates its
+   * bubble. Absent: a new message.
+   */
+  replaces?: string;
 }
 
 /** Where to send: enough for any channel to reach the conversation again, also days later. */

@@ -16,6 +16,7 @@ import { broadcastCommands } from "./broadcast-commands.ts";
 import { caseShowCommand } from "./case-show.ts";
 import { funnelCommand } from "./funnel-command.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
+import { inviteQrText, qrLink } from "./invite-qr.ts";
 import { dash, flag, need, string } from "./option-values.ts";
 import { placementCommands } from "./placement-commands.ts";
 import { retentionCommand } from "./retention-command.ts";
@@ -224,6 +225,8 @@ export const COMMANDS: readonly CliCommand[] = (
           reference: string(values, "reference"),
         });
         const links = inviteLinks(created.inviteCode, config);
+        const link = qrLink(links);
+        const qr = link ? `\n\nScan to open ${link}:\n${await inviteQrText(link)}` : "";
         return {
           json: { ...created, links },
           text: `${formatFields("Case created", [
@@ -233,7 +236,7 @@ export const COMMANDS: readonly CliCommand[] = (
             ["Reference", created.reference],
             ["Invite code", `${created.inviteCode} (works once)`],
             ...linkFields(links),
-          ])}\n\nGive the client the link (or its QR code). It links the first person who uses it to this case.`,
+          ])}\n\nGive the client the link (or its QR code). It links the first person who uses it to this case.${qr}`,
         };
       },
     },

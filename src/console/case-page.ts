@@ -5,8 +5,8 @@
  * client has not used it. `POST /console/cases/:id/notes` adds a note.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import QRCode from "qrcode";
 import { inviteLinks } from "../cli/invite-links.ts";
+import { inviteQrDataUrl, qrLink } from "../cli/invite-qr.ts";
 import { assessmentView } from "../domain/assessment/assessment-view.ts";
 import type { CaseOverview } from "../domain/assessment/case-overview.ts";
 import { caseForStaff } from "../domain/cases/case-access.ts";
@@ -128,9 +128,9 @@ function assessmentSection(request: FastifyRequest, overview: CaseOverview, t: T
 
 async function inviteSection(request: FastifyRequest, code: string, t: T): Promise<SafeHtml> {
   const links = inviteLinks(code, request.server.consoleContext.config);
-  const link = links.telegram ?? links.webChat;
+  const link = qrLink(links);
   if (!link) return html`<h2>${t("invite")}</h2><p>${t("invite_code")}: <code>${code}</code></p>`;
-  const qr = await QRCode.toDataURL(link, { margin: 1, width: 384 });
+  const qr = await inviteQrDataUrl(link);
   return html`<h2>${t("invite")}</h2>
 <p>${t("invite_intro")}</p>
 <p><a href="${link}">${link}</a></p>

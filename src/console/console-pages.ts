@@ -10,6 +10,7 @@ import { funnelPage } from "./funnel-page.ts";
 import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
 import { placementPages } from "./placement-pages.ts";
+import { posterPage } from "./poster-page.ts";
 import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
 import { vacancyPages } from "./vacancy-pages.ts";
@@ -27,4 +28,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   vacancyPages,
   visitPages,
   broadcastPages,
+  posterPage,
 ];

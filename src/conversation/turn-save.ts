@@ -11,6 +11,7 @@ import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
 import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
 import { saveRuns } from "./flow-run-store.ts";
+import { inPlaceMessage, tappedQuestion } from "./in-place.ts";
 import type { TurnPlan } from "./turn-routing.ts";
 
 export interface SavedTurnResult {
@@ -61,7 +62,7 @@ export async function saveTurn(
         ...(msg.tenantId ? { tenantId: msg.tenantId } : {}),
       },
     });
-    saved.replies = await writeReplies(tx, deps, turn, [...extra, ...turn.stack.outputs, ...summary]);
+    saved.replies = await writeReplies(tx, deps, turn, msg, [...extra, ...turn.stack.outputs, ...summary]);
   });
   return saved;
 }
@@ -120,36 +121,45 @@ async function writeReplies(
   tx: DbClient,
   deps: ConversationDeps,
   turn: LoadedTurn,
+  msg: InboundMessage,
   outputs: Output[],
 ): Promise<QueuedReply[]> {
   const replies: QueuedReply[] = [];
-  for (const [index, rendered] of renderOutputs(outputs, turn.target.locale, deps.translator).entries()) {
+  const rendered = renderOutputs(outputs, turn.target.locale, deps.translator);
+  const tapped = await tappedQuestion(tx, turn.conversation.id, msg.tappedMessageId, rendered);
+  for (const [index, reply] of rendered.entries()) {
+    const message = inPlaceMessage(reply, tapped);
     const row = await tx.message.create({
       data: {
         conversationId: turn.conversation.id,
         direction: "outbound",
         idempotencyKey: `out:${turn.inboundKey}:${index}`,
         ...turn.hold,
-        messageKey: rendered.key,
-        text: rendered.message.text,
+        messageKey: reply.key,
+        text: message.text,
         payload: {
-          locale: rendered.message.locale,
-          direction: rendered.message.direction,
-          ...(rendered.message.choices
+          locale: message.locale,
+          direction: message.direction,
+          ...(message.choices
             ? {
-                choices: rendered.message.choices.map(({ id, label, url }) => ({
+                choices: message.choices.map(({ id, label, kind, url }) => ({
                   id,
                   label,
+                  ...(kind ? { kind } : {}),
                   ...(url ? { url } : {}),
                 })),
               }
+            : {}),
+          // The tapped question: its row (the web chat's bubble) and its platform id (the sender edits it).
+          ...(message.replaces && tapped
+            ? { replaces: tapped.rowId.toString(), replacesMessage: message.replaces }
             : {}),
         },
         status: "queued",
       },
       select: { id: true },
     });
-    replies.push({ messageId: row.id, message: rendered.message });
+    replies.push({ messageId: row.id, message });
   }
   return replies;
 }

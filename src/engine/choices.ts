@@ -11,6 +11,9 @@ export const DONE = "_done";
 export const NAV_BACK = "nav:back";
 export const NAV_RESTART = "nav:restart";
 export const NAV_COUNSELLOR = "nav:counsellor";
+/** The two answers to "start again?": nothing is wiped before the person confirms. */
+export const NAV_RESTART_YES = "nav:restart_yes";
+export const NAV_RESTART_NO = "nav:restart_no";
 export const RECOVER_CONTINUE = "rec:continue";
 export const RECOVER_COUNSELLOR = "rec:counsellor";
 
@@ -58,12 +61,23 @@ export function answerChoices(step: QuestionStep, state: RunState, ctx: EngineCo
   return choices;
 }
 
-/** "Back", "start again" and "ask my counsellor", when the flow offers navigation. */
+/**
+ * "Back", "start again" and "my counsellor", when the flow offers navigation: marked `nav`, so
+ * channels put them on a row of their own, after the answers, with their own look.
+ */
 export function navigationChoices(state: RunState): OutputChoice[] {
   return [
-    ...(state.history.length > 0 ? [{ id: NAV_BACK, label: "common.back" }] : []),
-    { id: NAV_RESTART, label: "common.restart" },
-    { id: NAV_COUNSELLOR, label: "common.ask_counsellor" },
+    ...(state.history.length > 0 ? [{ id: NAV_BACK, label: "common.back", nav: true }] : []),
+    { id: NAV_RESTART, label: "common.restart", nav: true },
+    { id: NAV_COUNSELLOR, label: "common.nav_counsellor", nav: true },
+  ];
+}
+
+/** "Yes, start again" and "No, go on": the answers to "start again?". */
+export function restartConfirmChoices(): OutputChoice[] {
+  return [
+    { id: NAV_RESTART_YES, label: "common.restart_yes" },
+    { id: NAV_RESTART_NO, label: "common.restart_no" },
   ];
 }
 

@@ -12,10 +12,12 @@ import {
   NAV_BACK,
   NAV_COUNSELLOR,
   NAV_RESTART,
+  NAV_RESTART_YES,
   navigationChoices,
   RECOVER_CONTINUE,
   RECOVER_COUNSELLOR,
   recoveryChoices,
+  restartConfirmChoices,
   SKIP,
   splitChoiceId,
 } from "./choices.ts";
@@ -80,6 +82,8 @@ export function resumeRun(
   const step = waitingStep(flow, current);
   if (!step) return { state: current, outputs: [], effects: [] };
   const state = structuredClone(current);
+  // "Start again?" is answered by its two buttons; anything else goes on as if it was not asked.
+  delete state.confirming;
 
   if (input.kind === "choice" && input.choiceId.startsWith("nav:") && flow.settings.navigation) {
     return navigate(flow, state, step, input.choiceId, ctx);
@@ -112,7 +116,7 @@ export function resumeRun(
       state.selection = state.selection.includes(reading.choice)
         ? state.selection.filter((c) => c !== reading.choice)
         : [...state.selection, reading.choice];
-      return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+      return { state, outputs: [{ ...prompt(flow, step, state, ctx), inPlace: true }], effects: [] };
     case "invalid": {
       state.attempts += 1;
       if (state.attempts >= flow.settings.max_attempts) {
@@ -188,15 +192,8 @@ function read(step: QuestionStep, state: RunState, input: FlowInput, ctx: Engine
       const next = value ? step.yes_next : step.no_next;
       return { kind: "answer", value, ...(next ? { next } : {}) };
     }
-    case "number": {
-      const parsed =
-        input.kind === "text"
-          ? parseNumber(input.text, step.min, step.max, step.integer)
-          : { ok: false as const };
-      return parsed.ok
-        ? { kind: "answer", value: parsed.value }
-        : { kind: "invalid", hint: "common.invalid_number", params: { min: step.min, max: step.max } };
-    }
+    case "number":
+      return readNumber(step, input);
     case "date": {
       const today = DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).startOf("day");
       const parsed =
@@ -205,8 +202,11 @@ function read(step: QuestionStep, state: RunState, input: FlowInput, ctx: Engine
         parsed.ok &&
         (!step.min || parsed.value >= isoBound(step.min, today)) &&
         (!step.max || parsed.value <= isoBound(step.max, today));
-      return parsed.ok && inRange
-        ? { kind: "answer", value: parsed.value }
+      if (parsed.ok && inRange) return { kind: "answer", value: parsed.value };
+      // A real date after the last one allowed (today): say so, not "type a date".
+      const future = parsed.ok && step.max === "today" && parsed.value > isoBound("today", today);
+      return future
+        ? { kind: "invalid", hint: "common.invalid_date_future" }
         : { kind: "invalid", hint: "common.invalid_date", example: true };
     }
     case "text": {
@@ -228,8 +228,9 @@ function readMulti(
 ): Reading {
   const min = step.min ?? 1;
   if (choice === DONE) {
-    return state.selection.length >= min
-      ? { kind: "answer", value: [...state.selection] }
+    if (state.selection.length >= min) return { kind: "answer", value: [...state.selection] };
+    return state.selection.length === 0
+      ? { kind: "invalid", hint: "common.invalid_nothing_ticked" }
       : { kind: "invalid", hint: "common.invalid_choice" };
   }
   if (choice) return { kind: "toggle", choice };
@@ -249,6 +250,20 @@ function readMulti(
     }
   }
   return { kind: "invalid", hint: "common.invalid_choice" };
+}
+
+/** A number in range; a number out of range gets its own hint ("from 0 to 50"). */
+function readNumber(step: Extract<QuestionStep, { type: "number" }>, input: FlowInput): Reading {
+  if (input.kind !== "text") return { kind: "invalid", hint: "common.invalid_number" };
+  const range = { min: step.min, max: step.max };
+  const parsed = parseNumber(input.text, step.min, step.max, step.integer);
+  if (parsed.ok) return { kind: "answer", value: parsed.value };
+  const anyNumber = parseNumber(input.text, -Infinity, Infinity, step.integer);
+  return {
+    kind: "invalid",
+    hint: anyNumber.ok ? "common.invalid_number_range" : "common.invalid_number",
+    params: range,
+  };
 }
 
 function isoBound(bound: string, today: DateTime): string {
@@ -275,6 +290,14 @@ function navigate(
     return { state, outputs: [prompt(flow, target, state, ctx)], effects: [] };
   }
   if (choiceId === NAV_RESTART) {
+    state.confirming = "restart";
+    return {
+      state,
+      outputs: [{ key: "common.restart_confirm", choices: restartConfirmChoices() }],
+      effects: [],
+    };
+  }
+  if (choiceId === NAV_RESTART_YES) {
     state.answers = {};
     state.history = [];
     // Back to the runtime's facts only: what actions set or computed is gone with the answers.
@@ -292,6 +315,7 @@ function navigate(
       effects: [{ type: "notify_counsellor", reason: `asked:${flow.id}:${step.id}` }],
     };
   }
+  // NAV_RESTART_NO, "no, go on" (or a navigation button we do not know): the question again.
   return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
 }
 

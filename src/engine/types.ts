@@ -40,6 +40,8 @@ export interface RunState {
   history: string[];
   /** The variables as they were when each question in `history` was asked, so "back" also undoes what actions computed after it. */
   varsBefore?: Record<string, Record<string, VarValue>>;
+  /** Set while the person is asked whether to start again (nothing is wiped before they confirm). */
+  confirming?: "restart";
 }
 
 /** What the person did. Choice ids are the ones the engine put in its outputs. */
@@ -59,6 +61,8 @@ export interface OutputChoice {
   selected?: boolean;
   /** A link button (a map): opens this address instead of sending the id back. Ours only (https). */
   url?: string;
+  /** Navigation (back, start again, my counsellor): shown apart from the answers, after them. */
+  nav?: boolean;
 }
 
 /** A message to show, as a locale key and its parameters; the runtime renders it. */
@@ -77,6 +81,11 @@ export interface Output {
    */
   written?: Record<string, string>;
   choices?: OutputChoice[];
+  /**
+   * The waiting question again after a tick in a multi-choice question: the runtime updates the
+   * question the person tapped in place (its buttons) instead of sending it again.
+   */
+  inPlace?: boolean;
 }
 
 /** Something the runtime must do in the world, in the order given. */

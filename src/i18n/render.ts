@@ -1,7 +1,7 @@
 /**
  * Turning the engine's outputs (locale keys) into localised OutboundMessages for a channel.
  */
-import type { OutboundMessage } from "../channels/types.ts";
+import type { OutboundChoice, OutboundMessage } from "../channels/types.ts";
 import type { Output, OutputChoice } from "../engine/types.ts";
 import type { Translator } from "./translator.ts";
 
@@ -9,6 +9,8 @@ import type { Translator } from "./translator.ts";
 export interface RenderedMessage {
   key: string;
   message: OutboundMessage;
+  /** The question again with new ticks: update the tapped question instead of sending it again. */
+  inPlace?: boolean;
 }
 
 /** The label of a button as the person sees it: emoji, then text, marked when toggled on. */
@@ -16,7 +18,7 @@ export function choiceLabel(choice: OutputChoice, locale: string, translator: Tr
   const labelLocale = choice.labelLocale ?? locale;
   const emoji = choice.emoji ?? (choice.emojiKey ? translator.t(choice.emojiKey, labelLocale) : "");
   const text = translator.t(choice.label, labelLocale, choice.labelParams);
-  const mark = choice.selected === undefined ? "" : choice.selected ? "☑️ " : "▫️ ";
+  const mark = choice.selected === undefined ? "" : choice.selected ? "✅ " : "⬜ ";
   return `${mark}${emoji ? `${emoji} ` : ""}${text}`;
 }
 
@@ -66,14 +68,20 @@ export function renderOutputs(
       locale,
       direction,
       ...(output.choices?.length
-        ? {
-            choices: output.choices.map((c) => ({
-              id: c.id,
-              label: choiceLabel(c, locale, translator),
-              ...(c.url ? { url: c.url } : {}),
-            })),
-          }
+        ? { choices: output.choices.map((c) => outboundChoice(c, locale, translator)) }
         : {}),
     },
+    ...(output.inPlace ? { inPlace: true } : {}),
   }));
+}
+
+/** One button: its label, and whether it is navigation or a tick box (channels show those apart). */
+function outboundChoice(choice: OutputChoice, locale: string, translator: Translator): OutboundChoice {
+  const kind = choice.nav ? "nav" : choice.selected !== undefined ? "toggle" : undefined;
+  return {
+    id: choice.id,
+    label: choiceLabel(choice, locale, translator),
+    ...(kind ? { kind } : {}),
+    ...(choice.url ? { url: choice.url } : {}),
+  };
 }

@@ -198,11 +198,14 @@ export function toOutbound(message: TakenMessage): OutboundMessage {
     locale?: string;
     direction?: "ltr" | "rtl";
     choices?: OutboundChoice[];
+    /** The platform id of the question this message updates in place (a multi-choice tick). */
+    replacesMessage?: string;
   };
   return {
     text: message.text ?? "",
     locale: payload.locale ?? message.locale ?? "en",
     direction: payload.direction ?? "ltr",
     ...(payload.choices?.length ? { choices: payload.choices } : {}),
+    ...(typeof payload.replacesMessage === "string" ? { replaces: payload.replacesMessage } : {}),
   };
 }

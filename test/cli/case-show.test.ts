@@ -46,7 +46,7 @@ const ANSWERS: Record<string, Answer> = {
   vocational: false,
   diploma_recognised: "no_diploma",
   experience: ["kitchen", "cleaning"],
-  experience_years: 3,
+  experience_years: "from_3_to_5",
   experience_where: "abroad",
   interests: ["kitchen_pastry", "cleaning", "other"],
   hours: "either",
@@ -111,7 +111,7 @@ async function caseWithAssessment(options: { assessment?: boolean; locale?: "nl"
         clientId: client.id,
         caseId: created.id,
         flowId: "self_assessment",
-        flowVersion: 1,
+        flowVersion: 2,
         answers: ANSWERS,
         legalAccessDate: new Date("2027-01-01T00:00:00Z"),
         readiness: readiness as object,
@@ -176,7 +176,7 @@ describe("case show", () => {
     line("Gesproken talen", "Arabisch, Engels, Andere taal");
     line("Nederlands \\(zelfinschatting\\)", "Geen");
     line("Frans \\(zelfinschatting\\)", "Basis");
-    line("Jaren werkervaring", "3");
+    line("Werkervaring \\(duur\\)", "3–5 jaar");
     line("Interesses", "Keuken en patisserie, Schoonmaak, Andere");
     line("Motivatie \\(eigen woorden van de cliënt\\)", "Ik wil koken");
     line("Mag werken vanaf", "1 januari 2027");
@@ -388,7 +388,7 @@ describe("case show", () => {
         clientId: row.clientId ?? "",
         caseId,
         flowId: "self_assessment",
-        flowVersion: 1,
+        flowVersion: 2,
         answers: { ...ANSWERS, motivation: "Koken\u001b[2J\nen bakken" },
         readiness: computeReadiness(ANSWERS, "2027-01-01", "2026-11-23") as object,
       },

@@ -1,3 +1,4 @@
+import QRCode from "qrcode";
 import { afterAll, describe, expect, test } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
@@ -86,6 +87,27 @@ describe("the counsellor CLI", () => {
       telegram: `https://t.me/engagement_test_bot?start=${printed.inviteCode}`,
       webChat: `http://127.0.0.1:3456/chat?start=${printed.inviteCode}`,
     });
+  });
+
+  test("shows the invite as a QR code that opens the Telegram deep link", async () => {
+    const { programme, counsellor } = await organisationWithCounsellor(db);
+    const { code, stdout } = await cli([
+      "case",
+      "create",
+      "--programme",
+      programme.slug,
+      "--counsellor",
+      counsellor.email,
+    ]);
+    expect(code).toBe(0);
+    const link = /Scan to open (https:\/\/t\.me\/engagement_test_bot\?start=[A-Za-z0-9_-]+):/.exec(
+      stdout,
+    )?.[1];
+    expect(link).toBeDefined();
+    const qr = stdout.slice(stdout.indexOf(`${link}:\n`) + `${link}:\n`.length);
+    // The code for exactly that link (the `qrcode` library draws it the same way every time).
+    expect(qr.trimEnd()).toBe((await QRCode.toString(link ?? "", { type: "utf8", margin: 2 })).trimEnd());
+    expect(qr.split("\n").filter((line) => /[█▀▄]/.test(line)).length).toBeGreaterThan(10);
   });
 
   test("without TELEGRAM_BOT_USERNAME it says how to get the Telegram link", async () => {

@@ -52,10 +52,11 @@ async function onboard(user: TelegramUser, locale: string, start = `/start ${pos
     t("onboarding.welcome", locale),
     t("onboarding.consent_notice", locale),
   ]);
-  expect(afterLanguage[1]?.buttons.map((b) => b.text)).toEqual([
-    t("onboarding.consent_accept", locale),
-    t("onboarding.consent_decline", locale),
-  ]);
+  // Right to left, Telegram's row reads from the right: the first answer is put last.
+  const consentButtons = [t("onboarding.consent_accept", locale), t("onboarding.consent_decline", locale)];
+  expect(afterLanguage[1]?.buttons.map((b) => b.text)).toEqual(
+    app.translator.dir(locale) === "rtl" ? consentButtons.reverse() : consentButtons,
+  );
   return afterLanguage;
 }
 

@@ -93,7 +93,7 @@ const romaClient: Script = {
   elementary_school: { tap: ["no"] },
   vocational: { tap: ["no"] },
   experience: { tap: ["scrap_collection", "cleaning", "_done"] },
-  experience_years: { say: "6" },
+  experience_years: { tap: ["over_5"] },
   experience_where: { tap: ["both"] },
   interests: { tap: ["cleaning", "construction", "_done"] },
   hours: { tap: ["part_time"] },
@@ -128,7 +128,7 @@ test("Romani: a Roma client completes the assessment by tapping; the counsellor'
     residence: "eu_citizen",
     transport: ["walk", "public_transport"],
     experience: ["scrap_collection", "cleaning"],
-    experience_years: 6,
+    experience_years: "over_5",
     motivation: null,
   });
   expect(assessment.readiness).toMatchObject({ openPreconditions: ["childcare", "money"], ready: false });

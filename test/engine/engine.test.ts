@@ -91,7 +91,9 @@ describe("wrong answers", () => {
     expect(keys(r)).toEqual(["common.invalid_number", "t.age"]);
     expect(r.outputs[0]?.params).toEqual({ min: 16, max: 70 });
     r = resumeRun(flow, r.state, text("200"), ctx);
-    expect(keys(r)).toEqual(["common.invalid_number", "t.age"]);
+    // A number, but out of range: its own hint, with the range.
+    expect(keys(r)).toEqual(["common.invalid_number_range", "t.age"]);
+    expect(r.outputs[0]?.params).toEqual({ min: 16, max: 70 });
     r = resumeRun(flow, r.state, text("?"), ctx);
     expect(keys(r)).toEqual(["common.too_many_attempts"]);
     expect(r.outputs[0]?.choices?.map((c) => c.id)).toEqual(["rec:continue", "rec:counsellor"]);
@@ -104,7 +106,10 @@ describe("wrong answers", () => {
 
   test("a date in the future is refused when the question says max: today", () => {
     const r = play([tap("status:applicant"), text("1/1/2027")]);
-    expect(keys(r)).toEqual(["common.invalid_date", "t.lodged"]);
+    expect(keys(r)).toEqual(["common.invalid_date_future", "t.lodged"]);
+    // Not a date at all: the general hint with an example.
+    const nonsense = play([tap("status:applicant"), text("31/2/2025")]);
+    expect(keys(nonsense)).toEqual(["common.invalid_date", "t.lodged"]);
   });
 
   test("a button from an older message is stale: the question is shown again, not counted", () => {
@@ -126,10 +131,32 @@ describe("navigation", () => {
     expect(r.state.stepId).toBe("sectors");
   });
 
-  test("restart forgets the answers and starts over", () => {
-    const r = play([tap("status:eu"), text("40"), tap("nav:restart")]);
+  test("restart asks first; yes forgets the answers and starts over", () => {
+    const asked = play([tap("status:eu"), text("40"), tap("nav:restart")]);
+    expect(keys(asked)).toEqual(["common.restart_confirm"]);
+    expect(asked.outputs[0]?.choices?.map((c) => c.id)).toEqual(["nav:restart_yes", "nav:restart_no"]);
+    expect(asked.state.answers).toEqual({ status: "eu", age: 40 });
+    expect(asked.state.confirming).toBe("restart");
+    const r = resumeRun(flow, asked.state, tap("nav:restart_yes"), ctx);
     expect(r.state.answers).toEqual({});
     expect(r.state.stepId).toBe("status");
+    expect(r.state.confirming).toBeUndefined();
+  });
+
+  test("restart, then no: nothing is wiped and the question comes again", () => {
+    const r = play([tap("status:eu"), text("40"), tap("nav:restart"), tap("nav:restart_no")]);
+    expect(keys(r)).toEqual(["t.sectors"]);
+    expect(r.state.answers).toEqual({ status: "eu", age: 40 });
+    expect(r.state.confirming).toBeUndefined();
+  });
+
+  test("navigation buttons are marked as such, after the answers", () => {
+    const r = play([tap("status:eu"), text("40")]);
+    const choices = r.outputs[0]?.choices ?? [];
+    const firstNav = choices.findIndex((c) => c.nav);
+    expect(firstNav).toBeGreaterThan(0);
+    expect(choices.slice(0, firstNav).some((c) => c.nav || c.id.startsWith("nav:"))).toBe(false);
+    expect(choices.slice(firstNav).map((c) => c.id)).toEqual(["nav:back", "nav:restart", "nav:counsellor"]);
   });
 
   test("ask my counsellor notifies and keeps the question open", () => {
@@ -154,10 +181,14 @@ describe("multi-choice", () => {
   test("toggles show the selection; done needs at least one", () => {
     let r = play([tap("status:eu"), text("40")]);
     r = resumeRun(flow, r.state, tap("sectors:_done"), ctx);
-    expect(keys(r)).toEqual(["common.invalid_choice", "t.sectors"]);
+    expect(keys(r)).toEqual(["common.invalid_nothing_ticked", "t.sectors"]);
+    expect(r.outputs[1]?.inPlace).toBeUndefined();
     r = resumeRun(flow, r.state, tap("sectors:kitchen"), ctx);
     const kitchen = r.outputs[0]?.choices?.find((c) => c.id === "sectors:kitchen");
     expect(kitchen?.selected).toBe(true);
+    // A tick updates the question in place rather than sending it again.
+    expect(r.outputs).toHaveLength(1);
+    expect(r.outputs[0]?.inPlace).toBe(true);
     r = resumeRun(flow, r.state, tap("sectors:kitchen"), ctx);
     expect(r.state.selection).toEqual([]);
   });

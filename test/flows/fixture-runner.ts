@@ -256,9 +256,9 @@ function plain(text: string): string {
   return text.replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, "").trim();
 }
 
-/** A multi-choice label without its ☑️ / ▫️ mark. */
+/** A multi-choice label without its ✅ / ⬜ mark. */
 function unmarked(label: string): string {
-  return label.replace(/^(☑️|▫️)\s*/u, "");
+  return label.replace(/^(✅|⬜|☑️|▫️)\s*/u, "");
 }
 
 function compareBot(expected: readonly BotMessage[], actual: readonly RenderedMessage[]): string[] {

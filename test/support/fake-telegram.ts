@@ -188,6 +188,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     editMessageReplyMarkup: (p) => message(p, Number(p.message_id)),
     editMessageText: (p) => message(p, Number(p.message_id)),
     answerCallbackQuery: () => true,
+    sendChatAction: () => true,
     setMyCommands: () => true,
     deleteWebhook: () => true,
     setWebhook: () => true,

@@ -11,6 +11,10 @@ import { postUpdate } from "./test-app.ts";
 export interface BotMessage {
   text: string;
   buttons: { text: string; data: string; url?: string }[];
+  /** The keyboard's rows as Telegram shows them (button texts). */
+  rows: string[][];
+  /** Telegram's message_id (the fake numbers each chat's messages 1, 2, 3, …). */
+  messageId: number;
 }
 
 export class TelegramUser {
@@ -37,18 +41,22 @@ export class TelegramUser {
     return this.telegram
       .sent()
       .filter((p) => String(p.chat_id) === String(this.userId))
-      .map((p) => ({
-        text: String(p.text),
-        buttons: (
+      .map((p, index) => {
+        const keyboard =
           (
             p.reply_markup as
               | { inline_keyboard?: { text: string; callback_data: string; url?: string }[][] }
               | undefined
-          )?.inline_keyboard ?? []
-        )
-          .flat()
-          .map((b) => ({ text: b.text, data: b.callback_data, ...(b.url ? { url: b.url } : {}) })),
-      }));
+          )?.inline_keyboard ?? [];
+        return {
+          text: String(p.text),
+          buttons: keyboard
+            .flat()
+            .map((b) => ({ text: b.text, data: b.callback_data, ...(b.url ? { url: b.url } : {}) })),
+          rows: keyboard.map((row) => row.map((b) => b.text)),
+          messageId: index + 1,
+        };
+      });
   }
 
   /** Messages the bot sent since the last call. */
@@ -68,6 +76,19 @@ export class TelegramUser {
       ...(this.languageCode ? { languageCode: this.languageCode } : {}),
     });
     const response = await postUpdate(this.app, update);
+    expect(response.statusCode).toBe(200);
+    return this.fresh();
+  }
+
+  /**
+   * Taps a button on the bot's message `message` itself (its real message_id, so the bot can
+   * update that message in place); returns the new messages the bot sent.
+   */
+  async tapOn(message: BotMessage, data: string): Promise<BotMessage[]> {
+    const response = await postUpdate(
+      this.app,
+      callbackUpdate({ userId: this.userId, data, messageId: message.messageId }),
+    );
     expect(response.statusCode).toBe(200);
     return this.fresh();
   }

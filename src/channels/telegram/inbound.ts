@@ -3,7 +3,8 @@
  * first: it parses the raw update at the door (updates.ts) and stops there for anything we do not
  * handle or cannot read, acknowledged and logged (a malformed one at most once a minute). The
  * inbound middleware then answers a button tap (the client's spinner stops) and removes its
- * keyboard before the core sees it, so a choice cannot be tapped twice. Errors from `onInbound`
+ * keyboard before the core sees it, so a choice cannot be tapped twice; while the core works
+ * longer than a second the chat shows "typing…" (typing.ts). Errors from `onInbound`
  * propagate: the webhook answers 503 so Telegram redelivers, polling logs them (bot.catch).
  */
 import type { Api, Context, MiddlewareFn } from "grammy";
@@ -11,6 +12,8 @@ import type { Logger } from "../../logger.ts";
 import { throttledWarn } from "../../throttled-log.ts";
 import type { InboundHandler } from "../types.ts";
 import { errorSummary } from "./errors.ts";
+import { toChatId } from "./render.ts";
+import { type TypingOptions, whileTyping } from "./typing.ts";
 import { type CallbackToSettle, type ParsedUpdate, parseUpdate } from "./updates.ts";
 
 const parsedUpdates = new WeakMap<Context, ParsedUpdate>();
@@ -47,6 +50,8 @@ export function createParseMiddleware(logger: Logger): MiddlewareFn<Context> {
 export interface InboundMiddlewareOptions {
   onInbound: InboundHandler;
   logger: Logger;
+  /** When "typing…" shows while a turn runs (default after 1 s). */
+  typing?: TypingOptions;
 }
 
 /** Creates the middleware that settles a tap and hands the parsed message to `onInbound`. */
@@ -60,7 +65,11 @@ export function createInboundMiddleware(options: InboundMiddlewareOptions): Midd
       logger.debug({ updateId: parsed.updateId, reason: parsed.reason }, "telegram update ignored");
       return;
     }
-    await onInbound(parsed.message);
+    const { message } = parsed;
+    await whileTyping(ctx.api, toChatId(message.externalConversationId), () => onInbound(message), {
+      ...options.typing,
+      logger,
+    });
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type RateLimit,
   SendError,
 } from "../types.ts";
+import { editKeyboard } from "./edit-keyboard.ts";
 import { toSendError } from "./errors.ts";
 import { renderMessage, toChatId } from "./render.ts";
 
@@ -58,12 +59,16 @@ export function createTelegramSender(token: string, options: TelegramSenderOptio
         throw new SendError("permanent", `Telegram sender cannot reach a ${address.channel} address`);
       }
       const { text, reply_markup } = renderMessage(message);
+      const chatId = toChatId(address.externalConversationId);
+      if (
+        message.replaces &&
+        reply_markup &&
+        (await editKeyboard(api, chatId, message.replaces, reply_markup))
+      ) {
+        return { externalMessageId: message.replaces };
+      }
       try {
-        const sent = await api.sendMessage(
-          toChatId(address.externalConversationId),
-          text,
-          reply_markup ? { reply_markup } : {},
-        );
+        const sent = await api.sendMessage(chatId, text, reply_markup ? { reply_markup } : {});
         return { externalMessageId: String(sent.message_id) };
       } catch (error) {
         throw toSendError(error);

@@ -16,6 +16,7 @@ import { registerCommands } from "./commands.ts";
 import { errorSummary } from "./errors.ts";
 import { chatKeyOf, createInboundMiddleware, createParseMiddleware } from "./inbound.ts";
 import { IDLE_SOCKET_MS } from "./sender.ts";
+import type { TypingOptions } from "./typing.ts";
 import { ALLOWED_UPDATES } from "./updates.ts";
 import { registerTelegramWebhook } from "./webhook-route.ts";
 
@@ -56,6 +57,8 @@ export interface TelegramChannelOptions {
   idleSocketMs?: number;
   /** Whether Postgres and Redis answer; the webhook answers 503 at once while they do not. */
   ready?: () => boolean;
+  /** When "typing…" shows while a turn runs (default after 1 s, renewed every 4 s). */
+  typing?: TypingOptions;
 }
 
 export interface TelegramChannel {
@@ -94,7 +97,13 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   // The door first: nothing below it (sequentialize included) reads the raw update.
   bot.use(createParseMiddleware(log));
   bot.use(sequentialize(chatKeyOf));
-  bot.use(createInboundMiddleware({ onInbound: options.onInbound, logger: log }));
+  bot.use(
+    createInboundMiddleware({
+      onInbound: options.onInbound,
+      logger: log,
+      ...(options.typing ? { typing: options.typing } : {}),
+    }),
+  );
   bot.catch((error: BotError) => {
     log.error(
       { updateId: error.ctx.update.update_id, err: errorSummary(error.error) },

@@ -135,6 +135,7 @@ export function parseUpdate(raw: unknown, receivedAt: Date): ParsedUpdate {
         externalConversationId: chatKey,
         externalMessageId: `callback:${query.id}`,
         choiceId: query.data,
+        tappedMessageId: String(tapped.message_id),
         ...(query.from.language_code ? { localeHint: query.from.language_code } : {}),
         ...(query.from.first_name ? { displayName: query.from.first_name } : {}),
         receivedAt,

@@ -12,7 +12,19 @@ export const WEBCHAT_SCRIPT = readFileSync(new URL("./assets/webchat.js", import
 export const WEBCHAT_SCRIPT_PATH = "/chat/webchat.js";
 
 /** The page's own words: the keys of locales/<lng>/webchat.json. */
-export const WEBCHAT_STRING_KEYS = ["title", "placeholder", "send", "new_chat", "offline", "menu"] as const;
+export const WEBCHAT_STRING_KEYS = [
+  "title",
+  "placeholder",
+  "send",
+  "new_chat",
+  "offline",
+  "menu",
+  "new_chat_confirm",
+  "new_chat_yes",
+  "new_chat_no",
+  "deleted",
+  "start_again",
+] as const;
 export type WebchatStrings = Record<(typeof WEBCHAT_STRING_KEYS)[number], string>;
 
 /** What the page is rendered with. */
@@ -52,6 +64,14 @@ button:focus-visible,textarea:focus-visible{outline:3px solid #f5a623;outline-of
   border-radius:24px;background:transparent;color:#fff;font-size:1rem}
 .offline{padding:.6rem 1rem;background:#fff3cd;color:#5c4400;text-align:center;font-weight:600}
 .offline[hidden]{display:none}
+.confirm{padding:.75rem 1rem;background:#fff;border-bottom:2px solid #0b5cad;box-shadow:0 2px 4px rgba(0,0,0,.12)}
+.confirm[hidden]{display:none}
+.confirm p{margin:0 0 .6rem;font-weight:600}
+.confirm-buttons{display:flex;flex-wrap:wrap;gap:.5rem}
+.confirm-buttons button{flex:1 1 auto;min-height:48px;padding:.4rem 1rem;border:2px solid #0b5cad;border-radius:24px;
+  background:#f2f7fd;color:#0b4a8a;font-weight:600}
+.bot.notice{border:2px solid #0b5cad}
+.bot.spent .choices button:not(.chosen){opacity:.7}
 main{flex:1;overflow-y:auto;padding:1rem .75rem;overscroll-behavior:contain}
 .messages{display:flex;flex-direction:column;gap:.75rem;margin:0;padding:0;list-style:none}
 .bubble{max-width:88%;padding:.7rem 1rem;border-radius:1.25rem;box-shadow:0 1px 2px rgba(0,0,0,.15)}
@@ -71,6 +91,10 @@ html[dir=rtl] .mine{border-bottom-right-radius:1.25rem;border-bottom-left-radius
 .choices a.choice-link{display:flex;align-items:center;min-height:52px;padding:.5rem 1rem;border:2px solid #0b5cad;border-radius:.8rem;color:#0b5cad;font-weight:600;text-decoration:underline}
 .choices button:disabled{border-color:#c9d1d9;background:#f3f5f7;color:#6a737d;cursor:default}
 .choices button.chosen:disabled{border-color:#0b5cad;background:#0b5cad;color:#fff}
+.choices.nav{flex-direction:row;flex-wrap:wrap;gap:.4rem;margin-top:.6rem;padding-top:.6rem;border-top:1px dashed #b7c2cd}
+.choices.nav button{flex:1 1 auto;min-height:44px;padding:.3rem .7rem;border:1px solid #8a96a3;border-radius:22px;
+  background:#fff;color:#3d4752;font-weight:500;font-size:.95rem;text-align:center}
+.choices.nav button:disabled{border-color:#d0d7de;background:#f3f5f7;color:#8a96a3}
 .typing{display:flex;gap:.35rem;width:max-content;margin-top:.75rem}
 .typing[hidden]{display:none}
 .typing span{width:.6rem;height:.6rem;border-radius:50%;background:#7b8794;animation:blink 1.2s infinite}
@@ -136,6 +160,10 @@ export function renderChatPage({ strings, locale, direction, nonce }: ChatPageOp
   <h1 id="title">${escapeHtml(s.title)}</h1>
   <button id="new-chat" class="new-chat" type="button"><span aria-hidden="true">+</span><span id="new-chat-label">${escapeHtml(s.new_chat)}</span></button>
 </header>
+<div id="confirm-new" class="confirm" role="alertdialog" aria-labelledby="confirm-text" hidden>
+  <p id="confirm-text">${escapeHtml(s.new_chat_confirm)}</p>
+  <div class="confirm-buttons"><button id="confirm-yes" type="button">${escapeHtml(s.new_chat_yes)}</button><button id="confirm-no" type="button">${escapeHtml(s.new_chat_no)}</button></div>
+</div>
 <div id="offline" class="offline" role="status" hidden>${escapeHtml(s.offline)}</div>
 <main id="log">
   <ol id="messages" class="messages" role="log" aria-live="polite"></ol>

@@ -44,6 +44,11 @@ export const postMessageBody = z
         .pipe(z.string().min(1).max(64, "choiceId must be 1 to 64 characters"))
         .optional(),
       after: afterId,
+      /** With choiceId: the id of the bot message whose button was tapped (a Message row id). */
+      tappedId: z
+        .string()
+        .regex(/^\d{1,16}$/, "tappedId must be a message id (digits)")
+        .optional(),
     },
     { error: "the body must be a JSON object" },
   )

@@ -6,9 +6,12 @@
  * (webchat-sender.ts), and the page reads them back.
  *
  * - `POST /chat/api/sessions` issues a session (webchat-sessions.ts): `201 { sessionId }`.
- * - `POST /chat/api/messages` `{ sessionId, messageId, text? | choiceId?, after? }` hands one message
- *   to the core, waits for it, and answers `{ messages }`: the bot's messages after `after`.
- * - `GET /chat/api/messages?sessionId=…&after=…` answers the same list (for messages sent later).
+ * - `POST /chat/api/messages` `{ sessionId, messageId, text? | choiceId?, tappedId?, after? }` hands
+ *   one message to the core, waits for it, and answers `{ messages, client, live }`: the bot's
+ *   messages after `after`, the person's own, and the ids of bot messages whose buttons are still
+ *   live (webchat-live.ts); `{ erased: true }` when the message erased the session (/delete).
+ * - `GET /chat/api/messages?sessionId=…&after=…` answers the same (for messages sent later, and
+ *   the whole transcript after a reload with `after=0`).
  *
  * A session the server did not issue is a 401. Requests are rate-limited per IP address and per
  * session (webchat-limits.ts); while Postgres or Redis is down the API answers 503 at once.
@@ -21,6 +24,7 @@ import type { Logger } from "../../logger.ts";
 import type { Db } from "../../store/prisma.ts";
 import type { InboundHandler, InboundMessage } from "../types.ts";
 import { registerWebchatLimits, type WebchatLimits } from "./webchat-limits.ts";
+import { type IsFlowStep, transcriptExtras } from "./webchat-live.ts";
 import {
   chatPageCsp,
   renderChatPage,
@@ -30,7 +34,7 @@ import {
 } from "./webchat-page.ts";
 import { describeIssue, firstLanguageTag, listMessagesQuery, postMessageBody } from "./webchat-requests.ts";
 import { issueSession, sessionExists } from "./webchat-sessions.ts";
-import { listSentMessages } from "./webchat-transcript.ts";
+import { listSentMessages, TRANSCRIPT_PAGE_SIZE, tappedMessageId } from "./webchat-transcript.ts";
 
 /** What the web chat routes need. */
 export interface WebchatOptions {
@@ -48,6 +52,8 @@ export interface WebchatOptions {
   prefix?: string;
   /** Overrides of DEFAULT_WEBCHAT_LIMITS. */
   limits?: Partial<WebchatLimits>;
+  /** Whether a step id names a flow question (tells flow buttons from others, see webchat-live.ts). */
+  isFlowStep?: IsFlowStep;
 }
 
 /** Largest request body the API accepts (a 2000-character message fits many times over). */
@@ -66,6 +72,17 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
   const { db, translator, logger } = options;
   const ready = options.ready ?? (() => true);
   const strings = webchatStringsByLocale(translator);
+  /** The bot's messages after `after`, the person's, and which buttons are still live. */
+  const transcript = async (sessionId: string, after: bigint) => {
+    const messages = await listSentMessages(db, sessionId, after);
+    const full = messages.length >= TRANSCRIPT_PAGE_SIZE;
+    const until = full ? BigInt(messages.at(-1)?.id ?? "0") : undefined;
+    const extras = await transcriptExtras(db, sessionId, after, {
+      ...(until !== undefined ? { until } : {}),
+      ...(options.isFlowStep ? { isFlowStep: options.isFlowStep } : {}),
+    });
+    return { messages, ...extras };
+  };
 
   app.register(async (scope) => {
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -114,8 +131,8 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
       const query = listMessagesQuery.safeParse(request.query);
       if (!query.success) return badRequest(reply, describeIssue(query.error));
       if (!(await sessionExists(db, query.data.sessionId))) return unknownSession(reply);
-      const messages = await listSentMessages(db, query.data.sessionId, query.data.after);
-      return reply.header("cache-control", "no-store").send({ messages });
+      const { sessionId, after } = query.data;
+      return reply.header("cache-control", "no-store").send(await transcript(sessionId, after));
     });
 
     scope.post(
@@ -124,8 +141,10 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
       async (request, reply) => {
         const body = postMessageBody.safeParse(request.body);
         if (!body.success) return badRequest(reply, describeIssue(body.error));
-        const { sessionId, messageId, text, choiceId, after } = body.data;
+        const { sessionId, messageId, text, choiceId, after, tappedId } = body.data;
         if (!(await sessionExists(db, sessionId))) return unknownSession(reply);
+        const tapped =
+          choiceId && tappedId ? await tappedMessageId(db, sessionId, BigInt(tappedId)) : undefined;
         const inbound: InboundMessage = {
           channel: "webchat",
           externalUserId: sessionId,
@@ -134,6 +153,7 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
           externalMessageId: `${sessionId}:${messageId}`,
           ...(text !== undefined ? { text } : {}),
           ...(choiceId !== undefined ? { choiceId } : {}),
+          ...(tapped ? { tappedMessageId: tapped } : {}),
           localeHint: firstLanguageTag(request.headers["accept-language"]),
           receivedAt: new Date(),
         };
@@ -143,8 +163,13 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
           logger.error({ err, channel: "webchat" }, "webchat inbound failed");
           return reply.code(503).send({ error: "the message could not be handled; please try again" });
         }
-        const messages = await listSentMessages(db, sessionId, after);
-        return reply.header("cache-control", "no-store").send({ messages });
+        // Erased by this very message (/delete): the page says what went, and offers a new chat.
+        if (!(await sessionExists(db, sessionId))) {
+          return reply
+            .header("cache-control", "no-store")
+            .send({ messages: [], client: [], live: [], erased: true });
+        }
+        return reply.header("cache-control", "no-store").send(await transcript(sessionId, after));
       },
     );
   });

@@ -12,6 +12,8 @@ export interface WebchatMessage {
   id: string;
   text: string;
   choices: OutboundChoice[];
+  /** The id of an earlier bot message whose buttons this one updates (a tick in a multi-choice question). */
+  replaces?: string;
   locale: string;
   direction: "ltr" | "rtl";
   /** ISO 8601. */
@@ -34,10 +36,12 @@ const outboundPayload = z.object({
           .url({ protocol: /^https$/ })
           .optional()
           .catch(undefined),
+        kind: z.enum(["nav", "toggle"]).optional().catch(undefined),
       }),
     )
     .optional()
     .catch(undefined),
+  replaces: z.string().regex(/^\d+$/).optional().catch(undefined),
   locale: z.string().min(1).optional().catch(undefined),
   direction: z.enum(["ltr", "rtl"]).optional().catch(undefined),
 });
@@ -62,10 +66,28 @@ export async function listSentMessages(db: Db, sessionId: string, after: bigint)
     return {
       id: row.id.toString(),
       text: row.text ?? "",
-      choices: payload.choices ?? [],
+      choices: (payload.choices ?? []).map(({ id, label, kind }) => ({
+        id,
+        label,
+        ...(kind ? { kind } : {}),
+      })),
+      ...(payload.replaces ? { replaces: payload.replaces } : {}),
       locale,
       direction: payload.direction ?? (RTL_LOCALES.has(locale.split("-")[0] ?? "") ? "rtl" : "ltr"),
       createdAt: row.createdAt.toISOString(),
     };
   });
+}
+
+/** The platform id of bot message `rowId` of session `sessionId` (the question a tap came from), if it is one. */
+export async function tappedMessageId(db: Db, sessionId: string, rowId: bigint): Promise<string | undefined> {
+  const row = await db.message.findFirst({
+    where: {
+      id: rowId,
+      direction: "outbound",
+      conversation: { channel: "webchat", externalConversationId: sessionId },
+    },
+    select: { channelMessageId: true },
+  });
+  return row?.channelMessageId ?? undefined;
 }

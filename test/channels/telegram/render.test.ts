@@ -25,6 +25,49 @@ describe("renderMessage", () => {
     ]);
   });
 
+  it("puts navigation on one last row of its own, after the answers", () => {
+    const markup = inlineKeyboard([
+      { id: "q:a", label: "🚶 On foot" },
+      { id: "nav:back", label: "↩️ Back", kind: "nav" },
+      { id: "q:b", label: "🚲 Bike" },
+      { id: "nav:restart", label: "🔄 Start again", kind: "nav" },
+      { id: "nav:counsellor", label: "🙋 My counsellor", kind: "nav" },
+    ]);
+    expect(
+      markup.inline_keyboard.map((row) => row.map((b) => (b as { callback_data: string }).callback_data)),
+    ).toEqual([
+      ["q:a", "q:b"],
+      ["nav:back", "nav:restart", "nav:counsellor"],
+    ]);
+  });
+
+  it("mirrors every row right to left: back is at the right in Arabic", () => {
+    const markup = inlineKeyboard(
+      [
+        { id: "q:yes", label: "✅ نعم" },
+        { id: "q:no", label: "❌ لا" },
+        { id: "nav:back", label: "↪️ رجوع", kind: "nav" },
+        { id: "nav:restart", label: "🔄 ابدأ من جديد", kind: "nav" },
+      ],
+      "rtl",
+    );
+    expect(markup.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
+      ["❌ لا", "✅ نعم"],
+      ["🔄 ابدأ من جديد", "↪️ رجوع"],
+    ]);
+    expect(
+      renderMessage({
+        text: "?",
+        locale: "ar",
+        direction: "rtl",
+        choices: [
+          { id: "q:yes", label: "✅ نعم" },
+          { id: "q:no", label: "❌ لا" },
+        ],
+      }).reply_markup?.inline_keyboard[0]?.[0]?.text,
+    ).toBe("❌ لا");
+  });
+
   it("puts every button on its own row when any label is long", () => {
     const markup = inlineKeyboard([
       { id: "a", label: "OK" },

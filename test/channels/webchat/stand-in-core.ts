@@ -65,6 +65,8 @@ export function standInCore(db: Db): StandInCore {
   const received: InboundMessage[] = [];
   const handle = async (message: InboundMessage): Promise<void> => {
     received.push(message);
+    // A turn that takes a while (the typing indicator's case).
+    if (message.text === "slow please") await new Promise((resolve) => setTimeout(resolve, 1800));
     const inKey = `in:${message.channel}:${message.externalMessageId}`;
     if (await db.message.findUnique({ where: { idempotencyKey: inKey } })) return;
     const conversation = await db.conversation.upsert({

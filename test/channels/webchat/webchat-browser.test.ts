@@ -153,7 +153,11 @@ test("a nudge stored later appears by polling; New chat starts a fresh session",
   expect(await links.getAttribute("href")).toBe("https://www.openstreetmap.org/search?query=Rue%201");
   expect(await links.textContent()).toBe("🗺️ Map");
 
+  // New chat asks first; "yes" starts over as a new person.
   await page.locator("#new-chat").tap();
+  expect(await page.locator("#confirm-new").isVisible()).toBe(true);
+  expect(core.received.at(-1)?.externalUserId).toBe(first?.externalUserId);
+  await page.locator("#confirm-yes").tap();
   await expect.poll(() => core.received.at(-1)?.externalUserId, WAIT).not.toBe(first?.externalUserId);
   expect(core.received.at(-1)?.text).toBe("/start");
   await expect.poll(() => bot.count(), WAIT).toBe(1);
@@ -173,3 +177,76 @@ test("a session the server does not know (made up, or erased) is replaced by a n
   expect(await db.conversation.count({ where: { externalConversationId: madeUp } })).toBe(0);
   await page.context().close();
 });
+
+test("the … bubble shows when an answer takes more than a second, and not for a quick one", async () => {
+  const page = await phone();
+  await page.goto(`${base}/chat?start=abc123`);
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  const typing = page.locator("#typing");
+  // Record every time the bubble becomes visible.
+  await page.evaluate(() => {
+    const element = document.getElementById("typing") as HTMLElement;
+    (window as unknown as { shown: number }).shown = 0;
+    new MutationObserver(() => {
+      if (!element.hidden) (window as unknown as { shown: number }).shown++;
+    }).observe(element, { attributes: true, attributeFilter: ["hidden"] });
+  });
+  const shown = () => page.evaluate(() => (window as unknown as { shown: number }).shown);
+  await page.locator("#text").fill("quick");
+  await page.locator("#send").tap();
+  await expect.poll(() => bot.count(), WAIT).toBe(2);
+  expect(await shown()).toBe(0);
+
+  await page.locator("#text").fill("slow please");
+  await page.locator("#send").tap();
+  await expect.poll(() => typing.isVisible(), WAIT).toBe(true);
+  await page.screenshot({ path: "/tmp/webchat-typing.png" });
+  await expect.poll(() => bot.count(), WAIT).toBe(3);
+  expect(await typing.isVisible()).toBe(false);
+  expect(await shown()).toBe(1);
+  await page.context().close();
+});
+
+test("after a reload every text is text: HTML and links in bot messages and in the person's own stay inert", async () => {
+  const page = await phone();
+  await page.goto(`${base}/chat`);
+  const bot = page.locator("li.bubble.bot");
+  await expect.poll(() => bot.count(), WAIT).toBe(1);
+  const first = core.received.at(-1);
+  const conversation = await db.conversation.findUniqueOrThrow({
+    where: {
+      channel_externalConversationId: {
+        channel: "webchat",
+        externalConversationId: first?.externalConversationId ?? "",
+      },
+    },
+  });
+  const hostile = `<img src=x onerror="window.pwned=1"> https://evil.example/login`;
+  await db.message.create({
+    data: {
+      conversationId: conversation.id,
+      direction: "outbound",
+      idempotencyKey: `hostile:${first?.externalMessageId}`,
+      text: hostile,
+      payload: {
+        locale: "en",
+        direction: "ltr",
+        choices: [{ id: "job:x1:interested", label: '<b onclick="window.pwned=3">bold</b>' }],
+      },
+      status: "sent",
+    },
+  });
+  const typed = "<script>window.pwned=2</script> http://evil.example";
+  await page.locator("#text").fill(typed);
+  await page.locator("#send").tap();
+  await expect.poll(() => page.locator("li.bubble").count(), WAIT).toBe(4);
+  expect(await page.locator("li.mine p").last().textContent()).toBe(typed);
+  await page.reload();
+  await expect.poll(() => bot.count(), WAIT).toBe(3);
+  expect(await page.locator("#messages img, #messages script, #messages a, #messages b").count()).toBe(0);
+  expect(await bot.nth(1).locator("p").textContent()).toBe(hostile);
+  expect(await bot.nth(1).locator("button").textContent()).toBe('<b onclick="window.pwned=3">bold</b>');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  await page.context().close();
+}, 60_000);

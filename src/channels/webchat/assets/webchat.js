@@ -9,10 +9,13 @@
  */
 (() => {
   /**
-   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string, menu: string }} Strings
-   * @typedef {{ id: string, label: string, url?: string }} Choice
-   * @typedef {{ id: string, text: string, choices: Choice[], locale: string, direction: string }} BotMessage
-   * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string }} Outgoing
+   * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string, menu: string,
+   *   new_chat_confirm: string, new_chat_yes: string, new_chat_no: string, deleted: string, start_again: string }} Strings
+   * @typedef {{ id: string, label: string, kind?: "nav" | "toggle", url?: string }} Choice
+   * @typedef {{ id: string, text: string, choices: Choice[], replaces?: string, locale: string, direction: string }} BotMessage
+   * @typedef {{ id: string, text: string, clientMessageId?: string, choiceId?: string }} ClientMessage
+   * @typedef {{ messages: BotMessage[], client?: ClientMessage[], live?: string[], erased?: boolean }} Transcript
+   * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string, tappedId?: string }} Outgoing
    */
 
   /** @param {string} id */
@@ -26,6 +29,8 @@
   const SESSION_PATTERN = /^[A-Za-z0-9_-]{43}$/;
   const POLL_MS = 3000;
   const MAX_ATTEMPTS = 5;
+  /** The "…" bubble shows when an answer takes longer than this (ms). */
+  const TYPING_AFTER_MS = 1000;
   /** The tap that asks the bot for its help menu (domain/commands/command-menu.ts). */
   const MENU_CHOICE = "cmd:help";
   const log = $("log");
@@ -46,6 +51,8 @@
   let polling = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pollTimer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typingTimer;
 
   /** 18 random bytes as base64url: 24 characters (a message id; the server scopes it to the session). */
   function randomId() {
@@ -64,6 +71,14 @@
     }
   }
 
+  function forgetSession() {
+    try {
+      localStorage.removeItem(SESSION_KEY);
+    } catch {
+      /* private mode: nothing stored */
+    }
+  }
+
   /** @param {string} id */
   function storeSession(id) {
     try {
@@ -76,13 +91,16 @@
   /** @param {number} ms */
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  /** @param {string} locale */
+  const stringsFor = (locale) => STRINGS[locale] || STRINGS[locale.split("-")[0] || ""] || STRINGS.en;
+
   /**
    * Switches the page's language, direction and UI strings to the bot's latest locale.
    * @param {string} locale
    * @param {string} direction
    */
   function applyLocale(locale, direction) {
-    const strings = STRINGS[locale] || STRINGS[locale.split("-")[0] || ""] || STRINGS.en;
+    const strings = stringsFor(locale);
     if (!strings) return;
     document.documentElement.lang = locale;
     document.documentElement.dir = direction;
@@ -93,6 +111,9 @@
     $("send-label").textContent = strings.send;
     $("new-chat-label").textContent = strings.new_chat;
     $("menu-label").textContent = strings.menu;
+    $("confirm-text").textContent = strings.new_chat_confirm;
+    $("confirm-yes").textContent = strings.new_chat_yes;
+    $("confirm-no").textContent = strings.new_chat_no;
     banner.textContent = strings.offline;
   }
 
@@ -127,12 +148,56 @@
     return item;
   }
 
-  /** @param {Element} [except] */
+  /** @param {Element | null} [except] the bubble whose buttons stay usable */
   function disableChoices(except) {
     for (const group of list.querySelectorAll(".choices")) {
-      if (group === except) continue;
+      if (except && group.parentElement === except) continue;
       for (const button of group.querySelectorAll("button")) button.disabled = true;
     }
+  }
+
+  /**
+   * The buttons of one bot message: the answers, then navigation (back, start again, my
+   * counsellor) on a row of its own. A tick box (multi-choice) is tapped without a bubble of the
+   * person's: the question itself shows the tick once the bot has updated it.
+   * @param {BotMessage} message
+   * @param {string} bubbleId the bubble the buttons belong to (the question first shown)
+   */
+  function choiceGroups(message, bubbleId) {
+    const answers = document.createElement("div");
+    answers.className = "choices";
+    const navigation = document.createElement("div");
+    navigation.className = "choices nav";
+    for (const choice of message.choices) {
+      if (choice.url) {
+        // A link of ours (a map): opens it, sends nothing back.
+        const link = document.createElement("a");
+        link.className = "choice-link";
+        link.href = choice.url;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        link.dir = "auto";
+        link.textContent = choice.label;
+        answers.append(link);
+        continue;
+      }
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dir = "auto";
+      button.textContent = choice.label;
+      button.dataset.choice = choice.id;
+      if (choice.kind === "toggle") button.classList.add("toggle");
+      button.addEventListener("click", () => {
+        if (choice.kind === "toggle") {
+          send({ choiceId: choice.id, tappedId: bubbleId }, null, false);
+          return;
+        }
+        button.classList.add("chosen");
+        send({ choiceId: choice.id }, choice.label);
+      });
+      (choice.kind === "nav" ? navigation : answers).append(button);
+    }
+    return [answers, navigation].filter((group) => group.childElementCount > 0);
   }
 
   /** @param {BotMessage} message */
@@ -140,56 +205,109 @@
     if (shown.has(message.id)) return;
     shown.add(message.id);
     if (BigInt(message.id) > BigInt(lastId)) lastId = message.id;
+    const earlier = message.replaces ? list.querySelector(`li[data-id="${message.replaces}"]`) : null;
+    if (earlier) {
+      // A tick in a multi-choice question: the same question, its buttons updated in place.
+      for (const group of earlier.querySelectorAll(".choices")) group.remove();
+      earlier.append(...choiceGroups(message, message.replaces || ""));
+      return;
+    }
     const item = addBubble("bot", message.text, message.direction);
     item.lang = message.locale;
-    if (message.choices.length > 0) {
-      const group = document.createElement("div");
-      group.className = "choices";
-      for (const choice of message.choices) {
-        if (choice.url) {
-          // A link of ours (a map): opens it, sends nothing back.
-          const link = document.createElement("a");
-          link.className = "choice-link";
-          link.href = choice.url;
-          link.target = "_blank";
-          link.rel = "noopener noreferrer";
-          link.dir = "auto";
-          link.textContent = choice.label;
-          group.append(link);
-          continue;
-        }
-        const button = document.createElement("button");
-        button.type = "button";
-        button.dir = "auto";
-        button.textContent = choice.label;
-        button.addEventListener("click", () => {
-          button.classList.add("chosen");
-          send({ choiceId: choice.id }, choice.label);
-        });
-        group.append(button);
-      }
-      item.append(group);
-    }
+    item.dataset.id = message.id;
+    item.append(...choiceGroups(message, message.id));
     applyLocale(message.locale, message.direction);
   }
 
-  /** @param {BotMessage[]} messages */
-  function showBotMessages(messages) {
-    for (const message of messages) showBotMessage(message);
-    if (messages.length > 0) scrollToEnd();
+  /**
+   * One message of the person's, from the server: the bubble shown when it was sent gets its id;
+   * after a reload it is shown again, and a tapped button is marked as the one chosen.
+   * @param {ClientMessage} message
+   */
+  function showClientMessage(message) {
+    if (shown.has(message.id)) return;
+    shown.add(message.id);
+    if (BigInt(message.id) > BigInt(lastId)) lastId = message.id;
+    const pending = message.clientMessageId
+      ? list.querySelector(`li.mine[data-client-id="${CSS.escape(message.clientMessageId)}"]`)
+      : null;
+    const item = /** @type {HTMLElement} */ (pending || addBubble("mine", message.text, "auto"));
+    item.dataset.id = message.id;
+    if (message.choiceId) {
+      const buttons = list.querySelectorAll(`li.bot button[data-choice="${CSS.escape(message.choiceId)}"]`);
+      buttons[buttons.length - 1]?.classList.add("chosen");
+    }
   }
 
   /**
-   * Queues one message (text or choice); shownAs null sends it without a bubble (/start).
-   * @param {{ text?: string, choiceId?: string }} fields
-   * @param {string | null} shownAs
+   * Buttons still answerable stay usable; the others are shown spent.
+   * @param {string[]} live ids of the bot messages whose buttons are live
    */
-  function send(fields, shownAs) {
-    disableChoices();
+  function applyLive(live) {
+    for (const item of list.querySelectorAll("li.bot[data-id]")) {
+      const spent = !live.includes(/** @type {HTMLElement} */ (item).dataset.id || "");
+      item.classList.toggle("spent", spent);
+      for (const button of item.querySelectorAll(".choices button")) {
+        /** @type {HTMLButtonElement} */ (button).disabled = spent;
+      }
+    }
+  }
+
+  /**
+   * Shows a transcript answer: both sides in the order they were written, then which buttons live.
+   * @param {Transcript} body
+   */
+  function showTranscript(body) {
+    if (body.erased) {
+      showErased();
+      return;
+    }
+    /** @type {{ id: string, bot?: BotMessage, client?: ClientMessage }[]} */
+    const items = [
+      ...body.messages.map((bot) => ({ id: bot.id, bot })),
+      ...(body.client || []).map((client) => ({ id: client.id, client })),
+    ];
+    items.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    for (const item of items) {
+      if (item.bot) showBotMessage(item.bot);
+      else if (item.client) showClientMessage(item.client);
+    }
+    if (body.live) applyLive(body.live);
+    if (items.length > 0) scrollToEnd();
+  }
+
+  /** After /delete: the page says what was deleted and offers a new chat; nothing of it stays here. */
+  function showErased() {
+    sessionId = "";
+    forgetSession();
+    list.replaceChildren();
+    const strings = stringsFor(document.documentElement.lang || "en");
+    if (!strings) return;
+    const item = addBubble("bot notice", strings.deleted, document.documentElement.dir || "auto");
+    const group = document.createElement("div");
+    group.className = "choices";
+    const again = document.createElement("button");
+    again.type = "button";
+    again.textContent = strings.start_again;
+    again.addEventListener("click", () => void startSession("/start"));
+    group.append(again);
+    item.append(group);
+    again.focus();
+  }
+
+  /**
+   * Queues one message (text or choice); shownAs null sends it without a bubble (/start, a tick).
+   * @param {{ text?: string, choiceId?: string, tappedId?: string }} fields
+   * @param {string | null} shownAs
+   * @param {boolean} [spendsChoices] whether the buttons shown so far are spent (not after a tick)
+   */
+  function send(fields, shownAs, spendsChoices = true) {
+    if (spendsChoices) disableChoices();
     const item = shownAs === null ? null : addBubble("mine", shownAs, "auto");
     scrollToEnd();
     /** @type {Outgoing} */
     const request = { sessionId, messageId: randomId(), ...fields };
+    if (item) item.dataset.clientId = request.messageId;
     queue = queue.then(() => deliver(request, item));
   }
 
@@ -200,7 +318,9 @@
    */
   async function deliver(request, item) {
     posting++;
-    setTyping(true);
+    // "…" only when the answer takes more than a second: a quick one just appears.
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => setTyping(posting > 0), TYPING_AFTER_MS);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         if (request.sessionId !== sessionId) return;
@@ -213,7 +333,7 @@
           if (response.ok) {
             setOffline(false);
             const body = await response.json();
-            if (request.sessionId === sessionId) showBotMessages(body.messages);
+            if (request.sessionId === sessionId) showTranscript(body);
             return;
           }
           if (response.status === 401) {
@@ -231,7 +351,10 @@
       if (request.sessionId === sessionId) markFailed(request, item);
     } finally {
       posting--;
-      setTyping(posting > 0);
+      if (posting === 0) {
+        clearTimeout(typingTimer);
+        setTyping(false);
+      }
       clearTimeout(pollTimer);
       pollTimer = setTimeout(poll, 1000);
     }
@@ -272,7 +395,7 @@
       }
       setOffline(false);
       const body = await response.json();
-      if (session === sessionId) showBotMessages(body.messages);
+      if (session === sessionId) showTranscript(body);
     } catch {
       setOffline(true);
     }
@@ -322,17 +445,20 @@
   }
 
   /**
-   * Shows an earlier session again; only the newest buttons stay live.
+   * Shows an earlier session again, both sides; buttons still answerable stay live.
    * @param {string} saved
    */
   async function resumeSession(saved) {
     sessionId = saved;
-    if (!(await fetchNew())) {
-      await startSession("/start");
-      return;
+    // The whole conversation, page by page (the server answers at most 200 messages at a time).
+    for (let page = 0; page < 50; page++) {
+      const before = lastId;
+      if (!(await fetchNew())) {
+        await startSession("/start");
+        return;
+      }
+      if (lastId === before) return;
     }
-    const groups = list.querySelectorAll(".choices");
-    disableChoices(groups[groups.length - 1]);
   }
 
   function autosize() {
@@ -356,7 +482,19 @@
       form.requestSubmit();
     }
   });
-  $("new-chat").addEventListener("click", () => void startSession("/start"));
+  // "+ New chat" asks first: this conversation would no longer be shown here.
+  const confirmBar = $("confirm-new");
+  $("new-chat").addEventListener("click", () => {
+    confirmBar.hidden = false;
+    $("confirm-no").focus();
+  });
+  $("confirm-no").addEventListener("click", () => {
+    confirmBar.hidden = true;
+  });
+  $("confirm-yes").addEventListener("click", () => {
+    confirmBar.hidden = true;
+    void startSession("/start");
+  });
   // The help menu: the bot answers with the command table's buttons (src/domain/commands/).
   $("menu").addEventListener("click", () => {
     if (sessionId) send({ choiceId: MENU_CHOICE }, null);
