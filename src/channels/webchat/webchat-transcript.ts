@@ -66,10 +66,11 @@ export async function listSentMessages(db: Db, sessionId: string, after: bigint)
     return {
       id: row.id.toString(),
       text: row.text ?? "",
-      choices: (payload.choices ?? []).map(({ id, label, kind }) => ({
+      choices: (payload.choices ?? []).map(({ id, label, kind, url }) => ({
         id,
         label,
         ...(kind ? { kind } : {}),
+        ...(url ? { url } : {}),
       })),
       ...(payload.replaces ? { replaces: payload.replaces } : {}),
       locale,

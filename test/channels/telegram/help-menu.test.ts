@@ -98,7 +98,10 @@ test("/help answers with the menu as buttons in the client's language, and each 
   expect(language[0]?.buttons.map((b) => b.data)).toContain("language:ar");
   await user.tap("language:ar");
   const [arabic] = await user.say("/help");
-  expect(arabic?.buttons).toEqual(menuIn("ar"));
+  // Right to left: the same buttons, each row read from the right (its first button put last).
+  const byData = (a: { data: string }, b: { data: string }) => a.data.localeCompare(b.data);
+  expect([...(arabic?.buttons ?? [])].sort(byData)).toEqual([...menuIn("ar")].sort(byData));
+  expect(arabic?.rows.flatMap((row) => [...row].reverse())).toEqual(menuIn("ar").map((b) => b.text));
 });
 
 test("an unknown command and a tap nobody waits for answer with the menu; typing still works", async () => {
