@@ -12,19 +12,20 @@ import { createOutbox } from "../../src/outbox/outbox.ts";
 import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { broadcastOrganisation } from "../domain/broadcasts/segment-fixture.ts";
-import { testDb, uid } from "../support/db.ts";
+import { testDb } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
+import { removeKeys, testPrefix } from "../support/redis-keys.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
-const prefix = `t-${uid()}`;
+const prefix = testPrefix();
 const outbox = createOutbox({ db, queue: prefix });
 const broadcasts = createBroadcastQueue(redis, prefix);
 const queue = createNudgeQueue(redis, prefix);
 afterAll(async () => {
-  await broadcasts.obliterate({ force: true });
   await Promise.all([broadcasts.close(), queue.close(), outbox.close()]);
   redis.disconnect();
+  await removeKeys(prefix);
   await db.$disconnect();
 });
 

@@ -22,6 +22,7 @@ import { createNudgeQueue, type NudgeJobData } from "../../src/scheduling/nudge-
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
+import { removeKeys, testPrefix } from "../support/redis-keys.ts";
 
 const ZONE = "Europe/Brussels";
 const db = testDb();
@@ -48,7 +49,7 @@ beforeEach(() => {
     NODE_ENV: "test",
     DATABASE_URL: testDatabaseUrl(),
     REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: `t-${uid()}`,
+    QUEUE_PREFIX: testPrefix(),
     TZ_DEFAULT: ZONE,
   });
   queue = createNudgeQueue(redis, config.QUEUE_PREFIX);
@@ -56,9 +57,9 @@ beforeEach(() => {
   services = { queue, outbox, translator };
 });
 afterEach(async () => {
-  // Leave nothing behind in the shared Redis.
-  await queue.obliterate({ force: true });
   await Promise.all([outbox.close(), queue.close()]);
+  // Leave nothing behind in the shared Redis.
+  await removeKeys(config.QUEUE_PREFIX);
 });
 
 /** Runs the CLI with this test's services and returns its exit code and what it wrote. */

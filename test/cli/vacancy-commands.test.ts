@@ -13,16 +13,18 @@ import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
+import { removeKeys, testPrefix } from "../support/redis-keys.ts";
 
 const db = testDb();
 afterAll(() => db.$disconnect());
 
 const redis = createRedis(TEST_REDIS_URL);
-const prefix = `t-${uid()}`;
+const prefix = testPrefix();
 const outbox = createOutbox({ db, queue: prefix });
 afterAll(async () => {
   await outbox.close();
   redis.disconnect();
+  await removeKeys(prefix);
 });
 
 async function cli(argv: string[]) {

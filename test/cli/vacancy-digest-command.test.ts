@@ -15,11 +15,12 @@ import { createRedis } from "../../src/store/redis.ts";
 import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { ownDatabase } from "../support/own-database.ts";
+import { removeKeys, testPrefix } from "../support/redis-keys.ts";
 
 const database = ownDatabase("digest_cli");
 let db: Db;
 const redis = createRedis(TEST_REDIS_URL);
-const prefix = `t-${uid()}`;
+const prefix = testPrefix();
 let outbox: ReturnType<typeof createOutbox>;
 beforeAll(async () => {
   await database.create();
@@ -29,6 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await outbox?.close();
   redis.disconnect();
+  await removeKeys(prefix);
   await db?.$disconnect();
   await database.drop();
 });

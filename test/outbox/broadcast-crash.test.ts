@@ -19,9 +19,10 @@ import { createTranslator } from "../../src/i18n/i18n.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { broadcastOrganisation } from "../domain/broadcasts/segment-fixture.ts";
 import { lastMidday } from "../support/daytime.ts";
-import { testDb, uid } from "../support/db.ts";
+import { testDb } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { removeKeys, testPrefix } from "../support/redis-keys.ts";
 import { eventually, logger, type OutboxRig, startOutbox, telegramSender } from "./outbox-harness.ts";
 
 const db = testDb();
@@ -30,11 +31,13 @@ let telegram: FakeTelegram | undefined;
 let child: ChildProcess | undefined;
 let rig: OutboxRig | undefined;
 let takeOver: Worker<BroadcastJobData> | undefined;
+const prefixes: string[] = [];
 afterEach(async () => {
   child?.kill("SIGKILL");
   await takeOver?.close();
   await rig?.close();
   await telegram?.close();
+  for (const prefix of prefixes.splice(0)) await removeKeys(prefix);
 });
 afterAll(async () => {
   redis.disconnect();
@@ -42,7 +45,8 @@ afterAll(async () => {
 });
 
 test("a broadcast whose worker is killed mid-way and resumed: every recipient gets exactly one message", async () => {
-  const prefix = `bkill-${uid()}`;
+  const prefix = testPrefix("bkill");
+  prefixes.push(prefix);
   telegram = await startFakeTelegram();
   rig = startOutbox({
     db,

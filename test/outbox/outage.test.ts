@@ -16,6 +16,7 @@ import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { testPrefix } from "../support/redis-keys.ts";
 import {
   eventually,
   logger,
@@ -110,7 +111,7 @@ async function expectOncePerChat(broadcast: Awaited<ReturnType<typeof broadcastO
 }
 
 test("Postgres backends terminated twice mid-broadcast: no crash, nothing lost, nothing twice", async () => {
-  const prefix = `t-${uid()}`;
+  const prefix = testPrefix();
   const appName = `outage-${uid()}`;
   const redis = createRedis(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379");
   cleanups.push(async () => {

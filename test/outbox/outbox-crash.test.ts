@@ -24,6 +24,7 @@ import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { testPrefix } from "../support/redis-keys.ts";
 import {
   eventually,
   notice,
@@ -143,7 +144,7 @@ const takeOver = (prefix: string) => {
 const sentTo = (chatId: string) => telegram.sent().filter((p) => String(p.chat_id) === chatId);
 
 test("A: killed during the platform call — no second copy, the message is failed as uncertain", async () => {
-  const prefix = `kill-${uid()}`;
+  const prefix = testPrefix("kill");
   const proxy = await holdingProxy();
   const worker = await startWorkerProcess({ prefix, apiRoot: proxy.apiRoot });
 
@@ -164,7 +165,7 @@ test("A: killed during the platform call — no second copy, the message is fail
 }, 60_000);
 
 test("B: killed while it holds a message it has not sent — another sends it once, within seconds", async () => {
-  const prefix = `kill-${uid()}`;
+  const prefix = testPrefix("kill");
   const worker = await startWorkerProcess({ prefix, apiRoot: telegram.apiRoot });
   // A pause (as after a 429) keeps the sender waiting with the message taken.
   await createPacer(redis, prefix, "telegram", [{ per: "bot", limit: 30, windowMs: 1000 }]).pause(2000);
@@ -221,7 +222,7 @@ async function countingProxy(n: number, then: () => void): Promise<{ url: string
 }
 
 test("C: killed during a 300-recipient broadcast and restarted: only a request that left is uncertain, resumed within 10 s", async () => {
-  const prefix = `kill-${uid()}`;
+  const prefix = testPrefix("kill");
   const limits: RateLimit[] = [{ per: "bot", limit: 30, windowMs: 1000 }];
   const s = uid();
   const organisation = await db.organisation.create({ data: { slug: `kc-${s}`, name: `Kill C ${s}` } });

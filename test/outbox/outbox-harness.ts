@@ -14,6 +14,7 @@ import { createOutbox, type Outbox } from "../../src/outbox/outbox.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
+import { testPrefix } from "../support/redis-keys.ts";
 
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -71,7 +72,7 @@ export function startOutbox(args: {
   attempts?: number;
   concurrency?: number;
 }): OutboxRig {
-  const prefix = args.prefix ?? `t-${uid()}`;
+  const prefix = args.prefix ?? testPrefix();
   const sql = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
   const senders = createOutboundSenders({
     db: args.db,

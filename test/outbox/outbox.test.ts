@@ -13,6 +13,7 @@ import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { testPrefix } from "../support/redis-keys.ts";
 import {
   eventually,
   notice,
@@ -270,7 +271,7 @@ test("an opted-out conversation: failed with the reason, nothing sent", async ()
 });
 
 test("a notice found `sending` (its sender stopped mid-call) is not sent again; a reminder is, once", async () => {
-  const prefix = `t-${uid()}`;
+  const prefix = testPrefix();
   const writer = createOutbox({ db, queue: prefix });
   const chat = await telegramConversation(db);
   const other = await telegramConversation(db);
@@ -290,7 +291,7 @@ test("a notice found `sending` (its sender stopped mid-call) is not sent again; 
 });
 
 test("a counsellor's reply enqueued behind 30 broadcast messages goes before them", async () => {
-  const prefix = `t-${uid()}`;
+  const prefix = testPrefix();
   const writer = createOutbox({ db, queue: prefix });
   const chats = await Promise.all(Array.from({ length: 30 }, () => telegramConversation(db)));
   const broadcast = `b-${uid()}`;
@@ -321,7 +322,7 @@ test("a counsellor's reply enqueued behind 30 broadcast messages goes before the
 });
 
 test("a 429 stops every send of the bot, in both processes, until retry_after has passed", async () => {
-  const prefix = `t-${uid()}`;
+  const prefix = testPrefix();
   const limits: RateLimit[] = [{ per: "bot", limit: 2, windowMs: 1000 }];
   const writer = createOutbox({ db, queue: prefix });
   const chats = await Promise.all(Array.from({ length: 8 }, () => telegramConversation(db)));

@@ -8,15 +8,15 @@ import { TELEGRAM_CHAT_BURST, TELEGRAM_LIMITS } from "../../src/channels/telegra
 import type { RateLimit } from "../../src/channels/types.ts";
 import { createPacer, MARGIN_MS, type Reservation } from "../../src/outbox/pacer.ts";
 import { createRedis } from "../../src/store/redis.ts";
-import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
+import { testPrefix } from "../support/redis-keys.ts";
 import { removeKeys } from "./outbox-harness.ts";
 
 const redis = createRedis(TEST_REDIS_URL);
 const other = createRedis(TEST_REDIS_URL);
 const prefixes: string[] = [];
 const fresh = () => {
-  const prefix = `t-${uid()}`;
+  const prefix = testPrefix();
   prefixes.push(prefix);
   return prefix;
 };

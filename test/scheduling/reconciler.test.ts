@@ -1,10 +1,9 @@
 /**
- * Postgres is the truth, Redis holds the timers: empty Redis (FLUSHDB) while nudges are pending,
- * reconcile, and every nudge still fires exactly once. The reconciler reads every pending nudge,
- * so this test has a database of its own (other test files' nudges are not its business) and a
- * Redis database of its own (index 7), so the FLUSHDB touches no other test.
+ * Postgres is the truth, Redis holds the timers: empty Redis while nudges are pending (every key
+ * of the app's prefix deleted: what the app sees after a FLUSHDB, without touching other runs'
+ * keys), reconcile, and every nudge still fires exactly once. The reconciler reads every pending
+ * nudge, so this test has a database of its own (other test files' nudges are not its business).
  */
-import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
@@ -17,12 +16,12 @@ import { createLogger } from "../../src/logger.ts";
 import { reconcileNudges } from "../../src/scheduling/reconciler.ts";
 import { applyMigrations } from "../../src/store/database-setup.ts";
 import { uid } from "../support/db.ts";
-import { TEST_POSTGRES_URL, TEST_REDIS_URL } from "../support/env.ts";
+import { TEST_POSTGRES_URL } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { removeKeys } from "../support/redis-keys.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
 
-const REDIS_DB_URL = `${TEST_REDIS_URL.replace(/\/\d*$/, "")}/7`;
 let telegram: FakeTelegram;
 let app: App;
 
@@ -45,7 +44,7 @@ beforeAll(async () => {
   telegram = await startFakeTelegram();
   app = await startTestApp({
     telegram,
-    env: { DATABASE_URL: ownDatabaseUrl, REDIS_URL: REDIS_DB_URL, TELEGRAM_CHAT_GAP_MS: "50" },
+    env: { DATABASE_URL: ownDatabaseUrl, TELEGRAM_CHAT_GAP_MS: "50" },
   });
 }, 120_000);
 afterAll(async () => {
@@ -96,9 +95,7 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
   }
   expect(await app.nudgeQueue.getDelayedCount()).toBe(3);
 
-  const redis = new Redis(REDIS_DB_URL);
-  await redis.flushdb();
-  await redis.quit();
+  await removeKeys(app.config.QUEUE_PREFIX);
   expect(await app.nudgeQueue.getDelayedCount()).toBe(0);
   // Time passes while Redis is down: the reminders are now due in a few seconds.
   await app.db.nudge.updateMany({

@@ -11,6 +11,8 @@ declare module "vitest" {
     /** A certificate for 127.0.0.1 that the test processes trust (test-certificate.ts). */
     tlsCertFile: string;
     tlsKeyFile: string;
+    /** This run's id, part of every Redis key prefix its tests use (redis-keys.ts). */
+    redisRunId: string;
   }
 }
 

@@ -3,11 +3,17 @@
  * dropped again afterwards. Databases left behind by runs that were killed are dropped too.
  * Tests share the run's database and keep out of each other's way by creating their own rows
  * (unique ids), never by truncating.
+ *
+ * It also makes the run's id that every Redis key prefix of its tests carries (redis-keys.ts), and
+ * the teardown fails the run if keys with that id are left: other runs' keys are never looked at.
  */
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../src/store/database-setup.ts";
-import { TEST_POSTGRES_URL } from "./env.ts";
+import { createRedis } from "../../src/store/redis.ts";
+import { TEST_POSTGRES_URL, TEST_REDIS_URL } from "./env.ts";
+import { assertNoLeakedKeys, runKeyPattern, scanKeys } from "./run-keys.ts";
 import { makeTestCertificate } from "./test-certificate.ts";
 
 const PREFIX = "engagement_bot_test_";
@@ -49,6 +55,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   url.pathname = `/${name}`;
   await applyMigrations(url.toString());
   project.provide("databaseUrl", url.toString());
+  const redisRunId = randomBytes(4).toString("hex");
+  project.provide("redisRunId", redisRunId);
   // Test processes are forked after this and inherit the variable (see test-certificate.ts).
   const certificate = makeTestCertificate(process.env.NODE_EXTRA_CA_CERTS);
   process.env.NODE_EXTRA_CA_CERTS = certificate.bundleFile;
@@ -59,5 +67,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await withAdmin((client) =>
       client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
     );
+    await checkRunKeys(redisRunId);
   };
+}
+
+/** Fails when the run left Redis keys behind; removes them after saying so (they are this run's). */
+async function checkRunKeys(runId: string): Promise<void> {
+  const redis = createRedis(TEST_REDIS_URL);
+  try {
+    await assertNoLeakedKeys(redis, runId);
+  } finally {
+    const keys = await scanKeys(redis, runKeyPattern(runId));
+    if (keys.length) await redis.unlink(...keys);
+    redis.disconnect();
+  }
 }

@@ -2,16 +2,13 @@
  * The real app (src/app.ts) built with test settings: this run's database, the local Redis,
  * and Telegram pointed at a fake Bot API server in webhook mode. Tests drive it over HTTP.
  */
-import { Queue } from "bullmq";
 import type { LightMyRequestResponse } from "fastify";
 import { type App, buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { JOB_DIGEST_QUEUE } from "../../src/domain/vacancies/job-digest-schedule.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createRedis } from "../../src/store/redis.ts";
-import { uid } from "./db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "./env.ts";
 import type { FakeTelegram, PushedUpdate } from "./fake-telegram.ts";
+import { removeKeys, testPrefix } from "./redis-keys.ts";
 
 export const WEBHOOK_SECRET = "test-webhook-secret-0123456789";
 
@@ -25,7 +22,7 @@ export async function startTestApp(
     REDIS_URL: TEST_REDIS_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     // Each app its own queues, so test files running side by side never take each other's jobs.
-    QUEUE_PREFIX: `t-${uid()}`,
+    QUEUE_PREFIX: testPrefix(),
     ...(options.telegram
       ? {
           TELEGRAM_BOT_TOKEN: options.telegram.token,
@@ -42,18 +39,12 @@ export async function startTestApp(
   await app.http.ready();
   const close = app.close.bind(app);
   app.close = async () => {
-    // Leave nothing behind in the shared Redis: this app's nudge timers and outbound jobs.
-    await app.nudgeQueue.obliterate({ force: true }).catch(() => undefined);
-    await app.broadcastQueue.obliterate({ force: true }).catch(() => undefined);
-    const digests = new Queue(JOB_DIGEST_QUEUE, { connection: app.redis, prefix: config.QUEUE_PREFIX });
-    await digests.obliterate({ force: true }).catch(() => undefined);
-    await digests.close();
-    await close();
-    // The outbox pacers' keys (moments, pauses) of this app's prefix.
-    const cleaner = createRedis(TEST_REDIS_URL);
-    const keys = await cleaner.keys(`${config.QUEUE_PREFIX}:pace:*`);
-    if (keys.length) await cleaner.del(...keys);
-    cleaner.disconnect();
+    try {
+      await close();
+    } finally {
+      // Leave nothing behind in the shared Redis: this app's queues, pacers and rate-limit counters.
+      await removeKeys(config.QUEUE_PREFIX, config.REDIS_URL);
+    }
   };
   return app;
 }

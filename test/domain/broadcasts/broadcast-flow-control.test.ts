@@ -13,20 +13,21 @@ import { createTranslator } from "../../../src/i18n/i18n.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
 import { createRedis } from "../../../src/store/redis.ts";
 import { lastMidday } from "../../support/daytime.ts";
-import { testDb, uid } from "../../support/db.ts";
+import { testDb } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
+import { removeKeys, testPrefix } from "../../support/redis-keys.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
-const prefix = `t-${uid()}`;
+const prefix = testPrefix();
 const queue = createBroadcastQueue(redis, prefix);
 const outbox = createOutbox({ db, queue: prefix });
 afterAll(async () => {
-  await queue.obliterate({ force: true });
   await queue.close();
   await outbox.close();
   redis.disconnect();
+  await removeKeys(prefix);
   await db.$disconnect();
 });
 

@@ -8,17 +8,19 @@ import { reconcileBroadcasts } from "../../../src/domain/broadcasts/broadcast-wo
 import { cancelBroadcast, createBroadcast } from "../../../src/domain/broadcasts/broadcasts.ts";
 import { createRedis } from "../../../src/store/redis.ts";
 import { lastMidday } from "../../support/daytime.ts";
-import { testDb, uid } from "../../support/db.ts";
+import { testDb } from "../../support/db.ts";
 import { TEST_REDIS_URL } from "../../support/env.ts";
+import { removeKeys, testPrefix } from "../../support/redis-keys.ts";
 import { broadcastOrganisation } from "./segment-fixture.ts";
 
 const db = testDb();
 const redis = createRedis(TEST_REDIS_URL);
-const queue = createBroadcastQueue(redis, `t-${uid()}`);
+const prefix = testPrefix();
+const queue = createBroadcastQueue(redis, prefix);
 afterAll(async () => {
-  await queue.obliterate({ force: true });
   await queue.close();
   redis.disconnect();
+  await removeKeys(prefix);
   await db.$disconnect();
 });
 
