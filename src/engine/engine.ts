@@ -88,27 +88,46 @@ export function resumeRun(
   if (input.kind === "choice" && input.choiceId.startsWith("nav:") && flow.settings.navigation) {
     return navigate(flow, state, step, input.choiceId, ctx);
   }
-  if (state.recovering) {
-    if (
-      input.kind === "choice" &&
-      (input.choiceId === RECOVER_CONTINUE || input.choiceId === RECOVER_COUNSELLOR)
-    ) {
-      state.recovering = false;
-      state.attempts = 0;
-      // Asking for a person hands the conversation over: the runtime says what happens next,
-      // and the question waits, unasked, until the conversation comes back to the bot.
-      if (input.choiceId === RECOVER_COUNSELLOR) {
-        return {
-          state,
-          outputs: [],
-          effects: [{ type: "notify_counsellor", reason: `stuck:${flow.id}:${step.id}` }],
-        };
-      }
-      return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
-    }
+  if (
+    state.recovering &&
+    input.kind === "choice" &&
+    (input.choiceId === RECOVER_CONTINUE || input.choiceId === RECOVER_COUNSELLOR)
+  ) {
+    return recover(flow, state, step, input.choiceId, ctx);
   }
+  return applyReading(flow, state, step, read(step, state, input, ctx), ctx);
+}
 
-  const reading = read(step, state, input, ctx);
+/** After too many attempts: go on with the question, or ask for a person. */
+function recover(
+  flow: FlowDefinition,
+  state: RunState,
+  step: QuestionStep,
+  choiceId: string,
+  ctx: EngineContext,
+): StepResult {
+  state.recovering = false;
+  state.attempts = 0;
+  // Asking for a person hands the conversation over: the runtime says what happens next,
+  // and the question waits, unasked, until the conversation comes back to the bot.
+  if (choiceId === RECOVER_COUNSELLOR) {
+    return {
+      state,
+      outputs: [],
+      effects: [{ type: "notify_counsellor", reason: `stuck:${flow.id}:${step.id}` }],
+    };
+  }
+  return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+}
+
+/** What a reading of the input does to the run: ask again, tick, hint, or answer and go on. */
+function applyReading(
+  flow: FlowDefinition,
+  state: RunState,
+  step: QuestionStep,
+  reading: Reading,
+  ctx: EngineContext,
+): StepResult {
   switch (reading.kind) {
     case "stale":
       return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
@@ -117,24 +136,8 @@ export function resumeRun(
         ? state.selection.filter((c) => c !== reading.choice)
         : [...state.selection, reading.choice];
       return { state, outputs: [{ ...prompt(flow, step, state, ctx), inPlace: true }], effects: [] };
-    case "invalid": {
-      state.attempts += 1;
-      if (state.attempts >= flow.settings.max_attempts) {
-        state.recovering = true;
-        return {
-          state,
-          outputs: [{ key: "common.too_many_attempts", choices: recoveryChoices() }],
-          effects: [],
-        };
-      }
-      const hint: Output = {
-        key: reading.hint,
-        ...(reading.params ? { params: reading.params } : {}),
-        // A date example in the person's own notation (locales/<lng>/calendar.json).
-        ...(reading.example ? { lists: { example: [{ key: "calendar.date_example" }] } } : {}),
-      };
-      return { state, outputs: [hint, prompt(flow, step, state, ctx)], effects: [] };
-    }
+    case "invalid":
+      return rejectInput(flow, state, step, reading, ctx);
     case "answer": {
       state.answers[step.save ?? step.id] = reading.value;
       state.varsBefore = { ...state.varsBefore, [step.id]: { ...state.vars } };
@@ -149,6 +152,32 @@ export function resumeRun(
       return advance(flow, state, reading.next ?? step.next, [], effects, ctx);
     }
   }
+}
+
+/** An input the question cannot take: a hint and the question again, or recovery after too many. */
+function rejectInput(
+  flow: FlowDefinition,
+  state: RunState,
+  step: QuestionStep,
+  reading: Extract<Reading, { kind: "invalid" }>,
+  ctx: EngineContext,
+): StepResult {
+  state.attempts += 1;
+  if (state.attempts >= flow.settings.max_attempts) {
+    state.recovering = true;
+    return {
+      state,
+      outputs: [{ key: "common.too_many_attempts", choices: recoveryChoices() }],
+      effects: [],
+    };
+  }
+  const hint: Output = {
+    key: reading.hint,
+    ...(reading.params ? { params: reading.params } : {}),
+    // A date example in the person's own notation (locales/<lng>/calendar.json).
+    ...(reading.example ? { lists: { example: [{ key: "calendar.date_example" }] } } : {}),
+  };
+  return { state, outputs: [hint, prompt(flow, step, state, ctx)], effects: [] };
 }
 
 type Reading =
