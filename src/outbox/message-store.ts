@@ -29,16 +29,17 @@ export interface TakenMessage {
 }
 
 /**
- * The one "an earlier message is waiting" rule: a chat's messages leave in the order they were
- * written, except that a broadcast's message never holds back one that is not. OFFSET 0 keeps it
- * a probe of Message_waiting_idx per message.
+ * The one "an earlier message is waiting" rule: `e` holds back `m` when it is a message of the same
+ * chat written before it and not yet settled, except that a broadcast's message never holds back
+ * one that is not. The senders' statements and the turn's catch-up (earlierQueued) both use it.
  */
-const EARLIER_WAITING = (m: string) => `EXISTS (
-  SELECT 1 FROM "Message" AS e
-   WHERE e."conversationId" = ${m}."conversationId" AND e.direction = 'outbound'
-     AND e.status IN ('queued', 'sending') AND e.id < ${m}.id
-     AND (e.kind <> 'broadcast' OR ${m}.kind = 'broadcast')
-  OFFSET 0)`;
+const HOLDS_BACK = (e: string, m: string) => `${e}."conversationId" = ${m}."conversationId"
+  AND ${e}.direction = 'outbound' AND ${e}.status IN ('queued', 'sending') AND ${e}.id < ${m}.id
+  AND (${e}.kind <> 'broadcast' OR ${m}.kind = 'broadcast')`;
+
+/** Whether an earlier message holds `m` back. OFFSET 0 keeps it a probe of Message_waiting_idx. */
+const EARLIER_WAITING = (m: string) =>
+  `EXISTS (SELECT 1 FROM "Message" AS e WHERE ${HOLDS_BACK("e", m)} OFFSET 0)`;
 
 const FREE = (m: string) => `(${m}."leaseUntil" IS NULL OR ${m}."leaseUntil" < now())`;
 
@@ -102,14 +103,13 @@ export async function take(
 }
 
 /**
- * The queued messages of message `id`'s chat written before it that it would wait for (not a
- * broadcast's), oldest first: a turn sends them first, so its replies need not wait for a sender.
+ * The queued messages of this queue that hold message `id` back, oldest first: a turn sends them
+ * first, so its replies need not wait for a sender.
  */
 export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Promise<bigint[]> {
   const { rows } = await sql.query(
-    `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON e."conversationId" = m."conversationId"
-      WHERE m.id = $1 AND e.direction = 'outbound' AND e.status = 'queued' AND e.id < m.id
-        AND e.kind <> 'broadcast' AND e.queue IN ($2, '')
+    `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON ${HOLDS_BACK("e", "m")}
+      WHERE m.id = $1 AND e.status = 'queued' AND e.queue IN ($2, '')
       ORDER BY e.id`,
     [String(id), queue],
   );
