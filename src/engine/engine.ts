@@ -69,7 +69,7 @@ export function startRun(
 export function repromptRun(flow: FlowDefinition, state: RunState, ctx: EngineContext): StepResult {
   const step = waitingStep(flow, state);
   if (!step) return { state, outputs: [], effects: [] };
-  return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+  return askAgain(flow, step, state, ctx);
 }
 
 /** Applies the person's input to the waiting question and runs on to the next question or the end. */
@@ -110,14 +110,8 @@ function recover(
   state.attempts = 0;
   // Asking for a person hands the conversation over: the runtime says what happens next,
   // and the question waits, unasked, until the conversation comes back to the bot.
-  if (choiceId === RECOVER_COUNSELLOR) {
-    return {
-      state,
-      outputs: [],
-      effects: [{ type: "notify_counsellor", reason: `stuck:${flow.id}:${step.id}` }],
-    };
-  }
-  return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+  if (choiceId === RECOVER_COUNSELLOR) return handOver(state, `stuck:${flow.id}:${step.id}`);
+  return askAgain(flow, step, state, ctx);
 }
 
 /** What a reading of the input does to the run: ask again, tick, hint, or answer and go on. */
@@ -130,7 +124,7 @@ function applyReading(
 ): StepResult {
   switch (reading.kind) {
     case "stale":
-      return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+      return askAgain(flow, step, state, ctx);
     case "toggle":
       state.selection = state.selection.includes(reading.choice)
         ? state.selection.filter((c) => c !== reading.choice)
@@ -337,14 +331,19 @@ function navigate(
     return advance(flow, state, flow.start ?? flow.steps[0]?.id, [], [], ctx);
   }
   if (choiceId === NAV_COUNSELLOR) {
-    // A handover: the runtime tells the person what happens next; the question waits.
-    return {
-      state,
-      outputs: [],
-      effects: [{ type: "notify_counsellor", reason: `asked:${flow.id}:${step.id}` }],
-    };
+    return handOver(state, `asked:${flow.id}:${step.id}`);
   }
   // NAV_RESTART_NO, "no, go on" (or a navigation button we do not know): the question again.
+  return askAgain(flow, step, state, ctx);
+}
+
+/** A handover: the runtime tells the person what happens next; the question waits, unasked. */
+function handOver(state: RunState, reason: string): StepResult {
+  return { state, outputs: [], effects: [{ type: "notify_counsellor", reason }] };
+}
+
+/** The waiting question, asked again. */
+function askAgain(flow: FlowDefinition, step: QuestionStep, state: RunState, ctx: EngineContext): StepResult {
   return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
 }
 
