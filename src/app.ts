@@ -11,12 +11,12 @@ import type { Redis } from "ioredis";
 import { API_MODULES } from "./api/api-modules.ts";
 import { registerApi } from "./api/api-plugin.ts";
 import { buildChannels } from "./app/channels.ts";
-import { openStores } from "./app/stores.ts";
+import { openStores, type Stores } from "./app/stores.ts";
 import { startAppWorkers } from "./app/workers.ts";
 import type { TelegramChannel } from "./channels/telegram/telegram-channel.ts";
 import type { ChannelName, ChannelSender } from "./channels/types.ts";
 import type { Config } from "./config.ts";
-import { baseUrlOf } from "./console/console-context.ts";
+import { baseUrlOf, type ConsoleContext } from "./console/console-context.ts";
 import { CONSOLE_PAGES } from "./console/console-pages.ts";
 import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
@@ -28,7 +28,7 @@ import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
 import type { Logger } from "./logger.ts";
-import { createOutboundSenders } from "./outbox/outbound-senders.ts";
+import { createOutboundSenders, type OutboundSenders } from "./outbox/outbound-senders.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
 import { idleNudgesAfterTurn } from "./scheduling/idle-nudges.ts";
 import { createNudgeQueue, type NudgeJobData } from "./scheduling/nudge-queue.ts";
@@ -61,15 +61,7 @@ export interface App {
 
 /** Assembles the bot. Throws FlowFileError for a broken flow file, before anything listens. */
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
-  const translator = await createTranslator({
-    localesDir: config.LOCALES_DIR,
-    fallbackLocale: "en",
-    timeZone: config.TZ_DEFAULT,
-    logger,
-  });
-  const flows = await loadFlows(config.FLOWS_DIR, (key) =>
-    CLIENT_LOCALES.every((locale) => translator.has(key, locale)),
-  );
+  const { translator, flows } = await loadContent(config, logger);
   const stores = openStores(config, logger);
   const { db, redis } = stores;
   // Every channel's sender, used only by the outbox (turn replies included).
@@ -86,24 +78,18 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX, wake: outbound.wake });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
-  const turns = createTurnRegistry([
-    ...domainTurns({ db, queue: nudgeQueue, timeZone: config.TZ_DEFAULT }),
-    afterTurn(idleNudgesAfterTurn(db, nudgeQueue, config.TZ_DEFAULT)),
-  ]);
   for (const queue of [nudgeQueue, broadcastQueue]) {
     queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
   }
-  const conversations = createConversationService({
-    turns,
-    db,
-    lockPool: stores.lockPool,
+  const conversations = createConversations({
+    config,
+    logger,
+    stores,
     translator,
     flows,
-    replies: outbound,
-    logger,
-    timeZone: config.TZ_DEFAULT,
+    nudgeQueue,
+    outbound,
   });
-  const onInbound = conversations.handleInbound;
   const { http, telegram } = buildChannels({
     config,
     logger,
@@ -111,50 +97,115 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     redis,
     readiness: stores.readiness,
     translator,
-    onInbound,
+    onInbound: conversations.handleInbound,
     senders,
     flows,
   });
-  const baseUrl = baseUrlOf(config);
-  await registerConsole(
-    http,
-    {
-      db,
-      redis,
-      translator,
-      config,
-      logger,
-      outbox,
-      nudgeQueue,
-      broadcastQueue,
-      flows,
-      baseUrl,
-      secureCookies: baseUrl.startsWith("https:"),
-    },
-    { queuePrefix: config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
-  );
-  registerApi(http, API_MODULES);
-  const workerDeps = { ...stores, config, logger, translator, flows, outbox, outbound };
-  const stops: (() => Promise<void>)[] = [];
-
-  return {
-    config,
-    http,
+  await registerStaffDoors(http, {
     db,
     redis,
     translator,
-    flows,
-    conversations,
+    config,
+    logger,
     outbox,
     nudgeQueue,
     broadcastQueue,
+    flows,
+  });
+  return withLifecycle(
+    { config, http, db, redis, translator, flows, conversations, outbox, nudgeQueue, broadcastQueue },
+    { stores, outbound, logger, ...(telegram ? { telegram } : {}) },
+  );
+}
+
+/** The staff's doors over the same services: the console, then the JSON API (which uses its context). */
+async function registerStaffDoors(
+  http: FastifyInstance,
+  deps: Omit<ConsoleContext, "baseUrl" | "secureCookies">,
+): Promise<void> {
+  const baseUrl = baseUrlOf(deps.config);
+  await registerConsole(
+    http,
+    { ...deps, baseUrl, secureCookies: baseUrl.startsWith("https:") },
+    { queuePrefix: deps.config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
+  );
+  registerApi(http, API_MODULES);
+}
+
+/** Translations and flows; a flow may name only keys that exist in every client language. */
+async function loadContent(
+  config: Config,
+  logger: Logger,
+): Promise<{ translator: Translator; flows: FlowRegistry }> {
+  const translator = await createTranslator({
+    localesDir: config.LOCALES_DIR,
+    fallbackLocale: "en",
+    timeZone: config.TZ_DEFAULT,
+    logger,
+  });
+  const flows = await loadFlows(config.FLOWS_DIR, (key) =>
+    CLIENT_LOCALES.every((locale) => translator.has(key, locale)),
+  );
+  return { translator, flows };
+}
+
+/** The conversation core with every domain's turn handlers registered. */
+function createConversations(deps: {
+  config: Config;
+  logger: Logger;
+  stores: Stores;
+  translator: Translator;
+  flows: FlowRegistry;
+  nudgeQueue: Queue<NudgeJobData>;
+  outbound: OutboundSenders;
+}): ConversationService {
+  const { config, stores, nudgeQueue } = deps;
+  const turns = createTurnRegistry([
+    ...domainTurns({ db: stores.db, queue: nudgeQueue, timeZone: config.TZ_DEFAULT }),
+    afterTurn(idleNudgesAfterTurn(stores.db, nudgeQueue, config.TZ_DEFAULT)),
+  ]);
+  return createConversationService({
+    turns,
+    db: stores.db,
+    lockPool: stores.lockPool,
+    translator: deps.translator,
+    flows: deps.flows,
+    replies: deps.outbound,
+    logger: deps.logger,
+    timeZone: config.TZ_DEFAULT,
+  });
+}
+
+type AppParts = Omit<App, "telegram" | "readiness" | "startChannels" | "startWorkers" | "close">;
+
+/** The built parts with start and stop: channels, workers, then every connection closed in order. */
+function withLifecycle(
+  parts: AppParts,
+  held: { stores: Stores; outbound: OutboundSenders; logger: Logger; telegram?: TelegramChannel },
+): App {
+  const { stores, outbound, logger, telegram } = held;
+  const { config, translator, flows, outbox, nudgeQueue, broadcastQueue, http } = parts;
+  const workerDeps = {
+    ...stores,
+    config,
+    logger,
+    translator,
+    flows,
+    outbox,
+    outbound,
+    nudgeQueue,
+    broadcastQueue,
+  };
+  const stops: (() => Promise<void>)[] = [];
+  return {
+    ...parts,
     readiness: stores.readiness,
     ...(telegram ? { telegram } : {}),
     async startChannels() {
       await telegram?.start();
     },
     async startWorkers(options = {}) {
-      stops.push(await startAppWorkers({ ...workerDeps, nudgeQueue, broadcastQueue }, options));
+      stops.push(await startAppWorkers(workerDeps, options));
     },
     async close() {
       await telegram?.stop();

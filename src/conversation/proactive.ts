@@ -7,7 +7,7 @@
 import type { Output } from "../engine/types.ts";
 import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { OutboxPort } from "../outbox/outbox-port.ts";
+import type { OutboxPort } from "../outbox/outbox.ts";
 import { conversationToWrite } from "../store/conversation-to-write.ts";
 import type { DbClient } from "../store/prisma.ts";
 

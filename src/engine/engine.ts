@@ -69,7 +69,7 @@ export function startRun(
 export function repromptRun(flow: FlowDefinition, state: RunState, ctx: EngineContext): StepResult {
   const step = waitingStep(flow, state);
   if (!step) return { state, outputs: [], effects: [] };
-  return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+  return askAgain(flow, step, state, ctx);
 }
 
 /** Applies the person's input to the waiting question and runs on to the next question or the end. */
@@ -88,53 +88,50 @@ export function resumeRun(
   if (input.kind === "choice" && input.choiceId.startsWith("nav:") && flow.settings.navigation) {
     return navigate(flow, state, step, input.choiceId, ctx);
   }
-  if (state.recovering) {
-    if (
-      input.kind === "choice" &&
-      (input.choiceId === RECOVER_CONTINUE || input.choiceId === RECOVER_COUNSELLOR)
-    ) {
-      state.recovering = false;
-      state.attempts = 0;
-      // Asking for a person hands the conversation over: the runtime says what happens next,
-      // and the question waits, unasked, until the conversation comes back to the bot.
-      if (input.choiceId === RECOVER_COUNSELLOR) {
-        return {
-          state,
-          outputs: [],
-          effects: [{ type: "notify_counsellor", reason: `stuck:${flow.id}:${step.id}` }],
-        };
-      }
-      return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
-    }
+  if (
+    state.recovering &&
+    input.kind === "choice" &&
+    (input.choiceId === RECOVER_CONTINUE || input.choiceId === RECOVER_COUNSELLOR)
+  ) {
+    return recover(flow, state, step, input.choiceId, ctx);
   }
+  return applyReading(flow, state, step, read(step, state, input, ctx), ctx);
+}
 
-  const reading = read(step, state, input, ctx);
+/** After too many attempts: go on with the question, or ask for a person. */
+function recover(
+  flow: FlowDefinition,
+  state: RunState,
+  step: QuestionStep,
+  choiceId: string,
+  ctx: EngineContext,
+): StepResult {
+  state.recovering = false;
+  state.attempts = 0;
+  // Asking for a person hands the conversation over: the runtime says what happens next,
+  // and the question waits, unasked, until the conversation comes back to the bot.
+  if (choiceId === RECOVER_COUNSELLOR) return handOver(state, `stuck:${flow.id}:${step.id}`);
+  return askAgain(flow, step, state, ctx);
+}
+
+/** What a reading of the input does to the run: ask again, tick, hint, or answer and go on. */
+function applyReading(
+  flow: FlowDefinition,
+  state: RunState,
+  step: QuestionStep,
+  reading: Reading,
+  ctx: EngineContext,
+): StepResult {
   switch (reading.kind) {
     case "stale":
-      return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
+      return askAgain(flow, step, state, ctx);
     case "toggle":
       state.selection = state.selection.includes(reading.choice)
         ? state.selection.filter((c) => c !== reading.choice)
         : [...state.selection, reading.choice];
       return { state, outputs: [{ ...prompt(flow, step, state, ctx), inPlace: true }], effects: [] };
-    case "invalid": {
-      state.attempts += 1;
-      if (state.attempts >= flow.settings.max_attempts) {
-        state.recovering = true;
-        return {
-          state,
-          outputs: [{ key: "common.too_many_attempts", choices: recoveryChoices() }],
-          effects: [],
-        };
-      }
-      const hint: Output = {
-        key: reading.hint,
-        ...(reading.params ? { params: reading.params } : {}),
-        // A date example in the person's own notation (locales/<lng>/calendar.json).
-        ...(reading.example ? { lists: { example: [{ key: "calendar.date_example" }] } } : {}),
-      };
-      return { state, outputs: [hint, prompt(flow, step, state, ctx)], effects: [] };
-    }
+    case "invalid":
+      return rejectInput(flow, state, step, reading, ctx);
     case "answer": {
       state.answers[step.save ?? step.id] = reading.value;
       state.varsBefore = { ...state.varsBefore, [step.id]: { ...state.vars } };
@@ -149,6 +146,32 @@ export function resumeRun(
       return advance(flow, state, reading.next ?? step.next, [], effects, ctx);
     }
   }
+}
+
+/** An input the question cannot take: a hint and the question again, or recovery after too many. */
+function rejectInput(
+  flow: FlowDefinition,
+  state: RunState,
+  step: QuestionStep,
+  reading: Extract<Reading, { kind: "invalid" }>,
+  ctx: EngineContext,
+): StepResult {
+  state.attempts += 1;
+  if (state.attempts >= flow.settings.max_attempts) {
+    state.recovering = true;
+    return {
+      state,
+      outputs: [{ key: "common.too_many_attempts", choices: recoveryChoices() }],
+      effects: [],
+    };
+  }
+  const hint: Output = {
+    key: reading.hint,
+    ...(reading.params ? { params: reading.params } : {}),
+    // A date example in the person's own notation (locales/<lng>/calendar.json).
+    ...(reading.example ? { lists: { example: [{ key: "calendar.date_example" }] } } : {}),
+  };
+  return { state, outputs: [hint, prompt(flow, step, state, ctx)], effects: [] };
 }
 
 type Reading =
@@ -308,14 +331,19 @@ function navigate(
     return advance(flow, state, flow.start ?? flow.steps[0]?.id, [], [], ctx);
   }
   if (choiceId === NAV_COUNSELLOR) {
-    // A handover: the runtime tells the person what happens next; the question waits.
-    return {
-      state,
-      outputs: [],
-      effects: [{ type: "notify_counsellor", reason: `asked:${flow.id}:${step.id}` }],
-    };
+    return handOver(state, `asked:${flow.id}:${step.id}`);
   }
   // NAV_RESTART_NO, "no, go on" (or a navigation button we do not know): the question again.
+  return askAgain(flow, step, state, ctx);
+}
+
+/** A handover: the runtime tells the person what happens next; the question waits, unasked. */
+function handOver(state: RunState, reason: string): StepResult {
+  return { state, outputs: [], effects: [{ type: "notify_counsellor", reason }] };
+}
+
+/** The waiting question, asked again. */
+function askAgain(flow: FlowDefinition, step: QuestionStep, state: RunState, ctx: EngineContext): StepResult {
   return { state, outputs: [prompt(flow, step, state, ctx)], effects: [] };
 }
 

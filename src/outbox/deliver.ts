@@ -1,12 +1,7 @@
 /**
- * Sending one taken message (message-store.ts), the same for a turn's reply and for everything the
- * senders pick: wait for a moment within the channel's limits (pacer.ts), check that no 429 paused
- * the channel meanwhile, mark it `sending`, call the platform, write the outcome back.
- *
- * After a failed call: 429 → the channel paused for every process, the message queued again after
- * `retry_after`; network or 5xx → queued again with exponential backoff, failed after the last
- * attempt; 403 → failed, the conversation blocked and its pending nudges cancelled; a bad request
- * → failed; `uncertain` (the request left, no answer) → as its kind says (kinds.ts).
+ * Sending one taken message (a turn's reply or a sender's pick): wait for a moment within the
+ * limits (pacer.ts), mark it `sending`, call the platform, write the outcome. 429 → channel paused;
+ * 5xx/network → backoff; 403 → conversation blocked; `uncertain` → as its kind says (kinds.ts).
  */
 import type pg from "pg";
 import { type ChannelSender, SendError } from "../channels/types.ts";
@@ -16,6 +11,7 @@ import { KINDS } from "./kinds.ts";
 import {
   failTaken,
   markSending,
+  type ReleaseOptions,
   recordSent,
   release,
   type TakenMessage,
@@ -30,9 +26,8 @@ export interface SendContext {
   logger: Logger;
   sender: ChannelSender;
   pacer: Pacer;
-  /** Platform calls per message before a transient failure is final. */
+  /** Platform calls before a transient failure is final; retries after backoffMs, doubling. */
   attempts: number;
-  /** First retry delay (ms); it doubles each time. */
   backoffMs: number;
   /** A message that cannot go within this long (ms) goes back to the queue for later. */
   maxWaitMs: number;
@@ -42,7 +37,6 @@ export interface SendContext {
 
 /** The default of SendContext.sendingLeaseSeconds: longer than a request's timeout (30 s). */
 export const SENDING_LEASE_S = 60;
-
 export type Delivered = "sent" | "failed" | "later" | "lost";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,24 +49,16 @@ export async function deliver(ctx: SendContext, message: TakenMessage, token: st
     return fail(ctx, message, token, `not sent: conversation ${status}`);
   if (message.text === null) return fail(ctx, message, token, "not sent: no text (erased)");
   const later = await waitForMoment(ctx, message.conversationId, ctx.sender.tenantOf?.(toAddress(message)));
-  if (later > 0) {
-    await release(sql, message.id, token, { afterMs: later });
-    return "later";
-  }
-  let marked: boolean;
-  try {
-    marked = await markSending(sql, message.id, token, ctx.sendingLeaseSeconds);
-  } catch (error) {
+  if (later > 0) return requeue(ctx, message, token, { afterMs: later });
+  const marked = await markSending(sql, message.id, token, ctx.sendingLeaseSeconds).catch(async (error) => {
     // Committed or not, nothing was sent: back to queued, so it is not swept as uncertain.
     await withRetries(() => release(sql, message.id, token, { afterMs: 0, uncount: true }));
     throw error;
-  }
+  });
   if (!marked) return "lost";
+  // A 429 of this process while it waited: the reserved moment no longer holds.
   const paused = ctx.pacer.pausedLocally();
-  if (paused > 0) {
-    await release(sql, message.id, token, { afterMs: paused, uncount: true });
-    return "later";
-  }
+  if (paused > 0) return requeue(ctx, message, token, { afterMs: paused, uncount: true });
   let externalMessageId: string;
   try {
     ({ externalMessageId } = await ctx.sender.send(toAddress(message), toOutbound(message)));
@@ -103,57 +89,40 @@ export async function waitForMoment(
   }
 }
 
-async function fail(
-  ctx: SendContext,
-  message: TakenMessage,
-  token: string,
-  reason: string,
-): Promise<"failed"> {
+async function fail(ctx: SendContext, message: TakenMessage, token: string, reason: string) {
   await failTaken(ctx.sql, message.id, token, reason);
-  ctx.logger.warn(
-    {
-      messageId: message.id.toString(),
-      conversationId: message.conversationId,
-      reason: reason.split(":")[0],
-    },
-    "outbound not sent",
-  );
-  return "failed";
+  const { id, conversationId } = message;
+  ctx.logger.warn({ messageId: `${id}`, conversationId, reason: reason.split(":")[0] }, "outbound not sent");
+  return "failed" as const;
 }
 
-async function settle(
-  ctx: SendContext,
-  message: TakenMessage,
-  token: string,
-  error: unknown,
-): Promise<Delivered> {
+/** Back to the queue, not before `afterMs` (release). */
+async function requeue(ctx: SendContext, message: TakenMessage, token: string, options: ReleaseOptions) {
+  await release(ctx.sql, message.id, token, options);
+  return "later" as const;
+}
+
+/** What a failed platform call leaves: paused and later, blocked, resent, retried, or failed. */
+async function settle(ctx: SendContext, message: TakenMessage, token: string, error: unknown) {
   const kind = error instanceof SendError ? error.kind : "transient";
   const reason = `${kind}: ${(error as Error).message}`.slice(0, 500);
-  const { sql } = ctx;
+  const log = { messageId: `${message.id}`, conversationId: message.conversationId };
   if (kind === "rate_limited") {
     const ms = Math.max(1, (error as SendError).retryAfterSeconds ?? 1) * 1000;
     await ctx.pacer.pause(ms);
-    ctx.logger.warn({ messageId: message.id.toString(), waitMs: ms }, "platform rate limit: channel paused");
-    await release(sql, message.id, token, { afterMs: ms, reason });
-    return "later";
+    ctx.logger.warn({ ...log, waitMs: ms }, "platform rate limit: channel paused");
+    return requeue(ctx, message, token, { afterMs: ms, reason });
   }
   if (kind === "blocked") {
     await blockConversation(ctx.db, message, reason);
-    ctx.logger.warn(
-      { messageId: message.id.toString(), conversationId: message.conversationId },
-      "conversation blocked the bot",
-    );
-    return "failed";
+    ctx.logger.warn(log, "conversation blocked the bot");
+    return "failed" as const;
   }
   const attempts = message.attempts + 1;
-  if (kind === "uncertain" && KINDS[message.kind].resendUncertain && attempts < 2) {
-    await release(sql, message.id, token, { afterMs: 0, reason: `resent: ${reason}` });
-    return "later";
-  }
-  if (kind === "transient" && attempts < ctx.attempts) {
-    await release(sql, message.id, token, { afterMs: ctx.backoffMs * 2 ** (attempts - 1), reason });
-    return "later";
-  }
+  if (kind === "uncertain" && KINDS[message.kind].resendUncertain && attempts < 2)
+    return requeue(ctx, message, token, { afterMs: 0, reason: `resent: ${reason}` });
+  if (kind === "transient" && attempts < ctx.attempts)
+    return requeue(ctx, message, token, { afterMs: ctx.backoffMs * 2 ** (attempts - 1), reason });
   return fail(ctx, message, token, reason);
 }
 

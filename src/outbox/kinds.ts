@@ -1,20 +1,16 @@
 /**
- * What an outbound message is for decides two things: its priority among the queued messages of
- * a channel, and what becomes of it when a sender stopped during its platform call (`uncertain`:
- * the platform may have delivered it, or not). docs/scheduling-and-outbox.md ("What uncertain means") has the table and the reasons.
+ * What an outbound message is for decides its priority and what becomes of it when its sender
+ * stopped during the platform call (`uncertain`): docs/scheduling-and-outbox.md ("What uncertain means").
  */
 import type { MessageKind } from "../generated/prisma/client.ts";
 
 export type { MessageKind };
 
-interface KindRule {
-  /** Lower goes first. */
-  priority: number;
-  /** After an uncertain send: sent once more (a second copy is harmless, a missed one is not). */
-  resendUncertain: boolean;
-  /** An answer to the person, sent also after /stop (which stops only what they did not ask for). */
-  answer?: boolean;
-}
+/**
+ * priority: lower goes first. resendUncertain: sent once more after an uncertain send (a second
+ * copy is harmless, a missed one is not). answer: sent also after /stop (the person asked for it).
+ */
+type KindRule = { priority: number; resendUncertain: boolean; answer?: boolean };
 
 export const KINDS: Record<MessageKind, KindRule> = {
   reply: { priority: 0, resendUncertain: false, answer: true },

@@ -1,12 +1,7 @@
 /**
- * The outbox's queue is the Message table itself: a queued outbound message is waiting to be sent,
- * and a sender takes it by writing a lease (leaseUntil, leaseToken). Every later change of its
- * status is made only by the holder of the lease, so two senders can never both send it:
- * - `queued` + lease: taken, not sent yet. A sender that dies leaves it to the next once the
- *   lease has passed (seconds): nothing was sent, so nothing is uncertain.
- * - `sending`: the request may have left. A sender that dies here leaves it to `sweep`: failed as
- *   uncertain, or queued once more for the kinds where a second copy is harmless (kinds.ts).
- * Plain SQL (node-postgres): each send makes three or four of these statements.
+ * The Message table as the outbox's queue (plain SQL: the hot path). A sender takes a message by a
+ * lease; only its holder changes it after. `queued` + lease: not sent, another sender takes it once
+ * the lease lapses. `sending`: the request may have left; a dead sender's is swept (sweepUncertain).
  */
 import type pg from "pg";
 import type { ChannelName, ConversationAddress, OutboundChoice, OutboundMessage } from "../channels/types.ts";
@@ -29,87 +24,68 @@ export interface TakenMessage {
 }
 
 /**
- * The one "an earlier message is waiting" rule: a chat's messages leave in the order they were
- * written, except that a broadcast's message never holds back one that is not. OFFSET 0 keeps it
- * a probe of Message_waiting_idx per message.
+ * The one "an earlier message is waiting" rule: `e` holds back `m`, a later message of the same
+ * chat, until settled; a broadcast's message never holds back one that is not.
  */
-const EARLIER_WAITING = (m: string) => `EXISTS (
-  SELECT 1 FROM "Message" AS e
-   WHERE e."conversationId" = ${m}."conversationId" AND e.direction = 'outbound'
-     AND e.status IN ('queued', 'sending') AND e.id < ${m}.id
-     AND (e.kind <> 'broadcast' OR ${m}.kind = 'broadcast')
-  OFFSET 0)`;
+const HOLDS_BACK = (e: string, m: string) => `${e}."conversationId" = ${m}."conversationId"
+  AND ${e}.direction = 'outbound' AND ${e}.status IN ('queued', 'sending') AND ${e}.id < ${m}.id
+  AND (${e}.kind <> 'broadcast' OR ${m}.kind = 'broadcast')`;
+
+/** Whether an earlier message holds `m` back. OFFSET 0 keeps it a probe of Message_waiting_idx. */
+const EARLIER_WAITING = (m: string) =>
+  `EXISTS (SELECT 1 FROM "Message" AS e WHERE ${HOLDS_BACK("e", m)} OFFSET 0)`;
 
 const FREE = (m: string) => `(${m}."leaseUntil" IS NULL OR ${m}."leaseUntil" < now())`;
 
-const RETURNING = `RETURNING m.id, m."conversationId", m.kind, m.attempts, m.text, m.payload,
+/** Leases the message `which` picks (a condition on m) under token $2 for $3 s; returns it, with its chat. */
+const LEASE = (which: string) => `
+UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
+  FROM "Conversation" AS c WHERE c.id = m."conversationId" AND ${which}
+RETURNING m.id, m."conversationId", m.kind, m.attempts, m.text, m.payload,
   c.status::text AS "conversationStatus", c.channel::text AS channel, c."externalConversationId",
   c."externalUserId", c.reference, c.locale`;
 
-const PICK_SQL = `
-UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
-  FROM "Conversation" AS c
- WHERE c.id = m."conversationId" AND m.id = (
+const PICK_SQL = LEASE(`m.id = (
    SELECT q.id FROM "Message" AS q JOIN "Conversation" AS qc ON qc.id = q."conversationId"
-    WHERE q.direction = 'outbound' AND q.status = 'queued' AND qc.channel = $1::"Channel"
-      AND q.queue IN ($4, '')
-      AND (q."notBefore" IS NULL OR q."notBefore" <= now()) AND ${FREE("q")}
-      AND NOT ${EARLIER_WAITING("q")}
-    ORDER BY q.priority, q.id
-    LIMIT 1 FOR UPDATE OF q SKIP LOCKED)
-${RETURNING}`;
+    WHERE q.direction = 'outbound' AND q.status = 'queued' AND qc.channel = $1::"Channel" AND q.queue IN ($4, '')
+      AND (q."notBefore" IS NULL OR q."notBefore" <= now()) AND ${FREE("q")} AND NOT ${EARLIER_WAITING("q")}
+    ORDER BY q.priority, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED)`);
 
-const TAKE_SQL = `
-UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
-  FROM "Conversation" AS c
- WHERE c.id = m."conversationId" AND m.id = $1 AND m.direction = 'outbound' AND m.status = 'queued'
-   AND (${FREE("m")} OR m."leaseToken" = $2) AND NOT ${EARLIER_WAITING("m")}
-${RETURNING}`;
+const TAKE_SQL = LEASE(`m.id = $1 AND m.direction = 'outbound' AND m.status = 'queued'
+   AND (${FREE("m")} OR m."leaseToken" = $2) AND NOT ${EARLIER_WAITING("m")}`);
+
+type Taken = TakenMessage | null;
 
 const toTaken = (row: Record<string, unknown>): TakenMessage => ({
   ...(row as unknown as TakenMessage),
   id: BigInt(row.id as string),
 });
 
-/**
- * Takes the next message of `queue` (or of none) to send on `channel`, by priority, then age; null
- * when none may go now.
- */
+/** Takes the next message of `queue` (or of none) to send on `channel`, by priority, then age. */
 export async function pickNext(
   sql: pg.Pool,
-  target: { channel: ChannelName; queue: string },
+  channel: ChannelName,
+  queue: string,
   token: string,
-  leaseSeconds: number,
-): Promise<TakenMessage | null> {
-  const { rows } = await sql.query(PICK_SQL, [target.channel, token, leaseSeconds, target.queue]);
+  secs: number,
+) {
+  const { rows } = await sql.query(PICK_SQL, [channel, token, secs, queue]);
   return rows[0] ? toTaken(rows[0]) : null;
 }
 
-/**
- * Takes message `id` (free, or already held under `token`); "wait" while another holds it or an
- * earlier one waits; null once settled.
- */
-export async function take(
-  sql: pg.Pool,
-  id: bigint,
-  token: string,
-  leaseSeconds: number,
-): Promise<TakenMessage | "wait" | null> {
-  const { rows } = await sql.query(TAKE_SQL, [String(id), token, leaseSeconds]);
+/** Takes message `id` (free, or held under `token`); "wait" while held back; null once settled. */
+export async function take(sql: pg.Pool, id: bigint, token: string, secs: number): Promise<Taken | "wait"> {
+  const { rows } = await sql.query(TAKE_SQL, [String(id), token, secs]);
   if (rows[0]) return toTaken(rows[0]);
   const state = await sql.query(`SELECT status::text AS status FROM "Message" WHERE id = $1`, [String(id)]);
   return state.rows[0]?.status === "queued" ? "wait" : null;
 }
 
-/**
- * The queued messages of message `id`'s chat written before it that it would wait for (not a
- * broadcast's), oldest first: a turn sends them first, so its replies need not wait for a sender.
- */
+/** The queued messages that hold message `id` back, oldest first: a turn sends them first. */
 export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Promise<bigint[]> {
   const { rows } = await sql.query(
-    `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON e."conversationId" = m."conversationId"
-      WHERE m.id = $1 AND e.direction = 'outbound' AND e.status = 'queued' AND e.id < m.id
-        AND e.kind <> 'broadcast' AND e.queue IN ($2, '')
+    `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON ${HOLDS_BACK("e", "m")}
+      WHERE m.id = $1 AND e.status = 'queued' AND e.queue IN ($2, '')
       ORDER BY e.id`,
     [String(id), queue],
   );
@@ -137,13 +113,10 @@ export async function recordSent(sql: pg.Pool, id: bigint, token: string, extern
   );
 }
 
+export type ReleaseOptions = { afterMs: number; reason?: string; uncount?: boolean };
+
 /** Back to queued, not before `afterMs`: it was not delivered. `uncount` gives the attempt back. */
-export async function release(
-  sql: pg.Pool,
-  id: bigint,
-  token: string,
-  options: { afterMs: number; reason?: string; uncount?: boolean },
-) {
+export async function release(sql: pg.Pool, id: bigint, token: string, options: ReleaseOptions) {
   await sql.query(
     `UPDATE "Message" SET status = 'queued', "leaseUntil" = NULL, "leaseToken" = NULL,
             "notBefore" = now() + make_interval(secs => $3), error = COALESCE($4, error),
@@ -162,12 +135,7 @@ export async function failTaken(sql: pg.Pool, id: bigint, token: string, reason:
   );
 }
 
-const RESENT = `resent: ${UNCERTAIN}`;
-
-/**
- * Messages left `sending` by a sender that stopped (their lease passed): failed as uncertain, or
- * queued once more when their kind allows a second copy. Returns how many.
- */
+/** Messages a stopped sender left `sending`: failed as uncertain, or queued again if their kind allows. */
 export async function sweepUncertain(sql: pg.Pool, queue: string): Promise<number> {
   const resend = Object.entries(KINDS).flatMap(([kind, rule]) => (rule.resendUncertain ? [kind] : []));
   const { rowCount } = await sql.query(
@@ -177,30 +145,22 @@ export async function sweepUncertain(sql: pg.Pool, queue: string): Promise<numbe
             "leaseUntil" = NULL, "leaseToken" = NULL
       WHERE direction = 'outbound' AND status = 'sending' AND COALESCE("leaseUntil", '-infinity') < now()
         AND queue IN ($4, '')`,
-    [resend, UNCERTAIN, RESENT, queue],
+    [resend, UNCERTAIN, `resent: ${UNCERTAIN}`, queue],
   );
   return rowCount ?? 0;
 }
 
 /** Where a taken message goes. */
-export function toAddress(message: TakenMessage): ConversationAddress {
-  return {
-    channel: message.channel,
-    externalConversationId: message.externalConversationId,
-    externalUserId: message.externalUserId,
-    ...(message.reference ? { reference: message.reference } : {}),
-  };
+export function toAddress(m: TakenMessage): ConversationAddress {
+  const { channel, externalConversationId, externalUserId, reference } = m;
+  return { channel, externalConversationId, externalUserId, ...(reference ? { reference } : {}) };
 }
 
 /** What a taken message says, as the channel's sender takes it. */
 export function toOutbound(message: TakenMessage): OutboundMessage {
-  const payload = (message.payload ?? {}) as {
-    locale?: string;
-    direction?: "ltr" | "rtl";
-    choices?: OutboundChoice[];
-    /** The platform id of the question this message updates in place (a multi-choice tick). */
-    replacesMessage?: string;
-  };
+  // replacesMessage: the platform id of the question this message updates in place (a tick).
+  type Payload = { locale?: string; direction?: "ltr" | "rtl"; choices?: OutboundChoice[] };
+  const payload = (message.payload ?? {}) as Payload & { replacesMessage?: string };
   return {
     text: message.text ?? "",
     locale: payload.locale ?? message.locale ?? "en",

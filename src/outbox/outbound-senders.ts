@@ -1,12 +1,7 @@
 /**
- * The senders of this process: for each channel, `concurrency` loops that take the next queued
- * message (highest priority, then oldest; message-store.ts) and deliver it (deliver.ts), and
- * `sendNow` for a turn's replies, which go at once, in order, under the conversation's lock,
- * through the same pacer and limits. Any number of processes may run senders side by side.
- *
- * A loop with nothing to send looks again every `pollMs`, or at once when this process writes a
- * message (`wake`). Every few seconds one loop per channel sweeps what a stopped sender left
- * `sending` (sweepUncertain). A database or Redis outage makes a loop wait and try again.
+ * This process's senders: per channel, `concurrency` loops that take the next queued message and
+ * deliver it; `sendNow` for a turn's replies, at once and in order under the conversation's lock,
+ * through the same pacer. Loop 0 polls and sweeps; `wake` rouses the idle loops after a write.
  */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -20,31 +15,25 @@ import { createPacer } from "./pacer.ts";
 
 /** A picked message's lease (s): a sender that dies leaves it to the others this long after. */
 export const LEASE_S = 5;
-/** A turn's replies are held longer (s): the turn sends them itself, one after the other. */
+/** A turn holds its replies 10 s (it sends them itself) and leaves one to the loops after 2.5 s. */
 const TURN_LEASE_S = 10;
-/** How long a turn waits for a reply's moment (ms) before leaving it to the loops. */
 const TURN_WAIT_MS = 2500;
 const SWEEP_MS = 5000;
 
 export interface OutboundSendersOptions {
   db: Db;
-  /** The same database through node-postgres (message-store.ts). */
+  /** The same database through node-postgres (message-store.ts); Redis keeps the pacers' moments. */
   sql: pg.Pool;
-  /** Where the pacers keep their moments. */
   redis: Redis;
   /** QUEUE_PREFIX: the pacers' keys, and the queue of messages these senders send. */
   prefix: string;
   senders: ReadonlyMap<ChannelName, ChannelSender>;
   logger: Logger;
-  /** Loops per channel (default 8): messages in flight at once. */
+  /** Defaults: 8 loops per channel, 6 attempts, backoff from 1000 ms, poll every 250 ms, 60 s sending lease. */
   concurrency?: number;
-  /** Platform calls per message before a transient failure is final (default 6). */
   attempts?: number;
-  /** First retry delay, doubling (default 1000 ms). */
   backoffMs?: number;
-  /** How often an idle loop looks for work (default 250 ms). */
   pollMs?: number;
-  /** How long a `sending` message is held before it may be swept as uncertain (default 60 s). */
   sendingLeaseSeconds?: number;
 }
 
@@ -68,31 +57,26 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
   const contexts = new Map<ChannelName, SendContext>();
   const contextFor = (channel: ChannelName): SendContext | undefined => {
     const sender = options.senders.get(channel);
-    if (!sender) return undefined;
-    let ctx = contexts.get(channel);
-    if (!ctx) {
-      ctx = {
-        sql: options.sql,
-        db: options.db,
-        logger: options.logger.child({ component: "outbox", channel }),
-        sender,
-        pacer: createPacer(options.redis, options.prefix, channel, sender.limits),
-        attempts: options.attempts ?? 6,
-        backoffMs: options.backoffMs ?? 1000,
-        maxWaitMs: (LEASE_S * 1000) / 2,
-        sendingLeaseSeconds: options.sendingLeaseSeconds ?? SENDING_LEASE_S,
-      };
-      contexts.set(channel, ctx);
-    }
+    if (!sender || contexts.has(channel)) return sender && contexts.get(channel);
+    const ctx = {
+      sql: options.sql,
+      db: options.db,
+      logger: options.logger.child({ component: "outbox", channel }),
+      sender,
+      pacer: createPacer(options.redis, options.prefix, channel, sender.limits),
+      attempts: options.attempts ?? 6,
+      backoffMs: options.backoffMs ?? 1000,
+      maxWaitMs: (LEASE_S * 1000) / 2,
+      sendingLeaseSeconds: options.sendingLeaseSeconds ?? SENDING_LEASE_S,
+    };
+    contexts.set(channel, ctx);
     return ctx;
   };
   let closed = false;
-  let idle: (() => void)[] = [];
+  const idle: (() => void)[] = [];
   const running: Promise<void>[] = [];
   const wake = () => {
-    const waiting = idle;
-    idle = [];
-    for (const resolve of waiting) resolve();
+    for (const resolve of idle.splice(0)) resolve();
   };
   const rest = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -103,8 +87,6 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       });
     });
 
-  // Loop 0 of a channel polls and sweeps; the others rest until it (or a write) finds work, so an
-  // idle process asks the database a few times a second, not 8 loops × 4 times.
   const loop = async (channel: ChannelName, ctx: SendContext, first: boolean) => {
     const pollMs = options.pollMs ?? 250;
     let lastSweep = 0;
@@ -116,7 +98,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
           if (swept) ctx.logger.warn({ swept }, "messages left sending by a stopped sender");
         }
         const token = randomUUID();
-        const message = await pickNext(ctx.sql, { channel, queue: options.prefix }, token, LEASE_S);
+        const message = await pickNext(ctx.sql, channel, options.prefix, token, LEASE_S);
         if (message) wake();
         // Nothing to send, or the line is full for a while (released for later): look again later.
         if (!message || (await deliver(ctx, message, token)) === "later")
@@ -125,6 +107,32 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
         ctx.logger.warn({ err: { message: (error as Error).message } }, "outbox sender waits after an error");
         await rest(1000);
       }
+    }
+  };
+
+  /** One reply of a turn; false when it (and so the rest, behind it) is left to the loops. */
+  const sendReply = async (id: bigint, token: string): Promise<boolean> => {
+    const { sql, logger } = options;
+    const deadline = Date.now() + TURN_WAIT_MS;
+    try {
+      // Behind a message of the chat written earlier (a reminder, a counsellor's answer): it goes first.
+      let taken = await take(sql, id, token, TURN_LEASE_S);
+      while (taken === "wait") {
+        if (Date.now() > deadline) return false;
+        await sleep(100);
+        taken = await take(sql, id, token, TURN_LEASE_S);
+      }
+      if (!taken) return true; // settled meanwhile (sent by a loop, or withdrawn)
+      const ctx = contextFor(taken.channel);
+      if (!ctx) {
+        await failTaken(sql, id, token, `not sent: channel ${taken.channel} is not configured`);
+        return true;
+      }
+      return (await deliver({ ...ctx, maxWaitMs: TURN_WAIT_MS }, taken, token)) !== "later";
+    } catch (error) {
+      const err = { message: (error as Error).message };
+      logger.warn({ messageId: `${id}`, err }, "reply left to the outbox senders");
+      return false;
     }
   };
 
@@ -141,9 +149,10 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       const earlier = await earlierQueued(options.sql, first, options.prefix).catch(() => []);
       const ids = [...earlier, ...messageIds];
       for (const [index, id] of ids.entries()) {
-        if (await sendReply(options, contextFor, id, leaseToken)) continue;
+        if (await sendReply(id, leaseToken)) continue;
         // Left to the loops: what the turn still holds is theirs now, in order.
-        await releaseAll(options.sql, ids.slice(index), leaseToken).catch(() => undefined);
+        for (const left of ids.slice(index))
+          await release(options.sql, left, leaseToken, { afterMs: 0 }).catch(() => undefined);
         wake();
         return;
       }
@@ -151,21 +160,13 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
     async sendUnstored(conversationId, address, message) {
       const ctx = contextFor(address.channel);
       if (!ctx) return;
+      const tenant = ctx.sender.tenantOf?.(address);
       try {
-        if (
-          await waitForMoment(
-            { ...ctx, maxWaitMs: TURN_WAIT_MS },
-            conversationId,
-            ctx.sender.tenantOf?.(address),
-          )
-        )
-          return;
+        if (await waitForMoment({ ...ctx, maxWaitMs: TURN_WAIT_MS }, conversationId, tenant)) return;
         await ctx.sender.send(address, message);
       } catch (error) {
-        ctx.logger.warn(
-          { conversationId, err: { message: (error as Error).message } },
-          "unstored message not sent",
-        );
+        const err = { message: (error as Error).message };
+        ctx.logger.warn({ conversationId, err }, "unstored message not sent");
       }
     },
     wake,
@@ -181,41 +182,4 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       await Promise.all(running);
     },
   };
-}
-
-/** One reply of a turn; false when it (and so the rest, behind it) is left to the loops. */
-async function sendReply(
-  { sql, logger }: Pick<OutboundSendersOptions, "sql" | "logger">,
-  contextFor: (channel: ChannelName) => SendContext | undefined,
-  id: bigint,
-  token: string,
-): Promise<boolean> {
-  const deadline = Date.now() + TURN_WAIT_MS;
-  try {
-    // Behind a message of the chat written earlier (a reminder, a counsellor's answer): it goes first.
-    let taken = await take(sql, id, token, TURN_LEASE_S);
-    while (taken === "wait") {
-      if (Date.now() > deadline) return false;
-      await sleep(100);
-      taken = await take(sql, id, token, TURN_LEASE_S);
-    }
-    if (!taken) return true; // settled meanwhile (sent by a loop, or withdrawn)
-    const ctx = contextFor(taken.channel);
-    if (!ctx) {
-      await failTaken(sql, id, token, `not sent: channel ${taken.channel} is not configured`);
-      return true;
-    }
-    return (await deliver({ ...ctx, maxWaitMs: TURN_WAIT_MS }, taken, token)) !== "later";
-  } catch (error) {
-    logger.warn(
-      { messageId: id.toString(), err: { message: (error as Error).message } },
-      "reply left to the outbox senders",
-    );
-    return false;
-  }
-}
-
-/** Gives back what the turn still holds under `token` (queued again, free for any sender). */
-async function releaseAll(sql: pg.Pool, ids: readonly bigint[], token: string) {
-  for (const id of ids) await release(sql, id, token, { afterMs: 0 });
 }

@@ -1,14 +1,7 @@
 /**
- * One pacer per channel, shared by every process through Redis: before each platform call a
- * sender reserves a moment at which every limit of the channel (ChannelSender.limits) allows it,
- * then waits for that moment. A 429 pauses the channel: no moment is given before its
- * `retry_after` has passed, and a sender whose moment comes during a pause does not send.
- *
- * Each limit is a sorted set of reserved moments (µs of Redis time). A bot or tenant limit is a
- * line: moments are handed out in order, at least windowMs/limit apart, and never more than
- * `limit` within windowMs + MARGIN_MS. A conversation limit is only checked: when the chat has no
- * room at the line's next moment, nothing is reserved and the sender is told how long to wait, so
- * a busy chat never holds up the line for the others.
+ * One pacer per channel, shared by all processes through Redis: a sender reserves a moment every
+ * limit allows, then waits for it. Bot and tenant limits are lines of moments windowMs/limit apart;
+ * a chat's limit is only checked (a busy chat holds up no one). A 429 pauses every process.
  */
 import type { Redis } from "ioredis";
 import type { ChannelName, RateLimit } from "../channels/types.ts";
@@ -17,14 +10,14 @@ import { redisScript } from "../store/redis.ts";
 /** Added to every window: the time between the reservation and the request's arrival varies. */
 export const MARGIN_MS = 25;
 
-// KEYS: the pause, then one sorted set per limit, the lines (bot, tenant) first.
-// ARGV: a unique member, the number of lines, the horizon (ms), then per limit: limit, window (µs),
-// spacing (µs). Returns { 1, ms to wait } with the moment reserved on every set; { 0, ms } when a
-// chat's limit has no room at the line's next moment, or { 2, ms } when that moment is beyond the
-// horizon (nothing reserved either way: ask again after ms).
-const RESERVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+/** Every script starts from Redis time, in µs. */
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])`;
+
+// KEYS: the pause, one sorted set per limit (lines first). ARGV: member, number of lines, horizon
+// (ms), then per limit: limit, window (µs), spacing (µs). { 1, wait ms, at }: reserved on every
+// set; { 0, ms }: the chat is busy; { 2, ms }: beyond the horizon (nothing reserved).
+const RESERVE = `${NOW}
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local chat = 0
 for i = 2, #KEYS do
@@ -50,22 +43,17 @@ end
 return { 1, math.ceil((at - now) / 1000), math.floor(at / 1000) }
 `;
 
-// KEYS: the pause, then the chat's sorted sets. ARGV: the reservation's member. Returns the ms left
-// of a pause (nothing changed), or 0 after moving the member to now on each chat's set: a chat's
-// window runs from when its message really left, however late its sender woke.
-const GO = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+// KEYS: the pause, the chat's sets. Returns the ms left of a pause, or 0 after moving the member
+// to now on the chat's sets (its window runs from when the message really left).
+const GO = `${NOW}
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
 if paused > now then return math.ceil((paused - now) / 1000) end
 for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ARGV[1]) end
 return 0
 `;
 
-// KEYS: the pause. ARGV: ms, or 0 to read. Returns the ms left of the pause (0: none).
-const PAUSE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+// KEYS: the pause. ARGV: ms, or 0 to read. Returns the ms left of the pause.
+const PAUSE = `${NOW}
 local ms = tonumber(ARGV[1])
 if ms > 0 and tonumber(redis.call('GET', KEYS[1]) or '0') < now + ms * 1000 then
   redis.call('SET', KEYS[1], string.format('%.0f', now + ms * 1000), 'PX', ms + 1000)
@@ -79,21 +67,15 @@ export type Reservation =
   | { reserved: false; busyMs: number; full: boolean };
 
 export interface Pacer {
-  /**
-   * Reserves the next moment at which every limit allows a message to this conversation, if it
-   * comes within `horizonMs`.
-   */
+  /** The next moment every limit allows a message to this conversation, within `horizonMs`. */
   reserve(conversationId: string, tenant: string | undefined, horizonMs: number): Promise<Reservation>;
-  /**
-   * When a reserved moment has come: the ms left of a pause that began meanwhile (do not send),
-   * or 0, with the chat's window moved to start now (send at once).
-   */
+  /** At a reserved moment: ms left of a pause begun meanwhile (do not send), or 0 (send now). */
   go(conversationId: string, member: string): Promise<number>;
   /** After a 429: nothing is sent on this channel, by any process, for `ms`. */
   pause(ms: number): Promise<void>;
-  /** How long the channel is still paused (ms; 0: not paused), by any process's 429. */
+  /** Ms left of a pause by any process's 429 (0: none). */
   pausedFor(): Promise<number>;
-  /** This process's own knowledge of a pause, without asking Redis (ms left). */
+  /** Ms left of a pause this process knows of, without asking Redis. */
   pausedLocally(): number;
 }
 
@@ -117,6 +99,7 @@ export function createPacer(
   const lines = ordered.filter((l) => l.per !== "conversation").length;
   const member = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let localPauseUntil = 0;
+  const pausedLocally = () => Math.max(0, localPauseUntil - Date.now());
   const keysOf = (conversationId: string, tenant: string) =>
     ordered.map((limit, i) => {
       const scope =
@@ -133,20 +116,13 @@ export function createPacer(
         limit.per === "conversation" ? 0 : Math.floor((limit.windowMs * 1000) / limit.limit),
       ]);
       const id = `${member}-${++members}`;
-      const [ok, ms, at] = await reserveScript(
-        keys.length + 1,
-        pauseKey,
-        ...keys,
-        id,
-        lines,
-        horizonMs,
-        ...args,
-      );
+      const reply = await reserveScript(keys.length + 1, pauseKey, ...keys, id, lines, horizonMs, ...args);
+      const [ok, ms, at] = reply;
       if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id, at: Number(at) };
       return { reserved: false, busyMs: Number(ms), full: Number(ok) === 2 };
     },
     async go(conversationId, member) {
-      if (!ordered.length) return Math.max(0, localPauseUntil - Date.now());
+      if (!ordered.length) return pausedLocally();
       const chats = keysOf(conversationId, "").filter((_, i) => ordered[i]?.per === "conversation");
       return Number(await goScript(chats.length + 1, pauseKey, ...chats, member));
     },
@@ -155,10 +131,9 @@ export function createPacer(
       await pauseScript(pauseKey, Math.ceil(ms));
     },
     async pausedFor() {
-      const local = Math.max(0, localPauseUntil - Date.now());
-      if (!ordered.length) return local;
-      return Math.max(local, Number(await pauseScript(pauseKey, 0)));
+      const remote = ordered.length ? Number(await pauseScript(pauseKey, 0)) : 0;
+      return Math.max(pausedLocally(), remote);
     },
-    pausedLocally: () => Math.max(0, localPauseUntil - Date.now()),
+    pausedLocally,
   };
 }

@@ -12,7 +12,7 @@ import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
 import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
-import type { OutboxPort } from "../outbox/outbox-port.ts";
+import type { OutboxPort } from "../outbox/outbox.ts";
 import { latestConsent } from "../store/consents.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
 import { nudgeConversation } from "./nudge-conversation.ts";

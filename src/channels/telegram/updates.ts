@@ -91,58 +91,64 @@ export function parseUpdate(raw: unknown, receivedAt: Date): ParsedUpdate {
     };
   }
   const { update_id: updateId, message: text, callback_query: query } = result.data;
-  if (text) {
-    const chatKey = String(text.chat.id);
-    if (text.chat.type !== "private" || !text.from || text.text === undefined || text.text === "") {
-      return { kind: "ignored", updateId, chatKey, reason: "not a private text message" };
-    }
-    return {
-      kind: "inbound",
-      updateId,
-      chatKey,
-      message: {
-        channel: "telegram",
-        externalUserId: String(text.from.id),
-        externalConversationId: chatKey,
-        externalMessageId: `message:${text.chat.id}:${text.message_id}`,
-        text: text.text,
-        ...(text.from.language_code ? { localeHint: text.from.language_code } : {}),
-        ...(text.from.first_name ? { displayName: text.from.first_name } : {}),
-        receivedAt,
-      },
-    };
-  }
-  if (query) {
-    const tapped = query.message;
-    const callback: CallbackToSettle = {
-      id: query.id,
-      ...(tapped && tapped.date !== 0 && query.data !== undefined
-        ? { keyboard: { chatId: tapped.chat.id, messageId: tapped.message_id } }
-        : {}),
-    };
-    const chatKey = tapped ? String(tapped.chat.id) : undefined;
-    if (tapped?.chat.type !== "private" || !query.data || !chatKey) {
-      return { kind: "ignored", updateId, reason: "not a button in a private chat", callback };
-    }
-    return {
-      kind: "inbound",
-      updateId,
-      chatKey,
-      callback,
-      message: {
-        channel: "telegram",
-        externalUserId: String(query.from.id),
-        externalConversationId: chatKey,
-        externalMessageId: `callback:${query.id}`,
-        choiceId: query.data,
-        tappedMessageId: String(tapped.message_id),
-        ...(query.from.language_code ? { localeHint: query.from.language_code } : {}),
-        ...(query.from.first_name ? { displayName: query.from.first_name } : {}),
-        receivedAt,
-      },
-    };
-  }
+  if (text) return textMessage(updateId, text, receivedAt);
+  if (query) return buttonTap(updateId, query, receivedAt);
   return { kind: "ignored", updateId, reason: "an update kind we do not handle" };
+}
+
+/** A message: for the core only when it is text in a private chat. */
+function textMessage(updateId: number, text: z.infer<typeof message>, receivedAt: Date): ParsedUpdate {
+  const chatKey = String(text.chat.id);
+  if (text.chat.type !== "private" || !text.from || text.text === undefined || text.text === "") {
+    return { kind: "ignored", updateId, chatKey, reason: "not a private text message" };
+  }
+  return {
+    kind: "inbound",
+    updateId,
+    chatKey,
+    message: {
+      channel: "telegram",
+      externalUserId: String(text.from.id),
+      externalConversationId: chatKey,
+      externalMessageId: `message:${text.chat.id}:${text.message_id}`,
+      text: text.text,
+      ...(text.from.language_code ? { localeHint: text.from.language_code } : {}),
+      ...(text.from.first_name ? { displayName: text.from.first_name } : {}),
+      receivedAt,
+    },
+  };
+}
+
+/** A tap on an inline button: settled either way, for the core only in a private chat. */
+function buttonTap(updateId: number, query: z.infer<typeof callbackQuery>, receivedAt: Date): ParsedUpdate {
+  const tapped = query.message;
+  const callback: CallbackToSettle = {
+    id: query.id,
+    ...(tapped && tapped.date !== 0 && query.data !== undefined
+      ? { keyboard: { chatId: tapped.chat.id, messageId: tapped.message_id } }
+      : {}),
+  };
+  const chatKey = tapped ? String(tapped.chat.id) : undefined;
+  if (tapped?.chat.type !== "private" || !query.data || !chatKey) {
+    return { kind: "ignored", updateId, reason: "not a button in a private chat", callback };
+  }
+  return {
+    kind: "inbound",
+    updateId,
+    chatKey,
+    callback,
+    message: {
+      channel: "telegram",
+      externalUserId: String(query.from.id),
+      externalConversationId: chatKey,
+      externalMessageId: `callback:${query.id}`,
+      choiceId: query.data,
+      tappedMessageId: String(tapped.message_id),
+      ...(query.from.language_code ? { localeHint: query.from.language_code } : {}),
+      ...(query.from.first_name ? { displayName: query.from.first_name } : {}),
+      receivedAt,
+    },
+  };
 }
 
 /** The message for the core, or undefined when the update is not one (see parseUpdate). */

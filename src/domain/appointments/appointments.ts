@@ -9,7 +9,7 @@ import { z } from "zod";
 import { writeToCaseClient } from "../../conversation/proactive.ts";
 import type { Appointment, AppointmentPurpose } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import type { OutboxPort } from "../../outbox/outbox.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { cancelNudges, planNudges, syncTimers } from "../../scheduling/nudge-store.ts";
 import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";

@@ -11,7 +11,7 @@ import type { EngineContext } from "../../engine/types.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import { renderOutputs } from "../../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import type { OutboxPort } from "../../outbox/outbox.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { syncTimers } from "../../scheduling/nudge-store.ts";
 import type { Db } from "../../store/prisma.ts";

@@ -13,6 +13,8 @@ export interface ErasureResult {
   nudgeJobIds: string[];
 }
 
+type ErasedCase = { id: string; programme: { organisationId: string } | null };
+
 /** Erases the client behind `conversationId` (or just that conversation, when no client). Run in a transaction. */
 export async function eraseByConversation(tx: DbClient, conversationId: string): Promise<ErasureResult> {
   const conversation = await tx.conversation.findUnique({
@@ -28,35 +30,54 @@ export async function eraseByConversation(tx: DbClient, conversationId: string):
         select: { id: true, programme: { select: { organisationId: true } } },
       })
     : [];
-  if (cases.length) {
-    // Staff notes are about the person: they go with them.
-    await tx.caseNote.deleteMany({ where: { caseId: { in: cases.map((c) => c.id) } } });
-    // So are the notes on what to bring to an appointment (free text a person wrote for them).
-    await tx.appointment.updateMany({
-      where: { caseId: { in: cases.map((c) => c.id) } },
-      data: { bringNotes: {} },
-    });
-    await tx.case.updateMany({
-      where: { id: { in: cases.map((c) => c.id) } },
-      data: { clientId: null, reference: null, inviteCode: null, status: "closed" },
-    });
-  }
-  // Messages, consents and flow runs go with their conversation (ON DELETE CASCADE); the
-  // broadcasts they were in forget them too (a broadcast's report then counts them as erased).
+  const caseIds = cases.map((c) => c.id);
+  if (caseIds.length) await anonymiseCases(tx, caseIds);
   const gone = await tx.conversation.findMany({ where: conversationWhere, select: { id: true } });
-  await tx.broadcastRecipient.deleteMany({ where: { conversationId: { in: gone.map((c) => c.id) } } });
-  // Nudges name the conversation or the case (no foreign key): they go too, and their timers.
+  const nudgeJobIds = await deleteTraces(
+    tx,
+    gone.map((c) => c.id),
+    caseIds,
+  );
+  const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
+  if (clientId) await tx.client.delete({ where: { id: clientId } });
+  await auditErasure(tx, cases, deleted.count);
+  return { caseIds, conversations: deleted.count, nudgeJobIds };
+}
+
+/** Cases stay for the programme's counts, without the person: no client, no reference, closed. */
+async function anonymiseCases(tx: DbClient, caseIds: string[]): Promise<void> {
+  // Staff notes are about the person: they go with them.
+  await tx.caseNote.deleteMany({ where: { caseId: { in: caseIds } } });
+  // So are the notes on what to bring to an appointment (free text a person wrote for them).
+  await tx.appointment.updateMany({ where: { caseId: { in: caseIds } }, data: { bringNotes: {} } });
+  await tx.case.updateMany({
+    where: { id: { in: caseIds } },
+    data: { clientId: null, reference: null, inviteCode: null, status: "closed" },
+  });
+}
+
+/**
+ * What names the conversations or cases without a foreign key: broadcast recipients and nudges.
+ * Returns the deleted nudges' job ids (their timers). Messages, consents and flow runs go with
+ * their conversation (ON DELETE CASCADE); a broadcast's report then counts them as erased.
+ */
+async function deleteTraces(tx: DbClient, conversationIds: string[], caseIds: string[]): Promise<string[]> {
+  await tx.broadcastRecipient.deleteMany({ where: { conversationId: { in: conversationIds } } });
   const nudgeWhere = {
     OR: [
-      { conversationId: { in: gone.map((c) => c.id) } },
-      ...(cases.length ? [{ caseId: { in: cases.map((c) => c.id) } }] : []),
+      { conversationId: { in: conversationIds } },
+      ...(caseIds.length ? [{ caseId: { in: caseIds } }] : []),
     ],
   };
   const nudges = await tx.nudge.findMany({ where: nudgeWhere, select: { jobId: true } });
   await tx.nudge.deleteMany({ where: nudgeWhere });
-  const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
-  if (clientId) await tx.client.delete({ where: { id: clientId } });
-  const organisations = new Set(cases.map((c) => c.programme?.organisationId ?? null));
+  return nudges.map((n) => n.jobId);
+}
+
+/** One anonymous audit event per organisation involved (one without organisation when none). */
+async function auditErasure(tx: DbClient, cases: ErasedCase[], conversations: number): Promise<void> {
+  const organisationOf = (c: ErasedCase) => c.programme?.organisationId ?? null;
+  const organisations = new Set(cases.map(organisationOf));
   if (organisations.size === 0) organisations.add(null);
   for (const organisationId of organisations) {
     await tx.auditEvent.create({
@@ -65,17 +86,10 @@ export async function eraseByConversation(tx: DbClient, conversationId: string):
         organisationId,
         actor: "client",
         data: {
-          cases: cases
-            .filter((c) => (c.programme?.organisationId ?? null) === organisationId)
-            .map((c) => c.id),
-          conversations: deleted.count,
+          cases: cases.filter((c) => organisationOf(c) === organisationId).map((c) => c.id),
+          conversations,
         },
       },
     });
   }
-  return {
-    caseIds: cases.map((c) => c.id),
-    conversations: deleted.count,
-    nudgeJobIds: nudges.map((n) => n.jobId),
-  };
 }

@@ -11,7 +11,7 @@ import type { Output } from "../../engine/types.ts";
 import type { Vacancy } from "../../generated/prisma/client.ts";
 import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import type { OutboxPort } from "../../outbox/outbox.ts";
 import { conversationToWrite } from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";

@@ -20,7 +20,7 @@ import { DateTime } from "luxon";
 import type { OutboundMessage } from "../../channels/types.ts";
 import type { JobAlert, Vacancy } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
-import type { OutboxPort } from "../../outbox/outbox-port.ts";
+import type { OutboxPort } from "../../outbox/outbox.ts";
 import { latestConsentSelect } from "../../store/consents.ts";
 import {
   BY_LAST_USE,
