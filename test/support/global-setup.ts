@@ -76,6 +76,10 @@ async function checkRunKeys(runId: string): Promise<void> {
   const redis = createRedis(TEST_REDIS_URL);
   try {
     await assertNoLeakedKeys(redis, runId);
+  } catch (error) {
+    // vitest reports a teardown error but exits 0 for it: the exit code must say it too.
+    process.exitCode = 1;
+    throw error;
   } finally {
     const keys = await scanKeys(redis, runKeyPattern(runId));
     if (keys.length) await redis.unlink(...keys);
