@@ -57,7 +57,8 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
   const contexts = new Map<ChannelName, SendContext>();
   const contextFor = (channel: ChannelName): SendContext | undefined => {
     const sender = options.senders.get(channel);
-    if (!sender || contexts.has(channel)) return sender && contexts.get(channel);
+    if (!sender) return undefined;
+    if (contexts.has(channel)) return contexts.get(channel);
     const ctx = {
       sql: options.sql,
       db: options.db,
