@@ -2,7 +2,7 @@
 // package-lock.json, and generates the Prisma client when it is missing or older than the schema.
 // Plain Node, no dependencies, so it runs before `npm install` ever did.
 import { execFileSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, lstatSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,7 +13,11 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
 
 const installed = at("node_modules", ".package-lock.json");
-if (!existsSync(installed) || mtime(at("package-lock.json")) > mtime(installed)) {
+// A worktree whose node_modules links to another checkout's must never reinstall: npm ci would
+// empty the shared folder under everyone using it.
+const linked = existsSync(at("node_modules")) && lstatSync(at("node_modules")).isSymbolicLink();
+const stale = !existsSync(installed) || mtime(at("package-lock.json")) > mtime(installed);
+if (stale && !linked) {
   console.log("Installing dependencies (npm ci)…");
   run(npm, ["ci", "--no-audit", "--no-fund"]);
 }
