@@ -46,6 +46,7 @@ interface TurnRow {
   createdAt: Date;
   lastInboundAt: Date | null;
   reachCounted: boolean;
+  voiceNotes: boolean;
   seen: boolean;
   consentId: string | null;
   consentClientId: string | null;
@@ -59,7 +60,7 @@ interface TurnRow {
 const LOAD_TURN = `
 SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c.locale,
        c.status, c.reference, c."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
-       c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt", c."reachCounted",
+       c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt", c."reachCounted", c."voiceNotes",
        EXISTS (SELECT 1 FROM "Message" m WHERE m."idempotencyKey" = $2) AS seen,
        k.id AS "consentId", k."clientId" AS "consentClientId", k."noticeVersion", k.decision,
        k.channel AS "consentChannel", k."decidedAt" AT TIME ZONE 'UTC' AS "decidedAt",
@@ -94,6 +95,7 @@ export async function loadTurnRows(
     createdAt: row.createdAt,
     lastInboundAt: row.lastInboundAt,
     reachCounted: row.reachCounted,
+    voiceNotes: row.voiceNotes,
   };
   const consent: Consent | null =
     row.consentId && row.decision && row.consentChannel && row.decidedAt && row.noticeVersion !== null

@@ -1,0 +1,119 @@
+/**
+ * The voice recordings (VoiceRecording): one per (client language, message key), recorded by one
+ * staff member and approved by another before any client hears it. Global, like the texts in
+ * locales/: they hold the bot's words, no client data. Replacing a recording makes it wait for
+ * approval again and forgets Telegram's copy of the old one.
+ */
+import { z } from "zod";
+import { CLIENT_LOCALES } from "../../i18n/translator.ts";
+import type { Db } from "../../store/prisma.ts";
+import { DomainError, parseInput } from "../errors.ts";
+import { readVoiceAudio } from "./voice-audio.ts";
+import { VOICE_MESSAGE_KEYS } from "./voice-keys.ts";
+
+/** Which recording: a client language and one of the curated keys. */
+export const voiceSlotSchema = z.object({
+  locale: z.enum(CLIENT_LOCALES),
+  messageKey: z.enum(VOICE_MESSAGE_KEYS),
+});
+export type VoiceSlot = z.infer<typeof voiceSlotSchema>;
+
+/** A recording as the console lists it (no bytes). */
+export interface VoiceRecordingSummary {
+  id: string;
+  locale: string;
+  messageKey: string;
+  durationMs: number;
+  recordedById: string;
+  approvedById: string | null;
+  approvedAt: Date | null;
+  /** Changes with every new recording of the slot: an approval names the one listened to. */
+  updatedAt: Date;
+}
+
+const SUMMARY = {
+  id: true,
+  locale: true,
+  messageKey: true,
+  durationMs: true,
+  recordedById: true,
+  approvedById: true,
+  approvedAt: true,
+  updatedAt: true,
+} as const;
+
+/** Stores `bytes` as the recording of `slot` by `staffId` (checked, webm remuxed to ogg); waits for approval. */
+export async function saveVoiceRecording(
+  db: Db,
+  input: { slot: unknown; bytes: Uint8Array; staffId: string },
+): Promise<VoiceRecordingSummary> {
+  const slot = parseInput(voiceSlotSchema, input.slot);
+  const read = await readVoiceAudio(input.bytes);
+  if (!read.ok) {
+    throw new DomainError(`The recording was refused: ${read.error}.`, { code: `voice_${read.error}` });
+  }
+  const data = {
+    audio: read.audio,
+    mimeType: read.mimeType,
+    durationMs: read.durationMs,
+    recordedById: input.staffId,
+    approvedById: null,
+    approvedAt: null,
+    telegramFileIds: {},
+  };
+  return db.voiceRecording.upsert({
+    where: { locale_messageKey: slot },
+    create: { ...slot, ...data },
+    update: data,
+    select: SUMMARY,
+  });
+}
+
+/**
+ * Approves recording `id` as `staffId`, who must not be the one who recorded it; with `version`
+ * (the updatedAt listened to), only if it was not replaced since.
+ */
+export async function approveVoiceRecording(
+  db: Db,
+  id: string,
+  staffId: string,
+  version?: Date,
+): Promise<VoiceRecordingSummary> {
+  const found = await db.voiceRecording.findUnique({ where: { id }, select: SUMMARY });
+  if (!found) throw new DomainError("No such recording.", { code: "voice_not_found" });
+  if (found.recordedById === staffId) {
+    throw new DomainError("A second person must listen to the recording and approve it.", {
+      code: "voice_own_recording",
+    });
+  }
+  if (found.approvedAt) return found;
+  // Only the bytes listened to: a recording replaced meanwhile is not approved.
+  const { count } = await db.voiceRecording.updateMany({
+    where: { id, updatedAt: version ?? found.updatedAt, approvedAt: null },
+    data: { approvedById: staffId, approvedAt: new Date() },
+  });
+  if (count === 0) throw new DomainError("The recording changed; listen again.", { code: "voice_changed" });
+  return db.voiceRecording.findUniqueOrThrow({ where: { id }, select: SUMMARY });
+}
+
+/** Deletes the recording of `id` (the language's voice of that message goes with it). */
+export async function deleteVoiceRecording(db: Db, id: string): Promise<void> {
+  await db.voiceRecording.deleteMany({ where: { id } });
+}
+
+/** Every recording of `locale`, without bytes. */
+export function listVoiceRecordings(db: Db, locale: string): Promise<VoiceRecordingSummary[]> {
+  return db.voiceRecording.findMany({ where: { locale }, select: SUMMARY, orderBy: { messageKey: "asc" } });
+}
+
+/** The bytes of recording `id`; `approvedOnly` for what clients may hear. */
+export async function voiceAudio(
+  db: Db,
+  id: string,
+  approvedOnly: boolean,
+): Promise<{ audio: Uint8Array; mimeType: string } | null> {
+  return db.voiceRecording.findFirst({
+    where: { id, ...(approvedOnly ? { approvedAt: { not: null } } : {}) },
+    select: { audio: true, mimeType: true },
+  });
+}
