@@ -6,7 +6,11 @@
  * - a login host (`loginUrl`, an MSAL authority): OpenID configuration and a client-credentials
  *   token endpoint that checks the app id and password and hands out the bot's outbound token;
  * - a Bot Connector (`serviceUrl`) that records every activity the bot sends (with the bearer
- *   token it came with) and answers with an error on demand (`failNext`: 429, 403, …).
+ *   token it came with) and answers with an error on demand (`failNext`: 429, 403, …). A POST to
+ *   `/v3/conversations/{id}/activities` is a new activity (`sent`, answered with its id); a PUT to
+ *   `/v3/conversations/{id}/activities/{activityId}` updates one (`updates`), as the real
+ *   connector's UpdateActivity does, and is answered 404 for an id it did not hand out in that
+ *   conversation (or one `forget` made it lose: deleted, or too old).
  */
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -25,9 +29,12 @@ export interface FakeBotFrameworkOptions {
   issuer?: string;
 }
 
-/** An activity the bot sent to the connector. */
+/** An activity the bot sent to the connector, or an update of one. */
 export interface SentActivity {
+  method: "POST" | "PUT";
   conversationId: string;
+  /** The activity's id: the one the fake handed out (POST), or the one updated (PUT). */
+  id?: string;
   /** Set when the bot replied to an activity (POST …/activities/{id}). */
   replyToId?: string;
   activity: Record<string, unknown>;
@@ -72,13 +79,17 @@ export interface FakeBotFramework {
     claims?: JWTPayload;
   }): Promise<string>;
   forgeToken(how: Forgery): Promise<string>;
-  /** Accepted activities, in arrival order. */
+  /** Accepted new activities (POST), in arrival order. */
   sent: SentActivity[];
+  /** Accepted updates of an activity (PUT), in arrival order. */
+  updates: SentActivity[];
   /** Every call to the connector, failed ones included. */
   attempts: SentActivity[];
   /** Tokens the login host issued (client credentials). */
   issuedTokens: string[];
   failNext(failure: ConnectorFailure, times?: number): void;
+  /** The connector no longer knows activity `id` (deleted, too old): an update of it gets 404. */
+  forget(id: string): void;
   waitForSent(count: number, timeoutMs?: number): Promise<SentActivity[]>;
   close(): Promise<void>;
 }
@@ -99,11 +110,25 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     endorsements: ["msteams"],
   };
   const sent: SentActivity[] = [];
+  const updates: SentActivity[] = [];
+  /** Activity id → its conversation, for every activity the fake accepted. */
+  const known = new Map<string, string>();
   const attempts: SentActivity[] = [];
   const issuedTokens: string[] = [];
   const failures: ConnectorFailure[] = [];
   let origin = "";
   const issuer = options.issuer ?? "https://api.botframework.com";
+
+  let nextId = 0;
+  /** Keeps an accepted call; a new activity gets its id. */
+  const accept = (record: SentActivity, list: SentActivity[]): string => {
+    if (record.method === "POST") {
+      record.id = `act-${++nextId}`;
+      known.set(record.id, record.conversationId);
+    }
+    list.push(record);
+    return record.id ?? "";
+  };
 
   const routes = async (req: IncomingMessage, res: ServerResponse, body: string) => {
     const url = new URL(req.url ?? "/", origin);
@@ -142,10 +167,14 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     const activityPath = /^\/connector\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(
       url.pathname,
     );
-    if (activityPath && (req.method === "POST" || req.method === "PUT")) {
+    const method = req.method === "POST" || req.method === "PUT" ? req.method : undefined;
+    if (activityPath && method && (method === "POST" || activityPath[2])) {
+      const conversationId = decodeURIComponent(activityPath[1] ?? "");
+      const pathId = activityPath[2] ? decodeURIComponent(activityPath[2]) : undefined;
       const record: SentActivity = {
-        conversationId: decodeURIComponent(activityPath[1] ?? ""),
-        ...(activityPath[2] ? { replyToId: decodeURIComponent(activityPath[2]) } : {}),
+        method,
+        conversationId,
+        ...(method === "PUT" ? { id: pathId } : pathId ? { replyToId: pathId } : {}),
         activity: JSON.parse(body || "{}") as Record<string, unknown>,
         authorization: req.headers.authorization,
         status: 200,
@@ -158,17 +187,21 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
         return json(401, { error: { code: "Unauthorized", message: "no valid token" } });
       }
       const failure = failures.shift();
+      if (method === "PUT" && !failure && known.get(pathId ?? "") !== conversationId) {
+        record.status = 404;
+        return json(404, { error: { code: "NotFound", message: "The activity was not found" } });
+      }
+      const accepted = method === "PUT" ? updates : sent;
       if (failure?.status === 0) {
         record.status = 0;
-        sent.push(record);
+        accept(record, accepted);
         return void res.socket?.destroy();
       }
       if (failure) {
         record.status = failure.status;
         return json(failure.status, failure.body ?? {}, failure.headers);
       }
-      sent.push(record);
-      return json(200, { id: `act-${sent.length}` });
+      return json(200, { id: accept(record, accepted) });
     }
     json(404, { error: "not found" });
   };
@@ -213,6 +246,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     loginUrl: `${origin}/${tenantId}`,
     serviceUrl,
     sent,
+    updates,
     attempts,
     issuedTokens,
     signToken: ({ serviceUrl: url = serviceUrl, expiresInSeconds = 3600, claims } = {}) =>
@@ -236,6 +270,9 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     },
     failNext(failure, times = 1) {
       for (let i = 0; i < times; i++) failures.push(failure);
+    },
+    forget(id) {
+      known.delete(id);
     },
     async waitForSent(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,8 @@ const account = z.looseObject({
 export const activitySchema = z.looseObject({
   type: z.string().min(1),
   id: z.string().optional(),
+  // On a card button's message: the id of the card's activity (the one we sent).
+  replyToId: z.string().min(1).max(200).optional().catch(undefined),
   channelId: z.string().min(1),
   serviceUrl: z.url({ protocol: /^https?$/ }),
   // A string on the wire; botbuilder has made it a Date by the time the turn reads it.
@@ -100,7 +102,13 @@ export function interpretActivity(
   if (choice.success) {
     return {
       kind: "message",
-      message: { ...base, ...displayName, externalMessageId: messageId, choiceId: choice.data.choiceId },
+      message: {
+        ...base,
+        ...displayName,
+        externalMessageId: messageId,
+        choiceId: choice.data.choiceId,
+        ...(activity.replyToId ? { tappedMessageId: activity.replyToId } : {}),
+      },
     };
   }
   const text = activity.text?.replace(/<at>[^<]*<\/at>/g, "").trim();

@@ -2,7 +2,9 @@
  * OutboundMessage → a Teams activity. Without choices: plain text (textFormat plain, so nothing
  * is read as markdown). With choices: an Adaptive Card with the text and one Action.Submit per
  * choice whose data carries the choice id, the same `<step>:<choice>` id Telegram puts in its
- * callback data; `rtl: true` for right-to-left languages (Arabic).
+ * callback data; `rtl: true` for right-to-left languages (Arabic). An update of an earlier card
+ * (`replaces`) is always a card: with choices, the question with its new ticks; without, the card
+ * with its buttons taken away (a tapped card, spent).
  */
 import type { OutboundMessage } from "../types.ts";
 
@@ -21,7 +23,7 @@ export interface TeamsOutboundActivity {
 /** Renders one message for the Bot Connector. */
 export function renderActivity(message: OutboundMessage): TeamsOutboundActivity {
   const choices = message.choices ?? [];
-  if (choices.length === 0) {
+  if (choices.length === 0 && !message.replaces) {
     return { type: "message", text: message.text, textFormat: "plain", locale: message.locale };
   }
   return {
@@ -33,7 +35,7 @@ export function renderActivity(message: OutboundMessage): TeamsOutboundActivity 
   };
 }
 
-/** The card: one TextBlock, one Action.Submit per choice. */
+/** The card: one TextBlock, one Action.Submit per choice (none: a spent card). */
 export function adaptiveCard(message: OutboundMessage): Record<string, unknown> {
   return {
     type: "AdaptiveCard",

@@ -1,9 +1,10 @@
 /**
  * The outgoing half of the Teams channel: every message, a reply in the turn as much as a
  * reminder days later, goes through CloudAdapter.continueConversationAsync with the
- * ConversationReference stored on the conversation, so there is one way to write to Teams.
+ * ConversationReference stored on the conversation, so there is one way to write to Teams. A
+ * message that `replaces` an earlier card updates that card in place (update-in-place.ts).
  */
-import type { CloudAdapter, ConversationReference } from "botbuilder";
+import type { CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
 import { z } from "zod";
 import {
   type ChannelSender,
@@ -14,6 +15,7 @@ import {
 } from "../types.ts";
 import { toSendError } from "./errors.ts";
 import { renderActivity } from "./render.ts";
+import { updateInPlace } from "./update-in-place.ts";
 
 /** What a stored reference must have for the connector to reach the conversation. */
 const referenceSchema = z.looseObject({
@@ -52,8 +54,7 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): Channel
       let externalMessageId = "";
       try {
         await adapter.continueConversationAsync(appId, reference, async (context) => {
-          const sent = await context.sendActivity(renderActivity(message));
-          externalMessageId = sent?.id ?? "";
+          externalMessageId = await write(context, message);
         });
       } catch (error) {
         throw toSendError(error);
@@ -61,4 +62,19 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): Channel
       return { externalMessageId };
     },
   };
+}
+
+/**
+ * One message in the conversation: an update of the card it replaces, or a new activity (also
+ * when Teams refuses the update of a card that keeps buttons). A card that was only to lose its
+ * buttons and can no longer be updated needs nothing: its id is the result, nothing is sent.
+ */
+async function write(context: TurnContext, message: OutboundMessage): Promise<string> {
+  const activity = renderActivity(message);
+  if (message.replaces) {
+    if (await updateInPlace(context, message.replaces, activity)) return message.replaces;
+    if (!message.choices?.length) return message.replaces;
+  }
+  const sent = await context.sendActivity(activity);
+  return sent?.id ?? "";
 }

@@ -6,7 +6,11 @@
 import { randomUUID } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import type { App } from "../../../src/app.ts";
-import { type FakeBotFramework, startFakeBotFramework } from "../../support/fake-bot-framework.ts";
+import {
+  type FakeBotFramework,
+  type SentActivity,
+  startFakeBotFramework,
+} from "../../support/fake-bot-framework.ts";
 import type { FakeTelegram } from "../../support/fake-telegram.ts";
 import { startTestApp } from "../../support/test-app.ts";
 
@@ -83,8 +87,9 @@ export function activityFrom(bed: TeamsTestBed, user: TeamsUser, fields: Record<
 export const message = (bed: TeamsTestBed, user: TeamsUser, text: string) =>
   activityFrom(bed, user, { type: "message", text, textFormat: "plain" });
 
-export const cardTap = (bed: TeamsTestBed, user: TeamsUser, choiceId: string) =>
-  activityFrom(bed, user, { type: "message", value: { choiceId } });
+/** A tap on a card's button; with `cardId`, on that card (Teams names it in replyToId). */
+export const cardTap = (bed: TeamsTestBed, user: TeamsUser, choiceId: string, cardId?: string) =>
+  activityFrom(bed, user, { type: "message", value: { choiceId }, ...(cardId ? { replyToId: cardId } : {}) });
 
 export const installed = (bed: TeamsTestBed, user: TeamsUser) =>
   activityFrom(bed, user, {
@@ -118,14 +123,37 @@ export function sentTo(bed: TeamsTestBed, user: TeamsUser, from = 0) {
   return bed.fake.sent
     .slice(from)
     .filter((s) => s.conversationId === user.conversationId)
-    .map(({ activity }) => {
-      const card = (activity.attachments as { content: CardContent }[] | undefined)?.[0]?.content;
-      return {
-        text: (activity.text as string | undefined) ?? card?.body[0]?.text ?? "",
-        choices: card?.actions.flatMap((a) => (a.data ? [a.data.choiceId] : [])) ?? [],
-        rtl: card?.rtl === true,
-      };
-    });
+    .map(({ activity }) => readActivity(activity));
+}
+
+/** An activity as the person sees it: its text (or its card's), the buttons' choice ids and labels. */
+export function readActivity(activity: Record<string, unknown>) {
+  const card = (activity.attachments as { content: CardContent }[] | undefined)?.[0]?.content;
+  const actions = card?.actions ?? [];
+  return {
+    text: (activity.text as string | undefined) ?? card?.body[0]?.text ?? "",
+    choices: actions.flatMap((a) => (a.data ? [a.data.choiceId] : [])),
+    labels: actions.map((a) => a.title),
+    card: card !== undefined,
+    rtl: card?.rtl === true,
+  };
+}
+
+/** The newest card sent to `user` (a new activity) with a button for `choiceId`. */
+export function cardWith(bed: TeamsTestBed, user: TeamsUser, choiceId: string): SentActivity {
+  const card = bed.fake.sent.findLast(
+    (s) => s.conversationId === user.conversationId && readActivity(s.activity).choices.includes(choiceId),
+  );
+  if (!card?.id) throw new Error(`no card with ${choiceId} was sent`);
+  return card;
+}
+
+/** The updates (PUT) of activity `id` since index `from`, as the person sees them. */
+export function updatesOf(bed: TeamsTestBed, id: string, from = 0) {
+  return bed.fake.updates
+    .slice(from)
+    .filter((u) => u.id === id)
+    .map(({ activity }) => readActivity(activity));
 }
 
 interface CardContent {
