@@ -22,6 +22,7 @@ import { registerConsole } from "./console/console-plugin.ts";
 import { type ConversationService, createConversationService } from "./conversation/conversation-service.ts";
 import { afterTurn, createTurnRegistry } from "./conversation/turn-registry.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
+import { staffTeamsFirst } from "./domain/staff/teams-inbound.ts";
 import { domainTurns } from "./domain/turn-handlers.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import type { Readiness } from "./http/readiness.ts";
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     flows,
     nudgeQueue,
     outbound,
+    outbox,
   });
   const { http, telegram } = buildChannels({
     config,
@@ -149,7 +151,10 @@ async function loadContent(
   return { translator, flows };
 }
 
-/** The conversation core with every domain's turn handlers registered. */
+/**
+ * The conversation core with every domain's turn handlers registered, behind the staff side's
+ * door: a staff member's Teams code or chat never reaches the core (domain/staff/teams-inbound.ts).
+ */
 function createConversations(deps: {
   config: Config;
   logger: Logger;
@@ -158,13 +163,14 @@ function createConversations(deps: {
   flows: FlowRegistry;
   nudgeQueue: Queue<NudgeJobData>;
   outbound: OutboundSenders;
+  outbox: Outbox;
 }): ConversationService {
   const { config, stores, nudgeQueue } = deps;
   const turns = createTurnRegistry([
     ...domainTurns({ db: stores.db, queue: nudgeQueue, timeZone: config.TZ_DEFAULT }),
     afterTurn(idleNudgesAfterTurn(stores.db, nudgeQueue, config.TZ_DEFAULT)),
   ]);
-  return createConversationService({
+  const core = createConversationService({
     turns,
     db: stores.db,
     lockPool: stores.lockPool,
@@ -174,6 +180,9 @@ function createConversations(deps: {
     logger: deps.logger,
     timeZone: config.TZ_DEFAULT,
   });
+  const { outbox, translator, logger } = deps;
+  const staffSide = { db: stores.db, outbox, translator, logger, baseUrl: baseUrlOf(config) };
+  return { handleInbound: staffTeamsFirst(staffSide, core.handleInbound) };
 }
 
 type AppParts = Omit<App, "telegram" | "readiness" | "startChannels" | "startWorkers" | "close">;

@@ -40,6 +40,7 @@ interface TurnRow {
   externalUserId: string;
   tenantId: string | null;
   clientId: string | null;
+  staffId: string | null;
   locale: string | null;
   status: Conversation["status"];
   reference: Conversation["reference"];
@@ -58,7 +59,7 @@ interface TurnRow {
 }
 
 const LOAD_TURN = `
-SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c.locale,
+SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c."staffId", c.locale,
        c.status, c.reference, c."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
        c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt", c."reachCounted", c."voiceNotes",
        EXISTS (SELECT 1 FROM "Message" m WHERE m."idempotencyKey" = $2) AS seen,
@@ -89,6 +90,7 @@ export async function loadTurnRows(
     externalUserId: row.externalUserId,
     tenantId: row.tenantId,
     clientId: row.clientId,
+    staffId: row.staffId,
     locale: row.locale,
     status: row.status,
     reference: row.reference,

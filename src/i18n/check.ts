@@ -84,6 +84,7 @@ export const COUNSELLOR_ONLY_FILES: ReadonlySet<string> = new Set([
   "counsellor",
   "console",
   "broadcast-console",
+  "staff-teams",
 ]);
 
 function requiredIn(file: string, locale: string): boolean {

@@ -7,11 +7,13 @@
  * conversation of the client (privacy/erasure.ts).
  *
  * Codes are 8 digits (easy to type for someone who reads little), valid 10 minutes, used once;
- * a conversation that typed 5 wrong codes waits an hour, so guessing someone's code is hopeless.
+ * a conversation that typed 5 wrong codes (of either kind: staff codes count too) waits an hour,
+ * so guessing someone's code is hopeless.
  */
 import { randomInt } from "node:crypto";
 import type { Channel } from "../../generated/prisma/client.ts";
 import type { Db } from "../../store/prisma.ts";
+import { parseLinkCode } from "./link-code-shapes.ts";
 
 export const LINK_CODE_MINUTES = 10;
 export const LINK_MAX_FAILURES = 5;
@@ -45,6 +47,21 @@ export async function createLinkCode(
   }
 }
 
+/** Wrong codes (of either kind, link-code-shapes.ts) typed in the conversation within the last hour. */
+export async function recentLinkFailures(db: Db, conversationId: string, now: Date): Promise<number> {
+  const last = await db.channelLinkFailures.findUnique({ where: { conversationId } });
+  return last && now.getTime() - last.lastAt.getTime() < FAILURE_WINDOW_MS ? last.count : 0;
+}
+
+/** Counts one more wrong code typed in the conversation (`failures`: the recent ones before it). */
+export async function countLinkFailure(db: Db, conversationId: string, failures: number, now: Date) {
+  await db.channelLinkFailures.upsert({
+    where: { conversationId },
+    create: { conversationId, count: 1, lastAt: now },
+    update: { count: failures + 1, lastAt: now },
+  });
+}
+
 /** Redeems `typed` for conversation `conversationId`; see LinkOutcome. */
 export async function redeemLinkCode(
   db: Db,
@@ -53,21 +70,15 @@ export async function redeemLinkCode(
   const { conversationId, now } = input;
   const conversation = await db.conversation.findUniqueOrThrow({
     where: { id: conversationId },
-    select: { clientId: true, linkFailures: true },
+    select: { clientId: true },
   });
-  const last = conversation.linkFailures;
-  const failures = last && now.getTime() - last.lastAt.getTime() < FAILURE_WINDOW_MS ? last.count : 0;
+  const failures = await recentLinkFailures(db, conversationId, now);
   if (failures >= LINK_MAX_FAILURES) return { kind: "too_many_tries" };
-  const code = input.typed.replace(/[\s-]/g, "");
-  const found = /^\d{8}$/.test(code)
-    ? await db.channelLinkCode.findFirst({ where: { code, expiresAt: { gt: now } } })
-    : null;
+  const typed = parseLinkCode(input.typed);
+  const code = typed?.kind === "client" ? typed.code : "";
+  const found = code ? await db.channelLinkCode.findFirst({ where: { code, expiresAt: { gt: now } } }) : null;
   if (!found) {
-    await db.channelLinkFailures.upsert({
-      where: { conversationId },
-      create: { conversationId, count: 1, lastAt: now },
-      update: { count: failures + 1, lastAt: now },
-    });
+    await countLinkFailure(db, conversationId, failures, now);
     return { kind: "invalid" };
   }
   if (found.conversationId === conversationId) return { kind: "same_conversation" };
