@@ -168,7 +168,7 @@ function createConversations(deps: {
   const { config, stores, nudgeQueue } = deps;
   const turns = createTurnRegistry([
     ...domainTurns({ db: stores.db, queue: nudgeQueue, timeZone: config.TZ_DEFAULT }),
-    afterTurn(idleNudgesAfterTurn(stores.db, nudgeQueue, config.TZ_DEFAULT)),
+    afterTurn(idleNudgesAfterTurn(nudgeQueue, config.TZ_DEFAULT)),
   ]);
   const core = createConversationService({
     turns,

@@ -13,7 +13,7 @@ import { choiceLabel, renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
-import { withConversationLock } from "./conversation-lock.ts";
+import { withAddressLock, withConversationLock } from "./conversation-lock.ts";
 import { deliverReplies, type ReplyHold, type ReplySender } from "./delivery.ts";
 import type { EffectTarget } from "./effects.ts";
 import { runsOnFlows } from "./flow-run-store.ts";
@@ -21,7 +21,7 @@ import { FlowStack } from "./flow-stack.ts";
 import type { TurnRegistry } from "./turn-registry.ts";
 import { type RouteInput, routeInbound } from "./turn-routing.ts";
 import { type SavedTurnResult, saveTurn } from "./turn-save.ts";
-import { findConversationId, loadTurnRows, type TurnRows } from "./turn-sql.ts";
+import { loadTurnRows, type ProgrammeFacts, type TurnRows } from "./turn-sql.ts";
 
 export interface ConversationDeps {
   db: Db;
@@ -50,12 +50,17 @@ export function createConversationService(deps: ConversationDeps): ConversationS
 }
 
 async function handleInbound(deps: ConversationDeps, msg: InboundMessage, attempt: number): Promise<void> {
-  const conversationId =
-    (await findConversationId(deps.lockPool, msg.channel, msg.externalConversationId)) ??
-    (await createConversation(deps, msg));
-  const retry = await withConversationLock(deps.lockPool, conversationId, (connection) =>
+  // A known person: found and locked in one statement. A new one: created, then locked.
+  const known = await withAddressLock(deps.lockPool, msg, (connection, conversationId) =>
     runTurn(deps, msg, conversationId, connection),
   );
+  const retry =
+    known?.value ??
+    (await createConversation(deps, msg).then((conversationId) =>
+      withConversationLock(deps.lockPool, conversationId, (connection) =>
+        runTurn(deps, msg, conversationId, connection),
+      ),
+    ));
   // The conversation was erased between finding it and the lock: start over once, as a new person.
   if (retry && attempt === 0) await handleInbound(deps, msg, 1);
 }
@@ -83,6 +88,10 @@ export interface LoadedTurn extends RouteInput {
   inboundKey: string;
   /** The lease the turn's reply rows are written with (the outbox's loops leave them to the turn). */
   hold: ReplyHold;
+  /** The client's programme as the turn read it (before this turn's effects). */
+  programme: ProgrammeFacts | null;
+  /** Queued messages of the chat from before the turn: sent before its replies. */
+  earlier: bigint[];
 }
 
 /** One turn. Returns true when the conversation vanished before the lock was taken. */
@@ -93,13 +102,14 @@ async function runTurn(
   connection: pg.ClientBase,
 ): Promise<boolean> {
   const inboundKey = `in:${msg.channel}:${msg.externalMessageId}`;
-  const rows = await loadTurnRows(connection, conversationId, inboundKey);
+  const hold = deps.replies.hold();
+  const rows = await loadTurnRows(connection, conversationId, inboundKey, hold.queue);
   if (!rows) return true;
   if (rows.seen) {
     deps.logger.info({ conversationId, inboundKey }, "replayed message ignored");
     return false;
   }
-  const turn = await loadTurn(deps, msg, rows, inboundKey);
+  const turn = await loadTurn(deps, msg, rows, inboundKey, hold);
   const plan = await routeInbound(deps, msg, turn);
   const saved = await saveTurn(deps, msg, turn, plan);
   await finishTurn(deps, turn, saved);
@@ -111,8 +121,9 @@ async function loadTurn(
   msg: InboundMessage,
   rows: TurnRows,
   inboundKey: string,
+  hold: ReplyHold,
 ): Promise<LoadedTurn> {
-  const { db, translator } = deps;
+  const { translator } = deps;
   const { conversation, consent } = rows;
   const conversationId = conversation.id;
   const now = deps.now?.() ?? new Date();
@@ -131,8 +142,8 @@ async function loadTurn(
     labelText: (choice) => choiceLabel(choice, target.locale, translator),
   };
   const startVars: Record<string, Record<string, VarValue>> = {};
-  for (const [flowId, load] of deps.turns.startVars)
-    startVars[flowId] = await load(db, conversation.clientId);
+  const facts = { clientId: conversation.clientId, programme: rows.programme };
+  for (const [flowId, load] of deps.turns.startVars) startVars[flowId] = await load(facts);
   const runs = await runsOnFlows(deps, conversationId, rows.runs);
   const stack = new FlowStack(runs, deps.flows, ctx, startVars);
   return {
@@ -144,7 +155,9 @@ async function loadTurn(
     consented: consent?.decision === "accepted" && conversation.clientId !== null,
     status: conversation.status,
     now,
-    hold: deps.replies.hold(),
+    hold,
+    programme: rows.programme,
+    earlier: rows.earlier,
   };
 }
 
@@ -167,7 +180,7 @@ async function finishTurn(deps: ConversationDeps, turn: LoadedTurn, saved: Saved
     logger.info({ conversationId }, "client erased on request");
     return;
   }
-  await deliverReplies(deps, conversationId, address, saved.replies, turn.hold);
+  await deliverReplies(deps, conversationId, address, saved.replies, turn.hold, turn.earlier);
   for (const after of saved.afterCommit) await after();
   if (saved.declined) {
     // Declining keeps nothing but the decision (the Consent row and the conversation it belongs to).

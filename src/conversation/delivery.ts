@@ -13,8 +13,11 @@ export interface ReplySender {
    * loop takes them before the turn sends them itself (the lease lapses if the process dies).
    */
   hold(): ReplyHold;
-  /** Sends the turn's stored replies, held with `hold.leaseToken`, now and in order. */
-  sendNow(messageIds: readonly bigint[], leaseToken: string): Promise<void>;
+  /**
+   * Sends the turn's stored replies, held with `hold.leaseToken`, now and in order; first the
+   * chat's `earlier` queued messages when the turn read them (else the outbox looks them up).
+   */
+  sendNow(messageIds: readonly bigint[], leaseToken: string, earlier?: readonly bigint[]): Promise<void>;
   sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
 }
 
@@ -37,11 +40,12 @@ export async function deliverReplies(
   address: ConversationAddress,
   replies: readonly QueuedReply[],
   hold?: ReplyHold,
+  earlier?: readonly bigint[],
 ): Promise<void> {
   for (const reply of replies) {
     if (reply.messageId === undefined)
       await deps.replies.sendUnstored(conversationId, address, reply.message);
   }
   const stored = replies.flatMap((reply) => (reply.messageId === undefined ? [] : [reply.messageId]));
-  if (stored.length && hold) await deps.replies.sendNow(stored, hold.leaseToken);
+  if (stored.length && hold) await deps.replies.sendNow(stored, hold.leaseToken, earlier);
 }

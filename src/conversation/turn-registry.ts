@@ -14,6 +14,7 @@ import type { Translator } from "../i18n/translator.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
 import type { EffectOutcome, EffectTarget } from "./effects.ts";
 import type { FlowStack } from "./flow-stack.ts";
+import type { ProgrammeFacts } from "./turn-sql.ts";
 
 /** The turn as a handler sees it while the inbound message is routed (before the transaction). */
 export interface TurnContext {
@@ -91,8 +92,17 @@ export interface FlowCompletion {
 /** Stores what a completed run collected; its outputs come after the flows'. */
 export type CompletionHandler = (tx: DbClient, completion: FlowCompletion) => Promise<Output[] | undefined>;
 
-/** The facts a flow starts with when a run of it begins (loaded at the start of every turn). */
-export type StartVarsLoader = (db: Db, clientId: string | null) => Promise<Record<string, VarValue>>;
+/** What the turn read about its client before it began (no query of its own). */
+export interface TurnFacts {
+  clientId: string | null;
+  /** The programme of the client's most recent open case; null without one. */
+  programme: ProgrammeFacts | null;
+}
+
+/** The facts a flow starts with when a run of it begins, from what the turn read. */
+export type StartVarsLoader = (
+  facts: TurnFacts,
+) => Record<string, VarValue> | Promise<Record<string, VarValue>>;
 
 /** The effects a domain applies (the core applies `set_locale` itself, and handles runs). */
 export type DomainEffect = Exclude<Effect, { type: "set_locale" | "start_flow" | "flow_completed" }>;
@@ -121,6 +131,11 @@ export interface SavedTurn {
   /** Runs that ended this turn, finished or abandoned. */
   finishedRunIds: string[];
   now: Date;
+  /**
+   * The client's programme as the turn read it; undefined when the turn's effects may have changed
+   * it (consent, a linked case, …): then read it.
+   */
+  programme?: ProgrammeFacts | null;
 }
 
 /** Runs in the turn's transaction once its runs are saved; may return work for after the replies. */

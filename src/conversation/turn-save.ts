@@ -12,7 +12,10 @@ import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
 import { saveRuns } from "./flow-run-store.ts";
 import { inPlaceMessage, tappedQuestion } from "./in-place.ts";
+import { DOMAIN_EFFECTS } from "./turn-registry.ts";
 import type { TurnPlan } from "./turn-routing.ts";
+
+const DOMAIN_TYPES: ReadonlySet<string> = new Set(DOMAIN_EFFECTS);
 
 export interface SavedTurnResult {
   replies: QueuedReply[];
@@ -102,6 +105,8 @@ async function observeTurn(
   const finishedRunIds = [...plan.abandoned, ...turn.stack.touched]
     .filter((run) => run.id && run.state.status !== "active")
     .map((run) => run.id as string);
+  // A domain's effect (consent, a linked case, …) may have changed the client's programme.
+  const domainEffect = turn.stack.effects.some(({ effect }) => DOMAIN_TYPES.has(effect.type));
   const seen = {
     conversationId: turn.conversation.id,
     clientId: turn.target.clientId,
@@ -109,6 +114,7 @@ async function observeTurn(
     waitingRunId: turn.stack.top?.id ?? null,
     finishedRunIds,
     now: turn.now,
+    ...(domainEffect ? {} : { programme: turn.programme }),
   };
   for (const observe of deps.turns.afterTurn) {
     const after = await observe(tx, seen);

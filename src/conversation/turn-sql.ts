@@ -3,15 +3,16 @@
  * costs 1–2 ms of CPU in its WebAssembly query compiler and plan interpreter, 5–15 times the
  * driver's own (bench/prisma-queries.ts), and an inbound turn made 18–36 of them. Here, what a
  * turn reads before it routes the message — is it a replay, the conversation, its latest consent,
- * its active flow runs — is one query on the connection that already holds the conversation's
- * lock, and the conversation is found by its channel address in one more. Everything else stays
- * with Prisma (the replies are sent and recorded by the outbox, which has its own SQL path).
+ * its active flow runs, the client's programme (for the flows' start facts and the idle nudges),
+ * the chat's queued messages its replies wait behind — is one query on the connection that
+ * already holds the conversation's lock (found and locked by its channel address in one more,
+ * conversation-lock.ts). The replies are sent and recorded by the outbox, which has its own SQL.
  * Table and column names are Prisma's (prisma/schema.prisma): quoted, camelCase; its DateTime
  * columns are UTC `timestamp(3)` without a time zone, so they are read `AT TIME ZONE 'UTC'`.
  */
 import type pg from "pg";
-import type { ChannelName } from "../channels/types.ts";
 import type { Consent, Conversation } from "../generated/prisma/client.ts";
+import { HOLDS_BACK } from "../outbox/message-store.ts";
 
 /** An active flow run as the turn loads it. */
 export interface FlowRunRow {
@@ -20,6 +21,13 @@ export interface FlowRunRow {
   flowVersion: number;
   stepId: string | null;
   state: unknown;
+}
+
+/** The programme of the client's most recent open case, as the turn read it (null: none). */
+export interface ProgrammeFacts {
+  timeZone: string;
+  /** Programme.settings as stored (JSON). */
+  settings: unknown;
 }
 
 /** What a turn reads before it routes the message. */
@@ -31,6 +39,10 @@ export interface TurnRows {
   consent: Consent | null;
   /** Active runs, most recent first. */
   runs: FlowRunRow[];
+  /** The client's programme (their most recent open case's); null without a client, case or programme. */
+  programme: ProgrammeFacts | null;
+  /** Queued messages of the chat that a new reply waits behind (the outbox's HOLDS_BACK), oldest first. */
+  earlier: bigint[];
 }
 
 interface TurnRow {
@@ -56,7 +68,13 @@ interface TurnRow {
   consentChannel: Consent["channel"] | null;
   decidedAt: Date | null;
   runs: FlowRunRow[];
+  programmeTimeZone: string | null;
+  programmeSettings: unknown;
+  earlier: string[];
 }
+
+/** A reply not yet written, as HOLDS_BACK sees it: the newest message of the chat. */
+const NEW_REPLY = `(SELECT c.id AS "conversationId", 9223372036854775807::bigint AS id, 'reply'::"MessageKind" AS kind)`;
 
 const LOAD_TURN = `
 SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c."staffId", c.locale,
@@ -68,19 +86,30 @@ SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenan
        (SELECT coalesce(json_agg(json_build_object('id', r.id, 'flowId', r."flowId",
                  'flowVersion', r."flowVersion", 'stepId', r."stepId", 'state', r.state)
                  ORDER BY r."startedAt" DESC), '[]'::json)
-          FROM "FlowRun" r WHERE r."conversationId" = c.id AND r.status = 'active') AS runs
+          FROM "FlowRun" r WHERE r."conversationId" = c.id AND r.status = 'active') AS runs,
+       p.timezone AS "programmeTimeZone", p.settings AS "programmeSettings",
+       (SELECT coalesce(array_agg(e.id ORDER BY e.id), '{}') FROM "Message" e, ${NEW_REPLY} m
+         WHERE ${HOLDS_BACK("e", "m")} AND e.status = 'queued' AND e.queue IN ($3, '')) AS earlier
   FROM "Conversation" c
   LEFT JOIN LATERAL (SELECT * FROM "Consent" WHERE "conversationId" = c.id
                       ORDER BY "decidedAt" DESC LIMIT 1) k ON true
+  LEFT JOIN LATERAL (SELECT pr.timezone, pr.settings FROM "Case" cs
+                       LEFT JOIN "Programme" pr ON pr.id = cs."programmeId"
+                      WHERE cs."clientId" = c."clientId" AND cs.status <> 'closed'
+                      ORDER BY cs."createdAt" DESC LIMIT 1) p ON true
  WHERE c.id = $1`;
 
-/** The turn's reads in one query; null when the conversation is gone (erased). */
+/**
+ * The turn's reads in one query; null when the conversation is gone (erased). `queue`: the outbox
+ * queue of the turn's replies (the earlier messages are those of that queue or of none).
+ */
 export async function loadTurnRows(
   client: pg.ClientBase,
   conversationId: string,
   inboundKey: string,
+  queue: string,
 ): Promise<TurnRows | null> {
-  const { rows } = await client.query<TurnRow>(LOAD_TURN, [conversationId, inboundKey]);
+  const { rows } = await client.query<TurnRow>(LOAD_TURN, [conversationId, inboundKey, queue]);
   const row = rows[0];
   if (!row) return null;
   const conversation: Conversation = {
@@ -111,18 +140,10 @@ export async function loadTurnRows(
           decidedAt: row.decidedAt,
         }
       : null;
-  return { conversation, seen: row.seen, consent, runs: row.runs };
-}
-
-/** The id of the conversation at a channel address, or undefined when there is none yet. */
-export async function findConversationId(
-  pool: pg.Pool,
-  channel: ChannelName,
-  externalConversationId: string,
-): Promise<string | undefined> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM "Conversation" WHERE channel = $1 AND "externalConversationId" = $2`,
-    [channel, externalConversationId],
-  );
-  return rows[0]?.id;
+  const programme =
+    row.programmeTimeZone === null
+      ? null
+      : { timeZone: row.programmeTimeZone, settings: row.programmeSettings };
+  const earlier = row.earlier.map((id) => BigInt(id));
+  return { conversation, seen: row.seen, consent, runs: row.runs, programme, earlier };
 }

@@ -27,7 +27,7 @@ export interface TakenMessage {
  * The one "an earlier message is waiting" rule: `e` holds back `m`, a later message of the same
  * chat, until settled; a broadcast's message never holds back one that is not.
  */
-const HOLDS_BACK = (e: string, m: string) => `${e}."conversationId" = ${m}."conversationId"
+export const HOLDS_BACK = (e: string, m: string) => `${e}."conversationId" = ${m}."conversationId"
   AND ${e}.direction = 'outbound' AND ${e}.status IN ('queued', 'sending') AND ${e}.id < ${m}.id
   AND (${e}.kind <> 'broadcast' OR ${m}.kind = 'broadcast')`;
 

@@ -40,8 +40,8 @@ export interface OutboundSendersOptions {
 export interface OutboundSenders {
   /** A lease for a turn's reply rows (written with them), so the loops leave them to the turn. */
   hold(): { queue: string; leaseToken: string; leaseUntil: Date };
-  /** Sends a turn's stored replies, held under `leaseToken`, now and in order; the rest to the loops. */
-  sendNow(messageIds: readonly bigint[], leaseToken: string): Promise<void>;
+  /** Sends a turn's stored replies (after `earlier`, else what is waiting), now and in order; the rest to the loops. */
+  sendNow(messageIds: readonly bigint[], leaseToken: string, earlier?: readonly bigint[]): Promise<void>;
   /** Sends a message that must not be stored (the goodbye after erasure), paced like the rest. */
   sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
   /** Tells this process's idle loops that a message was written. */
@@ -143,11 +143,11 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       leaseToken: randomUUID(),
       leaseUntil: new Date(Date.now() + TURN_LEASE_S * 1000),
     }),
-    async sendNow(messageIds, leaseToken) {
+    async sendNow(messageIds, leaseToken, known) {
       const first = messageIds[0];
       if (first === undefined) return;
       // What the chat has waiting from before (a notice, a counsellor's answer) goes first, in order.
-      const earlier = await earlierQueued(options.sql, first, options.prefix).catch(() => []);
+      const earlier = known ?? (await earlierQueued(options.sql, first, options.prefix).catch(() => []));
       const ids = [...earlier, ...messageIds];
       for (const [index, id] of ids.entries()) {
         if (await sendReply(id, leaseToken)) continue;

@@ -7,15 +7,18 @@ import type { Queue } from "bullmq";
 import { repromptRun } from "../engine/engine.ts";
 import type { EngineContext, RunState } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
-import type { Db, DbClient } from "../store/prisma.ts";
+import type { DbClient } from "../store/prisma.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
-import { cancelNudges, type NudgePlan, planNudges, syncTimers } from "./nudge-store.ts";
+import { cancelNudges, cancelStale, type NudgePlan, setTimers, type TimerRow } from "./nudge-store.ts";
 import type { NudgeHandler } from "./nudge-worker.ts";
 import type { ProgrammeSchedule } from "./programme-schedule.ts";
-import { scheduleForClient } from "./programme-schedule-for.ts";
+import { scheduleForClient, scheduleOf } from "./programme-schedule-for.ts";
 import { idleNudgeTimes } from "./schedule.ts";
 
-/** Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting. Returns jobIds to sync. */
+/**
+ * Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting. Returns
+ * the jobIds whose timers change and the rows of those left pending (no read-back needed).
+ */
 export async function replanIdleNudges(
   tx: DbClient,
   input: {
@@ -25,16 +28,12 @@ export async function replanIdleNudges(
     now: Date;
     schedule: ProgrammeSchedule;
   },
-): Promise<string[]> {
+): Promise<{ jobIds: string[]; pending: TimerRow[] }> {
   const jobIds: string[] = [];
+  const pending: TimerRow[] = [];
   if (input.finishedRunIds.length) {
-    jobIds.push(
-      ...(await cancelNudges(
-        tx,
-        { subjectId: { in: input.finishedRunIds }, kind: "idle_flow" },
-        "flow finished",
-      )),
-    );
+    const where = { subjectId: { in: input.finishedRunIds }, kind: "idle_flow" } as const;
+    jobIds.push(...(await cancelNudges(tx, where, "flow finished")));
   }
   if (input.waitingRunId) {
     const runId = input.waitingRunId;
@@ -46,11 +45,25 @@ export async function replanIdleNudges(
       subjectId: runId,
       dueAt,
     }));
-    // A nudge already sent for this run is planned again only after a new answer: re-open it.
-    await tx.nudge.updateMany({ where: { subjectId: runId, kind: "idle_flow" }, data: { firedAt: null } });
-    jobIds.push(...(await planNudges(tx, [runId], plans)));
+    jobIds.push(
+      ...(await cancelStale(
+        tx,
+        [runId],
+        plans.map((p) => p.jobId),
+      )),
+    );
+    // A nudge already sent for this run is planned again after a new answer: re-opened, pending.
+    for (const plan of plans) {
+      await tx.nudge.upsert({
+        where: { jobId: plan.jobId },
+        create: { ...plan },
+        update: { dueAt: plan.dueAt, status: "pending", reason: null, firedAt: null },
+      });
+      jobIds.push(plan.jobId);
+      pending.push({ jobId: plan.jobId, status: "pending", dueAt: plan.dueAt });
+    }
   }
-  return jobIds;
+  return { jobIds, pending };
 }
 
 /**
@@ -90,22 +103,29 @@ interface TurnSeen {
   waitingRunId: string | null;
   finishedRunIds: string[];
   now: Date;
+  /** The client's programme as the turn read it; undefined: not known, read it. */
+  programme?: { timeZone: string; settings: unknown } | null;
 }
 
 /**
  * After each turn (registered with the conversation core in app/): re-plans the idle nudges in
  * the turn's transaction, and sets their timers once the replies are sent.
  */
-export function idleNudgesAfterTurn(db: Db, queue: Queue<NudgeJobData>, defaultTimeZone: string) {
+export function idleNudgesAfterTurn(queue: Queue<NudgeJobData>, defaultTimeZone: string) {
   return async (tx: DbClient, turn: TurnSeen): Promise<(() => Promise<void>) | undefined> => {
     if (!turn.clientId || turn.declined) return undefined;
-    const jobIds = await replanIdleNudges(tx, {
+    const { programme } = turn;
+    const schedule =
+      programme === undefined
+        ? await scheduleForClient(tx, turn.clientId, defaultTimeZone)
+        : scheduleOf(programme, defaultTimeZone);
+    const { jobIds, pending } = await replanIdleNudges(tx, {
       conversationId: turn.conversationId,
       waitingRunId: turn.waitingRunId,
       finishedRunIds: turn.finishedRunIds,
       now: turn.now,
-      schedule: await scheduleForClient(tx, turn.clientId, defaultTimeZone),
+      schedule,
     });
-    return jobIds.length ? () => syncTimers(db, queue, jobIds, turn.now) : undefined;
+    return jobIds.length ? () => setTimers(queue, jobIds, pending, turn.now) : undefined;
   };
 }

@@ -4,7 +4,7 @@
  * planning it twice, retrying, or restarting never makes a second one.
  */
 import type { Queue } from "bullmq";
-import type { NudgeKind } from "../generated/prisma/client.ts";
+import type { NudgeKind, NudgeStatus } from "../generated/prisma/client.ts";
 import type { Db, DbClient, Prisma } from "../store/prisma.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
 
@@ -27,16 +27,7 @@ export async function planNudges(
   plans: readonly NudgePlan[],
 ): Promise<string[]> {
   const keep = new Set(plans.map((p) => p.jobId));
-  const stale = await tx.nudge.findMany({
-    where: { subjectId: { in: [...subjectIds] }, status: "pending", jobId: { notIn: [...keep] } },
-    select: { jobId: true },
-  });
-  if (stale.length) {
-    await tx.nudge.updateMany({
-      where: { jobId: { in: stale.map((s) => s.jobId) } },
-      data: { status: "cancelled", reason: "replaced" },
-    });
-  }
+  const stale = await cancelStale(tx, subjectIds, [...keep]);
   for (const plan of plans) {
     await tx.nudge.upsert({
       where: { jobId: plan.jobId },
@@ -49,7 +40,21 @@ export async function planNudges(
     where: { jobId: { in: [...keep] }, firedAt: { not: null } },
     data: { status: "sent" },
   });
-  return [...stale.map((s) => s.jobId), ...keep];
+  return [...stale, ...keep];
+}
+
+/** Cancels the pending nudges of `subjectIds` other than `keep` (one statement); returns their jobIds. */
+export async function cancelStale(
+  tx: DbClient,
+  subjectIds: readonly string[],
+  keep: readonly string[],
+): Promise<string[]> {
+  const stale = await tx.nudge.updateManyAndReturn({
+    where: { subjectId: { in: [...subjectIds] }, status: "pending", jobId: { notIn: [...keep] } },
+    data: { status: "cancelled", reason: "replaced" },
+    select: { jobId: true },
+  });
+  return stale.map((s) => s.jobId);
 }
 
 /** Cancels the pending nudges about `subjectIds` (an appointment cancelled, a client erased). */
@@ -58,17 +63,12 @@ export async function cancelNudges(
   where: Prisma.NudgeWhereInput,
   reason: string,
 ): Promise<string[]> {
-  const pending = await tx.nudge.findMany({
+  const cancelled = await tx.nudge.updateManyAndReturn({
     where: { ...where, status: "pending" },
+    data: { status: "cancelled", reason },
     select: { jobId: true },
   });
-  if (pending.length) {
-    await tx.nudge.updateMany({
-      where: { jobId: { in: pending.map((p) => p.jobId) } },
-      data: { status: "cancelled", reason },
-    });
-  }
-  return pending.map((p) => p.jobId);
+  return cancelled.map((p) => p.jobId);
 }
 
 /**
@@ -86,6 +86,26 @@ export async function syncTimers(
     where: { jobId: { in: [...jobIds] } },
     select: { jobId: true, status: true, dueAt: true },
   });
+  await setTimers(queue, jobIds, rows, now);
+}
+
+/** A nudge's row as far as its timer goes. */
+export interface TimerRow {
+  jobId: string;
+  status: NudgeStatus;
+  dueAt: Date;
+}
+
+/**
+ * syncTimers with the rows already known (the caller just wrote them): the timers of `jobIds`
+ * follow `rows`; a jobId without a row loses its timer.
+ */
+export async function setTimers(
+  queue: Queue<NudgeJobData>,
+  jobIds: readonly string[],
+  rows: readonly TimerRow[],
+  now = new Date(),
+): Promise<void> {
   const byId = new Map(rows.map((r) => [r.jobId, r]));
   for (const jobId of jobIds) {
     const row = byId.get(jobId);

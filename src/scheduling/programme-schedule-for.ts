@@ -16,11 +16,20 @@ export async function scheduleForClient(
     orderBy: { createdAt: "desc" },
     select: { programme: { select: { timezone: true, settings: true } } },
   });
+  const programme = found?.programme;
+  return scheduleOf(
+    programme ? { timeZone: programme.timezone, settings: programme.settings } : null,
+    defaultTimeZone,
+  );
+}
+
+/** The schedule of a programme already read (null: none, the defaults). */
+export function scheduleOf(
+  programme: { timeZone: string; settings: unknown } | null,
+  defaultTimeZone: string,
+): ProgrammeSchedule {
   return parseProgrammeSchedule(
-    {
-      timeZone: found?.programme?.timezone ?? defaultTimeZone,
-      ...((found?.programme?.settings as object) ?? {}),
-    },
+    { timeZone: programme?.timeZone ?? defaultTimeZone, ...((programme?.settings as object) ?? {}) },
     defaultTimeZone,
   );
 }

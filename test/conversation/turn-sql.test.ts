@@ -5,7 +5,8 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { findConversationId, loadTurnRows } from "../../src/conversation/turn-sql.ts";
+import { withAddressLock } from "../../src/conversation/conversation-lock.ts";
+import { loadTurnRows } from "../../src/conversation/turn-sql.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { testDb, uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
@@ -65,7 +66,7 @@ test("one query gives the conversation, its latest consent and its active runs, 
   const { conversation, older, newer } = await conversationWithHistory();
   const client = await pool.connect();
   try {
-    const rows = await loadTurnRows(client, conversation.id, `in:telegram:${uid()}`);
+    const rows = await loadTurnRows(client, conversation.id, `in:telegram:${uid()}`, "q");
     expect(rows?.conversation).toEqual(conversation);
     expect(rows?.seen).toBe(false);
     expect(rows?.consent).toEqual(
@@ -96,18 +97,87 @@ test("a stored inbound message is a replay; a conversation without consent has n
   });
   const client = await pool.connect();
   try {
-    const rows = await loadTurnRows(client, conversation.id, key);
+    const rows = await loadTurnRows(client, conversation.id, key, "q");
     expect(rows?.seen).toBe(true);
     expect(rows?.consent).toBeNull();
     expect(rows?.runs).toEqual([]);
-    expect(await loadTurnRows(client, `gone-${uid()}`, key)).toBeNull();
+    expect(await loadTurnRows(client, `gone-${uid()}`, key, "q")).toBeNull();
   } finally {
     client.release();
   }
 });
 
-test("a conversation is found by its channel address", async () => {
+test("a conversation is found and locked by its channel address; none, nothing held", async () => {
   const { conversation, external } = await conversationWithHistory();
-  expect(await findConversationId(pool, "telegram", external)).toBe(conversation.id);
-  expect(await findConversationId(pool, "webchat", external)).toBeUndefined();
+  const found = await withAddressLock(
+    pool,
+    { channel: "telegram", externalConversationId: external },
+    async (_, id) => {
+      // Held: another session cannot take the conversation's lock meanwhile.
+      const other = await pool.connect();
+      try {
+        const { rows } = await other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got", [
+          id,
+        ]);
+        expect(rows[0].got).toBe(false);
+      } finally {
+        other.release();
+      }
+      return id;
+    },
+  );
+  expect(found).toEqual({ value: conversation.id });
+  const none = await withAddressLock(
+    pool,
+    { channel: "webchat", externalConversationId: external },
+    async () => 1,
+  );
+  expect(none).toBeUndefined();
+});
+
+test("the turn read gives the client's programme (its newest open case's) and the chat's queued messages", async () => {
+  const s = uid();
+  const organisation = await db.organisation.create({ data: { slug: `o-${s}`, name: "O" } });
+  const programme = await db.programme.create({
+    data: {
+      organisationId: organisation.id,
+      slug: `p-${s}`,
+      name: "P",
+      timezone: "Europe/Sofia",
+      settings: { legalAccessMonths: 6 },
+    },
+  });
+  const client = await db.client.create({ data: { locale: "bg" } });
+  await db.case.create({ data: { clientId: client.id, programmeId: programme.id, status: "intake" } });
+  await db.case.create({ data: { clientId: client.id, status: "closed" } });
+  const conversation = await db.conversation.create({
+    data: { channel: "telegram", externalConversationId: s, externalUserId: s, clientId: client.id },
+  });
+  const outbound = (key: string, status: "queued" | "sent", kind: "notice" | "broadcast", queue: string) =>
+    db.message.create({
+      data: {
+        conversationId: conversation.id,
+        direction: "outbound",
+        idempotencyKey: `${key}-${s}`,
+        status,
+        kind,
+        queue,
+      },
+    });
+  const notice = await outbound("notice", "queued", "notice", "q");
+  await outbound("sent", "sent", "notice", "q");
+  await outbound("broadcast", "queued", "broadcast", "q");
+  await outbound("other-queue", "queued", "notice", "other");
+  const anyQueue = await outbound("any", "queued", "notice", "");
+  const connection = await pool.connect();
+  try {
+    const rows = await loadTurnRows(connection, conversation.id, `in:telegram:${s}`, "q");
+    expect(rows?.programme).toEqual({ timeZone: "Europe/Sofia", settings: { legalAccessMonths: 6 } });
+    expect(rows?.earlier).toEqual([notice.id, anyQueue.id]);
+    // The newest open case has no programme: none (the defaults), not an older case's.
+    await db.case.create({ data: { clientId: client.id, status: "lead" } });
+    expect((await loadTurnRows(connection, conversation.id, `in:telegram:${s}`, "q"))?.programme).toBeNull();
+  } finally {
+    connection.release();
+  }
 });

@@ -3,6 +3,7 @@
  * Assessment on their open case, the case moves from lead/intake to preparation, and the client
  * gets a short summary in their language (what is open, which work may fit, what happens next).
  */
+import type { TurnFacts } from "../../conversation/turn-registry.ts";
 import type { Answer, Output, VarValue } from "../../engine/types.ts";
 import type { DbClient } from "../../store/prisma.ts";
 import { computeReadiness, type Readiness } from "./readiness.ts";
@@ -13,18 +14,10 @@ export const SELF_ASSESSMENT_FLOW = "self_assessment";
 export const DEFAULT_LEGAL_ACCESS_MONTHS = 4;
 
 /** The run variables the self-assessment starts with, from the client's programme settings. */
-export async function assessmentVars(
-  tx: DbClient,
-  clientId: string | null,
-): Promise<Record<string, VarValue>> {
-  const openCase = clientId
-    ? await tx.case.findFirst({
-        where: { clientId, status: { not: "closed" } },
-        orderBy: { createdAt: "desc" },
-        select: { programme: { select: { settings: true } } },
-      })
-    : null;
-  const settings = (openCase?.programme?.settings ?? {}) as { legalAccessMonths?: unknown };
+export function assessmentVars(facts: TurnFacts): Record<string, VarValue> {
+  const settings = (facts.clientId ? (facts.programme?.settings ?? {}) : {}) as {
+    legalAccessMonths?: unknown;
+  };
   const months =
     typeof settings.legalAccessMonths === "number" ? settings.legalAccessMonths : DEFAULT_LEGAL_ACCESS_MONTHS;
   return { legal_access_months: months };

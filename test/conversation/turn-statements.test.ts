@@ -1,0 +1,56 @@
+/**
+ * What a turn costs in SQL statements (issue 18): counted per update through the app's webhook,
+ * so a change that adds a query to the hot path fails here instead of slipping into the figures
+ * of bench:inbound. A questionnaire answer: the conversation found and locked (1), the turn read
+ * (1), its writes, the reply sent by the outbox (lease, sending, sent), unlocked (1).
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { createCase } from "../../src/domain/cases/cases.ts";
+import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
+import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
+import { createProgramme } from "../../src/domain/organisations/programmes.ts";
+import { uid } from "../support/db.ts";
+import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { counted } from "../support/sql-count.ts";
+import { TelegramUser } from "../support/telegram-user.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+let telegram: FakeTelegram;
+let app: App;
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram });
+});
+afterAll(async () => {
+  await app?.close();
+  await telegram?.close();
+});
+
+async function inviteCode(): Promise<string> {
+  const s = uid();
+  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
+  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const created = await createCase(app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
+  return created.inviteCode as string;
+}
+
+test("a questionnaire answer costs 15 SQL statements: one read, the reply sent, no read twice", async () => {
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${await inviteCode()}`);
+  await user.tap("language:ro");
+  await user.tap("consent:accept");
+  await user.tap("done:now");
+  const { result: replies, statements } = await counted(() => user.tap("residence:eu_citizen"));
+  expect(replies).toHaveLength(1);
+  const texts = statements.join("\n");
+  // Each of these was read before issue 18 and is known to the turn now.
+  expect(texts).not.toMatch(/FROM "public"\."Case"/); // the programme: in the turn read
+  expect(texts).not.toMatch(/SELECT "public"\."Nudge"/); // pending or read back: the turn wrote them
+  expect(texts).not.toMatch(/SELECT e\.id FROM "Message"/); // the chat's earlier messages: in the turn read
+  expect(statements, texts).toHaveLength(15);
+});
