@@ -22,6 +22,12 @@ export interface InboundMessage {
   choiceId?: string;
   /** With `choiceId`: the platform id of the message whose button was tapped, when known. */
   tappedMessageId?: string;
+  /**
+   * With `tappedMessageId`: the channel cannot take that message's buttons away itself (a Teams
+   * card keeps them until updated), so the turn sends it again without them, replacing it,
+   * unless a reply updates it in place (src/conversation/in-place.ts).
+   */
+  spendTapped?: boolean;
   /** The platform's guess at the person's language (Telegram `language_code`), e.g. "ro". */
   localeHint?: string;
   /** How the platform names the person; stored only after consent. */
@@ -58,7 +64,8 @@ export interface OutboundMessage {
   /**
    * The platform id of an earlier message whose buttons this one replaces (a multi-choice
    * question with new ticks): Telegram edits that message's keyboard, the web chat updates its
-   * bubble. Absent: a new message.
+   * bubble, Teams updates its card (without choices: the card with its buttons taken away).
+   * Absent: a new message.
    */
   replaces?: string;
 }

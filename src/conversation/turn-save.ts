@@ -11,7 +11,7 @@ import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
 import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
 import { saveRuns } from "./flow-run-store.ts";
-import { inPlaceMessage, tappedQuestion } from "./in-place.ts";
+import { inPlaceMessage, spentQuestion, tappedQuestion } from "./in-place.ts";
 import { DOMAIN_EFFECTS } from "./turn-registry.ts";
 import type { TurnPlan } from "./turn-routing.ts";
 
@@ -132,8 +132,9 @@ async function writeReplies(
 ): Promise<QueuedReply[]> {
   const replies: QueuedReply[] = [];
   const rendered = renderOutputs(outputs, turn.target.locale, deps.translator);
-  const tapped = await tappedQuestion(tx, turn.conversation.id, msg.tappedMessageId, rendered);
-  for (const [index, reply] of rendered.entries()) {
+  const tapped = await tappedQuestion(tx, turn.conversation.id, msg, rendered);
+  const spent = spentQuestion(msg, tapped, rendered);
+  for (const [index, reply] of [...(spent ? [spent] : []), ...rendered].entries()) {
     const message = inPlaceMessage(reply, tapped);
     const row = await tx.message.create({
       data: {

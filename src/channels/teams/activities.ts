@@ -107,7 +107,8 @@ export function interpretActivity(
         ...displayName,
         externalMessageId: messageId,
         choiceId: choice.data.choiceId,
-        ...(activity.replyToId ? { tappedMessageId: activity.replyToId } : {}),
+        // The card keeps its buttons until we update it: the turn takes them away (spent).
+        ...(activity.replyToId ? { tappedMessageId: activity.replyToId, spendTapped: true } : {}),
       },
     };
   }

@@ -2,7 +2,9 @@
  * Cards updated in place, through the real Teams channel and the fake Bot Framework: the id of
  * every card we send is stored, a tap names its card (replyToId), and a tick in a multi-choice
  * question updates that card (PUT …/activities/{id}) instead of sending the question again; when
- * the connector no longer knows the card (404), the question comes as a new activity.
+ * the connector no longer knows the card (404), the question comes as a new activity. Any other
+ * tap spends its card (updated without buttons, as Telegram removes a tapped keyboard), and a tap
+ * on a stale card gets the answer Telegram gives, in the same app with a fake Telegram beside.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createCase } from "../../../src/domain/cases/cases.ts";
@@ -10,11 +12,14 @@ import { createCounsellor } from "../../../src/domain/organisations/counsellors.
 import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { uid } from "../../support/db.ts";
+import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
+import { TelegramUser } from "../../support/telegram-user.ts";
 import {
   cardTap,
   cardWith,
   message,
   post,
+  readActivity,
   sentTo,
   startTeamsTestBed,
   type TeamsTestBed,
@@ -24,10 +29,15 @@ import {
 } from "./support.ts";
 
 let bed: TeamsTestBed;
+let telegram: FakeTelegram;
 beforeAll(async () => {
-  bed = await startTeamsTestBed();
+  telegram = await startFakeTelegram();
+  bed = await startTeamsTestBed({ telegram });
 });
-afterAll(() => bed?.close());
+afterAll(async () => {
+  await bed?.close();
+  await telegram?.close();
+});
 
 const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 
@@ -42,8 +52,8 @@ async function tap(user: TeamsUser, choiceId: string): Promise<string> {
   return card.id as string;
 }
 
-/** A Teams client who onboarded in `locale` and is at the transport question (multi-choice). */
-async function atTransport(locale: string, teamsLocale: string): Promise<TeamsUser> {
+/** A new case's invite code. */
+async function inviteCode(): Promise<string> {
   const s = uid();
   await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
   await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
@@ -56,8 +66,14 @@ async function atTransport(locale: string, teamsLocale: string): Promise<TeamsUs
     programmeSlug: `p-${s}`,
     counsellorEmail: `l-${s}@example.org`,
   });
+  return created.inviteCode;
+}
+
+/** A Teams client who onboarded in `locale` and is at the transport question (multi-choice). */
+async function atTransport(locale: string, teamsLocale: string): Promise<TeamsUser> {
+  const code = await inviteCode();
   const user = teamsUser(teamsLocale);
-  await say(message(bed, user, `/start ${created.inviteCode}`));
+  await say(message(bed, user, `/start ${code}`));
   for (const choice of [
     `language:${locale}`,
     "consent:accept",
@@ -156,4 +172,134 @@ test("a card Teams no longer knows (404) is not updated: the question comes as a
   await tap(user, "transport:bike");
   expect(updatesOf(bed, fresh.id as string, updatesBefore)).toHaveLength(1);
   expect(sentTo(bed, user, sentBefore)).toHaveLength(1);
+});
+
+/** The calls the connector got for `user`'s conversation since `from`: method, status, activity id. */
+const callsTo = (user: TeamsUser, from: number) =>
+  bed.fake.attempts
+    .slice(from)
+    .filter((a) => a.conversationId === user.conversationId)
+    .map((a) => [a.method, a.status, a.method === "PUT" ? a.id : "new"]);
+
+test("a tapped card's buttons are spent: the card again without them, then the next message", async () => {
+  const user = await atTransport("en", "en-GB");
+  // Every card tapped on the way here was spent: updated once, without buttons, text unchanged.
+  const languageCard = cardWith(bed, user, "language:en");
+  const asked = readActivity(languageCard.activity);
+  expect(asked.choices.length).toBeGreaterThan(0);
+  expect(updatesOf(bed, languageCard.id as string)).toEqual([
+    { text: asked.text, choices: [], labels: [], card: true, rtl: false },
+  ]);
+  const card = cardWith(bed, user, "transport:bike");
+  await tap(user, "transport:bike");
+  const from = bed.fake.attempts.length;
+  const sentBefore = bed.fake.sent.length;
+  const tapDone = cardTap(bed, user, "transport:_done", card.id);
+  await say(tapDone);
+  expect(callsTo(user, from)).toEqual([
+    ["PUT", 200, card.id],
+    ["POST", 200, "new"],
+  ]);
+  const [spent] = updatesOf(bed, card.id as string).slice(-1);
+  expect(spent).toMatchObject({ text: t("assessment.transport_prompt", "en"), choices: [], labels: [] });
+  expect(sentTo(bed, user, sentBefore).map((m) => m.text)).toEqual([
+    t("assessment.driving_licence_prompt", "en"),
+  ]);
+  // The spend is stored as an update of the card (its row and platform id), sent once.
+  const spentRow = await bed.app.db.message.findFirstOrThrow({
+    where: {
+      conversationId: await conversationId(user),
+      payload: { path: ["replacesMessage"], equals: card.id },
+    },
+    orderBy: { id: "desc" },
+  });
+  expect(spentRow).toMatchObject({ status: "sent", channelMessageId: card.id, attempts: 1 });
+  expect((spentRow.payload as { choices?: unknown }).choices).toBeUndefined();
+
+  // The same activity again (Teams redelivers): nothing more is sent or updated.
+  const again = bed.fake.attempts.length;
+  await say(tapDone);
+  expect(callsTo(user, again)).toEqual([]);
+});
+
+test("a card Teams no longer knows is not spent, and nothing is sent in its place", async () => {
+  const code = await inviteCode();
+  const user = teamsUser("en-GB");
+  await say(message(bed, user, `/start ${code}`));
+  const card = cardWith(bed, user, "language:en");
+  bed.fake.forget(card.id as string);
+  const from = bed.fake.attempts.length;
+  await tap(user, "language:en");
+  const calls = callsTo(user, from);
+  expect(calls[0]).toEqual(["PUT", 404, card.id]);
+  expect(calls.slice(1).every(([method]) => method === "POST")).toBe(true);
+  expect(
+    sentTo(bed, user)
+      .slice(-2)
+      .map((m) => m.text),
+  ).toEqual([t("onboarding.welcome", "en"), t("onboarding.consent_notice", "en")]);
+});
+
+/** The same person's start on Telegram and on Teams: invite code, English, consent. */
+async function onBoth(): Promise<{ tg: TelegramUser; teams: TeamsUser }> {
+  const tg = new TelegramUser(bed.app, telegram);
+  const teams = teamsUser("en-GB");
+  await tg.say(`/start ${await inviteCode()}`);
+  await say(message(bed, teams, `/start ${await inviteCode()}`));
+  await tg.tap("language:en");
+  await tap(teams, "language:en");
+  return { tg, teams };
+}
+
+/** What a reply says and offers, the same way for both channels. */
+const fromTelegram = (m: { text: string; buttons: { data: string }[] }) => ({
+  text: m.text,
+  choices: m.buttons.map((b) => b.data).filter(Boolean),
+});
+const fromTeams = (m: { text: string; choices: string[] }) => ({ text: m.text, choices: m.choices });
+
+test("a stale card while a question waits: the waiting question again, as on Telegram; the card is spent", async () => {
+  const { tg, teams } = await onBoth();
+  for (const choice of ["consent:accept", "done:now", "residence:eu_citizen"]) {
+    await tg.tap(choice);
+    await tap(teams, choice);
+  }
+  // The housing question is answered by typing: its card (its keyboard) keeps its buttons.
+  const housing = tg.all().at(-1);
+  const housingCard = cardWith(bed, teams, "housing:rented");
+  for (const text of ["1", "Anderlecht"]) {
+    await tg.say(text);
+    await say(message(bed, teams, text));
+  }
+  const onTelegram = await tg.tapOn(housing as NonNullable<typeof housing>, "housing:rented");
+  const from = bed.fake.attempts.length;
+  const sentBefore = bed.fake.sent.length;
+  await say(cardTap(bed, teams, "housing:rented", housingCard.id));
+  const onTeams = sentTo(bed, teams, sentBefore);
+  expect(onTelegram.map((m) => m.text).at(-1)).toBe(t("assessment.transport_prompt", "en"));
+  expect(onTeams.map(fromTeams)).toEqual(onTelegram.map(fromTelegram));
+  // Telegram removed the tapped keyboard; Teams spent the card, before the answer came.
+  const removed = telegram
+    .callsOf("editMessageReplyMarkup")
+    .filter((c) => c.payload.message_id === housing?.messageId && !c.payload.reply_markup);
+  expect(removed).toHaveLength(1);
+  expect(callsTo(teams, from)[0]).toEqual(["PUT", 200, housingCard.id]);
+  expect(updatesOf(bed, housingCard.id as string).at(-1)?.choices).toEqual([]);
+});
+
+test("a stale card when nothing waits: the same answer as on Telegram (the menu)", async () => {
+  const { tg, teams } = await onBoth();
+  // Consent typed, so its card keeps its buttons; then the questionnaire later: nothing waits.
+  const consent = tg.all().at(-1);
+  const consentCard = cardWith(bed, teams, "consent:decline");
+  await tg.say("1");
+  await say(message(bed, teams, "1"));
+  await tg.tap("done:later");
+  await tap(teams, "done:later");
+  const onTelegram = await tg.tapOn(consent as NonNullable<typeof consent>, "consent:decline");
+  const sentBefore = bed.fake.sent.length;
+  await say(cardTap(bed, teams, "consent:decline", consentCard.id));
+  expect(onTelegram.map((m) => m.text)).toEqual([t("common.nothing_to_do", "en")]);
+  expect(sentTo(bed, teams, sentBefore).map(fromTeams)).toEqual(onTelegram.map(fromTelegram));
+  expect(updatesOf(bed, consentCard.id as string).at(-1)?.choices).toEqual([]);
 });
