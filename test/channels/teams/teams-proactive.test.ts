@@ -14,13 +14,16 @@ import { createProgramme } from "../../../src/domain/organisations/programmes.ts
 import { uid } from "../../support/db.ts";
 import {
   cardTap,
+  cardWith,
   message,
   post,
+  readActivity,
   sentTo,
   startTeamsTestBed,
   type TeamsTestBed,
   type TeamsUser,
   teamsUser,
+  updatesOf,
 } from "./support.ts";
 
 let bed: TeamsTestBed;
@@ -118,8 +121,13 @@ describe("proactive messages through the outbox", () => {
     expect(reminder.choices).toHaveLength(3);
     const coming = reminder.choices[0] as string;
     const before = bed.fake.sent.length;
-    await say(cardTap(bed, user, coming));
+    const card = cardWith(bed, user, coming);
+    await say(cardTap(bed, user, coming, card.id));
     expect(sentTo(bed, user, before).at(-1)?.text).toBe(t("appointments.thanks_coming", "en"));
+    // The tapped reminder is spent: the same card, its buttons taken away.
+    expect(updatesOf(bed, card.id as string)).toEqual([
+      { ...readActivity(card.activity), choices: [], labels: [] },
+    ]);
     const stored = await bed.app.db.appointment.findUniqueOrThrow({ where: { id: appointment.id } });
     expect(stored.response).toBe("coming");
   });
