@@ -27,7 +27,9 @@ const worker = createBroadcastWorker({
   prefix,
   logger: createLogger("silent"),
   pageSize: 5,
-  lockDuration: 1000,
+  // Renewed every 1.5 s: on a busy machine a lock renewed late would count as the job's one
+  // allowed stall, and the kill as a second (the job failed, the broadcast never resumed).
+  lockDuration: 3000,
   stalledInterval: 1000,
   onPage: async (written) => {
     console.log(`page ${written}`);

@@ -188,7 +188,12 @@ describe("check-ins", () => {
 });
 
 test("an unfinished flow is nudged after the programme's idle delays, then left alone", async () => {
-  const { user } = await placedClient("nl", { quietHours: null, idleNudges: ["PT2S", "PT4S"] });
+  // Idle delays of seconds only after onboarding: a slow tap there must not earn a nudge of its own.
+  const { user, programmeSlug } = await placedClient("nl");
+  await app.db.programme.update({
+    where: { slug: programmeSlug },
+    data: { settings: { quietHours: null, idleNudges: ["PT2S", "PT4S"] } },
+  });
   await user.say("/assessment");
   await user.tap("residence:eu_citizen"); // the run now waits at "housing"
   const nudges = await telegram.waitFor((calls) => {
@@ -206,6 +211,13 @@ test("an unfinished flow is nudged after the programme's idle delays, then left 
     () => user.all().filter((m) => m.text === t("assessment.housing_prompt", "nl")).length >= 3 || undefined,
     10_000,
   );
-  await new Promise((r) => setTimeout(r, 2500));
+  // Then left alone: no idle nudge of the run is pending any more (the rows are the timers' truth),
+  // so nothing can fire later; no need to wait and see.
+  const conversation = await app.db.conversation.findFirstOrThrow({
+    where: { channel: "telegram", externalConversationId: String(user.userId) },
+  });
+  const idle = await app.db.nudge.findMany({ where: { conversationId: conversation.id, kind: "idle_flow" } });
+  expect(idle.filter((n) => n.status === "pending")).toEqual([]);
+  expect(idle.filter((n) => n.status === "sent")).toHaveLength(2);
   expect(user.all().filter((m) => m.text === t("common.idle_nudge", "nl"))).toHaveLength(2);
 });

@@ -18,6 +18,7 @@ import { applyMigrations } from "../../src/store/database-setup.ts";
 import { uid } from "../support/db.ts";
 import { TEST_POSTGRES_URL } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { outboundSettled } from "../support/outbound-settled.ts";
 import { removeKeys } from "../support/redis-keys.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -129,7 +130,8 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
     added: 0,
     removed: 0,
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Counted once nothing is left to send them: no fixed pause for a second copy to show.
+  await outboundSettled(app.db, { externalConversationId: { in: users.map((u) => String(u.userId)) } });
   for (const user of users) {
     expect(reminders(telegram.calls, user)).toHaveLength(1);
     const notices = telegram.calls.filter(

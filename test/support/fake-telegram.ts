@@ -68,7 +68,10 @@ export interface FakeTelegram {
   blockChat(chatId: string | number): void;
   /** Queues an update for getUpdates; returns it with its update_id. */
   pushUpdate(update: PushedUpdate): Update;
-  /** Resolves with the predicate's first truthy result on the calls, rejects after `timeoutMs`. */
+  /**
+   * Resolves with the predicate's first truthy result on the calls, rejects after `timeoutMs`
+   * (10 s: a bound on failure only, generous for a busy machine; success returns at once).
+   */
   waitFor<T>(
     predicate: (calls: RecordedCall[]) => T | undefined | null | false,
     timeoutMs?: number,
@@ -266,7 +269,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       for (const wake of [...waiters]) wake();
       return full;
     },
-    async waitFor(predicate, timeoutMs = 2000) {
+    async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const result = predicate(calls);

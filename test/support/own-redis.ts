@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function accepting(port: number, timeoutMs = 5000): Promise<void> {
+async function accepting(port: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {

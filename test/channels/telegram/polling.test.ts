@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 const waitForReceived = async (count: number) => {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 10_000;
   while (inbound.received.length < count) {
     if (Date.now() > deadline) throw new Error(`expected ${count} inbound messages`);
     await new Promise((r) => setTimeout(r, 10));

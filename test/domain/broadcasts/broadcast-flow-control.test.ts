@@ -31,7 +31,7 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-const until = async (probe: () => Promise<boolean>, timeoutMs = 5000) => {
+const until = async (probe: () => Promise<boolean>, timeoutMs = 10_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error("condition not reached in time");
