@@ -70,7 +70,7 @@ async function appointmentCard(
   <dt>${t("status")}</dt><dd>${t(`appointment_${a.status}`)}${a.response ? html` · ${t(`response_${a.response}`)}` : ""}</dd>
   <dt>${t("place")}</dt><dd>${a.location}${a.mapUrl ? html` · <a href="${a.mapUrl}">${t("map")}</a>` : ""}</dd>
   <dt>${t("with_whom")}</dt><dd>${a.withWhom}</dd>
-  <dt>${t("bring")}</dt><dd>${documents.join(", ") || "—"}</dd>
+  <dt>${t("bring")}</dt><dd>${translator.formatList(documents, staff.locale) || "—"}</dd>
   ${notes.map(([locale, note]) => html`<dt>${t("bring_note_in", { language: languageName(request, staff, locale) })}</dt><dd lang="${locale}" dir="auto">${note}</dd>`)}
 </dl>
 ${plan ? html`<p class="reminders">${plan}</p>` : ""}

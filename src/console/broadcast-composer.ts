@@ -83,7 +83,7 @@ ${rows.length ? html`<table><thead><tr><th scope="col">${t("language")}</th><th 
 
 function refusal(view: BroadcastView, p: BroadcastPreview): SafeHtml {
   const list = p.missing.map((m) => `${view.language(m.locale)} (${view.t("people", { count: m.people })})`);
-  return html`<div id="refusal">${list.length ? html`<p class="error">${view.t("refusal", { languages: list.join(", ") })}</p>` : ""}</div>`;
+  return html`<div id="refusal">${list.length ? html`<p class="error">${view.t("refusal", { languages: view.translator.formatList(list, view.staff.locale) })}</p>` : ""}</div>`;
 }
 
 function sendTime(view: BroadcastView, p: BroadcastPreview, notice: string | undefined): SafeHtml {

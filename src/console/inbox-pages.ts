@@ -263,7 +263,14 @@ export function inboxPages(http: FastifyInstance): void {
         locale,
       });
       return reply.type("text/html; charset=utf-8").send(
-        String(html`<p class="muted">${t("preview_in", { language: languageName(request, staff, locale) })}${missing.length ? html` — ${t("fill_in")}: ${missing.map((m) => t(m)).join(", ")}` : ""}</p>
+        String(html`<p class="muted">${t("preview_in", { language: languageName(request, staff, locale) })}${
+          missing.length
+            ? html` — ${t("fill_in")}: ${translator.formatList(
+                missing.map((m) => t(m)),
+                staff.locale,
+              )}`
+            : ""
+        }</p>
 <p class="bubble" lang="${locale}" dir="${rendered.direction}">${rendered.text}</p>`),
       );
     }),

@@ -5,6 +5,7 @@
  */
 import { DateTime, Duration } from "luxon";
 import type { ReminderPlan } from "../domain/appointments/reminder-plan.ts";
+import { formatList } from "../i18n/list-format.ts";
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
@@ -34,8 +35,9 @@ export function reminderWords(
   at: { locale: string; zone: string; now: Date; t: T },
 ): string {
   if (plan.none) return at.t(`reminder_none_${plan.none}`);
-  const list = new Intl.ListFormat(at.locale, { style: "long", type: "conjunction" }).format(
+  const list = formatList(
     plan.reminders.map((r) => oneReminder(r, startsAt, at)),
+    at.locale,
   );
   return at.t("reminder_plan", { list, count: plan.reminders.length });
 }

@@ -47,7 +47,10 @@ export function vacancyFacts(request: FastifyRequest, t: T, v: Vacancy): SafeHtm
 <dt>${t("vacancy_sector")}</dt><dd>${translator.t(`counsellor.code_interests_${v.sector}`, staff.locale)}</dd>
 <dt>${t("vacancy_contract")}</dt><dd>${contract?.message.text ?? ""}</dd>
 <dt>${t("vacancy_municipality")}</dt><dd>${v.municipality}${v.access ? ` · ${v.access}` : ""}${v.publicTransport ? "" : ` · ${t("vacancy_no_public_transport")}`}</dd>
-<dt>${t("vacancy_hours")}</dt><dd>${t(`vacancy_hours_${v.hours}`)} · ${v.shifts.map((s) => t(`vacancy_shift_${s}`)).join(", ")}${v.weekends ? ` · ${t("vacancy_weekends")}` : ""}</dd>
+<dt>${t("vacancy_hours")}</dt><dd>${t(`vacancy_hours_${v.hours}`)} · ${translator.formatList(
+    v.shifts.map((s) => t(`vacancy_shift_${s}`)),
+    staff.locale,
+  )}${v.weekends ? ` · ${t("vacancy_weekends")}` : ""}</dd>
 <dt>${t("vacancy_start_date")}</dt><dd>${v.startDate ? translator.formatDate(v.startDate, staff.locale, "UTC") : "—"}</dd>
 <dt>${t("vacancy_places")}</dt><dd>${v.places}</dd>
 <dt>${t("vacancy_needs_section")}</dt><dd>${needs.join(" · ") || "—"}</dd>

@@ -6,6 +6,7 @@
  */
 import { join, relative } from "node:path";
 import { commandsIn } from "./bidi.ts";
+import { listRuleFor } from "./list-format.ts";
 import { hasMessage, type LocaleMessages, loadLocales } from "./locale-files.ts";
 import { isPluralCategory, type PluralCategory, pluralRuleFor } from "./plural-rules.ts";
 import { CLIENT_LOCALES, COUNSELLOR_LOCALES } from "./translator.ts";
@@ -25,7 +26,7 @@ export interface LocaleCheckOptions {
 }
 
 /** Keys every locale may add to a file although English does not have them. */
-const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = { meta: ["plural_rule"] };
+const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = { meta: ["plural_rule", "list"] };
 
 /** Plural forms that may leave out `{{count}}` ("ساعة واحدة", "ساعتان"). */
 const COUNT_OPTIONAL: ReadonlySet<PluralCategory> = new Set(["zero", "one", "two"]);
@@ -51,6 +52,8 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
   for (const [locale, files] of loaded.locales) {
     const rule = pluralRuleFor(locale, files.get("meta"));
     if (typeof rule === "string") problems.push({ file: `${locale}/meta.json`, message: rule });
+    const list = listRuleFor(locale, files.get("meta"));
+    if (typeof list === "string") problems.push({ file: `${locale}/meta.json`, message: list });
     const categories = typeof rule === "string" ? undefined : rule.categories;
     for (const [name, referenceMessages] of reference) {
       const file = `${locale}/${name}.json`;

@@ -8,6 +8,7 @@ import i18next, { type i18n as I18next, type Resource } from "i18next";
 import type { Logger } from "../logger.ts";
 import { isolate, isolateCommands } from "./bidi.ts";
 import { type CalendarNames, DEFAULT_TIME_ZONE, formatDateTimeWith, readCalendar } from "./date-time.ts";
+import { formatList, type ListKind, type ListRule, parseListRule } from "./list-format.ts";
 import { hasMessage, type LoadedLocales, loadLocales, messageText, splitMessageKey } from "./locale-files.ts";
 import { matchLocale } from "./locale-match.ts";
 import { type PluralRule, parsePluralRule } from "./plural-rules.ts";
@@ -46,6 +47,7 @@ export async function createTranslator(options: TranslatorOptions): Promise<Tran
     fallback,
     defaultZone: options.timeZone ?? DEFAULT_TIME_ZONE,
     ownPluralRules: readOwnPluralRules(loaded, options.logger),
+    ownListRules: readOwnListRules(loaded, options.logger),
     calendars,
     logger: options.logger,
   });
@@ -58,6 +60,8 @@ interface LocaleTranslatorParts {
   defaultZone: string;
   /** Plural rules from meta.json (Romani); other locales use i18next's Intl-based resolver. */
   ownPluralRules: Map<string, PluralRule>;
+  /** List words from meta.json (Romani); other locales use Intl.ListFormat. */
+  ownListRules: Map<string, ListRule>;
   /** Every loaded locale's calendar (the fallback's where its own is broken). */
   calendars: Map<string, CalendarNames>;
   logger: Pick<Logger, "warn"> | undefined;
@@ -115,6 +119,11 @@ class LocaleTranslator implements Translator {
 
   matchLocale(hint: string | undefined): ClientLocale | undefined {
     return matchLocale(hint);
+  }
+
+  formatList(items: readonly string[], locale: string, kind: ListKind = "and"): string {
+    const lng = this.#knownLocale(locale) ?? this.#parts.fallback;
+    return formatList(items, lng, kind, this.#parts.ownListRules.get(lng));
   }
 
   /** A locale we have files for, from an exact code or a hint ("ar-SA"); else undefined. */
@@ -188,6 +197,19 @@ async function createI18next(loaded: LoadedLocales, fallback: string): Promise<I
     interpolation: { escapeValue: false },
   });
   return instance;
+}
+
+/** List words written in locale files (meta.json `list`), by locale. */
+function readOwnListRules(loaded: LoadedLocales, logger?: Pick<Logger, "warn">): Map<string, ListRule> {
+  const rules = new Map<string, ListRule>();
+  for (const [locale, files] of loaded.locales) {
+    const meta = files.get("meta");
+    if (!meta || !Object.hasOwn(meta, "list")) continue;
+    const rule = parseListRule(meta.list);
+    if (typeof rule === "string") logger?.warn({ file: `${locale}/meta.json` }, `i18n: ${rule}`);
+    else rules.set(locale, rule);
+  }
+  return rules;
 }
 
 /** Plural rules written in locale files (meta.json `plural_rule`), by locale. */

@@ -40,7 +40,7 @@ function withDates(output: Output, locale: string, translator: Translator): Reco
   return params;
 }
 
-/** One message's text: its params, dates formatted, lists rendered item by item and joined. */
+/** One message's text: its params, dates formatted, lists rendered item by item and joined in the language's way. */
 function text(output: Output, locale: string, translator: Translator): string {
   const params: Record<string, string | number> = withDates(output, locale, translator);
   if (output.written) {
@@ -49,7 +49,10 @@ function text(output: Output, locale: string, translator: Translator): string {
     params.note = note;
   }
   for (const [name, items] of Object.entries(output.lists ?? {})) {
-    params[name] = items.map((item) => text(item, locale, translator)).join(", ");
+    params[name] = translator.formatList(
+      items.map((item) => text(item, locale, translator)),
+      locale,
+    );
   }
   return translator.t(output.key, locale, params);
 }

@@ -33,6 +33,11 @@ export interface Translator {
   formatDate(date: Date, locale: string, timeZone: string): string;
   /** The name of a weekday (1 Monday … 7 Sunday) in `locale` (Romani: our own names). */
   weekdayName(isoWeekday: number, locale: string): string;
+  /**
+   * Joins items the way `locale` does ("a, b and c", "a, b și c", Arabic "أ وب وج"; Romani from
+   * its meta.json); `kind` "or" for alternatives. Empty items are left out.
+   */
+  formatList(items: readonly string[], locale: string, kind?: "and" | "or"): string;
   /** Picks a supported client locale from a platform hint ("ro-RO" → "ro"), or undefined. */
   matchLocale(hint: string | undefined): ClientLocale | undefined;
 }

@@ -121,7 +121,7 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
     "--text-ro",
     "Curățenie în birouri, dimineața.",
     "--text-rom",
-    "Žužaripe ande birouri, detehara.",
+    "Žužaripe ande birura, detehara.",
     "--json",
   ]);
   expect(posted.code).toBe(0);
@@ -167,8 +167,8 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
   const card = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `job-alert:${alert.id}` } });
   expect(card).toMatchObject({ status: "queued", proactive: true });
   // The title from the list, in Romani; the text as the counsellor wrote it.
-  expect(card.text?.split("\n")[0]).toBe("💼 Nevi buti: Žužaripe ande birouri");
-  expect(card.text).toContain("Žužaripe ande birouri, detehara.");
+  expect(card.text?.split("\n")[0]).toBe("💼 Nevi buti: Žužaripe ande birura");
+  expect(card.text).toContain("Žužaripe ande birura, detehara.");
   const waiting = await db.jobAlert.findFirstOrThrow({
     where: { vacancyId: vacancy.id, status: "digest_pending" },
   });

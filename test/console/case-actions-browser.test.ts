@@ -130,14 +130,14 @@ test("appointments on the case page: plan in words, the client's notice in Roman
     .toBe("Herinnering morgen om 10:00 en 2 uur vooraf");
   await expect
     .poll(() => page.locator("ul.appointments").textContent())
-    .toContain("identiteitskaart, bankkaart");
+    .toContain("identiteitskaart en bankkaart");
   await check(page, "case-02-appointment-planned");
 
   // The client: Romanian only, no empty line, the place as a URL button.
   await expect.poll(() => sentTo(user, "📅").length, { timeout: 15_000 }).toBe(1);
   const [notice] = sentTo(user, "📅");
   const text = String(notice?.text);
-  expect(text).toContain("🎒 De adus: buletinul, cardul bancar");
+  expect(text).toContain("🎒 De adus: buletinul și cardul bancar");
   expect(text).toContain("📝 și contractul de închiriere");
   expect(text).not.toMatch(/—|http|%2C|contrat de bail/);
   const buttons = (

@@ -112,14 +112,11 @@ test("Romani: a Roma client completes the assessment by tapping; the counsellor'
   expect(summary.map((m) => m.text)).toEqual([
     t("assessment.summary_intro", "rom"),
     t("assessment.summary_open", "rom", {
-      list: [t("assessment.precondition_childcare", "rom"), t("assessment.precondition_money", "rom")].join(
-        ", ",
-      ),
+      // Romani joins with its own "thaj" (locales/rom/meta.json).
+      list: `${t("assessment.precondition_childcare", "rom")} thaj ${t("assessment.precondition_money", "rom")}`,
     }),
     t("assessment.summary_sectors", "rom", {
-      list: [t("assessment.interests_cleaning", "rom"), t("assessment.interests_construction", "rom")].join(
-        ", ",
-      ),
+      list: `${t("assessment.interests_cleaning", "rom")} thaj ${t("assessment.interests_construction", "rom")}`,
     }),
     t("assessment.summary_next", "rom"),
   ]);

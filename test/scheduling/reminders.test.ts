@@ -119,7 +119,7 @@ describe("reminders", () => {
       url: expect.stringMatching(/^https:\/\/www\.openstreetmap\.org\//),
     });
     expect(reminder?.payload.text).not.toContain("http");
-    expect(reminder?.payload.text).toContain("🎒 De adus: buletinul, CV-ul");
+    expect(reminder?.payload.text).toContain("🎒 De adus: buletinul și CV-ul");
     expect(reminder?.payload.text).toContain("📝 și o copie a contractului");
     expect(reminder?.payload.text).not.toContain("copie du contrat");
 

@@ -133,7 +133,7 @@ function planUnanswered(
 }
 
 /** "Your counsellor works Monday–Friday, 9:00–17:00; they will answer you here (from Monday 9:00)." */
-function whatHappensNext(
+export function whatHappensNext(
   settings: ReturnType<typeof handoverSettingsForCase>,
   hasCounsellor: boolean,
   input: { now: Date; locale: string; translator: Translator },

@@ -57,7 +57,7 @@ export function afterWorkingHours(hours: OfficeHours, zone: string, from: Date, 
   return cursor.plus({ hours: workingHours }).toJSDate();
 }
 
-/** "Monday–Friday" or "Monday, Wednesday, Friday": consecutive weekdays as one range. */
+/** "Monday–Friday" or "Monday, Wednesday and Friday": consecutive weekdays as one range. */
 export function describeDays(days: readonly number[], locale: string, translator: Translator): string {
   const runs: number[][] = [];
   for (const day of [...days].sort()) {
@@ -66,11 +66,10 @@ export function describeDays(days: readonly number[], locale: string, translator
     else runs.push([day]);
   }
   const name = (day: number) => translator.weekdayName(day, locale);
-  return runs
-    .map((run) =>
-      run.length >= 3 ? `${name(run[0] as number)}–${name(run.at(-1) as number)}` : run.map(name).join(", "),
-    )
-    .join(", ");
+  const parts = runs.flatMap((run) =>
+    run.length >= 3 ? [`${name(run[0] as number)}–${name(run.at(-1) as number)}`] : run.map(name),
+  );
+  return translator.formatList(parts, locale);
 }
 
 /** "9:00" for "09:00": a clock as people write it. */

@@ -43,7 +43,10 @@ export function describeTask(
         .split(",")
         .filter((c) => CHECKIN_REASONS.has(c));
       // Tasks raised before reasons were codes carry an English `reason`: shown as it is.
-      const words = codes.map((c) => t(`checkin_reason_${c}`)).join(", ");
+      const words = translator.formatList(
+        codes.map((c) => t(`checkin_reason_${c}`)),
+        locale,
+      );
       return t("task_checkin_escalation", { reasons: words || String(data.reason ?? "—") });
     }
     case "job.interest":

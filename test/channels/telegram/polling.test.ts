@@ -16,6 +16,7 @@ const translator: Translator = {
   formatDate: (date) => date.toISOString().slice(0, 10),
   weekdayName: (day) => String(day),
   matchLocale: () => undefined,
+  formatList: (items) => items.join(", "),
 };
 
 let fake: FakeTelegram;

@@ -39,6 +39,7 @@ export function standInTranslator(): Translator {
     formatDateTime: (date) => date.toISOString(),
     formatDate: (date) => date.toISOString().slice(0, 10),
     weekdayName: (day) => String(day),
+    formatList: (items) => items.join(", "),
     matchLocale(hint) {
       const base = hint?.toLowerCase().split(/[-_]/)[0];
       return CLIENT_LOCALES.find((locale): locale is ClientLocale => locale === base);

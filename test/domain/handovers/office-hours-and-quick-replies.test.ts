@@ -48,8 +48,8 @@ describe("office hours", () => {
       open: "9:00",
       close: "17:00",
     });
-    expect(describeDays([1, 3, 5], "fr", translator)).toBe("lundi, mercredi, vendredi");
-    expect(describeDays([1, 2, 3, 5], "nl", translator)).toBe("maandag–woensdag, vrijdag");
+    expect(describeDays([1, 3, 5], "fr", translator)).toBe("lundi, mercredi et vendredi");
+    expect(describeDays([1, 2, 3, 5], "nl", translator)).toBe("maandag–woensdag en vrijdag");
   });
   test("settings: defaults, and a bad value named", () => {
     expect(parseHandoverSettings({}, ZONE)).toMatchObject({ officeHours: OFFICE, unansweredAfterHours: 4 });
