@@ -4,7 +4,6 @@
  * keys), reconcile, and every nudge still fires exactly once. The reconciler reads every pending
  * nudge, so this test has a database of its own (other test files' nudges are not its business).
  */
-import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
@@ -14,11 +13,10 @@ import { createOrganisation } from "../../src/domain/organisations/organisations
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { createLogger } from "../../src/logger.ts";
 import { reconcileNudges } from "../../src/scheduling/reconciler.ts";
-import { applyMigrations } from "../../src/store/database-setup.ts";
 import { uid } from "../support/db.ts";
-import { TEST_POSTGRES_URL } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
+import { ownDatabase } from "../support/own-database.ts";
 import { removeKeys } from "../support/redis-keys.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -26,32 +24,20 @@ import { startTestApp } from "../support/test-app.ts";
 let telegram: FakeTelegram;
 let app: App;
 
-const ownDatabase = `reconcile_${uid()}`;
-const ownDatabaseUrl = (() => {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${ownDatabase}`;
-  return url.toString();
-})();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
+const database = ownDatabase("reconcile");
 
 beforeAll(async () => {
-  await admin(`CREATE DATABASE "${ownDatabase}"`);
-  await applyMigrations(ownDatabaseUrl);
+  await database.create();
   telegram = await startFakeTelegram();
   app = await startTestApp({
     telegram,
-    env: { DATABASE_URL: ownDatabaseUrl, TELEGRAM_CHAT_GAP_MS: "50" },
+    env: { DATABASE_URL: database.url, TELEGRAM_CHAT_GAP_MS: "50" },
   });
 }, 120_000);
 afterAll(async () => {
   await app?.close();
   await telegram?.close();
-  await admin(`DROP DATABASE IF EXISTS "${ownDatabase}" WITH (FORCE)`);
+  await database.drop();
 });
 
 test("after Redis lost every timer, the reconciler rebuilds them and each reminder fires once", async () => {

@@ -8,6 +8,8 @@ import { inject } from "vitest";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** A migrated copy of it that nobody connects to: the template of own-database.ts. */
+    templateDatabase: string;
     /** A certificate for 127.0.0.1 that the test processes trust (test-certificate.ts). */
     tlsCertFile: string;
     tlsKeyFile: string;
