@@ -11,7 +11,7 @@ import { staffOf } from "./require-staff.ts";
 export async function showCaseList(request: FastifyRequest, reply: FastifyReply, error?: string) {
   const staff = staffOf(request);
   const { db, translator, config } = request.server.consoleContext;
-  const t = (key: string, params?: Record<string, number>) =>
+  const t = (key: string, params?: Record<string, string | number>) =>
     consoleText(translator, staff.locale, key, params);
   const parsed = caseFilters.safeParse(request.query ?? {});
   const filters = parsed.success ? parsed.data : {};
@@ -51,7 +51,7 @@ export async function showCaseList(request: FastifyRequest, reply: FastifyReply,
     reply,
     staff,
     t("cases_title"),
-    html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}${openCaseForm(request, t, programmes, Boolean(error))}${form}${rows.length ? table : html`<p>${t("cases_none")}</p>`}`,
+    html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}${openCaseForm(request, t, programmes, Boolean(error))}${form}${rows.length ? table : html`<p>${t("cases_none")}</p>`}${posterLinks(t, programmes)}`,
   );
 }
 
@@ -68,4 +68,16 @@ function openCaseForm(
 <label for="n-reference">${t("reference")}</label><input id="n-reference" name="reference" type="text" maxlength="100" aria-describedby="n-reference-hint">
 <p id="n-reference-hint" class="muted">${t("reference_hint")}</p>
 <p><button type="submit">${t("open_case_button")}</button></p></form></details>`;
+}
+
+/** Each programme with an invite code: a link to its printable poster (GET /console/programmes/:id/poster). */
+function posterLinks(
+  t: (key: string, params?: Record<string, string>) => string,
+  programmes: { id: string; name: string; inviteCode: string | null }[],
+) {
+  const withCode = programmes.filter((p) => p.inviteCode);
+  if (!withCode.length) return "";
+  return html`<section class="card" aria-labelledby="posters-title"><h2 id="posters-title">${t("posters_title")}</h2>
+<p class="muted">${t("posters_intro")}</p>
+<ul>${withCode.map((p) => html`<li><a href="/console/programmes/${p.id}/poster">${t("poster_link", { programme: p.name })}</a> <span class="muted">(${p.inviteCode})</span></li>`)}</ul></section>`;
 }

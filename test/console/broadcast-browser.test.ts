@@ -22,8 +22,9 @@ import type { App } from "../../src/app.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { signInToConsole } from "../support/console-session.ts";
 import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { staffMember } from "../support/staff.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
 
 const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
@@ -63,15 +64,8 @@ async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-settling, .htmx-swapping"));
 }
 
-async function signedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\//);
-  return page;
-}
+const signedIn = (email: string): Promise<Page> =>
+  signInToConsole(browser, base, email, { context: { viewport: { width: 1100, height: 900 } } });
 
 test("a counsellor composes, previews, sends and follows a broadcast live; a steward gets 403", async () => {
   const { organisation, programmes, members } = await broadcastOrganisation(app.db, SPECS);

@@ -18,8 +18,9 @@ import { sendStaffMessage } from "../../src/domain/handovers/staff-replies.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { signInToConsole } from "../support/console-session.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
 
@@ -59,13 +60,10 @@ test("a reply's status turns delivered, then another's not delivered when the cl
   await user.tap("language:ro");
   await user.tap("consent:accept");
 
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(counsellor.email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\/inbox$/);
+  const page = await signInToConsole(browser, base, counsellor.email, {
+    context: { viewport: { width: 390, height: 844 }, bypassCSP: true },
+    landsOn: /\/console\/inbox$/,
+  });
   await page.goto(`${base}/console/cases/${created.id}/conversation`);
   // The live stream is open before anything is sent.
   await page.waitForFunction(() => document.querySelector("[sse-connect]") !== null);

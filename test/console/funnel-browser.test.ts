@@ -11,8 +11,9 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { signInToConsole } from "../support/console-session.ts";
 import { funnelWorld } from "../support/funnel-world.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { staffMember } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
 
 const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
@@ -35,12 +36,9 @@ afterAll(async () => {
 test("a coordinator sees the funnel; a counsellor gets 403", async () => {
   const world = await funnelWorld(app.db);
   const coordinator = await staffMember(app.db, world.organisation.slug, "coordinator", { locale: "en" });
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(coordinator.email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\//);
+  const page = await signInToConsole(browser, base, coordinator.email, {
+    context: { viewport: { width: 1000, height: 900 } },
+  });
   const response = await page.goto(`${base}/console/funnel?programme=${world.programme.slug}`);
   expect(response?.status()).toBe(200);
   expect(await page.locator("svg.chart").count()).toBe(2);
@@ -50,11 +48,6 @@ test("a coordinator sees the funnel; a counsellor gets 403", async () => {
   await page.screenshot({ path: path.join(shots, "funnel.png"), fullPage: true });
 
   const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor");
-  const other = await (await browser.newContext()).newPage();
-  await other.goto(`${base}/console`);
-  await other.getByLabel("E-mail").fill(counsellor.email);
-  await other.getByLabel("Password").fill(TEST_PASSWORD);
-  await other.getByRole("button", { name: "Sign in" }).click();
-  await other.waitForURL(/\/console\//);
+  const other = await signInToConsole(browser, base, counsellor.email, { context: {} });
   expect((await other.goto(`${base}/console/funnel`))?.status()).toBe(403);
 }, 90_000);

@@ -17,8 +17,9 @@ import { createCase } from "../../src/domain/cases/cases.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { signInToConsole } from "../support/console-session.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
 
@@ -48,16 +49,11 @@ async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\/inbox$/);
-  return page;
-}
+const signIn = (email: string): Promise<Page> =>
+  signInToConsole(browser, base, email, {
+    context: { viewport: { width: 390, height: 844 }, bypassCSP: true },
+    landsOn: /\/console\/inbox$/,
+  });
 
 test("a handover arrives live, a quick reply in Dutch reaches the client in Romani; another organisation sees nothing", async () => {
   const { organisation, programme } = await organisationWithCounsellor(app.db);

@@ -14,7 +14,8 @@ import type { App } from "../../src/app.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { signInToConsole } from "../support/console-session.ts";
+import { staffMember } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
 
 const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
@@ -34,15 +35,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\//);
-  return page;
-}
+const signIn = (email: string, viewport: { width: number; height: number }): Promise<Page> =>
+  signInToConsole(browser, base, email, { context: { viewport } });
 
 test("a counsellor posts a vacancy from the lists and sees each card as the client will", async () => {
   const { organisation } = await organisationWithCounsellor(app.db);

@@ -14,7 +14,8 @@ import { recordJobAnswer } from "../../src/domain/vacancies/job-alerts.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { signInToConsole } from "../support/console-session.ts";
+import { staffMember } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
 import { cleaner, vacancyWorld } from "../support/vacancy-world.ts";
 
@@ -35,15 +36,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\//);
-  return page;
-}
+const signIn = (email: string): Promise<Page> =>
+  signInToConsole(browser, base, email, { context: { viewport: { width: 1100, height: 900 } } });
 
 test("a counsellor sees who matches and why, adjusts the list, sends, and follows the answers", async () => {
   const world = await vacancyWorld(app.db, [

@@ -14,7 +14,8 @@ import { bookSlot } from "../../src/domain/vacancies/company-visits.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
+import { signInToConsole } from "../support/console-session.ts";
+import { staffMember } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
 import { cleaner, vacancyWorld } from "../support/vacancy-world.ts";
 
@@ -47,12 +48,7 @@ test("a counsellor sets a company visit and sees who comes when, per company", a
     texts: { ro: "Curățenie în birouri." },
   });
   const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor");
-  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(counsellor.email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\//);
+  const page = await signInToConsole(browser, base, counsellor.email);
   await page.goto(`${base}/console/vacancies/${vacancy.id}`);
   // A day in the past is refused on the page, with why.
   await page.locator("#v-date").fill("2020-03-02");
