@@ -12,6 +12,7 @@ import type { ChannelName, ChannelSender, InboundHandler, RateLimit } from "../c
 import { registerWebchat } from "../channels/webchat/webchat-routes.ts";
 import { createWebchatSender } from "../channels/webchat/webchat-sender.ts";
 import type { Config } from "../config.ts";
+import { telegramVoiceNotes } from "../domain/voice/voice-recordings.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { registerHealthRoutes } from "../http/health-routes.ts";
 import type { Readiness } from "../http/readiness.ts";
@@ -95,7 +96,11 @@ function addTelegram(http: FastifyInstance, token: string, deps: ChannelDeps): T
   });
   deps.senders.set(
     "telegram",
-    createTelegramSender(token, { apiRoot: config.TELEGRAM_API_ROOT, limits: telegramLimits(config) }),
+    createTelegramSender(token, {
+      apiRoot: config.TELEGRAM_API_ROOT,
+      limits: telegramLimits(config),
+      voiceNotes: telegramVoiceNotes(deps.db),
+    }),
   );
   if (config.TELEGRAM_MODE === "webhook") telegram.registerWebhook(http);
   return telegram;

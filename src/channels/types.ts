@@ -68,6 +68,11 @@ export interface OutboundMessage {
    * Absent: a new message.
    */
   replaces?: string;
+  /**
+   * A voice note instead of text: the id of an approved VoiceRecording of the message before it
+   * (src/store/voice-notes.ts). Telegram sends it with sendVoice, the web chat as an audio player.
+   */
+  voice?: string;
 }
 
 /** Where to send: enough for any channel to reach the conversation again, also days later. */

@@ -11,6 +11,10 @@ const require = createRequire(import.meta.url);
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   "console.css": { file: new URL("./assets/console.css", import.meta.url).pathname, type: "text/css" },
+  "voice-recorder.js": {
+    file: new URL("./assets/voice-recorder.js", import.meta.url).pathname,
+    type: "text/javascript",
+  },
   "htmx.min.js": { file: require.resolve("htmx.org/dist/htmx.min.js"), type: "text/javascript" },
   "htmx-sse.js": { file: require.resolve("htmx-ext-sse/dist/sse.min.js"), type: "text/javascript" },
 };

@@ -15,6 +15,7 @@ import { staffPages } from "./staff-pages.ts";
 import { taskPages } from "./task-pages.ts";
 import { vacancyPages } from "./vacancy-pages.ts";
 import { visitPages } from "./visit-pages.ts";
+import { voicePages } from "./voice-pages.ts";
 
 export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
@@ -29,4 +30,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   visitPages,
   broadcastPages,
   posterPage,
+  voicePages,
 ];

@@ -25,6 +25,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/console/tasks", labelKey: "nav_tasks" },
   { href: "/console/vacancies", labelKey: "nav_vacancies", roles: ["counsellor", "coordinator"] },
   { href: "/console/broadcasts", labelKey: "nav_broadcasts", roles: ["counsellor", "coordinator"] },
+  { href: "/console/voice", labelKey: "nav_voice" },
   { href: "/console/funnel", labelKey: "nav_funnel", roles: ["coordinator"] },
   { href: "/console/staff", labelKey: "nav_staff", roles: ["coordinator"] },
 ];
@@ -39,7 +40,7 @@ export function consoleHeaders(reply: FastifyReply): FastifyReply {
     .header("x-frame-options", "DENY")
     .header(
       "content-security-policy",
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+      "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
     );
 }
 

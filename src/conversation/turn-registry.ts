@@ -112,6 +112,7 @@ export const DOMAIN_EFFECTS = [
   "link_case",
   "erase_client",
   "notify_counsellor",
+  "set_voice",
 ] as const satisfies readonly DomainEffectType[];
 
 export type EffectHandler<T extends DomainEffectType = DomainEffectType> = (

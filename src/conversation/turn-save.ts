@@ -3,10 +3,11 @@
  * completion handlers of the flows that finished), the handlers' work, the runs, the work after
  * the turn, the conversation's status, and the replies to send.
  */
-import type { InboundMessage } from "../channels/types.ts";
+import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
 import type { Output } from "../engine/types.ts";
 import { renderOutputs } from "../i18n/render.ts";
 import type { DbClient } from "../store/prisma.ts";
+import { withVoiceNotes } from "../store/voice-notes.ts";
 import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
 import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
@@ -122,7 +123,10 @@ async function observeTurn(
   }
 }
 
-/** Renders the outputs in the client's language and stores each as a queued outbound message. */
+/**
+ * Renders the outputs in the client's language and stores each as a queued outbound message,
+ * followed by its voice note for a person who asked for voice (src/store/voice-notes.ts).
+ */
 async function writeReplies(
   tx: DbClient,
   deps: ConversationDeps,
@@ -130,38 +134,30 @@ async function writeReplies(
   msg: InboundMessage,
   outputs: Output[],
 ): Promise<QueuedReply[]> {
-  const replies: QueuedReply[] = [];
   const rendered = renderOutputs(outputs, turn.target.locale, deps.translator);
   const tapped = await tappedQuestion(tx, turn.conversation.id, msg, rendered);
   const spent = spentQuestion(msg, tapped, rendered);
-  for (const [index, reply] of [...(spent ? [spent] : []), ...rendered].entries()) {
-    const message = inPlaceMessage(reply, tapped);
+  const planned = [...(spent ? [spent] : []), ...rendered].map((reply, index) => ({
+    conversationId: turn.conversation.id,
+    idempotencyKey: `out:${turn.inboundKey}:${index}`,
+    messageKey: reply.key,
+    message: inPlaceMessage(reply, tapped),
+  }));
+  // Voice asked for before, or in this very turn (the replies after it are heard already).
+  const voice =
+    turn.conversation.voiceNotes || turn.stack.effects.some(({ effect }) => effect.type === "set_voice");
+  const replies: QueuedReply[] = [];
+  for (const reply of voice ? await withVoiceNotes(tx, planned) : planned) {
+    const { message } = reply;
     const row = await tx.message.create({
       data: {
-        conversationId: turn.conversation.id,
+        conversationId: reply.conversationId,
         direction: "outbound",
-        idempotencyKey: `out:${turn.inboundKey}:${index}`,
+        idempotencyKey: reply.idempotencyKey,
         ...turn.hold,
-        messageKey: reply.key,
+        messageKey: reply.messageKey,
         text: message.text,
-        payload: {
-          locale: message.locale,
-          direction: message.direction,
-          ...(message.choices
-            ? {
-                choices: message.choices.map(({ id, label, kind, url }) => ({
-                  id,
-                  label,
-                  ...(kind ? { kind } : {}),
-                  ...(url ? { url } : {}),
-                })),
-              }
-            : {}),
-          // The tapped question: its row (the web chat's bubble) and its platform id (the sender edits it).
-          ...(message.replaces && tapped
-            ? { replaces: tapped.rowId.toString(), replacesMessage: message.replaces }
-            : {}),
-        },
+        payload: replyPayload(message, tapped?.rowId),
         status: "queued",
       },
       select: { id: true },
@@ -169,4 +165,27 @@ async function writeReplies(
     replies.push({ messageId: row.id, message });
   }
   return replies;
+}
+
+/** What a reply row keeps besides its text: language, buttons, the question it updates, its voice. */
+function replyPayload(message: OutboundMessage, tappedRowId: bigint | undefined) {
+  return {
+    locale: message.locale,
+    direction: message.direction,
+    ...(message.voice ? { voice: message.voice } : {}),
+    ...(message.choices
+      ? {
+          choices: message.choices.map(({ id, label, kind, url }) => ({
+            id,
+            label,
+            ...(kind ? { kind } : {}),
+            ...(url ? { url } : {}),
+          })),
+        }
+      : {}),
+    // The tapped question: its row (the web chat's bubble) and its platform id (the sender edits it).
+    ...(message.replaces && tappedRowId !== undefined
+      ? { replaces: tappedRowId.toString(), replacesMessage: message.replaces }
+      : {}),
+  };
 }

@@ -19,6 +19,7 @@ import { checkInTurns } from "./placements/checkin-turns.ts";
 import { consentTurns, erasureTurns } from "./privacy/privacy-turns.ts";
 import { jobTurns } from "./vacancies/job-turns.ts";
 import { visitTurns } from "./vacancies/visit-turns.ts";
+import { voiceTurns } from "./voice/voice-turns.ts";
 
 /** The registrations that need nothing but the turn. */
 export const DOMAIN_TURNS: readonly TurnRegistration[] = [
@@ -32,6 +33,7 @@ export const DOMAIN_TURNS: readonly TurnRegistration[] = [
   ...consentTurns,
   ...onboardingTurns,
   ...reachTurns,
+  ...voiceTurns,
 ];
 
 /** What the registrations that set or remove nudge timers after a turn are built with. */

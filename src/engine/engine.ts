@@ -402,6 +402,10 @@ function applyAction(action: ActionLike, state: RunState): Effect[] {
     const locale = resolve(action.set_locale, state);
     return typeof locale === "string" ? [{ type: "set_locale", locale }] : [];
   }
+  if ("set_voice" in action) {
+    const on = typeof action.set_voice === "boolean" ? action.set_voice : resolve(action.set_voice, state);
+    return typeof on === "boolean" ? [{ type: "set_voice", on }] : [];
+  }
   if ("record_consent" in action) return [{ type: "record_consent", decision: action.record_consent }];
   if ("link_case" in action) return [{ type: "link_case" }];
   if ("erase_client" in action) return [{ type: "erase_client" }];

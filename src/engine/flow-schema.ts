@@ -85,6 +85,8 @@ const question = {
 
 const action = z.union([
   z.object({ set_locale: valueRef }).strict(),
+  /** Voice notes on or off for the person (a yes/no answer, or true/false). */
+  z.object({ set_voice: z.union([z.boolean(), valueRef]) }).strict(),
   z.object({ record_consent: z.enum(["accepted", "declined"]) }).strict(),
   z.object({ link_case: z.literal(true) }).strict(),
   z.object({ erase_client: z.literal(true) }).strict(),

@@ -91,6 +91,7 @@ export interface Output {
 /** Something the runtime must do in the world, in the order given. */
 export type Effect =
   | { type: "set_locale"; locale: string }
+  | { type: "set_voice"; on: boolean }
   | { type: "record_consent"; decision: "accepted" | "declined" }
   | { type: "link_case" }
   | { type: "erase_client" }

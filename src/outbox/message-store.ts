@@ -4,7 +4,7 @@
  * the lease lapses. `sending`: the request may have left; a dead sender's is swept (sweepUncertain).
  */
 import type pg from "pg";
-import type { ChannelName, ConversationAddress, OutboundChoice, OutboundMessage } from "../channels/types.ts";
+import type { ChannelName, ConversationAddress, OutboundMessage } from "../channels/types.ts";
 import { KINDS, type MessageKind, UNCERTAIN } from "./kinds.ts";
 
 /** A taken message with what sending it needs. */
@@ -156,16 +156,15 @@ export function toAddress(m: TakenMessage): ConversationAddress {
   return { channel, externalConversationId, externalUserId, ...(reference ? { reference } : {}) };
 }
 
-/** What a taken message says, as the channel's sender takes it. */
+/** What a taken message says, as the channel's sender takes it (replacesMessage: the question a tick updates). */
 export function toOutbound(message: TakenMessage): OutboundMessage {
-  // replacesMessage: the platform id of the question this message updates in place (a tick).
-  type Payload = { locale?: string; direction?: "ltr" | "rtl"; choices?: OutboundChoice[] };
-  const payload = (message.payload ?? {}) as Payload & { replacesMessage?: string };
+  const payload = (message.payload ?? {}) as Partial<OutboundMessage> & { replacesMessage?: string };
   return {
     text: message.text ?? "",
     locale: payload.locale ?? message.locale ?? "en",
     direction: payload.direction ?? "ltr",
     ...(payload.choices?.length ? { choices: payload.choices } : {}),
     ...(typeof payload.replacesMessage === "string" ? { replaces: payload.replacesMessage } : {}),
+    ...(typeof payload.voice === "string" ? { voice: payload.voice } : {}),
   };
 }

@@ -19,6 +19,7 @@ export const LEASE_S = 5;
 const TURN_LEASE_S = 10;
 const TURN_WAIT_MS = 2500;
 const SWEEP_MS = 5000;
+const errOf = (error: unknown) => ({ message: (error as Error).message });
 
 export interface OutboundSendersOptions {
   db: Db;
@@ -105,7 +106,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
         if (!message || (await deliver(ctx, message, token)) === "later")
           await rest(first ? pollMs : pollMs * 20);
       } catch (error) {
-        ctx.logger.warn({ err: { message: (error as Error).message } }, "outbox sender waits after an error");
+        ctx.logger.warn({ err: errOf(error) }, "outbox sender waits after an error");
         await rest(1000);
       }
     }
@@ -131,8 +132,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       }
       return (await deliver({ ...ctx, maxWaitMs: TURN_WAIT_MS }, taken, token)) !== "later";
     } catch (error) {
-      const err = { message: (error as Error).message };
-      logger.warn({ messageId: `${id}`, err }, "reply left to the outbox senders");
+      logger.warn({ messageId: `${id}`, err: errOf(error) }, "reply left to the outbox senders");
       return false;
     }
   };
@@ -166,8 +166,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
         if (await waitForMoment({ ...ctx, maxWaitMs: TURN_WAIT_MS }, conversationId, tenant)) return;
         await ctx.sender.send(address, message);
       } catch (error) {
-        const err = { message: (error as Error).message };
-        ctx.logger.warn({ conversationId, err }, "unstored message not sent");
+        ctx.logger.warn({ conversationId, err: errOf(error) }, "unstored message not sent");
       }
     },
     wake,

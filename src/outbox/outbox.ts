@@ -5,6 +5,7 @@
  */
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
+import { withVoiceNotes } from "../store/voice-notes.ts";
 import { KINDS, type MessageKind } from "./kinds.ts";
 
 /** What the caller knows about a message to a client. */
@@ -25,8 +26,8 @@ export interface OutboundInput {
   authorStaffId?: string;
 }
 
-/** A written message: its id and chat. */
-type Written = { id: bigint; conversationId: string };
+/** A written message: its id, chat and key. */
+type Written = { id: bigint; conversationId: string; key: string };
 
 function messageRow(input: OutboundInput) {
   const { message } = input;
@@ -39,6 +40,7 @@ function messageRow(input: OutboundInput) {
     payload: {
       locale: message.locale,
       direction: message.direction,
+      ...(message.voice ? { voice: message.voice } : {}),
       ...(message.choices?.length
         ? { choices: message.choices.map(({ id, label, url }) => ({ id, label, ...(url ? { url } : {}) })) }
         : {}),
@@ -56,16 +58,16 @@ function messageRow(input: OutboundInput) {
  * (ON CONFLICT DO NOTHING keeps a surrounding transaction usable when two callers race).
  */
 export async function enqueueOutbound(db: DbClient, input: OutboundInput, queue = ""): Promise<bigint> {
-  const [created] = await enqueueOutboundMany(db, [input], queue);
-  if (created) return created.id;
+  const [created] = await enqueueOutboundMany(db, [input], queue); // the text before its voice note
+  if (created?.key === input.idempotencyKey) return created.id;
   const where = { idempotencyKey: input.idempotencyKey };
   return (await db.message.findUniqueOrThrow({ where, select: { id: true } })).id;
 }
 
-/** Writes many messages in one INSERT (a page of a broadcast); returns the rows it created. */
+/** Writes many messages in one INSERT (a broadcast's page; voice notes after theirs); returns those it created. */
 export async function enqueueOutboundMany(db: DbClient, inputs: readonly OutboundInput[], queue = "") {
   if (!inputs.length) return [] as Written[];
-  const rows = inputs.map((input) => messageRow(input));
+  const rows = (await withVoiceNotes(db, inputs)).map((input) => messageRow(input));
   const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
   const created = await db.$queryRaw<Written[]>`
     INSERT INTO "Message" ("conversationId", direction, "idempotencyKey", "messageKey", text, payload,
@@ -79,8 +81,8 @@ export async function enqueueOutboundMany(db: DbClient, inputs: readonly Outboun
                   ${column((r) => r.broadcastId)}::text[], ${column((r) => r.authorStaffId)}::text[])
            AS u(conversation, key, message_key, text, payload, proactive, kind, priority, broadcast, author)
     ON CONFLICT ("idempotencyKey") DO NOTHING
-    RETURNING id, "conversationId"`;
-  return created.map((row): Written => ({ id: BigInt(row.id), conversationId: row.conversationId }));
+    RETURNING id, "conversationId", "idempotencyKey" AS key`;
+  return created.map((row): Written => ({ ...row, id: BigInt(row.id) }));
 }
 
 /** What domain code and the nudge worker need of the outbox (neither replies nor broadcasts). */

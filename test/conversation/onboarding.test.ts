@@ -52,11 +52,12 @@ async function onboard(user: TelegramUser, locale: string, start = `/start ${pos
     t("onboarding.welcome", locale),
     t("onboarding.consent_notice", locale),
   ]);
-  // Right to left, Telegram's row reads from the right: the first answer is put last.
+  // Right to left, Telegram's row reads from the right: the first answer is put last. 🔊 on a row of its own.
   const consentButtons = [t("onboarding.consent_accept", locale), t("onboarding.consent_decline", locale)];
-  expect(afterLanguage[1]?.buttons.map((b) => b.text)).toEqual(
+  expect(afterLanguage[1]?.rows).toEqual([
     app.translator.dir(locale) === "rtl" ? consentButtons.reverse() : consentButtons,
-  );
+    [t("voice.listen", locale)],
+  ]);
   return afterLanguage;
 }
 
@@ -80,7 +81,7 @@ describe("onboarding in every language", () => {
     const later = await user.tap("done:later");
     expect(later.map((m) => m.text)).toEqual([t("assessment.offer_later_ok", locale)]);
     const runs = await app.db.flowRun.findMany({ where: { conversationId: conversation?.id ?? "-" } });
-    expect(runs.map((r) => [r.flowId, r.flowVersion, r.status])).toEqual([["onboarding", 3, "completed"]]);
+    expect(runs.map((r) => [r.flowId, r.flowVersion, r.status])).toEqual([["onboarding", 4, "completed"]]);
     const cases = await app.db.case.findMany({ where: { clientId: conversation?.clientId ?? "-" } });
     expect(cases.map((c) => c.status)).toEqual(["lead"]);
   });

@@ -51,10 +51,10 @@ test("two taps at once on two app instances run one after the other, replies nev
   try {
     const user = new TelegramUser(app, telegram);
     await user.say("/start");
-    // Two "3"s at the same moment, each to a different instance: whichever runs first picks the
-    // third language (العربية); the other then answers the consent question, where 3 is no choice.
-    const a = postUpdate(app, privateTextUpdate({ userId: user.userId, text: "3", messageId: 101 }));
-    const b = postUpdate(other, privateTextUpdate({ userId: user.userId, text: "3", messageId: 102 }));
+    // Two "4"s at the same moment, each to a different instance: whichever runs first picks the
+    // fourth language (Български); the other then answers the consent question, where 4 is no choice.
+    const a = postUpdate(app, privateTextUpdate({ userId: user.userId, text: "4", messageId: 101 }));
+    const b = postUpdate(other, privateTextUpdate({ userId: user.userId, text: "4", messageId: 102 }));
     const [ra, rb] = await Promise.all([a, b]);
     expect([ra.statusCode, rb.statusCode]).toEqual([200, 200]);
 
@@ -70,7 +70,7 @@ test("two taps at once on two app instances run one after the other, replies nev
       "common.invalid_choice",
       "onboarding.consent_notice",
     ]);
-    expect(conversation.locale).toBe("ar");
+    expect(conversation.locale).toBe("bg");
     // What the person received is in the same order.
     const received = telegram
       .sent()
@@ -83,7 +83,7 @@ test("two taps at once on two app instances run one after the other, replies nev
         "onboarding.consent_notice",
         "common.invalid_choice",
         "onboarding.consent_notice",
-      ].map((key, i) => app.translator.t(key, i === 0 ? "en" : "ar")),
+      ].map((key, i) => app.translator.t(key, i === 0 ? "en" : "bg")),
     );
   } finally {
     await other.close();
@@ -159,7 +159,7 @@ test("a run that started on an older flow version finishes on that version", asy
   // Pretend this run began before onboarding v2 was deployed: it is on v1, whose end has no offer.
   const conversation = await conversationOf(user.userId);
   const run = conversation.flowRuns[0];
-  expect(run).toMatchObject({ flowId: "onboarding", flowVersion: 3, stepId: "consent" });
+  expect(run).toMatchObject({ flowId: "onboarding", flowVersion: 4, stepId: "consent" });
   await app.db.flowRun.update({
     where: { id: run?.id ?? "-" },
     data: { flowVersion: 1, state: { ...(run?.state as object), flowVersion: 1 } },

@@ -4,8 +4,11 @@
  */
 import { type Browser, chromium, type Page } from "playwright-core";
 
-/** Launches /usr/bin/chromium (installed by .ci/run) with the flags this machine needs. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Launches /usr/bin/chromium (installed by .ci/run) with the flags this machine needs, and
+ * `extraArgs` (e.g. `--use-fake-device-for-media-stream`: a microphone that plays a tone).
+ */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -15,6 +18,7 @@ export function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--no-first-run",
+      ...extraArgs,
     ],
   });
 }

@@ -103,11 +103,51 @@ async function readPayload(req: IncomingMessage, url: URL): Promise<Record<strin
   const out: Record<string, unknown> = Object.fromEntries(url.searchParams);
   if (body.length === 0) return out;
   if (type.includes("json")) return { ...out, ...(JSON.parse(body.toString("utf8")) as object) };
-  const form = await new Response(body, { headers: { "content-type": type } }).formData();
-  form.forEach((value, key) => {
-    out[key] = typeof value === "string" ? parseField(value) : { file: value.name, size: value.size };
-  });
+  if (type.includes("multipart/form-data")) return { ...out, ...multipart(body, type) };
+  const form = new URLSearchParams(body.toString("utf8"));
+  for (const [key, value] of form) out[key] = parseField(value);
   return out;
+}
+
+/** An uploaded file as the fake records it. */
+export interface UploadedFile {
+  file: string;
+  size: number;
+  type: string;
+  /** The first bytes, hex (e.g. "4f676753" for OGG). */
+  magic: string;
+}
+
+/**
+ * A multipart body as grammY writes it (unquoted filename, no space after the colons, which
+ * undici's FormData refuses), Telegram's way: a field `attach://<name>` is the file part `<name>`.
+ */
+function multipart(body: Buffer, type: string): Record<string, unknown> {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2];
+  if (!boundary) throw new Error("no boundary");
+  const fields: Record<string, unknown> = {};
+  const files: Record<string, UploadedFile> = {};
+  const text = body.toString("latin1");
+  for (const part of text.split(`--${boundary}`).slice(1, -1)) {
+    const split = part.indexOf("\r\n\r\n");
+    const head = part.slice(0, split);
+    const content = Buffer.from(part.slice(split + 4, part.length - 2), "latin1");
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (!name) throw new Error("a part without a name");
+    const filename = /filename="?([^";\r\n]*)"?/i.exec(head)?.[1];
+    if (filename === undefined) fields[name] = parseField(content.toString("utf8"));
+    else {
+      const contentType = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1] ?? "";
+      const magic = content.subarray(0, 4).toString("hex");
+      files[name] = { file: filename, size: content.length, type: contentType, magic };
+    }
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    const attached =
+      typeof value === "string" && value.startsWith("attach://") ? files[value.slice(9)] : undefined;
+    if (attached) fields[key] = attached;
+  }
+  return fields;
 }
 
 /** Starts the fake server. Close it in afterEach/afterAll. */
@@ -125,6 +165,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const unpaidSentAt: number[] = [];
   const sentAtPerChat = new Map<string, number[]>();
   const blockedChats = new Set<string>();
+  /** The file_ids sendVoice handed out, for the voice notes sent again by id. */
+  const voiceFiles = new Set<string>();
 
   const chatOf = (p: Record<string, unknown>) => ({ id: Number(p.chat_id), type: "private" as const });
   const message = (p: Record<string, unknown>, messageId: number) => ({
@@ -156,6 +198,17 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (!paid) unpaidSentAt.push(now);
   }
 
+  /** A sent message's id in its chat, after the flood limits and the blocked chats. */
+  function nextMessageId(p: Record<string, unknown>): number {
+    const chat = String(p.chat_id);
+    if (blockedChats.has(chat))
+      throw new ApiFailure({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    enforceFloodLimits(chat, Date.now(), p.allow_paid_broadcast === true);
+    const id = (messageIds.get(chat) ?? 0) + 1;
+    messageIds.set(chat, id);
+    return id;
+  }
+
   async function getUpdates(p: Record<string, unknown>, req: IncomingMessage): Promise<Update[]> {
     const offset = Number(p.offset ?? 0);
     const limit = Math.min(100, Math.max(1, Number(p.limit ?? 100)));
@@ -179,14 +232,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   const methods: Record<string, (p: Record<string, unknown>, req: IncomingMessage) => unknown> = {
     getMe: () => ({ id: botId, is_bot: true, first_name: "Fake Bot", username: "fake_bot" }),
-    sendMessage: (p) => {
-      const chat = String(p.chat_id);
-      if (blockedChats.has(chat))
-        throw new ApiFailure({ error_code: 403, description: "Forbidden: bot was blocked by the user" });
-      enforceFloodLimits(chat, Date.now(), p.allow_paid_broadcast === true);
-      const id = (messageIds.get(chat) ?? 0) + 1;
-      messageIds.set(chat, id);
-      return message(p, id);
+    sendMessage: (p) => message(p, nextMessageId(p)),
+    // An upload (multipart, the file as a part) gets a new file_id; a known file_id is sent again.
+    sendVoice: (p) => {
+      const upload = typeof p.voice === "object" && p.voice !== null;
+      if (!upload && !voiceFiles.has(String(p.voice)))
+        throw new ApiFailure({ error_code: 400, description: "Bad Request: wrong file identifier" });
+      const fileId = upload ? `voice-file-${voiceFiles.size + 1}` : String(p.voice);
+      voiceFiles.add(fileId);
+      return {
+        ...message(p, nextMessageId(p)),
+        voice: { file_id: fileId, file_unique_id: fileId, duration: 1 },
+      };
     },
     editMessageReplyMarkup: (p) => message(p, Number(p.message_id)),
     editMessageText: (p) => message(p, Number(p.message_id)),

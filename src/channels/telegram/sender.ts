@@ -16,6 +16,7 @@ import {
 import { editKeyboard } from "./edit-keyboard.ts";
 import { toSendError } from "./errors.ts";
 import { renderMessage, toChatId } from "./render.ts";
+import { sendVoiceNote, type VoiceNoteSource } from "./voice-note.ts";
 
 /** How many messages may go to one chat at once before its one-a-second limit applies. */
 export const TELEGRAM_CHAT_BURST = 3;
@@ -46,6 +47,8 @@ export interface TelegramSenderOptions {
   idleSocketMs?: number;
   /** A request without an answer after this long fails as `uncertain` (default 30 s). */
   timeoutSeconds?: number;
+  /** The approved voice recordings (voice notes); without it a voice note fails as permanent. */
+  voiceNotes?: VoiceNoteSource;
 }
 
 /** Creates the Telegram ChannelSender for bot `token`. Nothing touches the network until a send. */
@@ -58,8 +61,12 @@ export function createTelegramSender(token: string, options: TelegramSenderOptio
       if (address.channel !== "telegram") {
         throw new SendError("permanent", `Telegram sender cannot reach a ${address.channel} address`);
       }
-      const { text, reply_markup } = renderMessage(message);
       const chatId = toChatId(address.externalConversationId);
+      if (message.voice) {
+        if (!options.voiceNotes) throw new SendError("permanent", "voice notes are off on this sender");
+        return { externalMessageId: await sendVoiceNote(api, options.voiceNotes, chatId, message.voice) };
+      }
+      const { text, reply_markup } = renderMessage(message);
       if (
         message.replaces &&
         reply_markup &&

@@ -24,6 +24,7 @@ export const WEBCHAT_STRING_KEYS = [
   "new_chat_no",
   "deleted",
   "start_again",
+  "voice_note",
 ] as const;
 export type WebchatStrings = Record<(typeof WEBCHAT_STRING_KEYS)[number], string>;
 
@@ -77,6 +78,7 @@ main{flex:1;overflow-y:auto;padding:1rem .75rem;overscroll-behavior:contain}
 .bubble{max-width:88%;padding:.7rem 1rem;border-radius:1.25rem;box-shadow:0 1px 2px rgba(0,0,0,.15)}
 .bubble p{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
 .bubble p:empty{display:none}
+.bubble audio{display:block;width:16rem;max-width:100%;height:2.5rem}
 .bot{align-self:flex-start;background:#fff;border-bottom-left-radius:.3rem}
 .mine{align-self:flex-end;background:#0b5cad;color:#fff;border-bottom-right-radius:.3rem}
 html[dir=rtl] .bot{border-bottom-left-radius:1.25rem;border-bottom-right-radius:.3rem}
@@ -133,6 +135,7 @@ export function chatPageCsp(nonce: string): string {
     `style-src 'nonce-${nonce}'`,
     "connect-src 'self'",
     "img-src 'self' data:",
+    "media-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",

@@ -35,6 +35,7 @@ import {
 import { describeIssue, firstLanguageTag, listMessagesQuery, postMessageBody } from "./webchat-requests.ts";
 import { issueSession, sessionExists } from "./webchat-sessions.ts";
 import { listSentMessages, TRANSCRIPT_PAGE_SIZE, tappedMessageId } from "./webchat-transcript.ts";
+import { registerWebchatVoice } from "./webchat-voice.ts";
 
 /** What the web chat routes need. */
 export interface WebchatOptions {
@@ -99,6 +100,7 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
       }
     });
     const limits = await registerWebchatLimits(scope, options);
+    registerWebchatVoice(scope, db, limits.perAddress);
 
     scope.get("/chat", async (request, reply) => {
       const locale = translator.matchLocale(firstLanguageTag(request.headers["accept-language"])) ?? "en";

@@ -18,6 +18,8 @@ export interface WebchatMessage {
   direction: "ltr" | "rtl";
   /** ISO 8601. */
   createdAt: string;
+  /** A voice note (the message before it, spoken): its recording id, played from `/chat/voice/<id>`. */
+  voice?: string;
 }
 
 /** At most this many messages per answer; the page asks again with the last id it saw. */
@@ -44,6 +46,11 @@ const outboundPayload = z.object({
   replaces: z.string().regex(/^\d+$/).optional().catch(undefined),
   locale: z.string().min(1).optional().catch(undefined),
   direction: z.enum(["ltr", "rtl"]).optional().catch(undefined),
+  voice: z
+    .string()
+    .regex(/^[a-z0-9]{8,40}$/)
+    .optional()
+    .catch(undefined),
 });
 
 /** Lists the sent bot messages of web chat session `sessionId` with an id above `after`, oldest first. */
@@ -73,6 +80,7 @@ export async function listSentMessages(db: Db, sessionId: string, after: bigint)
         ...(url ? { url } : {}),
       })),
       ...(payload.replaces ? { replaces: payload.replaces } : {}),
+      ...(payload.voice ? { voice: payload.voice } : {}),
       locale,
       direction: payload.direction ?? (RTL_LOCALES.has(locale.split("-")[0] ?? "") ? "rtl" : "ltr"),
       createdAt: row.createdAt.toISOString(),

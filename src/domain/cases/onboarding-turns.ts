@@ -25,7 +25,7 @@ export async function inviteVars(db: Db, code: string | undefined): Promise<Reco
 
 /** Starts onboarding (the privacy notice first). */
 export async function startOnboarding(ctx: TurnContext, code?: string): Promise<void> {
-  ctx.stack.start("onboarding", await inviteVars(ctx.db, code));
+  ctx.stack.start("onboarding", { ...(await inviteVars(ctx.db, code)), channel: ctx.target.channel });
 }
 
 /** /start: onboarding for a new person, a link to a case for one who gave a code later, else welcome back. */

@@ -12,6 +12,7 @@ import { linkCommand } from "../cases/link-turns.ts";
 import { startCommand } from "../cases/onboarding-turns.ts";
 import { counsellorCommand } from "../handovers/handover-turns.ts";
 import { alertsCommand } from "../vacancies/job-turns.ts";
+import { voiceCommand } from "../voice/voice-turns.ts";
 import { withMenu } from "./command-menu.ts";
 
 /** A row whose menu line is `commands.<name>_description`. */
@@ -49,4 +50,6 @@ export const CLIENT_COMMANDS: readonly ClientCommand[] = [
   // Teams lists the first ten: /help is the one it leaves out (typed, it works there too).
   row("link", 10, linkCommand),
   row("help", 11, (ctx) => ctx.reply(withMenu("commands.help", ctx.commands))),
+  // After /help: not in Teams' list of ten (Teams has no voice notes); the menu's last button.
+  row("voice", 12, voiceCommand, "commands.menu_voice"),
 ];

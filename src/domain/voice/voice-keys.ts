@@ -26,6 +26,7 @@ export const VOICE_MESSAGE_KEYS = [
   "jobs.alert",
   "jobs.alert_cv",
   "jobs.alerts_prompt",
+  "voice.prompt",
 ] as const;
 
 export type VoiceMessageKey = (typeof VOICE_MESSAGE_KEYS)[number];

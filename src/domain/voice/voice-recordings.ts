@@ -117,3 +117,33 @@ export async function voiceAudio(
     select: { audio: true, mimeType: true },
   });
 }
+
+/**
+ * The approved recordings as the Telegram sender takes them (its VoiceNoteSource), with the
+ * file_id cache per bot.
+ */
+export function telegramVoiceNotes(db: Db) {
+  return {
+    async find(id: string, botId: string) {
+      const found = await db.voiceRecording.findFirst({
+        where: { id, approvedAt: { not: null } },
+        select: { telegramFileIds: true, updatedAt: true },
+      });
+      if (!found) return null;
+      const fileId = (found.telegramFileIds as Record<string, unknown>)[botId];
+      return { ...(typeof fileId === "string" ? { fileId } : {}), version: found.updatedAt };
+    },
+    async audio(id: string) {
+      return (await voiceAudio(db, id, true))?.audio ?? null;
+    },
+    // Plain SQL: the cache is not a new version of the recording (updatedAt stays).
+    async remember(id: string, botId: string, fileId: string, version: Date) {
+      await db.$executeRaw`
+        UPDATE "VoiceRecording" SET "telegramFileIds" = "telegramFileIds" || jsonb_build_object(${botId}::text, ${fileId}::text)
+         WHERE id = ${id} AND "updatedAt" = ${version}`;
+    },
+    async forget(id: string, botId: string) {
+      await db.$executeRaw`UPDATE "VoiceRecording" SET "telegramFileIds" = "telegramFileIds" - ${botId}::text WHERE id = ${id}`;
+    },
+  };
+}

@@ -22,6 +22,7 @@ const MENU = [
   ["cmd:counsellor", "common.ask_counsellor"],
   ["cmd:privacy", "commands.menu_privacy"],
   ["cmd:delete", "commands.menu_delete"],
+  ["cmd:voice", "commands.menu_voice"],
 ] as const;
 
 let telegram: FakeTelegram;

@@ -24,6 +24,7 @@ const MENU = [
   "common.ask_counsellor",
   "commands.menu_privacy",
   "commands.menu_delete",
+  "commands.menu_voice",
 ];
 
 let app: App;

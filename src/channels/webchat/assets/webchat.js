@@ -10,9 +10,11 @@
 (() => {
   /**
    * @typedef {{ title: string, placeholder: string, send: string, new_chat: string, offline: string, menu: string,
-   *   new_chat_confirm: string, new_chat_yes: string, new_chat_no: string, deleted: string, start_again: string }} Strings
+   *   new_chat_confirm: string, new_chat_yes: string, new_chat_no: string, deleted: string, start_again: string,
+   *   voice_note: string }} Strings
    * @typedef {{ id: string, label: string, kind?: "nav" | "toggle", url?: string }} Choice
-   * @typedef {{ id: string, text: string, choices: Choice[], replaces?: string, locale: string, direction: string }} BotMessage
+   * @typedef {{ id: string, text: string, choices: Choice[], replaces?: string, locale: string, direction: string,
+   *   voice?: string }} BotMessage
    * @typedef {{ id: string, text: string, clientMessageId?: string, choiceId?: string }} ClientMessage
    * @typedef {{ messages: BotMessage[], client?: ClientMessage[], live?: string[], erased?: boolean }} Transcript
    * @typedef {{ sessionId: string, messageId: string, text?: string, choiceId?: string, tappedId?: string }} Outgoing
@@ -200,6 +202,20 @@
     return [answers, navigation].filter((group) => group.childElementCount > 0);
   }
 
+  /**
+   * A voice note: the message before it, spoken, in an audio player (loaded when played).
+   * @param {BotMessage} message
+   */
+  function voicePlayer(message) {
+    const strings = STRINGS[message.locale] || STRINGS.en;
+    const audio = document.createElement("audio");
+    audio.controls = true;
+    audio.preload = "none";
+    audio.src = `${BASE}/voice/${encodeURIComponent(message.voice || "")}`;
+    audio.setAttribute("aria-label", strings?.voice_note || "🔊");
+    return audio;
+  }
+
   /** @param {BotMessage} message */
   function showBotMessage(message) {
     if (shown.has(message.id)) return;
@@ -212,9 +228,10 @@
       earlier.append(...choiceGroups(message, message.replaces || ""));
       return;
     }
-    const item = addBubble("bot", message.text, message.direction);
+    const item = addBubble("bot", message.voice ? "" : message.text, message.direction);
     item.lang = message.locale;
     item.dataset.id = message.id;
+    if (message.voice) item.append(voicePlayer(message));
     item.append(...choiceGroups(message, message.id));
     applyLocale(message.locale, message.direction);
   }

@@ -1,0 +1,109 @@
+/**
+ * The voice recordings page's body: the client languages as links, then one card per message worth
+ * voicing (src/domain/voice/voice-keys.ts) with its text in that language, its recording (a player
+ * for staff, who recorded and who approved it), the recorder (voice-recorder.js) and the approve
+ * and delete buttons. A recording is approved by someone other than its recorder.
+ */
+import type { FastifyRequest } from "fastify";
+import { VOICE_MAX_BYTES, VOICE_MAX_MS } from "../domain/voice/voice-audio.ts";
+import { VOICE_MESSAGE_KEYS } from "../domain/voice/voice-keys.ts";
+import type { VoiceRecordingSummary } from "../domain/voice/voice-recordings.ts";
+import { CLIENT_LOCALES } from "../i18n/translator.ts";
+import { consoleText } from "./console-context.ts";
+import { csrfField } from "./csrf.ts";
+import { html, type SafeHtml } from "./html.ts";
+import { staffOf } from "./require-staff.ts";
+
+type Text = (key: string, params?: Record<string, string | number>) => string;
+
+/** The whole page body for `locale`; `names` are the recorders and approvers of my organisation. */
+export function voiceListBody(
+  request: FastifyRequest,
+  locale: string,
+  recordings: readonly VoiceRecordingSummary[],
+  names: ReadonlyMap<string, string>,
+): SafeHtml {
+  const staff = staffOf(request);
+  const { translator } = request.server.consoleContext;
+  const t: Text = (key, params) => consoleText(translator, staff.locale, key, params);
+  const languages = CLIENT_LOCALES.map(
+    (l) =>
+      html`<li><a href="/console/voice?locale=${l}" ${l === locale ? html`aria-current="page"` : ""}>${t(`voice_language_${l}`)}</a></li>`,
+  );
+  const byKey = new Map(recordings.map((r) => [r.messageKey, r]));
+  const cards = VOICE_MESSAGE_KEYS.map((key) => {
+    const text = translator.t(key, locale);
+    return voiceCard(request, t, { key, locale, text, dir: translator.dir(locale) }, byKey.get(key), names);
+  });
+  const strings = {
+    record: t("voice_record"),
+    stop: t("voice_stop"),
+    upload: t("voice_upload"),
+    uploading: t("voice_uploading"),
+    micDenied: t("voice_mic_denied"),
+    tooLarge: t("error_voice_too_large"),
+    failed: t("error_generic"),
+  };
+  return html`<p class="muted">${t("voice_intro", { seconds: VOICE_MAX_MS / 1000 })}</p>
+<nav aria-label="${t("voice_languages")}"><ul class="voice-languages">${languages}</ul></nav>
+<ul class="voice-keys" data-strings="${JSON.stringify(strings)}" data-max-bytes="${VOICE_MAX_BYTES}">${cards}</ul>
+<script src="/console/assets/voice-recorder.js" defer></script>`;
+}
+
+interface Slot {
+  key: string;
+  locale: string;
+  text: string;
+  dir: "ltr" | "rtl";
+}
+
+function voiceCard(
+  request: FastifyRequest,
+  t: Text,
+  slot: Slot,
+  recording: VoiceRecordingSummary | undefined,
+  names: ReadonlyMap<string, string>,
+): SafeHtml {
+  const id = `voice-${slot.key.replace(/\W/g, "-")}`;
+  return html`<li class="voice-key" id="${id}">
+<h2><code>${slot.key}</code></h2>
+<p class="voice-text" lang="${slot.locale}" dir="${slot.dir}">${slot.text}</p>
+${recording ? recordingPart(request, t, recording, names) : html`<p class="muted voice-status">${t("voice_none")}</p>`}
+<div class="voice-recorder" data-locale="${slot.locale}" data-key="${slot.key}" aria-labelledby="${id}">
+  <button type="button" class="voice-record">${t("voice_record")}</button>
+  <audio class="voice-preview" controls hidden aria-label="${t("voice_preview")}"></audio>
+  <button type="button" class="voice-upload" hidden>${t("voice_upload")}</button>
+  <p class="voice-message" role="status"></p>
+</div>
+</li>`;
+}
+
+function recordingPart(
+  request: FastifyRequest,
+  t: Text,
+  recording: VoiceRecordingSummary,
+  names: ReadonlyMap<string, string>,
+): SafeHtml {
+  const staff = staffOf(request);
+  const nameOf = (id: string) => names.get(id) ?? t("voice_someone_else");
+  const seconds = (recording.durationMs / 1000).toFixed(1);
+  const status = recording.approvedAt
+    ? t("voice_approved_by", {
+        recorder: nameOf(recording.recordedById),
+        approver: nameOf(recording.approvedById ?? ""),
+      })
+    : t("voice_waiting", { recorder: nameOf(recording.recordedById) });
+  const mine = recording.recordedById === staff.staffId;
+  const approve = recording.approvedAt
+    ? ""
+    : mine
+      ? html`<p class="muted">${t("voice_own_hint")}</p>`
+      : html`<form method="post" action="/console/voice/${recording.id}/approve">${csrfField(request)}
+<input type="hidden" name="version" value="${recording.updatedAt.getTime()}">
+<button type="submit">${t("voice_approve")}</button></form>`;
+  return html`<p class="voice-status ${recording.approvedAt ? "approved" : "waiting"}">${status} · ${seconds} s</p>
+<audio controls preload="none" src="/console/voice/${recording.id}/audio" aria-label="${t("voice_listen")}"></audio>
+<div class="voice-actions">${approve}
+<form method="post" action="/console/voice/${recording.id}/delete">${csrfField(request)}
+<button type="submit" class="secondary">${t("voice_delete")}</button></form></div>`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Voice notes on Telegram (issue #16 §4): a person who taps 🔊 gets, right after each message
+ * that has an approved recording in their language, a voice note — uploaded (multipart) the first
+ * time, then sent again by the file_id Telegram gave for it. Nobody else gets one, and a
+ * recording waiting for approval is never sent.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../../src/app.ts";
+import { approveVoiceRecording, saveVoiceRecording } from "../../../src/domain/voice/voice-recordings.ts";
+import { type FakeTelegram, type RecordedCall, startFakeTelegram } from "../../support/fake-telegram.ts";
+import { TelegramUser } from "../../support/telegram-user.ts";
+import { startTestApp } from "../../support/test-app.ts";
+
+const webm = new Uint8Array(readFileSync(new URL("../../fixtures/voice/hello.webm", import.meta.url)));
+
+let telegram: FakeTelegram;
+let app: App;
+
+beforeAll(async () => {
+  telegram = await startFakeTelegram();
+  app = await startTestApp({ telegram });
+  // The Bulgarian privacy notice, recorded and approved by a second person; the welcome only recorded.
+  const notice = await saveVoiceRecording(app.db, {
+    slot: { locale: "bg", messageKey: "onboarding.consent_notice" },
+    bytes: webm,
+    staffId: "steward-1",
+  });
+  await approveVoiceRecording(app.db, notice.id, "counsellor-2");
+  await saveVoiceRecording(app.db, {
+    slot: { locale: "bg", messageKey: "onboarding.welcome" },
+    bytes: webm,
+    staffId: "steward-1",
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await telegram?.close();
+});
+
+/** The sendMessage and sendVoice calls to `user`'s chat that succeeded, in order. */
+const chatCalls = (user: TelegramUser): RecordedCall[] =>
+  telegram.calls.filter(
+    (c) =>
+      ["sendMessage", "sendVoice"].includes(c.method) &&
+      !c.errorCode &&
+      String(c.payload.chat_id) === `${user.userId}`,
+  );
+
+test("🔊 at the privacy notice: the notice again, then its voice note (uploaded once, then by file_id)", async () => {
+  const user = new TelegramUser(app, telegram);
+  await user.say("/start");
+  await user.tap("language:bg");
+  // Before 🔊: the welcome and the notice, no voice note.
+  expect(chatCalls(user).some((c) => c.method === "sendVoice")).toBe(false);
+  const before = chatCalls(user).length;
+
+  const replies = await user.tap("consent:voice");
+  expect(replies.map((r) => r.text)).toEqual([app.translator.t("onboarding.consent_notice", "bg")]);
+  const after = chatCalls(user).slice(before);
+  expect(after.map((c) => c.method)).toEqual(["sendMessage", "sendVoice"]);
+  // The first time: the recording itself, as a multipart file part (OGG/Opus), no file_id.
+  expect(after[1]?.payload.voice).toMatchObject({ file: "voice.ogg", magic: "4f676753" });
+  expect((after[1]?.payload.voice as { size?: number } | undefined)?.size).toBeGreaterThan(1000);
+
+  // The same note for another person: by the file_id Telegram gave, no bytes.
+  const other = new TelegramUser(app, telegram);
+  await other.say("/start");
+  await other.tap("language:bg");
+  await other.tap("consent:voice");
+  const voice = chatCalls(other).filter((c) => c.method === "sendVoice");
+  expect(voice.map((c) => c.payload.voice)).toEqual(["voice-file-1"]);
+
+  // Each voice note is its own outbox item, keyed after its text, sent once.
+  const conversation = await app.db.conversation.findFirstOrThrow({
+    where: { channel: "telegram", externalConversationId: String(user.userId) },
+    select: { voiceNotes: true, messages: { where: { direction: "outbound" }, orderBy: { id: "asc" } } },
+  });
+  expect(conversation.voiceNotes).toBe(true);
+  const notes = conversation.messages.filter((m) => m.idempotencyKey.endsWith(":voice"));
+  expect(notes.map((m) => [m.messageKey, m.status])).toEqual([["onboarding.consent_notice:voice", "sent"]]);
+  const [note] = notes;
+  const text = conversation.messages.find((m) => `${m.idempotencyKey}:voice` === note?.idempotencyKey);
+  expect(text?.messageKey).toBe("onboarding.consent_notice");
+  expect(Number(note?.id)).toBeGreaterThan(Number(text?.id));
+});
+
+test("an unapproved recording is never sent; /voice turns voice notes off", async () => {
+  const user = new TelegramUser(app, telegram);
+  await user.say("/start");
+  await user.tap("language:bg");
+  await user.tap("consent:voice");
+  const voiceNotes = () => chatCalls(user).filter((c) => c.method === "sendVoice").length;
+  expect(voiceNotes()).toBe(1);
+  // Voice on: the welcome (recorded, not approved) and the notice (approved): one voice note.
+  await user.say("/start");
+  await user.tap("language:bg");
+  expect(voiceNotes()).toBe(2);
+  const last = chatCalls(user).slice(-2);
+  expect(last.map((c) => c.method)).toEqual(["sendMessage", "sendVoice"]);
+  expect(last[0]?.payload.text).toBe(app.translator.t("onboarding.consent_notice", "bg"));
+
+  await user.say("/voice");
+  await user.tap("voice:no");
+  await user.say("/start");
+  await user.tap("language:bg");
+  expect(voiceNotes()).toBe(2);
+});
