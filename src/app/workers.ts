@@ -67,7 +67,14 @@ export async function startAppWorkers(
     timeZone: config.TZ_DEFAULT,
   });
   const broadcasts = createBroadcastWorker({ db, outbox, translator, connection: redis, prefix, logger });
-  const cards = startTeamsCardWorker({ db, outbox, translator, logger, baseUrl: baseUrlOf(config) });
+  const cards = startTeamsCardWorker({
+    db,
+    outbox,
+    translator,
+    logger,
+    baseUrl: baseUrlOf(config),
+    queue: prefix,
+  });
   const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
   // Redis back after a loss may be empty (no persistence): re-arm every timer and the digest
   // scheduler at once, not at the next pass. Both are idempotent, so a Redis that kept its data

@@ -6,7 +6,8 @@
  *
  * The task row is the event: createTask marks it `cardPending` in the transaction that raises it,
  * so a task that rolled back makes no card and a committed one is never forgotten. `writeNextCard`
- * takes one pending task (FOR UPDATE SKIP LOCKED: one process each) and, in one transaction,
+ * takes one pending task (FOR UPDATE SKIP LOCKED: one process each) of a staff chat linked
+ * through this deployment (Conversation.staffQueue, its QUEUE_PREFIX) and, in one transaction,
  * clears the mark and writes the card to the outbox (key `teams-card:<case>:<task>`), which sends it
  * with the Teams sender and its limits. At most one card per case per 10 minutes: Case.teamsCardAt,
  * moved forward only by a conditional UPDATE (row-locked, so two at once cannot both pass), counted
@@ -33,6 +34,8 @@ export interface TeamsCardDeps {
   translator: Translator;
   /** PUBLIC_URL, else http://HOST:PORT: where "Open in the console" points. */
   baseUrl: string;
+  /** QUEUE_PREFIX: this deployment takes the tasks of the staff chats linked through it. */
+  queue: string;
 }
 
 /** What a card says, in the staff member's language. */
@@ -65,15 +68,20 @@ export function teamsCard(translator: Translator, baseUrl: string, card: CardCon
 }
 
 /**
- * Takes the oldest pending task and writes its card, if it gets one. Returns null when none was
- * pending, else the outbox message id (undefined: no card for it — no link, switched off, another
- * organisation, or a card about the case went out less than 10 minutes before).
+ * Takes the oldest pending task whose assignee's chat talks to this deployment's bot, and writes its
+ * card, if it gets one. Returns null when none was pending, else the outbox message id (undefined:
+ * no card for it — switched off, another organisation, or a card about the case went out less than
+ * 10 minutes before). A pending task whose assignee has no linked chat is cleared by any deployment.
  */
 export async function writeNextCard(deps: TeamsCardDeps): Promise<bigint | undefined | null> {
+  await deps.db.$executeRaw`
+    UPDATE "CounsellorTask" t SET "cardPending" = false
+     WHERE t."cardPending" AND NOT EXISTS (SELECT 1 FROM "Conversation" c WHERE c."staffId" = t."assigneeStaffId")`;
   return deps.db.$transaction(async (tx) => {
     const [next] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM "CounsellorTask" WHERE "cardPending"
-       ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED`;
+      SELECT t.id FROM "CounsellorTask" t JOIN "Conversation" c ON c."staffId" = t."assigneeStaffId"
+       WHERE t."cardPending" AND c."staffQueue" = ${deps.queue}
+       ORDER BY t."createdAt" LIMIT 1 FOR UPDATE OF t SKIP LOCKED`;
     if (!next) return null;
     await tx.counsellorTask.update({ where: { id: next.id }, data: { cardPending: false } });
     return cardForTask(tx, deps, next.id);
