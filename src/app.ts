@@ -181,7 +181,14 @@ function createConversations(deps: {
     timeZone: config.TZ_DEFAULT,
   });
   const { outbox, translator, logger } = deps;
-  const staffSide = { db: stores.db, outbox, translator, logger, baseUrl: baseUrlOf(config) };
+  const staffSide = {
+    db: stores.db,
+    outbox,
+    translator,
+    logger,
+    baseUrl: baseUrlOf(config),
+    queue: config.QUEUE_PREFIX,
+  };
   return { handleInbound: staffTeamsFirst(staffSide, core.handleInbound) };
 }
 

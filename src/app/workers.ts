@@ -1,16 +1,18 @@
 /**
- * The queue workers (the outbox's senders, nudges, job digests, broadcasts) and the reconciler. A nudge kind
+ * The queue workers (the outbox's senders, nudges, job digests, broadcasts, Teams cards) and the reconciler. A nudge kind
  * is handled by the domain that owns it: add a handler to `nudgeHandlers`.
  */
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Config } from "../config.ts";
+import { baseUrlOf } from "../console/console-context.ts";
 import { appointmentReminderHandler } from "../domain/appointments/reminder-handler.ts";
 import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
 import { createBroadcastWorker, reconcileBroadcasts } from "../domain/broadcasts/broadcast-worker.ts";
 import { handoverQuietHandler, handoverUnansweredHandler } from "../domain/handovers/handover-nudges.ts";
 import { checkInHandler } from "../domain/placements/checkins.ts";
+import { startTeamsCardWorker } from "../domain/staff/teams-card-worker.ts";
 import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
@@ -65,6 +67,14 @@ export async function startAppWorkers(
     timeZone: config.TZ_DEFAULT,
   });
   const broadcasts = createBroadcastWorker({ db, outbox, translator, connection: redis, prefix, logger });
+  const cards = startTeamsCardWorker({
+    db,
+    outbox,
+    translator,
+    logger,
+    baseUrl: baseUrlOf(config),
+    queue: prefix,
+  });
   const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
   // Redis back after a loss may be empty (no persistence): re-arm every timer and the digest
   // scheduler at once, not at the next pass. Both are idempotent, so a Redis that kept its data
@@ -77,7 +87,7 @@ export async function startAppWorkers(
   return async () => {
     stopRearm();
     reconciler?.stop();
-    await Promise.all([nudges.close(), broadcasts.close(), digests.close()]);
+    await Promise.all([nudges.close(), broadcasts.close(), digests.close(), cards.close()]);
   };
 }
 

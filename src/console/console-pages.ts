@@ -9,6 +9,7 @@ import type { ConsolePageModule } from "./console-plugin.ts";
 import { funnelPage } from "./funnel-page.ts";
 import { inboxPages } from "./inbox-pages.ts";
 import { leadPages } from "./lead-pages.ts";
+import { mePages } from "./me-pages.ts";
 import { placementPages } from "./placement-pages.ts";
 import { posterPage } from "./poster-page.ts";
 import { staffPages } from "./staff-pages.ts";
@@ -31,4 +32,5 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   broadcastPages,
   posterPage,
   voicePages,
+  mePages,
 ];

@@ -93,7 +93,7 @@ export function renderPage(
   const body2 = html`<a class="skip" href="#main">${t("skip_to_content")}</a>
 <header class="top">
   <span class="brand">${t("app_name")}</span>
-  <span class="who">${session?.name ?? ""} · ${t(`role_${staff.role}`)}</span>
+  <span class="who">${session?.name ?? ""} · ${t(`role_${staff.role}`)} · <a href="/console/me" ${current === "/console/me" ? html`aria-current="page"` : ""}>${translator.t("staff-teams.me_title", staff.locale)}</a></span>
   <form method="post" action="/console/sign-out" class="signout">
     <input type="hidden" name="_csrf" value="${session?.csrfToken ?? ""}">
     <button type="submit">${t("sign_out")}</button>

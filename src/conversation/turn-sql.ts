@@ -53,6 +53,7 @@ interface TurnRow {
   tenantId: string | null;
   clientId: string | null;
   staffId: string | null;
+  staffQueue: string | null;
   locale: string | null;
   status: Conversation["status"];
   reference: Conversation["reference"];
@@ -77,7 +78,8 @@ interface TurnRow {
 const NEW_REPLY = `(SELECT c.id AS "conversationId", 9223372036854775807::bigint AS id, 'reply'::"MessageKind" AS kind)`;
 
 const LOAD_TURN = `
-SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c."staffId", c.locale,
+SELECT c.id, c.channel, c."externalConversationId", c."externalUserId", c."tenantId", c."clientId", c."staffId", c."staffQueue",
+       c.locale,
        c.status, c.reference, c."createdAt" AT TIME ZONE 'UTC' AS "createdAt",
        c."lastInboundAt" AT TIME ZONE 'UTC' AS "lastInboundAt", c."reachCounted", c."voiceNotes",
        EXISTS (SELECT 1 FROM "Message" m WHERE m."idempotencyKey" = $2) AS seen,
@@ -120,6 +122,7 @@ export async function loadTurnRows(
     tenantId: row.tenantId,
     clientId: row.clientId,
     staffId: row.staffId,
+    staffQueue: row.staffQueue,
     locale: row.locale,
     status: row.status,
     reference: row.reference,

@@ -5,6 +5,7 @@
  * Keeps one anonymous audit event per organisation involved.
  */
 import type { DbClient } from "../../store/prisma.ts";
+import { deleteTeamsCards } from "../staff/teams-cards.ts";
 
 export interface ErasureResult {
   caseIds: string[];
@@ -50,6 +51,8 @@ async function anonymiseCases(tx: DbClient, caseIds: string[]): Promise<void> {
   await tx.caseNote.deleteMany({ where: { caseId: { in: caseIds } } });
   // So are the notes on what to bring to an appointment (free text a person wrote for them).
   await tx.appointment.updateMany({ where: { caseId: { in: caseIds } }, data: { bringNotes: {} } });
+  // And the Teams cards staff got about them (a first name and the case reference).
+  await deleteTeamsCards(tx, caseIds);
   await tx.case.updateMany({
     where: { id: { in: caseIds } },
     data: { clientId: null, reference: null, inviteCode: null, status: "closed" },

@@ -19,6 +19,8 @@ export interface StaffTeamsInboundDeps {
   translator: Translator;
   /** PUBLIC_URL, else http://HOST:PORT: the console page the answers point at. */
   baseUrl: string;
+  /** QUEUE_PREFIX: this deployment writes and sends the cards of the chats linked through it. */
+  queue: string;
   logger: Logger;
   now?: () => Date;
 }
@@ -63,6 +65,7 @@ async function linkChat(deps: StaffTeamsInboundDeps, message: InboundMessage, ch
     chat: {
       conversationId: chat.id,
       reference: message.reference,
+      queue: deps.queue,
       ...(message.tenantId ? { tenantId: message.tenantId } : {}),
     },
     code,

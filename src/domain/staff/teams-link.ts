@@ -30,6 +30,8 @@ export interface TeamsChat {
   conversationId: string;
   reference: unknown;
   tenantId?: string;
+  /** QUEUE_PREFIX of the deployment whose bot the chat talks to: it writes and sends the cards. */
+  queue: string;
 }
 
 /** A new code for `staffId` (the previous one stops working), formatted "ST-XXXX-XXXX". */
@@ -109,6 +111,7 @@ async function becomeStaffChat(
     where: { id: conversationId },
     data: {
       staffId: staff.id,
+      staffQueue: chat.queue,
       locale: staff.locale,
       status: "active",
       ...(chat.reference ? { reference: chat.reference } : {}),

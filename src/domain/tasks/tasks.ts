@@ -18,6 +18,13 @@ export const TASK_KINDS = [
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
+/** The kinds that also reach their assignee outside the console: a Teams card (staff/teams-cards.ts). */
+export const CARD_TASK_KINDS: ReadonlySet<TaskKind> = new Set([
+  "handover",
+  "checkin.escalation",
+  "job.interest",
+]);
+
 /** What raising a task needs: the case it is about (if any), its organisation, codes. */
 export interface NewTask {
   kind: TaskKind;
@@ -28,7 +35,7 @@ export interface NewTask {
   assigneeStaffId?: string | null;
 }
 
-/** Raises a task in the caller's transaction. */
+/** Raises a task in the caller's transaction (marked for a Teams card when its kind calls for one). */
 export async function createTask(tx: DbClient, task: NewTask): Promise<CounsellorTask> {
   const assignee =
     task.assigneeStaffId !== undefined
@@ -44,6 +51,7 @@ export async function createTask(tx: DbClient, task: NewTask): Promise<Counsello
       organisationId: task.organisationId,
       data: task.data,
       assigneeStaffId: assignee,
+      cardPending: assignee !== null && CARD_TASK_KINDS.has(task.kind),
     },
   });
 }
