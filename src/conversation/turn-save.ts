@@ -6,16 +6,15 @@
 import type { InboundMessage } from "../channels/types.ts";
 import type { Output } from "../engine/types.ts";
 import { renderOutputs } from "../i18n/render.ts";
-import type { DbClient } from "../store/prisma.ts";
+import type { DbClient, Prisma } from "../store/prisma.ts";
+import { SqlParams, writeKeys, writeStatement } from "../store/sql-write.ts";
 import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
 import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
 import { saveRuns } from "./flow-run-store.ts";
-import { inPlaceMessage, tappedQuestion } from "./in-place.ts";
-import { DOMAIN_EFFECTS } from "./turn-registry.ts";
+import { tappedQuestion } from "./in-place.ts";
 import type { TurnPlan } from "./turn-routing.ts";
-
-const DOMAIN_TYPES: ReadonlySet<string> = new Set(DOMAIN_EFFECTS);
+import { observations, replyRows } from "./turn-write.ts";
 
 export interface SavedTurnResult {
   replies: QueuedReply[];
@@ -48,7 +47,7 @@ export async function saveTurn(
     const summary = await applyRunEffects(tx, deps, turn, saved);
     if (saved.erased) return;
     const extra = [...plan.extra];
-    for (const handle of deps.turns.afterEffects) {
+    for (const { handle } of deps.turns.afterEffects) {
       const done = await handle(tx, plan.ctx);
       extra.push(...done.outputs);
       if (done.after) saved.afterCommit.push(done.after);
@@ -94,7 +93,7 @@ async function applyRunEffects(
   return summary;
 }
 
-/** The registered work after a saved turn (idle nudges, …); not for a turn that declined consent. */
+/** The registered work after a saved turn (idle nudges, …): their parts as one statement in `tx`. */
 async function observeTurn(
   tx: DbClient,
   deps: ConversationDeps,
@@ -102,22 +101,17 @@ async function observeTurn(
   plan: TurnPlan,
   saved: SavedTurnResult,
 ): Promise<void> {
-  const finishedRunIds = [...plan.abandoned, ...turn.stack.touched]
-    .filter((run) => run.id && run.state.status !== "active")
-    .map((run) => run.id as string);
-  // A domain's effect (consent, a linked case, …) may have changed the client's programme.
-  const domainEffect = turn.stack.effects.some(({ effect }) => DOMAIN_TYPES.has(effect.type));
-  const seen = {
-    conversationId: turn.conversation.id,
-    clientId: turn.target.clientId,
-    declined: saved.declined,
-    waitingRunId: turn.stack.top?.id ?? null,
-    finishedRunIds,
-    now: turn.now,
-    ...(domainEffect ? {} : { programme: turn.programme }),
-  };
-  for (const observe of deps.turns.afterTurn) {
-    const after = await observe(tx, seen);
+  const params = new SqlParams();
+  const observed = await observations(deps, turn, plan, saved.declined, params, tx);
+  const parts = observed.flatMap((o) => o.parts);
+  if (!parts.length) return;
+  const rows = await tx.$queryRawUnsafe<{ part: string; key: string }[]>(
+    writeStatement(parts),
+    ...params.values,
+  );
+  const keys = writeKeys(rows);
+  for (const o of observed) {
+    const after = o.after?.(keys);
     if (after) saved.afterCommit.push(after);
   }
 }
@@ -133,34 +127,15 @@ async function writeReplies(
   const replies: QueuedReply[] = [];
   const rendered = renderOutputs(outputs, turn.target.locale, deps.translator);
   const tapped = await tappedQuestion(tx, turn.conversation.id, msg.tappedMessageId, rendered);
-  for (const [index, reply] of rendered.entries()) {
-    const message = inPlaceMessage(reply, tapped);
+  for (const reply of replyRows(turn, rendered, tapped)) {
+    const { message, payload, ...data } = reply;
     const row = await tx.message.create({
       data: {
         conversationId: turn.conversation.id,
         direction: "outbound",
-        idempotencyKey: `out:${turn.inboundKey}:${index}`,
         ...turn.hold,
-        messageKey: reply.key,
-        text: message.text,
-        payload: {
-          locale: message.locale,
-          direction: message.direction,
-          ...(message.choices
-            ? {
-                choices: message.choices.map(({ id, label, kind, url }) => ({
-                  id,
-                  label,
-                  ...(kind ? { kind } : {}),
-                  ...(url ? { url } : {}),
-                })),
-              }
-            : {}),
-          // The tapped question: its row (the web chat's bubble) and its platform id (the sender edits it).
-          ...(message.replaces && tapped
-            ? { replaces: tapped.rowId.toString(), replacesMessage: message.replaces }
-            : {}),
-        },
+        ...data,
+        payload: payload as Prisma.InputJsonObject,
         status: "queued",
       },
       select: { id: true },
