@@ -12,6 +12,7 @@ import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
+import type { SqlParams, WriteKeys, WritePart } from "../store/sql-write.ts";
 import type { EffectOutcome, EffectTarget } from "./effects.ts";
 import type { FlowStack } from "./flow-stack.ts";
 import type { ProgrammeFacts } from "./turn-sql.ts";
@@ -139,8 +140,30 @@ export interface SavedTurn {
   programme?: ProgrammeFacts | null;
 }
 
-/** Runs in the turn's transaction once its runs are saved; may return work for after the replies. */
-export type TurnObserver = (tx: DbClient, turn: SavedTurn) => Promise<(() => Promise<void>) | undefined>;
+/** An observer's share of the turn's write: its changes, and work for after the replies. */
+export interface TurnObservation {
+  /** Written with the turn's own changes, in the same statement when the turn is written at once. */
+  parts: WritePart[];
+  /** Work after the replies are sent, given what the parts returned (`RETURNING … AS key`). */
+  after?: (keys: WriteKeys) => (() => Promise<void>) | undefined;
+}
+
+/**
+ * Once the turn's runs are known: the changes to write with the turn (as statement parts whose
+ * values are in `params`); `read` is for what the turn could not know (`turn.programme` undefined).
+ */
+export type TurnObserver = (
+  turn: SavedTurn,
+  params: SqlParams,
+  read: DbClient,
+) => Promise<TurnObservation | undefined>;
+
+/** An afterEffects handler, and whether it has nothing to do in a turn (then the turn may be written at once). */
+export interface AfterEffectsRegistration {
+  handle: AfterEffectsHandler;
+  /** True when `handle` would write nothing and return nothing for this turn; absent: it always may. */
+  idle?: (ctx: TurnContext) => boolean;
+}
 
 export type TurnRegistration =
   | { kind: "button"; prefix: string; handle: ButtonHandler }
@@ -148,7 +171,7 @@ export type TurnRegistration =
   | { kind: "unhandled"; handle: UnhandledHandler }
   | { kind: "unknown"; handle: UnknownHandler }
   | { kind: "before_flow"; handle: BeforeFlowHandler }
-  | { kind: "after_effects"; handle: AfterEffectsHandler }
+  | { kind: "after_effects"; handler: AfterEffectsRegistration }
   | { kind: "completion"; flowId: string; handle: CompletionHandler }
   | { kind: "start_vars"; flowId: string; load: StartVarsLoader }
   | { kind: "effect"; type: DomainEffectType; handle: EffectHandler }
@@ -167,10 +190,10 @@ export const onUnhandled = (handle: UnhandledHandler): TurnRegistration => ({ ki
 export const onUnknown = (handle: UnknownHandler): TurnRegistration => ({ kind: "unknown", handle });
 /** Tried in registration order before the waiting flow gets the input. */
 export const beforeFlow = (handle: BeforeFlowHandler): TurnRegistration => ({ kind: "before_flow", handle });
-export const afterEffects = (handle: AfterEffectsHandler): TurnRegistration => ({
-  kind: "after_effects",
-  handle,
-});
+export const afterEffects = (
+  handle: AfterEffectsHandler,
+  idle?: (ctx: TurnContext) => boolean,
+): TurnRegistration => ({ kind: "after_effects", handler: idle ? { handle, idle } : { handle } });
 export const onFlowCompleted = (flowId: string, handle: CompletionHandler): TurnRegistration => ({
   kind: "completion",
   flowId,
@@ -199,7 +222,7 @@ export interface TurnRegistry {
   unhandled: readonly UnhandledHandler[];
   unknown?: UnknownHandler;
   beforeFlow: readonly BeforeFlowHandler[];
-  afterEffects: readonly AfterEffectsHandler[];
+  afterEffects: readonly AfterEffectsRegistration[];
   completions: ReadonlyMap<string, CompletionHandler>;
   startVars: ReadonlyMap<string, StartVarsLoader>;
   effects: ReadonlyMap<DomainEffectType, EffectHandler>;
@@ -216,7 +239,7 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
   const unhandled: UnhandledHandler[] = [];
   const observers: TurnObserver[] = [];
   const before: BeforeFlowHandler[] = [];
-  const afterEffectsHandlers: AfterEffectsHandler[] = [];
+  const afterEffectsHandlers: AfterEffectsRegistration[] = [];
   const unknown: UnknownHandler[] = [];
   const once = <V>(map: Map<string, V>, key: string, value: V, what: string) => {
     if (map.has(key)) throw new Error(`${what} "${key}" is registered twice`);
@@ -231,7 +254,7 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
     else if (r.kind === "unhandled") unhandled.push(r.handle);
     else if (r.kind === "unknown") unknown.push(r.handle);
     else if (r.kind === "before_flow") before.push(r.handle);
-    else if (r.kind === "after_effects") afterEffectsHandlers.push(r.handle);
+    else if (r.kind === "after_effects") afterEffectsHandlers.push(r.handler);
     else observers.push(r.observe);
   }
   const missing = DOMAIN_EFFECTS.filter((type) => !effects.has(type));

@@ -3,20 +3,18 @@
  * completion handlers of the flows that finished), the handlers' work, the runs, the work after
  * the turn, the conversation's status, and the replies to send.
  */
-import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
+import type { InboundMessage } from "../channels/types.ts";
 import type { Output } from "../engine/types.ts";
 import { renderOutputs } from "../i18n/render.ts";
-import type { DbClient } from "../store/prisma.ts";
-import { withVoiceNotes } from "../store/voice-notes.ts";
+import type { DbClient, Prisma } from "../store/prisma.ts";
+import { SqlParams, writeKeys, writeStatement } from "../store/sql-write.ts";
 import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
 import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
 import { saveRuns } from "./flow-run-store.ts";
-import { inPlaceMessage, spentQuestion, tappedQuestion } from "./in-place.ts";
-import { DOMAIN_EFFECTS } from "./turn-registry.ts";
+import { tappedQuestion } from "./in-place.ts";
 import type { TurnPlan } from "./turn-routing.ts";
-
-const DOMAIN_TYPES: ReadonlySet<string> = new Set(DOMAIN_EFFECTS);
+import { observations, replyRows } from "./turn-write.ts";
 
 export interface SavedTurnResult {
   replies: QueuedReply[];
@@ -49,7 +47,7 @@ export async function saveTurn(
     const summary = await applyRunEffects(tx, deps, turn, saved);
     if (saved.erased) return;
     const extra = [...plan.extra];
-    for (const handle of deps.turns.afterEffects) {
+    for (const { handle } of deps.turns.afterEffects) {
       const done = await handle(tx, plan.ctx);
       extra.push(...done.outputs);
       if (done.after) saved.afterCommit.push(done.after);
@@ -95,7 +93,7 @@ async function applyRunEffects(
   return summary;
 }
 
-/** The registered work after a saved turn (idle nudges, …); not for a turn that declined consent. */
+/** The registered work after a saved turn (idle nudges, …): their parts as one statement in `tx`. */
 async function observeTurn(
   tx: DbClient,
   deps: ConversationDeps,
@@ -103,30 +101,22 @@ async function observeTurn(
   plan: TurnPlan,
   saved: SavedTurnResult,
 ): Promise<void> {
-  const finishedRunIds = [...plan.abandoned, ...turn.stack.touched]
-    .filter((run) => run.id && run.state.status !== "active")
-    .map((run) => run.id as string);
-  // A domain's effect (consent, a linked case, …) may have changed the client's programme.
-  const domainEffect = turn.stack.effects.some(({ effect }) => DOMAIN_TYPES.has(effect.type));
-  const seen = {
-    conversationId: turn.conversation.id,
-    clientId: turn.target.clientId,
-    declined: saved.declined,
-    waitingRunId: turn.stack.top?.id ?? null,
-    finishedRunIds,
-    now: turn.now,
-    ...(domainEffect ? {} : { programme: turn.programme }),
-  };
-  for (const observe of deps.turns.afterTurn) {
-    const after = await observe(tx, seen);
+  const params = new SqlParams();
+  const observed = await observations(deps, turn, plan, saved.declined, params, tx);
+  const parts = observed.flatMap((o) => o.parts);
+  if (!parts.length) return;
+  const rows = await tx.$queryRawUnsafe<{ part: string; key: string }[]>(
+    writeStatement(parts),
+    ...params.values,
+  );
+  const keys = writeKeys(rows);
+  for (const o of observed) {
+    const after = o.after?.(keys);
     if (after) saved.afterCommit.push(after);
   }
 }
 
-/**
- * Renders the outputs in the client's language and stores each as a queued outbound message,
- * followed by its voice note for a person who asked for voice (src/store/voice-notes.ts).
- */
+/** Renders the outputs in the client's language and stores each as a queued outbound message. */
 async function writeReplies(
   tx: DbClient,
   deps: ConversationDeps,
@@ -134,30 +124,18 @@ async function writeReplies(
   msg: InboundMessage,
   outputs: Output[],
 ): Promise<QueuedReply[]> {
+  const replies: QueuedReply[] = [];
   const rendered = renderOutputs(outputs, turn.target.locale, deps.translator);
   const tapped = await tappedQuestion(tx, turn.conversation.id, msg, rendered);
-  const spent = spentQuestion(msg, tapped, rendered);
-  const planned = [...(spent ? [spent] : []), ...rendered].map((reply, index) => ({
-    conversationId: turn.conversation.id,
-    idempotencyKey: `out:${turn.inboundKey}:${index}`,
-    messageKey: reply.key,
-    message: inPlaceMessage(reply, tapped),
-  }));
-  // Voice asked for before, or in this very turn (the replies after it are heard already).
-  const voice =
-    turn.conversation.voiceNotes || turn.stack.effects.some(({ effect }) => effect.type === "set_voice");
-  const replies: QueuedReply[] = [];
-  for (const reply of voice ? await withVoiceNotes(tx, planned) : planned) {
-    const { message } = reply;
+  for (const reply of await replyRows(tx, msg, turn, rendered, tapped)) {
+    const { message, payload, ...data } = reply;
     const row = await tx.message.create({
       data: {
-        conversationId: reply.conversationId,
+        conversationId: turn.conversation.id,
         direction: "outbound",
-        idempotencyKey: reply.idempotencyKey,
         ...turn.hold,
-        messageKey: reply.messageKey,
-        text: message.text,
-        payload: replyPayload(message, tapped?.rowId),
+        ...data,
+        payload: payload as Prisma.InputJsonObject,
         status: "queued",
       },
       select: { id: true },
@@ -165,27 +143,4 @@ async function writeReplies(
     replies.push({ messageId: row.id, message });
   }
   return replies;
-}
-
-/** What a reply row keeps besides its text: language, buttons, the question it updates, its voice. */
-function replyPayload(message: OutboundMessage, tappedRowId: bigint | undefined) {
-  return {
-    locale: message.locale,
-    direction: message.direction,
-    ...(message.voice ? { voice: message.voice } : {}),
-    ...(message.choices
-      ? {
-          choices: message.choices.map(({ id, label, kind, url }) => ({
-            id,
-            label,
-            ...(kind ? { kind } : {}),
-            ...(url ? { url } : {}),
-          })),
-        }
-      : {}),
-    // The tapped question: its row (the web chat's bubble) and its platform id (the sender edits it).
-    ...(message.replaces && tappedRowId !== undefined
-      ? { replaces: tappedRowId.toString(), replacesMessage: message.replaces }
-      : {}),
-  };
 }

@@ -3,24 +3,29 @@
  * programme's `idleNudges`), then left alone. Every turn re-plans them from that turn's time, so
  * they only fire after real silence; a finished or abandoned run loses them.
  */
+import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
 import { repromptRun } from "../engine/engine.ts";
 import type { EngineContext, RunState } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { DbClient } from "../store/prisma.ts";
+import type { SqlParams, WriteKeys, WritePart } from "../store/sql-write.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
-import { cancelNudges, cancelStale, type NudgePlan, setTimers, type TimerRow } from "./nudge-store.ts";
+import { setTimers, type TimerRow } from "./nudge-store.ts";
 import type { NudgeHandler } from "./nudge-worker.ts";
 import type { ProgrammeSchedule } from "./programme-schedule.ts";
 import { scheduleForClient, scheduleOf } from "./programme-schedule-for.ts";
 import { idleNudgeTimes } from "./schedule.ts";
 
 /**
- * Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting. Returns
- * the jobIds whose timers change and the rows of those left pending (no read-back needed).
+ * Plans the idle nudges of the waiting run, and cancels those of runs no longer waiting, as parts
+ * of the turn's one write (store/sql-write.ts): the finished runs' pending nudges cancelled
+ * (`idle_done`), the waiting run's other pending ones cancelled (`idle_stale`), its nudges made
+ * pending at their new times (`idle_plan`, which re-opens one already sent). The parts touch
+ * different rows. Returns them with the rows left pending (their timers need no read-back).
  */
-export async function replanIdleNudges(
-  tx: DbClient,
+export function idleNudgeParts(
+  params: SqlParams,
   input: {
     conversationId: string;
     waitingRunId: string | null;
@@ -28,42 +33,41 @@ export async function replanIdleNudges(
     now: Date;
     schedule: ProgrammeSchedule;
   },
-): Promise<{ jobIds: string[]; pending: TimerRow[] }> {
-  const jobIds: string[] = [];
+): { parts: WritePart[]; pending: TimerRow[] } {
+  const parts: WritePart[] = [];
   const pending: TimerRow[] = [];
   if (input.finishedRunIds.length) {
-    const where = { subjectId: { in: input.finishedRunIds }, kind: "idle_flow" } as const;
-    jobIds.push(...(await cancelNudges(tx, where, "flow finished")));
+    const sql = `UPDATE "Nudge" SET status = 'cancelled', reason = 'flow finished'
+      WHERE "subjectId" = ANY(${params.add(input.finishedRunIds, "text[]")}) AND kind = 'idle_flow'
+        AND status = 'pending' RETURNING "jobId" AS key`;
+    parts.push({ name: "idle_done", sql, returns: true });
   }
-  if (input.waitingRunId) {
-    const runId = input.waitingRunId;
-    const plans: NudgePlan[] = idleNudgeTimes(input.now, input.schedule).map((dueAt, index) => ({
-      jobId: `idle:${runId}:${index + 1}`,
-      kind: "idle_flow",
-      conversationId: input.conversationId,
-      caseId: null,
-      subjectId: runId,
-      dueAt,
-    }));
-    jobIds.push(
-      ...(await cancelStale(
-        tx,
-        [runId],
-        plans.map((p) => p.jobId),
-      )),
-    );
-    // A nudge already sent for this run is planned again after a new answer: re-opened, pending.
-    for (const plan of plans) {
-      await tx.nudge.upsert({
-        where: { jobId: plan.jobId },
-        create: { ...plan },
-        update: { dueAt: plan.dueAt, status: "pending", reason: null, firedAt: null },
-      });
-      jobIds.push(plan.jobId);
-      pending.push({ jobId: plan.jobId, status: "pending", dueAt: plan.dueAt });
-    }
-  }
-  return { jobIds, pending };
+  const runId = input.waitingRunId;
+  if (!runId) return { parts, pending };
+  const times = idleNudgeTimes(input.now, input.schedule);
+  const jobIds = times.map((_, index) => `idle:${runId}:${index + 1}`);
+  const run = params.add(runId, "text");
+  const stale = `UPDATE "Nudge" SET status = 'cancelled', reason = 'replaced'
+    WHERE "subjectId" = ${run} AND status = 'pending' AND NOT ("jobId" = ANY(${params.add(jobIds, "text[]")}))
+    RETURNING "jobId" AS key`;
+  parts.push({ name: "idle_stale", sql: stale, returns: true });
+  if (!times.length) return { parts, pending };
+  const conversation = params.add(input.conversationId, "text");
+  const rows = times.map((dueAt, index) => {
+    pending.push({ jobId: jobIds[index] as string, status: "pending", dueAt });
+    const [id, jobId, due] = [
+      params.add(randomUUID(), "text"),
+      params.add(jobIds[index], "text"),
+      params.add(dueAt, "timestamp"),
+    ];
+    return `(${id}, ${jobId}, 'idle_flow', ${conversation}, ${run}, ${due}, 'pending')`;
+  });
+  const plan = `INSERT INTO "Nudge" (id, "jobId", kind, "conversationId", "subjectId", "dueAt", status)
+    VALUES ${rows.join(", ")}
+    ON CONFLICT ("jobId") DO UPDATE SET "dueAt" = EXCLUDED."dueAt", status = 'pending', reason = NULL, "firedAt" = NULL
+    RETURNING "jobId" AS key`;
+  parts.push({ name: "idle_plan", sql: plan, returns: true });
+  return { parts, pending };
 }
 
 /**
@@ -109,23 +113,22 @@ interface TurnSeen {
 
 /**
  * After each turn (registered with the conversation core in app/): re-plans the idle nudges in
- * the turn's transaction, and sets their timers once the replies are sent.
+ * the turn's write, and sets their timers once the replies are sent.
  */
 export function idleNudgesAfterTurn(queue: Queue<NudgeJobData>, defaultTimeZone: string) {
-  return async (tx: DbClient, turn: TurnSeen): Promise<(() => Promise<void>) | undefined> => {
+  return async (turn: TurnSeen, params: SqlParams, read: DbClient) => {
     if (!turn.clientId || turn.declined) return undefined;
     const { programme } = turn;
     const schedule =
       programme === undefined
-        ? await scheduleForClient(tx, turn.clientId, defaultTimeZone)
+        ? await scheduleForClient(read, turn.clientId, defaultTimeZone)
         : scheduleOf(programme, defaultTimeZone);
-    const { jobIds, pending } = await replanIdleNudges(tx, {
-      conversationId: turn.conversationId,
-      waitingRunId: turn.waitingRunId,
-      finishedRunIds: turn.finishedRunIds,
-      now: turn.now,
-      schedule,
-    });
-    return jobIds.length ? () => setTimers(queue, jobIds, pending, turn.now) : undefined;
+    const { parts, pending } = idleNudgeParts(params, { ...turn, schedule });
+    if (!parts.length) return undefined;
+    const after = (keys: WriteKeys) => {
+      const jobIds = ["idle_done", "idle_stale", "idle_plan"].flatMap((part) => keys.get(part) ?? []);
+      return jobIds.length ? () => setTimers(queue, jobIds, pending, turn.now) : undefined;
+    };
+    return { parts, after };
   };
 }

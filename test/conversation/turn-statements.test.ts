@@ -39,7 +39,7 @@ async function inviteCode(): Promise<string> {
   return created.inviteCode as string;
 }
 
-test("a questionnaire answer costs 15 SQL statements: one read, the reply sent, no read twice", async () => {
+test("a questionnaire answer costs 7 SQL statements: found and locked, one read, one write, the reply sent, unlocked", async () => {
   const user = new TelegramUser(app, telegram);
   await user.say(`/start ${await inviteCode()}`);
   await user.tap("language:ro");
@@ -52,5 +52,27 @@ test("a questionnaire answer costs 15 SQL statements: one read, the reply sent, 
   expect(texts).not.toMatch(/FROM "public"\."Case"/); // the programme: in the turn read
   expect(texts).not.toMatch(/SELECT "public"\."Nudge"/); // pending or read back: the turn wrote them
   expect(texts).not.toMatch(/SELECT e\.id FROM "Message"/); // the chat's earlier messages: in the turn read
-  expect(statements, texts).toHaveLength(15);
+  expect(statements, texts).toHaveLength(7);
+  // …and the one write holds what the transaction held: the answer, the run, the nudges, the reply.
+  const conversation = await app.db.conversation.findFirstOrThrow({
+    where: { channel: "telegram", externalConversationId: String(user.userId) },
+    include: { flowRuns: { where: { status: "active" } }, messages: { orderBy: { id: "asc" } } },
+  });
+  const run = conversation.flowRuns[0];
+  if (!run) throw new Error("no active run");
+  expect(run.flowId).toBe("self_assessment");
+  expect((run.state as { answers: Record<string, unknown> }).answers.residence).toBeDefined();
+  const [inbound, reply] = conversation.messages.slice(-2);
+  expect(inbound).toMatchObject({
+    direction: "inbound",
+    status: "received",
+    payload: { choiceId: "residence:eu_citizen" },
+  });
+  expect(reply).toMatchObject({ direction: "outbound", status: "sent", messageKey: expect.any(String) });
+  expect(conversation.lastInboundAt).not.toBeNull();
+  const nudges = await app.db.nudge.findMany({ where: { subjectId: run.id }, orderBy: { jobId: "asc" } });
+  expect(nudges.map((n) => [n.jobId, n.status])).toEqual([
+    [`idle:${run.id}:1`, "pending"],
+    [`idle:${run.id}:2`, "pending"],
+  ]);
 });

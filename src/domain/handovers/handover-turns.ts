@@ -37,6 +37,12 @@ const turnOf = (target: EffectTarget): HandoverTurn => {
   return turn;
 };
 
+/** Nothing for a person in this turn: the afterEffects handler below would do nothing. */
+const idleTurn = (ctx: TurnContext): boolean => {
+  const turn = turnOf(ctx.target);
+  return !turn.forPerson && (!turn.reasons.length || !ctx.target.clientId);
+};
+
 /** The reasons a turn collected so far (for tests). */
 export const handoverReasonsOf = (target: EffectTarget): readonly string[] => turnOf(target).reasons;
 
@@ -98,6 +104,6 @@ export function handoverTurns(db: Db, queue: Queue<NudgeJobData>, timeZone: stri
       // Nobody could be asked: the question the person was at is asked again.
       if (opened.handoverId === null) ctx.stack.reprompt();
       return { outputs: opened.outputs, after: sync(opened.nudgeJobIds) };
-    }),
+    }, idleTurn),
   ];
 }

@@ -33,12 +33,17 @@ export function visitTurns(db: Db, queue: Queue<NudgeJobData>): TurnRegistration
       return true;
     }),
     // Runs before the button's work in the same transaction; its `after` reads what the work planned.
-    afterEffects(async (_tx, ctx) => ({
-      outputs: [],
-      after: async () => {
-        const jobIds = planned.get(ctx.target) ?? [];
-        if (jobIds.length) await syncTimers(db, queue, jobIds, ctx.now);
-      },
-    })),
+    // Idle unless a slot is booked, and a booking is the button's work, which the turn writes in
+    // its transaction anyway.
+    afterEffects(
+      async (_tx, ctx) => ({
+        outputs: [],
+        after: async () => {
+          const jobIds = planned.get(ctx.target) ?? [];
+          if (jobIds.length) await syncTimers(db, queue, jobIds, ctx.now);
+        },
+      }),
+      () => true,
+    ),
   ];
 }
