@@ -66,7 +66,7 @@ test("the store refuses bad bytes with a coded error and an unknown key or langu
 });
 
 test("the recorder cannot approve; a second person can; clients hear only approved ones", async () => {
-  const slot = { locale: "rom", messageKey: "commands.help" };
+  const slot = { locale: "fr", messageKey: "commands.help" }; // a slot no other test file uses
   const saved = await saveVoiceRecording(db, { slot, bytes: webm, staffId: "recorder" });
   expect(saved.approvedAt).toBeNull();
   expect(await voiceAudio(db, saved.id, true)).toBeNull();

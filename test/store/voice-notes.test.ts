@@ -1,0 +1,82 @@
+/**
+ * Which messages get a voice note (src/store/voice-notes.ts): only for a conversation that asked
+ * for voice, not on Teams, only a message with a key that has an approved recording in the
+ * message's language, never an update in place; the note comes right after its message, keyed
+ * `<key>:voice`. And every curated key has a text in every client language to record.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { OutboundMessage } from "../../src/channels/types.ts";
+import { VOICE_MESSAGE_KEYS } from "../../src/domain/voice/voice-keys.ts";
+import { approveVoiceRecording, saveVoiceRecording } from "../../src/domain/voice/voice-recordings.ts";
+import { createTranslator } from "../../src/i18n/i18n.ts";
+import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
+import { withVoiceNotes } from "../../src/store/voice-notes.ts";
+import { testDb, uid } from "../support/db.ts";
+
+const db = testDb();
+const webm = new Uint8Array(readFileSync(new URL("../fixtures/voice/hello.webm", import.meta.url)));
+let recordingId: string;
+
+beforeAll(async () => {
+  const slot = { locale: "ro", messageKey: "checkin.thanks" };
+  recordingId = (await saveVoiceRecording(db, { slot, bytes: webm, staffId: "a" })).id;
+  await approveVoiceRecording(db, recordingId, "b");
+  // Recorded, never approved.
+  await saveVoiceRecording(db, {
+    slot: { locale: "ro", messageKey: "checkin.how_is_work" },
+    bytes: webm,
+    staffId: "a",
+  });
+});
+afterAll(() => db.$disconnect());
+
+const conversation = (channel: "telegram" | "teams" | "webchat", voiceNotes: boolean) =>
+  db.conversation.create({
+    data: { channel, externalConversationId: uid(), externalUserId: uid(), voiceNotes },
+    select: { id: true },
+  });
+
+const item = (
+  conversationId: string,
+  messageKey: string | undefined,
+  extra: Partial<OutboundMessage> = {},
+) => ({
+  conversationId,
+  idempotencyKey: `k:${uid()}`,
+  messageKey,
+  message: { text: "…", locale: "ro", direction: "ltr" as const, ...extra },
+});
+
+test("a voice note follows each message that has an approved recording, for those who asked, not on Teams", async () => {
+  const wants = await conversation("telegram", true);
+  const items = [
+    item(wants.id, "checkin.thanks"),
+    item(wants.id, "checkin.how_is_work"), // not approved
+    item(wants.id, undefined), // a counsellor's own words
+    item(wants.id, "checkin.thanks", { replaces: "17" }), // a question updated in place
+    item(wants.id, "checkin.thanks", { locale: "bg" }), // no Bulgarian recording
+    item((await conversation("telegram", false)).id, "checkin.thanks"),
+    item((await conversation("teams", true)).id, "checkin.thanks"),
+    item((await conversation("webchat", true)).id, "checkin.thanks"),
+  ];
+  const out = await withVoiceNotes(db, items);
+  const voiced = out.filter((o) => o.message.voice);
+  expect(voiced.map((o) => [o.conversationId, o.messageKey, o.message.voice])).toEqual([
+    [items[0]?.conversationId, "checkin.thanks:voice", recordingId],
+    [items[7]?.conversationId, "checkin.thanks:voice", recordingId],
+  ]);
+  // Right after its message, keyed after it.
+  expect(out[1]?.idempotencyKey).toBe(`${items[0]?.idempotencyKey}:voice`);
+  expect(out.at(-1)?.idempotencyKey).toBe(`${items[7]?.idempotencyKey}:voice`);
+  expect(out).toHaveLength(items.length + 2);
+});
+
+test("every message worth voicing has a text in every client language", async () => {
+  const translator = await createTranslator({
+    localesDir: new URL("../../locales", import.meta.url).pathname,
+  });
+  for (const key of VOICE_MESSAGE_KEYS)
+    for (const locale of CLIENT_LOCALES)
+      expect(translator.has(key, locale), `${key} in ${locale}`).toBe(true);
+});
