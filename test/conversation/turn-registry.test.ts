@@ -17,6 +17,7 @@ const effects: TurnRegistration[] = [
   onEffect("link_case", noop),
   onEffect("erase_client", noop),
   onEffect("notify_counsellor", noop),
+  onEffect("set_voice", noop),
 ];
 
 test("the domains' registrations make one registry, commands in menu order", () => {
@@ -35,6 +36,7 @@ test("the domains' registrations make one registry, commands in menu order", () 
     "stop",
     "link",
     "help",
+    "voice",
   ]);
   for (const prefix of ["appt", "checkin", "job", "jobwhy", "jobshow", "cmd"]) {
     expect(buttonHandler(registry, `${prefix}:abc:1`), prefix).toBeDefined();

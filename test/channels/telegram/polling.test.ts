@@ -105,6 +105,7 @@ describe("Telegram polling", () => {
         "stop",
         "link",
         "help",
+        "voice",
       ].map((name) => ({
         command: name,
         description: `en:commands.${name}_description`,
