@@ -205,3 +205,27 @@ test("a counsellor who turned cards off gets none", async () => {
   );
   expect(card?.text).toBe("Ana (dossier AP-001) vous demande");
 }, 90_000);
+
+test("turning cards off holds at send time: a card still queued (Teams said 429) is withdrawn", async () => {
+  const org = await organisation();
+  const { staff, user: counsellorInTeams } = await linked(org.slug, { locale: "en" });
+  const { user: ana, caseId } = await client(org.programmeSlug, staff.email);
+  // The next call to Teams (the client's answer in the turn) gets a 429: the channel waits 4 s.
+  bed.fake.failNext({ status: 429, headers: { "retry-after": "4" } });
+  await handover(ana, caseId);
+  const card = await waitFor(
+    async () =>
+      (await bed.app.db.message.findFirst({
+        where: { idempotencyKey: { startsWith: `teams-card:${caseId}:` } },
+      })) ?? undefined,
+    "the card in the outbox",
+  );
+  expect(card.status).toBe("queued");
+  await setTeamsCards(bed.app.db, staff.id, false);
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  expect(await bed.app.db.message.findUniqueOrThrow({ where: { id: card.id } })).toMatchObject({
+    status: "failed",
+    error: "withdrawn: Teams cards turned off",
+  });
+  expect(cardsTo(counsellorInTeams)).toEqual([]);
+}, 90_000);
