@@ -18,11 +18,11 @@ import { testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { testPrefix } from "../support/redis-keys.ts";
 import {
+  allSettled,
   eventually,
   logger,
   notice,
-  settled,
-  telegramConversation,
+  telegramConversations,
   telegramSender,
 } from "./outbox-harness.ts";
 
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 /** 300 broadcast messages to 300 chats, written for `prefix`; returns their ids and chats. */
 async function broadcastOf300(prefix: string) {
-  const to = await Promise.all(Array.from({ length: 300 }, () => telegramConversation(db)));
+  const to = await telegramConversations(db, 300);
   const broadcast = `b-${uid()}`;
   const rows = await createOutbox({ db, queue: prefix }).writeMany(
     db,
@@ -95,7 +95,11 @@ function startSenders(prefix: string, redis: Redis, appName: string): OutboundSe
 
 /** Every chat got exactly one request; every message ended sent (or uncertain after a request). */
 async function expectOncePerChat(broadcast: Awaited<ReturnType<typeof broadcastOf300>>) {
-  const final = await Promise.all(broadcast.rows.map((r) => settled(db, r.id, 60_000)));
+  const final = await allSettled(
+    db,
+    broadcast.rows.map((r) => r.id),
+    60_000,
+  );
   await new Promise((r) => setTimeout(r, 300));
   const count = new Map<string, number>();
   for (const call of broadcast.requests()) {

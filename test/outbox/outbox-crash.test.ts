@@ -26,6 +26,7 @@ import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { testPrefix } from "../support/redis-keys.ts";
 import {
+  allSettled,
   eventually,
   notice,
   type OutboxRig,
@@ -33,6 +34,7 @@ import {
   settled,
   startOutbox,
   telegramConversation,
+  telegramConversations,
   telegramSender,
 } from "./outbox-harness.ts";
 
@@ -229,7 +231,7 @@ test("C: killed during a 300-recipient broadcast and restarted: only a request t
   const broadcast = await db.broadcast.create({
     data: { organisationId: organisation.id, segment: {}, texts: { ro: "Atelier CV" }, sendAt: new Date() },
   });
-  const to = await Promise.all(Array.from({ length: 300 }, () => telegramConversation(db)));
+  const to = await telegramConversations(db, 300);
   const rows = await outboxOn(prefix).writeMany(
     db,
     to.map((c) => ({ ...notice(c.id, "Atelier CV"), broadcastId: broadcast.id })),
@@ -255,7 +257,11 @@ test("C: killed during a 300-recipient broadcast and restarted: only a request t
   const restartedAt = Date.now();
   await eventually(async () => mine().length > beforeRestart, 15_000, "resumed");
   expect(Date.now() - restartedAt, "the restarted process resumes within 10 s").toBeLessThan(10_000);
-  const final = await Promise.all(rows.map((r) => settled(db, r.id, 30_000)));
+  const final = await allSettled(
+    db,
+    rows.map((r) => r.id),
+    30_000,
+  );
   await new Promise((r) => setTimeout(r, 300));
   const requested = new Map<string, number>();
   for (const call of mine()) {

@@ -41,6 +41,24 @@ export async function telegramConversation(
   return { id: row.id, chatId };
 }
 
+/**
+ * `n` active Telegram conversations in one statement: 300 inserts at once would queue for the
+ * pool's five connections and, on a busy machine, past its 5 s connect timeout.
+ */
+export async function telegramConversations(db: Db, n: number): Promise<{ id: string; chatId: string }[]> {
+  const chatIds = Array.from({ length: n }, () => String(randomInt(10_000_000, 2_000_000_000)));
+  const rows = await db.conversation.createManyAndReturn({
+    data: chatIds.map((chatId) => ({
+      channel: "telegram" as const,
+      externalConversationId: chatId,
+      externalUserId: chatId,
+      locale: "ro",
+    })),
+    select: { id: true, externalConversationId: true },
+  });
+  return rows.map((row) => ({ id: row.id, chatId: row.externalConversationId }));
+}
+
 /** A message for `conversationId` with a fresh idempotency key (or `key`). */
 export function notice(conversationId: string, text: string, key = `test:${uid()}`) {
   return {
@@ -119,6 +137,20 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Waits until every message of `ids` is sent or failed (one query a round) and returns the rows. */
+export async function allSettled(db: Db, ids: readonly bigint[], timeoutMs = 10_000) {
+  return eventually(
+    async () => {
+      const rows = await db.message.findMany({ where: { id: { in: [...ids] } } });
+      return rows.length === ids.length && rows.every((m) => m.status === "sent" || m.status === "failed")
+        ? rows
+        : undefined;
+    },
+    timeoutMs,
+    `${ids.length} messages settled`,
+  );
 }
 
 /** Waits until message `id` is sent or failed and returns the row. */
