@@ -1,7 +1,6 @@
 import { afterAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
-import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
@@ -14,6 +13,7 @@ import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { removeKeys, testPrefix } from "../support/redis-keys.ts";
+import { assessmentOf, webchatClientOfCase } from "../support/vacancy-world.ts";
 
 const db = testDb();
 afterAll(() => db.$disconnect());
@@ -61,26 +61,7 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
     [{ interests: ["cleaning"], experience: [], hours: "part_time", languages: ["romani"] }, "weekly"],
   ] as [Record<string, Answer>, "every" | "weekly"][]) {
     const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
-    const client = await db.client.create({ data: { locale: "rom", alertFrequency } });
-    const conversation = await db.conversation.create({
-      data: {
-        channel: "webchat",
-        externalConversationId: uid(),
-        externalUserId: uid(),
-        clientId: client.id,
-        locale: "rom",
-      },
-    });
-    await db.consent.create({
-      data: {
-        conversationId: conversation.id,
-        clientId: client.id,
-        noticeVersion: "t",
-        decision: "accepted",
-        channel: "webchat",
-      },
-    });
-    await db.case.update({ where: { id: created.id }, data: { clientId: client.id } });
+    const { clientId } = await webchatClientOfCase(db, created.id, { locale: "rom", alerts: alertFrequency });
     const full = {
       residence: "eu_citizen",
       shifts: ["day"],
@@ -88,16 +69,7 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
       transport: ["walk"],
       ...answers,
     };
-    await db.assessment.create({
-      data: {
-        clientId: client.id,
-        caseId: created.id,
-        flowId: "self_assessment",
-        flowVersion: 1,
-        answers: full as object,
-        readiness: computeReadiness(full, null, "2026-11-23") as object,
-      },
-    });
+    await assessmentOf(db, { clientId, caseId: created.id }, full);
     cases.push(created.id);
   }
 

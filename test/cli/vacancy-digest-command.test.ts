@@ -16,6 +16,7 @@ import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { removeKeys, testPrefix } from "../support/redis-keys.ts";
+import { webchatClientOfCase } from "../support/vacancy-world.ts";
 
 const database = ownDatabase("digest_cli");
 let db: Db;
@@ -52,29 +53,12 @@ async function cli(argv: string[]) {
 /** A weekly client on the web chat with a linked case, and `jobs` alerts waiting for the digest. */
 async function weeklyClientWithPendingJobs(s: string, jobs: number, status: "active" | "blocked" = "active") {
   const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
-  const client = await db.client.create({
-    data: { displayName: `Secret Name ${s}`, locale: "nl", alertFrequency: "weekly" },
+  const { clientId } = await webchatClientOfCase(db, created.id, {
+    locale: "nl",
+    name: `Secret Name ${s}`,
+    alerts: "weekly",
+    conversationStatus: status,
   });
-  const conversation = await db.conversation.create({
-    data: {
-      channel: "webchat",
-      externalConversationId: uid(),
-      externalUserId: uid(),
-      clientId: client.id,
-      locale: "nl",
-      status,
-    },
-  });
-  await db.consent.create({
-    data: {
-      conversationId: conversation.id,
-      clientId: client.id,
-      noticeVersion: "t",
-      decision: "accepted",
-      channel: "webchat",
-    },
-  });
-  await db.case.update({ where: { id: created.id }, data: { clientId: client.id } });
   for (let i = 0; i < jobs; i++) {
     const vacancy = await createVacancy(db, {
       organisationSlug: `o-${s}`,
@@ -87,10 +71,10 @@ async function weeklyClientWithPendingJobs(s: string, jobs: number, status: "act
       texts: { nl: "Kantoren poetsen." },
     });
     await db.jobAlert.create({
-      data: { vacancyId: vacancy.id, clientId: client.id, locale: "nl", status: "digest_pending" },
+      data: { vacancyId: vacancy.id, clientId, locale: "nl", status: "digest_pending" },
     });
   }
-  return { caseId: created.id, clientId: client.id };
+  return { caseId: created.id, clientId };
 }
 
 test("vacancy digest sends the waiting digests now and prints per client how many jobs, without names", async () => {

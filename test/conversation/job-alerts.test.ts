@@ -11,11 +11,11 @@ import { createOrganisation } from "../../src/domain/organisations/organisations
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
-import type { Answer } from "../../src/engine/types.ts";
 import { uid } from "../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
+import { cook as kitchen } from "../support/vacancy-world.ts";
 
 let telegram: FakeTelegram;
 let app: App;
@@ -31,17 +31,8 @@ afterAll(async () => {
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
   app.translator.t(key, locale, params);
-const cook: Record<string, Answer> = {
-  residence: "eu_citizen",
-  interests: ["kitchen_pastry"],
-  experience: ["kitchen"],
-  hours: "full_time",
-  shifts: ["day"],
-  weekends: true,
-  dutch_level: "basic",
-  transport: ["public_transport"],
-  start_when: "now",
-};
+/** Someone who wants kitchen work (test/support/vacancy-world.ts). */
+const cook = kitchen();
 
 async function assessedClient(slug: string, email: string, locale: string, languages: string[]) {
   const created = await createCase(app.db, { programmeSlug: slug, counsellorEmail: email });

@@ -18,7 +18,6 @@ import {
   startJobDigestSchedule,
 } from "../../src/domain/vacancies/job-digest-schedule.ts";
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
-import type { Answer } from "../../src/engine/types.ts";
 import { FSI, PDI } from "../../src/i18n/bidi.ts";
 import { createLogger } from "../../src/logger.ts";
 import { uid } from "../support/db.ts";
@@ -26,6 +25,7 @@ import { callbackUpdate, type FakeTelegram, startFakeTelegram } from "../support
 import { ownDatabase } from "../support/own-database.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
+import { cook as kitchen } from "../support/vacancy-world.ts";
 
 const database = ownDatabase("digest");
 let telegram: FakeTelegram;
@@ -48,17 +48,8 @@ const deps = () => ({ db: app.db, translator: app.translator, outbox: app.outbox
 const TZ = "Europe/Brussels";
 /** Monday 23 November 2026, 10:00 in Brussels: ISO week 2026-W48. */
 const MONDAY = new Date("2026-11-23T09:00:00Z");
-const cook: Record<string, Answer> = {
-  residence: "eu_citizen",
-  interests: ["kitchen_pastry"],
-  experience: ["kitchen"],
-  hours: "full_time",
-  shifts: ["day"],
-  weekends: true,
-  dutch_level: "basic",
-  transport: ["public_transport"],
-  start_when: "now",
-};
+/** Someone who wants kitchen work (test/support/vacancy-world.ts). */
+const cook = kitchen();
 
 async function organisation() {
   const s = uid();

@@ -10,11 +10,81 @@ import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { uid } from "./db.ts";
 
 export interface WorldClient {
-  name: string;
+  name?: string;
   locale: string;
   answers: Record<string, Answer>;
   alerts?: "every" | "weekly" | "none";
+  consent?: "accepted" | "declined";
   legalAccessDate?: string;
+}
+
+/**
+ * A client on a web chat conversation in `locale`, with a consent decision (accepted unless told),
+ * linked to the case (in `preparation` unless told): what every vacancy test needs before matching.
+ */
+export async function webchatClientOfCase(
+  db: Db,
+  caseId: string,
+  options: {
+    locale: string;
+    name?: string;
+    alerts?: "every" | "weekly" | "none";
+    consent?: "accepted" | "declined";
+    conversationStatus?: "active" | "blocked";
+    caseStatus?: "preparation";
+  },
+): Promise<{ clientId: string; conversationId: string }> {
+  const client = await db.client.create({
+    data: {
+      locale: options.locale,
+      displayName: options.name ?? null,
+      alertFrequency: options.alerts ?? "every",
+    },
+  });
+  const conversation = await db.conversation.create({
+    data: {
+      channel: "webchat",
+      externalConversationId: uid(),
+      externalUserId: uid(),
+      clientId: client.id,
+      locale: options.locale,
+      ...(options.conversationStatus ? { status: options.conversationStatus } : {}),
+    },
+  });
+  await db.consent.create({
+    data: {
+      conversationId: conversation.id,
+      clientId: client.id,
+      noticeVersion: "test",
+      decision: options.consent ?? "accepted",
+      channel: "webchat",
+    },
+  });
+  await db.case.update({
+    where: { id: caseId },
+    data: { clientId: client.id, ...(options.caseStatus ? { status: options.caseStatus } : {}) },
+  });
+  return { clientId: client.id, conversationId: conversation.id };
+}
+
+/** The self-assessment a vacancy matches against, stored as the flow stores it. */
+export async function assessmentOf(
+  db: Db,
+  person: { clientId: string; caseId: string },
+  answers: Record<string, Answer>,
+  legalAccessDate?: string,
+): Promise<void> {
+  await db.assessment.create({
+    data: {
+      clientId: person.clientId,
+      caseId: person.caseId,
+      flowId: "self_assessment",
+      flowVersion: 1,
+      answers: answers as object,
+      readiness: computeReadiness(answers, null, "2026-11-23") as object,
+      ...(legalAccessDate ? { legalAccessDate: new Date(`${legalAccessDate}T00:00:00Z`) } : {}),
+    },
+  });
 }
 
 /** Creates the clients; returns the organisation and, per client, its ids in the order given. */
@@ -26,40 +96,15 @@ export async function vacancyWorld(db: Db, clients: WorldClient[]) {
       programmeSlug: programme.slug,
       counsellorEmail: counsellor.email,
     });
-    const client = await db.client.create({
-      data: { locale: c.locale, displayName: c.name, alertFrequency: c.alerts ?? "every" },
+    const { clientId, conversationId } = await webchatClientOfCase(db, created.id, {
+      locale: c.locale,
+      ...(c.name ? { name: c.name } : {}),
+      ...(c.alerts ? { alerts: c.alerts } : {}),
+      ...(c.consent ? { consent: c.consent } : {}),
+      caseStatus: "preparation",
     });
-    const conversation = await db.conversation.create({
-      data: {
-        channel: "webchat",
-        externalConversationId: uid(),
-        externalUserId: uid(),
-        clientId: client.id,
-        locale: c.locale,
-      },
-    });
-    await db.consent.create({
-      data: {
-        conversationId: conversation.id,
-        clientId: client.id,
-        noticeVersion: "test",
-        decision: "accepted",
-        channel: "webchat",
-      },
-    });
-    await db.case.update({ where: { id: created.id }, data: { clientId: client.id, status: "preparation" } });
-    await db.assessment.create({
-      data: {
-        clientId: client.id,
-        caseId: created.id,
-        flowId: "self_assessment",
-        flowVersion: 1,
-        answers: c.answers as object,
-        readiness: computeReadiness(c.answers, null, "2026-11-23") as object,
-        ...(c.legalAccessDate ? { legalAccessDate: new Date(`${c.legalAccessDate}T00:00:00Z`) } : {}),
-      },
-    });
-    people.push({ clientId: client.id, caseId: created.id, conversationId: conversation.id });
+    await assessmentOf(db, { clientId, caseId: created.id }, c.answers, c.legalAccessDate);
+    people.push({ clientId, caseId: created.id, conversationId });
   }
   return { organisation, programme, counsellor, people };
 }
@@ -74,6 +119,20 @@ export const cleaner = (extra: Record<string, Answer> = {}): Record<string, Answ
   weekends: true,
   dutch_level: "good",
   languages: ["romanian"],
+  transport: ["public_transport"],
+  start_when: "now",
+  ...extra,
+});
+
+/** Self-assessment answers of someone who wants kitchen work (full time, a little Dutch), with overrides. */
+export const cook = (extra: Record<string, Answer> = {}): Record<string, Answer> => ({
+  residence: "eu_citizen",
+  interests: ["kitchen_pastry"],
+  experience: ["kitchen"],
+  hours: "full_time",
+  shifts: ["day"],
+  weekends: true,
+  dutch_level: "basic",
   transport: ["public_transport"],
   start_when: "now",
   ...extra,

@@ -7,6 +7,7 @@ import {
   rankCandidates,
   type VacancyNeeds,
 } from "../../../src/domain/vacancies/matching.ts";
+import { cook } from "../../support/vacancy-world.ts";
 
 const kitchenJob: VacancyNeeds = {
   sector: "kitchen_pastry",
@@ -23,19 +24,7 @@ const base = (
   extra: Partial<Candidate> = {},
 ): Candidate => ({
   clientId,
-  answers: {
-    residence: "eu_citizen",
-    interests: ["kitchen_pastry"],
-    experience: ["kitchen"],
-    hours: "full_time",
-    shifts: ["day"],
-    weekends: true,
-    dutch_level: "basic",
-    french_level: "none",
-    transport: ["public_transport"],
-    start_when: "now",
-    ...answers,
-  },
+  answers: cook({ french_level: "none", ...answers }),
   legalAccessDate: null,
   alerts: "every",
   ...extra,

@@ -1,15 +1,11 @@
 /** Vacancies and their candidates, against the real database. */
 import { afterAll, describe, expect, test } from "vitest";
-import { computeReadiness } from "../../../src/domain/assessment/readiness.ts";
-import { createCase } from "../../../src/domain/cases/cases.ts";
 import { DomainError } from "../../../src/domain/errors.ts";
-import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { createVacancy, matchVacancy } from "../../../src/domain/vacancies/vacancies.ts";
 import { readableLocales, vacancyLocaleFor } from "../../../src/domain/vacancies/vacancy-language.ts";
 import type { Answer } from "../../../src/engine/types.ts";
-import { testDb, uid } from "../../support/db.ts";
+import { testDb } from "../../support/db.ts";
+import { cook as kitchen, vacancyWorld, type WorldClient } from "../../support/vacancy-world.ts";
 
 const db = testDb();
 afterAll(() => db.$disconnect());
@@ -24,71 +20,13 @@ describe("the language a vacancy reaches a client in", () => {
   });
 });
 
-async function organisationWithClients(
-  clients: {
-    answers: Record<string, Answer>;
-    locale: string;
-    consent?: "accepted" | "declined";
-    alerts?: "every" | "none";
-  }[],
-) {
-  const s = uid();
-  await createOrganisation(db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Refugees2work" });
-  await createCounsellor(db, { organisationSlug: `o-${s}`, name: "Sara", email: `s-${s}@example.org` });
-  const ids: string[] = [];
-  for (const c of clients) {
-    const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `s-${s}@example.org` });
-    const client = await db.client.create({
-      data: { locale: c.locale, alertFrequency: c.alerts ?? "every" },
-    });
-    const conversation = await db.conversation.create({
-      data: {
-        channel: "webchat",
-        externalConversationId: uid(),
-        externalUserId: uid(),
-        clientId: client.id,
-        locale: c.locale,
-      },
-    });
-    await db.consent.create({
-      data: {
-        conversationId: conversation.id,
-        clientId: client.id,
-        noticeVersion: "test",
-        decision: c.consent ?? "accepted",
-        channel: "webchat",
-      },
-    });
-    await db.case.update({ where: { id: created.id }, data: { clientId: client.id, status: "preparation" } });
-    await db.assessment.create({
-      data: {
-        clientId: client.id,
-        caseId: created.id,
-        flowId: "self_assessment",
-        flowVersion: 1,
-        answers: c.answers as object,
-        readiness: computeReadiness(c.answers, null, "2026-11-23") as object,
-      },
-    });
-    ids.push(client.id);
-  }
-  return { slug: `o-${s}`, ids };
+/** An organisation whose clients did the self-assessment (test/support/vacancy-world.ts); their client ids. */
+async function organisationWithClients(clients: WorldClient[]) {
+  const world = await vacancyWorld(db, clients);
+  return { slug: world.organisation.slug, ids: world.people.map((p) => p.clientId) };
 }
 
-const cook = (extra: Record<string, Answer> = {}): Record<string, Answer> => ({
-  residence: "eu_citizen",
-  interests: ["kitchen_pastry"],
-  experience: ["kitchen"],
-  hours: "full_time",
-  shifts: ["day"],
-  weekends: true,
-  dutch_level: "basic",
-  languages: ["romanian"],
-  transport: ["public_transport"],
-  start_when: "now",
-  ...extra,
-});
+const cook = (extra: Record<string, Answer> = {}) => kitchen({ languages: ["romanian"], ...extra });
 
 test("matching a vacancy: ranked candidates of the organisation, with reasons, exclusions and the language", async () => {
   const { slug, ids } = await organisationWithClients([
