@@ -286,6 +286,23 @@ async function startFake() {
   };
 }
 
+/**
+ * Which of the fake's limits each 429 met, from its record: `bot` (30 accepted in the second
+ * before), `chat` (the chat's burst in its window), or `other` (neither: an injected failure).
+ */
+function why429(sends: Send[]) {
+  const ok = sends.filter((c) => !c.errorCode);
+  const counts = { bot: 0, chat: 0, other: 0 };
+  for (const c of sends.filter((s) => s.errorCode === 429)) {
+    const before = (ms: number, chat?: string) =>
+      ok.filter((o) => o.at > c.at - ms && o.at <= c.at && (!chat || o.chat === chat)).length;
+    if (before(1000) >= LIMIT) counts.bot++;
+    else if (before(TELEGRAM_CHAT_BURST * 1000, c.chat) >= TELEGRAM_CHAT_BURST) counts.chat++;
+    else counts.other++;
+  }
+  return counts;
+}
+
 /** The `q` quantile of `values` (ms), 0 for none. */
 function percentile(values: number[], q: number): number {
   if (!values.length) return 0;
@@ -456,6 +473,7 @@ async function main() {
     }
     const [only] = rounds as [Round];
     const replies429 = allSends.filter((c) => chatIds.has(c.chat) && c.errorCode === 429).length;
+    const limits429 = why429(allSends);
     // Every accepted send of the bot (broadcast and replies) while the broadcast went: the replies
     // share the bot's limit, so this is the rate to hold against it.
     const windowFrom = only.window.first;
@@ -472,6 +490,7 @@ async function main() {
       replyP99Ms: percentile(latencies, 0.99),
       replyMaxMs: percentile(latencies, 1),
       replies429,
+      limits429,
       allSendsPerSecond: Number(allSendsRate.toFixed(1)),
       allSendsFractionOfLimit: Number((allSendsRate / LIMIT).toFixed(3)),
       workerPeakRssMb: Number(workerPeak.toFixed(0)),
@@ -501,6 +520,9 @@ async function main() {
     );
     log(
       `Chatting clients       ${CHATTERS}, ${summary.replyTurns} turns: reply latency p50 ${summary.replyP50Ms} ms, p99 ${summary.replyP99Ms} ms, max ${summary.replyMaxMs} ms; 429 on replies ${replies429}`,
+    );
+    log(
+      `429 by limit met       bot ${limits429.bot}, chat ${limits429.chat}, neither ${limits429.other} (all sends)`,
     );
     log(
       `All bot sends          ${summary.allSendsPerSecond} messages/s = ${summary.allSendsFractionOfLimit} of ${LIMIT}/s (broadcast and replies, while the broadcast went)`,

@@ -163,7 +163,8 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       if (!ctx) return;
       const tenant = ctx.sender.tenantOf?.(address);
       try {
-        if (await waitForMoment({ ...ctx, maxWaitMs: TURN_WAIT_MS }, conversationId, tenant)) return;
+        const moment = await waitForMoment({ ...ctx, maxWaitMs: TURN_WAIT_MS }, conversationId, tenant, true);
+        if (typeof moment === "number") return;
         await ctx.sender.send(address, message);
       } catch (error) {
         const err = { message: (error as Error).message };

@@ -1,7 +1,8 @@
 /**
  * One pacer per channel, shared by all processes through Redis: a sender reserves a moment every
- * limit allows, then waits for it. Bot and tenant limits are lines of moments windowMs/limit apart;
- * a chat's limit is only checked (a busy chat holds up no one). A 429 pauses every process.
+ * limit allows, waits for it, and right before the request checks again (`go`): no pause by a 429
+ * of any process, and room in every window counted from when messages really left. Bot and tenant
+ * limits are lines of moments windowMs/limit apart; a chat's limit is only checked at reserve.
  */
 import type { Redis } from "ioredis";
 import type { ChannelName, RateLimit } from "../channels/types.ts";
@@ -16,13 +17,15 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])`;
 
 // KEYS: the pause, one sorted set per limit (lines first). ARGV: member, number of lines, horizon
 // (ms), then per limit: limit, window (µs), spacing (µs). { 1, wait ms, at }: reserved on every
-// set; { 0, ms }: the chat is busy; { 2, ms }: beyond the horizon (nothing reserved).
+// set; { 0, ms }: the chat is busy; { 2, ms }: beyond the horizon (nothing reserved). A set keeps
+// what is younger than its window: moments to come, and sends that left (moved there by GO).
 const RESERVE = `${NOW}
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local chat = 0
 for i = 2, #KEYS do
   local a = 4 + (i - 2) * 3
   local limit, window, spacing = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('(%.0f', now - window))
   local e = 0
   local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
   if last[2] then e = tonumber(last[2]) + spacing end
@@ -37,28 +40,44 @@ if at - now > tonumber(ARGV[3]) * 1000 then return { 2, math.ceil((at - now) / 1
 for i = 2, #KEYS do
   local a = 4 + (i - 2) * 3
   redis.call('ZADD', KEYS[i], at, ARGV[1])
-  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[a]) + 1))
   redis.call('PEXPIRE', KEYS[i], math.ceil((at - now + tonumber(ARGV[a + 1])) / 1000) + 1000)
 end
 return { 1, math.ceil((at - now) / 1000), math.floor(at / 1000) }
 `;
 
-// KEYS: the pause, the chat's sets. Returns the ms left of a pause, or 0 after moving the member
-// to now on the chat's sets (its window runs from when the message really left).
+// KEYS: the pause, the sets as RESERVE's. ARGV: member, 1 to count it as leaving now, then per
+// limit: limit, window (µs). { 1, ms }: paused; { 2, ms }: a window holds `limit` others (late
+// sends, or another process's); { 0 }: none, and with ARGV[2] the member is moved to now.
 const GO = `${NOW}
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
-if paused > now then return math.ceil((paused - now) / 1000) end
-for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ARGV[1]) end
-return 0
+if paused > now then return { 1, math.ceil((paused - now) / 1000) } end
+local wait = 0
+for i = 2, #KEYS do
+  local window = tonumber(ARGV[2 * i])
+  local w = redis.call('ZRANGEBYSCORE', KEYS[i], string.format('(%.0f', now - window), now, 'WITHSCORES')
+  local others = 0
+  for j = #w - 1, 1, -2 do
+    if w[j] ~= ARGV[1] then others = others + 1 end
+    if others == tonumber(ARGV[2 * i - 1]) then wait = math.max(wait, tonumber(w[j + 1]) + window - now) break end
+  end
+end
+if wait > 0 then return { 2, math.ceil(wait / 1000) } end
+if ARGV[2] ~= '1' then return { 0, 0 } end
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], 'GT', now, ARGV[1])
+  local ttl = math.ceil(tonumber(ARGV[2 * i]) / 1000) + 1000
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return { 0, 0 }
 `;
 
-// KEYS: the pause. ARGV: ms, or 0 to read. Returns the ms left of the pause.
+// KEYS: the pause. ARGV: ms. Nothing goes before `ms` from now (a longer pause stays).
 const PAUSE = `${NOW}
 local ms = tonumber(ARGV[1])
-if ms > 0 and tonumber(redis.call('GET', KEYS[1]) or '0') < now + ms * 1000 then
+if tonumber(redis.call('GET', KEYS[1]) or '0') < now + ms * 1000 then
   redis.call('SET', KEYS[1], string.format('%.0f', now + ms * 1000), 'PX', ms + 1000)
 end
-return math.max(0, math.ceil((tonumber(redis.call('GET', KEYS[1]) or '0') - now) / 1000))
+return 0
 `;
 
 /** What a reservation gave: a moment `waitMs` from now, or none for `busyMs` (chat busy, line full). */
@@ -69,15 +88,16 @@ export type Reservation =
 export interface Pacer {
   /** The next moment every limit allows a message to this conversation, within `horizonMs`. */
   reserve(conversationId: string, tenant: string | undefined, horizonMs: number): Promise<Reservation>;
-  /** At a reserved moment: ms left of a pause begun meanwhile (do not send), or 0 (send now). */
-  go(conversationId: string, member: string): Promise<number>;
+  /**
+   * At a reserved moment: `waitMs` 0 when the message may leave now (with `leave`, it is counted
+   * as gone now), else how long a pause (`paused`) or a full window lasts.
+   */
+  go(conversationId: string, tenant: string | undefined, member: string, leave: boolean): Promise<Go>;
   /** After a 429: nothing is sent on this channel, by any process, for `ms`. */
   pause(ms: number): Promise<void>;
-  /** Ms left of a pause by any process's 429 (0: none). */
-  pausedFor(): Promise<number>;
-  /** Ms left of a pause this process knows of, without asking Redis. */
-  pausedLocally(): number;
 }
+
+export type Go = { waitMs: number; paused: boolean };
 
 let members = 0;
 
@@ -90,7 +110,7 @@ export function createPacer(
 ): Pacer {
   const reserveScript = redisScript<[number, number, number?]>(redis, "outboxReserve", RESERVE);
   const pauseScript = redisScript<number>(redis, "outboxPause", PAUSE, 1);
-  const goScript = redisScript<number>(redis, "outboxGo", GO);
+  const goScript = redisScript<[number, number]>(redis, "outboxGo", GO);
   const base = `${prefix}:pace:${channel}`;
   const pauseKey = `${base}:pause`;
   const ordered = [...limits].sort(
@@ -99,20 +119,20 @@ export function createPacer(
   const lines = ordered.filter((l) => l.per !== "conversation").length;
   const member = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   let localPauseUntil = 0;
-  const pausedLocally = () => Math.max(0, localPauseUntil - Date.now());
   const keysOf = (conversationId: string, tenant: string) =>
     ordered.map((limit, i) => {
       const scope =
         limit.per === "bot" ? "bot" : limit.per === "tenant" ? `tenant:${tenant}` : `chat:${conversationId}`;
       return `${base}:${scope}:${i}`;
     });
+  const windowOf = (limit: RateLimit) => (limit.windowMs + MARGIN_MS) * 1000;
   return {
     async reserve(conversationId, tenant = "", horizonMs) {
       if (!ordered.length) return { reserved: true, waitMs: 0, member: "", at: Date.now() };
       const keys = keysOf(conversationId, tenant);
       const args = ordered.flatMap((limit) => [
         limit.limit,
-        (limit.windowMs + MARGIN_MS) * 1000,
+        windowOf(limit),
         limit.per === "conversation" ? 0 : Math.floor((limit.windowMs * 1000) / limit.limit),
       ]);
       const id = `${member}-${++members}`;
@@ -121,19 +141,19 @@ export function createPacer(
       if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id, at: Number(at) };
       return { reserved: false, busyMs: Number(ms), full: Number(ok) === 2 };
     },
-    async go(conversationId, member) {
-      if (!ordered.length) return pausedLocally();
-      const chats = keysOf(conversationId, "").filter((_, i) => ordered[i]?.per === "conversation");
-      return Number(await goScript(chats.length + 1, pauseKey, ...chats, member));
+    async go(conversationId, tenant = "", member, leave) {
+      // A 429 of this process counts even when Redis has not been told (its write failed).
+      const local = Math.max(0, localPauseUntil - Date.now());
+      if (!ordered.length) return { waitMs: local, paused: local > 0 };
+      const args = ordered.flatMap((limit) => [limit.limit, windowOf(limit)]);
+      const keys = keysOf(conversationId, tenant);
+      const [code, ms] = await goScript(keys.length + 1, pauseKey, ...keys, member, leave ? 1 : 0, ...args);
+      const waitMs = Number(code) === 0 ? 0 : Math.max(1, Number(ms));
+      return local > waitMs ? { waitMs: local, paused: true } : { waitMs, paused: Number(code) === 1 };
     },
     async pause(ms) {
       localPauseUntil = Math.max(localPauseUntil, Date.now() + ms);
       await pauseScript(pauseKey, Math.ceil(ms));
     },
-    async pausedFor() {
-      const remote = ordered.length ? Number(await pauseScript(pauseKey, 0)) : 0;
-      return Math.max(pausedLocally(), remote);
-    },
-    pausedLocally,
   };
 }

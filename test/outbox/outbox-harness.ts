@@ -75,7 +75,11 @@ export function startOutbox(args: {
   name?: string;
 }): OutboxRig {
   const prefix = args.prefix ?? testPrefix();
-  const sql = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4, application_name: args.name ?? "outbox-rig" });
+  const sql = new pg.Pool({
+    connectionString: testDatabaseUrl(),
+    max: 4,
+    application_name: args.name ?? "outbox-rig",
+  });
   const senders = createOutboundSenders({
     db: args.db,
     sql,
