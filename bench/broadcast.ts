@@ -15,7 +15,7 @@
  * It makes a database of its own on the local server (dropped at the end) and a queue prefix of
  * its own in Redis (removed at the end).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, setPriority } from "node:os";
@@ -38,6 +38,13 @@ const PORT = Number(process.env.BENCH_PORT ?? 3977);
 const SECRET = "bench-secret-0123456789";
 /** The fake server's CPU priority (nice); 0 to leave it as the workers'. */
 const FAKE_NICE = Number(process.env.BENCH_FAKE_NICE ?? -10);
+/**
+ * The fake's real-time priority (SCHED_FIFO, `chrt`), 0 for none: on a busy machine even nice -10
+ * leaves it waiting for a core for tens of ms, and the requests of that wait are stamped as
+ * arriving together. Used when chrt may set it (root or CAP_SYS_NICE), else nice alone.
+ */
+const FAKE_RT = Number(process.env.BENCH_FAKE_RT ?? 10);
+const rtAllowed = FAKE_RT > 0 && spawnSync("chrt", ["-f", String(FAKE_RT), "true"]).status === 0;
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const tag = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
@@ -226,7 +233,9 @@ function analyse(
 
 /** The fake Bot API in its own process (bench/fake-telegram-server.ts), asked over IPC. */
 async function startFake() {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/fake-telegram-server.ts"], {
+  const command = [process.execPath, "--import", "tsx", "bench/fake-telegram-server.ts"];
+  const [file, ...args] = rtAllowed ? ["chrt", "-f", String(FAKE_RT), ...command] : command;
+  const child = spawn(file as string, args, {
     env: {
       ...process.env,
       FAKE_LIMITS: JSON.stringify({
@@ -394,7 +403,9 @@ async function main() {
       });
     }
     log(`Started the bot (src/main.ts: webhook, outbox senders, broadcast worker) at ${LIMIT}/s`);
-    log(`Fake Bot API           own process, CPU priority nice ${telegram.nice}`);
+    log(
+      `Fake Bot API           own process, CPU priority nice ${telegram.nice}${rtAllowed ? `, real-time (SCHED_FIFO ${FAKE_RT})` : ""}`,
+    );
 
     const queue = new Queue(BROADCAST_QUEUE, { connection: redis, prefix });
     const cpuBefore = { fake: cpuSeconds(telegram.pid), workers: workers.map((w) => cpuSeconds(w.pid)) };
@@ -498,6 +509,7 @@ async function main() {
       redisPeakDeltaMb: Number(((redisPeak - memoryBefore) / 1048576).toFixed(1)),
       cpuSecondsFake: Number(cpu.fake.toFixed(1)),
       fakeNice: telegram.nice,
+      fakeRealTime: rtAllowed ? FAKE_RT : 0,
       fakeLongestPauseMs: report.pauses.longestMs,
       fakePauseP99Ms: report.pauses.p99Ms,
       cpuSecondsWorkers: cpu.workers.map((c) => Number(c.toFixed(1))),

@@ -3,11 +3,13 @@
  * limits (pacer.ts), mark it `sending`, call the platform, write the outcome. 429 → channel paused;
  * 5xx/network → backoff; 403 → conversation blocked; `uncertain` → as its kind says (kinds.ts).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import { type ChannelSender, SendError } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import { markBlocked } from "../store/blocked.ts";
 import type { Db } from "../store/prisma.ts";
+import { withRetries } from "../store/retry.ts";
 import { KINDS } from "./kinds.ts";
 import {
   failTaken,
@@ -38,12 +40,9 @@ export interface SendContext {
 
 /** The default of SendContext.sendingLeaseSeconds: longer than a request's timeout (30 s). */
 export const SENDING_LEASE_S = 60;
-export type Delivered = "sent" | "failed" | "later" | "lost";
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `message`, held under `token`, and records what happened. */
-export async function deliver(ctx: SendContext, message: TakenMessage, token: string): Promise<Delivered> {
+export async function deliver(ctx: SendContext, message: TakenMessage, token: string) {
   const { sql } = ctx;
   const status = message.conversationStatus;
   if (status === "blocked" || (status !== "active" && !KINDS[message.kind].answer))
@@ -54,7 +53,7 @@ export async function deliver(ctx: SendContext, message: TakenMessage, token: st
   if (typeof moment === "number") return requeue(ctx, message, token, { afterMs: moment });
   let go: Go;
   try {
-    if (!(await markSending(sql, message.id, token, ctx.sendingLeaseSeconds))) return "lost";
+    if (!(await markSending(sql, message.id, token, ctx.sendingLeaseSeconds))) return "lost" as const;
     // Once more right before the call, for every process: a 429 or late sends since the moment.
     go = await ctx.pacer.go(message.conversationId, tenant, moment, true);
   } catch (error) {
@@ -70,13 +69,12 @@ export async function deliver(ctx: SendContext, message: TakenMessage, token: st
     return settle(ctx, message, token, error);
   }
   await withRetries(() => recordSent(sql, message.id, token, externalMessageId));
-  return "sent";
+  return "sent" as const;
 }
 
 /**
  * Waits for a reserved moment that no pause has overtaken and whose windows have room. Returns the
- * moment's member (`leave`: already counted as gone), or how long (ms, > `maxWaitMs`) the message
- * should wait in the queue instead.
+ * moment's member (`leave`: counted as gone), or how long (ms) to wait in the queue instead.
  */
 export async function waitForMoment(
   ctx: Pick<SendContext, "pacer" | "maxWaitMs">,
@@ -86,17 +84,16 @@ export async function waitForMoment(
 ): Promise<string | number> {
   const deadline = Date.now() + ctx.maxWaitMs;
   for (;;) {
-    // The moment comes after any pause; one that came during the wait means a new moment.
+    // The moment comes after any pause; a pause begun while waiting for it means a new moment.
     const moment = await ctx.pacer.reserve(conversationId, tenant, Math.max(0, deadline - Date.now()));
     const ms = moment.reserved ? moment.waitMs : moment.busyMs;
     if (!moment.reserved && (moment.full || Date.now() + ms > deadline)) return Math.max(ms, 1);
-    if (ms > 0) await sleep(ms);
-    if (!moment.reserved) continue;
-    for (;;) {
+    await sleep(ms);
+    while (moment.reserved) {
+      // Windows still full of sends that left late: wait for them, or in the queue.
       const go = await ctx.pacer.go(conversationId, tenant, moment.member, leave);
       if (go.waitMs === 0) return moment.member;
       if (go.paused) break;
-      // A window still full of sends that left late: wait for it, or in the queue.
       if (Date.now() + go.waitMs > deadline) return go.waitMs;
       await sleep(go.waitMs);
     }
@@ -141,16 +138,4 @@ async function settle(ctx: SendContext, message: TakenMessage, token: string, er
   if (kind === "transient" && attempts < ctx.attempts)
     return requeue(ctx, message, token, { afterMs: ctx.backoffMs * 2 ** (attempts - 1), reason });
   return fail(ctx, message, token, reason);
-}
-
-/** A write after the platform accepted a message is tried again for a while (a database outage). */
-async function withRetries(write: () => Promise<void>, tries = 8): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= tries) throw error;
-      await sleep(250 * 2 ** Math.min(attempt, 5));
-    }
-  }
 }
