@@ -15,7 +15,7 @@
  * It makes a database of its own on the local server (dropped at the end) and a queue prefix of
  * its own in Redis (removed at the end).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, setPriority } from "node:os";
@@ -38,6 +38,13 @@ const PORT = Number(process.env.BENCH_PORT ?? 3977);
 const SECRET = "bench-secret-0123456789";
 /** The fake server's CPU priority (nice); 0 to leave it as the workers'. */
 const FAKE_NICE = Number(process.env.BENCH_FAKE_NICE ?? -10);
+/**
+ * The fake's real-time priority (SCHED_FIFO, `chrt`), 0 for none: on a busy machine even nice -10
+ * leaves it waiting for a core for tens of ms, and the requests of that wait are stamped as
+ * arriving together. Used when chrt may set it (root or CAP_SYS_NICE), else nice alone.
+ */
+const FAKE_RT = Number(process.env.BENCH_FAKE_RT ?? 10);
+const rtAllowed = FAKE_RT > 0 && spawnSync("chrt", ["-f", String(FAKE_RT), "true"]).status === 0;
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const tag = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
@@ -226,7 +233,9 @@ function analyse(
 
 /** The fake Bot API in its own process (bench/fake-telegram-server.ts), asked over IPC. */
 async function startFake() {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/fake-telegram-server.ts"], {
+  const command = [process.execPath, "--import", "tsx", "bench/fake-telegram-server.ts"];
+  const [file, ...args] = rtAllowed ? ["chrt", "-f", String(FAKE_RT), ...command] : command;
+  const child = spawn(file as string, args, {
     env: {
       ...process.env,
       FAKE_LIMITS: JSON.stringify({
@@ -284,6 +293,23 @@ async function startFake() {
       await exited;
     },
   };
+}
+
+/**
+ * Which of the fake's limits each 429 met, from its record: `bot` (30 accepted in the second
+ * before), `chat` (the chat's burst in its window), or `other` (neither: an injected failure).
+ */
+function why429(sends: Send[]) {
+  const ok = sends.filter((c) => !c.errorCode);
+  const counts = { bot: 0, chat: 0, other: 0 };
+  for (const c of sends.filter((s) => s.errorCode === 429)) {
+    const before = (ms: number, chat?: string) =>
+      ok.filter((o) => o.at > c.at - ms && o.at <= c.at && (!chat || o.chat === chat)).length;
+    if (before(1000) >= LIMIT) counts.bot++;
+    else if (before(TELEGRAM_CHAT_BURST * 1000, c.chat) >= TELEGRAM_CHAT_BURST) counts.chat++;
+    else counts.other++;
+  }
+  return counts;
 }
 
 /** The `q` quantile of `values` (ms), 0 for none. */
@@ -377,7 +403,9 @@ async function main() {
       });
     }
     log(`Started the bot (src/main.ts: webhook, outbox senders, broadcast worker) at ${LIMIT}/s`);
-    log(`Fake Bot API           own process, CPU priority nice ${telegram.nice}`);
+    log(
+      `Fake Bot API           own process, CPU priority nice ${telegram.nice}${rtAllowed ? `, real-time (SCHED_FIFO ${FAKE_RT})` : ""}`,
+    );
 
     const queue = new Queue(BROADCAST_QUEUE, { connection: redis, prefix });
     const cpuBefore = { fake: cpuSeconds(telegram.pid), workers: workers.map((w) => cpuSeconds(w.pid)) };
@@ -456,6 +484,7 @@ async function main() {
     }
     const [only] = rounds as [Round];
     const replies429 = allSends.filter((c) => chatIds.has(c.chat) && c.errorCode === 429).length;
+    const limits429 = why429(allSends);
     // Every accepted send of the bot (broadcast and replies) while the broadcast went: the replies
     // share the bot's limit, so this is the rate to hold against it.
     const windowFrom = only.window.first;
@@ -472,6 +501,7 @@ async function main() {
       replyP99Ms: percentile(latencies, 0.99),
       replyMaxMs: percentile(latencies, 1),
       replies429,
+      limits429,
       allSendsPerSecond: Number(allSendsRate.toFixed(1)),
       allSendsFractionOfLimit: Number((allSendsRate / LIMIT).toFixed(3)),
       workerPeakRssMb: Number(workerPeak.toFixed(0)),
@@ -479,6 +509,7 @@ async function main() {
       redisPeakDeltaMb: Number(((redisPeak - memoryBefore) / 1048576).toFixed(1)),
       cpuSecondsFake: Number(cpu.fake.toFixed(1)),
       fakeNice: telegram.nice,
+      fakeRealTime: rtAllowed ? FAKE_RT : 0,
       fakeLongestPauseMs: report.pauses.longestMs,
       fakePauseP99Ms: report.pauses.p99Ms,
       cpuSecondsWorkers: cpu.workers.map((c) => Number(c.toFixed(1))),
@@ -501,6 +532,9 @@ async function main() {
     );
     log(
       `Chatting clients       ${CHATTERS}, ${summary.replyTurns} turns: reply latency p50 ${summary.replyP50Ms} ms, p99 ${summary.replyP99Ms} ms, max ${summary.replyMaxMs} ms; 429 on replies ${replies429}`,
+    );
+    log(
+      `429 by limit met       bot ${limits429.bot}, chat ${limits429.chat}, neither ${limits429.other} (all sends)`,
     );
     log(
       `All bot sends          ${summary.allSendsPerSecond} messages/s = ${summary.allSendsFractionOfLimit} of ${LIMIT}/s (broadcast and replies, while the broadcast went)`,

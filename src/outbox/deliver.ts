@@ -3,10 +3,13 @@
  * limits (pacer.ts), mark it `sending`, call the platform, write the outcome. 429 → channel paused;
  * 5xx/network → backoff; 403 → conversation blocked; `uncertain` → as its kind says (kinds.ts).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import { type ChannelSender, SendError } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
+import { markBlocked } from "../store/blocked.ts";
 import type { Db } from "../store/prisma.ts";
+import { withRetries } from "../store/retry.ts";
 import { KINDS } from "./kinds.ts";
 import {
   failTaken,
@@ -18,7 +21,7 @@ import {
   toAddress,
   toOutbound,
 } from "./message-store.ts";
-import type { Pacer } from "./pacer.ts";
+import type { Go, Pacer } from "./pacer.ts";
 
 export interface SendContext {
   sql: pg.Pool;
@@ -37,28 +40,28 @@ export interface SendContext {
 
 /** The default of SendContext.sendingLeaseSeconds: longer than a request's timeout (30 s). */
 export const SENDING_LEASE_S = 60;
-export type Delivered = "sent" | "failed" | "later" | "lost";
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends `message`, held under `token`, and records what happened. */
-export async function deliver(ctx: SendContext, message: TakenMessage, token: string): Promise<Delivered> {
+export async function deliver(ctx: SendContext, message: TakenMessage, token: string) {
   const { sql } = ctx;
   const status = message.conversationStatus;
   if (status === "blocked" || (status !== "active" && !KINDS[message.kind].answer))
     return fail(ctx, message, token, `not sent: conversation ${status}`);
   if (message.text === null) return fail(ctx, message, token, "not sent: no text (erased)");
-  const later = await waitForMoment(ctx, message.conversationId, ctx.sender.tenantOf?.(toAddress(message)));
-  if (later > 0) return requeue(ctx, message, token, { afterMs: later });
-  const marked = await markSending(sql, message.id, token, ctx.sendingLeaseSeconds).catch(async (error) => {
-    // Committed or not, nothing was sent: back to queued, so it is not swept as uncertain.
+  const tenant = ctx.sender.tenantOf?.(toAddress(message));
+  const moment = await waitForMoment(ctx, message.conversationId, tenant, false);
+  if (typeof moment === "number") return requeue(ctx, message, token, { afterMs: moment });
+  let go: Go;
+  try {
+    if (!(await markSending(sql, message.id, token, ctx.sendingLeaseSeconds))) return "lost" as const;
+    // Once more right before the call, for every process: a 429 or late sends since the moment.
+    go = await ctx.pacer.go(message.conversationId, tenant, moment, true);
+  } catch (error) {
+    // Nothing was sent: back to queued, so it is not swept as uncertain.
     await withRetries(() => release(sql, message.id, token, { afterMs: 0, uncount: true }));
     throw error;
-  });
-  if (!marked) return "lost";
-  // A 429 of this process while it waited: the reserved moment no longer holds.
-  const paused = ctx.pacer.pausedLocally();
-  if (paused > 0) return requeue(ctx, message, token, { afterMs: paused, uncount: true });
+  }
+  if (go.waitMs > 0) return requeue(ctx, message, token, { afterMs: go.waitMs, uncount: true });
   let externalMessageId: string;
   try {
     ({ externalMessageId } = await ctx.sender.send(toAddress(message), toOutbound(message)));
@@ -66,26 +69,34 @@ export async function deliver(ctx: SendContext, message: TakenMessage, token: st
     return settle(ctx, message, token, error);
   }
   await withRetries(() => recordSent(sql, message.id, token, externalMessageId));
-  return "sent";
+  return "sent" as const;
 }
 
 /**
- * Waits for a reserved moment that no pause has overtaken. Returns 0 when the message may go now,
- * else how long (ms) it should wait in the queue instead (longer than `maxWaitMs`).
+ * Waits for a reserved moment that no pause has overtaken and whose windows have room. Returns the
+ * moment's member (`leave`: counted as gone), or how long (ms) to wait in the queue instead.
  */
 export async function waitForMoment(
   ctx: Pick<SendContext, "pacer" | "maxWaitMs">,
   conversationId: string,
   tenant: string | undefined,
-): Promise<number> {
+  leave: boolean,
+): Promise<string | number> {
   const deadline = Date.now() + ctx.maxWaitMs;
   for (;;) {
-    // The moment comes after any pause; one that came during the wait is checked after it.
+    // The moment comes after any pause; a pause begun while waiting for it means a new moment.
     const moment = await ctx.pacer.reserve(conversationId, tenant, Math.max(0, deadline - Date.now()));
     const ms = moment.reserved ? moment.waitMs : moment.busyMs;
     if (!moment.reserved && (moment.full || Date.now() + ms > deadline)) return Math.max(ms, 1);
-    if (ms > 0) await sleep(ms);
-    if (moment.reserved && (await ctx.pacer.go(conversationId, moment.member)) === 0) return 0;
+    await sleep(ms);
+    while (moment.reserved) {
+      // Windows still full of sends that left late: wait for them, or in the queue.
+      const go = await ctx.pacer.go(conversationId, tenant, moment.member, leave);
+      if (go.waitMs === 0) return moment.member;
+      if (go.paused) break;
+      if (Date.now() + go.waitMs > deadline) return go.waitMs;
+      await sleep(go.waitMs);
+    }
   }
 }
 
@@ -114,7 +125,10 @@ async function settle(ctx: SendContext, message: TakenMessage, token: string, er
     return requeue(ctx, message, token, { afterMs: ms, reason });
   }
   if (kind === "blocked") {
-    await blockConversation(ctx.db, message, reason);
+    const failed = { status: "failed", error: reason, leaseUntil: null } as const;
+    await markBlocked(ctx.db, message.conversationId, [
+      ctx.db.message.update({ where: { id: message.id }, data: failed }),
+    ]);
     ctx.logger.warn(log, "conversation blocked the bot");
     return "failed" as const;
   }
@@ -124,29 +138,4 @@ async function settle(ctx: SendContext, message: TakenMessage, token: string, er
   if (kind === "transient" && attempts < ctx.attempts)
     return requeue(ctx, message, token, { afterMs: ctx.backoffMs * 2 ** (attempts - 1), reason });
   return fail(ctx, message, token, reason);
-}
-
-/** A 403: the message failed, the conversation blocked, its pending nudges cancelled, at once. */
-async function blockConversation(db: Db, message: TakenMessage, reason: string) {
-  const { id, conversationId } = message;
-  await db.$transaction([
-    db.conversation.updateMany({ where: { id: conversationId }, data: { status: "blocked" } }),
-    db.nudge.updateMany({
-      where: { conversationId, status: "pending" },
-      data: { status: "cancelled", reason: "blocked" },
-    }),
-    db.message.update({ where: { id }, data: { status: "failed", error: reason, leaseUntil: null } }),
-  ]);
-}
-
-/** A write after the platform accepted a message is tried again for a while (a database outage). */
-async function withRetries(write: () => Promise<void>, tries = 8): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= tries) throw error;
-      await sleep(250 * 2 ** Math.min(attempt, 5));
-    }
-  }
 }

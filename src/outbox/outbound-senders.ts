@@ -4,12 +4,14 @@
  * through the same pacer. Loop 0 polls and sweeps; `wake` rouses the idle loops after a write.
  */
 import { randomUUID } from "node:crypto";
+import { EventEmitter, once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
-import { deliver, SENDING_LEASE_S, type SendContext, sleep, waitForMoment } from "./deliver.ts";
+import { deliver, SENDING_LEASE_S, type SendContext, waitForMoment } from "./deliver.ts";
 import { earlierQueued, failTaken, pickNext, release, sweepUncertain, take } from "./message-store.ts";
 import { createPacer } from "./pacer.ts";
 
@@ -75,19 +77,11 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
     return ctx;
   };
   let closed = false;
-  const idle: (() => void)[] = [];
   const running: Promise<void>[] = [];
-  const wake = () => {
-    for (const resolve of idle.splice(0)) resolve();
-  };
-  const rest = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      idle.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  // Idle loops rest until woken (a message was written or found) or `ms` passed.
+  const bell = new EventEmitter().setMaxListeners(0);
+  const wake = () => bell.emit("wake");
+  const rest = (ms: number) => once(bell, "wake", { signal: AbortSignal.timeout(ms) }).catch(() => undefined);
 
   const loop = async (channel: ChannelName, ctx: SendContext, first: boolean) => {
     const pollMs = options.pollMs ?? 250;
@@ -163,7 +157,8 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       if (!ctx) return;
       const tenant = ctx.sender.tenantOf?.(address);
       try {
-        if (await waitForMoment({ ...ctx, maxWaitMs: TURN_WAIT_MS }, conversationId, tenant)) return;
+        const moment = await waitForMoment({ ...ctx, maxWaitMs: TURN_WAIT_MS }, conversationId, tenant, true);
+        if (typeof moment === "number") return;
         await ctx.sender.send(address, message);
       } catch (error) {
         ctx.logger.warn({ conversationId, err: errOf(error) }, "unstored message not sent");

@@ -1,28 +1,34 @@
 /**
  * One pacer per channel, shared by all processes through Redis: a sender reserves a moment every
- * limit allows, then waits for it. Bot and tenant limits are lines of moments windowMs/limit apart;
- * a chat's limit is only checked (a busy chat holds up no one). A 429 pauses every process.
+ * limit allows, waits for it, and right before the request asks `go`: no pause by any process's
+ * 429, and room in every window counted from when messages really left. Bot and tenant limits are
+ * lines of moments windowMs/limit apart; a chat's limit is only checked (a busy chat holds up no one).
  */
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ChannelName, RateLimit } from "../channels/types.ts";
 import { redisScript } from "../store/redis.ts";
 
 /** Added to every window: the time between the reservation and the request's arrival varies. */
 export const MARGIN_MS = 25;
+/** A `go` answered later than this (ms) is asked again (at most 3 times): counted when it leaves. */
+const STALL_MS = 15;
 
-/** Every script starts from Redis time, in µs. */
+/**
+ * Scripts start from Redis time (µs). KEYS: the pause, a sorted set per limit. ARGV: member, horizon
+ * ms (RESERVE) or 1 to count the send as gone (GO), then per limit: limit, window (µs), spacing (µs;
+ * 0: a chat's). A set keeps what is younger than its window: moments to come, sends that left (GO).
+ */
 const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])`;
 
-// KEYS: the pause, one sorted set per limit (lines first). ARGV: member, number of lines, horizon
-// (ms), then per limit: limit, window (µs), spacing (µs). { 1, wait ms, at }: reserved on every
-// set; { 0, ms }: the chat is busy; { 2, ms }: beyond the horizon (nothing reserved).
+// { 1, wait ms, at }: reserved on every set; { 0, ms }: the chat is busy; { 2, ms }: beyond the horizon.
 const RESERVE = `${NOW}
 local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local chat = 0
 for i = 2, #KEYS do
-  local a = 4 + (i - 2) * 3
-  local limit, window, spacing = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local limit, window, spacing = tonumber(ARGV[3 * i - 3]), tonumber(ARGV[3 * i - 2]), tonumber(ARGV[3 * i - 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', string.format('(%.0f', now - window))
   local e = 0
   local last = redis.call('ZRANGE', KEYS[i], -1, -1, 'WITHSCORES')
   if last[2] then e = tonumber(last[2]) + spacing end
@@ -30,35 +36,49 @@ for i = 2, #KEYS do
   if n >= limit then
     e = math.max(e, tonumber(redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')[2]) + window)
   end
-  if i - 1 <= tonumber(ARGV[2]) then at = math.max(at, e) else chat = math.max(chat, e) end
+  if spacing > 0 then at = math.max(at, e) else chat = math.max(chat, e) end
 end
 if chat > at then return { 0, math.ceil((chat - now) / 1000) } end
-if at - now > tonumber(ARGV[3]) * 1000 then return { 2, math.ceil((at - now) / 1000) } end
+if at - now > tonumber(ARGV[2]) * 1000 then return { 2, math.ceil((at - now) / 1000) } end
 for i = 2, #KEYS do
-  local a = 4 + (i - 2) * 3
   redis.call('ZADD', KEYS[i], at, ARGV[1])
-  redis.call('ZREMRANGEBYRANK', KEYS[i], 0, -(tonumber(ARGV[a]) + 1))
-  redis.call('PEXPIRE', KEYS[i], math.ceil((at - now + tonumber(ARGV[a + 1])) / 1000) + 1000)
+  redis.call('PEXPIRE', KEYS[i], math.ceil((at - now + tonumber(ARGV[3 * i - 2])) / 1000) + 1000)
 end
 return { 1, math.ceil((at - now) / 1000), math.floor(at / 1000) }
 `;
 
-// KEYS: the pause, the chat's sets. Returns the ms left of a pause, or 0 after moving the member
-// to now on the chat's sets (its window runs from when the message really left).
+// { 1, ms }: paused; { 2, ms }: a window holds `limit` others (sends that left late, or another
+// process's); { 0 }: neither, and with ARGV[2] the member is moved to now.
 const GO = `${NOW}
 local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
-if paused > now then return math.ceil((paused - now) / 1000) end
-for i = 2, #KEYS do redis.call('ZADD', KEYS[i], 'XX', 'GT', now, ARGV[1]) end
-return 0
+if paused > now then return { 1, math.ceil((paused - now) / 1000) } end
+local wait = 0
+for i = 2, #KEYS do
+  local window = tonumber(ARGV[3 * i - 2])
+  local w = redis.call('ZRANGEBYSCORE', KEYS[i], string.format('(%.0f', now - window), now, 'WITHSCORES')
+  local others = 0
+  for j = #w - 1, 1, -2 do
+    if w[j] ~= ARGV[1] then others = others + 1 end
+    if others == tonumber(ARGV[3 * i - 3]) then wait = math.max(wait, tonumber(w[j + 1]) + window - now) break end
+  end
+end
+if wait > 0 then return { 2, math.ceil(wait / 1000) } end
+if ARGV[2] ~= '1' then return { 0, 0 } end
+for i = 2, #KEYS do
+  redis.call('ZADD', KEYS[i], 'GT', now, ARGV[1])
+  local ttl = math.ceil(tonumber(ARGV[3 * i - 2]) / 1000) + 1000
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return { 0, 0 }
 `;
 
-// KEYS: the pause. ARGV: ms, or 0 to read. Returns the ms left of the pause.
+// KEYS: the pause. ARGV: ms. Nothing goes before `ms` from now (a longer pause stays).
 const PAUSE = `${NOW}
 local ms = tonumber(ARGV[1])
-if ms > 0 and tonumber(redis.call('GET', KEYS[1]) or '0') < now + ms * 1000 then
+if tonumber(redis.call('GET', KEYS[1]) or '0') < now + ms * 1000 then
   redis.call('SET', KEYS[1], string.format('%.0f', now + ms * 1000), 'PX', ms + 1000)
 end
-return math.max(0, math.ceil((tonumber(redis.call('GET', KEYS[1]) or '0') - now) / 1000))
+return 0
 `;
 
 /** What a reservation gave: a moment `waitMs` from now, or none for `busyMs` (chat busy, line full). */
@@ -66,20 +86,17 @@ export type Reservation =
   | { reserved: true; waitMs: number; member: string /** The moment, ms of Redis time. */; at: number }
   | { reserved: false; busyMs: number; full: boolean };
 
+/** At a moment: `waitMs` 0 to send now, else how long a pause (`paused`) or a full window lasts. */
+export type Go = { waitMs: number; paused: boolean };
+
 export interface Pacer {
   /** The next moment every limit allows a message to this conversation, within `horizonMs`. */
   reserve(conversationId: string, tenant: string | undefined, horizonMs: number): Promise<Reservation>;
-  /** At a reserved moment: ms left of a pause begun meanwhile (do not send), or 0 (send now). */
-  go(conversationId: string, member: string): Promise<number>;
+  /** At a reserved moment: whether it may go now; with `leave`, it is counted as gone now. */
+  go(conversationId: string, tenant: string | undefined, member: string, leave: boolean): Promise<Go>;
   /** After a 429: nothing is sent on this channel, by any process, for `ms`. */
   pause(ms: number): Promise<void>;
-  /** Ms left of a pause by any process's 429 (0: none). */
-  pausedFor(): Promise<number>;
-  /** Ms left of a pause this process knows of, without asking Redis. */
-  pausedLocally(): number;
 }
-
-let members = 0;
 
 /** The pacer of `channel` under queue prefix `prefix`; `limits` [] makes one that never waits. */
 export function createPacer(
@@ -89,51 +106,50 @@ export function createPacer(
   limits: readonly RateLimit[],
 ): Pacer {
   const reserveScript = redisScript<[number, number, number?]>(redis, "outboxReserve", RESERVE);
+  const goScript = redisScript<[number, number]>(redis, "outboxGo", GO);
   const pauseScript = redisScript<number>(redis, "outboxPause", PAUSE, 1);
-  const goScript = redisScript<number>(redis, "outboxGo", GO);
   const base = `${prefix}:pace:${channel}`;
   const pauseKey = `${base}:pause`;
-  const ordered = [...limits].sort(
-    (a, b) => Number(a.per === "conversation") - Number(b.per === "conversation"),
-  );
-  const lines = ordered.filter((l) => l.per !== "conversation").length;
-  const member = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  let localPauseUntil = 0;
-  const pausedLocally = () => Math.max(0, localPauseUntil - Date.now());
-  const keysOf = (conversationId: string, tenant: string) =>
-    ordered.map((limit, i) => {
+  const args = limits.flatMap((l) => {
+    const spacing = l.per === "conversation" ? 0 : Math.floor((l.windowMs * 1000) / l.limit);
+    return [l.limit, (l.windowMs + MARGIN_MS) * 1000, spacing];
+  });
+  const keysOf = (conversationId: string, tenant = "") => [
+    pauseKey,
+    ...limits.map((l, i) => {
       const scope =
-        limit.per === "bot" ? "bot" : limit.per === "tenant" ? `tenant:${tenant}` : `chat:${conversationId}`;
+        l.per === "bot" ? "bot" : l.per === "tenant" ? `tenant:${tenant}` : `chat:${conversationId}`;
       return `${base}:${scope}:${i}`;
-    });
+    }),
+  ];
+  let localPauseUntil = 0;
   return {
-    async reserve(conversationId, tenant = "", horizonMs) {
-      if (!ordered.length) return { reserved: true, waitMs: 0, member: "", at: Date.now() };
+    async reserve(conversationId, tenant, horizonMs) {
+      if (!limits.length) return { reserved: true, waitMs: 0, member: "", at: Date.now() };
       const keys = keysOf(conversationId, tenant);
-      const args = ordered.flatMap((limit) => [
-        limit.limit,
-        (limit.windowMs + MARGIN_MS) * 1000,
-        limit.per === "conversation" ? 0 : Math.floor((limit.windowMs * 1000) / limit.limit),
-      ]);
-      const id = `${member}-${++members}`;
-      const reply = await reserveScript(keys.length + 1, pauseKey, ...keys, id, lines, horizonMs, ...args);
-      const [ok, ms, at] = reply;
+      const id = randomUUID();
+      const [ok, ms, at] = await reserveScript(keys.length, ...keys, id, horizonMs, ...args);
       if (Number(ok) === 1) return { reserved: true, waitMs: Number(ms), member: id, at: Number(at) };
       return { reserved: false, busyMs: Number(ms), full: Number(ok) === 2 };
     },
-    async go(conversationId, member) {
-      if (!ordered.length) return pausedLocally();
-      const chats = keysOf(conversationId, "").filter((_, i) => ordered[i]?.per === "conversation");
-      return Number(await goScript(chats.length + 1, pauseKey, ...chats, member));
+    async go(conversationId, tenant, member, leave) {
+      // A 429 of this process counts even when Redis has not been told (its write failed).
+      const local = Math.max(0, localPauseUntil - Date.now());
+      let [code, ms] = [0, 0];
+      const keys = keysOf(conversationId, tenant);
+      for (let tries = 0; limits.length && tries < 3; tries++) {
+        const asked = Date.now();
+        const reply = await goScript(keys.length, ...keys, member, leave ? 1 : 0, ...args);
+        [code, ms] = [Number(reply[0]), Number(reply[1])];
+        // A slow answer (this process stalled): it leaves later than counted, so count it again.
+        if (!leave || code || Date.now() - asked < STALL_MS) break;
+      }
+      const waitMs = code ? Math.max(1, ms) : 0;
+      return local > waitMs ? { waitMs: local, paused: true } : { waitMs, paused: code === 1 };
     },
     async pause(ms) {
       localPauseUntil = Math.max(localPauseUntil, Date.now() + ms);
       await pauseScript(pauseKey, Math.ceil(ms));
     },
-    async pausedFor() {
-      const remote = ordered.length ? Number(await pauseScript(pauseKey, 0)) : 0;
-      return Math.max(pausedLocally(), remote);
-    },
-    pausedLocally,
   };
 }

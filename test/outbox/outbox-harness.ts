@@ -89,9 +89,15 @@ export function startOutbox(args: {
   prefix?: string;
   attempts?: number;
   concurrency?: number;
+  /** Its connections' application_name (a test finds them in pg_stat_activity). */
+  name?: string;
 }): OutboxRig {
   const prefix = args.prefix ?? testPrefix();
-  const sql = new pg.Pool({ connectionString: testDatabaseUrl(), max: 4 });
+  const sql = new pg.Pool({
+    connectionString: testDatabaseUrl(),
+    max: 4,
+    application_name: args.name ?? "outbox-rig",
+  });
   const senders = createOutboundSenders({
     db: args.db,
     sql,

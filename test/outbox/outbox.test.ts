@@ -4,6 +4,7 @@
  * written on the message.
  */
 import type { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { TELEGRAM_CHAT_BURST } from "../../src/channels/telegram/sender.ts";
 import type { RateLimit } from "../../src/channels/types.ts";
@@ -11,7 +12,7 @@ import { createOutbox, enqueueOutbound } from "../../src/outbox/outbox.ts";
 import type { Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
 import { testDb, uid } from "../support/db.ts";
-import { TEST_REDIS_URL } from "../support/env.ts";
+import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { testPrefix } from "../support/redis-keys.ts";
 import {
@@ -337,7 +338,7 @@ test("a 429 stops every send of the bot, in both processes, until retry_after ha
   try {
     start({ prefix, limits });
     await eventually(async () => chats.some((c) => sentTo(c.chatId).length > 0));
-    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 2 });
+    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 1 });
     for (const id of ids) await settled(db, id, 20_000);
   } finally {
     await other.close();
@@ -348,7 +349,71 @@ test("a 429 stops every send of the bot, in both processes, until retry_after ha
     .filter((c) => chats.some((chat) => String(c.payload.chat_id) === chat.chatId));
   const limited = calls.find((c) => c.errorCode === 429);
   expect(limited).toBeDefined();
-  const during = calls.filter((c) => c.at > (limited?.at ?? 0) && c.at < (limited?.at ?? 0) + 1950);
+  const during = calls.filter((c) => c.at > (limited?.at ?? 0) && c.at < (limited?.at ?? 0) + 1000);
   expect(during).toEqual([]);
+  for (const chat of chats) expect(sentTo(chat.chatId)).toHaveLength(1);
+});
+
+test("a 429 stops sends that other processes were about to make: a moment reserved and reached before the 429 does not go during retry_after", async () => {
+  const prefix = testPrefix();
+  const limits: RateLimit[] = [{ per: "bot", limit: 5, windowMs: 1000 }];
+  const writer = createOutbox({ db, queue: prefix });
+  const chats = await Promise.all(Array.from({ length: 12 }, () => telegramConversation(db)));
+  const ids = await Promise.all(chats.map((c) => writer.write(db, notice(c.id, "Vacancy"))));
+  const connections = [createRedis(TEST_REDIS_URL), createRedis(TEST_REDIS_URL), createRedis(TEST_REDIS_URL)];
+  const rigs: OutboxRig[] = [];
+  const names = ["a", "b", "c"].map((n) => `${n}-${prefix}`);
+  const startRig = (k: number) =>
+    rigs.push(
+      startOutbox({
+        db,
+        redis: connections[k] as Redis,
+        prefix,
+        name: names[k] as string,
+        concurrency: 1,
+        sender: telegramSender(telegram.token, telegram.apiRoot, limits),
+      }),
+    );
+  // Holds the messages A and B have taken: each has reached its moment (and found no pause) and
+  // waits for the lock to mark its message sending. Only then does C's send get the 429.
+  const locker = new pg.Client({ connectionString: testDatabaseUrl() });
+  await locker.connect();
+  let limitedAt = 0;
+  try {
+    startRig(0);
+    startRig(1);
+    await locker.query("BEGIN");
+    await eventually(async () => {
+      await locker.query(
+        `SELECT id FROM "Message" WHERE queue = $1 AND status = 'queued' AND "leaseToken" IS NOT NULL
+          FOR UPDATE SKIP LOCKED`,
+        [prefix],
+      );
+      const waiting = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE application_name = ANY(${names.slice(0, 2)}) AND wait_event_type = 'Lock'`;
+      return waiting[0]?.n === 2;
+    });
+    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests", retry_after: 1 });
+    startRig(2);
+    const mine = new Set(chats.map((c) => c.chatId));
+    const limited = await telegram.waitFor(
+      (calls) => calls.find((c) => c.errorCode === 429 && mine.has(String(c.payload.chat_id))),
+      10_000,
+    );
+    limitedAt = limited.at;
+    await eventually(() => connections[0]?.get(`${prefix}:pace:telegram:pause`) ?? Promise.resolve(null));
+    await locker.query("COMMIT"); // A and B go on, after the pause began
+    for (const id of ids) await settled(db, id, 20_000);
+  } finally {
+    await locker.query("ROLLBACK").catch(() => undefined);
+    await locker.end();
+    for (const r of rigs) await r.close();
+    for (const c of connections) c.disconnect();
+  }
+  const calls = telegram
+    .callsOf("sendMessage")
+    .filter((c) => chats.some((chat) => String(c.payload.chat_id) === chat.chatId));
+  const during = calls.filter((c) => c.at > limitedAt && c.at < limitedAt + 1000);
+  expect(during.map((c) => c.at - limitedAt)).toEqual([]);
   for (const chat of chats) expect(sentTo(chat.chatId)).toHaveLength(1);
 });

@@ -127,21 +127,60 @@ test("a line full beyond the horizon reserves nothing and says how long", async 
     expect(late.full).toBe(true);
     expect(late.busyMs).toBeGreaterThan(1000);
   }
-  const members = await redis.zcard(`${prefix}:pace:telegram:bot:0`);
-  expect(members).toBe(2); // only the last `limit` moments are kept, and "late" is not one of them
+  // Nothing was reserved for "late": the line holds the four moments to come.
+  expect(await redis.zcard(`${prefix}:pace:telegram:bot:0`)).toBe(4);
 });
 
-test("pause(1500): no moment before 1.5 s from now, in any process; pausedFor says so", async () => {
+test("pause(1500): in any process, no moment before 1.5 s from now, and a moment reserved before it does not go", async () => {
   const prefix = fresh();
   const here = createPacer(redis, prefix, "telegram", TELEGRAM);
   const there = createPacer(other, prefix, "telegram", TELEGRAM);
+  const before = await there.reserve("y", undefined, 10_000);
   await here.pause(1500);
-  expect(here.pausedLocally()).toBeGreaterThan(1400);
-  expect(there.pausedLocally()).toBe(0);
-  expect(await there.pausedFor()).toBeGreaterThan(1400);
+  const stopped = await there.go("y", undefined, before.reserved ? before.member : "", true);
+  expect(stopped.paused).toBe(true);
+  expect(stopped.waitMs).toBeGreaterThan(1400);
   const r = await there.reserve("x", undefined, 10_000);
   expect(r.reserved && r.waitMs).toBeGreaterThanOrEqual(1400);
   // A shorter pause never pulls a longer one back.
   await there.pause(100);
-  expect(await there.pausedFor()).toBeGreaterThan(1300);
+  expect((await there.go("x", undefined, r.reserved ? r.member : "", false)).waitMs).toBeGreaterThan(1300);
+});
+
+test("right before a send, every window is counted from when messages really left: one that left late holds back the next", async () => {
+  const prefix = fresh();
+  const window = 300;
+  const pacer = createPacer(redis, prefix, "telegram", [{ per: "bot", limit: 2, windowMs: window }]);
+  const reserved = [];
+  for (const chat of ["a", "b", "c"]) reserved.push(await pacer.reserve(chat, undefined, 10_000));
+  const [a, b, c] = reserved.map((r) => {
+    if (!r.reserved) throw new Error("not reserved");
+    return r;
+  }) as [
+    Reservation & { reserved: true },
+    Reservation & { reserved: true },
+    Reservation & { reserved: true },
+  ];
+  // The first moment is now, the second half a window later, the third a window (and margin) after the first.
+  expect(c.at - a.at).toBeGreaterThanOrEqual(window + MARGIN_MS - 1);
+  // a leaves 100 ms late, b on time.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(await pacer.go("a", undefined, a.member, true)).toEqual({ waitMs: 0, paused: false });
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, b.at - Date.now())));
+  expect((await pacer.go("b", undefined, b.member, true)).waitMs).toBe(0);
+  const key = `${prefix}:pace:telegram:bot:0`;
+  const leftA = Number(await redis.zscore(key, a.member));
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, c.at - Date.now())));
+  // At c's moment, a and b left within the last window (and margin): c waits until a's send is
+  // that old, read from Redis' clock, not this process's.
+  const [seconds, micros] = await redis.time();
+  const now = Number(seconds) * 1e6 + Number(micros);
+  const go = await pacer.go("c", undefined, c.member, true);
+  if (now < leftA + (window + MARGIN_MS) * 1000 - 2000) {
+    expect(go.paused).toBe(false);
+    expect(go.waitMs).toBeGreaterThan(0);
+    expect(go.waitMs).toBeLessThanOrEqual(Math.ceil((leftA + (window + MARGIN_MS) * 1000 - now) / 1000) + 1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, go.waitMs));
+  expect((await pacer.go("c", undefined, c.member, true)).waitMs).toBe(0);
 });

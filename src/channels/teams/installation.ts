@@ -3,6 +3,7 @@
  * blocked, as after a Telegram 403, and its pending nudges cancelled; nothing more is sent to it.
  * Installing it again is a conversationUpdate that starts a turn, which makes it active again.
  */
+import { markBlocked } from "../../store/blocked.ts";
 import type { Db } from "../../store/prisma.ts";
 
 /** Marks the Teams conversation blocked; an unknown conversation is nothing to do. */
@@ -11,12 +12,5 @@ export async function markUninstalled(db: Db, externalConversationId: string): P
     where: { channel_externalConversationId: { channel: "teams", externalConversationId } },
     select: { id: true },
   });
-  if (!conversation) return;
-  await db.$transaction([
-    db.conversation.update({ where: { id: conversation.id }, data: { status: "blocked" } }),
-    db.nudge.updateMany({
-      where: { conversationId: conversation.id, status: "pending" },
-      data: { status: "cancelled", reason: "blocked" },
-    }),
-  ]);
+  if (conversation) await markBlocked(db, conversation.id);
 }

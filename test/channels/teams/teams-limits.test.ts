@@ -81,10 +81,8 @@ test("per conversation and hour: with 1,800 sent in the last hour, no moment is 
   const conversation = `conv-${uid()}`;
   expect(await pacer.reserve(conversation, "tenant-h", 10_000)).toMatchObject({ reserved: true });
   // 1,799 more in the last ten minutes, written where the hour's window keeps them.
-  // The pacer keeps one set per limit, the lines (bot, tenant) first, then the conversation's.
-  const lines = TEAMS_LIMITS.filter((l) => l.per !== "conversation").length;
-  const hourly =
-    lines + TEAMS_LIMITS.filter((l) => l.per === "conversation").findIndex((l) => l.limit === 1800);
+  // The pacer keeps one set per limit, numbered as the channel lists its limits.
+  const hourly = TEAMS_LIMITS.findIndex((l) => l.per === "conversation" && l.limit === 1800);
   const key = `${bed.app.config.QUEUE_PREFIX}:pace:teams:chat:${conversation}:${hourly}`;
   expect(await bed.app.redis.zcard(key)).toBe(1);
   const [seconds] = await bed.app.redis.time();
