@@ -78,6 +78,8 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
     startDate: "2099-01-04",
   }),
   "POST /console/placements/:id/end": () => ({ endedOn: "2099-02-01" }),
+  "POST /console/voice/:locale|:id/approve": () => ({}),
+  "POST /console/voice/:locale|:id/delete": () => ({}),
   "POST /api/v1/broadcasts/:id/cancel": () => ({}),
   "POST /console/broadcasts/:id/cancel": () => ({}),
 };
@@ -105,7 +107,11 @@ const VACANCY = {
 const STREAMS = /\/events$/;
 
 /** Changes state but takes no id of A: checked for 401 only. */
-const NO_IDS = new Set(["POST /console/staff/invite"]);
+const NO_IDS = new Set([
+  "POST /console/staff/invite",
+  // A recording's slot is a language and a message key of the bot's own words, no organisation's row.
+  "POST /console/voice/:locale|:id/:messageKey",
+]);
 
 let app: App;
 type World = Awaited<ReturnType<typeof organisationA>>;
@@ -230,7 +236,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-const fill = (url: string, id: string) => url.replace(/:[A-Za-z0-9_]+/g, encodeURIComponent(id));
+// fastify prints two routes' parameters at one place as one (`:locale|:id`): one id fills both.
+const fill = (url: string, id: string) =>
+  url.replace(/:[A-Za-z0-9_]+(\|:[A-Za-z0-9_]+)*/g, encodeURIComponent(id));
 const key = (r: RouteEntry) => `${r.method} ${r.url}`;
 
 describe("the whole route table", () => {
