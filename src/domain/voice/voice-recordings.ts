@@ -127,11 +127,12 @@ export function telegramVoiceNotes(db: Db) {
     async find(id: string, botId: string) {
       const found = await db.voiceRecording.findFirst({
         where: { id, approvedAt: { not: null } },
-        select: { telegramFileIds: true, updatedAt: true },
+        select: { telegramFileIds: true, updatedAt: true, durationMs: true },
       });
       if (!found) return null;
       const fileId = (found.telegramFileIds as Record<string, unknown>)[botId];
-      return { ...(typeof fileId === "string" ? { fileId } : {}), version: found.updatedAt };
+      const { updatedAt: version, durationMs } = found;
+      return { ...(typeof fileId === "string" ? { fileId } : {}), version, durationMs };
     },
     async audio(id: string) {
       return (await voiceAudio(db, id, true))?.audio ?? null;

@@ -61,6 +61,7 @@ test("🔊 at the privacy notice: the notice again, then its voice note (uploade
   expect(after.map((c) => c.method)).toEqual(["sendMessage", "sendVoice"]);
   // The first time: the recording itself, as a multipart file part (OGG/Opus), no file_id.
   expect(after[1]?.payload.voice).toMatchObject({ file: "voice.ogg", magic: "4f676753" });
+  expect(after[1]?.payload.duration).toBe("1"); // a multipart field: its length in seconds
   expect((after[1]?.payload.voice as { size?: number } | undefined)?.size).toBeGreaterThan(1000);
 
   // The same note for another person: by the file_id Telegram gave, no bytes.
