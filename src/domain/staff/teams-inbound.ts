@@ -54,6 +54,14 @@ export function staffTeamsFirst(deps: StaffTeamsInboundDeps, next: InboundHandle
       select: { id: true, staffId: true, locale: true },
     });
     if (!code && !found?.staffId) return next(message);
+    // A replayed activity (Teams retries): answered once already, nothing to do again.
+    if (
+      await deps.db.message.findUnique({
+        where: { idempotencyKey: answerKey(message) },
+        select: { id: true },
+      })
+    )
+      return;
     const chat = found ?? (await createChat(deps.db, message));
     if (code) return linkChat(deps, message, chat, code);
     return answerStaffChat(deps, message, chat);
@@ -104,12 +112,15 @@ async function reply(
   const text = deps.translator.t(key, locale, { url: `${deps.baseUrl}/console/me` });
   await deps.outbox.enqueue({
     conversationId,
-    idempotencyKey: `staff-chat:${message.channel}:${message.externalMessageId}`,
+    idempotencyKey: answerKey(message),
     messageKey: key,
     kind: "notice",
     message: { text, locale, direction: "ltr" },
   });
 }
+
+/** The key of the answer to `message`: one answer per inbound activity, also when Teams retries it. */
+const answerKey = (message: InboundMessage) => `staff-chat:${message.channel}:${message.externalMessageId}`;
 
 /** The console language of a chat: its own (a staff chat's), else the platform's hint, else English. */
 function staffLocale(locale: string | null, hint: string | undefined): string {

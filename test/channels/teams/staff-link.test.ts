@@ -10,8 +10,16 @@ import { createOrganisation } from "../../../src/domain/organisations/organisati
 import { createStaffTeamsCode } from "../../../src/domain/staff/teams-link.ts";
 import { uid } from "../../support/db.ts";
 import { staffMember } from "../../support/staff.ts";
-import { consoleUrl, linkedStaff, sayAndWait } from "./staff-support.ts";
-import { installed, post, sentTo, startTeamsTestBed, type TeamsTestBed, teamsUser } from "./support.ts";
+import { consoleUrl, linkedStaff, sayAndWait, waitFor } from "./staff-support.ts";
+import {
+  installed,
+  message,
+  post,
+  sentTo,
+  startTeamsTestBed,
+  type TeamsTestBed,
+  teamsUser,
+} from "./support.ts";
 
 let bed: TeamsTestBed;
 let organisationSlug: string;
@@ -67,6 +75,18 @@ test("a wrong, an expired and a reused code link nothing", async () => {
   expect(sentTo(bed, stranger).length).toBeGreaterThan(0); // greeted like anyone, before a code
 
   expect(await sayAndWait(bed, stranger, "/link ST-2222-2222")).toBe(t("staff-teams.code_invalid", "en"));
+  // The same activity again (Teams retries a delivery): no second answer, no second wrong try.
+  const wrong = message(bed, stranger, "ST-3333-3333");
+  const from = bed.fake.sent.length;
+  for (const _ of [1, 2]) expect((await post(bed, wrong)).statusCode).toBe(200);
+  await waitFor(() => sentTo(bed, stranger, from).length > 0 || undefined, "the answer");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(sentTo(bed, stranger, from)).toHaveLength(1);
+  const strangerChat = await chatOf(stranger.conversationId);
+  expect(
+    (await bed.app.db.channelLinkFailures.findUniqueOrThrow({ where: { conversationId: strangerChat.id } }))
+      .count,
+  ).toBe(2);
 
   const expired = await createStaffTeamsCode(bed.app.db, staff.id, new Date(Date.now() - 16 * 60_000));
   expect(await sayAndWait(bed, stranger, expired)).toBe(t("staff-teams.code_invalid", "en"));
