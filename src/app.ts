@@ -75,6 +75,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     senders,
     logger,
     concurrency: config.OUTBOUND_CONCURRENCY,
+    backoffMs: config.OUTBOUND_RETRY_MS,
   });
   const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX, wake: outbound.wake });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);

@@ -69,6 +69,12 @@ const schema = z
       .min(1)
       .max(100)
       .default(8),
+    OUTBOUND_RETRY_MS: z.coerce
+      .number({ error: "a number of milliseconds" })
+      .int()
+      .min(1)
+      .max(60_000)
+      .default(1000),
     TELEGRAM_CHAT_GAP_MS: z.coerce
       .number({ error: "a number of milliseconds" })
       .int()

@@ -32,11 +32,12 @@ export interface OutboundSendersOptions {
   prefix: string;
   senders: ReadonlyMap<ChannelName, ChannelSender>;
   logger: Logger;
-  /** Defaults: 8 loops per channel, 6 attempts, backoff from 1000 ms, poll every 250 ms, 60 s sending lease. */
+  /** Defaults: 8 loops a channel, 6 attempts, backoff from 1 s, poll 250 ms, 60 s sending lease, rest 1 s. */
   concurrency?: number;
   attempts?: number;
   backoffMs?: number;
   pollMs?: number;
+  restMs?: number; // a loop's rest after an error of its own (Postgres or Redis lost)
   sendingLeaseSeconds?: number;
 }
 
@@ -60,8 +61,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
   const contexts = new Map<ChannelName, SendContext>();
   const contextFor = (channel: ChannelName): SendContext | undefined => {
     const sender = options.senders.get(channel);
-    if (!sender) return undefined;
-    if (contexts.has(channel)) return contexts.get(channel);
+    if (!sender || contexts.has(channel)) return contexts.get(channel); // undefined without a sender
     const ctx = {
       sql: options.sql,
       db: options.db,
@@ -84,7 +84,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
   const rest = (ms: number) => once(bell, "wake", { signal: AbortSignal.timeout(ms) }).catch(() => undefined);
 
   const loop = async (channel: ChannelName, ctx: SendContext, first: boolean) => {
-    const pollMs = options.pollMs ?? 250;
+    const { pollMs = 250, restMs = 1000 } = options;
     let lastSweep = 0;
     while (!closed) {
       try {
@@ -101,7 +101,7 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
           await rest(first ? pollMs : pollMs * 20);
       } catch (error) {
         ctx.logger.warn({ err: errOf(error) }, "outbox sender waits after an error");
-        await rest(1000);
+        await rest(restMs);
       }
     }
   };

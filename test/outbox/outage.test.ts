@@ -82,6 +82,8 @@ function startSenders(prefix: string, redis: Redis, appName: string): OutboundSe
     ]),
     logger,
     pollMs: 50,
+    // A loop that lost Postgres or Redis tries again after 50 ms, not the default 1 s.
+    restMs: 50,
     sendingLeaseSeconds: 2,
   });
   senders.start();

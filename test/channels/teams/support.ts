@@ -23,8 +23,10 @@ export interface TeamsTestBed {
   close(): Promise<void>;
 }
 
-/** The app and the fake, wired; close both in afterAll. */
-export async function startTeamsTestBed(options: { telegram?: FakeTelegram } = {}): Promise<TeamsTestBed> {
+/** The app and the fake, wired (`env`: more settings for the app); close both in afterAll. */
+export async function startTeamsTestBed(
+  options: { telegram?: FakeTelegram; env?: Record<string, string> } = {},
+): Promise<TeamsTestBed> {
   const appId = randomUUID();
   const tenantId = randomUUID();
   const fake = await startFakeBotFramework({
@@ -43,6 +45,7 @@ export async function startTeamsTestBed(options: { telegram?: FakeTelegram } = {
       TEAMS_OPENID_METADATA_URL: fake.openIdMetadataUrl,
       TEAMS_TOKEN_ISSUER: fake.issuer,
       TEAMS_LOGIN_URL: fake.loginUrl,
+      ...options.env,
     },
   });
   return {
