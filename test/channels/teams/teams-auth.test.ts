@@ -39,9 +39,13 @@ describe("a forged or missing token gets nothing", () => {
 
   test("no Authorization header → 401", async () => {
     const user = teamsUser();
+    const attempts = bed.fake.attempts.length;
+    const messages = await bed.app.db.message.count();
     const response = await post(bed, message(bed, user, "/start"), null);
     expect(response.statusCode).toBe(401);
     expect(await conversationOf(user.conversationId)).toBeNull();
+    expect(await bed.app.db.message.count()).toBe(messages);
+    expect(bed.fake.attempts.length).toBe(attempts);
   });
 
   test("a body that is no activity → 400, before any token check", async () => {

@@ -97,6 +97,18 @@ describe("onboarding through Teams", () => {
     ).toBe(consents);
   });
 
+  test("a typed emoji number (1️⃣) answers a card as a typed 1 does", async () => {
+    const user = teamsUser("en-US");
+    await turn(user, message(bed, user, `/start ${await posterCode(bed.app.db)}`));
+    await turn(user, cardTap(bed, user, "language:en"));
+    const typed = await turn(user, message(bed, user, "1️⃣"));
+    expect(typed[0]?.text).toBe(t("onboarding.lead", "en"));
+    const consents = await bed.app.db.consent.findMany({
+      where: { conversationId: (await conversationOf(user)).id },
+    });
+    expect(consents.length).toBe(1);
+  });
+
   test("a replayed activity is answered once", async () => {
     const user = teamsUser("en-US");
     const activity = message(bed, user, "/start");
