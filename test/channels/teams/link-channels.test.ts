@@ -1,5 +1,6 @@
 /**
- * One person, two channels: a client on Telegram sends /link, types the code in Teams, and both
+ * One person, two channels: a client on Telegram sends /link, types the code in Teams (and the
+ * reverse: the code made on Teams, typed on Telegram), and both
  * conversations are one client and one case — the consent and the language carry over,
  * proactive messages go to the channel used last, and /delete erases both. Telegram through the
  * fake Bot API, Teams through the fake Bot Framework, the real app between them.
@@ -54,6 +55,26 @@ async function onTeams(user: TeamsUser, text: string) {
 }
 
 async function telegramClient() {
+  const created = await newCase();
+  const user = new TelegramUser(bed.app, telegram, "ro");
+  await user.say(`/start ${created.inviteCode}`);
+  await user.tap("language:ro");
+  await user.tap("consent:accept");
+  await user.tap("done:later");
+  return { user, caseId: created.id };
+}
+
+/** A client who came in through Teams (invite code typed), in Arabic, consented. */
+async function teamsClient() {
+  const created = await newCase();
+  const user = teamsUser("en-US");
+  await onTeams(user, `/start ${created.inviteCode}`);
+  for (const choice of ["language:ar", "consent:accept", "done:later"])
+    expect((await post(bed, cardTap(bed, user, choice))).statusCode).toBe(200);
+  return { user, caseId: created.id };
+}
+
+async function newCase() {
   const s = uid();
   await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
   const programme = await createProgramme(bed.app.db, {
@@ -70,16 +91,10 @@ async function telegramClient() {
     name: "Lena",
     email: `l-${s}@example.org`,
   });
-  const created = await createCase(bed.app.db, {
+  return createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: `l-${s}@example.org`,
   });
-  const user = new TelegramUser(bed.app, telegram, "ro");
-  await user.say(`/start ${created.inviteCode}`);
-  await user.tap("language:ro");
-  await user.tap("consent:accept");
-  await user.tap("done:later");
-  return { user, caseId: created.id };
 }
 
 const conversations = (channel: "teams" | "telegram", externalConversationId: string) =>
@@ -172,3 +187,29 @@ test("a code works once, not in its own chat, and five wrong codes lock the chat
   const notConsented = teamsUser("en-US");
   expect(await onTeams(notConsented, "/link")).toEqual([t("link.need_consent", "en")]);
 });
+
+test("/link on Teams, the code typed on Telegram: one client, one case, consent and language carried over", async () => {
+  const { user: teams, caseId } = await teamsClient();
+  const teamsSide = await conversations("teams", teams.conversationId);
+  expect(teamsSide?.locale).toBe("ar");
+  expect(teamsSide?.consents.map((c) => c.decision)).toEqual(["accepted"]);
+
+  const [codeText] = await onTeams(teams, "/link");
+  const code = /\d{4} \d{4}/.exec(codeText ?? "")?.[0];
+  expect(code).toBeDefined();
+  const onTelegram = new TelegramUser(bed.app, telegram, "fr");
+  expect((await onTelegram.say(`/link ${code}`)).map((m) => m.text)).toEqual([t("link.linked", "ar")]);
+
+  const telegramSide = await conversations("telegram", String(onTelegram.userId));
+  expect(telegramSide?.clientId).toBe(teamsSide?.clientId);
+  expect(telegramSide?.locale).toBe("ar");
+  expect(telegramSide?.consents.map((c) => [c.decision, c.channel])).toEqual([["accepted", "telegram"]]);
+  const found = await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  expect(found.clientId).toBe(teamsSide?.clientId);
+  expect(await bed.app.db.case.count({ where: { clientId: teamsSide?.clientId ?? "" } })).toBe(1);
+  expect(await bed.app.db.client.count({ where: { id: teamsSide?.clientId ?? "" } })).toBe(1);
+  // The Telegram chat talks Arabic from now on, with no onboarding of its own.
+  const [own] = await onTelegram.say("/link");
+  expect(own?.text).toMatch(/\d{4} \d{4}/);
+  expect(own?.text).toMatch(/[\u0600-\u06FF]/);
+}, 60_000);
