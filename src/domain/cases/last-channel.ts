@@ -16,3 +16,20 @@ export async function lastChannel(db: DbClient, caseId: string): Promise<Channel
   });
   return (conversation?.channel as ChannelName | undefined) ?? null;
 }
+
+/** The channel each client wrote on last, for many at once (the inbox): clientId → channel. */
+export async function lastChannelsOfClients(
+  db: DbClient,
+  clientIds: readonly string[],
+): Promise<Map<string, ChannelName>> {
+  const found = new Map<string, ChannelName>();
+  if (!clientIds.length) return found;
+  const conversations = await db.conversation.findMany({
+    where: { clientId: { in: [...new Set(clientIds)] } },
+    orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    select: { clientId: true, channel: true },
+  });
+  for (const c of conversations)
+    if (c.clientId && !found.has(c.clientId)) found.set(c.clientId, c.channel as ChannelName);
+  return found;
+}

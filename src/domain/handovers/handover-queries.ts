@@ -5,6 +5,7 @@
  */
 import type { Handover, Prisma } from "../../generated/prisma/client.ts";
 import type { DbClient } from "../../store/prisma.ts";
+import { lastChannelsOfClients } from "../cases/last-channel.ts";
 import { NotFoundError } from "../errors.ts";
 import { caseScope, type StaffIdentity } from "../staff/staff-identity.ts";
 
@@ -23,7 +24,8 @@ export interface InboxItem {
   answeredAt: Date | null;
   /** Unanswered after the programme's working hours: the coordinator's to look at. */
   flaggedAt: Date | null;
-  /** The channel the client wrote on (Telegram, Teams, web chat). */
+  /** The channel the client wrote on last (Telegram, Teams, web chat), over all their linked
+   * conversations; the handover's own conversation's for a client not known yet. */
   channel: string;
 }
 
@@ -51,7 +53,9 @@ export async function listOpenHandovers(
     },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     include: {
-      conversation: { select: { locale: true, channel: true, client: { select: { displayName: true } } } },
+      conversation: {
+        select: { locale: true, channel: true, clientId: true, client: { select: { displayName: true } } },
+      },
     },
   });
   const cases = await db.case.findMany({
@@ -59,6 +63,8 @@ export async function listOpenHandovers(
     select: { id: true, reference: true },
   });
   const reference = new Map(cases.map((c) => [c.id, c.reference]));
+  const clientIds = rows.map((r) => r.conversation.clientId).filter((id): id is string => id !== null);
+  const usedLast = await lastChannelsOfClients(db, clientIds);
   return rows.map((row) => ({
     id: row.id,
     caseId: row.caseId,
@@ -71,7 +77,8 @@ export async function listOpenHandovers(
     lastClientAt: row.lastClientAt,
     answeredAt: row.answeredAt,
     flaggedAt: row.flaggedAt,
-    channel: row.conversation.channel,
+    channel:
+      (row.conversation.clientId && usedLast.get(row.conversation.clientId)) || row.conversation.channel,
   }));
 }
 
