@@ -57,6 +57,18 @@ describe("flow fixtures", () => {
   }
 });
 
+describe("the tap-only questionnaire (issue #16: a person who reads little never types)", () => {
+  const file = "self-assessment-rom-eu-citizen-tapping.yaml";
+  const fixture = parseFixture(file, readFileSync(path.join(fixturesDir, file), "utf8"));
+
+  test("goes from the first message to the end of the questionnaire by taps only", () => {
+    const typed = fixture.conversation.filter((turn) => turn.person !== undefined);
+    expect(typed).toEqual([]);
+    expect(fixture.conversation[0]?.bot?.[0]?.key).toBe("assessment.intro");
+    expect(fixture.result.status).toBe("completed");
+  });
+});
+
 describe("the fixture runner", () => {
   const header = `
 description: A test of the runner.
