@@ -6,7 +6,7 @@
  * `onButton(...)` next to its domain, listed in src/domain/turn-handlers.ts.
  */
 
-import type { InboundMessage } from "../channels/types.ts";
+import type { ChannelName, InboundMessage } from "../channels/types.ts";
 import type { Answer, Effect, Output, VarValue } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
@@ -56,6 +56,8 @@ export interface ClientCommand {
   menuKey?: string;
   /** Place in the command menus and in the help menu, lowest first. */
   order: number;
+  /** Channels that cannot do what it does: not in their help menu nor their command list. */
+  notOn?: readonly ChannelName[];
   handle(ctx: TurnContext, argument: string | undefined): void | Promise<void>;
 }
 

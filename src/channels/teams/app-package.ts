@@ -58,6 +58,24 @@ export const manifestSchema = z.strictObject({
 
 export type TeamsManifest = z.infer<typeof manifestSchema>;
 
+/** A row of the command table, as far as the package needs it. */
+interface CommandRow {
+  name: string;
+  order: number;
+  descriptionKey: string;
+  notOn?: readonly string[];
+}
+
+/** The commands Teams lists, in order, described by `describe` (English): none it cannot do. */
+export const teamsCommandList = (
+  commands: readonly CommandRow[],
+  describe: (key: string) => string,
+): PackageInput["commands"] =>
+  [...commands]
+    .filter((c) => !c.notOn?.includes("teams"))
+    .sort((a, b) => a.order - b.order)
+    .map((c) => ({ title: c.name, description: describe(c.descriptionKey) }));
+
 export interface PackageInput {
   appId: string;
   /** PUBLIC_URL: the bot's https address (the developer, privacy and terms links point there). */

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { ConfigError, loadConfig, loadDotEnv } from "../../config.ts";
 import { CLIENT_COMMANDS } from "../../domain/commands/client-commands.ts";
 import { createTranslator } from "../../i18n/i18n.ts";
-import { buildPackage } from "./app-package.ts";
+import { buildPackage, teamsCommandList } from "./app-package.ts";
 
 async function main(argv: string[]): Promise<void> {
   loadDotEnv();
@@ -21,9 +21,7 @@ async function main(argv: string[]): Promise<void> {
   }
   // The command table, described in English (the manifest's language).
   const translator = await createTranslator({ localesDir: config.LOCALES_DIR });
-  const commands = [...CLIENT_COMMANDS]
-    .sort((a, b) => a.order - b.order)
-    .map((c) => ({ title: c.name, description: translator.t(c.descriptionKey, "en") }));
+  const commands = teamsCommandList(CLIENT_COMMANDS, (key) => translator.t(key, "en"));
   const zip = buildPackage({
     appId: config.MICROSOFT_APP_ID,
     publicUrl: config.PUBLIC_URL,

@@ -49,7 +49,7 @@ export const CLIENT_COMMANDS: readonly ClientCommand[] = [
   }),
   // Teams lists the first ten: /help is the one it leaves out (typed, it works there too).
   row("link", 10, linkCommand),
-  row("help", 11, (ctx) => ctx.reply(withMenu("commands.help", ctx.commands))),
-  // After /help: not in Teams' list of ten (Teams has no voice notes); the menu's last button.
-  row("voice", 12, voiceCommand, "commands.menu_voice"),
+  row("help", 11, (ctx) => ctx.reply(withMenu("commands.help", ctx))),
+  // The menu's last button; Teams has no voice notes: not in its menu nor its command list.
+  { ...row("voice", 12, voiceCommand, "commands.menu_voice"), notOn: ["teams"] },
 ];

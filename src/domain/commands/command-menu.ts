@@ -5,10 +5,13 @@
  * as if it had been typed. Typing a command stays possible; the web chat's menu button sends
  * `cmd:help`.
  */
+
+import type { ChannelName } from "../../channels/types.ts";
 import {
   type ClientCommand,
   onButton,
   onUnknown,
+  type TurnContext,
   type TurnRegistration,
 } from "../../conversation/turn-registry.ts";
 import type { Output, OutputChoice } from "../../engine/types.ts";
@@ -16,15 +19,21 @@ import type { Output, OutputChoice } from "../../engine/types.ts";
 /** Button ids of the menu: `cmd:<command name>`. */
 export const menuChoiceId = (name: string): string => `cmd:${name}`;
 
-/** The menu's buttons, in menu order: every command with a `menuKey`. */
-export function menuChoices(commands: readonly ClientCommand[]): OutputChoice[] {
-  return commands.flatMap((c) => (c.menuKey ? [{ id: menuChoiceId(c.name), label: c.menuKey }] : []));
+/** Whether `command` can do its work on `channel` (Teams has no voice notes: no 🔊 there). */
+export const offeredOn = (command: ClientCommand, channel: ChannelName): boolean =>
+  !command.notOn?.includes(channel);
+
+/** The menu's buttons on `channel`, in menu order: every command with a `menuKey` offered there. */
+export function menuChoices(commands: readonly ClientCommand[], channel: ChannelName): OutputChoice[] {
+  return commands.flatMap((c) =>
+    c.menuKey && offeredOn(c, channel) ? [{ id: menuChoiceId(c.name), label: c.menuKey }] : [],
+  );
 }
 
-/** `key` (what the bot says) with the menu under it. */
-export const withMenu = (key: string, commands: readonly ClientCommand[]): Output => ({
+/** `key` (what the bot says) with the turn's channel's menu under it. */
+export const withMenu = (key: string, ctx: Pick<TurnContext, "commands" | "message">): Output => ({
   key,
-  choices: menuChoices(commands),
+  choices: menuChoices(ctx.commands, ctx.message.channel),
 });
 
 export const commandMenuTurns: TurnRegistration[] = [
@@ -35,6 +44,6 @@ export const commandMenuTurns: TurnRegistration[] = [
     return true;
   }),
   onUnknown((ctx, what) =>
-    ctx.reply(withMenu(what === "command" ? "common.unknown_command" : "common.nothing_to_do", ctx.commands)),
+    ctx.reply(withMenu(what === "command" ? "common.unknown_command" : "common.nothing_to_do", ctx)),
   ),
 ];
