@@ -1,12 +1,13 @@
 /**
- * The voice recordings page's body: the client languages as links, then one card per message worth
- * voicing (src/domain/voice/voice-keys.ts) with its text in that language, its recording (a player
+ * The voice recordings page's body: the client languages as links, the groups (one per flow file,
+ * then the other messages) as links, then per group one card per message worth voicing
+ * (src/domain/voice/voice-keys.ts), with its text in that language, its recording (a player
  * for staff, who recorded and who approved it), the recorder (voice-recorder.js) and the approve
  * and delete buttons. A recording is approved by someone other than its recorder.
  */
 import type { FastifyRequest } from "fastify";
 import { VOICE_MAX_BYTES, VOICE_MAX_MS } from "../domain/voice/voice-audio.ts";
-import { VOICE_MESSAGE_KEYS } from "../domain/voice/voice-keys.ts";
+import { VOICE_KEY_GROUPS, type VoiceKeyGroup } from "../domain/voice/voice-keys.ts";
 import type { VoiceRecordingSummary } from "../domain/voice/voice-recordings.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
@@ -31,10 +32,26 @@ export function voiceListBody(
       html`<li><a href="/console/voice?locale=${l}" ${l === locale ? html`aria-current="page"` : ""}>${t(`voice_language_${l}`)}</a></li>`,
   );
   const byKey = new Map(recordings.map((r) => [r.messageKey, r]));
-  const cards = VOICE_MESSAGE_KEYS.map((key) => {
-    const text = translator.t(key, locale);
-    return voiceCard(request, t, { key, locale, text, dir: translator.dir(locale) }, byKey.get(key), names);
+  const card = (key: string) =>
+    voiceCard(
+      request,
+      t,
+      { key, locale, text: translator.t(key, locale), dir: translator.dir(locale) },
+      byKey.get(key),
+      names,
+    );
+  const groups = VOICE_KEY_GROUPS.map((group, index) => {
+    const done = group.keys.filter((k) => byKey.get(k)?.approvedAt).length;
+    return { id: `voice-group-${index + 1}`, title: groupTitle(t, group), done, group };
   });
+  const contents = groups.map(
+    (g) =>
+      html`<li><a href="#${g.id}">${g.title}</a> <span class="muted">${t("voice_group_done", { done: g.done, total: g.group.keys.length })}</span></li>`,
+  );
+  const sections = groups.map(
+    (g) => html`<section class="voice-group" aria-labelledby="${g.id}"><h2 id="${g.id}">${g.title}</h2>
+<ul class="voice-keys">${g.group.keys.map(card)}</ul></section>`,
+  );
   const strings = {
     record: t("voice_record"),
     stop: t("voice_stop"),
@@ -46,9 +63,14 @@ export function voiceListBody(
   };
   return html`<p class="muted">${t("voice_intro", { seconds: VOICE_MAX_MS / 1000 })}</p>
 <nav aria-label="${t("voice_languages")}"><ul class="voice-languages">${languages}</ul></nav>
-<ul class="voice-keys" data-strings="${JSON.stringify(strings)}" data-max-bytes="${VOICE_MAX_BYTES}">${cards}</ul>
+<nav aria-label="${t("voice_groups")}"><ul class="voice-group-links">${contents}</ul></nav>
+<div class="voice-groups" data-strings="${JSON.stringify(strings)}" data-max-bytes="${VOICE_MAX_BYTES}">${sections}</div>
 <script src="/console/assets/voice-recorder.js" defer></script>`;
 }
+
+/** A flow group is named by its file (what a coordinator edits); the rest by a word. */
+const groupTitle = (t: Text, group: VoiceKeyGroup): string =>
+  group.file ? t("voice_group_flow", { file: group.file }) : t("voice_group_rest");
 
 interface Slot {
   key: string;
@@ -66,7 +88,7 @@ function voiceCard(
 ): SafeHtml {
   const id = `voice-${slot.key.replace(/\W/g, "-")}`;
   return html`<li class="voice-key" id="${id}">
-<h2><code>${slot.key}</code></h2>
+<h3><code>${slot.key}</code></h3>
 <p class="voice-text" lang="${slot.locale}" dir="${slot.dir}">${slot.text}</p>
 ${recording ? recordingPart(request, t, recording, names) : html`<p class="muted voice-status">${t("voice_none")}</p>`}
 <div class="voice-recorder" data-locale="${slot.locale}" data-key="${slot.key}" aria-labelledby="${id}">

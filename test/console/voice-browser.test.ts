@@ -60,6 +60,15 @@ test("a steward records and uploads a Romani message; a counsellor listens and a
   const page = await signIn(steward.email);
   await page.getByRole("link", { name: "Voice" }).click();
   await page.waitForURL(/\/console\/voice/);
+  // Grouped by flow file, then the other messages; the questionnaire's questions among them.
+  const groups = page.locator(".voice-group h2");
+  expect(await groups.allTextContents()).toContain("Questions and messages of flows/self-assessment.yaml");
+  expect(
+    await page
+      .locator(".voice-group", { has: page.locator("code", { hasText: "assessment.residence_prompt" }) })
+      .count(),
+  ).toBe(1);
+  await page.screenshot({ path: path.join(shots, "voice-groups.png") });
   const card = page.locator("li.voice-key", { has: page.locator("code", { hasText: key }) });
   // The text to say, in Romani.
   expect(await card.locator(".voice-text").textContent()).toBe(app.translator.t(key, "rom"));

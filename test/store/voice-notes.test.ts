@@ -7,8 +7,13 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { OutboundMessage } from "../../src/channels/types.ts";
-import { VOICE_MESSAGE_KEYS } from "../../src/domain/voice/voice-keys.ts";
+import {
+  isVoiceMessageKey,
+  VOICE_KEY_GROUPS,
+  VOICE_MESSAGE_KEYS,
+} from "../../src/domain/voice/voice-keys.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../src/domain/voice/voice-recordings.ts";
+import { loadFlows } from "../../src/flows/flow-registry.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { withVoiceNotes } from "../../src/store/voice-notes.ts";
@@ -79,4 +84,46 @@ test("every message worth voicing has a text in every client language", async ()
   for (const key of VOICE_MESSAGE_KEYS)
     for (const locale of CLIENT_LOCALES)
       expect(translator.has(key, locale), `${key} in ${locale}`).toBe(true);
+});
+
+test("every question and message of the questionnaire (flows/self-assessment.yaml) is recordable", async () => {
+  const flows = await loadFlows(new URL("../../flows", import.meta.url).pathname);
+  const keys = flows
+    .latest("self_assessment")
+    .steps.flatMap((s) => ("prompt" in s ? [s.prompt] : "text" in s && s.text ? [s.text] : []));
+  expect(keys.length).toBeGreaterThan(20);
+  expect(keys.filter((k) => !isVoiceMessageKey(k))).toEqual([]);
+  // Grouped by flow file for the console, each key once.
+  const group = VOICE_KEY_GROUPS.find((g) => g.file === "flows/self-assessment.yaml");
+  expect(group?.keys).toEqual(expect.arrayContaining(keys));
+  expect(new Set(VOICE_MESSAGE_KEYS).size).toBe(VOICE_MESSAGE_KEYS.length);
+});
+
+test("what was recordable before stays recordable (onboarding, help menu, reminders, check-ins, job alerts)", () => {
+  const before = [
+    "onboarding.welcome",
+    "onboarding.consent_notice",
+    "onboarding.declined",
+    "onboarding.linked",
+    "onboarding.lead",
+    "assessment.offer_prompt",
+    "assessment.intro",
+    "commands.help",
+    "commands.privacy",
+    "commands.delete_confirm",
+    "common.nothing_to_do",
+    "appointments.created",
+    "appointments.reminder",
+    "appointments.moved",
+    "appointments.cancelled",
+    "checkin.how_is_work",
+    "checkin.still_working_prompt",
+    "checkin.wants_help_prompt",
+    "checkin.thanks",
+    "jobs.alert",
+    "jobs.alert_cv",
+    "jobs.alerts_prompt",
+    "voice.prompt",
+  ];
+  expect(before.filter((k) => !isVoiceMessageKey(k))).toEqual([]);
 });

@@ -6,7 +6,7 @@
  * it in <body hx-headers>). The server checks and stores it; a colleague approves it later.
  */
 (() => {
-  const list = /** @type {HTMLElement | null} */ (document.querySelector(".voice-keys"));
+  const list = /** @type {HTMLElement | null} */ (document.querySelector(".voice-groups"));
   if (!list) return;
   /** @type {Record<string, string>} */
   const strings = JSON.parse(list.dataset.strings || "{}");

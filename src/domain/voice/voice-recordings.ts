@@ -9,12 +9,12 @@ import { CLIENT_LOCALES } from "../../i18n/translator.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { readVoiceAudio } from "./voice-audio.ts";
-import { VOICE_MESSAGE_KEYS } from "./voice-keys.ts";
+import { isVoiceMessageKey } from "./voice-keys.ts";
 
 /** Which recording: a client language and one of the curated keys. */
 export const voiceSlotSchema = z.object({
   locale: z.enum(CLIENT_LOCALES),
-  messageKey: z.enum(VOICE_MESSAGE_KEYS),
+  messageKey: z.string().max(200).refine(isVoiceMessageKey, "not a message the console records"),
 });
 export type VoiceSlot = z.infer<typeof voiceSlotSchema>;
 

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../../src/domain/voice/voice-recordings.ts";
+import { posterCode } from "../../domain/fixtures.ts";
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import { startTestApp } from "../../support/test-app.ts";
@@ -32,6 +33,13 @@ beforeAll(async () => {
     bytes: webm,
     staffId: "steward-1",
   });
+  // The questionnaire's first question in Romani, recorded and approved (a flow's prompt key).
+  const question = await saveVoiceRecording(app.db, {
+    slot: { locale: "rom", messageKey: "assessment.residence_prompt" },
+    bytes: webm,
+    staffId: "steward-1",
+  });
+  await approveVoiceRecording(app.db, question.id, "counsellor-2");
 });
 afterAll(async () => {
   await app?.close();
@@ -106,4 +114,22 @@ test("an unapproved recording is never sent; /voice turns voice notes off", asyn
   await user.say("/start");
   await user.tap("language:bg");
   expect(voiceNotes()).toBe(2);
+});
+
+test("a question of the questionnaire is followed by its voice note for a person who asked for voice", async () => {
+  const user = new TelegramUser(app, telegram);
+  await user.say(`/start ${await posterCode(app.db)}`); // a programme's poster code: a lead
+  await user.tap("language:rom");
+  await user.tap("consent:voice");
+  await user.tap("consent:accept");
+  const before = chatCalls(user).length;
+  await user.tap("done:now"); // the questionnaire: now
+  const calls = chatCalls(user).slice(before);
+  const question = calls.findIndex(
+    (c) =>
+      c.method === "sendMessage" && c.payload.text === app.translator.t("assessment.residence_prompt", "rom"),
+  );
+  expect(question).toBeGreaterThanOrEqual(0);
+  expect(calls[question + 1]?.method).toBe("sendVoice");
+  expect(calls.filter((c) => c.method === "sendVoice")).toHaveLength(1);
 });
