@@ -54,6 +54,8 @@ export interface ConnectorFailure {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Only a request to this conversation meets it (others in flight pass); unset: the next request. */
+  conversationId?: string;
 }
 
 /** How a forged token is wrong. */
@@ -186,7 +188,8 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
         record.status = 401;
         return json(401, { error: { code: "Unauthorized", message: "no valid token" } });
       }
-      const failure = failures.shift();
+      const index = failures.findIndex((f) => !f.conversationId || f.conversationId === conversationId);
+      const failure = index < 0 ? undefined : failures.splice(index, 1)[0];
       if (method === "PUT" && !failure && known.get(pathId ?? "") !== conversationId) {
         record.status = 404;
         return json(404, { error: { code: "NotFound", message: "The activity was not found" } });

@@ -178,7 +178,8 @@ describe("proactive messages through the outbox", () => {
   ])("a 403 in %s blocks the conversation, and the message is failed, not retried", async (_shape, body) => {
     const { user, caseId } = await client();
     const attemptsBefore = bed.fake.attempts.length;
-    bed.fake.failNext({ status: 403, body });
+    // Only this client's notice meets the 403: another conversation's message in flight passes.
+    bed.fake.failNext({ status: 403, body, conversationId: user.conversationId });
     await createAppointment(deps, {
       caseId,
       at: inSeconds(3600),
