@@ -211,7 +211,7 @@ test("turning cards off holds at send time: a card still queued (Teams said 429)
   const { staff, user: counsellorInTeams } = await linked(org.slug, { locale: "en" });
   const { user: ana, caseId } = await client(org.programmeSlug, staff.email);
   // The next call to Teams (the client's answer in the turn) gets a 429: the channel waits 4 s.
-  bed.fake.failNext({ status: 429, headers: { "retry-after": "4" } });
+  bed.fake.failNext({ status: 429, headers: { "retry-after": "4" }, conversationId: ana.conversationId });
   await handover(ana, caseId);
   const card = await waitFor(
     async () =>

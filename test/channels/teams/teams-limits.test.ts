@@ -99,7 +99,7 @@ test("per conversation and hour: with 1,800 sent in the last hour, no moment is 
 
 test("the connector client does not retry: a 503 is one of the outbox's attempts, then one copy", async () => {
   const chat = await teamsConversation(`tenant-${uid()}`);
-  bed.fake.failNext({ status: 503, body: {} });
+  bed.fake.failNext({ status: 503, body: {}, conversationId: chat.conversationId });
   const id = await send(chat.id, "Interview tomorrow");
   const row = await settled(id);
   const calls = bed.fake.attempts.filter((a) => a.conversationId === chat.conversationId);
@@ -110,7 +110,7 @@ test("the connector client does not retry: a 503 is one of the outbox's attempts
 
 test("an answer lost on the way back (Teams has the message): failed as uncertain, never sent again", async () => {
   const chat = await teamsConversation(`tenant-${uid()}`);
-  bed.fake.failNext({ status: 0 });
+  bed.fake.failNext({ status: 0, conversationId: chat.conversationId });
   const id = await send(chat.id, "Your check-in");
   const row = await settled(id);
   expect(row).toMatchObject({ status: "failed", error: expect.stringContaining("uncertain") });
