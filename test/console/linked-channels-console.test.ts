@@ -7,8 +7,6 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import {
   message,
@@ -18,6 +16,7 @@ import {
   type TeamsTestBed,
   teamsUser,
 } from "../channels/teams/support.ts";
+import { openProgramme } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { staffMember } from "../support/staff.ts";
@@ -51,17 +50,7 @@ const lastChannels = (body: string) =>
   [...body.matchAll(/<dt>Channel used last<\/dt><dd>([^<]*)<\/dd>/g)].map((m) => m[1]);
 
 test("a linked client: both channels in the transcript, and the channel used last after each message", async () => {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "R@W",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
+  const { s } = await openProgramme(bed.app.db);
   const staff = await staffMember(bed.app.db, `o-${s}`, "counsellor", { locale: "en" });
   const created = await createCase(bed.app.db, { programmeSlug: `p-${s}`, counsellorEmail: staff.email });
   const caseId = created.id;

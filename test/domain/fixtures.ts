@@ -29,6 +29,21 @@ export async function organisationWithCounsellor(db: Db, options: { withInviteCo
   return { organisation, programme, counsellor };
 }
 
+/**
+ * An organisation `o-<s>` with one programme `p-<s>` whose quiet hours are off, so a notice or a
+ * card goes at once whatever the time of day; `s` is returned for the test's own slugs.
+ */
+export async function openProgramme(db: Db) {
+  const s = uid();
+  await createOrganisation(db, { slug: `o-${s}`, name: "Foyer" });
+  const created = await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "R2W" });
+  const programme = await db.programme.update({
+    where: { id: created.id },
+    data: { settings: { quietHours: null } },
+  });
+  return { s, programme };
+}
+
 /** A client who has made a consent decision (accepted unless told otherwise) on a Telegram conversation. */
 export async function consentedClient(
   db: Db,

@@ -8,11 +8,9 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { closeHandover } from "../../../src/domain/handovers/hand-back.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { setTeamsCards } from "../../../src/domain/staff/teams-settings.ts";
 import { createTask } from "../../../src/domain/tasks/tasks.ts";
-import { uid } from "../../support/db.ts";
+import { openProgramme } from "../../domain/fixtures.ts";
 import type { SentActivity } from "../../support/fake-bot-framework.ts";
 import { consoleUrl, linkedStaff, waitFor } from "./staff-support.ts";
 import {
@@ -40,17 +38,7 @@ async function say(activity: Record<string, unknown>) {
 
 /** An organisation with a programme (no quiet hours). */
 async function organisation() {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "R2W",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
+  const { s, programme } = await openProgramme(bed.app.db);
   return { slug: `o-${s}`, programmeSlug: `p-${s}`, id: programme.organisationId };
 }
 

@@ -7,13 +7,11 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createCase } from "../../../src/domain/cases/cases.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { checkInHandler } from "../../../src/domain/placements/checkins.ts";
 import { recordPlacement } from "../../../src/domain/placements/placements.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { fireNudge } from "../../../src/scheduling/nudge-worker.ts";
-import { uid } from "../../support/db.ts";
+import { openProgramme } from "../../domain/fixtures.ts";
 import { consoleUrl, linkedStaff, waitFor } from "./staff-support.ts";
 import {
   cardTap,
@@ -68,17 +66,7 @@ async function fireCheckIn(placementId: string, point: string) {
 const cardsTo = (user: TeamsUser, from: number) => sentTo(bed, user, from).filter((m) => m.card);
 
 test("a check-in answered with the lowest mood: one Teams card to the counsellor, the case and the kind only", async () => {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "R2W",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
+  const { s } = await openProgramme(bed.app.db);
   const { staff, user: counsellor } = await linkedStaff(bed, `o-${s}`, { locale: "en" });
   const linkedAt = bed.fake.sent.length;
   const { user: ana, caseId } = await onboardedClient(`p-${s}`, staff.email);

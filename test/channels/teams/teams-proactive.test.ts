@@ -9,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AppointmentDeps, createAppointment } from "../../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
-import { uid } from "../../support/db.ts";
+import { openProgramme } from "../../domain/fixtures.ts";
 import {
   cardTap,
   cardWith,
@@ -51,17 +49,7 @@ async function say(activity: Record<string, unknown>) {
 
 /** A Teams client onboarded in English with an invite code and linked to a case without quiet hours. */
 async function client(): Promise<{ user: TeamsUser; caseId: string }> {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "R2W",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
+  const { s } = await openProgramme(bed.app.db);
   await createCounsellor(bed.app.db, {
     organisationSlug: `o-${s}`,
     name: "Lena",
