@@ -21,8 +21,6 @@ import type { CliCommand, OptionValues } from "./commands.ts";
 import { calendarDate, dash, flag, need, string } from "./option-values.ts";
 import { formatFields, formatTable } from "./text-output.ts";
 
-const LOCALES = CLIENT_LOCALES;
-
 const createCommand: CliCommand = {
   words: ["vacancy", "create"],
   summary: "Post a vacancy (blind hiring: no CV unless --cv-needed).",

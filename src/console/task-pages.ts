@@ -21,7 +21,7 @@ const reassignForm = z.object({ staffEmail: z.string().max(320) });
 
 async function showTasks(request: FastifyRequest, reply: FastifyReply, notice?: string) {
   const staff = staffOf(request);
-  const { db, translator, config } = request.server.consoleContext;
+  const { db, translator } = request.server.consoleContext;
   const t = (key: string, params?: Record<string, string | number>) =>
     consoleText(translator, staff.locale, key, params);
   const [tasks, colleagues] = await Promise.all([

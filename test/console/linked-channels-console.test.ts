@@ -17,7 +17,6 @@ import {
   teamsUser,
 } from "../channels/teams/support.ts";
 import { openProgramme } from "../domain/fixtures.ts";
-import { uid } from "../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
