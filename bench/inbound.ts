@@ -112,29 +112,44 @@ async function latency(bot: BotProcess, rate: number): Promise<string> {
   return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${lost}`;
 }
 
-/** SQL statements per update of each kind: 10 people walk the session one update at a time. */
-async function statementsPerKind(bot: BotProcess): Promise<Map<StepKind, number>> {
+/** Per update of each kind: SQL statements and the bot's CPU, 10 people walking the session one update at a time. */
+async function perKind(bot: BotProcess): Promise<Map<StepKind, { statements: number; cpuMs: number }>> {
   const load = new Load(bot.port, SECRET, 1);
   current = load;
-  const totals = new Map<StepKind, number[]>();
-  let last = (await bot.stats()).statements;
+  const totals = new Map<StepKind, { statements: number; cpuMicros: number }[]>();
+  // The bot's CPU at rest (its pollers), taken off each update's share.
+  const rest = await bot.stats();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const idlePerMs = ((await bot.stats()).cpuMicros - rest.cpuMicros) / 3000;
+  let last = await bot.stats();
+  let since = performance.now();
   for (let person = 0; person < 10; person++) {
     await load.walk(async (kind) => {
       // Let whatever the turn left to do afterwards (the outbox) finish: the count stops moving.
-      let now = (await bot.stats()).statements;
+      let now = await bot.stats();
       for (let stable = 0; stable < 3; ) {
         await new Promise((resolve) => setTimeout(resolve, 30));
-        const next = (await bot.stats()).statements;
-        stable = next === now ? stable + 1 : 0;
+        const next = await bot.stats();
+        stable = next.statements === now.statements ? stable + 1 : 0;
         now = next;
       }
-      totals.set(kind, [...(totals.get(kind) ?? []), now - last]);
-      last = now;
+      const idle = idlePerMs * (performance.now() - since);
+      const used = {
+        statements: now.statements - last.statements,
+        cpuMicros: now.cpuMicros - last.cpuMicros - idle,
+      };
+      totals.set(kind, [...(totals.get(kind) ?? []), used]);
+      last = await bot.stats(); // the CPU of the waits above is not the next update's
+      since = performance.now();
     });
   }
   load.close();
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return new Map(
-    [...totals].map(([kind, counts]) => [kind, counts.reduce((a, b) => a + b, 0) / counts.length]),
+    [...totals].map(([kind, used]) => [
+      kind,
+      { statements: mean(used.map((u) => u.statements)), cpuMs: mean(used.map((u) => u.cpuMicros)) / 1000 },
+    ]),
   );
 }
 
@@ -155,9 +170,14 @@ async function main() {
     console.log(`Warming up both bots (${SECONDS} s each)…`);
     for (const bot of bots) await saturate(bot, admin);
 
-    const counts = await statementsPerKind(full);
-    console.log("SQL statements per update (this bot, mean of 10 people):");
-    for (const step of SESSION) console.log(`  ${step.kind.padEnd(8)} ${counts.get(step.kind)?.toFixed(1)}`);
+    const kinds = await perKind(full);
+    console.log("Per update, one at a time (this bot, mean of 10 people): SQL statements, bot CPU");
+    for (const step of SESSION) {
+      const k = kinds.get(step.kind);
+      console.log(`  ${step.kind.padEnd(8)} ${k?.statements.toFixed(1).padStart(5)}  ${ms(k?.cpuMs ?? 0)}`);
+    }
+    const counts = new Map([...kinds].map(([kind, k]) => [kind, k.statements]));
+    const cpu = new Map([...kinds].map(([kind, k]) => [kind, Number(k.cpuMs.toFixed(2))]));
 
     const results: Record<string, Saturated[]> = { full: [], echo: [] };
     for (let repeat = 1; repeat <= REPEATS; repeat++) {
@@ -182,7 +202,9 @@ async function main() {
       }
     }
     console.log(`Machine: ${cpus().length} cores, load ${loadavg()[0]?.toFixed(2)} (1 min)`);
-    console.log(`RESULT ${JSON.stringify({ statements: Object.fromEntries(counts), ...results })}`);
+    console.log(
+      `RESULT ${JSON.stringify({ statements: Object.fromEntries(counts), cpuMs: Object.fromEntries(cpu), ...results })}`,
+    );
   } finally {
     for (const bot of bots) await bot.stop();
     await fake.close();
