@@ -22,7 +22,7 @@ import type { TurnRegistry } from "./turn-registry.ts";
 import { type RouteInput, routeInbound } from "./turn-routing.ts";
 import { type SavedTurnResult, saveTurn } from "./turn-save.ts";
 import { loadTurnRows, type ProgrammeFacts, type TurnRows } from "./turn-sql.ts";
-import { writesAtOnce, writeTurnAtOnce } from "./turn-write.ts";
+import { writeTurnAtOnce } from "./turn-write.ts";
 
 export interface ConversationDeps {
   db: Db;
@@ -113,9 +113,8 @@ async function runTurn(
   const turn = await loadTurn(deps, msg, rows, inboundKey, hold);
   const plan = await routeInbound(deps, msg, turn);
   // Only the core writes (an answer, a language, free text): one statement; else a transaction.
-  const saved = writesAtOnce(deps, turn, plan)
-    ? await writeTurnAtOnce(connection, deps, msg, turn, plan)
-    : await saveTurn(deps, msg, turn, plan);
+  const saved =
+    (await writeTurnAtOnce(connection, deps, msg, turn, plan)) ?? (await saveTurn(deps, msg, turn, plan));
   await finishTurn(deps, turn, saved);
   return false;
 }

@@ -6,6 +6,7 @@
  * `onButton(...)` next to its domain, listed in src/domain/turn-handlers.ts.
  */
 
+import type pg from "pg";
 import type { ChannelName, InboundMessage } from "../channels/types.ts";
 import type { Answer, Effect, Output, VarValue } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
@@ -124,6 +125,30 @@ export type EffectHandler<T extends DomainEffectType = DomainEffectType> = (
   effect: Extract<DomainEffect, { type: T }>,
 ) => Promise<Partial<EffectOutcome> | undefined>;
 
+/**
+ * An effect written with the turn's one statement (turn-write.ts) instead of the transaction: its
+ * parts, what it changed, and the client's programme after it (undefined: unchanged by it).
+ */
+export interface EffectAtOnce {
+  parts: WritePart[];
+  outcome?: Partial<Pick<EffectOutcome, "declined">>;
+  programme?: ProgrammeFacts | null;
+}
+
+/**
+ * The effect as parts of the turn's one statement, when it can be: `read` is the turn's own
+ * connection (plain SQL), values go in `params`, part names begin with `tag` (unique in the turn).
+ * It may change `target` (a new client's id) only when it returns parts; undefined: the turn is
+ * saved in the transaction by the effect's `handle` instead.
+ */
+export type EffectPartsHandler<T extends DomainEffectType = DomainEffectType> = (
+  read: pg.ClientBase,
+  target: EffectTarget,
+  effect: Extract<DomainEffect, { type: T }>,
+  params: SqlParams,
+  tag: string,
+) => Promise<EffectAtOnce | undefined>;
+
 /** A saved turn, as work after it sees it. */
 export interface SavedTurn {
   conversationId: string;
@@ -176,7 +201,7 @@ export type TurnRegistration =
   | { kind: "after_effects"; handler: AfterEffectsRegistration }
   | { kind: "completion"; flowId: string; handle: CompletionHandler }
   | { kind: "start_vars"; flowId: string; load: StartVarsLoader }
-  | { kind: "effect"; type: DomainEffectType; handle: EffectHandler }
+  | { kind: "effect"; type: DomainEffectType; handle: EffectHandler; atOnce?: EffectPartsHandler }
   | { kind: "after_turn"; observe: TurnObserver };
 
 /** Buttons whose id is `<prefix>:…`. */
@@ -206,13 +231,16 @@ export const onFlowStart = (flowId: string, load: StartVarsLoader): TurnRegistra
   flowId,
   load,
 });
+/** `atOnce`: the same change as parts of the turn's one statement, where it can be (else `handle`). */
 export const onEffect = <T extends DomainEffectType>(
   type: T,
   handle: EffectHandler<T>,
+  atOnce?: EffectPartsHandler<T>,
 ): TurnRegistration => ({
   kind: "effect",
   type,
   handle: handle as unknown as EffectHandler,
+  ...(atOnce ? { atOnce: atOnce as unknown as EffectPartsHandler } : {}),
 });
 export const afterTurn = (observe: TurnObserver): TurnRegistration => ({ kind: "after_turn", observe });
 
@@ -228,6 +256,8 @@ export interface TurnRegistry {
   completions: ReadonlyMap<string, CompletionHandler>;
   startVars: ReadonlyMap<string, StartVarsLoader>;
   effects: ReadonlyMap<DomainEffectType, EffectHandler>;
+  /** The effects that can be written with the turn's one statement. */
+  effectParts: ReadonlyMap<DomainEffectType, EffectPartsHandler>;
   afterTurn: readonly TurnObserver[];
 }
 
@@ -238,6 +268,7 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
   const completions = new Map<string, CompletionHandler>();
   const startVars = new Map<string, StartVarsLoader>();
   const effects = new Map<DomainEffectType, EffectHandler>();
+  const effectParts = new Map<DomainEffectType, EffectPartsHandler>();
   const unhandled: UnhandledHandler[] = [];
   const observers: TurnObserver[] = [];
   const before: BeforeFlowHandler[] = [];
@@ -252,8 +283,10 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
     else if (r.kind === "command") once(commands, r.command.name, r.command, "command");
     else if (r.kind === "completion") once(completions, r.flowId, r.handle, "flow completion");
     else if (r.kind === "start_vars") once(startVars, r.flowId, r.load, "start facts of flow");
-    else if (r.kind === "effect") once(effects as Map<string, EffectHandler>, r.type, r.handle, "effect");
-    else if (r.kind === "unhandled") unhandled.push(r.handle);
+    else if (r.kind === "effect") {
+      once(effects as Map<string, EffectHandler>, r.type, r.handle, "effect");
+      if (r.atOnce) effectParts.set(r.type, r.atOnce);
+    } else if (r.kind === "unhandled") unhandled.push(r.handle);
     else if (r.kind === "unknown") unknown.push(r.handle);
     else if (r.kind === "before_flow") before.push(r.handle);
     else if (r.kind === "after_effects") afterEffectsHandlers.push(r.handler);
@@ -272,6 +305,7 @@ export function createTurnRegistry(registrations: readonly TurnRegistration[]): 
     completions,
     startVars,
     effects,
+    effectParts,
     afterTurn: observers,
   };
 }

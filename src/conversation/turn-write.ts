@@ -18,46 +18,52 @@ import type { DbClient } from "../store/prisma.ts";
 import { runWrite, SqlParams, type WritePart } from "../store/sql-write.ts";
 import { withVoiceNotes } from "../store/voice-notes.ts";
 import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
+import { effectsAtOnce, isDomainEffect } from "./effects-at-once.ts";
 import type { StackRun } from "./flow-stack.ts";
 import { inPlaceMessage, spentQuestion, type TappedQuestion, tappedQuestion } from "./in-place.ts";
-import { DOMAIN_EFFECTS, type TurnObservation } from "./turn-registry.ts";
+import type { TurnObservation } from "./turn-registry.ts";
 import type { TurnPlan } from "./turn-routing.ts";
 import type { SavedTurnResult } from "./turn-save.ts";
+import type { ProgrammeFacts } from "./turn-sql.ts";
 
-const DOMAIN_TYPES: ReadonlySet<string> = new Set(DOMAIN_EFFECTS);
-
-/** Whether only the core and the observers write in this turn (then it is written at once). */
-export function writesAtOnce(deps: ConversationDeps, turn: LoadedTurn, plan: TurnPlan): boolean {
+/** Whether the turn's writes other than the domain effects can be one statement (effects-at-once.ts says for those). */
+function coreWritesAtOnce(deps: ConversationDeps, turn: LoadedTurn, plan: TurnPlan): boolean {
   if (plan.work.length) return false;
-  const domain = turn.stack.effects.some(
-    ({ effect }) =>
-      DOMAIN_TYPES.has(effect.type) ||
-      (effect.type === "flow_completed" && deps.turns.completions.has(effect.flowId)),
+  const completion = turn.stack.effects.some(
+    ({ effect }) => effect.type === "flow_completed" && deps.turns.completions.has(effect.flowId),
   );
-  return !domain && deps.turns.afterEffects.every((handler) => handler.idle?.(plan.ctx) ?? false);
+  return !completion && deps.turns.afterEffects.every((handler) => handler.idle?.(plan.ctx) ?? false);
 }
 
-/** Writes the turn in one statement on `connection` (it commits by itself); returns the replies. */
+/**
+ * Writes the turn in one statement on `connection` (it commits by itself) and returns the replies;
+ * undefined, with nothing written, when the turn needs the transaction (turn-save.ts).
+ */
 export async function writeTurnAtOnce(
   connection: pg.ClientBase,
   deps: ConversationDeps,
   msg: InboundMessage,
   turn: LoadedTurn,
   plan: TurnPlan,
-): Promise<SavedTurnResult> {
+): Promise<SavedTurnResult | undefined> {
+  if (!coreWritesAtOnce(deps, turn, plan)) return undefined;
   const p = new SqlParams();
   const conversation = p.add(turn.conversation.id, "text");
   const locale = applyLocale(turn);
+  const effects = await effectsAtOnce(connection, deps, turn, p);
+  if (!effects) return undefined;
   const parts: WritePart[] = [
     inboundPart(p, conversation, msg, turn),
     ...runParts(p, conversation, turn, plan),
+    ...effects.parts,
   ];
-  if (locale && turn.target.clientId) {
-    const sql = `UPDATE "Client" SET locale = ${p.add(locale, "text")} WHERE id = ${p.add(turn.target.clientId, "text")}`;
+  if (locale && turn.conversation.clientId) {
+    const sql = `UPDATE "Client" SET locale = ${p.add(locale, "text")} WHERE id = ${p.add(turn.conversation.clientId, "text")}`;
     parts.push({ name: "client_locale", sql });
   }
   parts.push(conversationPart(p, conversation, msg, turn, plan, locale));
-  const observed = await observations(deps, turn, plan, false, p, deps.db);
+  const known = effects.programme === undefined ? {} : { programme: effects.programme };
+  const observed = await observations(deps, turn, plan, effects.declined, p, deps.db, known);
   parts.push(...observed.flatMap((o) => o.parts));
   const rendered = renderOutputs([...plan.extra, ...turn.stack.outputs], turn.target.locale, deps.translator);
   const tapped = await tappedQuestion(deps.db, turn.conversation.id, msg, rendered);
@@ -75,7 +81,7 @@ export async function writeTurnAtOnce(
     messageId: BigInt(ids.get(row.idempotencyKey) as string),
     message: row.message,
   }));
-  return { replies, erased: false, declined: false, afterCommit };
+  return { replies, erased: false, declined: effects.declined, afterCommit };
 }
 
 /** The engine's language changes (the last one counts), applied to the turn's target. */
@@ -153,9 +159,12 @@ function conversationPart(
   locale: string | undefined,
 ): WritePart {
   const reference = p.add(msg.reference ? JSON.stringify(msg.reference) : null, "jsonb");
+  // A client made by this turn's effects (consent); else the column is left to whoever changed it.
+  const made = turn.target.clientId !== turn.conversation.clientId;
+  const clientId = made ? `, "clientId" = ${p.add(turn.target.clientId, "text")}` : "";
   const sql = `UPDATE "Conversation" SET status = ${p.add(plan.status, '"ConversationStatus"')},
       "lastInboundAt" = ${p.add(turn.now, "timestamp")}, locale = COALESCE(${p.add(locale, "text")}, locale),
-      reference = COALESCE(${reference}, reference), "tenantId" = COALESCE(${p.add(msg.tenantId, "text")}, "tenantId")
+      reference = COALESCE(${reference}, reference), "tenantId" = COALESCE(${p.add(msg.tenantId, "text")}, "tenantId")${clientId}
     WHERE id = ${conversation}`;
   return { name: "conversation", sql };
 }
@@ -255,12 +264,14 @@ export async function observations(
   declined: boolean,
   params: SqlParams,
   read: DbClient,
+  known: { programme?: ProgrammeFacts | null } = {},
 ): Promise<TurnObservation[]> {
   const finishedRunIds = [...plan.abandoned, ...turn.stack.touched]
     .filter((run) => run.id && run.state.status !== "active")
     .map((run) => run.id as string);
   // A domain's effect (consent, a linked case, …) may have changed the client's programme.
-  const domainEffect = turn.stack.effects.some(({ effect }) => DOMAIN_TYPES.has(effect.type));
+  // (`known`: the programme the effects written at once gave, else unknown after any domain effect.)
+  const domainEffect = turn.stack.effects.some(({ effect }) => isDomainEffect(effect));
   const seen = {
     conversationId: turn.conversation.id,
     clientId: turn.target.clientId,
@@ -268,7 +279,7 @@ export async function observations(
     waitingRunId: turn.stack.top?.id ?? null,
     finishedRunIds,
     now: turn.now,
-    ...(domainEffect ? {} : { programme: turn.programme }),
+    ...(domainEffect ? known : { programme: turn.programme }),
   };
   const observed: TurnObservation[] = [];
   for (const observe of deps.turns.afterTurn) {

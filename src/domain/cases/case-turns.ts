@@ -7,6 +7,7 @@ import { onEffect } from "../../conversation/turn-registry.ts";
 import type { DbClient } from "../../store/prisma.ts";
 import { linkClient } from "./client-linking.ts";
 import { resolveInvite } from "./invites.ts";
+import { linkCaseAtOnce } from "./link-at-once.ts";
 
 /** Links the target's client to the case or programme of the run's `invite_code` (a lead without one). */
 export async function linkCase(tx: DbClient, target: EffectTarget): Promise<void> {
@@ -53,8 +54,12 @@ async function forgetClient(tx: DbClient, target: EffectTarget): Promise<void> {
 }
 
 export const caseTurns = [
-  onEffect("link_case", async (tx, target) => {
-    await linkCase(tx, target);
-    return undefined;
-  }),
+  onEffect(
+    "link_case",
+    async (tx, target) => {
+      await linkCase(tx, target);
+      return undefined;
+    },
+    linkCaseAtOnce,
+  ),
 ];

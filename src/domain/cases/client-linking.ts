@@ -98,15 +98,25 @@ async function claimCase(db: DbClient, clientId: string, caseId: string): Promis
   };
 }
 
+/** A programme that takes clients: what linking and the turn after it need of it. */
+export interface IntakeProgramme {
+  id: string;
+  organisationId: string;
+  timezone: string;
+  settings: unknown;
+}
+
+/**
+ * The programme that takes clients who came without a (usable) code, the newest one marked; the
+ * one rule, in plain SQL so the turn can read it on its own connection (link-at-once.ts).
+ */
+export const DEFAULT_INTAKE_SQL = `SELECT id, "organisationId", timezone, settings FROM "Programme"
+  WHERE "isDefaultIntake" ORDER BY "createdAt" DESC LIMIT 1`;
+
 /** The programme that takes clients who came without a (usable) code; null when none is marked. */
-export async function defaultIntakeProgramme(
-  db: DbClient,
-): Promise<{ id: string; organisationId: string; timezone: string } | null> {
-  return db.programme.findFirst({
-    where: { isDefaultIntake: true },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, organisationId: true, timezone: true },
-  });
+export async function defaultIntakeProgramme(db: DbClient): Promise<IntakeProgramme | null> {
+  const [row] = await db.$queryRawUnsafe<IntakeProgramme[]>(DEFAULT_INTAKE_SQL);
+  return row ?? null;
 }
 
 /** A lead in the default-intake programme, or no case when there is none. */

@@ -3,12 +3,18 @@
  * created only when the person accepts) and erasing everything on request (built with the nudge
  * queue: the erased person's timers are removed once the transaction has committed).
  */
+import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
 import type { EffectTarget } from "../../conversation/effects.ts";
-import { onEffect, type TurnRegistration } from "../../conversation/turn-registry.ts";
+import {
+  type EffectPartsHandler,
+  onEffect,
+  type TurnRegistration,
+} from "../../conversation/turn-registry.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { syncTimers } from "../../scheduling/nudge-store.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
+import type { WritePart } from "../../store/sql-write.ts";
 import { eraseByConversation } from "./erasure.ts";
 import { PRIVACY_NOTICE_VERSION } from "./privacy-notice.ts";
 
@@ -35,11 +41,37 @@ async function recordConsent(
   });
 }
 
+/**
+ * The same decision as parts of the turn's one statement (conversation/turn-write.ts): the new
+ * Client (its id made here, so the conversation's row and later effects can name it) and the
+ * Consent row. The conversation's `clientId` is written by the core from `target`.
+ */
+const recordConsentAtOnce: EffectPartsHandler<"record_consent"> = async (_read, target, effect, p, tag) => {
+  const now = p.add(new Date(), "timestamp");
+  const parts: WritePart[] = [];
+  const accepted = effect.decision === "accepted";
+  if (accepted && !target.clientId) {
+    target.clientId = randomUUID();
+    const sql = `INSERT INTO "Client" (id, "displayName", locale, "createdAt")
+      VALUES (${p.add(target.clientId, "text")}, ${p.add(target.displayName ?? null, "text")}, ${p.add(target.locale, "text")}, ${now})`;
+    parts.push({ name: `${tag}_client`, sql });
+  }
+  const sql = `INSERT INTO "Consent" (id, "conversationId", "clientId", "noticeVersion", decision, channel, "decidedAt")
+    VALUES (${p.add(randomUUID(), "text")}, ${p.add(target.conversationId, "text")}, ${p.add(accepted ? target.clientId : null, "text")},
+            ${p.add(PRIVACY_NOTICE_VERSION, "text")}, ${p.add(effect.decision, '"ConsentDecision"')}, ${p.add(target.channel, '"Channel"')}, ${now})`;
+  parts.push({ name: `${tag}_consent`, sql });
+  return { parts, outcome: { declined: !accepted } };
+};
+
 export const consentTurns = [
-  onEffect("record_consent", async (tx, target, effect) => {
-    await recordConsent(tx, target, effect.decision);
-    return { declined: effect.decision === "declined" };
-  }),
+  onEffect(
+    "record_consent",
+    async (tx, target, effect) => {
+      await recordConsent(tx, target, effect.decision);
+      return { declined: effect.decision === "declined" };
+    },
+    recordConsentAtOnce,
+  ),
 ];
 
 /** `/delete` confirmed: erases the person; `db` and `queue` remove their nudge timers after commit. */
