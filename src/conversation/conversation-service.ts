@@ -86,7 +86,7 @@ async function runTurn(
     deps.logger.info({ conversationId, inboundKey }, "replayed message ignored");
     return false;
   }
-  const turn = await loadTurn(deps, msg, rows, inboundKey, hold);
+  const turn = await loadTurn(deps, msg, rows, { connection, inboundKey, hold });
   const plan = await routeInbound(deps, msg, turn);
   // Only the core writes (an answer, a language, free text): one statement; else a transaction.
   const saved = writesAtOnce(deps, turn, plan)
@@ -100,8 +100,7 @@ async function loadTurn(
   deps: ConversationDeps,
   msg: InboundMessage,
   rows: TurnRows,
-  inboundKey: string,
-  hold: ReplyHold,
+  { connection, inboundKey, hold }: Pick<LoadedTurn, "connection" | "inboundKey" | "hold">,
 ): Promise<LoadedTurn> {
   const { translator } = deps;
   const { conversation, consent } = rows;
@@ -128,6 +127,7 @@ async function loadTurn(
   const stack = new FlowStack(runs, deps.flows, ctx, startVars);
   return {
     conversation,
+    connection,
     inboundKey,
     stack,
     target,

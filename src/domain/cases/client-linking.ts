@@ -15,6 +15,7 @@
  */
 import { z } from "zod";
 import type { DbClient } from "../../store/prisma.ts";
+import { readRows, type SqlSource } from "../../store/sql-read.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import type { ResolvedInvite } from "./invites.ts";
 
@@ -98,15 +99,24 @@ async function claimCase(db: DbClient, clientId: string, caseId: string): Promis
   };
 }
 
-/** The programme that takes clients who came without a (usable) code; null when none is marked. */
+/**
+ * The programme that takes clients who came without a (usable) code, as SQL: the newest marked
+ * one; no row when none is. Read by linking, by onboarding's start facts (is there one?) and by
+ * the funnel's count (store/sql-read.ts: through Prisma or on the turn's connection).
+ */
+export const DEFAULT_INTAKE_SQL = `SELECT id, "organisationId", timezone FROM "Programme"
+  WHERE "isDefaultIntake" ORDER BY "createdAt" DESC LIMIT 1`;
+
+/** The default-intake programme; null when none is marked. */
 export async function defaultIntakeProgramme(
-  db: DbClient,
+  db: SqlSource,
 ): Promise<{ id: string; organisationId: string; timezone: string } | null> {
-  return db.programme.findFirst({
-    where: { isDefaultIntake: true },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, organisationId: true, timezone: true },
-  });
+  const [intake] = await readRows<{ id: string; organisationId: string; timezone: string }>(
+    db,
+    DEFAULT_INTAKE_SQL,
+    [],
+  );
+  return intake ?? null;
 }
 
 /** A lead in the default-intake programme, or no case when there is none. */
