@@ -2,55 +2,75 @@
  * One turn at a time per conversation, across every app instance: a Postgres session advisory
  * lock keyed by the conversation id, held on a dedicated connection for the whole turn (load,
  * step, save, send). Two quick taps therefore run one after the other, in arrival order at the
- * lock, even when they reach different instances. A known person's turn finds its conversation
- * and takes the lock in one statement (`withAddressLock`).
+ * lock, even when they reach different instances. A turn finds its conversation by its channel
+ * address — or creates it, for a new person — and takes the lock in one statement
+ * (`withAddressLock`).
  */
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { ChannelName } from "../channels/types.ts";
 
-const LOCK = "SELECT pg_advisory_lock(hashtextextended($1, 0))";
-const UNLOCK = "SELECT pg_advisory_unlock(hashtextextended($1, 0))";
-/** The conversation at a channel address, locked; no row (and no lock) when there is none yet. */
-const FIND_AND_LOCK = `SELECT id, pg_advisory_lock(hashtextextended(id, 0)) AS locked
-  FROM "Conversation" WHERE channel = $1::"Channel" AND "externalConversationId" = $2`;
-
-/** Runs `fn` while holding the lock for `conversationId`; `fn` may query on the lock's connection. */
-export async function withConversationLock<T>(
-  pool: pg.Pool,
-  conversationId: string,
-  fn: (connection: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const held = await holding(
-    pool,
-    async (client) => {
-      await client.query(LOCK, [conversationId]);
-      return conversationId;
-    },
-    fn,
-  );
-  return (held as { value: T }).value;
+/** A conversation's channel address, with what a new person's first message stores with it. */
+export interface ConversationAt {
+  channel: ChannelName;
+  externalConversationId: string;
+  externalUserId: string;
+  /** Teams: the conversation reference and tenant. */
+  reference?: unknown;
+  tenantId?: string;
 }
 
+const UNLOCK = "SELECT pg_advisory_unlock(hashtextextended($1, 0))";
+/** The conversation at a channel address, locked; no row (and no lock) when there is none. */
+const FIND_AND_LOCK = `SELECT id, pg_advisory_lock(hashtextextended(id, 0)) AS locked
+  FROM "Conversation" WHERE channel = $1::"Channel" AND "externalConversationId" = $2`;
 /**
- * Runs `fn` while holding the lock of the conversation at this channel address, found and locked
- * in one statement; `undefined` (and `fn` not run) when no conversation has that address yet.
+ * The conversation at a channel address, created when there is none, and locked. No row when
+ * another session created it after this statement's snapshot was taken (two first messages of
+ * one person): the insert then does nothing, and the row is invisible here, so it is found again
+ * (FIND_AND_LOCK, a new snapshot). A new row's lock is free: nobody else knows its id yet.
+ * `createdAt` is written as UTC, like Prisma's (the column has no time zone).
+ */
+const FIND_OR_CREATE_AND_LOCK = `
+WITH found AS (
+  SELECT id FROM "Conversation" WHERE channel = $1::"Channel" AND "externalConversationId" = $2
+), created AS (
+  INSERT INTO "Conversation" (id, channel, "externalConversationId", "externalUserId", reference, "tenantId", "createdAt")
+  SELECT $3::text, $1::"Channel", $2::text, $4::text, $5::jsonb, $6::text, $7::timestamp
+   WHERE NOT EXISTS (SELECT 1 FROM found)
+  ON CONFLICT (channel, "externalConversationId") DO NOTHING
+  RETURNING id
+)
+SELECT id, pg_advisory_lock(hashtextextended(id, 0)) AS locked
+  FROM (SELECT id FROM found UNION ALL SELECT id FROM created) AS conversation`;
+
+/**
+ * Runs `fn` while holding the lock of the conversation at this address, found — or created —
+ * and locked in one statement; `fn` may query on the lock's connection. `undefined` (`fn` not
+ * run) only when the conversation another message created first was erased before it was found.
  */
 export async function withAddressLock<T>(
   pool: pg.Pool,
-  address: { channel: ChannelName; externalConversationId: string },
+  at: ConversationAt,
   fn: (connection: pg.PoolClient, conversationId: string) => Promise<T>,
 ): Promise<{ value: T } | undefined> {
-  return holding(
-    pool,
-    async (client) => {
-      const { rows } = await client.query<{ id: string }>(FIND_AND_LOCK, [
-        address.channel,
-        address.externalConversationId,
-      ]);
-      return rows[0]?.id;
-    },
-    fn,
-  );
+  return holding(pool, (client) => findOrCreate(client, at), fn);
+}
+
+async function findOrCreate(client: pg.ClientBase, at: ConversationAt): Promise<string | undefined> {
+  const address = [at.channel, at.externalConversationId];
+  const reference = at.reference === undefined ? null : JSON.stringify(at.reference);
+  const created = await client.query<{ id: string }>(FIND_OR_CREATE_AND_LOCK, [
+    ...address,
+    randomUUID(),
+    at.externalUserId,
+    reference,
+    at.tenantId ?? null,
+    new Date().toISOString(),
+  ]);
+  if (created.rows[0]) return created.rows[0].id;
+  const found = await client.query<{ id: string }>(FIND_AND_LOCK, address);
+  return found.rows[0]?.id;
 }
 
 /** Takes a connection and the lock `take` returns the key of (none: nothing held), runs `fn`, unlocks. */

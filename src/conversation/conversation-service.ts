@@ -13,7 +13,7 @@ import { choiceLabel, renderOutputs } from "../i18n/render.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
-import { withAddressLock, withConversationLock } from "./conversation-lock.ts";
+import { withAddressLock } from "./conversation-lock.ts";
 import { deliverReplies, type ReplyHold, type ReplySender } from "./delivery.ts";
 import type { EffectTarget } from "./effects.ts";
 import { runsOnFlows } from "./flow-run-store.ts";
@@ -51,36 +51,12 @@ export function createConversationService(deps: ConversationDeps): ConversationS
 }
 
 async function handleInbound(deps: ConversationDeps, msg: InboundMessage, attempt: number): Promise<void> {
-  // A known person: found and locked in one statement. A new one: created, then locked.
-  const known = await withAddressLock(deps.lockPool, msg, (connection, conversationId) =>
+  // Found — or, for a new person, created — and locked in one statement.
+  const turn = await withAddressLock(deps.lockPool, msg, (connection, conversationId) =>
     runTurn(deps, msg, conversationId, connection),
   );
-  const retry =
-    known?.value ??
-    (await createConversation(deps, msg).then((conversationId) =>
-      withConversationLock(deps.lockPool, conversationId, (connection) =>
-        runTurn(deps, msg, conversationId, connection),
-      ),
-    ));
   // The conversation was erased between finding it and the lock: start over once, as a new person.
-  if (retry && attempt === 0) await handleInbound(deps, msg, 1);
-}
-
-/** A new person's conversation (an upsert: two first messages may race). */
-async function createConversation(deps: ConversationDeps, msg: InboundMessage): Promise<string> {
-  const where = { channel: msg.channel, externalConversationId: msg.externalConversationId };
-  const conversation = await deps.db.conversation.upsert({
-    where: { channel_externalConversationId: where },
-    create: {
-      ...where,
-      externalUserId: msg.externalUserId,
-      ...(msg.reference ? { reference: msg.reference } : {}),
-      ...(msg.tenantId ? { tenantId: msg.tenantId } : {}),
-    },
-    update: {},
-    select: { id: true },
-  });
-  return conversation.id;
+  if ((turn?.value ?? true) && attempt === 0) await handleInbound(deps, msg, 1);
 }
 
 /** A turn as loaded: the conversation, its runs and what routing needs. */
@@ -110,7 +86,7 @@ async function runTurn(
     deps.logger.info({ conversationId, inboundKey }, "replayed message ignored");
     return false;
   }
-  const turn = await loadTurn(deps, msg, rows, inboundKey, hold);
+  const turn = await loadTurn(deps, msg, rows, { connection, inboundKey, hold });
   const plan = await routeInbound(deps, msg, turn);
   // Only the core writes (an answer, a language, free text): one statement; else a transaction.
   const saved =
@@ -123,8 +99,7 @@ async function loadTurn(
   deps: ConversationDeps,
   msg: InboundMessage,
   rows: TurnRows,
-  inboundKey: string,
-  hold: ReplyHold,
+  { connection, inboundKey, hold }: Pick<LoadedTurn, "connection" | "inboundKey" | "hold">,
 ): Promise<LoadedTurn> {
   const { translator } = deps;
   const { conversation, consent } = rows;
@@ -151,6 +126,7 @@ async function loadTurn(
   const stack = new FlowStack(runs, deps.flows, ctx, startVars);
   return {
     conversation,
+    connection,
     inboundKey,
     stack,
     target,

@@ -4,6 +4,7 @@
  * (turn-registry.ts). Decides what the turn does; the turn (conversation-service.ts) then applies
  * it in one transaction.
  */
+import type pg from "pg";
 import type { InboundMessage } from "../channels/types.ts";
 import type { FlowInput, Output } from "../engine/types.ts";
 import type { Consent, ConversationStatus } from "../generated/prisma/client.ts";
@@ -28,6 +29,8 @@ export interface TurnPlan {
 }
 
 export interface RouteInput {
+  /** The connection that holds the conversation's lock. */
+  connection: pg.ClientBase;
   stack: FlowStack;
   target: EffectTarget;
   consent: Consent | null;
@@ -106,6 +109,7 @@ function turnContext(
     message: msg,
     translator: deps.translator,
     db: deps.db,
+    connection: input.connection,
     flows: deps.flows,
     stack: input.stack,
     target: input.target,

@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { withConversationLock } from "../../src/conversation/conversation-lock.ts";
+import { withAddressLock } from "../../src/conversation/conversation-lock.ts";
 import { uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 
@@ -28,8 +28,13 @@ afterAll(async () => {
   process.off("uncaughtException", collect);
 });
 
+const address = () => {
+  const id = `lock-${uid()}`;
+  return { channel: "webchat", externalConversationId: id, externalUserId: id } as const;
+};
+
 test("a lock connection terminated during the turn fails nothing but that turn", async () => {
-  const outcome = await withConversationLock(pool, `c-${uid()}`, async () => {
+  const outcome = await withAddressLock(pool, address(), async () => {
     const { rowCount } = await admin.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
       [name],
@@ -40,7 +45,9 @@ test("a lock connection terminated during the turn fails nothing but that turn",
     return "turn body finished";
   }).catch((error: Error) => error);
   expect(uncaught).toEqual([]);
-  expect(outcome === "turn body finished" || outcome instanceof Error).toBe(true);
+  expect((outcome as { value?: string }).value === "turn body finished" || outcome instanceof Error).toBe(
+    true,
+  );
   // The pool serves the next turn on a fresh connection.
-  expect(await withConversationLock(pool, `c-${uid()}`, async () => "next")).toBe("next");
+  expect(await withAddressLock(pool, address(), async () => "next")).toEqual({ value: "next" });
 });

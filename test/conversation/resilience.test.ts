@@ -2,9 +2,11 @@
  * What must hold when things go wrong or overlap: a restart in the middle of a flow, two taps at
  * once on two app instances, replayed webhooks, bad webhook requests, and a blocked bot.
  */
+import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { posterCode } from "../domain/fixtures.ts";
+import { testDatabaseUrl } from "../support/env.ts";
 import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { postUpdate, startTestApp } from "../support/test-app.ts";
@@ -88,6 +90,29 @@ test("two taps at once on two app instances run one after the other, replies nev
   } finally {
     await other.close();
   }
+});
+
+test("a conversation erased while its message waits for the lock: the message starts a new one", async () => {
+  const user = new TelegramUser(app, telegram);
+  await user.say("/start");
+  const before = await conversationOf(user.userId);
+  // Another turn holds the lock; the message finds the conversation and waits; the other erases it.
+  const holder = new pg.Client({ connectionString: testDatabaseUrl() });
+  await holder.connect();
+  try {
+    await holder.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [before.id]);
+    const waiting = user.say("/start");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await app.db.conversation.delete({ where: { id: before.id } });
+    await holder.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [before.id]);
+    const replies = await waiting;
+    expect(replies.length).toBeGreaterThan(0);
+  } finally {
+    await holder.end();
+  }
+  const after = await conversationOf(user.userId);
+  expect(after.id).not.toBe(before.id);
+  expect(after.flowRuns.map((r) => [r.flowId, r.status])).toEqual([["onboarding", "active"]]);
 });
 
 test("a replayed update is processed once", async () => {

@@ -107,32 +107,73 @@ test("a stored inbound message is a replay; a conversation without consent has n
   }
 });
 
-test("a conversation is found and locked by its channel address; none, nothing held", async () => {
+/** Whether another session could take the conversation's lock now. */
+async function lockFree(id: string): Promise<boolean> {
+  const other = await pool.connect();
+  try {
+    const { rows } = await other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got", [id]);
+    if (rows[0].got) await other.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [id]);
+    return rows[0].got;
+  } finally {
+    other.release();
+  }
+}
+
+test("a conversation is found and locked by its channel address; a new address is created and locked", async () => {
   const { conversation, external } = await conversationWithHistory();
-  const found = await withAddressLock(
+  const at = { channel: "telegram", externalConversationId: external, externalUserId: external } as const;
+  const found = await withAddressLock(pool, at, async (_, id) => ({ id, free: await lockFree(id) }));
+  expect(found).toEqual({ value: { id: conversation.id, free: false } });
+  const reference = { serviceUrl: "https://smba.example/", conversation: { id: external } };
+  const created = await withAddressLock(
     pool,
-    { channel: "telegram", externalConversationId: external },
-    async (_, id) => {
-      // Held: another session cannot take the conversation's lock meanwhile.
-      const other = await pool.connect();
-      try {
-        const { rows } = await other.query("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got", [
-          id,
-        ]);
-        expect(rows[0].got).toBe(false);
-      } finally {
-        other.release();
-      }
-      return id;
+    {
+      channel: "teams",
+      externalConversationId: external,
+      externalUserId: `u-${external}`,
+      reference,
+      tenantId: "t1",
     },
+    async (_, id) => ({ id, free: await lockFree(id) }),
   );
-  expect(found).toEqual({ value: conversation.id });
-  const none = await withAddressLock(
-    pool,
-    { channel: "webchat", externalConversationId: external },
-    async () => 1,
-  );
-  expect(none).toBeUndefined();
+  expect(created?.value.free).toBe(false);
+  const row = await db.conversation.findUniqueOrThrow({ where: { id: created?.value.id } });
+  expect(row).toMatchObject({
+    channel: "teams",
+    externalConversationId: external,
+    externalUserId: `u-${external}`,
+    reference,
+    tenantId: "t1",
+    status: "active",
+    clientId: null,
+    reachCounted: false,
+  });
+  expect(Math.abs(row.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  expect(await lockFree(row.id)).toBe(true);
+});
+
+test("two first messages of one person: the one whose insert lost finds the other's conversation", async () => {
+  const external = uid();
+  const at = { channel: "webchat", externalConversationId: external, externalUserId: external } as const;
+  // The other first message: its row inserted, not yet committed, when this one's statement starts.
+  const other = await pool.connect();
+  try {
+    await other.query("BEGIN");
+    await other.query(
+      `INSERT INTO "Conversation" (id, channel, "externalConversationId", "externalUserId")
+       VALUES ($1, 'webchat', $2, $2)`,
+      [`other-${external}`, external],
+    );
+    const mine = withAddressLock(pool, at, async (_, id) => id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await other.query("COMMIT");
+    expect(await mine).toEqual({ value: `other-${external}` });
+  } finally {
+    other.release();
+  }
+  expect(
+    await db.conversation.count({ where: { channel: "webchat", externalConversationId: external } }),
+  ).toBe(1);
 });
 
 test("the turn read gives the client's programme (its newest open case's) and the chat's queued messages", async () => {

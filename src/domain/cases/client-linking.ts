@@ -15,6 +15,7 @@
  */
 import { z } from "zod";
 import type { DbClient } from "../../store/prisma.ts";
+import { readRows, type SqlSource } from "../../store/sql-read.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import type { ResolvedInvite } from "./invites.ts";
 
@@ -107,16 +108,18 @@ export interface IntakeProgramme {
 }
 
 /**
- * The programme that takes clients who came without a (usable) code, the newest one marked; the
- * one rule, in plain SQL so the turn can read it on its own connection (link-at-once.ts).
+ * The programme that takes clients who came without a (usable) code, as SQL: the newest marked
+ * one; no row when none is. Read by linking (also at once, link-at-once.ts), by onboarding's start
+ * facts (is there one?) and by the funnel's count (store/sql-read.ts: through Prisma or on the
+ * turn's connection).
  */
 export const DEFAULT_INTAKE_SQL = `SELECT id, "organisationId", timezone, settings FROM "Programme"
   WHERE "isDefaultIntake" ORDER BY "createdAt" DESC LIMIT 1`;
 
-/** The programme that takes clients who came without a (usable) code; null when none is marked. */
-export async function defaultIntakeProgramme(db: DbClient): Promise<IntakeProgramme | null> {
-  const [row] = await db.$queryRawUnsafe<IntakeProgramme[]>(DEFAULT_INTAKE_SQL);
-  return row ?? null;
+/** The default-intake programme; null when none is marked. */
+export async function defaultIntakeProgramme(db: SqlSource): Promise<IntakeProgramme | null> {
+  const [intake] = await readRows<IntakeProgramme>(db, DEFAULT_INTAKE_SQL, []);
+  return intake ?? null;
 }
 
 /** A lead in the default-intake programme, or no case when there is none. */

@@ -7,14 +7,29 @@ import type { EffectTarget } from "../../conversation/effects.ts";
 import { onUnhandled, type TurnContext } from "../../conversation/turn-registry.ts";
 import type { Output, VarValue } from "../../engine/types.ts";
 import type { Db } from "../../store/prisma.ts";
+import { readRows, type SqlSource } from "../../store/sql-read.ts";
 import { linkCase } from "./case-turns.ts";
-import { resolveInvite } from "./invites.ts";
+import { DEFAULT_INTAKE_SQL } from "./client-linking.ts";
+import { normaliseInviteCode } from "./invite-codes.ts";
+import { type InviteRow, inviteOf, inviteSql, resolveInvite } from "./invites.ts";
 
-/** The facts onboarding starts with: what the /start code is. */
-export async function inviteVars(db: Db, code: string | undefined): Promise<Record<string, VarValue>> {
-  const intake = (await db.programme.count({ where: { isDefaultIntake: true } })) > 0 ? "default" : "none";
+/** Onboarding's start facts in one read: is there a default intake, and what the code means. */
+const START_FACTS = `SELECT EXISTS (${DEFAULT_INTAKE_SQL}) AS intake, i.*
+  FROM (VALUES (1)) AS one LEFT JOIN (${inviteSql("$1::text")}) AS i ON true`;
+
+/**
+ * The facts onboarding starts with: what the /start code is, and whether a client without one has
+ * a programme to join. One plain-SQL read, on the turn's own connection when a turn starts
+ * onboarding (`ctx.connection`): a handler's read there costs a tenth of a Prisma query's CPU,
+ * and only the turns that start onboarding pay for it (the turn read, which every turn makes,
+ * does not carry it). The rules stay where they are: the default intake's SQL in
+ * client-linking.ts, the code's in invites.ts.
+ */
+export async function inviteVars(db: SqlSource, code: string | undefined): Promise<Record<string, VarValue>> {
+  const [row] = await readRows<InviteRow & { intake: boolean }>(db, START_FACTS, [normaliseInviteCode(code)]);
+  const intake = row?.intake ? "default" : "none";
   if (!code) return { invite: "none", invite_code: null, counsellor_name: null, intake };
-  const invite = await resolveInvite(db, code);
+  const invite = inviteOf(row);
   return {
     invite: invite.kind === "unknown" ? "invalid" : invite.kind,
     invite_code: code,
@@ -25,7 +40,7 @@ export async function inviteVars(db: Db, code: string | undefined): Promise<Reco
 
 /** Starts onboarding (the privacy notice first). */
 export async function startOnboarding(ctx: TurnContext, code?: string): Promise<void> {
-  ctx.stack.start("onboarding", { ...(await inviteVars(ctx.db, code)), channel: ctx.target.channel });
+  ctx.stack.start("onboarding", { ...(await inviteVars(ctx.connection, code)), channel: ctx.target.channel });
 }
 
 /** /start: onboarding for a new person, a link to a case for one who gave a code later, else welcome back. */
