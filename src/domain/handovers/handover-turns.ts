@@ -58,11 +58,13 @@ export function handoverTurns(db: Db, queue: Queue<NudgeJobData>, timeZone: stri
     beforeFlow(async (ctx) => {
       const text = ctx.message.choiceId ? undefined : ctx.message.text;
       if (!ctx.consented || text === undefined) return false;
-      const open = await ctx.db.handover.count({
-        where: { conversationId: ctx.target.conversationId, status: "open" },
-      });
+      // Every text of a consented client asks this: plain SQL on the turn's connection, not Prisma.
+      const open = await ctx.connection.query(
+        `SELECT 1 FROM "Handover" WHERE "conversationId" = $1 AND status = 'open' LIMIT 1`,
+        [ctx.target.conversationId],
+      );
       // A person is answering: the words are for them, and the bot does not interrupt.
-      if (open > 0) turnOf(ctx.target).forPerson = true;
+      if (open.rowCount) turnOf(ctx.target).forPerson = true;
       else if (asksForPerson(text, ctx.translator)) turnOf(ctx.target).reasons.push("words");
       else return false;
       return true;
