@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { ChannelName } from "../channels/types.ts";
+import { prepared } from "../store/prepared.ts";
 
 /** A conversation's channel address, with what a new person's first message stores with it. */
 export interface ConversationAt {
@@ -60,16 +61,18 @@ export async function withAddressLock<T>(
 async function findOrCreate(client: pg.ClientBase, at: ConversationAt): Promise<string | undefined> {
   const address = [at.channel, at.externalConversationId];
   const reference = at.reference === undefined ? null : JSON.stringify(at.reference);
-  const created = await client.query<{ id: string }>(FIND_OR_CREATE_AND_LOCK, [
-    ...address,
-    randomUUID(),
-    at.externalUserId,
-    reference,
-    at.tenantId ?? null,
-    new Date().toISOString(),
-  ]);
+  const created = await client.query<{ id: string }>(
+    prepared(FIND_OR_CREATE_AND_LOCK, [
+      ...address,
+      randomUUID(),
+      at.externalUserId,
+      reference,
+      at.tenantId ?? null,
+      new Date().toISOString(),
+    ]),
+  );
   if (created.rows[0]) return created.rows[0].id;
-  const found = await client.query<{ id: string }>(FIND_AND_LOCK, address);
+  const found = await client.query<{ id: string }>(prepared(FIND_AND_LOCK, address));
   return found.rows[0]?.id;
 }
 
@@ -94,7 +97,7 @@ async function holding<T>(
     try {
       return { value: await fn(client, key) };
     } finally {
-      await client.query(UNLOCK, [key]).catch((error: Error) => {
+      await client.query(prepared(UNLOCK, [key])).catch((error: Error) => {
         broken = error;
       });
     }

@@ -13,6 +13,7 @@
 import type pg from "pg";
 import type { Consent, Conversation } from "../generated/prisma/client.ts";
 import { HOLDS_BACK } from "../outbox/message-store.ts";
+import { prepared } from "../store/prepared.ts";
 
 /** An active flow run as the turn loads it. */
 export interface FlowRunRow {
@@ -111,7 +112,7 @@ export async function loadTurnRows(
   inboundKey: string,
   queue: string,
 ): Promise<TurnRows | null> {
-  const { rows } = await client.query<TurnRow>(LOAD_TURN, [conversationId, inboundKey, queue]);
+  const { rows } = await client.query<TurnRow>(prepared(LOAD_TURN, [conversationId, inboundKey, queue]));
   const row = rows[0];
   if (!row) return null;
   const conversation: Conversation = {

@@ -5,6 +5,7 @@
  * (the default intake, what an invite code means) then serves both.
  */
 import type pg from "pg";
+import { prepared } from "./prepared.ts";
 import type { DbClient } from "./prisma.ts";
 
 /** Where a read runs: Prisma (`db`, `tx`) or a node-postgres connection. */
@@ -13,6 +14,6 @@ export type SqlSource = DbClient | pg.ClientBase;
 /** The rows of `sql` with `values` as $1, $2, … (selected columns should be text, boolean or json). */
 export async function readRows<R>(source: SqlSource, sql: string, values: readonly unknown[]): Promise<R[]> {
   if ("$queryRawUnsafe" in source) return source.$queryRawUnsafe<R[]>(sql, ...values);
-  const { rows } = await source.query(sql, [...values]);
+  const { rows } = await source.query(prepared(sql, values));
   return rows as R[];
 }

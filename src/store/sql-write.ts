@@ -6,6 +6,7 @@
  * change wins); a part that `RETURNING … AS key` gives back its keys under its name.
  */
 import type pg from "pg";
+import { prepared } from "./prepared.ts";
 
 /** The parameters of one statement: `add` gives the placeholder of a value, with its type. */
 export class SqlParams {
@@ -56,6 +57,9 @@ export async function runWrite(
   parts: readonly WritePart[],
   params: SqlParams,
 ): Promise<WriteKeys> {
-  const { rows } = await client.query<{ part: string; key: string }>(writeStatement(parts), params.values);
+  // Prepared per shape (prepared.ts): the parts' texts vary only with which parts and how many rows.
+  const { rows } = await client.query<{ part: string; key: string }>(
+    prepared(writeStatement(parts), params.values),
+  );
   return writeKeys(rows);
 }

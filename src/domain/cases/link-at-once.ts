@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EffectPartsHandler } from "../../conversation/turn-registry.ts";
+import { prepared } from "../../store/prepared.ts";
 import { DEFAULT_INTAKE_SQL, type IntakeProgramme } from "./client-linking.ts";
 
 export const linkCaseAtOnce: EffectPartsHandler<"link_case"> = async (read, target, _effect, p, tag) => {
@@ -15,8 +16,10 @@ export const linkCaseAtOnce: EffectPartsHandler<"link_case"> = async (read, targ
   if (typeof target.vars.invite_code === "string") return undefined;
   // Only a client made in this very turn: its row is not written yet, so no case can hold it.
   const { rows } = await read.query<IntakeProgramme & { known: boolean }>(
-    `SELECT p.*, EXISTS (SELECT 1 FROM "Client" WHERE id = $1) AS known FROM (${DEFAULT_INTAKE_SQL}) p`,
-    [target.clientId],
+    prepared(
+      `SELECT p.*, EXISTS (SELECT 1 FROM "Client" WHERE id = $1) AS known FROM (${DEFAULT_INTAKE_SQL}) p`,
+      [target.clientId],
+    ),
   );
   const intake = rows[0];
   if (!intake || intake.known) return undefined;
