@@ -21,6 +21,8 @@ export interface StackRun {
   flow: FlowDefinition;
   state: RunState;
   changed: boolean;
+  /** Started in this turn (it keeps this once saved, when it has an id). */
+  started?: true;
 }
 
 /** An effect with the variables of the run that produced it. */
@@ -62,7 +64,7 @@ export class FlowStack {
   start(flowId: string, vars: Record<string, VarValue> = this.startVars[flowId] ?? {}): void {
     const flow = this.flows.latest(flowId);
     const result = startRun(flow, vars, this.ctx);
-    const run: StackRun = { flow, state: result.state, changed: true };
+    const run: StackRun = { flow, state: result.state, changed: true, started: true };
     this.runs.unshift(run);
     this.touched.push(run);
     this.take(run, result.outputs, result.effects);

@@ -165,6 +165,8 @@ export interface SavedTurn {
   waitingRunId: string | null;
   /** Runs that ended this turn, finished or abandoned. */
   finishedRunIds: string[];
+  /** Runs started in this turn, with their variables (at the end of the turn). */
+  startedRuns: { flowId: string; vars: Record<string, VarValue> }[];
   now: Date;
   /**
    * The client's programme as the turn read it; undefined when the turn's effects may have changed
@@ -173,10 +175,23 @@ export interface SavedTurn {
   programme?: ProgrammeFacts | null;
 }
 
+/** A column of the turn's conversation to set: its name (as in the table) and a value's placeholder. */
+export interface ConversationSet {
+  column: string;
+  /** From the turn's `params` (`params.add(true, "boolean")`). */
+  value: string;
+}
+
 /** An observer's share of the turn's write: its changes, and work for after the replies. */
 export interface TurnObservation {
   /** Written with the turn's own changes, in the same statement when the turn is written at once. */
   parts: WritePart[];
+  /**
+   * Columns of the conversation to set. The parts of one statement must not change a row twice,
+   * and the turn updates its conversation: these are merged into that one UPDATE (in a
+   * transaction, turn-save.ts: one UPDATE of their own, a part of the observers' statement).
+   */
+  conversation?: ConversationSet[];
   /** Work after the replies are sent, given what the parts returned (`RETURNING … AS key`). */
   after?: (keys: WriteKeys) => (() => Promise<void>) | undefined;
 }

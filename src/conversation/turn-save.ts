@@ -7,14 +7,15 @@ import type { InboundMessage } from "../channels/types.ts";
 import type { Output } from "../engine/types.ts";
 import { renderOutputs } from "../i18n/render.ts";
 import type { DbClient, Prisma } from "../store/prisma.ts";
-import { SqlParams, writeKeys, writeStatement } from "../store/sql-write.ts";
+import { SqlParams, type WritePart, writeKeys, writeStatement } from "../store/sql-write.ts";
 import type { ConversationDeps, LoadedTurn } from "./conversation-service.ts";
 import type { QueuedReply } from "./delivery.ts";
 import { applyEffects } from "./effects.ts";
 import { saveRuns } from "./flow-run-store.ts";
 import { tappedQuestion } from "./in-place.ts";
+import type { TurnObservation } from "./turn-registry.ts";
 import type { TurnPlan } from "./turn-routing.ts";
-import { observations, replyRows } from "./turn-write.ts";
+import { conversationSets, observations, replyRows } from "./turn-write.ts";
 
 export interface SavedTurnResult {
   replies: QueuedReply[];
@@ -103,7 +104,7 @@ async function observeTurn(
 ): Promise<void> {
   const params = new SqlParams();
   const observed = await observations(deps, turn, plan, saved.declined, params, tx);
-  const parts = observed.flatMap((o) => o.parts);
+  const parts = observedParts(observed, turn.conversation.id, params);
   if (!parts.length) return;
   const rows = await tx.$queryRawUnsafe<{ part: string; key: string }[]>(
     writeStatement(parts),
@@ -114,6 +115,23 @@ async function observeTurn(
     const after = o.after?.(keys);
     if (after) saved.afterCommit.push(after);
   }
+}
+
+/**
+ * The observers' parts for a statement of their own: with their columns of the conversation as one
+ * UPDATE part (the turn's UPDATE of it is another statement here). The other parts read the row
+ * as it was before the statement.
+ */
+export function observedParts(
+  observed: readonly TurnObservation[],
+  conversationId: string,
+  params: SqlParams,
+): WritePart[] {
+  const parts = observed.flatMap((o) => o.parts);
+  const sets = conversationSets(observed);
+  if (!sets.length) return parts;
+  const sql = `UPDATE "Conversation" SET ${sets.join(", ")} WHERE id = ${params.add(conversationId, "text")}`;
+  return [...parts, { name: "observed_conversation", sql }];
 }
 
 /** Renders the outputs in the client's language and stores each as a queued outbound message. */

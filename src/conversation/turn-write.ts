@@ -1,9 +1,9 @@
 /**
  * A turn's write as one statement (store/sql-write.ts), on the connection that holds the
- * conversation's lock: the inbound message, the runs, the language, the conversation, what the
- * observers write (the idle nudges) and the replies, leased to the turn — one round trip that
- * commits or fails as a whole, instead of a Prisma transaction of 9–12 statements at 1–2 ms of
- * CPU each. Taken when nothing but the core and the observers writes in the turn: no domain
+ * conversation's lock: the inbound message, the runs, the language, the conversation (with the
+ * observers' columns of it), what the observers write (the idle nudges, the funnel's count) and
+ * the replies, leased to the turn — one round trip that commits or fails as a whole, instead of a
+ * Prisma transaction of 9–12 statements at 1–2 ms of CPU each. Taken when nothing but the core and the observers writes in the turn: no domain
  * effect (consent, erasure, linking, a person asked for), no completion handler, no handler's
  * work, and every afterEffects handler idle. Any other turn is saved by turn-save.ts, in a
  * transaction, with the same observers' parts as one statement there.
@@ -61,9 +61,9 @@ export async function writeTurnAtOnce(
     const sql = `UPDATE "Client" SET locale = ${p.add(locale, "text")} WHERE id = ${p.add(turn.conversation.clientId, "text")}`;
     parts.push({ name: "client_locale", sql });
   }
-  parts.push(conversationPart(p, conversation, msg, turn, plan, locale));
   const known = effects.programme === undefined ? {} : { programme: effects.programme };
   const observed = await observations(deps, turn, plan, effects.declined, p, deps.db, known);
+  parts.push(conversationPart(p, conversation, msg, turn, plan, locale, conversationSets(observed)));
   parts.push(...observed.flatMap((o) => o.parts));
   const rendered = renderOutputs([...plan.extra, ...turn.stack.outputs], turn.target.locale, deps.translator);
   const tapped = await tappedQuestion(deps.db, turn.conversation.id, msg, rendered);
@@ -157,6 +157,7 @@ function conversationPart(
   turn: LoadedTurn,
   plan: TurnPlan,
   locale: string | undefined,
+  observed: readonly string[],
 ): WritePart {
   const reference = p.add(msg.reference ? JSON.stringify(msg.reference) : null, "jsonb");
   // A client made by this turn's effects (consent); else the column is left to whoever changed it.
@@ -164,9 +165,28 @@ function conversationPart(
   const clientId = made ? `, "clientId" = ${p.add(turn.target.clientId, "text")}` : "";
   const sql = `UPDATE "Conversation" SET status = ${p.add(plan.status, '"ConversationStatus"')},
       "lastInboundAt" = ${p.add(turn.now, "timestamp")}, locale = COALESCE(${p.add(locale, "text")}, locale),
-      reference = COALESCE(${reference}, reference), "tenantId" = COALESCE(${p.add(msg.tenantId, "text")}, "tenantId")${clientId}
+      reference = COALESCE(${reference}, reference), "tenantId" = COALESCE(${p.add(msg.tenantId, "text")}, "tenantId")${clientId}${observed.map((set) => `, ${set}`).join("")}
     WHERE id = ${conversation}`;
   return { name: "conversation", sql };
+}
+
+/** The core's own columns of the conversation's UPDATE: an observer cannot set them. */
+const CORE_COLUMNS = ["status", "lastInboundAt", "locale", "reference", "tenantId", "clientId"];
+
+/**
+ * The observers' conversation columns as `"column" = value`, for the conversation's one UPDATE;
+ * throws on a column that is not a plain name, one the core sets, or one set twice.
+ */
+export function conversationSets(observed: readonly TurnObservation[]): string[] {
+  const sets = observed.flatMap((o) => o.conversation ?? []);
+  const seen = new Set(CORE_COLUMNS);
+  for (const { column } of sets) {
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(column))
+      throw new Error(`conversation column "${column}" is not a plain name`);
+    if (seen.has(column)) throw new Error(`conversation column "${column}" is set twice in one turn`);
+    seen.add(column);
+  }
+  return sets.map(({ column, value }) => `"${column}" = ${value}`);
 }
 
 /** A reply as stored: its row's fields and what is sent. */
@@ -272,12 +292,16 @@ export async function observations(
   // A domain's effect (consent, a linked case, …) may have changed the client's programme.
   // (`known`: the programme the effects written at once gave, else unknown after any domain effect.)
   const domainEffect = turn.stack.effects.some(({ effect }) => isDomainEffect(effect));
+  const startedRuns = turn.stack.touched
+    .filter((run) => run.started)
+    .map((run) => ({ flowId: run.flow.id, vars: run.state.vars }));
   const seen = {
     conversationId: turn.conversation.id,
     clientId: turn.target.clientId,
     declined,
     waitingRunId: turn.stack.top?.id ?? null,
     finishedRunIds,
+    startedRuns,
     now: turn.now,
     ...(domainEffect ? known : { programme: turn.programme }),
   };

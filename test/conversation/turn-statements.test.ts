@@ -76,3 +76,33 @@ test("a questionnaire answer costs 7 SQL statements: found and locked, one read,
     [`idle:${run.id}:2`, "pending"],
   ]);
 });
+
+test("a new person's /start costs 8 SQL statements, none of them Prisma's: created and locked, one read, the start facts, one write, the reply sent, unlocked", async () => {
+  const code = await inviteCode();
+  const user = new TelegramUser(app, telegram);
+  const { result: replies, statements } = await counted(() => user.say(`/start ${code}`));
+  expect(replies).toHaveLength(1);
+  const texts = statements.join("\n");
+  expect(texts).not.toMatch(/"public"\./); // Prisma names every table with its schema
+  expect(texts).not.toMatch(/^BEGIN/m);
+  expect(statements, texts).toHaveLength(8);
+  const conversation = await app.db.conversation.findFirstOrThrow({
+    where: { channel: "telegram", externalConversationId: String(user.userId) },
+    include: { flowRuns: true, messages: { orderBy: { id: "asc" } } },
+  });
+  // Reached, for the programme of the code, in the same write.
+  expect(conversation.reachCounted).toBe(true);
+  const invited = await app.db.case.findFirstOrThrow({ where: { inviteCode: code } });
+  const reach = await app.db.programmeReach.findMany({
+    where: { programmeId: invited.programmeId as string },
+  });
+  expect(reach.map((r) => r.count)).toEqual([1]);
+  expect(conversation.flowRuns.map((r) => [r.flowId, r.status])).toEqual([["onboarding", "active"]]);
+  expect(conversation.flowRuns[0]?.state).toMatchObject({
+    vars: { invite: "case", counsellor_name: "Lena" },
+  });
+  expect(conversation.messages.map((m) => [m.direction, m.text])).toEqual([
+    ["inbound", null], // nothing the person typed is kept before consent
+    ["outbound", replies[0]?.text],
+  ]);
+});

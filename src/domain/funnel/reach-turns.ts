@@ -1,24 +1,16 @@
-/** The funnel's "reached": counted in the turn that starts onboarding (before consent, a count only). */
-import { afterEffects, type TurnContext } from "../../conversation/turn-registry.ts";
-import { recordReach } from "./reach.ts";
-
-const startedOnboarding = (ctx: TurnContext) =>
-  ctx.stack.touched.find((run) => !run.id && run.flow.id === "onboarding");
+/**
+ * The funnel's "reached": counted with the turn that starts onboarding (before consent, a count
+ * only), as parts of the turn's write (reach.ts).
+ */
+import { afterTurn } from "../../conversation/turn-registry.ts";
+import { reachParts } from "./reach.ts";
 
 export const reachTurns = [
-  afterEffects(
-    async (tx, ctx) => {
-      const onboarding = startedOnboarding(ctx);
-      if (onboarding) {
-        const code = onboarding.state.vars.invite_code;
-        await recordReach(tx, {
-          conversationId: ctx.target.conversationId,
-          inviteCode: typeof code === "string" ? code : null,
-          now: ctx.now,
-        });
-      }
-      return { outputs: [] };
-    },
-    (ctx) => !startedOnboarding(ctx),
-  ),
+  afterTurn(async (turn, params) => {
+    const onboarding = turn.startedRuns.find((run) => run.flowId === "onboarding");
+    if (!onboarding) return undefined;
+    const code = onboarding.vars.invite_code;
+    const inviteCode = typeof code === "string" ? code : null;
+    return reachParts(params, { conversationId: turn.conversationId, inviteCode, now: turn.now });
+  }),
 ];

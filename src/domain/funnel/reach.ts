@@ -3,44 +3,57 @@
  * for the day, before any consent. Nothing about the person is kept: the count has no link to the
  * conversation, and the conversation only remembers that it was counted (so that a second /start
  * does not count twice). The programme is the one the client would join: the invite code's, else
- * the default intake; a conversation with neither is counted nowhere.
+ * the default intake; a conversation with neither is counted nowhere. Written as parts of the
+ * turn's one statement (store/sql-write.ts), so a new person's /start is written at once.
  */
-import { DateTime } from "luxon";
+import type { ConversationSet } from "../../conversation/turn-registry.ts";
+import { observedParts } from "../../conversation/turn-save.ts";
 import type { DbClient } from "../../store/prisma.ts";
-import { defaultIntakeProgramme } from "../cases/client-linking.ts";
-import { resolveInvite } from "../cases/invites.ts";
+import { SqlParams, type WritePart, writeStatement } from "../../store/sql-write.ts";
+import { DEFAULT_INTAKE_SQL } from "../cases/client-linking.ts";
+import { normaliseInviteCode } from "../cases/invite-codes.ts";
+import { inviteSql } from "../cases/invites.ts";
 
-/** Counts `conversationId` as reached (once per conversation). Run it in the turn's transaction. */
-export async function recordReach(
-  db: DbClient,
-  input: { conversationId: string; inviteCode: string | null; now: Date },
-): Promise<void> {
-  const first = await db.conversation.updateMany({
-    where: { id: input.conversationId, reachCounted: false },
-    data: { reachCounted: true },
-  });
-  if (first.count === 0) return;
-  const programme = await reachedProgramme(db, input.inviteCode);
-  if (!programme) return;
-  const day = DateTime.fromJSDate(input.now, { zone: programme.timezone }).toISODate() as string;
-  const key = { programmeId: programme.id, day: new Date(`${day}T00:00:00Z`) };
-  await db.programmeReach.upsert({
-    where: { programmeId_day: key },
-    create: { ...key, count: 1 },
-    update: { count: { increment: 1 } },
-  });
+export interface Reach {
+  conversationId: string;
+  inviteCode: string | null;
+  now: Date;
 }
 
-async function reachedProgramme(
-  db: DbClient,
-  inviteCode: string | null,
-): Promise<{ id: string; timezone: string } | null> {
-  const invite = inviteCode ? await resolveInvite(db, inviteCode) : null;
-  if (invite && invite.kind !== "unknown") {
-    return db.programme.findUnique({
-      where: { id: invite.programmeId },
-      select: { id: true, timezone: true },
-    });
-  }
-  return defaultIntakeProgramme(db);
+/**
+ * The count as a part, and the conversation's mark as a column to set with the turn's UPDATE of
+ * it. The part reads the mark from the statement's snapshot, before the mark is set: it counts
+ * only a conversation not counted yet (the turn holds the conversation's lock). The day is the
+ * programme's local date (`AT TIME ZONE` its IANA name).
+ */
+export function reachParts(
+  params: SqlParams,
+  reach: Reach,
+): { parts: WritePart[]; conversation: ConversationSet[] } {
+  const code = params.add(normaliseInviteCode(reach.inviteCode), "text");
+  const now = params.add(reach.now, "timestamp");
+  const sql = `INSERT INTO "ProgrammeReach" ("programmeId", day, count)
+    SELECT p.id, ((${now} AT TIME ZONE 'UTC') AT TIME ZONE p.timezone)::date, 1
+      FROM (SELECT id, timezone FROM (
+              SELECT i."programmeId" AS id, i.timezone, 0 AS rank FROM (${inviteSql(code)}) i WHERE i.kind <> 'unknown'
+              UNION ALL SELECT d.id, d.timezone, 1 FROM (${DEFAULT_INTAKE_SQL}) d
+            ) AS candidate ORDER BY rank LIMIT 1) p
+     WHERE EXISTS (SELECT 1 FROM "Conversation" c WHERE c.id = ${params.add(reach.conversationId, "text")}
+                     AND NOT c."reachCounted")
+    ON CONFLICT ("programmeId", day) DO UPDATE SET count = "ProgrammeReach".count + 1`;
+  return {
+    parts: [{ name: "reach", sql }],
+    conversation: [{ column: "reachCounted", value: params.add(true, "boolean") }],
+  };
+}
+
+/**
+ * Counts `conversationId` as reached (once per conversation) in a statement of its own, as a turn
+ * saved in a transaction writes it (turn-save.ts); a turn written at once merges the mark into
+ * its conversation's UPDATE instead.
+ */
+export async function recordReach(db: DbClient, reach: Reach): Promise<void> {
+  const params = new SqlParams();
+  const parts = observedParts([reachParts(params, reach)], reach.conversationId, params);
+  await db.$queryRawUnsafe(writeStatement(parts), ...params.values);
 }

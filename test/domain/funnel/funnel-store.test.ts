@@ -13,7 +13,7 @@ import { loadFunnel } from "../../../src/domain/funnel/funnel-store.ts";
 import { recordReach } from "../../../src/domain/funnel/reach.ts";
 import { eraseByConversation } from "../../../src/domain/privacy/erasure.ts";
 import { testDb, uid } from "../../support/db.ts";
-import { consentedClient, organisationWithCounsellor } from "../fixtures.ts";
+import { consentedClient, inRolledBackTransaction, organisationWithCounsellor } from "../fixtures.ts";
 
 const db = testDb();
 afterAll(() => db.$disconnect());
@@ -180,5 +180,44 @@ describe("recordReach", () => {
     await recordReach(db, { conversationId: conversation.id, inviteCode: programme.inviteCode, now: late });
     const rows = await db.programmeReach.findMany({ where: { programmeId: programme.id } });
     expect(rows.map((r) => [r.day.toISOString().slice(0, 10), r.count])).toEqual([["2026-07-02", 1]]);
+  });
+
+  test("no usable code: the default intake's count; no default intake: counted nowhere, marked all the same", async () => {
+    const { programme: intake } = await organisationWithCounsellor(db);
+    await db.programme.update({ where: { id: intake.id }, data: { timezone: "Asia/Tokyo" } });
+    const { programme, counsellor } = await organisationWithCounsellor(db);
+    const used = await createCase(db, { programmeSlug: programme.slug, counsellorEmail: counsellor.email });
+    await linkClient(db, {
+      clientId: (await consentedClient(db)).id,
+      invite: await resolveInvite(db, used.inviteCode),
+    });
+    const now = new Date("2026-07-01T16:00:00Z"); // 2 July in Tokyo
+    const counts = await inRolledBackTransaction(db, async (tx) => {
+      // The lock createProgramme takes, so no other test makes a default intake meanwhile.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${7_310_001})`;
+      await tx.programme.updateMany({ where: { isDefaultIntake: true }, data: { isDefaultIntake: false } });
+      const conversation = () =>
+        tx.conversation.create({
+          data: { channel: "telegram", externalConversationId: uid(), externalUserId: uid() },
+        });
+      const none = await conversation();
+      await recordReach(tx, { conversationId: none.id, inviteCode: null, now });
+      const reached = await tx.programmeReach.count({ where: { programmeId: intake.id } });
+      await tx.programme.update({ where: { id: intake.id }, data: { isDefaultIntake: true } });
+      for (const inviteCode of [null, used.inviteCode, "ZZZZZZZZ9"]) {
+        const one = await conversation();
+        await recordReach(tx, { conversationId: one.id, inviteCode, now });
+      }
+      const rows = await tx.programmeReach.findMany({
+        where: { programmeId: { in: [intake.id, programme.id] } },
+      });
+      const marked = await tx.conversation.findUniqueOrThrow({ where: { id: none.id } });
+      return {
+        reached,
+        marked: marked.reachCounted,
+        rows: rows.map((r) => [r.programmeId, r.day.toISOString().slice(0, 10), r.count]),
+      };
+    });
+    expect(counts).toEqual({ reached: 0, marked: true, rows: [[intake.id, "2026-07-02", 3]] });
   });
 });
