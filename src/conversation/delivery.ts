@@ -17,7 +17,12 @@ export interface ReplySender {
    * Sends the turn's stored replies, held with `hold.leaseToken`, now and in order; first the
    * chat's `earlier` queued messages when the turn read them (else the outbox looks them up).
    */
-  sendNow(messageIds: readonly bigint[], leaseToken: string, earlier?: readonly bigint[]): Promise<void>;
+  sendNow(
+    messageIds: readonly bigint[],
+    leaseToken: string,
+    chat: { conversationId: string; address: ConversationAddress },
+    earlier?: readonly bigint[],
+  ): Promise<void>;
   sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
 }
 
@@ -47,5 +52,6 @@ export async function deliverReplies(
       await deps.replies.sendUnstored(conversationId, address, reply.message);
   }
   const stored = replies.flatMap((reply) => (reply.messageId === undefined ? [] : [reply.messageId]));
-  if (stored.length && hold) await deps.replies.sendNow(stored, hold.leaseToken, earlier);
+  if (stored.length && hold)
+    await deps.replies.sendNow(stored, hold.leaseToken, { conversationId, address }, earlier);
 }

@@ -1,26 +1,18 @@
 /**
- * Sending one taken message (a turn's reply or a sender's pick): wait for a moment within the
- * limits (pacer.ts), mark it `sending`, call the platform, write the outcome. 429 → channel paused;
+ * Sending one message (a turn's reply or a sender's pick): wait for a moment within the limits
+ * (pacer.ts), take it as `sending`, call the platform, write the outcome. 429 → channel paused;
  * 5xx/network → backoff; 403 → conversation blocked; `uncertain` → as its kind says (kinds.ts).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
-import { type ChannelSender, SendError } from "../channels/types.ts";
+import { type ChannelSender, type ConversationAddress, SendError } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import { markBlocked } from "../store/blocked.ts";
 import type { Db } from "../store/prisma.ts";
 import { withRetries } from "../store/retry.ts";
 import { KINDS } from "./kinds.ts";
-import {
-  failTaken,
-  markSending,
-  type ReleaseOptions,
-  recordSent,
-  release,
-  type TakenMessage,
-  toAddress,
-  toOutbound,
-} from "./message-store.ts";
+import type { ReleaseOptions, TakenMessage } from "./message-store.ts";
+import { failTaken, recordSent, release, takeSending, toAddress, toOutbound } from "./message-store.ts";
 import type { Go, Pacer } from "./pacer.ts";
 
 export interface SendContext {
@@ -41,35 +33,65 @@ export interface SendContext {
 /** The default of SendContext.sendingLeaseSeconds: longer than a request's timeout (30 s). */
 export const SENDING_LEASE_S = 60;
 
-/** Sends `message`, held under `token`, and records what happened. */
+/** A message to send as its sender knows it before taking it: its id and chat. */
+export type Chat = { conversationId: string; address: ConversationAddress };
+export type Target = Chat & { id: bigint };
+
+/** Sends `message`, picked under `token` (a loop's), and records what happened. */
 export async function deliver(ctx: SendContext, message: TakenMessage, token: string) {
-  const { sql } = ctx;
-  const status = message.conversationStatus;
-  if (status === "blocked" || (status !== "active" && !KINDS[message.kind].answer))
-    return fail(ctx, message, token, `not sent: conversation ${status}`);
-  if (message.text === null) return fail(ctx, message, token, "not sent: no text (erased)");
-  const tenant = ctx.sender.tenantOf?.(toAddress(message));
-  const moment = await waitForMoment(ctx, message.conversationId, tenant, false);
-  if (typeof moment === "number") return requeue(ctx, message, token, { afterMs: moment });
+  const refused = refusal(message);
+  if (refused) return fail(ctx, message, token, refused);
+  return deliverAt(ctx, { ...message, address: toAddress(message) }, token);
+}
+
+/**
+ * Sends message `to` under `token` and records what happened. The moment first, then one statement
+ * takes the row as `sending` (takeSending), then `go` right before the request: a row is `sending`
+ * only while its request leaves. "wait": an earlier message holds it back; "lost": settled.
+ */
+export async function deliverAt(ctx: SendContext, to: Target, token: string) {
+  const { sql, pacer } = ctx;
+  const { id, conversationId } = to;
+  const tenant = ctx.sender.tenantOf?.(to.address);
+  const moment = await waitForMoment(ctx, conversationId, tenant, false);
+  if (typeof moment === "number") return requeue(ctx, id, token, { afterMs: moment });
+  // A moment whose message was not taken (or not sent) is given back: it holds back no other.
+  const giveBack = <T>(r: T) =>
+    pacer.cancel(conversationId, tenant, moment).then(
+      () => r,
+      () => r,
+    );
+  let message: Awaited<ReturnType<typeof takeSending>>;
   let go: Go;
   try {
-    if (!(await markSending(sql, message.id, token, ctx.sendingLeaseSeconds))) return "lost" as const;
+    message = await takeSending(sql, id, token, ctx.sendingLeaseSeconds);
+    if (message === null || message === "wait") return giveBack(message ?? ("lost" as const));
+    const refused = refusal(message); // a turn's: read with the take
+    if (refused) return giveBack(await fail(ctx, message, token, refused));
     // Once more right before the call, for every process: a 429 or late sends since the moment.
-    go = await ctx.pacer.go(message.conversationId, tenant, moment, true);
+    go = await pacer.go(conversationId, tenant, moment, true);
   } catch (error) {
     // Nothing was sent: back to queued, so it is not swept as uncertain.
-    await withRetries(() => release(sql, message.id, token, { afterMs: 0, uncount: true }));
+    await giveBack(undefined);
+    await withRetries(() => release(sql, id, token, { afterMs: 0, uncount: true }));
     throw error;
   }
-  if (go.waitMs > 0) return requeue(ctx, message, token, { afterMs: go.waitMs, uncount: true });
+  if (go.waitMs > 0) return requeue(ctx, id, token, { afterMs: go.waitMs, uncount: true });
   let externalMessageId: string;
   try {
     ({ externalMessageId } = await ctx.sender.send(toAddress(message), toOutbound(message)));
   } catch (error) {
     return settle(ctx, message, token, error);
   }
-  await withRetries(() => recordSent(sql, message.id, token, externalMessageId));
+  await withRetries(() => recordSent(sql, id, token, externalMessageId));
   return "sent" as const;
+}
+
+/** Why `message` is not sent at all (failed): its conversation blocked or stopped, its text erased. */
+function refusal({ conversationStatus: status, kind, text }: TakenMessage) {
+  if (status === "blocked" || (status !== "active" && !KINDS[kind].answer))
+    return `not sent: conversation ${status}`;
+  return text === null ? "not sent: no text (erased)" : "";
 }
 
 /**
@@ -108,8 +130,8 @@ async function fail(ctx: SendContext, message: TakenMessage, token: string, reas
 }
 
 /** Back to the queue, not before `afterMs` (release). */
-async function requeue(ctx: SendContext, message: TakenMessage, token: string, options: ReleaseOptions) {
-  await release(ctx.sql, message.id, token, options);
+async function requeue(ctx: SendContext, id: bigint, token: string, options: ReleaseOptions) {
+  await release(ctx.sql, id, token, options);
   return "later" as const;
 }
 
@@ -122,7 +144,7 @@ async function settle(ctx: SendContext, message: TakenMessage, token: string, er
     const ms = Math.max(1, (error as SendError).retryAfterSeconds ?? 1) * 1000;
     await ctx.pacer.pause(ms);
     ctx.logger.warn({ ...log, waitMs: ms }, "platform rate limit: channel paused");
-    return requeue(ctx, message, token, { afterMs: ms, reason });
+    return requeue(ctx, message.id, token, { afterMs: ms, reason });
   }
   if (kind === "blocked") {
     const failed = { status: "failed", error: reason, leaseUntil: null } as const;
@@ -134,8 +156,8 @@ async function settle(ctx: SendContext, message: TakenMessage, token: string, er
   }
   const attempts = message.attempts + 1;
   if (kind === "uncertain" && KINDS[message.kind].resendUncertain && attempts < 2)
-    return requeue(ctx, message, token, { afterMs: 0, reason: `resent: ${reason}` });
+    return requeue(ctx, message.id, token, { afterMs: 0, reason: `resent: ${reason}` });
   if (kind === "transient" && attempts < ctx.attempts)
-    return requeue(ctx, message, token, { afterMs: ctx.backoffMs * 2 ** (attempts - 1), reason });
+    return requeue(ctx, message.id, token, { afterMs: ctx.backoffMs * 2 ** (attempts - 1), reason });
   return fail(ctx, message, token, reason);
 }

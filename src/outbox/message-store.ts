@@ -37,9 +37,9 @@ const EARLIER_WAITING = (m: string) =>
 
 const FREE = (m: string) => `(${m}."leaseUntil" IS NULL OR ${m}."leaseUntil" < now())`;
 
-/** Leases the message `which` picks (a condition on m) under token $2 for $3 s; returns it, with its chat. */
-const LEASE = (which: string) => `
-UPDATE "Message" AS m SET "leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
+/** Leases the message `which` picks (a condition on m) under token $2 for $3 s, `set` too; returns it, with its chat. */
+const LEASE = (which: string, set = "") => `
+UPDATE "Message" AS m SET ${set}"leaseUntil" = now() + make_interval(secs => $3), "leaseToken" = $2
   FROM "Conversation" AS c WHERE c.id = m."conversationId" AND ${which}
 RETURNING m.id, m."conversationId", m.kind, m.attempts, m.text, m.payload,
   c.status::text AS "conversationStatus", c.channel::text AS channel, c."externalConversationId",
@@ -51,63 +51,43 @@ const PICK_SQL = LEASE(`m.id = (
       AND (q."notBefore" IS NULL OR q."notBefore" <= now()) AND ${FREE("q")} AND NOT ${EARLIER_WAITING("q")}
     ORDER BY q.priority, q.id LIMIT 1 FOR UPDATE OF q SKIP LOCKED)`);
 
-const TAKE_SQL = LEASE(`m.id = $1 AND m.direction = 'outbound' AND m.status = 'queued'
-   AND (${FREE("m")} OR m."leaseToken" = $2) AND NOT ${EARLIER_WAITING("m")}`);
+const TAKE_SENDING_SQL = LEASE(
+  `m.id = $1 AND m.direction = 'outbound' AND m.status = 'queued' AND (${FREE("m")} OR m."leaseToken" = $2)
+   AND NOT ${EARLIER_WAITING("m")}`,
+  "status = 'sending', attempts = m.attempts + 1, ",
+);
 
-type Taken = TakenMessage | null;
-
-const toTaken = (row: Record<string, unknown>): TakenMessage => ({
-  ...(row as unknown as TakenMessage),
-  id: BigInt(row.id as string),
-});
+const toTaken = (row: Record<string, unknown>) => ({ ...row, id: BigInt(row.id as string) }) as TakenMessage;
 
 /** Takes the next message of `queue` (or of none) to send on `channel`, by priority, then age. */
-export async function pickNext(
-  sql: pg.Pool,
-  channel: ChannelName,
-  queue: string,
-  token: string,
-  secs: number,
-) {
-  const { rows } = await sql.query(PICK_SQL, [channel, token, secs, queue]);
-  return rows[0] ? toTaken(rows[0]) : null;
+export function pickNext(sql: pg.Pool, channel: ChannelName, queue: string, token: string, secs: number) {
+  const picked = sql.query(PICK_SQL, [channel, token, secs, queue]);
+  return picked.then(({ rows }) => (rows[0] ? toTaken(rows[0]) : null));
 }
 
-/** Takes message `id` (free, or held under `token`); "wait" while held back; null once settled. */
-export async function take(sql: pg.Pool, id: bigint, token: string, secs: number): Promise<Taken | "wait"> {
-  const { rows } = await sql.query(TAKE_SQL, [String(id), token, secs]);
-  if (rows[0]) return toTaken(rows[0]);
+/** Takes message `id` (free, or held under `token`) as `sending` for `secs`; "wait" while held back; null once settled. */
+export async function takeSending(sql: pg.Pool, id: bigint, token: string, secs: number) {
+  const { rows } = await sql.query(TAKE_SENDING_SQL, [String(id), token, secs]);
+  // attempts as pickNext's: before this one.
+  if (rows[0]) return { ...toTaken(rows[0]), attempts: Number(rows[0].attempts) - 1 };
   const state = await sql.query(`SELECT status::text AS status FROM "Message" WHERE id = $1`, [String(id)]);
-  return state.rows[0]?.status === "queued" ? "wait" : null;
+  return state.rows[0]?.status === "queued" ? ("wait" as const) : null;
 }
 
 /** The queued messages that hold message `id` back, oldest first: a turn sends them first. */
 export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Promise<bigint[]> {
   const { rows } = await sql.query(
     `SELECT e.id FROM "Message" AS m JOIN "Message" AS e ON ${HOLDS_BACK("e", "m")}
-      WHERE m.id = $1 AND e.status = 'queued' AND e.queue IN ($2, '')
-      ORDER BY e.id`,
+      WHERE m.id = $1 AND e.status = 'queued' AND e.queue IN ($2, '') ORDER BY e.id`,
     [String(id), queue],
   );
   return rows.map((row) => BigInt(row.id));
 }
 
-/** queued → sending, for the holder only: from here on the request may leave. */
-export async function markSending(sql: pg.Pool, id: bigint, token: string, leaseSeconds: number) {
-  const { rowCount } = await sql.query(
-    `UPDATE "Message" SET status = 'sending', attempts = attempts + 1,
-            "leaseUntil" = now() + make_interval(secs => $3)
-      WHERE id = $1 AND status = 'queued' AND "leaseToken" = $2`,
-    [String(id), token, leaseSeconds],
-  );
-  return rowCount === 1;
-}
-
 /** The platform accepted it. Written even after a sweep: the platform's answer is the truth. */
 export async function recordSent(sql: pg.Pool, id: bigint, token: string, externalMessageId: string) {
   await sql.query(
-    `UPDATE "Message" SET status = 'sent', "channelMessageId" = $3, "sentAt" = now(), error = NULL,
-            "leaseUntil" = NULL
+    `UPDATE "Message" SET status = 'sent', "channelMessageId" = $3, "sentAt" = now(), error = NULL, "leaseUntil" = NULL
       WHERE id = $1 AND "leaseToken" = $2`,
     [String(id), token, externalMessageId],
   );

@@ -11,8 +11,9 @@ import type pg from "pg";
 import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
-import { deliver, SENDING_LEASE_S, type SendContext, waitForMoment } from "./deliver.ts";
-import { earlierQueued, failTaken, pickNext, release, sweepUncertain, take } from "./message-store.ts";
+import type { Chat, SendContext, Target } from "./deliver.ts";
+import { deliver, deliverAt, SENDING_LEASE_S, waitForMoment } from "./deliver.ts";
+import { earlierQueued, pickNext, release, sweepUncertain } from "./message-store.ts";
 import { createPacer } from "./pacer.ts";
 
 /** A picked message's lease (s): a sender that dies leaves it to the others this long after. */
@@ -45,7 +46,7 @@ export interface OutboundSenders {
   /** A lease for a turn's reply rows (written with them), so the loops leave them to the turn. */
   hold(): { queue: string; leaseToken: string; leaseUntil: Date };
   /** Sends a turn's stored replies (after `earlier`, else what is waiting), now and in order; the rest to the loops. */
-  sendNow(messageIds: readonly bigint[], leaseToken: string, earlier?: readonly bigint[]): Promise<void>;
+  sendNow(ids: readonly bigint[], leaseToken: string, chat: Chat, earlier?: readonly bigint[]): Promise<void>;
   /** Sends a message that must not be stored (the goodbye after erasure), paced like the rest. */
   sendUnstored(conversationId: string, address: ConversationAddress, message: OutboundMessage): Promise<void>;
   /** Tells this process's idle loops that a message was written. */
@@ -106,27 +107,19 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
     }
   };
 
-  /** One reply of a turn; false when it (and so the rest, behind it) is left to the loops. */
-  const sendReply = async (id: bigint, token: string): Promise<boolean> => {
-    const { sql, logger } = options;
-    const deadline = Date.now() + TURN_WAIT_MS;
+  /** One message of the turn's chat; false when it (and so the rest, behind it) is left to the loops. */
+  const sendReply = async (to: Target, token: string) => {
+    const ctx = contextFor(to.address.channel);
     try {
-      // Behind a message of the chat written earlier (a reminder, a counsellor's answer): it goes first.
-      let taken = await take(sql, id, token, TURN_LEASE_S);
-      while (taken === "wait") {
+      if (!ctx) throw new Error(`no sender for ${to.address.channel}`);
+      for (const deadline = Date.now() + TURN_WAIT_MS; ; await sleep(100)) {
+        const sent = await deliverAt({ ...ctx, maxWaitMs: TURN_WAIT_MS }, to, token);
+        // "wait": behind an earlier message of the chat (a reminder, a counsellor's answer); "lost": settled.
+        if (sent !== "wait") return sent !== "later";
         if (Date.now() > deadline) return false;
-        await sleep(100);
-        taken = await take(sql, id, token, TURN_LEASE_S);
       }
-      if (!taken) return true; // settled meanwhile (sent by a loop, or withdrawn)
-      const ctx = contextFor(taken.channel);
-      if (!ctx) {
-        await failTaken(sql, id, token, `not sent: channel ${taken.channel} is not configured`);
-        return true;
-      }
-      return (await deliver({ ...ctx, maxWaitMs: TURN_WAIT_MS }, taken, token)) !== "later";
     } catch (error) {
-      logger.warn({ messageId: `${id}`, err: errOf(error) }, "reply left to the outbox senders");
+      options.logger.warn({ messageId: `${to.id}`, err: errOf(error) }, "reply left to the outbox senders");
       return false;
     }
   };
@@ -137,14 +130,14 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       leaseToken: randomUUID(),
       leaseUntil: new Date(Date.now() + TURN_LEASE_S * 1000),
     }),
-    async sendNow(messageIds, leaseToken, known) {
+    async sendNow(messageIds, leaseToken, chat, known) {
       const first = messageIds[0];
       if (first === undefined) return;
       // What the chat has waiting from before (a notice, a counsellor's answer) goes first, in order.
       const earlier = known ?? (await earlierQueued(options.sql, first, options.prefix).catch(() => []));
       const ids = [...earlier, ...messageIds];
       for (const [index, id] of ids.entries()) {
-        if (await sendReply(id, leaseToken)) continue;
+        if (await sendReply({ id, ...chat }, leaseToken)) continue;
         // Left to the loops: what the turn still holds is theirs now, in order.
         for (const left of ids.slice(index))
           await release(options.sql, left, leaseToken, { afterMs: 0 }).catch(() => undefined);

@@ -115,11 +115,7 @@ export function createOutbox(options: { db: Db; queue: string; wake?: () => void
   return {
     write: (tx, input) => enqueueOutbound(tx, input, queue),
     writeMany: (tx, inputs) => enqueueOutboundMany(tx, inputs, queue),
-    async enqueue(input) {
-      const id = await enqueueOutbound(options.db, input, queue);
-      await dispatch();
-      return id;
-    },
+    enqueue: (input) => enqueueOutbound(options.db, input, queue).then((id) => dispatch().then(() => id)),
     dispatch,
     async close() {},
   };

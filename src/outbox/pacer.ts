@@ -81,6 +81,9 @@ end
 return 0
 `;
 
+// KEYS: a set per limit. ARGV: a member. A moment reserved but not used is free again.
+const CANCEL = "for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end return 0";
+
 /** What a reservation gave: a moment `waitMs` from now, or none for `busyMs` (chat busy, line full). */
 export type Reservation =
   | { reserved: true; waitMs: number; member: string /** The moment, ms of Redis time. */; at: number }
@@ -94,6 +97,8 @@ export interface Pacer {
   reserve(conversationId: string, tenant: string | undefined, horizonMs: number): Promise<Reservation>;
   /** At a reserved moment: whether it may go now; with `leave`, it is counted as gone now. */
   go(conversationId: string, tenant: string | undefined, member: string, leave: boolean): Promise<Go>;
+  /** Gives a reserved moment back (its message was not taken): it holds back no other. */
+  cancel(conversationId: string, tenant: string | undefined, member: string): Promise<void>;
   /** After a 429: nothing is sent on this channel, by any process, for `ms`. */
   pause(ms: number): Promise<void>;
 }
@@ -108,6 +113,7 @@ export function createPacer(
   const reserveScript = redisScript<[number, number, number?]>(redis, "outboxReserve", RESERVE);
   const goScript = redisScript<[number, number]>(redis, "outboxGo", GO);
   const pauseScript = redisScript<number>(redis, "outboxPause", PAUSE, 1);
+  const cancelScript = redisScript<number>(redis, "outboxCancel", CANCEL);
   const base = `${prefix}:pace:${channel}`;
   const pauseKey = `${base}:pause`;
   const args = limits.flatMap((l) => {
@@ -146,6 +152,9 @@ export function createPacer(
       }
       const waitMs = code ? Math.max(1, ms) : 0;
       return local > waitMs ? { waitMs: local, paused: true } : { waitMs, paused: code === 1 };
+    },
+    async cancel(conversationId, tenant, member) {
+      if (member) await cancelScript(limits.length, ...keysOf(conversationId, tenant).slice(1), member);
     },
     async pause(ms) {
       localPauseUntil = Math.max(localPauseUntil, Date.now() + ms);

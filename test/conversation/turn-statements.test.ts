@@ -2,7 +2,8 @@
  * What a turn costs in SQL statements (issue 18): counted per update through the app's webhook,
  * so a change that adds a query to the hot path fails here instead of slipping into the figures
  * of bench:inbound. A questionnaire answer: the conversation found and locked (1), the turn read
- * (1), its writes, the reply sent by the outbox (lease, sending, sent), unlocked (1).
+ * (1), its write (1), the reply sent by the outbox (taken as `sending` in one statement, then `sent`:
+ * decision 0016), unlocked (1).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
@@ -39,7 +40,7 @@ async function inviteCode(): Promise<string> {
   return created.inviteCode as string;
 }
 
-test("a questionnaire answer costs 7 SQL statements: found and locked, one read, one write, the reply sent, unlocked", async () => {
+test("a questionnaire answer costs 6 SQL statements: found and locked, one read, one write, the reply taken as sending and sent, unlocked", async () => {
   const user = new TelegramUser(app, telegram);
   await user.say(`/start ${await inviteCode()}`);
   await user.tap("language:ro");
@@ -52,7 +53,16 @@ test("a questionnaire answer costs 7 SQL statements: found and locked, one read,
   expect(texts).not.toMatch(/FROM "public"\."Case"/); // the programme: in the turn read
   expect(texts).not.toMatch(/SELECT "public"\."Nudge"/); // pending or read back: the turn wrote them
   expect(texts).not.toMatch(/SELECT e\.id FROM "Message"/); // the chat's earlier messages: in the turn read
-  expect(statements, texts).toHaveLength(7);
+  expect(statements, texts).toHaveLength(6);
+  const shapes = [
+    /^SELECT id, pg_advisory_lock/, // found and locked
+    /^SELECT c\.id, c\.channel/, // the turn read
+    /^WITH inbound AS \(INSERT/, // the turn's one write
+    /^UPDATE "Message" AS m SET status = 'sending'/, // the reply taken and marked sending at once
+    /^UPDATE "Message" SET status = 'sent'/,
+    /^SELECT pg_advisory_unlock/,
+  ];
+  for (const [i, shape] of shapes.entries()) expect(statements[i], `statement ${i + 1}`).toMatch(shape);
   // …and the one write holds what the transaction held: the answer, the run, the nudges, the reply.
   const conversation = await app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },

@@ -184,3 +184,17 @@ test("right before a send, every window is counted from when messages really lef
   await new Promise((resolve) => setTimeout(resolve, go.waitMs));
   expect((await pacer.go("c", undefined, c.member, true)).waitMs).toBe(0);
 });
+
+test("a moment given back (its message was not taken) holds back no other: the next reservation gets it", async () => {
+  const prefix = fresh();
+  const pacer = createPacer(redis, prefix, "telegram", [{ per: "bot", limit: 2, windowMs: 1000 }]);
+  const first = momentOf(await pacer.reserve("chat-a", undefined, 10_000));
+  const second = await pacer.reserve("chat-b", undefined, 10_000);
+  if (!second.reserved) throw new Error("not reserved");
+  // The line is 500 ms apart: without the second given back the third would come 1 s after the first.
+  await pacer.cancel("chat-b", undefined, second.member);
+  const third = momentOf(await pacer.reserve("chat-c", undefined, 10_000));
+  expect(third - first).toBeGreaterThanOrEqual(499);
+  expect(third - first).toBeLessThan(600);
+  expect(await redis.zcard(`${prefix}:pace:telegram:bot:0`)).toBe(2);
+});
