@@ -5,6 +5,7 @@
  */
 import type pg from "pg";
 import type { ChannelName, ConversationAddress, OutboundMessage } from "../channels/types.ts";
+import { prepared } from "../store/prepared.ts";
 import { KINDS, type MessageKind, UNCERTAIN } from "./kinds.ts";
 
 /** A taken message with what sending it needs. */
@@ -67,7 +68,7 @@ export function pickNext(sql: pg.Pool, channel: ChannelName, queue: string, toke
 
 /** Takes message `id` (free, or held under `token`) as `sending` for `secs`; "wait" while held back; null once settled. */
 export async function takeSending(sql: pg.Pool, id: bigint, token: string, secs: number) {
-  const { rows } = await sql.query(TAKE_SENDING_SQL, [String(id), token, secs]);
+  const { rows } = await sql.query(prepared(TAKE_SENDING_SQL, [String(id), token, secs])); // store/prepared.ts
   // attempts as pickNext's: before this one.
   if (rows[0]) return { ...toTaken(rows[0]), attempts: Number(rows[0].attempts) - 1 };
   const state = await sql.query(`SELECT status::text AS status FROM "Message" WHERE id = $1`, [String(id)]);
@@ -84,13 +85,11 @@ export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Pr
   return rows.map((row) => BigInt(row.id));
 }
 
+const SENT_SQL = `UPDATE "Message" SET status = 'sent', "channelMessageId" = $3, "sentAt" = now(), error = NULL,
+  "leaseUntil" = NULL WHERE id = $1 AND "leaseToken" = $2`;
 /** The platform accepted it. Written even after a sweep: the platform's answer is the truth. */
 export async function recordSent(sql: pg.Pool, id: bigint, token: string, externalMessageId: string) {
-  await sql.query(
-    `UPDATE "Message" SET status = 'sent', "channelMessageId" = $3, "sentAt" = now(), error = NULL, "leaseUntil" = NULL
-      WHERE id = $1 AND "leaseToken" = $2`,
-    [String(id), token, externalMessageId],
-  );
+  await sql.query(prepared(SENT_SQL, [String(id), token, externalMessageId]));
 }
 
 export type ReleaseOptions = { afterMs: number; reason?: string; uncount?: boolean };

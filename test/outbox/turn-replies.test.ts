@@ -167,7 +167,9 @@ test("the take fails after the moment was reserved: the moment is given back, th
   const { prefix, senders } = turnSenders((sql) => {
     const query = sql.query.bind(sql) as (...args: unknown[]) => Promise<unknown>;
     sql.query = ((...args: unknown[]) => {
-      if (!failed && String(args[0]).includes("SET status = 'sending'")) {
+      const first = args[0] as string | { text: string };
+      const text = typeof first === "string" ? first : first.text; // a prepared statement's config
+      if (!failed && text.includes("SET status = 'sending'")) {
         failed++;
         return Promise.reject(new Error("connection lost"));
       }
