@@ -115,11 +115,16 @@ const checkIn = z
     (c): CheckInPoint => (c.at ? { point: c.point, at: c.at } : { point: c.point, after: c.after ?? "" }),
   );
 
+/** Zones found valid once (each check builds an Intl.DateTimeFormat; every turn parses the settings). */
+const validZones = new Set<string>();
+const isZone = (zone: string): boolean =>
+  validZones.has(zone) || (IANAZone.isValidZone(zone) && validZones.add(zone).size > 0);
+
 const schema = z.object(
   {
     timeZone: z
       .string({ error: "an IANA time zone such as Europe/Brussels" })
-      .refine((v) => IANAZone.isValidZone(v), "an IANA time zone such as Europe/Brussels")
+      .refine(isZone, "an IANA time zone such as Europe/Brussels")
       .optional(),
     reminderOffsets: durations('["P1D", "PT2H"]').optional(),
     quietHours: z
