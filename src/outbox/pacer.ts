@@ -55,11 +55,13 @@ if paused > now then return { 1, math.ceil((paused - now) / 1000) } end
 local wait = 0
 for i = 2, #KEYS do
   local window = tonumber(ARGV[3 * i - 2])
-  local w = redis.call('ZRANGEBYSCORE', KEYS[i], string.format('(%.0f', now - window), now, 'WITHSCORES')
-  local others = 0
-  for j = #w - 1, 1, -2 do
-    if w[j] ~= ARGV[1] then others = others + 1 end
-    if others == tonumber(ARGV[3 * i - 3]) then wait = math.max(wait, tonumber(w[j + 1]) + window - now) break end
+  local from = string.format('(%.0f', now - window)
+  if redis.call('ZCOUNT', KEYS[i], from, now) >= tonumber(ARGV[3 * i - 3]) then -- else: no scan, no wait
+    local w, others = redis.call('ZRANGEBYSCORE', KEYS[i], from, now, 'WITHSCORES'), 0
+    for j = #w - 1, 1, -2 do
+      if w[j] ~= ARGV[1] then others = others + 1 end
+      if others == tonumber(ARGV[3 * i - 3]) then wait = math.max(wait, tonumber(w[j + 1]) + window - now) break end
+    end
   end
 end
 if wait > 0 then return { 2, math.ceil(wait / 1000) } end
@@ -120,13 +122,11 @@ export function createPacer(
     const spacing = l.per === "conversation" ? 0 : Math.floor((l.windowMs * 1000) / l.limit);
     return [l.limit, (l.windowMs + MARGIN_MS) * 1000, spacing];
   });
+  const scope = (l: RateLimit, chat: string, tenant: string) =>
+    l.per === "bot" ? "bot" : l.per === "tenant" ? `tenant:${tenant}` : `chat:${chat}`;
   const keysOf = (conversationId: string, tenant = "") => [
     pauseKey,
-    ...limits.map((l, i) => {
-      const scope =
-        l.per === "bot" ? "bot" : l.per === "tenant" ? `tenant:${tenant}` : `chat:${conversationId}`;
-      return `${base}:${scope}:${i}`;
-    }),
+    ...limits.map((l, i) => `${base}:${scope(l, conversationId, tenant)}:${i}`),
   ];
   let localPauseUntil = 0;
   return {
