@@ -5,8 +5,9 @@
  * turn reads before it routes the message — is it a replay, the conversation, its latest consent,
  * its active flow runs, the client's programme (for the flows' start facts and the idle nudges),
  * the chat's queued messages its replies wait behind — is one query on the connection that
- * already holds the conversation's lock (found and locked by its channel address in one more,
- * conversation-lock.ts). The replies are sent and recorded by the outbox, which has its own SQL.
+ * already holds the conversation's lock (found or created, and locked, by its channel address in
+ * one more, conversation-lock.ts). The replies are sent and recorded by the outbox, which has its
+ * own SQL.
  * Table and column names are Prisma's (prisma/schema.prisma): quoted, camelCase; its DateTime
  * columns are UTC `timestamp(3)` without a time zone, so they are read `AT TIME ZONE 'UTC'`.
  */
