@@ -8,20 +8,18 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EffectPartsHandler } from "../../conversation/turn-registry.ts";
-import { prepared } from "../../store/prepared.ts";
+import { readRows } from "../../store/sql-read.ts";
 import { DEFAULT_INTAKE_SQL, type IntakeProgramme } from "./client-linking.ts";
 
 export const linkCaseAtOnce: EffectPartsHandler<"link_case"> = async (read, target, _effect, p, tag) => {
   if (!target.clientId) return { parts: [] }; // as linkCase: nobody to link
   if (typeof target.vars.invite_code === "string") return undefined;
   // Only a client made in this very turn: its row is not written yet, so no case can hold it.
-  const { rows } = await read.query<IntakeProgramme & { known: boolean }>(
-    prepared(
-      `SELECT p.*, EXISTS (SELECT 1 FROM "Client" WHERE id = $1) AS known FROM (${DEFAULT_INTAKE_SQL}) p`,
-      [target.clientId],
-    ),
+  const [intake] = await readRows<IntakeProgramme & { known: boolean }>(
+    read,
+    `SELECT p.*, EXISTS (SELECT 1 FROM "Client" WHERE id = $1) AS known FROM (${DEFAULT_INTAKE_SQL}) p`,
+    [target.clientId],
   );
-  const intake = rows[0];
   if (!intake || intake.known) return undefined;
   const [caseId, now] = [p.add(randomUUID(), "text"), p.add(new Date(), "timestamp")];
   const lead = `INSERT INTO "Case" (id, "clientId", "programmeId", status, "linkedAt", "createdAt", "updatedAt")

@@ -15,8 +15,8 @@ import {
 } from "../../conversation/turn-registry.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { syncTimers } from "../../scheduling/nudge-store.ts";
-import { prepared } from "../../store/prepared.ts";
 import type { Db } from "../../store/prisma.ts";
+import { readRows } from "../../store/sql-read.ts";
 import { asksForPerson } from "./handover-words.ts";
 import { noteClientMessage, openHandover } from "./handovers.ts";
 
@@ -60,13 +60,13 @@ export function handoverTurns(db: Db, queue: Queue<NudgeJobData>, timeZone: stri
       const text = ctx.message.choiceId ? undefined : ctx.message.text;
       if (!ctx.consented || text === undefined) return false;
       // Every text of a consented client asks this: plain SQL on the turn's connection, not Prisma.
-      const open = await ctx.connection.query(
-        prepared(`SELECT 1 FROM "Handover" WHERE "conversationId" = $1 AND status = 'open' LIMIT 1`, [
-          ctx.target.conversationId,
-        ]),
+      const open = await readRows(
+        ctx.connection,
+        `SELECT 1 FROM "Handover" WHERE "conversationId" = $1 AND status = 'open' LIMIT 1`,
+        [ctx.target.conversationId],
       );
       // A person is answering: the words are for them, and the bot does not interrupt.
-      if (open.rowCount) turnOf(ctx.target).forPerson = true;
+      if (open.length) turnOf(ctx.target).forPerson = true;
       else if (asksForPerson(text, ctx.translator)) turnOf(ctx.target).reasons.push("words");
       else return false;
       return true;
