@@ -16,6 +16,7 @@ import { consoleUrl, linkedStaff, waitFor } from "./staff-support.ts";
 import {
   cardTap,
   message,
+  onboardWithCode,
   post,
   startTeamsTestBed,
   type TeamsTestBed,
@@ -46,10 +47,7 @@ async function organisation() {
 async function client(programmeSlug: string, counsellorEmail: string) {
   const created = await createCase(bed.app.db, { programmeSlug, counsellorEmail, reference: "AP-001" });
   const user = teamsUser("en-GB", "Ana Popescu");
-  await say(message(bed, user, `/start ${created.inviteCode}`));
-  await say(cardTap(bed, user, "language:en"));
-  await say(cardTap(bed, user, "consent:accept"));
-  await say(cardTap(bed, user, "done:later"));
+  await onboardWithCode(bed, user, created.inviteCode as string);
   return { user, caseId: created.id };
 }
 

@@ -16,6 +16,7 @@ import { consoleUrl, linkedStaff, waitFor } from "./staff-support.ts";
 import {
   cardTap,
   message,
+  onboardWithCode,
   post,
   readActivity,
   sentTo,
@@ -39,8 +40,7 @@ async function say(activity: Record<string, unknown>) {
 async function onboardedClient(programmeSlug: string, counsellorEmail: string) {
   const created = await createCase(bed.app.db, { programmeSlug, counsellorEmail, reference: "AP-007" });
   const user = teamsUser("en-GB", "Ana Popescu");
-  await say(message(bed, user, `/start ${created.inviteCode}`));
-  for (const choice of ["language:en", "consent:accept", "done:later"]) await say(cardTap(bed, user, choice));
+  await onboardWithCode(bed, user, created.inviteCode as string);
   return { user, caseId: created.id };
 }
 

@@ -121,6 +121,18 @@ export async function post(
   });
 }
 
+/** `user` starts with a case's `inviteCode` and taps through onboarding in English ("later" to the questionnaire). */
+export async function onboardWithCode(bed: TeamsTestBed, user: TeamsUser, inviteCode: string): Promise<void> {
+  const steps = [
+    () => message(bed, user, `/start ${inviteCode}`),
+    ...["language:en", "consent:accept", "done:later"].map((choice) => () => cardTap(bed, user, choice)),
+  ];
+  for (const step of steps) {
+    const answered = await post(bed, step());
+    if (answered.statusCode !== 200) throw new Error(`/api/messages answered ${answered.statusCode}`);
+  }
+}
+
 /** What the bot sent to `user`'s conversation since index `from`: text or card text, and button data. */
 export function sentTo(bed: TeamsTestBed, user: TeamsUser, from = 0) {
   return bed.fake.sent

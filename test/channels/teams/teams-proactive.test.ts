@@ -13,7 +13,7 @@ import { openProgramme } from "../../domain/fixtures.ts";
 import {
   cardTap,
   cardWith,
-  message,
+  onboardWithCode,
   post,
   readActivity,
   sentTo,
@@ -60,10 +60,7 @@ async function client(): Promise<{ user: TeamsUser; caseId: string }> {
     counsellorEmail: `l-${s}@example.org`,
   });
   const user = teamsUser("en-GB");
-  await say(message(bed, user, `/start ${created.inviteCode}`));
-  await say(cardTap(bed, user, "language:en"));
-  await say(cardTap(bed, user, "consent:accept"));
-  await say(cardTap(bed, user, "done:later"));
+  await onboardWithCode(bed, user, created.inviteCode as string);
   return { user, caseId: created.id };
 }
 
