@@ -34,7 +34,7 @@ export async function effectsAtOnce(
   params: SqlParams,
 ): Promise<EffectsAtOnce | undefined> {
   const { target } = turn;
-  const before = { clientId: target.clientId, vars: target.vars };
+  const before = { clientId: target.clientId, locale: target.locale, vars: target.vars };
   const done: EffectsAtOnce = { parts: [], declined: false };
   for (const [index, { effect, vars }] of turn.stack.effects.entries()) {
     if (!isDomainEffect(effect)) continue;

@@ -1,8 +1,8 @@
 /**
  * Routing one inbound message: a command, a tap on a button outside flows, input for the waiting
  * flow, or input nobody waits for — each dispatched to what the domains registered
- * (turn-registry.ts). Decides what the turn does; the turn (conversation-service.ts) then applies
- * it in one transaction.
+ * (turn-registry.ts). Decides what the turn does; the turn (conversation-service.ts) then writes
+ * it as one statement (turn-write.ts) or, when an effect needs it, one transaction (turn-save.ts).
  */
 import type pg from "pg";
 import type { InboundMessage } from "../channels/types.ts";

@@ -3,10 +3,12 @@
  * conversation's lock: the inbound message, the runs, the language, the conversation (with the
  * observers' columns of it), what the observers write (the idle nudges, the funnel's count) and
  * the replies, leased to the turn — one round trip that commits or fails as a whole, instead of a
- * Prisma transaction of 9–12 statements at 1–2 ms of CPU each. Taken when nothing but the core and the observers writes in the turn: no domain
- * effect (consent, erasure, linking, a person asked for), no completion handler, no handler's
- * work, and every afterEffects handler idle. Any other turn is saved by turn-save.ts, in a
- * transaction, with the same observers' parts as one statement there.
+ * Prisma transaction of 9–12 statements at 1–2 ms of CPU each. Taken when every domain effect
+ * of the turn has an at-once form (effects-at-once.ts: consent, and linking a client made this
+ * turn to the default intake), and the turn has no completion handler, no handler's work, and
+ * every afterEffects handler idle. Any other turn (erasure, a person asked for, linking with a
+ * code, …) is saved by turn-save.ts, in a transaction, with the same observers' parts as one
+ * statement there.
  * Table and column names are Prisma's (prisma/schema.prisma); DateTime columns are UTC
  * `timestamp(3)`, written from ISO strings; ids of new rows are made here (Prisma's are cuids).
  */

@@ -34,6 +34,8 @@ export function writeStatement(parts: readonly WritePart[]): string {
   if (!parts.length) throw new Error("a write of nothing");
   const bad = parts.find((part) => !/^[a-z][a-z0-9_]*$/.test(part.name));
   if (bad) throw new Error(`write part name "${bad.name}" is not a plain name`);
+  const names = new Set(parts.map((part) => part.name));
+  if (names.size < parts.length) throw new Error("two write parts share a name");
   const ctes = parts.map((part) => `${part.name} AS (${part.sql})`).join(",\n");
   const returning = parts.filter((part) => part.returns);
   const select = returning.length

@@ -68,3 +68,9 @@ test("a part's name must be a plain name (it is written into the statement)", ()
   expect(() => writeStatement([{ name: "x; DROP", sql: "SELECT 1" }])).toThrow(/plain name/);
   expect(() => writeStatement([])).toThrow();
 });
+
+test("two parts may not share a name (the second would shadow the first's WITH entry)", () => {
+  const part = { name: "reach", sql: "SELECT 1" };
+  expect(() => writeStatement([part, { ...part }])).toThrow(/share a name/);
+  expect(writeStatement([part, { ...part, name: "reach_2" }])).toContain("reach_2 AS (SELECT 1)");
+});

@@ -3,6 +3,7 @@
  * go (conversationForCase follows the same order), and what the console shows beside the client.
  */
 import type { ChannelName } from "../../channels/types.ts";
+import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { DbClient } from "../../store/prisma.ts";
 
 /** The channel of the client's most recently used conversation, or null before the first message. */
@@ -11,7 +12,7 @@ export async function lastChannel(db: DbClient, caseId: string): Promise<Channel
   if (!found?.clientId) return null;
   const conversation = await db.conversation.findFirst({
     where: { clientId: found.clientId },
-    orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    orderBy: BY_LAST_USE,
     select: { channel: true },
   });
   return (conversation?.channel as ChannelName | undefined) ?? null;
@@ -26,7 +27,7 @@ export async function lastChannelsOfClients(
   if (!clientIds.length) return found;
   const conversations = await db.conversation.findMany({
     where: { clientId: { in: [...new Set(clientIds)] } },
-    orderBy: [{ lastInboundAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+    orderBy: BY_LAST_USE,
     select: { clientId: true, channel: true },
   });
   for (const c of conversations)

@@ -7,9 +7,7 @@
  * turn's one statement (store/sql-write.ts), so a new person's /start is written at once.
  */
 import type { ConversationSet } from "../../conversation/turn-registry.ts";
-import { observedParts } from "../../conversation/turn-save.ts";
-import type { DbClient } from "../../store/prisma.ts";
-import { SqlParams, type WritePart, writeStatement } from "../../store/sql-write.ts";
+import type { SqlParams, WritePart } from "../../store/sql-write.ts";
 import { DEFAULT_INTAKE_SQL } from "../cases/client-linking.ts";
 import { normaliseInviteCode } from "../cases/invite-codes.ts";
 import { inviteSql } from "../cases/invites.ts";
@@ -45,15 +43,4 @@ export function reachParts(
     parts: [{ name: "reach", sql }],
     conversation: [{ column: "reachCounted", value: params.add(true, "boolean") }],
   };
-}
-
-/**
- * Counts `conversationId` as reached (once per conversation) in a statement of its own, as a turn
- * saved in a transaction writes it (turn-save.ts); a turn written at once merges the mark into
- * its conversation's UPDATE instead.
- */
-export async function recordReach(db: DbClient, reach: Reach): Promise<void> {
-  const params = new SqlParams();
-  const parts = observedParts([reachParts(params, reach)], reach.conversationId, params);
-  await db.$queryRawUnsafe(writeStatement(parts), ...params.values);
 }
