@@ -10,9 +10,9 @@ import { resolveInvite } from "../../../src/domain/cases/invites.ts";
 import { NotFoundError } from "../../../src/domain/errors.ts";
 import { funnelCaseRowsCsv, funnelFiguresCsv } from "../../../src/domain/funnel/funnel-csv.ts";
 import { loadFunnel } from "../../../src/domain/funnel/funnel-store.ts";
-import { recordReach } from "../../support/record-reach.ts";
 import { eraseByConversation } from "../../../src/domain/privacy/erasure.ts";
 import { testDb, uid } from "../../support/db.ts";
+import { recordReach } from "../../support/record-reach.ts";
 import { consentedClient, inRolledBackTransaction, organisationWithCounsellor } from "../fixtures.ts";
 
 const db = testDb();
