@@ -8,6 +8,7 @@
  *   npm run bench:inbound                       # 3 repeats
  *   BENCH_REPEATS=5 BENCH_SECONDS=10 npm run bench:inbound
  *   BENCH_CPU_PROF=/tmp/prof npm run bench:inbound   # CPU profiles of both bots
+ *   BENCH_SATURATED_ONLY=1 npm run bench:inbound     # throughput only (an A/B of a change)
  *
  * Prints, per repeat and bot: saturated updates/s (32 in flight) and the ratio to the echo bot,
  * bot-process CPU ms per update, Postgres CPU ms per update (the backends of the bench's database),
@@ -30,6 +31,7 @@ import { type BotProcess, cpuBetween, postgresCpu, startBot } from "./inbound/pr
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SATURATED_ONLY = process.env.BENCH_SATURATED_ONLY === "1";
 const SERVER = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres:postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SECRET = "bench-inbound-secret-0123456789";
@@ -170,9 +172,9 @@ async function main() {
     console.log(`Warming up both bots (${SECONDS} s each)…`);
     for (const bot of bots) await saturate(bot, admin);
 
-    const kinds = await perKind(full);
+    const kinds = SATURATED_ONLY ? new Map() : await perKind(full);
     console.log("Per update, one at a time (this bot, mean of 10 people): SQL statements, bot CPU");
-    for (const step of SESSION) {
+    for (const step of SATURATED_ONLY ? [] : SESSION) {
       const k = kinds.get(step.kind);
       console.log(`  ${step.kind.padEnd(8)} ${k?.statements.toFixed(1).padStart(5)}  ${ms(k?.cpuMs ?? 0)}`);
     }
@@ -195,7 +197,7 @@ async function main() {
         );
       }
       console.log(`  ratio        ${(f.perSecond / e.perSecond).toFixed(3)}`);
-      for (const rate of [50, 100]) {
+      for (const rate of SATURATED_ONLY ? [] : [50, 100]) {
         console.log(
           `  ${rate}/s offered: this bot ${await latency(full, rate)}; bare grammY ${await latency(echo, rate)}`,
         );

@@ -1,7 +1,8 @@
 /**
  * Nudges for an unfinished flow: once after 24 h and once after 72 h without an answer (the
  * programme's `idleNudges`), then left alone. Every turn re-plans them from that turn's time, so
- * they only fire after real silence; a finished or abandoned run loses them.
+ * they only fire after real silence; a finished or abandoned run loses them. A re-planned nudge
+ * keeps its timer: it goes off at the earlier time and the worker delays it to the row's.
  */
 import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
@@ -11,7 +12,7 @@ import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { DbClient } from "../store/prisma.ts";
 import type { SqlParams, WriteKeys, WritePart } from "../store/sql-write.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
-import { setTimers, type TimerRow } from "./nudge-store.ts";
+import { addTimer, setTimers, type TimerRow } from "./nudge-store.ts";
 import type { NudgeHandler } from "./nudge-worker.ts";
 import type { ProgrammeSchedule } from "./programme-schedule.ts";
 import { scheduleForClient, scheduleOf } from "./programme-schedule-for.ts";
@@ -66,8 +67,63 @@ export function idleNudgeParts(
     VALUES ${rows.join(", ")}
     ON CONFLICT ("jobId") DO UPDATE SET "dueAt" = EXCLUDED."dueAt", status = 'pending', reason = NULL, "firedAt" = NULL
     RETURNING "jobId" AS key`;
-  parts.push({ name: "idle_plan", sql: plan, returns: true });
+  parts.push({ name: "idle_plan", sql: plan, returns: true }, priorPart(params, pending));
   return { parts, pending };
+}
+
+/**
+ * What each planned nudge was before the turn (the statement's snapshot): `<jobId> armed` when it
+ * was pending and due no later than now planned — its timer goes off first, and the worker delays
+ * it again to the row's `dueAt` (nudge-worker.ts), so it needs no Redis call; `<jobId> new` when
+ * there was no row (its timer is added); `<jobId> other` otherwise (sent, cancelled, or due later:
+ * its timer is set afresh, setTimers).
+ */
+function priorPart(params: SqlParams, planned: readonly TimerRow[]): WritePart {
+  const wanted = planned.map(
+    (row) => `(${params.add(row.jobId, "text")}, ${params.add(row.dueAt, "timestamp")})`,
+  );
+  const sql = `SELECT w.job || CASE WHEN n."jobId" IS NULL THEN ' new'
+        WHEN n.status = 'pending' AND n."dueAt" <= w.due THEN ' armed' ELSE ' other' END AS key
+      FROM (VALUES ${wanted.join(", ")}) AS w(job, due) LEFT JOIN "Nudge" n ON n."jobId" = w.job`;
+  return { name: "idle_prior", sql, returns: true };
+}
+
+/** What a turn's write says of its idle nudges' timers: those it cancelled, and each planned one. */
+interface TimersToSet {
+  cancelled: string[];
+  planned: { row: TimerRow; was: string | undefined }[];
+}
+
+function timersToSet(keys: WriteKeys, pending: readonly TimerRow[]): TimersToSet {
+  const planned = new Set(keys.get("idle_plan") ?? []);
+  const prior = new Map((keys.get("idle_prior") ?? []).map((key) => key.split(" ") as [string, string]));
+  return {
+    cancelled: ["idle_done", "idle_stale"].flatMap((part) => keys.get(part) ?? []),
+    planned: pending
+      .filter((row) => planned.has(row.jobId))
+      .map((row) => ({ row, was: prior.get(row.jobId) })),
+  };
+}
+
+/**
+ * The Redis side of a turn's idle nudges, once its write committed: the timers of the nudges it
+ * cancelled removed (`Queue.remove`, one call; a timer firing now re-reads its row), a new
+ * nudge's timer added, one sent or cancelled before set afresh (setTimers); an `armed` one left as
+ * it is. A nudge the worker fired between the turn's snapshot and its write is re-opened with no
+ * timer: the reconciler gives it one (every RECONCILE_INTERVAL_SECONDS, well before it is due).
+ */
+async function setIdleTimers(queue: Queue<NudgeJobData>, timers: TimersToSet, now: Date): Promise<void> {
+  for (const jobId of timers.cancelled) await queue.remove(jobId).catch(() => undefined);
+  const again = timers.planned.filter(({ was }) => was !== "armed" && was !== "new").map(({ row }) => row);
+  for (const { row, was } of timers.planned)
+    if (was === "new") await addTimer(queue, row.jobId, row.dueAt, now);
+  if (again.length)
+    await setTimers(
+      queue,
+      again.map((row) => row.jobId),
+      again,
+      now,
+    );
 }
 
 /**
@@ -113,7 +169,7 @@ interface TurnSeen {
 
 /**
  * After each turn (registered with the conversation core in app/): re-plans the idle nudges in
- * the turn's write, and sets their timers once the replies are sent.
+ * the turn's write, and sets their timers once the replies are sent (only those that need it).
  */
 export function idleNudgesAfterTurn(queue: Queue<NudgeJobData>, defaultTimeZone: string) {
   return async (turn: TurnSeen, params: SqlParams, read: DbClient) => {
@@ -126,8 +182,9 @@ export function idleNudgesAfterTurn(queue: Queue<NudgeJobData>, defaultTimeZone:
     const { parts, pending } = idleNudgeParts(params, { ...turn, schedule });
     if (!parts.length) return undefined;
     const after = (keys: WriteKeys) => {
-      const jobIds = ["idle_done", "idle_stale", "idle_plan"].flatMap((part) => keys.get(part) ?? []);
-      return jobIds.length ? () => setTimers(queue, jobIds, pending, turn.now) : undefined;
+      const timers = timersToSet(keys, pending);
+      if (!timers.cancelled.length && timers.planned.every(({ was }) => was === "armed")) return undefined;
+      return () => setIdleTimers(queue, timers, turn.now);
     };
     return { parts, after };
   };

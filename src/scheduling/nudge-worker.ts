@@ -4,8 +4,10 @@
  * opted out, consent given, the client not erased, and whatever its kind requires, e.g. the
  * appointment not cancelled). It then claims the row (pending → sent, once), renders the message
  * in the client's language and writes it to the outbox in the same transaction; the outbox sends it.
+ * A timer that goes off well before its row's `dueAt` (the nudge was moved later without moving
+ * its timer: idle nudges re-planned by each turn, idle-nudges.ts) is delayed again to `dueAt`.
  */
-import { type Job, Worker } from "bullmq";
+import { DelayedError, type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Output } from "../engine/types.ts";
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
@@ -46,18 +48,18 @@ export interface NudgeWorkerDeps {
   now?: () => Date;
 }
 
-/** A nudge whose row says it is due later than this was moved: its new timer will fire it. */
+/** A nudge whose row says it is due later than this was moved: its timer goes off again at `dueAt`. */
 const EARLY_TOLERANCE_MS = 60_000;
 
-/** Fires one nudge. Returns what happened (for logs and tests). */
-export async function fireNudge(
-  deps: NudgeWorkerDeps,
-  jobId: string,
-): Promise<"sent" | "not pending" | "moved" | `skipped: ${string}`> {
+/** What firing a nudge did (for logs and tests); `moved`: not yet, it is due at `dueAt`. */
+export type FireResult = "sent" | "not pending" | `skipped: ${string}` | { moved: Date };
+
+/** Fires one nudge. Returns what happened. */
+export async function fireNudge(deps: NudgeWorkerDeps, jobId: string): Promise<FireResult> {
   const now = deps.now?.() ?? new Date();
   const nudge = await deps.db.nudge.findUnique({ where: { jobId } });
   if (!nudge || nudge.status !== "pending") return "not pending";
-  if (nudge.dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "moved";
+  if (nudge.dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { moved: nudge.dueAt };
   const handler = deps.handlers[nudge.kind];
 
   const outcome = await deps.db.$transaction(async (tx) => {
@@ -101,7 +103,13 @@ export async function fireNudge(
 export function createNudgeWorker(deps: NudgeWorkerDeps): Worker<NudgeJobData> {
   const worker = new Worker<NudgeJobData>(
     NUDGE_QUEUE,
-    (job: Job<NudgeJobData>) => fireNudge(deps, job.data.jobId),
+    async (job: Job<NudgeJobData>, token?: string) => {
+      const result = await fireNudge(deps, job.data.jobId);
+      if (typeof result === "string") return result;
+      // The same job, later: no attempt counted (BullMQ's DelayedError), nothing fired.
+      await job.moveToDelayed(result.moved.getTime(), token);
+      throw new DelayedError();
+    },
     {
       connection: deps.connection,
       prefix: deps.prefix,
