@@ -42,18 +42,29 @@ async function firesAt(queue: Queue<NudgeJobData>, jobId: string): Promise<numbe
 async function inQuestionnaire(): Promise<{ user: TelegramUser; runId: string }> {
   const s = uid();
   await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  const programme = await createProgramme(app.db, {
+    organisationSlug: `o-${s}`,
+    slug: `p-${s}`,
+    name: "Roma@Work",
+  });
   // Exact times (no quiet hours to round them to): each turn's plan is later than the last.
   await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
   await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
-  const created = await createCase(app.db, { programmeSlug: `p-${s}`, counsellorEmail: `l-${s}@example.org` });
+  const created = await createCase(app.db, {
+    programmeSlug: `p-${s}`,
+    counsellorEmail: `l-${s}@example.org`,
+  });
   const user = new TelegramUser(app, telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap("language:ro");
   await user.tap("consent:accept");
   await user.tap("done:now");
   const run = await app.db.flowRun.findFirstOrThrow({
-    where: { flowId: "self_assessment", status: "active", conversation: { externalUserId: String(user.userId) } },
+    where: {
+      flowId: "self_assessment",
+      status: "active",
+      conversation: { externalUserId: String(user.userId) },
+    },
   });
   return { user, runId: run.id };
 }
@@ -145,7 +156,10 @@ test("a sent nudge re-opened by an answer gets its timer afresh; a cancelled one
     select: { client: { select: { cases: { select: { programmeId: true } } } } },
   });
   const programmeId = conversation.client?.cases[0]?.programmeId as string;
-  await app.db.programme.update({ where: { id: programmeId }, data: { settings: { quietHours: null, idleNudges: ["PT24H"] } } });
+  await app.db.programme.update({
+    where: { id: programmeId },
+    data: { settings: { quietHours: null, idleNudges: ["PT24H"] } },
+  });
   expect(await firesAt(app.nudgeQueue, second)).toBeDefined();
 
   await user.tap("residence:eu_citizen");
