@@ -110,6 +110,7 @@ export async function waitForMoment(
     const moment = await ctx.pacer.reserve(conversationId, tenant, Math.max(0, deadline - Date.now()));
     const ms = moment.reserved ? moment.waitMs : moment.busyMs;
     if (!moment.reserved && (moment.full || Date.now() + ms > deadline)) return Math.max(ms, 1);
+    if (moment.reserved && ms === 0 && !leave) return moment.member; // room now; `go` checks after the mark
     await sleep(ms);
     while (moment.reserved) {
       // Windows still full of sends that left late: wait for them, or in the queue.
