@@ -35,7 +35,6 @@ export const HOLDS_BACK = (e: string, m: string) => `${e}."conversationId" = ${m
 /** Whether an earlier message holds `m` back. OFFSET 0 keeps it a probe of Message_waiting_idx. */
 const EARLIER_WAITING = (m: string) =>
   `EXISTS (SELECT 1 FROM "Message" AS e WHERE ${HOLDS_BACK("e", m)} OFFSET 0)`;
-
 const FREE = (m: string) => `(${m}."leaseUntil" IS NULL OR ${m}."leaseUntil" < now())`;
 
 /** Leases the message `which` picks (a condition on m) under token $2 for $3 s, `set` too; returns it, with its chat. */
@@ -92,16 +91,17 @@ export async function recordSent(sql: pg.Pool, id: bigint, token: string, extern
   await sql.query(prepared(SENT_SQL, [String(id), token, externalMessageId]));
 }
 
-export type ReleaseOptions = { afterMs: number; reason?: string; uncount?: boolean };
+export type ReleaseOptions = { afterMs: number; reason?: string; uncount?: boolean; queuedOnly?: boolean };
 
-/** Back to queued, not before `afterMs`: it was not delivered. `uncount` gives the attempt back. */
+/** Back to queued after `afterMs` (not delivered); `uncount`: attempt back; `queuedOnly`: not if `sending`. */
 export async function release(sql: pg.Pool, id: bigint, token: string, options: ReleaseOptions) {
+  const { afterMs, reason, uncount, queuedOnly } = options;
   await sql.query(
     `UPDATE "Message" SET status = 'queued', "leaseUntil" = NULL, "leaseToken" = NULL,
             "notBefore" = now() + make_interval(secs => $3), error = COALESCE($4, error),
             attempts = GREATEST(attempts - CASE WHEN status = 'sending' THEN $5 ELSE 0 END, 0)
-      WHERE id = $1 AND "leaseToken" = $2 AND status IN ('queued', 'sending')`,
-    [String(id), token, options.afterMs / 1000, options.reason ?? null, options.uncount ? 1 : 0],
+      WHERE id = $1 AND "leaseToken" = $2 AND (status = 'queued' OR (status = 'sending' AND NOT $6))`,
+    [String(id), token, afterMs / 1000, reason ?? null, uncount ? 1 : 0, !!queuedOnly],
   );
 }
 

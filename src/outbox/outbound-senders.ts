@@ -19,8 +19,8 @@ import { createPacer } from "./pacer.ts";
 /** A picked message's lease (s): a sender that dies leaves it to the others this long after. */
 export const LEASE_S = 5;
 /** A turn holds its replies 10 s (it sends them itself) and leaves one to the loops after 2.5 s. */
-const TURN_LEASE_S = 10;
-const TURN_WAIT_MS = 2500;
+const [TURN_LEASE_S, TURN_WAIT_MS] = [10, 2500];
+const LEFT = { afterMs: 0, queuedOnly: true }; // what the turn leaves to the loops: not one that may have left
 const SWEEP_MS = 5000;
 const errOf = (error: unknown) => ({ message: (error as Error).message });
 
@@ -138,9 +138,9 @@ export function createOutboundSenders(options: OutboundSendersOptions): Outbound
       const ids = [...earlier, ...messageIds];
       for (const [index, id] of ids.entries()) {
         if (await sendReply({ id, ...chat }, leaseToken)) continue;
-        // Left to the loops: what the turn still holds is theirs now, in order.
+        // Left to the loops, in order; one whose request may have left stays `sending` (the sweep's).
         for (const left of ids.slice(index))
-          await release(options.sql, left, leaseToken, { afterMs: 0 }).catch(() => undefined);
+          await release(options.sql, left, leaseToken, LEFT).catch(() => {});
         wake();
         return;
       }

@@ -184,3 +184,28 @@ test("the take fails after the moment was reserved: the moment is given back, th
   const row = await db.message.findUniqueOrThrow({ where: { id: ids[0] as bigint } });
   expect(row).toMatchObject({ status: "queued", leaseToken: null, attempts: 0 });
 });
+
+test("a reply whose request left but whose outcome could not be written stays `sending` for the sweep, never queued again; the one behind it goes back to the loops", async () => {
+  let failed = 0;
+  const { prefix, senders } = turnSenders((sql) => {
+    const query = sql.query.bind(sql) as (...args: unknown[]) => Promise<unknown>;
+    sql.query = ((...args: unknown[]) => {
+      const first = args[0] as string | { text: string };
+      const text = typeof first === "string" ? first : first.text;
+      if (text.includes("SET status = 'failed'")) {
+        failed++;
+        return Promise.reject(new Error("connection lost")); // Postgres went away after the request
+      }
+      return query(...args);
+    }) as typeof sql.query;
+  });
+  const { chat, ids, token, to } = await turn(prefix, senders, 2);
+  telegram.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
+  await senders.sendNow(ids, token, to, []);
+  expect(failed).toBe(1);
+  expect(telegram.callsOf("sendMessage").filter((c) => String(c.payload.chat_id) === chat.chatId)).toHaveLength(1);
+  const [left, behind] = await Promise.all(ids.map((id) => db.message.findUniqueOrThrow({ where: { id } })));
+  // Its request left: queued again, a loop would send it a second time; `sending`, the sweep decides.
+  expect(left).toMatchObject({ status: "sending", leaseToken: token, attempts: 1 });
+  expect(behind).toMatchObject({ status: "queued", leaseToken: null, attempts: 0 });
+});
