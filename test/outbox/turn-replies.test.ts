@@ -203,7 +203,9 @@ test("a reply whose request left but whose outcome could not be written stays `s
   telegram.failNext("sendMessage", { error_code: 400, description: "Bad Request: chat not found" });
   await senders.sendNow(ids, token, to, []);
   expect(failed).toBe(1);
-  expect(telegram.callsOf("sendMessage").filter((c) => String(c.payload.chat_id) === chat.chatId)).toHaveLength(1);
+  expect(
+    telegram.callsOf("sendMessage").filter((c) => String(c.payload.chat_id) === chat.chatId),
+  ).toHaveLength(1);
   const [left, behind] = await Promise.all(ids.map((id) => db.message.findUniqueOrThrow({ where: { id } })));
   // Its request left: queued again, a loop would send it a second time; `sending`, the sweep decides.
   expect(left).toMatchObject({ status: "sending", leaseToken: token, attempts: 1 });
