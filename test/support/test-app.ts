@@ -52,15 +52,33 @@ export async function startTestApp(
 let updateId = 1_000;
 
 /** Posts an update to the app's Telegram webhook, as Telegram would. */
-export function postUpdate(
+export async function postUpdate(
   app: App,
   update: PushedUpdate,
   secret = WEBHOOK_SECRET,
 ): Promise<LightMyRequestResponse> {
-  return app.http.inject({
+  const response = await app.http.inject({
     method: "POST",
     url: "/telegram/webhook",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
     payload: { update_id: updateId++, ...update },
+  });
+  const { TELEGRAM_API_ROOT: apiRoot, TELEGRAM_BOT_TOKEN: token } = app.config;
+  if (token) await relayWebhookReply(apiRoot, token, response.statusCode, response.body);
+  return response;
+}
+
+/**
+ * What Telegram does with a webhook's 200 that names a `method` (a "webhook reply"): calls it, as
+ * if the bot had. Tests post updates themselves, so they play Telegram's part, against the fake.
+ */
+export async function relayWebhookReply(apiRoot: string, token: string, status: number, body: string) {
+  if (status !== 200 || !body.startsWith("{")) return;
+  const { method, ...payload } = JSON.parse(body) as { method?: unknown };
+  if (typeof method !== "string") return;
+  await fetch(`${apiRoot}/bot${token}/${method}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
   });
 }

@@ -84,7 +84,10 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   // idle connections: a request waiting for its answer (a long poll) is not cut.
   const agentOptions = { keepAlive: true, timeout: options.idleSocketMs ?? IDLE_SOCKET_MS };
   const agent = apiRoot.startsWith("http:") ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
-  const bot = new Bot(options.token, { client: { apiRoot, baseFetchConfig: { agent, compress: true } } });
+  // In webhook mode a tap's answer (answerCallbackQuery) rides on the webhook's 200 (webhook-route.ts).
+  const canUseWebhookReply = (method: string) => method === "answerCallbackQuery";
+  const client = { apiRoot, baseFetchConfig: { agent, compress: true }, canUseWebhookReply };
+  const bot = new Bot(options.token, { client });
   bot.api.config.use(
     autoRetry({
       maxRetryAttempts: retry.maxAttempts,

@@ -4,7 +4,9 @@
  * is read with a size and a nesting bound; an update we cannot use is acknowledged (200) by the
  * parse middleware. Only our own outage answers 5xx — 503, so Telegram delivers it again (the
  * core dedupes by externalMessageId): at once while Postgres or Redis is known to be down, and
- * after HANDLE_TIMEOUT_MS when a turn waits on one that went away while it ran.
+ * after HANDLE_TIMEOUT_MS when a turn waits on one that went away while it ran. A handled tap's
+ * answer (answerCallbackQuery) is the body of the 200 — Telegram's "webhook reply" — instead of a
+ * request of its own: one request fewer per tap, and never sent for an update answered 503.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyError, FastifyInstance } from "fastify";
@@ -109,7 +111,15 @@ export function registerTelegramWebhook(app: FastifyInstance, options: TelegramW
             .send({ error: "malformed body: expected an object with a numeric update_id" });
         }
         const updateId = request.body.update_id;
-        const handling = bot.init().then(() => bot.handleUpdate(request.body as Update));
+        let webhookReply: string | undefined; // grammY's envelope: the one call allowed to ride on the 200
+        const envelope = {
+          send: async (payload: string) => {
+            webhookReply = payload;
+          },
+        };
+        const handling = bot.init().then(() => bot.handleUpdate(request.body as Update, envelope));
+        const ok = () =>
+          webhookReply ? reply.code(200).type("application/json").send(webhookReply) : reply.code(200).send();
         let answered = false;
         // The turn keeps an owner when we stop waiting for it: a late failure is logged.
         handling.catch((error: unknown) => {
@@ -129,7 +139,7 @@ export function registerTelegramWebhook(app: FastifyInstance, options: TelegramW
               { updateId, err: errorSummary(cause) },
               "telegram update dropped after repeated failures",
             );
-            return reply.code(200).send();
+            return ok();
           }
           logger.error(
             { updateId, err: errorSummary(cause) },
@@ -138,7 +148,7 @@ export function registerTelegramWebhook(app: FastifyInstance, options: TelegramW
           return reply.code(503).send({ error: "update not handled" });
         }
         guard.forget(updateId);
-        return reply.code(200).send();
+        return ok();
       },
     });
   });

@@ -4,7 +4,12 @@ import {
   type TelegramChannel,
 } from "../../../src/channels/telegram/telegram-channel.ts";
 import type { Translator } from "../../../src/i18n/translator.ts";
-import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../../support/fake-telegram.ts";
+import {
+  callbackUpdate,
+  type FakeTelegram,
+  privateTextUpdate,
+  startFakeTelegram,
+} from "../../support/fake-telegram.ts";
 import { type RecordingInbound, recordingInbound, silentLogger } from "./support.ts";
 
 /** Enough of a Translator for the command menu: "<locale>:<key>". */
@@ -75,6 +80,14 @@ describe("Telegram polling", () => {
     fake.pushUpdate(privateTextUpdate({ userId: 32, text: "two", messageId: 2 }));
     await waitForReceived(2);
     expect(inbound.received.map((m) => m.text)).toEqual(["one", "two"]);
+  });
+
+  it("answers a tap with a request of its own (no webhook to ride on)", async () => {
+    await channel.start();
+    fake.pushUpdate(callbackUpdate({ userId: 33, data: "lang.ro", messageId: 4, callbackId: "cq-p" }));
+    await waitForReceived(1);
+    await fake.waitFor((calls) => calls.some((c) => c.method === "answerCallbackQuery"));
+    expect(fake.callsOf("answerCallbackQuery").map((c) => c.payload.callback_query_id)).toEqual(["cq-p"]);
   });
 
   it("logs and carries on when onInbound throws", async () => {

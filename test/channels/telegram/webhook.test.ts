@@ -141,16 +141,20 @@ describe("POST /telegram/webhook", () => {
     expect(inbound.received[0]?.receivedAt).toBeInstanceOf(Date);
   });
 
-  it("turns a tap into a choice, answers it and removes the keyboard", async () => {
+  it("turns a tap into a choice, answers it in the webhook's 200 and removes the keyboard", async () => {
     const body = update(
       callbackUpdate({ userId: 88, data: "consent.accept", messageId: 12, callbackId: "cq-1" }),
     );
-    expect((await post(body)).status).toBe(200);
+    const response = await post(body);
+    expect(response.status).toBe(200);
     expect(inbound.received).toEqual([
       expect.objectContaining({ choiceId: "consent.accept", externalMessageId: "callback:cq-1" }),
     ]);
     expect(inbound.received[0]?.text).toBeUndefined();
-    expect(fake.callsOf("answerCallbackQuery").map((c) => c.payload.callback_query_id)).toEqual(["cq-1"]);
+    // Telegram's webhook reply: Telegram calls it; the bot makes no request of its own for it.
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ method: "answerCallbackQuery", callback_query_id: "cq-1" });
+    expect(fake.callsOf("answerCallbackQuery")).toHaveLength(0);
     const edits = fake.callsOf("editMessageReplyMarkup");
     expect(edits).toHaveLength(1);
     expect(edits[0]?.payload).toMatchObject({ chat_id: 88, message_id: 12 });
@@ -162,10 +166,20 @@ describe("POST /telegram/webhook", () => {
       error_code: 400,
       description: "Bad Request: message is not modified",
     });
-    fake.failNext("answerCallbackQuery", { error_code: 400, description: "Bad Request: query is too old" });
     const response = await post(update(callbackUpdate({ userId: 89, data: "lang.ro" })));
     expect(response.status).toBe(200);
     expect(inbound.received.map((m) => m.choiceId)).toEqual(["lang.ro"]);
+  });
+
+  it("does not answer a tap whose turn failed (503): the redelivery answers it", async () => {
+    const body = update(callbackUpdate({ userId: 90, data: "lang.ar", callbackId: "cq-9" }));
+    inbound.failWith = new Error("database down");
+    const failed = await post(body);
+    expect(failed.status).toBe(503);
+    expect(await failed.text()).not.toContain("answerCallbackQuery");
+    inbound.failWith = undefined;
+    const redelivered = await post(body);
+    expect(await redelivered.json()).toEqual({ method: "answerCallbackQuery", callback_query_id: "cq-9" });
   });
 
   it("answers 503 when onInbound throws, so Telegram redelivers, and keeps serving", async () => {
