@@ -86,7 +86,7 @@ export async function earlierQueued(sql: pg.Pool, id: bigint, queue: string): Pr
 
 const SENT_SQL = `UPDATE "Message" SET status = 'sent', "channelMessageId" = $3, "sentAt" = now(), error = NULL,
   "leaseUntil" = NULL WHERE id = $1 AND "leaseToken" = $2`;
-/** The platform accepted it. Written even after a sweep: the platform's answer is the truth. */
+/** The platform accepted it; under the sender's lease only (a row swept meanwhile stays uncertain). */
 export async function recordSent(sql: pg.Pool, id: bigint, token: string, externalMessageId: string) {
   await sql.query(prepared(SENT_SQL, [String(id), token, externalMessageId]));
 }
