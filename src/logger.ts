@@ -27,3 +27,12 @@ const REDACT = [
 export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
   return pino({ level, base, redact: { paths: REDACT, censor: "[redacted]" } });
 }
+
+/**
+ * What may be logged about an error: its name and message, nothing else. A driver's error carries
+ * more (pg's `detail` holds the failing row, message text included), which pino would keep.
+ */
+export function loggableError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: typeof error, message: String(error) };
+}

@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { DomainError, ForbiddenError, NotFoundError } from "../domain/errors.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, loggableError } from "../logger.ts";
 
 /** A request part (path, query, body) that failed its zod schema. */
 export class SchemaError extends Error {
@@ -40,7 +40,7 @@ export function installApiErrors(scope: FastifyInstance, logger: Logger): void {
     const status = (error as FastifyError).statusCode ?? 500;
     if (status === 400) return reply.code(400).send({ error: "the body is not JSON" });
     if (status < 500) return reply.code(status).send({ error: error.message });
-    logger.error({ err: error, route: request.routeOptions.url }, "api request failed");
+    logger.error({ err: loggableError(error), route: request.routeOptions.url }, "api request failed");
     return reply.code(500).send({ error: "server error" });
   });
 }

@@ -28,6 +28,7 @@ import { segmentFields, whenFields } from "./broadcast-segment-fields.ts";
 import { programmeNames, segmentWords } from "./broadcast-segment-words.ts";
 import { type BroadcastView, broadcastView } from "./broadcast-view.ts";
 import { csrfField } from "./csrf.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { openEventStream } from "./event-stream.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
@@ -72,7 +73,7 @@ async function composerState(request: FastifyRequest, form: BroadcastForm): Prom
     return notice ? { preview, notice } : { preview };
   } catch (error) {
     if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
-    return { error: error.message };
+    return { error: staffErrorText(request, error) };
   }
 }
 
@@ -171,7 +172,7 @@ export function broadcastPages(http: FastifyInstance): void {
       return reply.redirect(`/console/broadcasts/${broadcast.id}`, 303);
     } catch (error) {
       if (!(error instanceof DomainError) || error instanceof NotFoundError) throw error;
-      return showBuilder(request, reply.code(400), form, error.message);
+      return showBuilder(request, reply.code(400), form, staffErrorText(request, error));
     }
   });
   get("/console/broadcasts/:id", (request, reply) =>

@@ -11,6 +11,7 @@ import { listVacancies, requireVacancyRole, vacancyForStaff } from "../domain/va
 import { jobTitleText } from "../domain/vacancies/vacancy-lists.ts";
 import { consoleText } from "./console-context.ts";
 import type { T } from "./conversation-page.ts";
+import { staffErrorText } from "./domain-error-text.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
@@ -49,7 +50,7 @@ async function orPage(
       const t = textsOf(request);
       return renderPage(reply.code(403), staff, t("forbidden_title"), html`<p>${t("vacancy_forbidden")}</p>`);
     }
-    if (error instanceof DomainError && onInvalid) return onInvalid(error.message);
+    if (error instanceof DomainError && onInvalid) return onInvalid(staffErrorText(request, error));
     throw error;
   }
 }

@@ -13,7 +13,7 @@
  *   MsalServiceClientCredentialsFactory.
  * - A forged signature under a real key id comes out of the token check as a plain error, which
  *   CloudAdapter turns into a 500. Every failure of `authenticateRequest` becomes an
- *   AuthenticationError here, which it answers with 401.
+ *   AuthenticationError here (its message says why), which the channel answers with 401.
  * - Its connector client retries 429, 5xx and network errors itself (Azure core's default retry
  *   policy), so a request that reached Teams and lost its answer could be sent again. The policy
  *   is removed from every client made here: one send is one platform call, and the outbox alone
@@ -30,7 +30,6 @@ import {
   type ConnectorFactory,
   MsalServiceClientCredentialsFactory,
 } from "botframework-connector";
-import type { Logger } from "../../logger.ts";
 
 /** What the Teams channel needs to authenticate (MICROSOFT_APP_* and the TEAMS_* overrides). */
 export interface TeamsAuthOptions {
@@ -74,19 +73,8 @@ export function authenticationSettings(options: TeamsAuthOptions) {
   };
 }
 
-/** Authentication whose inbound failures are all AuthenticationErrors (401), and logged. */
+/** Authentication whose inbound failures are all AuthenticationErrors (401), saying why. */
 class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
-  private readonly logger: Logger;
-
-  constructor(
-    settings: ReturnType<typeof authenticationSettings>,
-    factory: MsalServiceClientCredentialsFactory,
-    logger: Logger,
-  ) {
-    super(settings, factory);
-    this.logger = logger;
-  }
-
   override async authenticateRequest(
     activity: Activity,
     authHeader: string,
@@ -108,8 +96,7 @@ class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthenti
   }
 
   private refuse(reason: string): AuthenticationError {
-    this.logger.warn({ reason: reason.slice(0, 200) }, "teams request refused: token not valid");
-    return new AuthenticationError("Unauthorized", 401);
+    return new AuthenticationError(reason.slice(0, 200), 401);
   }
 }
 
@@ -127,7 +114,7 @@ export function withoutRetries(client: ConnectorClient): ConnectorClient {
 }
 
 /** Builds the BotFrameworkAuthentication that CloudAdapter uses. */
-export function createTeamsAuthentication(options: TeamsAuthOptions, logger: Logger) {
+export function createTeamsAuthentication(options: TeamsAuthOptions) {
   const authority = loginAuthority(options);
   const msal = new ConfidentialClientApplication({
     auth: {
@@ -140,5 +127,5 @@ export function createTeamsAuthentication(options: TeamsAuthOptions, logger: Log
   // The same class as botframework-connector's, seen through the ESM build's type declarations.
   type Client = ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1];
   const factory = new MsalServiceClientCredentialsFactory(options.appId, msal as unknown as Client);
-  return new StrictBotFrameworkAuthentication(authenticationSettings(options), factory, logger);
+  return new StrictBotFrameworkAuthentication(authenticationSettings(options), factory);
 }

@@ -150,9 +150,3 @@ function buttonTap(updateId: number, query: z.infer<typeof callbackQuery>, recei
     },
   };
 }
-
-/** The message for the core, or undefined when the update is not one (see parseUpdate). */
-export function toInboundMessage(raw: unknown, receivedAt: Date): InboundMessage | undefined {
-  const parsed = parseUpdate(raw, receivedAt);
-  return parsed.kind === "inbound" ? parsed.message : undefined;
-}

@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
 import type { Translator } from "../../i18n/translator.ts";
-import type { Logger } from "../../logger.ts";
+import { type Logger, loggableError } from "../../logger.ts";
 import type { Db } from "../../store/prisma.ts";
 import type { InboundHandler, InboundMessage } from "../types.ts";
 import { registerWebchatLimits, type WebchatLimits } from "./webchat-limits.ts";
@@ -88,7 +88,8 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
   app.register(async (scope) => {
     scope.setErrorHandler((error: FastifyError, _request, reply) => {
       const status = error.statusCode ?? 500;
-      if (status >= 500) logger.error({ err: error, channel: "webchat" }, "webchat request failed");
+      if (status >= 500)
+        logger.error({ err: loggableError(error), channel: "webchat" }, "webchat request failed");
       // Ours failed (a store went away mid-request): the page tries again later.
       reply.code(status >= 500 ? 503 : status).send({
         error: status === 400 ? "the body must be valid JSON" : status < 500 ? error.message : "server error",
@@ -162,7 +163,7 @@ export function registerWebchat(app: FastifyInstance, options: WebchatOptions): 
         try {
           await options.onInbound(inbound);
         } catch (err) {
-          logger.error({ err, channel: "webchat" }, "webchat inbound failed");
+          logger.error({ err: loggableError(err), channel: "webchat" }, "webchat inbound failed");
           return reply.code(503).send({ error: "the message could not be handled; please try again" });
         }
         // Erased by this very message (/delete): the page says what went, and offers a new chat.

@@ -86,22 +86,32 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
   if (!organisation) throw new DomainError(`No organisation "${data.organisationSlug}".`);
   const counsellor = await db.counsellor.findUnique({ where: { email: data.counsellorEmail } });
   if (!counsellor || counsellor.organisationId !== organisation.id)
-    throw new DomainError(`No counsellor ${data.counsellorEmail} in ${organisation.slug}.`);
+    throw new DomainError(`No counsellor ${data.counsellorEmail} in ${organisation.slug}.`, {
+      code: "staff_not_in_organisation",
+    });
   if (data.vacancyId) {
     const vacancy = await db.vacancy.findUnique({ where: { id: data.vacancyId } });
     if (!vacancy || vacancy.organisationId !== organisation.id)
-      throw new DomainError(`No vacancy ${data.vacancyId} in ${organisation.slug}.`);
+      throw new DomainError(`No vacancy ${data.vacancyId} in ${organisation.slug}.`, {
+        code: "unknown_vacancy",
+      });
   }
   const broken = brokenFallbacks(data.texts, data.fallbacks);
   if (broken.length)
     throw new DomainError(
       `Fallback to a language without a text: ${broken.join(", ")}. Add that text first.`,
+      {
+        code: "broadcast_fallback_without_text",
+        params: { languages: broken.join(", ") },
+      },
     );
   const schedule = await segmentSchedule(db, organisation.id, data.segment, deps.defaultTimeZone);
   const now = deps.now?.() ?? new Date();
   const asked = data.at ? parseLocalTime(data.at, schedule.timeZone) : now;
   if (data.at && asked.getTime() < now.getTime() - 60_000)
-    throw new DomainError(`${data.at} has passed; give a time to come, or none to send now.`);
+    throw new DomainError(`${data.at} has passed; give a time to come, or none to send now.`, {
+      code: "broadcast_time_passed",
+    });
   const sendAt = endOfQuietHours(asked, schedule.quietHours, schedule.timeZone);
 
   const members = await segmentMembers(db, organisation.id, data.segment);
@@ -138,7 +148,8 @@ async function resolve(deps: BroadcastDeps, input: BroadcastInput): Promise<Reso
 async function segmentSchedule(db: Db, organisationId: string, segment: Segment, defaultTimeZone: string) {
   const only = segment.programme?.length === 1 ? segment.programme[0] : undefined;
   const programme = only ? await db.programme.findFirst({ where: { organisationId, slug: only } }) : null;
-  if (only && !programme) throw new DomainError(`No programme "${only}" in this organisation.`);
+  if (only && !programme)
+    throw new DomainError(`No programme "${only}" in this organisation.`, { code: "unknown_programme" });
   return parseProgrammeSchedule(
     { timeZone: programme?.timezone ?? defaultTimeZone, ...((programme?.settings as object | null) ?? {}) },
     defaultTimeZone,
@@ -163,16 +174,23 @@ export async function createBroadcast(
 ): Promise<{ broadcast: Broadcast; preview: BroadcastPreview }> {
   const { organisationId, counsellorId, data, preview } = await resolve(deps, input);
   if (!Object.keys(data.texts).length)
-    throw new DomainError("Invalid texts: needs a text in at least one language.");
+    throw new DomainError("Invalid texts: needs a text in at least one language.", {
+      code: "broadcast_no_text",
+    });
   if (preview.missing.length) {
     const list = preview.missing.map(
       (m) => `${m.locale} (${m.people} ${m.people === 1 ? "person" : "people"})`,
     );
     throw new DomainError(
       `No text for ${list.join(", ")}. Add a text in each, or an explicit fallback such as ${preview.missing[0]?.locale}=fr.`,
+      {
+        code: "broadcast_missing_texts",
+        params: { languages: preview.missing.map((m) => m.locale).join(", ") },
+      },
     );
   }
-  if (preview.recipients === 0) throw new DomainError("Nobody in this segment can be reached.");
+  if (preview.recipients === 0)
+    throw new DomainError("Nobody in this segment can be reached.", { code: "broadcast_nobody_reachable" });
   const broadcast = await deps.db.$transaction(async (tx) => {
     const created = await tx.broadcast.create({
       data: {

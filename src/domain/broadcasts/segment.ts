@@ -63,7 +63,11 @@ async function segmentWhere(
     const list = await db.savedList.findUnique({
       where: { organisationId_name: { organisationId, name: segment.list } },
     });
-    if (!list) throw new DomainError(`No saved list "${segment.list}" in this organisation.`);
+    if (!list)
+      throw new DomainError(`No saved list "${segment.list}" in this organisation.`, {
+        code: "unknown_saved_list",
+        params: { list: segment.list },
+      });
     caseIds = list.caseIds;
   }
   return {

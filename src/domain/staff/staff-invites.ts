@@ -2,10 +2,12 @@
  * Staff invitations: a coordinator (or the operator's CLI) invites someone by e-mail with a role;
  * they get a one-time link that opens a page to set their password. The link's token is stored
  * hashed and expires after INVITE_VALID_DAYS; inviting the same person again issues a new link
- * (the old one stops working). Every invitation and password set is in the audit log.
+ * (the old one stops working) only while they have not set a password: a link for someone who has
+ * would let whoever opens it replace their password and sign in as them. Every invitation and
+ * password set is in the audit log.
  */
 import { z } from "zod";
-import type { Counsellor, CounsellorLocale, StaffRole } from "../../generated/prisma/client.ts";
+import type { Counsellor, CounsellorLocale, Prisma, StaffRole } from "../../generated/prisma/client.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { counsellorLocaleField, emailField, nameField, slugField } from "../organisations/fields.ts";
@@ -32,7 +34,9 @@ export interface StaffInvitation {
 
 /**
  * Invites a staff member into an organisation, or re-invites one who has not set a password yet
- * (or whose role changes). `invitedBy` is the coordinator's id (null: the operator's CLI).
+ * (the new invite's name, role and locale replace theirs). One who has is refused. An e-mail of
+ * another organisation is refused without saying so. `invitedBy` is the coordinator's id (null:
+ * the operator's CLI).
  */
 export async function inviteStaff(
   db: Db,
@@ -54,13 +58,14 @@ export async function inviteStaff(
   };
   const existing = await db.counsellor.findUnique({ where: { email } });
   if (existing && existing.organisationId !== organisation.id)
-    throw new DomainError(`${email} already works for another organisation.`, {
-      code: "email_other_organisation",
-    });
+    throw new DomainError("This e-mail address cannot be invited.", { code: "email_not_invitable" });
   const staff = existing
-    ? await db.counsellor.update({
-        where: { id: existing.id },
-        data: { ...invite, name, role, deactivatedAt: null, ...(locale ? { locale } : {}) },
+    ? await reinvite(db, existing, {
+        ...invite,
+        name,
+        role,
+        deactivatedAt: null,
+        ...(locale ? { locale } : {}),
       })
     : await db.counsellor.create({
         data: { ...invite, organisationId: organisation.id, email, name, role, locale: locale ?? "nl" },
@@ -76,6 +81,22 @@ export async function inviteStaff(
     },
   });
   return { staff, token };
+}
+
+/** A new invite for `existing`, refused once they have set a password (then, or while this runs). */
+async function reinvite(
+  db: Db,
+  existing: Counsellor,
+  data: Prisma.CounsellorUpdateManyMutationInput,
+): Promise<Counsellor> {
+  const updated = existing.passwordHash
+    ? 0
+    : (await db.counsellor.updateMany({ where: { id: existing.id, passwordHash: null }, data })).count;
+  if (updated === 0)
+    throw new DomainError(`${existing.email} has already set a password and cannot be invited again.`, {
+      code: "staff_already_signed_up",
+    });
+  return db.counsellor.findUniqueOrThrow({ where: { id: existing.id } });
 }
 
 /** The staff member an unexpired invite token belongs to, or null. */

@@ -33,15 +33,19 @@ export type VisitInput = z.input<typeof visitInput>;
 export async function setCompanyVisit(db: Db, vacancy: Vacancy, input: VisitInput, timeZone: string) {
   const data = parseInput(visitInput, input);
   const first = DateTime.fromISO(`${data.date}T${data.firstSlot}`, { zone: timeZone });
-  if (!first.isValid) throw new DomainError("Invalid date or time of the first slot.");
-  if (first.toMillis() <= Date.now()) throw new DomainError("The visit is in the past.");
+  if (!first.isValid)
+    throw new DomainError("Invalid date or time of the first slot.", { code: "visit_invalid_start" });
+  if (first.toMillis() <= Date.now())
+    throw new DomainError("The visit is in the past.", { code: "visit_in_past" });
   return db.$transaction(async (tx) => {
     const existing = await tx.companyVisit.findUnique({
       where: { vacancyId: vacancy.id },
       include: { slots: { where: { appointmentId: { not: null } }, select: { id: true } } },
     });
     if (existing?.slots.length)
-      throw new DomainError("Someone booked a slot of this visit already: it stays as it is.");
+      throw new DomainError("Someone booked a slot of this visit already: it stays as it is.", {
+        code: "visit_already_booked",
+      });
     if (existing) await tx.companyVisit.delete({ where: { id: existing.id } });
     return tx.companyVisit.create({
       data: {

@@ -111,7 +111,8 @@ export async function sendJobAlerts(
   },
 ): Promise<AlertReport> {
   const vacancy = await deps.db.vacancy.findUnique({ where: { id: input.vacancyId } });
-  if (vacancy?.status !== "open") throw new DomainError(`No open vacancy with id ${input.vacancyId}.`);
+  if (vacancy?.status !== "open")
+    throw new DomainError(`No open vacancy with id ${input.vacancyId}.`, { code: "vacancy_not_open" });
   const ranked = await matchVacancy(deps.db, { vacancyId: vacancy.id, today: input.today });
   const now = input.now ?? new Date();
   const report: AlertReport = { sent: [], digest: [], noText: [], notNow: [], excluded: [], cannotAdd: [] };

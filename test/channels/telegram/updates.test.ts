@@ -1,10 +1,15 @@
 import type { Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { toInboundMessage } from "../../../src/channels/telegram/updates.ts";
+import { parseUpdate } from "../../../src/channels/telegram/updates.ts";
 import { callbackUpdate, privateTextUpdate } from "../../support/fake-telegram.ts";
 
 const at = new Date("2025-03-01T10:00:00Z");
 const withId = (update: object, id = 7) => ({ update_id: id, ...update }) as Update;
+/** The message for the core, or undefined when the update is not one. */
+function toInboundMessage(raw: unknown, receivedAt: Date) {
+  const parsed = parseUpdate(raw, receivedAt);
+  return parsed.kind === "inbound" ? parsed.message : undefined;
+}
 
 describe("toInboundMessage", () => {
   it("normalises a private text message", () => {

@@ -1,4 +1,5 @@
 import fastify, { type FastifyInstance } from "fastify";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { InboundMessage } from "../../../src/channels/types.ts";
 import { registerWebchat } from "../../../src/channels/webchat/webchat-routes.ts";
@@ -271,6 +272,61 @@ test("a core that throws gives 503 { error } without the details", async () => {
   expect(response.statusCode).toBe(503);
   expect(Object.keys(response.json())).toEqual(["error"]);
   expect(response.body).not.toMatch(/exploded|secret|42/);
+});
+
+describe("failure logs carry no client text (pg's detail holds the failing row)", () => {
+  const logLines: string[] = [];
+  const apps: FastifyInstance[] = [];
+  /** A Postgres error as pg throws it: the row, message text included, in `detail`. */
+  const pgError = () =>
+    Object.assign(new Error('null value in column "x" violates not-null constraint'), {
+      code: "23502",
+      detail: "Failing row contains (7, Te rog ajută-mă, sunt singur).",
+    });
+  /** A web chat whose core fails with pgError, on `store` (default the test database). */
+  async function loggingApp(store = db): Promise<FastifyInstance> {
+    const logged = fastify();
+    apps.push(logged);
+    registerWebchat(logged, {
+      db: store,
+      translator: standInTranslator(),
+      logger: pino({ level: "info" }, { write: (line: string) => logLines.push(line) }),
+      onInbound: async () => {
+        throw pgError();
+      },
+    });
+    await logged.ready();
+    return logged;
+  }
+  afterAll(() => Promise.all(apps.map((a) => a.close())));
+  const logLine = (message: string) => logLines.find((line) => line.includes(message)) ?? "";
+
+  test("a request that fails in the store", async () => {
+    const conversations = new Proxy(db.conversation, {
+      get: (target, key) =>
+        key === "findUnique" ? () => Promise.reject(pgError()) : Reflect.get(target, key, target),
+    });
+    const store = new Proxy(db, {
+      get: (target, key) => (key === "conversation" ? conversations : Reflect.get(target, key, target)),
+    });
+    const logged = await loggingApp(store);
+    const response = await logged.inject({ url: `/chat/api/messages?sessionId=${"A".repeat(43)}&after=0` });
+    expect(response.statusCode).toBe(503);
+    expect(logLine("webchat request failed")).toContain("not-null constraint");
+    expect(logLine("webchat request failed")).not.toMatch(/Failing row|Te rog/);
+  });
+
+  test("a message the core fails on", async () => {
+    const logged = await loggingApp();
+    const response = await logged.inject({
+      method: "POST",
+      url: "/chat/api/messages",
+      payload: { sessionId: await newSession(logged), messageId: newId(), text: "Te rog" },
+    });
+    expect(response.statusCode).toBe(503);
+    expect(logLine("webchat inbound failed")).toContain("not-null constraint");
+    expect(logLine("webchat inbound failed")).not.toMatch(/Failing row|Te rog/);
+  });
 });
 
 describe("GET /chat", () => {

@@ -1,0 +1,100 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { DomainError } from "../../../src/domain/errors.ts";
+import { findInvite, inviteStaff, setPasswordWithInvite } from "../../../src/domain/staff/staff-invites.ts";
+import { testDb, uid } from "../../support/db.ts";
+import { staffMember } from "../../support/staff.ts";
+import { organisationWithCounsellor } from "../fixtures.ts";
+
+const db = testDb();
+afterAll(() => db.$disconnect());
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe("inviting staff again", () => {
+  test("a member who has not set a password gets a new link; the old one stops working", async () => {
+    const { organisation } = await organisationWithCounsellor(db);
+    const invite = { organisationSlug: organisation.slug, email: `n-${uid()}@example.org`, name: "Nadia" };
+    const first = await inviteStaff(db, { ...invite, role: "steward" });
+    const second = await inviteStaff(db, { ...invite, role: "counsellor" });
+    expect(await findInvite(db, first.token)).toBeNull();
+    expect(await findInvite(db, second.token)).toMatchObject({ id: first.staff.id, role: "counsellor" });
+  });
+
+  test("a member who has set a password is refused: no new link, role and sessions as they were", async () => {
+    const { organisation } = await organisationWithCounsellor(db);
+    const member = await staffMember(db, organisation.slug, "coordinator");
+    const before = await db.counsellor.findUniqueOrThrow({ where: { id: member.id } });
+    const error = await refusal(
+      inviteStaff(db, {
+        organisationSlug: organisation.slug,
+        email: member.email,
+        name: "X",
+        role: "steward",
+      }),
+    );
+    expect(error.code).toBe("staff_already_signed_up");
+    expect(await db.counsellor.findUniqueOrThrow({ where: { id: member.id } })).toEqual(before);
+    expect(await db.auditEvent.count({ where: { subjectId: member.id, type: "staff.invited" } })).toBe(1);
+  });
+
+  test("a deactivated member who had set a password is refused too", async () => {
+    const { organisation } = await organisationWithCounsellor(db);
+    const member = await staffMember(db, organisation.slug, "counsellor");
+    await db.counsellor.update({ where: { id: member.id }, data: { deactivatedAt: new Date() } });
+    const error = await refusal(
+      inviteStaff(db, {
+        organisationSlug: organisation.slug,
+        email: member.email,
+        name: "X",
+        role: "counsellor",
+      }),
+    );
+    expect(error.code).toBe("staff_already_signed_up");
+    expect(
+      (await db.counsellor.findUniqueOrThrow({ where: { id: member.id } })).deactivatedAt,
+    ).not.toBeNull();
+  });
+
+  test("a link spent while the re-invite runs is not replaced", async () => {
+    const { organisation } = await organisationWithCounsellor(db);
+    const invite = { organisationSlug: organisation.slug, email: `r-${uid()}@example.org`, name: "Rami" };
+    const first = await inviteStaff(db, { ...invite, role: "counsellor" });
+    const stale = { ...first.staff };
+    await setPasswordWithInvite(db, first.token, "a long enough password");
+    const findUnique = db.counsellor.findUnique;
+    db.counsellor.findUnique = (async () => stale) as unknown as typeof findUnique;
+    try {
+      const error = await refusal(inviteStaff(db, { ...invite, role: "coordinator" }));
+      expect(error.code).toBe("staff_already_signed_up");
+    } finally {
+      db.counsellor.findUnique = findUnique;
+    }
+    expect(await db.counsellor.findUniqueOrThrow({ where: { id: first.staff.id } })).toMatchObject({
+      role: "counsellor",
+      inviteTokenHash: null,
+    });
+  });
+
+  test("an e-mail of another organisation is refused without saying so", async () => {
+    const { organisation } = await organisationWithCounsellor(db);
+    const other = await organisationWithCounsellor(db);
+    const error = await refusal(
+      inviteStaff(db, {
+        organisationSlug: organisation.slug,
+        email: other.counsellor.email,
+        name: "X",
+        role: "counsellor",
+      }),
+    );
+    expect(error.code).toBe("email_not_invitable");
+    expect(error.message).not.toMatch(/organisation/i);
+    expect(error.message).not.toContain(other.counsellor.email);
+  });
+});
