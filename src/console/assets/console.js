@@ -23,13 +23,23 @@
       return;
     }
     form.dataset.submitting = "1";
-    // After the browser has read the form: a disabled button's own name and value would be left out.
-    setTimeout(() => setBusy(form, true), 0);
+    // A disabled button's own name and value are left out of the post: a hidden copy keeps them.
+    const submitter = /** @type {SubmitEvent} */ (event).submitter;
+    if (submitter instanceof HTMLButtonElement && submitter.name) {
+      const copy = document.createElement("input");
+      copy.type = "hidden";
+      copy.name = submitter.name;
+      copy.value = submitter.value;
+      copy.dataset.submitter = "";
+      form.append(copy);
+    }
+    setBusy(form, true);
   });
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
     for (const form of document.querySelectorAll("form[data-submitting]")) {
       delete (/** @type {HTMLFormElement} */ (form).dataset.submitting);
+      for (const copy of form.querySelectorAll("input[data-submitter]")) copy.remove();
       setBusy(/** @type {HTMLFormElement} */ (form), false);
     }
   });
