@@ -1,6 +1,6 @@
 /**
- * How an /api/v1 route is declared: method, path, zod schemas for its params, query and body, and
- * a handler that receives them parsed and the staff member asking. The same schemas validate the
+ * How an /api/v1 route is declared: method, path, zod schemas for its params, query, body and the
+ * headers it reads, and a handler that receives them parsed and the staff member asking. The same schemas validate the
  * request and generate `GET /api/v1/openapi.json` (zod 4's z.toJSONSchema, OpenAPI 3.0 target),
  * so the document cannot drift from what the routes accept.
  */
@@ -12,17 +12,19 @@ import { SchemaError } from "./api-errors.ts";
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** What a handler gets. */
-export interface ApiCall<P, Q, B> {
+export interface ApiCall<P, Q, B, H = unknown> {
   staff: StaffIdentity;
   params: P;
   query: Q;
   body: B;
+  /** The headers the route declares, parsed (others are not in it). */
+  headers: H;
   request: FastifyRequest;
   reply: FastifyReply;
 }
 
 /** One route. `url` is relative to /api/v1, fastify style (`/cases/:id`). */
-export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown> {
+export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown, H = unknown> {
   method: Method;
   url: string;
   summary: string;
@@ -30,17 +32,19 @@ export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Request headers the route reads, by their lower-case names (an object schema). */
+  headers?: z.ZodType<H>;
   /** The success body's schema, for the document (not checked at run time). */
   response?: z.ZodType;
   /** Success status (default 200). */
   status?: number;
   /** What the route returns is sent as JSON; a handler that sent itself returns the reply. */
-  handler(call: ApiCall<P, Q, B>): Promise<unknown>;
+  handler(call: ApiCall<P, Q, B, H>): Promise<unknown>;
 }
 
 /** Collects the routes of the API scope and registers them on it. */
 export interface ApiRouter {
-  route<P, Q, B>(spec: ApiRouteSpec<P, Q, B>): void;
+  route<P, Q, B, H>(spec: ApiRouteSpec<P, Q, B, H>): void;
   readonly specs: readonly ApiRouteSpec[];
 }
 
@@ -64,6 +68,7 @@ export function createApiRouter(scope: FastifyInstance): ApiRouter {
             params: parsePart(spec.params, request.params, "path"),
             query: parsePart(spec.query, request.query, "query"),
             body: parsePart(spec.body, request.body, "body"),
+            headers: parsePart(spec.headers, request.headers, "headers"),
             request,
             reply,
           });
@@ -120,7 +125,11 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
 }
 
 function operation(spec: ApiRouteSpec): Record<string, unknown> {
-  const parameters = [...objectParameters(spec.params, "path"), ...objectParameters(spec.query, "query")];
+  const parameters = [
+    ...objectParameters(spec.params, "path"),
+    ...objectParameters(spec.query, "query"),
+    ...objectParameters(spec.headers, "header"),
+  ];
   const errors = Object.fromEntries(
     [
       ["400", "Not JSON, or fails the schema ({ error, issues })"],
@@ -156,13 +165,17 @@ function operation(spec: ApiRouteSpec): Record<string, unknown> {
   };
 }
 
-function objectParameters(schema: z.ZodType | undefined, where: "path" | "query") {
+function objectParameters(schema: z.ZodType | undefined, where: "path" | "query" | "header") {
   if (!schema) return [];
   const json = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
-    name,
-    in: where,
-    required: where === "path" || (json.required ?? []).includes(name),
-    schema: property,
-  }));
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description } = property as { description?: unknown };
+    return {
+      name,
+      in: where,
+      required: where === "path" || (json.required ?? []).includes(name),
+      ...(typeof description === "string" ? { description } : {}),
+      schema: property,
+    };
+  });
 }

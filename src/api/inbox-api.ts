@@ -1,7 +1,7 @@
 /**
  * The inbox as JSON: open handovers (`GET /handovers`), handing one back to the bot, a case's
  * transcript (`GET /cases/{id}/messages`) and writing to its client (`POST /cases/{id}/messages`
- * with free text or a quick reply, 202 once it is in the outbox).
+ * with free text or a quick reply, 202 once it is in the outbox; once per `Idempotency-Key`).
  */
 import { z } from "zod";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
@@ -51,6 +51,21 @@ export const staffMessageBody = z.union([
     })
     .strict(),
 ]);
+
+/**
+ * `Idempotency-Key` (optional, e.g. a UUID the caller makes per message): the same key again for
+ * the same case and staff member writes nothing and answers with the first one's messageId; a
+ * different message under it is refused (400).
+ */
+const idempotencyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, "1–200 visible ASCII characters")
+    .optional()
+    .describe(
+      "Idempotency-Key: the same key again (same case, same staff member) sends nothing more and answers with the first messageId; another message under it is 400.",
+    ),
+});
 
 /** What writing to clients needs, from the app's console context. */
 export function replyDeps(context: {
@@ -140,15 +155,18 @@ export const inboxApi: ApiModule = (router) => {
     tags: ["inbox"],
     params: idParams,
     body: staffMessageBody,
+    headers: idempotencyHeaders,
     status: 202,
     response: z.object({ messageId: z.string(), notInClientLanguage: z.boolean() }),
-    async handler({ staff, params, body, request }) {
+    async handler({ staff, params, body, headers, request }) {
       const context = request.server.consoleContext;
       await requireCaseInScope(context.db, staff, params.id);
+      const key = headers["idempotency-key"];
       const sent = await sendStaffMessage(replyDeps(context), {
         caseId: params.id,
         staffId: staff.staffId,
         message: body,
+        ...(key ? { idempotencyKey: `api:${params.id}:${staff.staffId}:${key}` } : {}),
       });
       return { messageId: sent.messageId.toString(), notInClientLanguage: sent.notInClientLanguage };
     },

@@ -14,6 +14,7 @@ import type { Appointment } from "../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import { languageName } from "./conversation-page.ts";
 import { csrfField } from "./csrf.ts";
+import { submissionField } from "./form-submission.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { reminderWords } from "./reminder-words.ts";
 import { staffOf } from "./require-staff.ts";
@@ -91,7 +92,7 @@ ${
 function newAppointmentForm(request: FastifyRequest, t: T, caseId: string): SafeHtml {
   const staff = staffOf(request);
   const { translator } = request.server.consoleContext;
-  return html`<form class="card" method="post" action="/console/cases/${caseId}/appointments" aria-labelledby="new-appt-title">${csrfField(request)}
+  return html`<form class="card" method="post" action="/console/cases/${caseId}/appointments" aria-labelledby="new-appt-title">${csrfField(request)}${submissionField()}
 <h3 id="new-appt-title">${t("new_appointment")}</h3>
 <div class="params"><div><label for="appt-date">${t("date")}</label><input id="appt-date" type="date" name="date" required></div>
 <div><label for="appt-time">${t("time")}</label><input id="appt-time" type="time" name="time" required></div></div>

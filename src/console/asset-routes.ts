@@ -1,6 +1,6 @@
 /**
- * The console's static files: our stylesheet, and htmx with its SSE extension served from
- * node_modules (no CDN: these machines, and many organisations' networks, reach no internet).
+ * The console's static files: our stylesheet and scripts, and htmx with its SSE extension served
+ * from node_modules (no CDN: these machines, and many organisations' networks, reach no internet).
  * Read once at start-up; cached by the browser for an hour.
  */
 import { readFileSync } from "node:fs";
@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   "console.css": { file: new URL("./assets/console.css", import.meta.url).pathname, type: "text/css" },
+  "console.js": { file: new URL("./assets/console.js", import.meta.url).pathname, type: "text/javascript" },
   "voice-recorder.js": {
     file: new URL("./assets/voice-recorder.js", import.meta.url).pathname,
     type: "text/javascript",

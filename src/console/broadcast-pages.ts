@@ -2,7 +2,8 @@
  * The console's broadcasts: `GET /console/broadcasts` (the organisation's, newest first),
  * `GET /console/broadcasts/new` (the segment builder and composer; `POST …/preview` re-renders
  * the composer on every change), `POST /console/broadcasts` (creates it, for now or a local time,
- * refused with the domain's reason while a language has neither a text nor a fallback),
+ * refused with the domain's reason while a language has neither a text nor a fallback; once per
+ * rendered form — the same form posted again redirects to the broadcast the first post made),
  * `GET /console/broadcasts/:id` (the report, live by server-sent events from `…/events`) and
  * `POST …/:id/cancel`. Counsellors and coordinators; a steward gets 403. The same domain
  * functions as /api/v1/broadcasts and the CLI.
@@ -13,7 +14,7 @@ import { broadcastReport } from "../domain/broadcasts/broadcast-report.ts";
 import { broadcastInScope, broadcastSender } from "../domain/broadcasts/broadcast-staff.ts";
 import {
   cancelBroadcast,
-  createBroadcast,
+  createBroadcastOnce,
   listBroadcasts,
   previewBroadcast,
 } from "../domain/broadcasts/broadcasts.ts";
@@ -30,6 +31,7 @@ import { type BroadcastView, broadcastView } from "./broadcast-view.ts";
 import { csrfField } from "./csrf.ts";
 import { staffErrorText } from "./domain-error-text.ts";
 import { openEventStream } from "./event-stream.ts";
+import { submissionField, submissionOf } from "./form-submission.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
@@ -93,7 +95,7 @@ async function showBuilder(
     view.staff,
     view.t("new_title"),
     html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}<p class="muted">${view.t("new_intro")}</p>
-<form method="post" action="/console/broadcasts" class="broadcast-form">${csrfField(request)}
+<form method="post" action="/console/broadcasts" class="broadcast-form">${csrfField(request)}${submissionField()}
 ${segmentFields(view, options, form)}
 ${whenFields(view, form)}
 <div id="composer" aria-live="polite">${composerHtml(view, form, state)}</div>
@@ -165,9 +167,10 @@ export function broadcastPages(http: FastifyInstance): void {
     if (form.when === "at" && !form.at)
       return showBuilder(request, reply.code(400), form, view.t("choose_a_time"));
     try {
-      const { broadcast } = await createBroadcast(
+      const broadcast = await createBroadcastOnce(
         broadcastDeps(request),
         broadcastInputOf(form, sender, "create"),
+        `staff:${view.staff.staffId}:${submissionOf(request.body)}`,
       );
       return reply.redirect(`/console/broadcasts/${broadcast.id}`, 303);
     } catch (error) {

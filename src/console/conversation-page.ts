@@ -14,6 +14,7 @@ import { caseTranscript, type TranscriptEntry } from "../domain/handovers/transc
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
+import { submissionField } from "./form-submission.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { renderPage } from "./layout.ts";
 import { staffOf } from "./require-staff.ts";
@@ -71,7 +72,7 @@ function replyBox(request: FastifyRequest, staff: StaffIdentity, t: T, caseId: s
   );
   const previewUrl = `/console/cases/${encodeURIComponent(caseId)}/quick-reply-preview`;
   return html`<form id="quick-form" class="card" method="post" action="/console/cases/${caseId}/messages">
-${csrfField(request)}
+${csrfField(request)}${submissionField()}
 <h2 id="quick-title">${t("quick_reply")}</h2>
 <label for="quickReply">${t("quick_reply_choose")}</label>
 <select id="quickReply" name="quickReply" hx-get="${previewUrl}" hx-trigger="change, load" hx-include="#quick-form" hx-target="#preview">${options}</select>
@@ -84,7 +85,7 @@ ${csrfField(request)}
 <p><button type="submit" name="kind" value="quick">${t("send_quick_reply")}</button></p>
 </form>
 <form id="text-form" class="card" method="post" action="/console/cases/${caseId}/messages">
-${csrfField(request)}
+${csrfField(request)}${submissionField()}
 <label for="reply-text">${t("free_text")}</label>
 <textarea id="reply-text" name="text" rows="3" maxlength="4000"></textarea>
 <p class="muted">${t("free_text_hint")}</p>

@@ -2,8 +2,9 @@
  * The inbox in the console: `GET /console/inbox` (clients waiting for a person, the longest
  * waiting first; new ones appear by server-sent events, no reload), the conversation view and its
  * live transcript, sending a reply (`POST /console/cases/:id/messages`), the quick-reply preview
- * in the client's language, and handing back to the bot. The same domain functions as
- * /api/v1/handovers and /api/v1/cases/{id}/messages.
+ * in the client's language, and handing back to the bot. A reply is sent once per rendered form
+ * (form-submission.ts): the same form posted again redirects as the first post did. The same
+ * domain functions as /api/v1/handovers and /api/v1/cases/{id}/messages.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -26,6 +27,7 @@ import { consoleText } from "./console-context.ts";
 import { languageName, showConversation, type T, transcriptHtml } from "./conversation-page.ts";
 import { staffErrorText } from "./domain-error-text.ts";
 import { openEventStream } from "./event-stream.ts";
+import { submissionOf } from "./form-submission.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { inboxHub } from "./inbox-hub.ts";
 import { renderPage } from "./layout.ts";
@@ -303,6 +305,7 @@ export function inboxPages(http: FastifyInstance): void {
           caseId: id,
           staffId: staff.staffId,
           message: message.data,
+          idempotencyKey: `staff:${id}:${submissionOf(request.body)}`,
         });
         return reply.redirect(
           `/console/cases/${id}/conversation?sent=1${sent.notInClientLanguage ? "&foreign=1" : ""}`,

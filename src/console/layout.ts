@@ -61,6 +61,7 @@ export function documentHtml(
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/htmx.min.js" defer></script>
 <script src="/console/assets/htmx-sse.js" defer></script>
+<script src="/console/assets/console.js" defer></script>
 </head>
 <body ${bodyAttributes ?? ""}>${body}</body>
 </html>`;

@@ -4,7 +4,7 @@
  * answers with a quick reply that reaches the client in Romani (through the outbox, marked as
  * written by a person), gets a note when free text is not in the client's language, and hands
  * back to the bot. Tasks list it in words; an unanswered handover is flagged after the working
- * hours; another organisation sees none of it.
+ * hours; another organisation sees none of it. An `Idempotency-Key` makes a retried message one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.ts";
@@ -20,6 +20,7 @@ import { createLogger } from "../../src/logger.ts";
 import { fireNudge } from "../../src/scheduling/nudge-worker.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { outboundSettled } from "../support/outbound-settled.ts";
 import { bearer, staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -137,6 +138,42 @@ describe("the inbox API", () => {
       text: "Av ando biro tehara, ko deš ora, mangav tut.",
     });
     expect(romani.json().notInClientLanguage).toBe(false);
+  });
+
+  it("an Idempotency-Key makes a retried message one message; another message under it is refused", async () => {
+    const w = await waitingClient();
+    const url = `/api/v1/cases/${w.caseId}/messages`;
+    const text = `Av ando biro tehara ${Date.now()}`;
+    const post = (key: string, body: unknown, who = w.counsellor) =>
+      app.http.inject({
+        method: "POST",
+        url,
+        headers: { ...bearer(who), "content-type": "application/json", "idempotency-key": key },
+        payload: JSON.stringify(body),
+      });
+    const key = "retry-7f3c2a";
+    const racing = await Promise.all([post(key, { text }), post(key, { text })]);
+    const answers = [...racing, await post(key, { text })];
+    for (const answer of answers) expect(answer.statusCode).toBe(202);
+    const ids = new Set(answers.map((answer) => answer.json().messageId));
+    expect(ids.size).toBe(1);
+    await sentTo(w.user, text);
+    await outboundSettled(app.db, { externalUserId: String(w.user.userId) });
+    expect(w.user.all().filter((m) => m.text === text)).toHaveLength(1);
+    expect(await app.db.message.count({ where: { text } })).toBe(1);
+
+    const other = await post(key, { text: "Something else" });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error).toContain("idempotency key");
+    expect((await post("has space", { text })).statusCode).toBe(400);
+    // A colleague's key is theirs: the same string from them is a message of their own.
+    const colleague = await staffMember(app.db, w.organisation.slug, "counsellor");
+    const theirs = await post(key, { text }, colleague);
+    expect(theirs.statusCode).toBe(202);
+    expect(ids.has(theirs.json().messageId)).toBe(false);
+    const openapi = (await app.http.inject({ url: "/api/v1/openapi.json" })).json();
+    const parameters = openapi.paths["/api/v1/cases/{id}/messages"].post.parameters;
+    expect(parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header" }));
   });
 
   it("refuses what cannot be sent: unknown quick reply (400 with issues), missing parameters, empty text", async () => {

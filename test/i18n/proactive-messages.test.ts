@@ -132,6 +132,7 @@ function appointment(extra: Partial<Appointment> = {}): Appointment {
     respondedAt: null,
     createdAt: now,
     updatedAt: now,
+    idempotencyKey: null,
     ...extra,
   };
 }

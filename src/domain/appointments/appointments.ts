@@ -16,7 +16,7 @@ import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { reminderTimes } from "../../scheduling/schedule.ts";
 import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
-import { DomainError, parseInput } from "../errors.ts";
+import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
 import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
 import { bringDocumentsSchema, bringNotesSchema } from "./bring-documents.ts";
 
@@ -111,10 +111,13 @@ async function finish(deps: AppointmentDeps, jobIds: string[], messageIds: bigin
   if (messageIds.length) await deps.outbox.dispatch(messageIds);
 }
 
-/** Creates an appointment, plans its reminders and tells the client. */
+type NewAppointment = { caseId: string } & z.input<typeof details>;
+
+/** Creates an appointment, plans its reminders and tells the client (`idempotencyKey`: see createAppointmentOnce). */
 export async function createAppointment(
   deps: AppointmentDeps,
-  input: { caseId: string } & z.input<typeof details>,
+  input: NewAppointment,
+  idempotencyKey?: string,
 ): Promise<Appointment> {
   const data = parseInput(details, input);
   const schedule = await caseSchedule(deps.db, input.caseId, deps.defaultTimeZone);
@@ -134,6 +137,7 @@ export async function createAppointment(
         ...(data.mapUrl ? { mapUrl: data.mapUrl } : {}),
         bringDocuments: data.bringDocuments ?? [],
         bringNotes: data.bringNotes ?? {},
+        idempotencyKey: idempotencyKey ?? null,
       },
     });
     const { plans } = await reminderPlans(tx, created, deps);
@@ -148,6 +152,28 @@ export async function createAppointment(
   });
   await finish(deps, jobIds, messageIds);
   return appointment;
+}
+
+/**
+ * createAppointment for a console form's submission (or a retried call): one appointment, and one
+ * notice to the client, per `idempotencyKey`, which the caller scopes to the case. The same key
+ * again — at once, or racing the first — creates nothing and returns the first one's appointment.
+ */
+export async function createAppointmentOnce(
+  deps: AppointmentDeps,
+  input: NewAppointment,
+  idempotencyKey: string,
+): Promise<Appointment> {
+  const earlier = () => deps.db.appointment.findUnique({ where: { idempotencyKey } });
+  const found = await earlier();
+  if (found) return found;
+  try {
+    return await createAppointment(deps, input, idempotencyKey);
+  } catch (error) {
+    const raced = isUniqueViolation(error) ? await earlier() : null;
+    if (raced) return raced;
+    throw error;
+  }
 }
 
 /**

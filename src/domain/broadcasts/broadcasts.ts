@@ -14,7 +14,7 @@ import { parseProgrammeSchedule, type QuietHours } from "../../scheduling/progra
 import { endOfQuietHours } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
 import { parseLocalTime } from "../appointments/appointments.ts";
-import { DomainError, parseInput } from "../errors.ts";
+import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
 import {
   type BroadcastFallbacks,
   brokenFallbacks,
@@ -165,12 +165,14 @@ export async function previewBroadcast(
 }
 
 /**
- * Creates the broadcast and its timer. Refused (DomainError, nothing created) when a language in
+ * Creates the broadcast and its timer (with `idempotencyKey`, kept on the row: see
+ * createBroadcastOnce). Refused (DomainError, nothing created) when a language in
  * the segment has neither a text nor an explicit fallback, or when nobody could get it.
  */
 export async function createBroadcast(
   deps: BroadcastDeps,
   input: BroadcastInput,
+  idempotencyKey?: string,
 ): Promise<{ broadcast: Broadcast; preview: BroadcastPreview }> {
   const { organisationId, counsellorId, data, preview } = await resolve(deps, input);
   if (!Object.keys(data.texts).length)
@@ -202,6 +204,7 @@ export async function createBroadcast(
         texts: data.texts,
         fallbacks: data.fallbacks as BroadcastFallbacks,
         sendAt: preview.sendAt,
+        idempotencyKey: idempotencyKey ?? null,
       },
     });
     await tx.auditEvent.create({
@@ -218,6 +221,28 @@ export async function createBroadcast(
   });
   await scheduleBroadcastJob(deps.queue, broadcast.id, broadcast.sendAt, deps.now?.() ?? new Date());
   return { broadcast, preview };
+}
+
+/**
+ * createBroadcast for a console form's submission (or a retried call): one broadcast per
+ * `idempotencyKey`, which the caller scopes to the staff member. The same key again — at once, or
+ * racing the first — creates nothing and returns the broadcast the first one made.
+ */
+export async function createBroadcastOnce(
+  deps: BroadcastDeps,
+  input: BroadcastInput,
+  idempotencyKey: string,
+): Promise<Broadcast> {
+  const earlier = () => deps.db.broadcast.findUnique({ where: { idempotencyKey } });
+  const found = await earlier();
+  if (found) return found;
+  try {
+    return (await createBroadcast(deps, input, idempotencyKey)).broadcast;
+  } catch (error) {
+    const raced = isUniqueViolation(error) ? await earlier() : null;
+    if (raced) return raced;
+    throw error;
+  }
 }
 
 /**

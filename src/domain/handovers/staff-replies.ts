@@ -14,7 +14,7 @@ import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { syncTimers } from "../../scheduling/nudge-store.ts";
-import type { Db } from "../../store/prisma.ts";
+import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
 import { backToBotOutputs, closeHandover } from "./hand-back.ts";
 import { planQuietNudge } from "./handovers.ts";
@@ -53,13 +53,8 @@ export interface SentStaffMessage {
 /** The client cannot be written to (no conversation, opted out, blocked, erased). */
 export class ClientUnreachable extends DomainError {}
 
-/** Queues a staff member's message to the case's client. `caseId` must already be in the staff member's scope. */
-export async function sendStaffMessage(
-  deps: StaffReplyDeps,
-  input: { caseId: string; staffId: string; message: StaffMessage },
-): Promise<SentStaffMessage> {
-  const now = deps.now?.() ?? new Date();
-  const { message } = input;
+/** Refuses a message that cannot be sent as it is (an incomplete quick reply, empty text). */
+function checkMessage(message: StaffMessage): void {
   if ("quickReply" in message) {
     const missing = missingParams(message.quickReply, message.params ?? {});
     if (missing.length)
@@ -69,34 +64,65 @@ export async function sendStaffMessage(
   } else if (!message.text.trim()) {
     throw new DomainError("The message is empty.", { code: "message_empty" });
   }
+}
+
+/** The message as the client reads it, in `locale`. */
+function outboundIn(deps: StaffReplyDeps, message: StaffMessage, locale: string) {
+  return "quickReply" in message
+    ? renderQuickReply(deps.translator, { key: message.quickReply, params: message.params ?? {}, locale })
+    : { text: message.text, locale, direction: deps.translator.dir(locale) };
+}
+
+/** A key used for another message: the caller reused it by mistake, and nothing is sent. */
+export class IdempotencyKeyReused extends DomainError {}
+
+/**
+ * The message written before under `key`, if any: the same message asked again (a resubmitted
+ * form, a retried call) answers as the first time did. A different one under that key is refused.
+ */
+async function writtenBefore(tx: DbClient, deps: StaffReplyDeps, key: string, message: StaffMessage) {
+  const earlier = await tx.message.findUnique({
+    where: { idempotencyKey: key },
+    select: { id: true, conversationId: true, text: true, payload: true },
+  });
+  if (!earlier) return null;
+  const locale = (earlier.payload as { locale?: string } | null)?.locale ?? "en";
+  if (outboundIn(deps, message, locale).text !== earlier.text)
+    throw new IdempotencyKeyReused("This idempotency key was used for another message.", {
+      code: "idempotency_key_reused",
+    });
+  return { messageId: earlier.id, conversationId: earlier.conversationId, locale, jobIds: [] as string[] };
+}
+
+/**
+ * Queues a staff member's message to the case's client. `caseId` must already be in the staff
+ * member's scope. `idempotencyKey` (a form's submission, an API caller's key, scoped to the case
+ * by the caller): the message is written once per key; asking again returns the first one.
+ */
+export async function sendStaffMessage(
+  deps: StaffReplyDeps,
+  input: { caseId: string; staffId: string; message: StaffMessage; idempotencyKey?: string },
+): Promise<SentStaffMessage> {
+  const now = deps.now?.() ?? new Date();
+  const { message } = input;
+  checkMessage(message);
+  const idempotencyKey = input.idempotencyKey ?? `staff:${randomUUID()}`;
   const sent = await deps.db.$transaction(async (tx) => {
+    const earlier = await writtenBefore(tx, deps, idempotencyKey, message);
+    if (earlier) return earlier;
     const conversation = await conversationForCase(tx, input.caseId);
     if ("notSent" in conversation)
       throw new ClientUnreachable(`The client cannot be reached: ${conversation.notSent}.`);
     const locale = conversation.locale ?? "en";
-    const outbound =
-      "quickReply" in message
-        ? renderQuickReply(deps.translator, { key: message.quickReply, params: message.params ?? {}, locale })
-        : { text: message.text, locale, direction: deps.translator.dir(locale) };
     const messageId = await deps.outbox.write(tx, {
       conversationId: conversation.id,
-      idempotencyKey: `staff:${randomUUID()}`,
+      idempotencyKey,
       messageKey: "quickReply" in message ? `quick-replies.${message.quickReply}` : "staff.text",
-      message: outbound,
+      message: outboundIn(deps, message, locale),
       kind: "counsellor",
       authorStaffId: input.staffId,
     });
-    const jobIds: string[] = [];
-    const open = await tx.handover.findFirst({ where: { conversationId: conversation.id, status: "open" } });
-    if (open) {
-      await tx.handover.update({
-        where: { id: open.id },
-        data: { answeredAt: open.answeredAt ?? now, lastStaffAt: now },
-      });
-      jobIds.push(...(await planQuietNudge(tx, open.id, now, deps.timeZone)));
-      if (open.organisationId)
-        await publishInboxChange(tx, { organisationId: open.organisationId, handoverId: open.id });
-    }
+    const jobIds = await answerHandover(tx, deps, conversation.id, now);
     return { messageId, conversationId: conversation.id, locale, jobIds };
   });
   await deps.outbox.dispatch([sent.messageId]);
@@ -107,6 +133,20 @@ export async function sendStaffMessage(
     locale: sent.locale,
     notInClientLanguage: "text" in message ? looksForeignTo(message.text, sent.locale) : false,
   };
+}
+
+/** An open handover of the conversation counts as answered: its quiet time starts. Returns the job ids to sync. */
+async function answerHandover(tx: DbClient, deps: StaffReplyDeps, conversationId: string, now: Date) {
+  const open = await tx.handover.findFirst({ where: { conversationId, status: "open" } });
+  if (!open) return [];
+  await tx.handover.update({
+    where: { id: open.id },
+    data: { answeredAt: open.answeredAt ?? now, lastStaffAt: now },
+  });
+  const jobIds = await planQuietNudge(tx, open.id, now, deps.timeZone);
+  if (open.organisationId)
+    await publishInboxChange(tx, { organisationId: open.organisationId, handoverId: open.id });
+  return jobIds;
 }
 
 /**

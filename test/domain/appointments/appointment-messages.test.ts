@@ -36,6 +36,7 @@ const base: Appointment = {
   respondedAt: null,
   createdAt: new Date(),
   updatedAt: new Date(),
+  idempotencyKey: null,
 };
 const builders = [newAppointmentMessage, reminderMessage, movedMessage, cancelledMessage];
 
