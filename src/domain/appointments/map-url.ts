@@ -8,3 +8,8 @@ import { z } from "zod";
 export const mapUrlSchema = z
   .url({ protocol: /^https?$/, error: "must be a link starting with https:// or http://" })
   .max(500, "must be a link of at most 500 characters");
+
+/** A stored link if it is one this schema takes (rows written before it checked), else none. */
+export function usableMapUrl(url: string | null | undefined): string | undefined {
+  return url && mapUrlSchema.safeParse(url).success ? url : undefined;
+}
