@@ -17,6 +17,7 @@ import {
   moveAppointment,
 } from "../domain/appointments/appointments.ts";
 import { BRING_DOCUMENTS, storedBringNotes } from "../domain/appointments/bring-documents.ts";
+import { mapUrlSchema } from "../domain/appointments/map-url.ts";
 import { reminderPlan } from "../domain/appointments/reminder-plan.ts";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
 import { appointmentCaseInScope } from "../domain/cases/case-items.ts";
@@ -51,10 +52,7 @@ const newAppointment = z
     purpose: z.enum(APPOINTMENT_PURPOSES),
     location: z.string().min(1).max(200),
     withWhom: z.string().min(1).max(100),
-    mapUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(500)
-      .optional(),
+    mapUrl: mapUrlSchema.optional(),
     bringDocuments: z.array(z.enum(BRING_DOCUMENTS)).max(BRING_DOCUMENTS.length).optional(),
     bringNotes: z.partialRecord(z.enum(CLIENT_LOCALES), z.string().max(300)).optional(),
   })

@@ -9,6 +9,7 @@ import { DateTime } from "luxon";
 import { programmeTimeZone } from "../cli/case-time-zone.ts";
 import { APPOINTMENT_PURPOSES } from "../domain/appointments/appointments.ts";
 import { BRING_DOCUMENTS, storedBringNotes } from "../domain/appointments/bring-documents.ts";
+import { usableMapUrl } from "../domain/appointments/map-url.ts";
 import { reminderPlan } from "../domain/appointments/reminder-plan.ts";
 import type { Appointment } from "../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
@@ -69,7 +70,7 @@ async function appointmentCard(
 <h3 id="${id}-title">${translator.formatDateTime(a.startsAt, staff.locale, zone)} · ${t(`purpose_${a.purpose}`)}</h3>
 <dl class="fields">
   <dt>${t("status")}</dt><dd>${t(`appointment_${a.status}`)}${a.response ? html` · ${t(`response_${a.response}`)}` : ""}</dd>
-  <dt>${t("place")}</dt><dd>${a.location}${a.mapUrl ? html` · <a href="${a.mapUrl}">${t("map")}</a>` : ""}</dd>
+  <dt>${t("place")}</dt><dd>${a.location}${usableMapUrl(a.mapUrl) ? html` · <a href="${a.mapUrl}">${t("map")}</a>` : ""}</dd>
   <dt>${t("with_whom")}</dt><dd>${a.withWhom}</dd>
   <dt>${t("bring")}</dt><dd>${translator.formatList(documents, staff.locale) || "—"}</dd>
   ${notes.map(([locale, note]) => html`<dt>${t("bring_note_in", { language: languageName(request, staff, locale) })}</dt><dd lang="${locale}" dir="auto">${note}</dd>`)}

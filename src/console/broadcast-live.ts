@@ -10,7 +10,11 @@ import type { SafeHtml } from "./html.ts";
 /** How often an open report is read again (ms). */
 export const REPORT_POLL_MS = 1000;
 
-/** Sends `render()` as event "report" whenever it differs from the last one sent; ends with the stream. */
+/**
+ * Sends `render()` as event "report" whenever it differs from the last one sent; ends with the
+ * stream. A failed render rejects and closes the stream, so htmx reconnects rather than keeping a
+ * stream that only beats its heart.
+ */
 export async function followReport(
   stream: EventStream,
   render: () => Promise<SafeHtml>,
@@ -21,12 +25,16 @@ export async function followReport(
     open = false;
   });
   let last = "";
-  while (open) {
-    const fragment = String(await render());
-    if (fragment !== last) {
-      stream.send("report", fragment);
-      last = fragment;
+  try {
+    while (open) {
+      const fragment = String(await render());
+      if (fragment !== last) {
+        stream.send("report", fragment);
+        last = fragment;
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, intervalMs).unref()), stream.closed]);
     }
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, intervalMs).unref()), stream.closed]);
+  } finally {
+    stream.close();
   }
 }

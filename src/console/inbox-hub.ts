@@ -4,14 +4,19 @@
  * organisation. Opened with the first stream, closed with the app.
  */
 import type { FastifyInstance } from "fastify";
-import pg from "pg";
 import { type InboxChange, listenInboxChanges } from "../domain/handovers/inbox-events.ts";
+import { createPgPool } from "../store/pg-pool.ts";
 
-type Listener = (change: InboxChange) => void;
+/** One live view's ears: `change` for each change of its organisation, `lost` once if the feed broke. */
+export interface InboxListener {
+  change(change: InboxChange): void;
+  /** The LISTEN connection was lost: changes may have been missed, the view should start again. */
+  lost(): void;
+}
 
 export interface InboxHub {
   /** Calls `listener` for changes of `organisationId`; returns the unsubscribe function. */
-  subscribe(organisationId: string, listener: Listener): Promise<() => void>;
+  subscribe(organisationId: string, listener: InboxListener): Promise<() => void>;
 }
 
 const hubs = new WeakMap<FastifyInstance, InboxHub>();
@@ -23,31 +28,52 @@ export function inboxHub(http: FastifyInstance): InboxHub {
   return createHub(http);
 }
 
+type Unlisten = () => Promise<void>;
+
+/**
+ * The LISTEN is opened by the first subscriber and again by the first one after it was lost or
+ * failed to open; a lost connection tells every subscriber (their streams close, htmx reconnects).
+ */
 function createHub(http: FastifyInstance): InboxHub {
-  const listeners = new Map<string, Set<Listener>>();
-  let started: Promise<void> | undefined;
-  let stop: (() => Promise<void>) | undefined;
-  const pool = new pg.Pool({ connectionString: http.consoleContext.config.DATABASE_URL, max: 1 });
-  pool.on("error", (error) =>
-    http.consoleContext.logger.warn({ err: { message: error.message } }, "inbox listener failed"),
-  );
+  const { config, logger } = http.consoleContext;
+  const listeners = new Map<string, Set<InboxListener>>();
+  let feed: Promise<Unlisten> | undefined;
+  const warn = (message: string) => (error: Error) =>
+    logger.warn({ err: { message: error.message } }, message);
+  const pool = createPgPool({ connectionString: config.DATABASE_URL, max: 1 }, warn("inbox listener failed"));
+  const dispatch = (change: InboxChange) => {
+    for (const l of listeners.get(change.organisationId) ?? []) l.change(change);
+  };
+  const open = (): Promise<Unlisten> => {
+    const opening: Promise<Unlisten> = listenInboxChanges(pool, dispatch, (error) => {
+      if (feed !== opening) return;
+      warn("inbox listener lost; listening again with the next stream")(error);
+      feed = undefined;
+      const lost = [...listeners.values()].flatMap((set) => [...set]);
+      listeners.clear();
+      for (const l of lost) l.lost();
+    });
+    opening.catch(() => {
+      if (feed === opening) feed = undefined;
+    });
+    return opening;
+  };
   http.addHook("onClose", async () => {
-    await stop?.().catch(() => undefined);
+    const unlisten = await feed?.catch(() => undefined);
+    feed = undefined;
+    await unlisten?.().catch(() => undefined);
     await pool.end().catch(() => undefined);
   });
   const hub: InboxHub = {
     async subscribe(organisationId, listener) {
-      started ??= listenInboxChanges(pool, (change) => {
-        for (const l of listeners.get(change.organisationId) ?? []) l(change);
-      }).then((unlisten) => {
-        stop = unlisten;
-      });
-      await started;
-      const set = listeners.get(organisationId) ?? new Set<Listener>();
+      feed ??= open();
+      await feed;
+      const set = listeners.get(organisationId) ?? new Set<InboxListener>();
       set.add(listener);
       listeners.set(organisationId, set);
       return () => {
         set.delete(listener);
+        if (!set.size && listeners.get(organisationId) === set) listeners.delete(organisationId);
       };
     },
   };

@@ -100,7 +100,8 @@ function inboxList(
 /**
  * Opens a stream that sends `render()` as event `event` on every inbox change of the organisation
  * and (with `conversationIds`) every delivery status change in those conversations, looked at
- * every DELIVERY_CHECK_MS. Changes that come in a burst are drawn once.
+ * every DELIVERY_CHECK_MS. Changes that come in a burst are drawn once. A stream that can no
+ * longer follow (no LISTEN, the LISTEN lost, a failed render) is closed: htmx opens it again.
  */
 async function liveStream(
   http: FastifyInstance,
@@ -112,19 +113,23 @@ async function liveStream(
 ) {
   const staff = staffOf(request);
   const stream = openEventStream(request, reply);
+  const stop = (message: string) => (error: Error) => {
+    http.consoleContext.logger.warn({ err: { message: error.message } }, message);
+    stream.close();
+  };
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     timer = undefined;
-    render().then(
-      (fragment) => stream.send(event, fragment),
-      (error: Error) =>
-        http.consoleContext.logger.warn({ err: { message: error.message } }, "live view failed"),
-    );
+    render().then((fragment) => stream.send(event, fragment), stop("live view failed"));
   };
   const changed = () => {
     timer ??= setTimeout(draw, 250);
   };
-  const unsubscribe = await inboxHub(http).subscribe(staff.organisationId, changed);
+  const lost = () => stream.close();
+  const unsubscribe = await inboxHub(http)
+    .subscribe(staff.organisationId, { change: changed, lost })
+    .catch(stop("live view could not listen"));
+  if (!unsubscribe) return;
   const watch = conversationIds.length ? watchDelivery(http, conversationIds, changed) : undefined;
   const end = () => {
     clearTimeout(timer);

@@ -29,7 +29,11 @@ import { voiceListBody } from "./voice-list.ts";
 
 /** What the browser uploads: MediaRecorder's WebM, or an OGG file. */
 const AUDIO_TYPES = ["audio/webm", "audio/ogg"];
-const listQuery = z.object({ locale: z.enum(CLIENT_LOCALES).catch("rom"), done: z.string().optional() });
+/** Never refuses: a query it cannot read (`?done=a&done=b`) is the default list. */
+const listQuery = z.object({
+  locale: z.enum(CLIENT_LOCALES).catch("rom"),
+  done: z.string().optional().catch(undefined),
+});
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9]{8,40}$/) });
 const approveForm = z.object({ version: z.coerce.number().int().positive().optional() });
 const DONE = new Set(["voice_saved", "voice_approved", "voice_deleted"]);

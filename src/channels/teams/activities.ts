@@ -3,14 +3,18 @@
  * authenticated (the token check needs `serviceUrl` and `channelId`), and the activity → what it
  * means for us: a message (text, or the choice id of a card button), the bot added to a personal
  * chat (greet, start onboarding), or the bot removed (the conversation is blocked). Only personal
- * chats reach the conversation core, as only private chats do on Telegram.
+ * chats reach the conversation core, as only private chats do on Telegram. Text and names go
+ * through inboundText as at the other doors (no NUL, no lone surrogate, the same bounds).
  */
 import { z } from "zod";
+import { inboundText, MAX_DISPLAY_NAME, MAX_INBOUND_TEXT } from "../inbound-text.ts";
 import type { InboundMessage } from "../types.ts";
+
+const displayName = inboundText(MAX_DISPLAY_NAME).optional().catch(undefined);
 
 const account = z.looseObject({
   id: z.string().min(1),
-  name: z.string().optional(),
+  name: displayName,
   aadObjectId: z.string().optional(),
 });
 
@@ -29,10 +33,11 @@ export const activitySchema = z.looseObject({
   recipient: account,
   conversation: z.looseObject({
     id: z.string().min(1),
+    name: displayName,
     conversationType: z.string().optional(),
     tenantId: z.string().optional(),
   }),
-  text: z.string().max(20_000).optional(),
+  text: inboundText(MAX_INBOUND_TEXT).optional().catch(undefined),
   value: z.unknown().optional(),
   action: z.string().optional(),
   membersAdded: z.array(account).optional(),
@@ -57,7 +62,10 @@ export function tenantOf(activity: TeamsActivity): string | undefined {
   return activity.channelData?.tenant?.id ?? activity.conversation.tenantId;
 }
 
-/** Reads an authenticated activity; `reference` is its ConversationReference (botbuilder's). */
+/**
+ * Reads an authenticated activity; `reference` is its ConversationReference (botbuilder's), taken
+ * from the parsed activity so that the names it keeps are normalised too.
+ */
 export function interpretActivity(
   activity: TeamsActivity,
   reference: unknown,

@@ -67,7 +67,14 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
 
   async function onTurn(context: TurnContext) {
     const activity = activitySchema.parse(context.activity);
-    const reference = TurnContext.getConversationReference(context.activity);
+    // With the parsed activity's names: normalised (a NUL would make the jsonb refuse it).
+    const { from, recipient, conversation } = context.activity;
+    const reference = TurnContext.getConversationReference({
+      ...context.activity,
+      from: { ...from, name: activity.from.name },
+      recipient: { ...recipient, name: activity.recipient.name },
+      conversation: { ...conversation, name: activity.conversation.name },
+    } as Partial<Activity>);
     const meaning = interpretActivity(activity, reference, new Date());
     if (meaning.kind === "ignored") {
       log.debug({ type: activity.type, why: meaning.why }, "teams activity ignored");

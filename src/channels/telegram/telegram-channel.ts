@@ -47,7 +47,10 @@ export interface TelegramChannelOptions {
   webhookSecret?: string;
   /** Public URL of the webhook (PUBLIC_URL + /telegram/webhook); when set, start() calls setWebhook. */
   webhookUrl?: string;
-  /** Receives every normalised message; may throw (webhook answers 500, polling logs). */
+  /**
+   * Receives every normalised message; may throw: the webhook then answers 503 for Telegram to
+   * deliver again (200 and a log line after repeated failures: poison-guard.ts), polling logs.
+   */
   onInbound: InboundHandler;
   logger: Logger;
   /** For the command menu (setMyCommands); without it the menu is left as it is. */

@@ -7,6 +7,7 @@
 import type { Output, OutputChoice } from "../../engine/types.ts";
 import type { Appointment } from "../../generated/prisma/client.ts";
 import { storedBringNotes } from "./bring-documents.ts";
+import { usableMapUrl } from "./map-url.ts";
 
 export const APPOINTMENT_RESPONSES = ["coming", "cannot_come", "reschedule"] as const;
 export type AppointmentAnswer = (typeof APPOINTMENT_RESPONSES)[number];
@@ -49,12 +50,15 @@ function bringLines(appointment: Appointment): Record<"bring" | "note", Output[]
   };
 }
 
-/** The place as a button that opens a map (the counsellor's link, else an OpenStreetMap search). */
+/**
+ * The place as a button that opens a map: the counsellor's link if it is http(s) (Telegram refuses
+ * any other scheme, and the whole notice with it), else an OpenStreetMap search.
+ */
 function mapButton(appointment: Appointment): OutputChoice {
   return {
     id: `map:${appointment.id}`,
     label: "appointments.open_map",
-    url: appointment.mapUrl ?? mapLink(appointment.location),
+    url: usableMapUrl(appointment.mapUrl) ?? mapLink(appointment.location),
   };
 }
 

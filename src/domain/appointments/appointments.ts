@@ -19,6 +19,7 @@ import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
 import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
 import { bringDocumentsSchema, bringNotesSchema } from "./bring-documents.ts";
+import { mapUrlSchema } from "./map-url.ts";
 
 export interface AppointmentDeps {
   db: Db;
@@ -44,7 +45,7 @@ const details = z.object({
   /** Local time in the programme's zone ("2027-03-29 10:00"), or ISO-8601 with an offset. */
   at: z.string().min(1, "is required"),
   location: z.string().trim().min(3, "needs an address").max(200),
-  mapUrl: z.string().url("must be a link").optional(),
+  mapUrl: mapUrlSchema.optional(),
   withWhom: z.string().trim().min(1, "is required").max(100),
   purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(", ")}` }),
   /** Document codes (bring-documents.ts); shown in the client's language. */

@@ -13,6 +13,7 @@ import type { Vacancy } from "../../generated/prisma/client.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { newAppointmentMessage } from "../appointments/appointment-messages.ts";
 import { createAppointmentIn } from "../appointments/appointments.ts";
+import { mapUrlSchema } from "../appointments/map-url.ts";
 import { DomainError, parseInput } from "../errors.ts";
 
 /** Slots offered as buttons at most (Telegram keeps a keyboard readable up to about this). */
@@ -24,7 +25,7 @@ export const visitInput = z.object({
   slots: z.number().int().min(1).max(40),
   minutes: z.number().int().min(5).max(240),
   place: z.string().trim().min(3, "needs an address").max(200),
-  mapUrl: z.url("must be a link").optional(),
+  mapUrl: mapUrlSchema.optional(),
   host: z.string().trim().min(1, "is required").max(100),
 });
 export type VisitInput = z.input<typeof visitInput>;

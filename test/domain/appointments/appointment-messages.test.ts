@@ -62,6 +62,15 @@ describe.each(CLIENT_LOCALES)("appointment messages in %s", (locale) => {
     );
   });
 
+  test("a stored map link that is not http(s) (from before it was checked) gives the OpenStreetMap search", () => {
+    for (const mapUrl of ["javascript:alert(1)", "htps://maps.example.org/loi"]) {
+      const [created] = render({ ...base, mapUrl }, locale);
+      expect(created?.choices?.at(-1)?.url).toMatch(/^https:\/\/www\.openstreetmap\.org\/search\?query=/);
+    }
+    const [own] = render({ ...base, mapUrl: "https://maps.example.org/loi" }, locale);
+    expect(own?.choices?.at(-1)?.url).toBe("https://maps.example.org/loi");
+  });
+
   test("documents in this language only; a note only when this language has one", () => {
     const others = CLIENT_LOCALES.filter((l) => l !== locale);
     const appointment = {

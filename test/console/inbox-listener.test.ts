@@ -1,0 +1,145 @@
+/**
+ * The inbox's live views survive their LISTEN connection: the app reaches Postgres through a
+ * small TCP proxy that this test can make refuse new connections. A LISTEN that cannot open closes
+ * the stream (htmx reconnects) and the next stream listens again; a LISTEN backend terminated
+ * under open streams neither ends the process (no uncaught exception) nor leaves the streams
+ * beating with no data: they close and the next one gets changes again.
+ */
+import net from "node:net";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { App } from "../../src/app.ts";
+import { openSession } from "../../src/domain/staff/staff-sessions.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { uid } from "../support/db.ts";
+import { testDatabaseUrl } from "../support/env.ts";
+import { staffMember } from "../support/staff.ts";
+import { startTestApp } from "../support/test-app.ts";
+
+/** Forwards to Postgres; with `refusing`, new connections are cut at once. */
+async function startProxy(target: URL) {
+  const state = { refusing: false };
+  const server = net.createServer((socket) => {
+    if (state.refusing) return socket.destroy();
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    socket.pipe(upstream).pipe(socket);
+    socket.on("error", () => upstream.destroy());
+    upstream.on("error", () => socket.destroy());
+    socket.on("close", () => upstream.destroy());
+    upstream.on("close", () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { state, server, port: (server.address() as net.AddressInfo).port };
+}
+
+const appName = `inbox-listener-${uid()}`;
+const uncaught: Error[] = [];
+let crash: (error: Error) => void = () => undefined;
+/** Rejects with the first uncaught exception (in the app, the process guard would exit 1). */
+const crashed = new Promise<never>((_, reject) => {
+  crash = reject;
+});
+crashed.catch(() => undefined);
+const onUncaught = (error: Error) => {
+  uncaught.push(error);
+  crash(error);
+};
+let proxy: Awaited<ReturnType<typeof startProxy>>;
+let app: App;
+let base: string;
+let cookie: string;
+let organisationId: string;
+const opened: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  process.on("uncaughtException", onUncaught);
+  const url = new URL(testDatabaseUrl());
+  proxy = await startProxy(new URL(url));
+  url.hostname = "127.0.0.1";
+  url.port = String(proxy.port);
+  url.searchParams.set("application_name", appName);
+  app = await startTestApp({ env: { DATABASE_URL: url.toString() } });
+  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  const { organisation } = await organisationWithCounsellor(app.db);
+  organisationId = organisation.id;
+  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
+  cookie = `ceb_session=${await openSession(app.db, counsellor.id)}`;
+}, 30_000);
+afterAll(async () => {
+  process.off("uncaughtException", onUncaught);
+  for (const cancel of opened) await cancel();
+  await app?.close();
+  await new Promise((resolve) => proxy?.server.close(resolve));
+});
+
+/**
+ * An open inbox stream: `next(text)` waits until the stream carries `text`, or ended (false);
+ * `ended()` reads to the end (a stream left open times the test out).
+ */
+async function inboxStream() {
+  const response = await fetch(`${base}/console/inbox/events`, { headers: { cookie } });
+  expect(response.headers.get("content-type")).toContain("text/event-stream");
+  const reader = response.body?.getReader();
+  if (!reader) throw new Error("no body");
+  const decoder = new TextDecoder();
+  let text = "";
+  opened.push(() => reader.cancel().catch(() => undefined));
+  return {
+    async next(wanted: string): Promise<boolean> {
+      while (!text.includes(wanted)) {
+        const chunk = await reader.read();
+        if (chunk.done) return false;
+        text += decoder.decode(chunk.value);
+      }
+      text = text.slice(text.indexOf(wanted) + wanted.length);
+      return true;
+    },
+    async ended(): Promise<true> {
+      let chunk = await reader.read();
+      while (!chunk.done) chunk = await reader.read();
+      return true;
+    },
+  };
+}
+
+const notify = () =>
+  app.db.$executeRaw`SELECT pg_notify('inbox', ${JSON.stringify({ organisationId, handoverId: uid() })})`;
+
+/** Changes are drawn by an open stream (it may take a notice or two once its LISTEN is up). */
+async function receivesChanges(stream: Awaited<ReturnType<typeof inboxStream>>): Promise<void> {
+  await stream.next(": open");
+  const drawn = stream.next("event: inbox");
+  // A Prisma query runs only once awaited (then/catch), so never `void notify()`.
+  const ticker = setInterval(() => notify().catch(() => undefined), 300);
+  try {
+    expect(await drawn).toBe(true);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+test("a LISTEN that cannot open closes the stream, and the next stream listens", async () => {
+  await notify(); // the app's own pool holds a connection already
+  proxy.state.refusing = true;
+  const refused = await inboxStream();
+  try {
+    expect(await refused.ended()).toBe(true); // not left beating with no data
+  } finally {
+    proxy.state.refusing = false;
+  }
+  const stream = await inboxStream();
+  await receivesChanges(stream);
+  expect(uncaught).toEqual([]);
+}, 20_000);
+
+test("a terminated LISTEN backend neither ends the process nor leaves streams without data", async () => {
+  const first = await inboxStream();
+  await receivesChanges(first);
+  const killed = await app.db.$queryRaw<{ terminated: boolean }[]>`
+    SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+    WHERE application_name = ${appName} AND datname = current_database() AND query ILIKE 'LISTEN%'`;
+  expect(killed).toEqual([{ terminated: true }]);
+  expect(await Promise.race([first.ended(), crashed])).toBe(true); // closed, so htmx reconnects
+  const again = await inboxStream();
+  await receivesChanges(again);
+  expect(uncaught).toEqual([]);
+}, 20_000);
