@@ -2,6 +2,7 @@
  * What the vacancy and broadcast pages refuse, a Dutch-speaking counsellor reads in Dutch (the
  * domain's English line is for the CLI and the API).
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
@@ -83,11 +84,16 @@ test("a broadcast at a time that has passed, and one nobody can get", async () =
     when: "at",
     at: "2020-01-01T10:00",
     text_nl: "Nieuwe opleiding",
+    submission: randomUUID(), // a drawn form's (form-submission.ts)
   });
   expect(passed.statusCode).toBe(400);
   expect(passed.body).toContain("Dat tijdstip is voorbij");
   expect(passed.body).not.toContain("has passed");
-  const nobody = await postForm(counsellor.id, "/console/broadcasts", { when: "now", text_nl: "Hallo" });
+  const nobody = await postForm(counsellor.id, "/console/broadcasts", {
+    when: "now",
+    text_nl: "Hallo",
+    submission: randomUUID(),
+  });
   expect(nobody.statusCode).toBe(400);
   expect(nobody.body).toContain("Niemand in deze selectie is bereikbaar.");
   const preview = await postForm(counsellor.id, "/console/broadcasts/preview", {
