@@ -6,7 +6,8 @@
  * - a login host (`loginUrl`, an MSAL authority): OpenID configuration and a client-credentials
  *   token endpoint that checks the app id and password and hands out the bot's outbound token;
  * - a Bot Connector (`serviceUrl`) that records every activity the bot sends (with the bearer
- *   token it came with) and answers with an error on demand (`failNext`: 429, 403, …). A POST to
+ *   token it came with) and answers with an error on demand (`failNext`: 429, 403, …), or late
+ *   (`holdNext`: the answer waits, and the call records when the bot gave up on it). A POST to
  *   `/v3/conversations/{id}/activities` is a new activity (`sent`, answered with its id); a PUT to
  *   `/v3/conversations/{id}/activities/{activityId}` updates one (`updates`), as the real
  *   connector's UpdateActivity does, and is answered 404 for an id it did not hand out in that
@@ -44,6 +45,8 @@ export interface SentActivity {
   status: number;
   /** When the fake read it (Date.now()). */
   at: number;
+  /** When the bot closed the request before the fake answered it (a held one), if it did. */
+  abandonedAt?: number;
 }
 
 /**
@@ -90,6 +93,8 @@ export interface FakeBotFramework {
   /** Tokens the login host issued (client credentials). */
   issuedTokens: string[];
   failNext(failure: ConnectorFailure, times?: number): void;
+  /** The next connector call is answered `ms` later (as usual, if the bot still waits). */
+  holdNext(ms: number): void;
   /** The connector no longer knows activity `id` (deleted, too old): an update of it gets 404. */
   forget(id: string): void;
   waitForSent(count: number, timeoutMs?: number): Promise<SentActivity[]>;
@@ -118,6 +123,7 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
   const attempts: SentActivity[] = [];
   const issuedTokens: string[] = [];
   const failures: ConnectorFailure[] = [];
+  const holds: number[] = [];
   let origin = "";
   const issuer = options.issuer ?? "https://api.botframework.com";
 
@@ -183,6 +189,14 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
         at: Date.now(),
       };
       attempts.push(record);
+      const hold = holds.shift();
+      if (hold !== undefined) {
+        res.on("close", () => {
+          if (!res.writableFinished) record.abandonedAt = Date.now();
+        });
+        await new Promise((resolve) => setTimeout(resolve, hold).unref());
+        if (record.abandonedAt !== undefined) return;
+      }
       const bearer = req.headers.authorization?.replace(/^Bearer /, "");
       if (!bearer || !issuedTokens.includes(bearer)) {
         record.status = 401;
@@ -273,6 +287,9 @@ export async function startFakeBotFramework(options: FakeBotFrameworkOptions): P
     },
     failNext(failure, times = 1) {
       for (let i = 0; i < times; i++) failures.push(failure);
+    },
+    holdNext(ms) {
+      holds.push(ms);
     },
     forget(id) {
       known.delete(id);

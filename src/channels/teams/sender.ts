@@ -15,6 +15,7 @@ import {
 } from "../types.ts";
 import { toSendError } from "./errors.ts";
 import { renderActivity } from "./render.ts";
+import { withinSendTimeout } from "./send-timeout.ts";
 import { updateInPlace } from "./update-in-place.ts";
 
 /** What a stored reference must have for the connector to reach the conversation. */
@@ -33,8 +34,24 @@ export const TEAMS_LIMITS: readonly RateLimit[] = [
   { per: "tenant", limit: 50, windowMs: 1000 },
 ];
 
+/**
+ * How long one send may take, token and connector calls together: as Telegram's, well inside the
+ * outbox's 60 s sending lease, so a send's outcome is known before the sweep calls it uncertain.
+ */
+export const TEAMS_SEND_TIMEOUT_MS = 30_000;
+
+export interface TeamsSenderOptions {
+  /** Default TEAMS_SEND_TIMEOUT_MS; tests make it short. */
+  timeoutMs?: number;
+}
+
 /** Creates the ChannelSender that writes as app `appId` through `adapter`. */
-export function createTeamsSender(adapter: CloudAdapter, appId: string): ChannelSender {
+export function createTeamsSender(
+  adapter: CloudAdapter,
+  appId: string,
+  options: TeamsSenderOptions = {},
+): ChannelSender {
+  const timeoutMs = options.timeoutMs ?? TEAMS_SEND_TIMEOUT_MS;
   return {
     channel: "teams",
     limits: TEAMS_LIMITS,
@@ -53,9 +70,11 @@ export function createTeamsSender(adapter: CloudAdapter, appId: string): Channel
       const { activityId: _reply, ...reference } = parsed.data as unknown as Partial<ConversationReference>;
       let externalMessageId = "";
       try {
-        await adapter.continueConversationAsync(appId, reference, async (context) => {
-          externalMessageId = await write(context, message);
-        });
+        await withinSendTimeout(timeoutMs, () =>
+          adapter.continueConversationAsync(appId, reference, async (context) => {
+            externalMessageId = await write(context, message);
+          }),
+        );
       } catch (error) {
         throw toSendError(error);
       }

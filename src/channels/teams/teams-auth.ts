@@ -17,7 +17,8 @@
  * - Its connector client retries 429, 5xx and network errors itself (Azure core's default retry
  *   policy), so a request that reached Teams and lost its answer could be sent again. The policy
  *   is removed from every client made here: one send is one platform call, and the outbox alone
- *   decides what is retried (an unanswered request ends `uncertain`).
+ *   decides what is retried (an unanswered request ends `uncertain`). Nor does it take an abort
+ *   signal: a policy added here gives each request the one of its send (send-timeout.ts).
  */
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { type Activity, ConfigurationBotFrameworkAuthentication } from "botbuilder";
@@ -30,6 +31,7 @@ import {
   type ConnectorFactory,
   MsalServiceClientCredentialsFactory,
 } from "botframework-connector";
+import { sendAbortPolicy } from "./send-timeout.ts";
 
 /** What the Teams channel needs to authenticate (MICROSOFT_APP_* and the TEAMS_* overrides). */
 export interface TeamsAuthOptions {
@@ -91,7 +93,7 @@ class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthenti
     const inner = super.createConnectorFactory(claimsIdentity);
     return {
       create: async (serviceUrl: string, audience?: string) =>
-        withoutRetries(await inner.create(serviceUrl, audience)),
+        forOneSend(await inner.create(serviceUrl, audience)),
     };
   }
 
@@ -102,7 +104,19 @@ class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthenti
 
 /** The connector client's Azure pipeline, as botbuilder-stdlib's ServiceClientContext holds it. */
 interface WithPipeline {
-  client?: { pipeline?: { removePolicy(options: { name: string }): unknown } };
+  client?: {
+    pipeline?: {
+      removePolicy(options: { name: string }): unknown;
+      addPolicy(policy: typeof sendAbortPolicy, options: { phase: "Serialize" }): void;
+    };
+  };
+}
+
+/** `client` as one outbox send needs it: no retries, its requests aborted with the send (send-timeout.ts). */
+export function forOneSend(client: ConnectorClient): ConnectorClient {
+  withoutRetries(client);
+  (client as unknown as WithPipeline).client?.pipeline?.addPolicy(sendAbortPolicy, { phase: "Serialize" });
+  return client;
 }
 
 /** `client` without Azure core's retry policy (named "defaultRetryPolicy" in core-rest-pipeline). */

@@ -20,13 +20,15 @@ import { throttledWarn } from "../../throttled-log.ts";
 import type { ChannelSender, InboundHandler } from "../types.ts";
 import { activitySchema, interpretActivity, tenantOf } from "./activities.ts";
 import { markUninstalled } from "./installation.ts";
-import { createTeamsSender } from "./sender.ts";
+import { createTeamsSender, type TeamsSenderOptions } from "./sender.ts";
 import { createTeamsAuthentication, type TeamsAuthOptions } from "./teams-auth.ts";
 
 export const TEAMS_MESSAGES_PATH = "/api/messages";
 
 export interface TeamsChannelOptions extends TeamsAuthOptions {
   db: Db;
+  /** The sender's options (its timeout). */
+  sender?: TeamsSenderOptions;
   onInbound: InboundHandler;
   logger: Logger;
 }
@@ -89,7 +91,7 @@ export function createTeamsChannel(options: TeamsChannelOptions): TeamsChannel {
   }
 
   return {
-    sender: createTeamsSender(adapter, options.appId),
+    sender: createTeamsSender(adapter, options.appId, options.sender),
     registerRoute(app) {
       app.post(TEAMS_MESSAGES_PATH, async (request, reply) => {
         const parsed = activitySchema.safeParse(request.body);
