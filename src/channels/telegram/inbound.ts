@@ -18,11 +18,6 @@ import { type CallbackToSettle, type ParsedUpdate, parseUpdate } from "./updates
 
 const parsedUpdates = new WeakMap<Context, ParsedUpdate>();
 
-/** What parseMiddleware made of this context's update. */
-export function parsedUpdate(ctx: Context): ParsedUpdate | undefined {
-  return parsedUpdates.get(ctx);
-}
-
 /** The key that keeps one chat's updates in order (for sequentialize); undefined when none. */
 export function chatKeyOf(ctx: Context): string | undefined {
   const parsed = parsedUpdates.get(ctx);

@@ -5,8 +5,6 @@
  * 5 by default). The coordinator's own screen shows exact numbers.
  */
 
-export const DEFAULT_SMALL_NUMBER_THRESHOLD = 5;
-
 /** True for a figure that could point at a person: 1 to threshold − 1. */
 export function isSmall(figure: number | null | undefined, threshold: number): boolean {
   return typeof figure === "number" && figure > 0 && figure < threshold;
