@@ -27,7 +27,7 @@ function slotList(request: FastifyRequest, t: T, visit: Visit): SafeHtml {
   const items = visit.slots.map((slot) => {
     const when = translator.formatDateTime(slot.startsAt, locale, config.TZ_DEFAULT);
     const a = slot.appointment;
-    if (!a || a.status !== "scheduled")
+    if (a?.status !== "scheduled")
       return html`<li>${when} · <span class="muted">${t("visit_free")}</span></li>`;
     const name = a.case.client?.displayName ?? a.case.reference ?? t("match_unnamed");
     const answer = a.response ? ` · ${t(`visit_response_${a.response}`)}` : "";

@@ -58,7 +58,7 @@ export type FireResult = "sent" | "not pending" | `skipped: ${string}` | { moved
 export async function fireNudge(deps: NudgeWorkerDeps, jobId: string): Promise<FireResult> {
   const now = deps.now?.() ?? new Date();
   const nudge = await deps.db.nudge.findUnique({ where: { jobId } });
-  if (!nudge || nudge.status !== "pending") return "not pending";
+  if (nudge?.status !== "pending") return "not pending";
   if (nudge.dueAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return { moved: nudge.dueAt };
   const handler = deps.handlers[nudge.kind];
 

@@ -16,7 +16,7 @@ export function handoverUnansweredHandler(): NudgeHandler {
   return {
     async decide(tx, nudge, now) {
       const handover = await tx.handover.findUnique({ where: { id: nudge.subjectId } });
-      if (!handover || handover.status !== "open") return { skip: "handover closed" };
+      if (handover?.status !== "open") return { skip: "handover closed" };
       if (handover.answeredAt) return { skip: "answered" };
       await tx.handover.update({ where: { id: handover.id }, data: { flaggedAt: now } });
       await createTask(tx, {
@@ -42,7 +42,7 @@ export function handoverQuietHandler(
   return {
     async decide(tx, nudge, now) {
       const handover = await tx.handover.findUnique({ where: { id: nudge.subjectId } });
-      if (!handover || handover.status !== "open") return { skip: "handover closed" };
+      if (handover?.status !== "open") return { skip: "handover closed" };
       await closeHandover(tx, { handover, reason: "quiet_time", staffId: null, now });
       const outputs = await backToBotOutputs(tx, {
         conversationId: handover.conversationId,

@@ -35,6 +35,7 @@ export function nextOpening(hours: OfficeHours, zone: string, when: Date): Date 
   for (let offset = 0; offset <= MAX_DAYS; offset++) {
     const period = periodOn(hours, local.plus({ days: offset }));
     if (!period || local >= period.end) continue;
+    // biome-ignore lint/complexity/useMathMinMax: luxon DateTimes (Math.max would give a number)
     return (local > period.start ? local : period.start).toJSDate();
   }
   return when;
