@@ -24,6 +24,7 @@ import { afterTurn, createTurnRegistry } from "./conversation/turn-registry.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "./domain/broadcasts/broadcast-queue.ts";
 import { staffTeamsFirst } from "./domain/staff/teams-inbound.ts";
 import { domainTurns } from "./domain/turn-handlers.ts";
+import { voiceKeys } from "./domain/voice/voice-keys.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
@@ -114,6 +115,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     nudgeQueue,
     broadcastQueue,
     flows,
+    voiceKeys: voiceKeys(flows),
   });
   return withLifecycle(
     { config, http, db, redis, translator, flows, conversations, outbox, nudgeQueue, broadcastQueue },

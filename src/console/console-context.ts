@@ -10,6 +10,7 @@ import type { Config } from "../config.ts";
 import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import type { StaffSessionInfo } from "../domain/staff/staff-sessions.ts";
+import type { VoiceKeys } from "../domain/voice/voice-keys.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
@@ -32,6 +33,8 @@ export interface ConsoleContext {
   broadcastQueue: Queue<BroadcastJobData>;
   /** For the assessment view (answers labelled by the flow that asked). */
   flows: FlowRegistry;
+  /** The messages the voice page records: those of `flows`, then the others (built once at start). */
+  voiceKeys: VoiceKeys;
   /** Where links in e-mails and invite pages point: PUBLIC_URL, else http://HOST:PORT. */
   baseUrl: string;
   /** Whether cookies carry `Secure` (PUBLIC_URL is https). */

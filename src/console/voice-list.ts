@@ -1,13 +1,14 @@
 /**
  * The voice recordings page's body: the client languages as links, the groups (one per flow file,
- * then the other messages) as links, then per group one card per message worth voicing
- * (src/domain/voice/voice-keys.ts), with its text in that language, its recording (a player
- * for staff, who recorded and who approved it), the recorder (voice-recorder.js) and the approve
- * and delete buttons. A recording is approved by someone other than its recorder.
+ * then the other messages) as links, then per group one card per message worth voicing (the
+ * deployment's VoiceKeys on the console context, src/domain/voice/voice-keys.ts), with its text
+ * in that language, its recording (a player for staff, who recorded and who approved it), the
+ * recorder (voice-recorder.js) and the approve and delete buttons. A recording is approved by
+ * someone other than its recorder.
  */
 import type { FastifyRequest } from "fastify";
 import { VOICE_MAX_BYTES, VOICE_MAX_MS } from "../domain/voice/voice-audio.ts";
-import { VOICE_KEY_GROUPS, type VoiceKeyGroup } from "../domain/voice/voice-keys.ts";
+import type { VoiceKeyGroup } from "../domain/voice/voice-keys.ts";
 import type { VoiceRecordingSummary } from "../domain/voice/voice-recordings.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
@@ -25,7 +26,7 @@ export function voiceListBody(
   names: ReadonlyMap<string, string>,
 ): SafeHtml {
   const staff = staffOf(request);
-  const { translator } = request.server.consoleContext;
+  const { translator, voiceKeys } = request.server.consoleContext;
   const t: Text = (key, params) => consoleText(translator, staff.locale, key, params);
   const languages = CLIENT_LOCALES.map(
     (l) =>
@@ -40,7 +41,7 @@ export function voiceListBody(
       byKey.get(key),
       names,
     );
-  const groups = VOICE_KEY_GROUPS.map((group, index) => {
+  const groups = voiceKeys.groups.map((group, index) => {
     const done = group.keys.filter((k) => byKey.get(k)?.approvedAt).length;
     return { id: `voice-group-${index + 1}`, title: groupTitle(t, group), done, group };
   });

@@ -84,15 +84,16 @@ export function voicePages(http: FastifyInstance): void {
     { preHandler: requireStaff, bodyLimit: VOICE_MAX_BYTES },
     async (request, reply) => {
       const staff = staffOf(request);
-      const slot = voiceSlotSchema.safeParse(request.params);
+      const { db, voiceKeys } = http.consoleContext;
+      const slot = voiceSlotSchema(voiceKeys.isKey).safeParse(request.params);
       if (!slot.success || !Buffer.isBuffer(request.body))
         return reply.code(400).send({ error: "bad request" });
       try {
-        await saveVoiceRecording(http.consoleContext.db, {
-          slot: slot.data,
-          bytes: new Uint8Array(request.body),
-          staffId: staff.staffId,
-        });
+        await saveVoiceRecording(
+          db,
+          { slot: slot.data, bytes: new Uint8Array(request.body), staffId: staff.staffId },
+          voiceKeys.isKey,
+        );
       } catch (error) {
         if (error instanceof DomainError)
           return reply.code(400).send({ error: staffErrorText(request, error) });

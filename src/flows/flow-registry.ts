@@ -40,6 +40,8 @@ export interface FlowRegistry {
   /** Whether a flow with this id exists. */
   has(id: string): boolean;
   readonly ids: readonly string[];
+  /** The file the current version of a flow was loaded from (`<dir>/<name>.yaml`). */
+  fileOf(id: string): string | undefined;
 }
 
 /** Parses and validates one flow file's text. Returns the flow or its problems. */
@@ -100,6 +102,7 @@ export async function loadFlows(dir: string, hasKey?: (key: string) => boolean):
   const problems: FlowFileProblem[] = [];
   const latest = new Map<string, FlowDefinition>();
   const versions = new Map<string, FlowDefinition>();
+  const fileOfId = new Map<string, string>();
   for (const [files, isCurrent] of [
     [current, true],
     [archived, false],
@@ -118,6 +121,7 @@ export async function loadFlows(dir: string, hasKey?: (key: string) => boolean):
         if (latest.has(flow.id))
           problems.push({ file: shown, message: `flow id "${flow.id}" is used by two files` });
         latest.set(flow.id, flow);
+        fileOfId.set(flow.id, file);
       }
     }
   }
@@ -140,5 +144,6 @@ export async function loadFlows(dir: string, hasKey?: (key: string) => boolean):
     version: (id, version) => versions.get(`${id}@${version}`),
     has: (id) => latest.has(id),
     ids: [...latest.keys()],
+    fileOf: (id) => fileOfId.get(id),
   };
 }

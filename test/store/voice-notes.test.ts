@@ -7,11 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { OutboundMessage } from "../../src/channels/types.ts";
-import {
-  isVoiceMessageKey,
-  VOICE_KEY_GROUPS,
-  VOICE_MESSAGE_KEYS,
-} from "../../src/domain/voice/voice-keys.ts";
+import { voiceKeys } from "../../src/domain/voice/voice-keys.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../src/domain/voice/voice-recordings.ts";
 import { loadFlows } from "../../src/flows/flow-registry.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
@@ -20,19 +16,25 @@ import { withVoiceNotes } from "../../src/store/voice-notes.ts";
 import { testDb, uid } from "../support/db.ts";
 
 const db = testDb();
+const flows = await loadFlows("flows");
+const { groups, keys: recordable, isKey } = voiceKeys(flows);
 const webm = new Uint8Array(readFileSync(new URL("../fixtures/voice/hello.webm", import.meta.url)));
 let recordingId: string;
 
 beforeAll(async () => {
   const slot = { locale: "ro", messageKey: "checkin.thanks" };
-  recordingId = (await saveVoiceRecording(db, { slot, bytes: webm, staffId: "a" })).id;
+  recordingId = (await saveVoiceRecording(db, { slot, bytes: webm, staffId: "a" }, isKey)).id;
   await approveVoiceRecording(db, recordingId, "b");
   // Recorded, never approved.
-  await saveVoiceRecording(db, {
-    slot: { locale: "ro", messageKey: "checkin.how_is_work" },
-    bytes: webm,
-    staffId: "a",
-  });
+  await saveVoiceRecording(
+    db,
+    {
+      slot: { locale: "ro", messageKey: "checkin.how_is_work" },
+      bytes: webm,
+      staffId: "a",
+    },
+    isKey,
+  );
 });
 afterAll(() => db.$disconnect());
 
@@ -81,22 +83,32 @@ test("every message worth voicing has a text in every client language", async ()
   const translator = await createTranslator({
     localesDir: new URL("../../locales", import.meta.url).pathname,
   });
-  for (const key of VOICE_MESSAGE_KEYS)
+  for (const key of recordable)
     for (const locale of CLIENT_LOCALES)
       expect(translator.has(key, locale), `${key} in ${locale}`).toBe(true);
 });
 
 test("every question and message of the questionnaire (flows/self-assessment.yaml) is recordable", async () => {
-  const flows = await loadFlows(new URL("../../flows", import.meta.url).pathname);
   const keys = flows
     .latest("self_assessment")
     .steps.flatMap((s) => ("prompt" in s ? [s.prompt] : "text" in s && s.text ? [s.text] : []));
   expect(keys.length).toBeGreaterThan(20);
-  expect(keys.filter((k) => !isVoiceMessageKey(k))).toEqual([]);
+  expect(keys.filter((k) => !isKey(k))).toEqual([]);
   // Grouped by flow file for the console, each key once.
-  const group = VOICE_KEY_GROUPS.find((g) => g.file === "flows/self-assessment.yaml");
+  const group = groups.find((g) => g.file === "flows/self-assessment.yaml");
   expect(group?.keys).toEqual(expect.arrayContaining(keys));
-  expect(new Set(VOICE_MESSAGE_KEYS).size).toBe(VOICE_MESSAGE_KEYS.length);
+  expect(new Set(recordable).size).toBe(recordable.length);
+  // The page's order: the onboarding, then the questionnaire, the other flows, the messages of no flow.
+  expect(groups.map((g) => g.file)).toEqual([
+    "flows/onboarding.yaml",
+    "flows/self-assessment.yaml",
+    "flows/alerts.yaml",
+    "flows/erase.yaml",
+    "flows/language.yaml",
+    "flows/retention-checkin.yaml",
+    "flows/voice.yaml",
+    undefined,
+  ]);
 });
 
 test("what was recordable before stays recordable (onboarding, help menu, reminders, check-ins, job alerts)", () => {
@@ -125,5 +137,5 @@ test("what was recordable before stays recordable (onboarding, help menu, remind
     "jobs.alerts_prompt",
     "voice.prompt",
   ];
-  expect(before.filter((k) => !isVoiceMessageKey(k))).toEqual([]);
+  expect(before.filter((k) => !isKey(k))).toEqual([]);
 });

@@ -1,18 +1,15 @@
 /**
  * The client messages worth a voice version, in one module. Every question and message of the
- * flows (`flows/*.yaml`: the onboarding, the questionnaire, the check-in, job alerts, …) is read
- * from the flow files themselves, so a new question is recordable the day it is added; the
- * messages that come from no flow (the help menu, reminders, job alerts, …) are listed by hand.
- * The console's recording page lists them grouped this way, per client language; a recording for
- * any other key is refused.
+ * flows the app loaded (the current versions under FLOWS_DIR: the onboarding, the questionnaire,
+ * the check-in, job alerts, …) is taken from the flow registry, so a new question is recordable
+ * the day its flow is deployed, and a deployment with its own flows records its own questions;
+ * the messages that come from no flow (the help menu, reminders, job alerts, …) are listed by
+ * hand. Built once at start (`voiceKeys(flows)`, src/app.ts); the console's recording page lists
+ * them grouped this way, per client language; a recording for any other key is refused.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import type { Step } from "../../engine/types.ts";
-import { parseFlow } from "../../flows/flow-registry.ts";
-
-/** The flow files shipped with the bot (the current versions; archived ones ask nothing new). */
-const FLOWS_DIR = fileURLToPath(new URL("../../../flows/", import.meta.url));
+import type { FlowRegistry } from "../../flows/flow-registry.ts";
 
 /** Messages no flow sends: what a person who reads little meets outside the flows. */
 const OTHER_KEYS = [
@@ -34,44 +31,47 @@ export interface VoiceKeyGroup {
   keys: readonly string[];
 }
 
+/** The recordable keys of one deployment: the page's groups, every key once, and the check. */
+export interface VoiceKeys {
+  /** In order: each flow file (onboarding, questionnaire, the rest by name), then the others. */
+  readonly groups: readonly VoiceKeyGroup[];
+  readonly keys: readonly string[];
+  /** Whether `key` is one the console records. */
+  isKey(key: string): boolean;
+}
+
 /** What a step says: a question's prompt, or the text of a message or of an end. */
 export const stepKey = (step: Step): string | undefined =>
   "prompt" in step ? step.prompt : "text" in step ? step.text : undefined;
 
 const FIRST = ["onboarding.yaml", "self-assessment.yaml"];
 
-function flowGroups(): VoiceKeyGroup[] {
+function flowGroups(flows: FlowRegistry): VoiceKeyGroup[] {
   // What a newcomer meets first comes first: the onboarding, then the questionnaire.
   const rank = (f: string) => FIRST.indexOf(f) >>> 0;
-  const files = readdirSync(FLOWS_DIR)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const named = flows.ids.map((id) => {
+    const file = flows.fileOf(id) ?? id;
+    return { id, file, name: path.basename(file) };
+  });
+  named.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
   const seen = new Set<string>();
-  return files.flatMap((file) => {
-    const { flow } = parseFlow(`flows/${file}`, readFileSync(`${FLOWS_DIR}${file}`, "utf8"));
-    const keys = (flow?.steps ?? []).flatMap((step) => {
+  return named.flatMap(({ id, file }) => {
+    const keys = flows.latest(id).steps.flatMap((step) => {
       const key = stepKey(step);
       if (!key || seen.has(key)) return [];
       seen.add(key);
       return [key];
     });
-    return keys.length ? [{ file: `flows/${file}`, keys }] : [];
+    return keys.length ? [{ file, keys }] : [];
   });
 }
 
-const FLOW_GROUPS = flowGroups();
-const IN_FLOWS = new Set(FLOW_GROUPS.flatMap((g) => g.keys));
-
-/** The page's groups, in order: each flow file, then the messages of no flow. */
-export const VOICE_KEY_GROUPS: readonly VoiceKeyGroup[] = [
-  ...FLOW_GROUPS,
-  { keys: OTHER_KEYS.filter((k) => !IN_FLOWS.has(k)) },
-];
-
-/** Every recordable key, once. */
-export const VOICE_MESSAGE_KEYS: readonly string[] = VOICE_KEY_GROUPS.flatMap((g) => g.keys);
-
-const KEYS = new Set<string>(VOICE_MESSAGE_KEYS);
-
-/** Whether `key` is one the console records. */
-export const isVoiceMessageKey = (key: string): boolean => KEYS.has(key);
+/** The recordable keys of the flows the app loaded, grouped for the console's page. */
+export function voiceKeys(flows: FlowRegistry): VoiceKeys {
+  const fromFlows = flowGroups(flows);
+  const inFlows = new Set(fromFlows.flatMap((g) => g.keys));
+  const groups = [...fromFlows, { keys: OTHER_KEYS.filter((k) => !inFlows.has(k)) }];
+  const keys = groups.flatMap((g) => g.keys);
+  const set = new Set(keys);
+  return { groups, keys, isKey: (key) => set.has(key) };
+}

@@ -9,14 +9,17 @@ import { CLIENT_LOCALES } from "../../i18n/translator.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
 import { readVoiceAudio } from "./voice-audio.ts";
-import { isVoiceMessageKey } from "./voice-keys.ts";
 
-/** Which recording: a client language and one of the curated keys. */
-export const voiceSlotSchema = z.object({
-  locale: z.enum(CLIENT_LOCALES),
-  messageKey: z.string().max(200).refine(isVoiceMessageKey, "not a message the console records"),
-});
-export type VoiceSlot = z.infer<typeof voiceSlotSchema>;
+/**
+ * Which recording: a client language and one of the keys `isKey` accepts (the deployment's
+ * VoiceKeys, src/domain/voice/voice-keys.ts).
+ */
+export const voiceSlotSchema = (isKey: (key: string) => boolean) =>
+  z.object({
+    locale: z.enum(CLIENT_LOCALES),
+    messageKey: z.string().max(200).refine(isKey, "not a message the console records"),
+  });
+export type VoiceSlot = z.infer<ReturnType<typeof voiceSlotSchema>>;
 
 /** A recording as the console lists it (no bytes). */
 export interface VoiceRecordingSummary {
@@ -42,12 +45,16 @@ const SUMMARY = {
   updatedAt: true,
 } as const;
 
-/** Stores `bytes` as the recording of `slot` by `staffId` (checked, webm remuxed to ogg); waits for approval. */
+/**
+ * Stores `bytes` as the recording of `slot` by `staffId` (checked, webm remuxed to ogg); waits for
+ * approval. `isKey` says which message keys this deployment records.
+ */
 export async function saveVoiceRecording(
   db: Db,
   input: { slot: unknown; bytes: Uint8Array; staffId: string },
+  isKey: (key: string) => boolean,
 ): Promise<VoiceRecordingSummary> {
-  const slot = parseInput(voiceSlotSchema, input.slot);
+  const slot = parseInput(voiceSlotSchema(isKey), input.slot);
   const read = await readVoiceAudio(input.bytes);
   if (!read.ok) {
     throw new DomainError(`The recording was refused: ${read.error}.`, { code: `voice_${read.error}` });

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
+import { voiceKeys } from "../../../src/domain/voice/voice-keys.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../../src/domain/voice/voice-recordings.ts";
 import { posterCode } from "../../domain/fixtures.ts";
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from "../../support/fake-telegram.ts";
@@ -21,24 +22,37 @@ let app: App;
 beforeAll(async () => {
   telegram = await startFakeTelegram();
   app = await startTestApp({ telegram });
+  const { isKey } = voiceKeys(app.flows);
   // The Bulgarian privacy notice, recorded and approved by a second person; the welcome only recorded.
-  const notice = await saveVoiceRecording(app.db, {
-    slot: { locale: "bg", messageKey: "onboarding.consent_notice" },
-    bytes: webm,
-    staffId: "steward-1",
-  });
+  const notice = await saveVoiceRecording(
+    app.db,
+    {
+      slot: { locale: "bg", messageKey: "onboarding.consent_notice" },
+      bytes: webm,
+      staffId: "steward-1",
+    },
+    isKey,
+  );
   await approveVoiceRecording(app.db, notice.id, "counsellor-2");
-  await saveVoiceRecording(app.db, {
-    slot: { locale: "bg", messageKey: "onboarding.welcome" },
-    bytes: webm,
-    staffId: "steward-1",
-  });
+  await saveVoiceRecording(
+    app.db,
+    {
+      slot: { locale: "bg", messageKey: "onboarding.welcome" },
+      bytes: webm,
+      staffId: "steward-1",
+    },
+    isKey,
+  );
   // The questionnaire's first question in Romani, recorded and approved (a flow's prompt key).
-  const question = await saveVoiceRecording(app.db, {
-    slot: { locale: "rom", messageKey: "assessment.residence_prompt" },
-    bytes: webm,
-    staffId: "steward-1",
-  });
+  const question = await saveVoiceRecording(
+    app.db,
+    {
+      slot: { locale: "rom", messageKey: "assessment.residence_prompt" },
+      bytes: webm,
+      staffId: "steward-1",
+    },
+    isKey,
+  );
   await approveVoiceRecording(app.db, question.id, "counsellor-2");
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
+import { voiceKeys } from "../../../src/domain/voice/voice-keys.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../../src/domain/voice/voice-recordings.ts";
 import { launchChromium, phonePage } from "../../support/chromium.ts";
 import { startTestApp } from "../../support/test-app.ts";
@@ -21,13 +22,15 @@ let pendingId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
+  const { isKey } = voiceKeys(app.flows);
   base = await app.http.listen({ host: "127.0.0.1", port: 0 });
   browser = await launchChromium();
   const slot = { locale: "rom", messageKey: "onboarding.consent_notice" };
-  const notice = await saveVoiceRecording(app.db, { slot, bytes: webm, staffId: "steward-1" });
+  const notice = await saveVoiceRecording(app.db, { slot, bytes: webm, staffId: "steward-1" }, isKey);
   await approveVoiceRecording(app.db, notice.id, "counsellor-2");
   const welcome = { locale: "rom", messageKey: "onboarding.welcome" };
-  pendingId = (await saveVoiceRecording(app.db, { slot: welcome, bytes: webm, staffId: "steward-1" })).id;
+  pendingId = (await saveVoiceRecording(app.db, { slot: welcome, bytes: webm, staffId: "steward-1" }, isKey))
+    .id;
 });
 afterAll(async () => {
   await browser?.close();

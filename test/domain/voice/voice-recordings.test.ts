@@ -6,15 +6,18 @@ import { readFileSync } from "node:fs";
 import { afterAll, expect, test } from "vitest";
 import { DomainError } from "../../../src/domain/errors.ts";
 import { containerOf, readVoiceAudio, VOICE_MAX_BYTES } from "../../../src/domain/voice/voice-audio.ts";
+import { voiceKeys } from "../../../src/domain/voice/voice-keys.ts";
 import {
   approveVoiceRecording,
   deleteVoiceRecording,
   saveVoiceRecording,
   voiceAudio,
 } from "../../../src/domain/voice/voice-recordings.ts";
+import { loadFlows } from "../../../src/flows/flow-registry.ts";
 import { testDb } from "../../support/db.ts";
 
 const db = testDb();
+const { isKey } = voiceKeys(await loadFlows("flows"));
 afterAll(() => db.$disconnect());
 
 const webm = new Uint8Array(readFileSync(new URL("../../fixtures/voice/hello.webm", import.meta.url)));
@@ -47,27 +50,39 @@ test("bytes that are not OGG or WebM, too large, too long or broken are refused"
 
 test("the store refuses bad bytes with a coded error and an unknown key or language", async () => {
   const wav = new Uint8Array(Buffer.from("RIFFxxxxWAVE"));
-  const refused = saveVoiceRecording(db, {
-    slot: { locale: "rom", messageKey: "onboarding.welcome" },
-    bytes: wav,
-    staffId: "s1",
-  });
+  const refused = saveVoiceRecording(
+    db,
+    {
+      slot: { locale: "rom", messageKey: "onboarding.welcome" },
+      bytes: wav,
+      staffId: "s1",
+    },
+    isKey,
+  );
   await expect(refused).rejects.toMatchObject({ code: "voice_format" });
   await expect(
-    saveVoiceRecording(db, {
-      slot: { locale: "de", messageKey: "onboarding.welcome" },
-      bytes: ogg,
-      staffId: "s1",
-    }),
+    saveVoiceRecording(
+      db,
+      {
+        slot: { locale: "de", messageKey: "onboarding.welcome" },
+        bytes: ogg,
+        staffId: "s1",
+      },
+      isKey,
+    ),
   ).rejects.toBeInstanceOf(DomainError);
   await expect(
-    saveVoiceRecording(db, { slot: { locale: "rom", messageKey: "no.such_key" }, bytes: ogg, staffId: "s1" }),
+    saveVoiceRecording(
+      db,
+      { slot: { locale: "rom", messageKey: "no.such_key" }, bytes: ogg, staffId: "s1" },
+      isKey,
+    ),
   ).rejects.toBeInstanceOf(DomainError);
 });
 
 test("the recorder cannot approve; a second person can; clients hear only approved ones", async () => {
   const slot = { locale: "fr", messageKey: "commands.help" }; // a slot no other test file uses
-  const saved = await saveVoiceRecording(db, { slot, bytes: webm, staffId: "recorder" });
+  const saved = await saveVoiceRecording(db, { slot, bytes: webm, staffId: "recorder" }, isKey);
   expect(saved.approvedAt).toBeNull();
   expect(await voiceAudio(db, saved.id, true)).toBeNull();
   expect((await voiceAudio(db, saved.id, false))?.mimeType).toBe("audio/ogg");
@@ -80,7 +95,7 @@ test("the recorder cannot approve; a second person can; clients hear only approv
   expect(heard && containerOf(heard.audio)).toBe("ogg");
 
   // A new recording of the same slot waits for approval again; an approval of the old one fails.
-  const replaced = await saveVoiceRecording(db, { slot, bytes: ogg, staffId: "second" });
+  const replaced = await saveVoiceRecording(db, { slot, bytes: ogg, staffId: "second" }, isKey);
   expect(replaced.id).toBe(saved.id);
   expect(replaced.approvedAt).toBeNull();
   await expect(approveVoiceRecording(db, saved.id, "recorder", saved.updatedAt)).rejects.toMatchObject({
