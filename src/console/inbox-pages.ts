@@ -100,8 +100,11 @@ function inboxList(
 /**
  * Opens a stream that sends `render()` as event `event` on every inbox change of the organisation
  * and (with `conversationIds`) every delivery status change in those conversations, looked at
- * every DELIVERY_CHECK_MS. Changes that come in a burst are drawn once. A stream that can no
- * longer follow (no LISTEN, the LISTEN lost, a failed render) is closed: htmx opens it again.
+ * every DELIVERY_CHECK_MS. Changes that come in a burst are drawn once. The first event is the
+ * current render, sent as soon as the stream listens: a view that (re)connects is brought up to
+ * date with whatever changed while it was away (htmx swaps the same fragment into the same
+ * element, so on a fresh page it changes nothing). A stream that can no longer follow (no LISTEN,
+ * the LISTEN lost, a failed render) is closed: htmx opens it again.
  */
 async function liveStream(
   http: FastifyInstance,
@@ -118,9 +121,16 @@ async function liveStream(
     stream.close();
   };
   let timer: NodeJS.Timeout | undefined;
+  let started = 0;
+  let sent = 0;
   const draw = () => {
     timer = undefined;
-    render().then((fragment) => stream.send(event, fragment), stop("live view failed"));
+    const mine = ++started;
+    render().then((fragment) => {
+      if (mine < sent) return; // a later render is already out: never draw an older state over it
+      sent = mine;
+      stream.send(event, fragment);
+    }, stop("live view failed"));
   };
   const changed = () => {
     timer ??= setTimeout(draw, 250);
@@ -131,6 +141,7 @@ async function liveStream(
     .catch(stop("live view could not listen"));
   if (!unsubscribe) return;
   const watch = conversationIds.length ? watchDelivery(http, conversationIds, changed) : undefined;
+  draw(); // listening already: whatever changes after this render is drawn again
   const end = () => {
     clearTimeout(timer);
     if (watch) clearInterval(watch);
@@ -164,7 +175,7 @@ function watchDelivery(http: FastifyInstance, conversationIds: readonly string[]
         busy = false;
       });
   };
-  look(); // the state the page was drawn with
+  look(); // the state the stream's first event draws
   return setInterval(look, DELIVERY_CHECK_MS);
 }
 

@@ -3,13 +3,15 @@
  * small TCP proxy that this test can make refuse new connections. A LISTEN that cannot open closes
  * the stream (htmx reconnects) and the next stream listens again; a LISTEN backend terminated
  * under open streams neither ends the process (no uncaught exception) nor leaves the streams
- * beating with no data: they close and the next one gets changes again.
+ * beating with no data: they close and the next one gets changes again. A stream that opens
+ * (every reconnect) first sends the current render, so what changed while no stream was open is
+ * shown at once, not with the next change.
  */
 import net from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { openSession } from "../../src/domain/staff/staff-sessions.ts";
-import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 import { staffMember } from "../support/staff.ts";
@@ -48,6 +50,7 @@ let app: App;
 let base: string;
 let cookie: string;
 let organisationId: string;
+let programmeId: string;
 const opened: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
@@ -59,8 +62,9 @@ beforeAll(async () => {
   url.searchParams.set("application_name", appName);
   app = await startTestApp({ env: { DATABASE_URL: url.toString() } });
   base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  const { organisation } = await organisationWithCounsellor(app.db);
+  const { organisation, programme } = await organisationWithCounsellor(app.db);
   organisationId = organisation.id;
+  programmeId = programme.id;
   const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
   cookie = `ceb_session=${await openSession(app.db, counsellor.id)}`;
 }, 30_000);
@@ -72,26 +76,36 @@ afterAll(async () => {
 });
 
 /**
- * An open inbox stream: `next(text)` waits until the stream carries `text`, or ended (false);
+ * An open event stream (the inbox's unless told): `next(text)` waits until the stream carries
+ * `text`, or ended (false); `event(name)` returns the data of the next event called `name`;
  * `ended()` reads to the end (a stream left open times the test out).
  */
-async function inboxStream() {
-  const response = await fetch(`${base}/console/inbox/events`, { headers: { cookie } });
+async function inboxStream(path = "/console/inbox/events") {
+  const response = await fetch(`${base}${path}`, { headers: { cookie } });
   expect(response.headers.get("content-type")).toContain("text/event-stream");
   const reader = response.body?.getReader();
   if (!reader) throw new Error("no body");
   const decoder = new TextDecoder();
   let text = "";
   opened.push(() => reader.cancel().catch(() => undefined));
+  /** Reads until `wanted`; returns what came before it (and drops both), or undefined if ended. */
+  const upTo = async (wanted: string): Promise<string | undefined> => {
+    while (!text.includes(wanted)) {
+      const chunk = await reader.read();
+      if (chunk.done) return undefined;
+      text += decoder.decode(chunk.value);
+    }
+    const before = text.slice(0, text.indexOf(wanted));
+    text = text.slice(before.length + wanted.length);
+    return before;
+  };
   return {
     async next(wanted: string): Promise<boolean> {
-      while (!text.includes(wanted)) {
-        const chunk = await reader.read();
-        if (chunk.done) return false;
-        text += decoder.decode(chunk.value);
-      }
-      text = text.slice(text.indexOf(wanted) + wanted.length);
-      return true;
+      return (await upTo(wanted)) !== undefined;
+    },
+    async event(name: string): Promise<string | undefined> {
+      if ((await upTo(`event: ${name}\n`)) === undefined) return undefined;
+      return upTo("\n\n");
     },
     async ended(): Promise<true> {
       let chunk = await reader.read();
@@ -104,9 +118,13 @@ async function inboxStream() {
 const notify = () =>
   app.db.$executeRaw`SELECT pg_notify('inbox', ${JSON.stringify({ organisationId, handoverId: uid() })})`;
 
-/** Changes are drawn by an open stream (it may take a notice or two once its LISTEN is up). */
+/**
+ * Changes are drawn by an open stream (it may take a notice or two once its LISTEN is up); its
+ * first event, the render it opens with, does not count.
+ */
 async function receivesChanges(stream: Awaited<ReturnType<typeof inboxStream>>): Promise<void> {
   await stream.next(": open");
+  expect(await stream.event("inbox")).toBeDefined();
   const drawn = stream.next("event: inbox");
   // A Prisma query runs only once awaited (then/catch), so never `void notify()`.
   const ticker = setInterval(() => notify().catch(() => undefined), 300);
@@ -142,4 +160,50 @@ test("a terminated LISTEN backend neither ends the process nor leaves streams wi
   const again = await inboxStream();
   await receivesChanges(again);
   expect(uncaught).toEqual([]);
+}, 20_000);
+
+/** Resolves with `work`, or rejects after `ms` (a stream that sends nothing would hang the test). */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`nothing within ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** A client of the organisation with a case and a Telegram conversation, named uniquely. */
+async function clientWithCase() {
+  const name = `Client ${uid()}`;
+  const client = await consentedClient(app.db, { displayName: name });
+  const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
+  const found = await app.db.case.create({ data: { clientId: client.id, programmeId, status: "intake" } });
+  return { name, conversationId: conversation.id, caseId: found.id };
+}
+
+test("an inbox stream that opens draws at once what changed while no stream was open", async () => {
+  const { name, conversationId, caseId } = await clientWithCase();
+  // Written straight to the table: no NOTIFY, no open stream; only the stream's first render shows it.
+  await app.db.handover.create({ data: { conversationId, caseId, organisationId, reason: "words" } });
+  const stream = await inboxStream();
+  const first = await within(stream.event("inbox"), 5000, "the inbox's first event");
+  expect(first).toContain(name);
+  expect(first).toContain(`/console/cases/${caseId}/conversation`);
+  expect(uncaught).toEqual([]);
+}, 20_000);
+
+test("a conversation stream that opens draws at once a client message that came while it was away", async () => {
+  const { conversationId, caseId } = await clientWithCase();
+  const words = `Are you there? ${uid()}`;
+  await app.db.message.create({
+    data: {
+      conversationId,
+      direction: "inbound",
+      idempotencyKey: `in:test:${uid()}`,
+      text: words,
+      status: "received",
+    },
+  });
+  const stream = await inboxStream(`/console/cases/${caseId}/conversation/events`);
+  const first = await within(stream.event("transcript"), 5000, "the transcript's first event");
+  expect(first).toContain(words);
 }, 20_000);

@@ -4,7 +4,10 @@
  * (form-submission.ts); while it is being posted its buttons are disabled, and a second submit
  * (a double-click, Enter pressed twice) is not sent. The server sends once per submission id in
  * any case; this spares the counsellor the wait and the doubt. A page the browser brings back
- * from its history gets its buttons back.
+ * from its history gets its buttons back. A live view's event that would change nothing (every
+ * stream opens with the current render, so a fresh page or a reconnect with nothing new sends
+ * what is shown already) is not swapped in: focus, a text selection and what a screen reader
+ * announced stay as they were.
  */
 (() => {
   const ONCE = 'input[type="hidden"][name="submission"]';
@@ -34,6 +37,14 @@
       form.append(copy);
     }
     setBusy(form, true);
+  });
+  document.addEventListener("htmx:sseBeforeMessage", (event) => {
+    const target = event.target;
+    const data = /** @type {CustomEvent<MessageEvent>} */ (event).detail?.data;
+    if (!(target instanceof HTMLElement) || typeof data !== "string") return;
+    const incoming = document.createElement("template");
+    incoming.innerHTML = data;
+    if (incoming.innerHTML === target.innerHTML) event.preventDefault();
   });
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
