@@ -34,9 +34,11 @@ export interface StaffInvitation {
 
 /**
  * Invites a staff member into an organisation, or re-invites one who has not set a password yet
- * (the new invite's name, role and locale replace theirs). One who has is refused. An e-mail of
- * another organisation is refused without saying so. `invitedBy` is the coordinator's id (null:
- * the operator's CLI).
+ * (the new invite's name, role and locale replace theirs). An active member who has set one is
+ * refused: a new link would let whoever opens it replace their password. A deactivated member is
+ * invited back (a colleague who returns): their old password is cleared, so they choose a new one
+ * through the link, and the audit says `reactivated`. An e-mail of another organisation is refused
+ * without saying so. `invitedBy` is the coordinator's id (null: the operator's CLI).
  */
 export async function inviteStaff(
   db: Db,
@@ -77,21 +79,28 @@ export async function inviteStaff(
       actor: invitedBy ?? "cli",
       subjectType: "staff",
       subjectId: staff.id,
-      data: { role },
+      data: { role, ...(existing?.deactivatedAt ? { reactivated: true } : {}) },
     },
   });
   return { staff, token };
 }
 
-/** A new invite for `existing`, refused once they have set a password (then, or while this runs). */
+/**
+ * A new invite for `existing`: refused once an active member has set a password (then, or while
+ * this runs); a deactivated one's password is cleared with it (deactivation ended their sessions
+ * and tokens already).
+ */
 async function reinvite(
   db: Db,
   existing: Counsellor,
   data: Prisma.CounsellorUpdateManyMutationInput,
 ): Promise<Counsellor> {
-  const updated = existing.passwordHash
-    ? 0
-    : (await db.counsellor.updateMany({ where: { id: existing.id, passwordHash: null }, data })).count;
+  const where = { id: existing.id, OR: [{ passwordHash: null }, { deactivatedAt: { not: null } }] };
+  const returning = existing.deactivatedAt !== null;
+  const updated =
+    existing.passwordHash && !returning
+      ? 0
+      : (await db.counsellor.updateMany({ where, data: { ...data, passwordHash: null } })).count;
   if (updated === 0)
     throw new DomainError(`${existing.email} has already set a password and cannot be invited again.`, {
       code: "staff_already_signed_up",

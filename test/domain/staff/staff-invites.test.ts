@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { DomainError } from "../../../src/domain/errors.ts";
+import { signInWithPassword } from "../../../src/domain/staff/sign-in.ts";
 import { findInvite, inviteStaff, setPasswordWithInvite } from "../../../src/domain/staff/staff-invites.ts";
 import { testDb, uid } from "../../support/db.ts";
-import { staffMember } from "../../support/staff.ts";
+import { staffMember, TEST_PASSWORD } from "../../support/staff.ts";
 import { organisationWithCounsellor } from "../fixtures.ts";
 
 const db = testDb();
@@ -44,22 +45,28 @@ describe("inviting staff again", () => {
     expect(await db.auditEvent.count({ where: { subjectId: member.id, type: "staff.invited" } })).toBe(1);
   });
 
-  test("a deactivated member who had set a password is refused too", async () => {
+  test("a deactivated member is invited back: the old password stops working, the new link sets one", async () => {
     const { organisation } = await organisationWithCounsellor(db);
     const member = await staffMember(db, organisation.slug, "counsellor");
     await db.counsellor.update({ where: { id: member.id }, data: { deactivatedAt: new Date() } });
-    const error = await refusal(
-      inviteStaff(db, {
-        organisationSlug: organisation.slug,
-        email: member.email,
-        name: "X",
-        role: "counsellor",
-      }),
-    );
-    expect(error.code).toBe("staff_already_signed_up");
-    expect(
-      (await db.counsellor.findUniqueOrThrow({ where: { id: member.id } })).deactivatedAt,
-    ).not.toBeNull();
+    const back = await inviteStaff(db, {
+      organisationSlug: organisation.slug,
+      email: member.email,
+      name: member.name,
+      role: "counsellor",
+    });
+    const row = await db.counsellor.findUniqueOrThrow({ where: { id: member.id } });
+    expect(row).toMatchObject({ deactivatedAt: null, passwordHash: null });
+    expect(await signInWithPassword(db, member.email, TEST_PASSWORD)).toMatchObject({ ok: false });
+    await setPasswordWithInvite(db, back.token, "a brand new passphrase here");
+    expect(await signInWithPassword(db, member.email, "a brand new passphrase here")).toMatchObject({
+      ok: true,
+    });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { subjectId: member.id, type: "staff.invited" },
+      orderBy: { at: "desc" },
+    });
+    expect(audit.data).toMatchObject({ reactivated: true });
   });
 
   test("a link spent while the re-invite runs is not replaced", async () => {
