@@ -34,8 +34,8 @@ export interface StaffInvitation {
 
 /**
  * Invites a staff member into an organisation, or re-invites one who has not set a password yet
- * (the new invite's name, role and locale replace theirs). An active member who has set one is
- * refused: a new link would let whoever opens it replace their password. A deactivated member is
+ * (the new invite's name, role and locale replace theirs). An active member who has set one, or
+ * signed in with OIDC, is refused: a new link would let whoever opens it take their account. A deactivated member is
  * invited back (a colleague who returns): their old password is cleared, so they choose a new one
  * through the link, and the audit says `reactivated`. An e-mail of another organisation is refused
  * without saying so. `invitedBy` is the coordinator's id (null: the operator's CLI).
@@ -98,7 +98,7 @@ async function reinvite(
   const where = { id: existing.id, OR: [{ passwordHash: null }, { deactivatedAt: { not: null } }] };
   const returning = existing.deactivatedAt !== null;
   const updated =
-    existing.passwordHash && !returning
+    !returning && (existing.passwordHash || (await hasSignedIn(db, existing.id)))
       ? 0
       : (await db.counsellor.updateMany({ where, data: { ...data, passwordHash: null } })).count;
   if (updated === 0)
@@ -106,6 +106,12 @@ async function reinvite(
       code: "staff_already_signed_up",
     });
   return db.counsellor.findUniqueOrThrow({ where: { id: existing.id } });
+}
+
+/** Whether they ever signed in (with OIDC an account has no password, but it is in use all the same). */
+async function hasSignedIn(db: Db, staffId: string): Promise<boolean> {
+  const where = { subjectType: "staff", subjectId: staffId, type: "staff.signed_in" };
+  return (await db.auditEvent.findFirst({ where, select: { id: true } })) !== null;
 }
 
 /** The staff member an unexpired invite token belongs to, or null. */

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { DomainError } from "../../../src/domain/errors.ts";
-import { signInWithPassword } from "../../../src/domain/staff/sign-in.ts";
+import { signInWithOidc, signInWithPassword } from "../../../src/domain/staff/sign-in.ts";
 import { findInvite, inviteStaff, setPasswordWithInvite } from "../../../src/domain/staff/staff-invites.ts";
 import { testDb, uid } from "../../support/db.ts";
 import { staffMember, TEST_PASSWORD } from "../../support/staff.ts";
@@ -43,6 +43,18 @@ describe("inviting staff again", () => {
     expect(error.code).toBe("staff_already_signed_up");
     expect(await db.counsellor.findUniqueOrThrow({ where: { id: member.id } })).toEqual(before);
     expect(await db.auditEvent.count({ where: { subjectId: member.id, type: "staff.invited" } })).toBe(1);
+  });
+
+  test("an active member who signs in with OIDC only (no password) is refused too", async () => {
+    const { organisation } = await organisationWithCounsellor(db);
+    const invite = { organisationSlug: organisation.slug, email: `o-${uid()}@example.org`, name: "Omar" };
+    const first = await inviteStaff(db, { ...invite, role: "counsellor" });
+    expect((await signInWithOidc(db, invite.email, true)).ok).toBe(true);
+    const error = await refusal(inviteStaff(db, { ...invite, role: "coordinator" }));
+    expect(error.code).toBe("staff_already_signed_up");
+    expect((await db.counsellor.findUniqueOrThrow({ where: { id: first.staff.id } })).role).toBe(
+      "counsellor",
+    );
   });
 
   test("a deactivated member is invited back: the old password stops working, the new link sets one", async () => {
