@@ -15,16 +15,22 @@ import {
   broadcastInput,
   cancelBroadcast,
   createBroadcast,
+  createBroadcastOnce,
   listBroadcasts,
   previewBroadcast,
 } from "../domain/broadcasts/broadcasts.ts";
 import { describeSegment, segmentSchema } from "../domain/broadcasts/segment.ts";
 import type { ApiModule, ApiRouter } from "./api-route.ts";
 import { idParams } from "./case-api.ts";
+import { idempotencyHeaders } from "./idempotency-key.ts";
 
 /** The body of a preview or a broadcast: segment, texts per language, fallbacks, time, kind. */
 export const broadcastBody = broadcastInput.omit({ organisationSlug: true, counsellorEmail: true }).strict();
 
+/** A repeat of a broadcast (same key, same staff member): the first one, not a second. */
+const broadcastKey = idempotencyHeaders(
+  "the same key again (same staff member) creates no second broadcast and answers with the first one (its preview as of now), whatever the body.",
+);
 const date = z.string().describe("ISO 8601");
 const previewResponse = z.object({
   recipients: z.number().int(),
@@ -133,12 +139,21 @@ export const broadcastApi: ApiModule = (router) => {
       "Creates a broadcast for now or a local time (`at`: YYYY-MM-DD HH:MM, moved out of quiet hours). 400 while a language in the segment has neither a text nor an explicit fallback.",
     tags: ["broadcasts"],
     body: broadcastBody,
+    headers: broadcastKey,
     status: 201,
     response: z.object({ id: z.string(), status: z.string(), sendAt: date, preview: previewResponse }),
-    async handler({ staff, body, request }) {
+    async handler({ staff, body, headers, request }) {
       const sender = await broadcastSender(request.server.consoleContext.db, staff);
-      const { broadcast, preview } = await createBroadcast(broadcastDeps(request), { ...body, ...sender });
-      return { id: broadcast.id, status: broadcast.status, sendAt: broadcast.sendAt, preview };
+      const input = { ...body, ...sender };
+      const key = headers["idempotency-key"];
+      if (!key) {
+        const { broadcast, preview } = await createBroadcast(broadcastDeps(request), input);
+        return { id: broadcast.id, status: broadcast.status, sendAt: broadcast.sendAt, preview };
+      }
+      // Once per key and staff member; a repeat answers with the first broadcast, previewed now.
+      const made = await createBroadcastOnce(broadcastDeps(request), input, `api:${staff.staffId}:${key}`);
+      const preview = await previewBroadcast(broadcastDeps(request), input);
+      return { id: made.id, status: made.status, sendAt: made.sendAt, preview };
     },
   });
   reportRoutes(router);

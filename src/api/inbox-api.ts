@@ -12,6 +12,7 @@ import { handBackToBot, type StaffReplyDeps, sendStaffMessage } from "../domain/
 import { caseTranscript } from "../domain/handovers/transcript.ts";
 import type { ApiModule } from "./api-route.ts";
 import { idParams } from "./case-api.ts";
+import { idempotencyHeaders } from "./idempotency-key.ts";
 
 const handoverItem = z.object({
   id: z.string(),
@@ -52,20 +53,10 @@ export const staffMessageBody = z.union([
     .strict(),
 ]);
 
-/**
- * `Idempotency-Key` (optional, e.g. a UUID the caller makes per message): the same key again for
- * the same case and staff member writes nothing and answers with the first one's messageId; a
- * different message under it is refused (400).
- */
-const idempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,200}$/, "1–200 visible ASCII characters")
-    .optional()
-    .describe(
-      "Idempotency-Key: the same key again (same case, same staff member) sends nothing more and answers with the first messageId; another message under it is 400.",
-    ),
-});
+/** A repeat of a message (same key, case and staff member), or another message under its key. */
+const messageKey = idempotencyHeaders(
+  "the same key again (same case, same staff member) sends nothing more and answers with the first messageId; another message under it is 400.",
+);
 
 /** What writing to clients needs, from the app's console context. */
 export function replyDeps(context: {
@@ -155,7 +146,7 @@ export const inboxApi: ApiModule = (router) => {
     tags: ["inbox"],
     params: idParams,
     body: staffMessageBody,
-    headers: idempotencyHeaders,
+    headers: messageKey,
     status: 202,
     response: z.object({ messageId: z.string(), notInClientLanguage: z.boolean() }),
     async handler({ staff, params, body, headers, request }) {

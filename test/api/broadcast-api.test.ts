@@ -35,11 +35,15 @@ const SPECS: MemberSpec[] = [
 async function world() {
   const org = await broadcastOrganisation(app.db, SPECS);
   const counsellor = await staffMember(app.db, org.organisation.slug, "counsellor");
-  const call = (method: "GET" | "POST", url: string, body?: unknown, who = counsellor) =>
+  const call = (method: "GET" | "POST", url: string, body?: unknown, who = counsellor, key?: string) =>
     app.http.inject({
       method,
       url: `/api/v1${url}`,
-      headers: { ...bearer(who), "content-type": "application/json" },
+      headers: {
+        ...bearer(who),
+        "content-type": "application/json",
+        ...(key ? { "idempotency-key": key } : {}),
+      },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
   return { ...org, counsellor, call, segment: { programme: [org.programmes.a.slug] } };
@@ -107,6 +111,38 @@ test("refused while a language has neither a text nor a fallback; then created, 
   expect(cancelled.json()).toEqual({ withdrawn: 0, notWritten: 0 });
   expect((await call("GET", `/broadcasts/${body.id}`)).json().broadcast.status).toBe("cancelled");
   expect((await call("POST", `/broadcasts/${body.id}/cancel`, {})).statusCode).toBe(400);
+});
+
+test("with an Idempotency-Key a retried POST creates no second broadcast and answers with the first", async () => {
+  const { call, segment, organisation, counsellor } = await world();
+  const colleague = await staffMember(app.db, organisation.slug, "counsellor");
+  const tomorrow = DateTime.now().setZone("Europe/Brussels").plus({ days: 1 });
+  const body = {
+    segment,
+    at: `${tomorrow.toISODate()} 10:00`,
+    texts: { ro: "Atelier joi la 10.", ar: "ورشة يوم الخميس الساعة 10." },
+    fallbacks: { rom: "ro" },
+  };
+  const key = `retry-${Date.now()}`;
+  const [first, again] = await Promise.all([
+    call("POST", "/broadcasts", body, counsellor, key),
+    call("POST", "/broadcasts", body, counsellor, key),
+  ]);
+  expect(first.statusCode, first.body).toBe(201);
+  expect(again.statusCode, again.body).toBe(201);
+  expect(again.json().id).toBe(first.json().id);
+  expect(first.json().preview).toMatchObject({ recipients: 6, missing: [] });
+  expect((await call("POST", "/broadcasts", body, counsellor, key)).json().id).toBe(first.json().id);
+  expect(await app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(1);
+  // The key is the staff member's: a colleague's same string is their own broadcast.
+  const theirs = await call("POST", "/broadcasts", body, colleague, key);
+  expect(theirs.json().id).not.toBe(first.json().id);
+  expect(await app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(2);
+  const bad = await call("POST", "/broadcasts", body, counsellor, "no spaces allowed");
+  expect(bad.statusCode).toBe(400);
+  const openapi = (await app.http.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
+  const parameters = openapi.paths["/api/v1/broadcasts"].post.parameters ?? [];
+  expect(parameters.map((p: { name: string }) => p.name.toLowerCase())).toContain("idempotency-key");
 });
 
 test("a body that fails its schema is 400 with issues; a steward gets 403", async () => {
