@@ -14,6 +14,7 @@ import {
   APPOINTMENT_PURPOSES,
   cancelAppointment,
   createAppointment,
+  createAppointmentOnce,
   moveAppointment,
 } from "../domain/appointments/appointments.ts";
 import { BRING_DOCUMENTS, storedBringNotes } from "../domain/appointments/bring-documents.ts";
@@ -25,7 +26,12 @@ import type { Appointment } from "../generated/prisma/client.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import type { ApiModule } from "./api-route.ts";
 import { idParams } from "./case-api.ts";
+import { idempotencyHeaders } from "./idempotency-key.ts";
 
+/** A repeat of a new appointment (same key, case and staff member): the first one, told once. */
+const appointmentKey = idempotencyHeaders(
+  "the same key again (same case, same staff member) sets no second appointment and answers with the first; the client is told once.",
+);
 const appointmentJson = z.object({
   id: z.string(),
   caseId: z.string(),
@@ -109,14 +115,17 @@ export const appointmentApi: ApiModule = (router) => {
     tags: ["appointments"],
     params: idParams,
     body: newAppointment,
+    headers: appointmentKey,
     status: 201,
     response: appointmentJson,
-    async handler({ staff, params, body, request }) {
+    async handler({ staff, params, body, headers, request }) {
       await requireCaseInScope(request.server.consoleContext.db, staff, params.id);
-      const created = await createAppointment(appointmentDeps(request.server.consoleContext), {
-        caseId: params.id,
-        ...body,
-      });
+      const deps = appointmentDeps(request.server.consoleContext);
+      const input = { caseId: params.id, ...body };
+      const key = headers["idempotency-key"];
+      const created = key
+        ? await createAppointmentOnce(deps, input, `api:${params.id}:${staff.staffId}:${key}`)
+        : await createAppointment(deps, input);
       return toJson(request, created, staff.locale);
     },
   });
