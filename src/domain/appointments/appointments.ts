@@ -16,7 +16,8 @@ import { parseProgrammeSchedule } from "../../scheduling/programme-schedule.ts";
 import { reminderTimes } from "../../scheduling/schedule.ts";
 import { BY_LAST_USE } from "../../store/conversation-to-write.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
-import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
+import { DomainError, parseInput } from "../errors.ts";
+import { oncePerKey } from "../once-per-key.ts";
 import { cancelledMessage, movedMessage, newAppointmentMessage } from "./appointment-messages.ts";
 import { bringDocumentsSchema, bringNotesSchema } from "./bring-documents.ts";
 import { mapUrlSchema } from "./map-url.ts";
@@ -165,16 +166,10 @@ export async function createAppointmentOnce(
   input: NewAppointment,
   idempotencyKey: string,
 ): Promise<Appointment> {
-  const earlier = () => deps.db.appointment.findUnique({ where: { idempotencyKey } });
-  const found = await earlier();
-  if (found) return found;
-  try {
-    return await createAppointment(deps, input, idempotencyKey);
-  } catch (error) {
-    const raced = isUniqueViolation(error) ? await earlier() : null;
-    if (raced) return raced;
-    throw error;
-  }
+  return oncePerKey(
+    () => deps.db.appointment.findUnique({ where: { idempotencyKey } }),
+    () => createAppointment(deps, input, idempotencyKey),
+  );
 }
 
 /**

@@ -14,7 +14,8 @@ import { parseProgrammeSchedule, type QuietHours } from "../../scheduling/progra
 import { endOfQuietHours } from "../../scheduling/schedule.ts";
 import type { Db } from "../../store/prisma.ts";
 import { parseLocalTime } from "../appointments/appointments.ts";
-import { DomainError, isUniqueViolation, parseInput } from "../errors.ts";
+import { DomainError, parseInput } from "../errors.ts";
+import { oncePerKey } from "../once-per-key.ts";
 import {
   type BroadcastFallbacks,
   brokenFallbacks,
@@ -233,16 +234,10 @@ export async function createBroadcastOnce(
   input: BroadcastInput,
   idempotencyKey: string,
 ): Promise<Broadcast> {
-  const earlier = () => deps.db.broadcast.findUnique({ where: { idempotencyKey } });
-  const found = await earlier();
-  if (found) return found;
-  try {
-    return (await createBroadcast(deps, input, idempotencyKey)).broadcast;
-  } catch (error) {
-    const raced = isUniqueViolation(error) ? await earlier() : null;
-    if (raced) return raced;
-    throw error;
-  }
+  return oncePerKey(
+    () => deps.db.broadcast.findUnique({ where: { idempotencyKey } }),
+    async () => (await createBroadcast(deps, input, idempotencyKey)).broadcast,
+  );
 }
 
 /**
