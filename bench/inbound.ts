@@ -84,6 +84,8 @@ const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFix
 interface Saturated {
   perSecond: number;
   cpuMsPerUpdate: number;
+  /** The kernel's part of cpuMsPerUpdate (system time). */
+  systemMsPerUpdate: number;
   pgCpuMsPerUpdate: number;
 }
 
@@ -101,6 +103,7 @@ async function saturate(bot: BotProcess, admin: pg.Client): Promise<Saturated> {
   return {
     perSecond: (done * 1000) / elapsed,
     cpuMsPerUpdate: (after.cpuMicros - before.cpuMicros) / 1000 / done,
+    systemMsPerUpdate: (after.systemMicros - before.systemMicros) / 1000 / done,
     pgCpuMsPerUpdate: pgUsed / done,
   };
 }
@@ -205,7 +208,7 @@ async function main() {
         ["bare grammY", e],
       ] as const) {
         console.log(
-          `  ${name.padEnd(12)} ${r.perSecond.toFixed(0).padStart(6)} updates/s, bot CPU ${ms(r.cpuMsPerUpdate)}/update, Postgres CPU ${ms(r.pgCpuMsPerUpdate)}/update`,
+          `  ${name.padEnd(12)} ${r.perSecond.toFixed(0).padStart(6)} updates/s, bot CPU ${ms(r.cpuMsPerUpdate)}/update (kernel ${ms(r.systemMsPerUpdate)}), Postgres CPU ${ms(r.pgCpuMsPerUpdate)}/update`,
         );
       }
       console.log(`  ratio        ${(f.perSecond / e.perSecond).toFixed(3)}`);

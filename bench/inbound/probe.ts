@@ -25,12 +25,14 @@ pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unkn
 export interface ProbeStats {
   statements: number;
   cpuMicros: number;
+  /** The kernel's share of cpuMicros: on loopback, a socket write also runs the receiver's TCP stack. */
+  systemMicros: number;
 }
 
 process.on("message", (message: { type?: string }) => {
   if (message?.type !== "stats") return;
   const cpu = process.cpuUsage();
-  process.send?.({ type: "stats", statements, cpuMicros: cpu.user + cpu.system } satisfies ProbeStats & {
+  process.send?.({ type: "stats", statements, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system } satisfies ProbeStats & {
     type: string;
   });
 });
