@@ -18,6 +18,7 @@ import {
   createBroadcastOnce,
   listBroadcasts,
   previewBroadcast,
+  previewStored,
 } from "../domain/broadcasts/broadcasts.ts";
 import { describeSegment, segmentSchema } from "../domain/broadcasts/segment.ts";
 import type { ApiModule, ApiRouter } from "./api-route.ts";
@@ -151,9 +152,11 @@ export const broadcastApi: ApiModule = (router) => {
         return { id: broadcast.id, status: broadcast.status, sendAt: broadcast.sendAt, preview };
       }
       // Once per key and staff member; a repeat answers with the first broadcast, previewed now.
-      const made = await createBroadcastOnce(broadcastDeps(request), input, `api:${staff.staffId}:${key}`);
-      const preview = await previewBroadcast(broadcastDeps(request), input);
-      return { id: made.id, status: made.status, sendAt: made.sendAt, preview };
+      const deps = broadcastDeps(request);
+      const made = await createBroadcastOnce(deps, input, `api:${staff.staffId}:${key}`);
+      const { broadcast } = made;
+      const preview = made.preview ?? (await previewStored(deps, broadcast, sender));
+      return { id: broadcast.id, status: broadcast.status, sendAt: broadcast.sendAt, preview };
     },
   });
   reportRoutes(router);

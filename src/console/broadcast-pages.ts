@@ -167,7 +167,7 @@ export function broadcastPages(http: FastifyInstance): void {
     if (form.when === "at" && !form.at)
       return showBuilder(request, reply.code(400), form, view.t("choose_a_time"));
     try {
-      const broadcast = await createBroadcastOnce(
+      const { broadcast } = await createBroadcastOnce(
         broadcastDeps(request),
         broadcastInputOf(form, sender, "create"),
         `staff:${view.staff.staffId}:${submissionOf(request.body)}`,

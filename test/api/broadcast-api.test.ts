@@ -133,6 +133,15 @@ test("with an Idempotency-Key a retried POST creates no second broadcast and ans
   expect(again.json().id).toBe(first.json().id);
   expect(first.json().preview).toMatchObject({ recipients: 6, missing: [] });
   expect((await call("POST", "/broadcasts", body, counsellor, key)).json().id).toBe(first.json().id);
+  // A retry whose body differs still answers with the first broadcast: its own preview, not the body's.
+  const changed = await call(
+    "POST",
+    "/broadcasts",
+    { ...body, texts: { ro: "Alt text." }, fallbacks: {} },
+    counsellor,
+    key,
+  );
+  expect(changed.json()).toMatchObject({ id: first.json().id, preview: first.json().preview });
   expect(await app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(1);
   // The key is the staff member's: a colleague's same string is their own broadcast.
   const theirs = await call("POST", "/broadcasts", body, colleague, key);

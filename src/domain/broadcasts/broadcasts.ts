@@ -227,17 +227,38 @@ export async function createBroadcast(
 /**
  * createBroadcast for a console form's submission (or a retried call): one broadcast per
  * `idempotencyKey`, which the caller scopes to the staff member. The same key again — at once, or
- * racing the first — creates nothing and returns the broadcast the first one made.
+ * racing the first — creates nothing and returns the broadcast the first one made, with no
+ * preview (`null`: previewStored gives the stored broadcast's own, as of now).
  */
 export async function createBroadcastOnce(
   deps: BroadcastDeps,
   input: BroadcastInput,
   idempotencyKey: string,
-): Promise<Broadcast> {
-  return oncePerKey(
-    () => deps.db.broadcast.findUnique({ where: { idempotencyKey } }),
-    async () => (await createBroadcast(deps, input, idempotencyKey)).broadcast,
+): Promise<{ broadcast: Broadcast; preview: BroadcastPreview | null }> {
+  return oncePerKey<{ broadcast: Broadcast; preview: BroadcastPreview | null }>(
+    async () => {
+      const found = await deps.db.broadcast.findUnique({ where: { idempotencyKey } });
+      return found && { broadcast: found, preview: null };
+    },
+    () => createBroadcast(deps, input, idempotencyKey),
   );
+}
+
+/** The preview, as of now, of a stored broadcast: its own segment, texts, fallbacks and time. */
+export async function previewStored(
+  deps: BroadcastDeps,
+  broadcast: Broadcast,
+  sender: Pick<BroadcastInput, "organisationSlug" | "counsellorEmail">,
+): Promise<BroadcastPreview> {
+  const preview = await previewBroadcast(deps, {
+    ...sender,
+    kind: broadcast.kind,
+    vacancyId: broadcast.vacancyId ?? undefined,
+    segment: broadcast.segment as Segment,
+    texts: broadcast.texts as BroadcastInput["texts"],
+    fallbacks: broadcast.fallbacks as BroadcastInput["fallbacks"],
+  });
+  return { ...preview, sendAt: broadcast.sendAt };
 }
 
 /**
