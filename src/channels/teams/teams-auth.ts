@@ -13,7 +13,8 @@
  *   MsalServiceClientCredentialsFactory.
  * - A forged signature under a real key id comes out of the token check as a plain error, which
  *   CloudAdapter turns into a 500. Every failure of `authenticateRequest` becomes an
- *   AuthenticationError here (its message says why), which the channel answers with 401.
+ *   AuthenticationError here (its message says why), which the channel answers with 401; what the
+ *   check console.errors on the way is dropped (quiet-token-check.ts).
  * - Its connector client retries 429, 5xx and network errors itself (Azure core's default retry
  *   policy), so a request that reached Teams and lost its answer could be sent again. The policy
  *   is removed from every client made here: one send is one platform call, and the outbox alone
@@ -31,6 +32,7 @@ import {
   type ConnectorFactory,
   MsalServiceClientCredentialsFactory,
 } from "botframework-connector";
+import { quietly } from "./quiet-token-check.ts";
 import { sendAbortPolicy } from "./send-timeout.ts";
 
 /** What the Teams channel needs to authenticate (MICROSOFT_APP_* and the TEAMS_* overrides). */
@@ -83,7 +85,7 @@ class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthenti
   ): Promise<AuthenticateRequestResult> {
     if (!authHeader) throw this.refuse("no Authorization header");
     try {
-      return await super.authenticateRequest(activity, authHeader);
+      return await quietly(() => super.authenticateRequest(activity, authHeader));
     } catch (error) {
       throw this.refuse(error instanceof Error ? error.message : String(error));
     }

@@ -72,9 +72,12 @@ test("refused tokens: 401, one warning for the lot, nothing on stderr", async ()
     await post(await fake.forgeToken("unknown-key")),
     await post(await fake.forgeToken("wrong-audience")),
     await post(await fake.forgeToken("wrong-issuer")),
+    // botframework-connector's own check console.errors these two (the key list, the expiry).
+    await post(await fake.forgeToken("same-kid-wrong-signature")),
+    await post(await fake.forgeToken("expired-beyond-skew")),
     await post(null),
   ];
-  expect(responses.map((r) => r.statusCode)).toEqual([401, 401, 401, 401]);
+  expect(responses.map((r) => r.statusCode)).toEqual([401, 401, 401, 401, 401, 401]);
   expect(responses[0]?.json()).toEqual({ error: "unauthorized" });
   expect(consoleError).not.toHaveBeenCalled();
   expect(logLines.filter((line) => line.includes("teams request refused"))).toHaveLength(1);
