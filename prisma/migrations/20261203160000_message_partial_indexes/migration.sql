@@ -12,3 +12,7 @@ CREATE INDEX "Message_sending_idx" ON "Message" ("leaseUntil") WHERE direction =
 -- messages need one.
 DROP INDEX "Message_broadcastId_status_idx";
 CREATE INDEX "Message_broadcast_idx" ON "Message" ("broadcastId", status) WHERE "broadcastId" IS NOT NULL;
+-- FlowRun (status, updatedAt): no query reads it, and every turn changes its run's updatedAt, so
+-- every update of a run wrote three index entries. Without it, an update that keeps the run's
+-- status changes no indexed column and can be HOT: no index entry at all.
+DROP INDEX "FlowRun_status_updatedAt_idx";
