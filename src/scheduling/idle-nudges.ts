@@ -9,6 +9,7 @@ import type { Queue } from "bullmq";
 import { repromptRun } from "../engine/engine.ts";
 import type { EngineContext, RunState } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
+import { openHandoverOfConversation } from "../store/open-handover.ts";
 import type { DbClient } from "../store/prisma.ts";
 import type { SqlParams, WriteKeys, WritePart } from "../store/sql-write.ts";
 import type { NudgeJobData } from "./nudge-queue.ts";
@@ -128,7 +129,7 @@ async function setIdleTimers(queue: Queue<NudgeJobData>, timers: TimersToSet, no
 
 /**
  * The idle-flow nudge: "shall we go on?" and the waiting question again, if the run still waits
- * and no person is answering the conversation (an open handover).
+ * and no person is answering the client (an open handover, from any of their conversations).
  */
 export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => EngineContext): NudgeHandler {
   return {
@@ -140,10 +141,8 @@ export function idleFlowHandler(flows: FlowRegistry, context: (now: Date) => Eng
         select: { id: true },
       });
       if (newer) return { skip: "another flow is on top" };
-      const person = await tx.handover.findFirst({
-        where: { conversationId: run.conversationId, status: "open" },
-        select: { id: true },
-      });
+      // The client's handover, asked for in this conversation or another of theirs.
+      const person = await openHandoverOfConversation(tx, run.conversationId);
       if (person) return { skip: "a person is answering" };
       const flow =
         flows.version(run.flowId, run.flowVersion) ??

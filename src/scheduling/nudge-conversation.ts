@@ -1,14 +1,20 @@
 /**
- * Where a nudge is written when it fires. Appointment reminders and check-ins are for the client,
- * so they follow the one rule (store/conversation-to-write.ts): the client may have changed
- * channel since the nudge was planned. A nudge about one conversation (an idle flow, a handover)
- * stays in the conversation it was planned for.
+ * Where a nudge is written when it fires. Appointment reminders, check-ins and a handover's
+ * timers are for the client, so they follow the one rule (store/conversation-to-write.ts): the
+ * client may have changed channel since the nudge was planned (a handover is the client's, from
+ * any of their conversations: docs/decisions/0020). A nudge about one conversation (an idle
+ * flow) stays in the conversation it was planned for.
  */
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
 import { conversationToWrite } from "../store/conversation-to-write.ts";
 import type { DbClient } from "../store/prisma.ts";
 
-const FOLLOWS_THE_CLIENT: ReadonlySet<NudgeKind> = new Set(["appointment_reminder", "checkin"]);
+const FOLLOWS_THE_CLIENT: ReadonlySet<NudgeKind> = new Set([
+  "appointment_reminder",
+  "checkin",
+  "handover_unanswered",
+  "handover_quiet",
+]);
 
 /** A conversation a nudge may be written to, or why not. */
 export type NudgeConversation = { id: string; clientId: string; locale: string | null } | { notSent: string };

@@ -23,9 +23,9 @@ import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
 /** What a kind of nudge says, decided when it fires; or why it should not be sent any more. */
 export type NudgeDecision = { outputs: Output[] } | { skip: string };
 
-/** One kind of nudge (appointment reminder, check-in, idle flow). */
+/** One kind of nudge (appointment reminder, check-in, idle flow). `conversationId`: where its messages go. */
 export interface NudgeHandler {
-  decide(tx: DbClient, nudge: Nudge, now: Date): Promise<NudgeDecision>;
+  decide(tx: DbClient, nudge: Nudge, now: Date, conversationId: string): Promise<NudgeDecision>;
 }
 
 /** What each nudge's messages are for the outbox (their priority, what `uncertain` means). */
@@ -77,7 +77,7 @@ export async function fireNudge(deps: NudgeWorkerDeps, jobId: string): Promise<F
     const consent = await latestConsent(tx, conversation.id);
     if (consent?.decision !== "accepted") return skip("no consent");
     if (!handler) return skip(`no handler for ${nudge.kind}`);
-    const decision = await handler.decide(tx, nudge, now);
+    const decision = await handler.decide(tx, nudge, now, conversation.id);
     if ("skip" in decision) return skip(decision.skip);
     const locale = conversation.locale ?? "en";
     const ids: bigint[] = [];

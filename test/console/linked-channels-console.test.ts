@@ -69,8 +69,8 @@ test("a linked client: both channels in the transcript, and the channel used las
   const casePage = () => page(`/console/cases/${caseId}`, staff.id);
   const conversationPage = () => page(`/console/cases/${caseId}/conversation`, staff.id);
   const inbox = () => page("/console/inbox", staff.id);
-  /** The case page, the conversation view and every inbox card of the case (one per conversation
-   * with an open handover) say the same channel: the one the client used last. */
+  /** The case page, the conversation view and the case's inbox card (one for the client, from
+   * whichever conversation she asked in: decision 0020) say the same channel: the one used last. */
   const usedLast = async (channel: string) => {
     const shown = [
       ...lastChannels(await casePage()),

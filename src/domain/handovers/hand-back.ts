@@ -2,13 +2,15 @@
  * Ending a handover: a staff member hands the conversation back to the bot, or it goes back by
  * itself after the programme's quiet time. Either way the handover and its task close, its timers
  * go, and the client is told that they are talking to the bot again, with the question their
- * flow was waiting at (if any) asked again.
+ * flow was waiting at (if any) asked again: in the conversation they wrote in last, which for a
+ * client linked on two channels may be another than the one they asked in.
  */
 import { repromptRun } from "../../engine/engine.ts";
 import type { EngineContext, Output, RunState } from "../../engine/types.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
 import type { Handover } from "../../generated/prisma/client.ts";
 import { cancelNudges } from "../../scheduling/nudge-store.ts";
+import { conversationToWrite } from "../../store/conversation-to-write.ts";
 import type { Prisma } from "../../store/prisma.ts";
 import { closeTasksAbout } from "../tasks/tasks.ts";
 import { publishInboxChange } from "./inbox-events.ts";
@@ -55,7 +57,24 @@ export async function closeHandover(
   );
 }
 
-/** What the client is told: the bot is back, and the question their flow waits at, again. */
+/**
+ * Where the client is told that the bot is back: the conversation they wrote in last (the one
+ * rule, conversationToWrite), which may be another of theirs than the one they asked in; null
+ * when none can be written to. A handover without a client: its own conversation, if active.
+ */
+export async function handBackConversation(
+  tx: Tx,
+  handover: Pick<Handover, "conversationId" | "clientId">,
+): Promise<{ id: string; locale: string | null } | null> {
+  if (handover.clientId) {
+    const target = await conversationToWrite(tx, handover.clientId);
+    return "notSent" in target ? null : target;
+  }
+  const own = await tx.conversation.findUnique({ where: { id: handover.conversationId } });
+  return own?.status === "active" ? own : null;
+}
+
+/** What the client is told in `conversationId`: the bot is back, and the question its flow waits at, again. */
 export async function backToBotOutputs(
   tx: Tx,
   input: {

@@ -2,7 +2,7 @@
  * The two timers of a handover, as nudge kinds: `handover_unanswered` (no person has written after
  * the programme's working hours: flag it for the coordinator, with a task, and tell the client
  * where their message is) and `handover_quiet` (answered, then quiet for the programme's quiet
- * time: back to the bot, saying so).
+ * time: back to the bot, saying so). Both are said in the conversation the client wrote in last.
  */
 import type { EngineContext } from "../../engine/types.ts";
 import type { FlowRegistry } from "../../flows/flow-registry.ts";
@@ -40,12 +40,13 @@ export function handoverQuietHandler(
   context: (now: Date) => EngineContext,
 ): NudgeHandler {
   return {
-    async decide(tx, nudge, now) {
+    async decide(tx, nudge, now, conversationId) {
       const handover = await tx.handover.findUnique({ where: { id: nudge.subjectId } });
       if (handover?.status !== "open") return { skip: "handover closed" };
       await closeHandover(tx, { handover, reason: "quiet_time", staffId: null, now });
+      // Said where the client wrote last (the nudge follows the client), with that conversation's question.
       const outputs = await backToBotOutputs(tx, {
-        conversationId: handover.conversationId,
+        conversationId,
         reason: "quiet_time",
         flows,
         context: context(now),

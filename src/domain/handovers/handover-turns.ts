@@ -1,7 +1,7 @@
 /**
  * Handovers in the conversation: asking for a person (a flow's notify_counsellor, the words, text
- * no question waited for) opens one; while one is open, the client's text is for the person and
- * the bot does not answer. Built with the nudge queue, whose timers are set after the replies.
+ * no question waited for) opens one, or joins the client's open one; while one is open, the
+ * client's text in any of their conversations is for the person and the bot does not answer. Built with the nudge queue, whose timers are set after the replies.
  */
 import type { Queue } from "bullmq";
 import type { EffectTarget } from "../../conversation/effects.ts";
@@ -60,10 +60,14 @@ export function handoverTurns(db: Db, queue: Queue<NudgeJobData>, timeZone: stri
       const text = ctx.message.choiceId ? undefined : ctx.message.text;
       if (!ctx.consented || text === undefined) return false;
       // Every text of a consented client asks this: plain SQL on the turn's connection, not Prisma.
+      // The client's handover, asked for in any of their conversations (store/open-handover.ts).
+      const { clientId, conversationId } = ctx.target;
       const open = await readRows(
         ctx.connection,
-        `SELECT 1 FROM "Handover" WHERE "conversationId" = $1 AND status = 'open' LIMIT 1`,
-        [ctx.target.conversationId],
+        clientId
+          ? `SELECT 1 FROM "Handover" WHERE "clientId" = $1 AND status = 'open' LIMIT 1`
+          : `SELECT 1 FROM "Handover" WHERE "conversationId" = $1 AND status = 'open' LIMIT 1`,
+        [clientId ?? conversationId],
       );
       // A person is answering: the words are for them, and the bot does not interrupt.
       if (open.length) turnOf(ctx.target).forPerson = true;
@@ -89,6 +93,7 @@ export function handoverTurns(db: Db, queue: Queue<NudgeJobData>, timeZone: stri
       if (turn.forPerson) {
         const jobIds = await noteClientMessage(tx, {
           conversationId: target.conversationId,
+          clientId: target.clientId,
           now: ctx.now,
           defaultTimeZone: timeZone,
         });

@@ -1,6 +1,6 @@
 /**
- * Handovers: a client asked for a person. Opening one marks the conversation as waiting for a
- * person (an open Handover row, one at most per conversation), raises a task for the case's
+ * Handovers: a client asked for a person. Opening one marks the client as waiting for a person
+ * in every conversation of theirs (an open Handover row, one at most per client: store/open-handover.ts), raises a task for the case's
  * counsellor (a lead's: the organisation's intake queue), plans the "unanswered" nudge after the
  * programme's working hours, wakes the inbox (Postgres NOTIFY on commit), and tells the client
  * honestly when someone will answer: from the programme's office hours. A client whom no
@@ -8,8 +8,10 @@
  */
 import { Duration } from "luxon";
 import type { Output } from "../../engine/types.ts";
+import type { Handover } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import { cancelNudges, planNudges } from "../../scheduling/nudge-store.ts";
+import { findOpenHandover, type HandoverOwner, lockClientHandovers } from "../../store/open-handover.ts";
 import type { Prisma } from "../../store/prisma.ts";
 import { createTask } from "../tasks/tasks.ts";
 import { handoverSettingsForCase } from "./handover-case.ts";
@@ -59,25 +61,25 @@ async function caseForHandover(tx: Tx, clientId: string | null) {
 type HandoverCase = NonNullable<Awaited<ReturnType<typeof caseForHandover>>>;
 
 /**
- * Opens a handover for the conversation (or, when one is open, tells the client again what
- * happens next). Runs in the turn's transaction.
+ * Opens a handover for the conversation's client (or, when the client has one open, from this
+ * conversation or another of theirs, joins it and tells the client again what happens next).
+ * Runs in the turn's transaction.
  */
 export async function openHandover(tx: Tx, input: OpenInput): Promise<OpenedHandover> {
   const found = await caseForHandover(tx, input.clientId);
-  if (!found?.programme) return { handoverId: null, outputs: [{ key: "handover.no_one" }], nudgeJobIds: [] };
+  const clientId = input.clientId;
+  if (!found?.programme || !clientId)
+    return { handoverId: null, outputs: [{ key: "handover.no_one" }], nudgeJobIds: [] };
   const settings = handoverSettingsForCase(found.programme, input.defaultTimeZone);
-  const existing = await tx.handover.findFirst({
-    where: { conversationId: input.conversationId, status: "open" },
-  });
   const outputs = [whatHappensNext(settings, found.counsellorId !== null, input)];
-  if (existing) {
-    await tx.handover.update({ where: { id: existing.id }, data: { lastClientAt: input.now } });
-    return { handoverId: existing.id, outputs, nudgeJobIds: [] };
-  }
+  await lockClientHandovers(tx, clientId);
+  const existing = await findOpenHandover(tx, { conversationId: input.conversationId, clientId });
+  if (existing) return { handoverId: await joinHandover(tx, existing, input.now), outputs, nudgeJobIds: [] };
   const organisationId = found.programme.organisationId;
   const handover = await tx.handover.create({
     data: {
       conversationId: input.conversationId,
+      clientId,
       caseId: found.id,
       organisationId,
       reason: input.reason.slice(0, 120),
@@ -105,6 +107,14 @@ export async function openHandover(tx: Tx, input: OpenInput): Promise<OpenedHand
   });
   await publishInboxChange(tx, { organisationId, handoverId: handover.id });
   return { handoverId: handover.id, outputs, nudgeJobIds };
+}
+
+/** Asked again, here or in another of the client's conversations: the same handover (no second task, timer or card). */
+async function joinHandover(tx: Tx, open: Handover, now: Date): Promise<string> {
+  await tx.handover.update({ where: { id: open.id }, data: { lastClientAt: now } });
+  if (open.organisationId)
+    await publishInboxChange(tx, { organisationId: open.organisationId, handoverId: open.id });
+  return open.id;
 }
 
 /** The "nobody answered in the working hours" nudge of a new handover. */
@@ -153,11 +163,9 @@ export function whatHappensNext(
 /** A client's message while a handover is open: it waits for the person; quiet time starts again. */
 export async function noteClientMessage(
   tx: Tx,
-  input: { conversationId: string; now: Date; defaultTimeZone: string },
+  input: HandoverOwner & { now: Date; defaultTimeZone: string },
 ): Promise<string[]> {
-  const open = await tx.handover.findFirst({
-    where: { conversationId: input.conversationId, status: "open" },
-  });
+  const open = await findOpenHandover(tx, input);
   if (!open) return [];
   await tx.handover.update({ where: { id: open.id }, data: { lastClientAt: input.now } });
   if (open.organisationId)

@@ -14,9 +14,10 @@ import { CLIENT_LOCALES, type Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox.ts";
 import type { NudgeJobData } from "../../scheduling/nudge-queue.ts";
 import { syncTimers } from "../../scheduling/nudge-store.ts";
+import { openHandoverOfConversation } from "../../store/open-handover.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
-import { backToBotOutputs, closeHandover } from "./hand-back.ts";
+import { backToBotOutputs, closeHandover, handBackConversation } from "./hand-back.ts";
 import { planQuietNudge } from "./handovers.ts";
 import { publishInboxChange } from "./inbox-events.ts";
 import { looksForeignTo } from "./language-guess.ts";
@@ -135,9 +136,12 @@ export async function sendStaffMessage(
   };
 }
 
-/** An open handover of the conversation counts as answered: its quiet time starts. Returns the job ids to sync. */
+/**
+ * The open handover of the client written to (asked for in this or another of their
+ * conversations) counts as answered: its quiet time starts. Returns the job ids to sync.
+ */
 async function answerHandover(tx: DbClient, deps: StaffReplyDeps, conversationId: string, now: Date) {
-  const open = await tx.handover.findFirst({ where: { conversationId, status: "open" } });
+  const open = await openHandoverOfConversation(tx, conversationId);
   if (!open) return [];
   await tx.handover.update({
     where: { id: open.id },
@@ -165,11 +169,11 @@ export async function handBackToBot(
     if (!handover) return null;
     const jobIds = await closeHandover(tx, { handover, reason: "staff", staffId: input.staffId, now });
     if (!jobIds) return null;
-    const conversation = await tx.conversation.findUnique({ where: { id: handover.conversationId } });
+    const conversation = await handBackConversation(tx, handover);
     const ids: bigint[] = [];
-    if (conversation?.status === "active") {
+    if (conversation) {
       const outputs = await backToBotOutputs(tx, {
-        conversationId: handover.conversationId,
+        conversationId: conversation.id,
         reason: "staff",
         flows: deps.flows,
         context,
