@@ -10,18 +10,18 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { type AppointmentDeps, createAppointment } from "../../../src/domain/appointments/appointments.ts";
-import { createCase } from "../../../src/domain/cases/cases.ts";
 import { saveList } from "../../../src/domain/broadcasts/saved-lists.ts";
 import { addCaseNote } from "../../../src/domain/cases/case-notes.ts";
+import { createCase } from "../../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { recordPlacement } from "../../../src/domain/placements/placements.ts";
 import { ERASURE_RULES } from "../../../src/domain/privacy/erasure-rules.ts";
 import { createTask } from "../../../src/domain/tasks/tasks.ts";
-import { staffMember } from "../../support/staff.ts";
 import { uid } from "../../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
+import { staffMember } from "../../support/staff.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import { startTestApp } from "../../support/test-app.ts";
 
@@ -202,12 +202,18 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     where: { OR: [{ conversationId: conversation.id }, { caseId: created.id }], status: "pending" },
   });
   expect(nudges.length).toBeGreaterThanOrEqual(3);
-  await app.nudgeQueue.add("nudge", { jobId: `idle:run-${s}:1` }, { jobId: `idle:run-${s}:1`, delay: 86_400_000 });
+  await app.nudgeQueue.add(
+    "nudge",
+    { jobId: `idle:run-${s}:1` },
+    { jobId: `idle:run-${s}:1`, delay: 86_400_000 },
+  );
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeTruthy();
   const handovers = await app.db.handover.findMany({ where: { conversationId: conversation.id } });
   const ids = [clientId, conversation.id, linked.id, String(user.userId), String(second.userId)];
   const needles = [...ids, words, employer, alert.id, ...handovers.map((h) => h.id)];
-  expect(await tablesHolding(needles)).toEqual(expect.arrayContaining(["AuditEvent", "CounsellorTask", "Placement"]));
+  expect(await tablesHolding(needles)).toEqual(
+    expect.arrayContaining(["AuditEvent", "CounsellorTask", "Placement"]),
+  );
 
   await user.say("/delete");
   await user.tap("confirm:erase");
