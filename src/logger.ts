@@ -36,3 +36,16 @@ export function loggableError(error: unknown): { name: string; message: string }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: typeof error, message: String(error) };
 }
+
+/**
+ * Serializers for fastify's own log lines (its default error handler logs a 5xx with the request
+ * and the whole error): the error's name and message only, and the path without its query string
+ * (a filter, a reference or an invite token can ride on it).
+ */
+export const HTTP_LOG_SERIALIZERS = {
+  err: loggableError,
+  req: (request: { method?: string; url?: string }) => ({
+    method: request.method,
+    url: request.url?.split("?")[0],
+  }),
+};
