@@ -33,8 +33,30 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
  * more (pg's `detail` holds the failing row, message text included), which pino would keep.
  */
 export function loggableError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (error instanceof Error) return { name: error.name, message: loggableMessage(error) };
   return { name: typeof error, message: String(error) };
+}
+
+/**
+ * An error's message, without what Prisma puts in it: its messages ("Invalid `db.x.create()`
+ * invocation …") quote the call — a validation error the arguments themselves, a client's text
+ * included — before the reason, its last paragraph. Only the first line and the reason are kept.
+ */
+export function loggableMessage(error: Error): string {
+  const message = error.message.trim();
+  if (!error.name.startsWith("PrismaClient") || !message.startsWith("Invalid `")) return error.message;
+  const first = (message.split("\n")[0] ?? "").replace(/ in$/, "");
+  const reason =
+    message
+      .split(/\n\s*\n/)
+      .at(-1)
+      ?.trim() ?? "";
+  return `${first}: ${reason}`;
+}
+
+/** An error's stack, its first line carrying loggableMessage instead of the message. */
+export function loggableStack(error: Error): string | undefined {
+  return error.stack?.replace(error.message, loggableMessage(error));
 }
 
 /**
