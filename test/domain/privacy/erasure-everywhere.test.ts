@@ -208,6 +208,8 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     { jobId: `idle:run-${s}:1`, delay: 86_400_000 },
   );
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeTruthy();
+  // The scan reads the app's keys: the timer's job is there.
+  expect(await redisKeysHolding([`idle:run-${s}:1`])).not.toEqual([]);
   const handovers = await app.db.handover.findMany({ where: { conversationId: conversation.id } });
   const ids = [clientId, conversation.id, linked.id, String(user.userId), String(second.userId)];
   const needles = [...ids, words, employer, alert.id, ...handovers.map((h) => h.id)];
