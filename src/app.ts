@@ -29,7 +29,7 @@ import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
 import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
-import type { Logger } from "./logger.ts";
+import { type Logger, loggableError } from "./logger.ts";
 import { createOutboundSenders, type OutboundSenders } from "./outbox/outbound-senders.ts";
 import { createOutbox, type Outbox } from "./outbox/outbox.ts";
 import { idleNudgesAfterTurn } from "./scheduling/idle-nudges.ts";
@@ -82,7 +82,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
   for (const queue of [nudgeQueue, broadcastQueue]) {
-    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+    queue.on("error", (error) => logger.warn({ err: loggableError(error) }, "queue error"));
   }
   const conversations = createConversations({
     config,

@@ -5,7 +5,7 @@
  * it would have with an owner). An uncaught exception leaves state unknown: it is logged, the
  * app gets a few seconds to close, and the process exits non-zero for the supervisor to restart.
  */
-import type { Logger } from "./logger.ts";
+import { type Logger, loggableMessage, loggableStack } from "./logger.ts";
 
 export interface ProcessGuardOptions {
   logger: Logger;
@@ -17,7 +17,7 @@ export interface ProcessGuardOptions {
 
 function summary(reason: unknown): Record<string, unknown> {
   return reason instanceof Error
-    ? { name: reason.name, message: reason.message, stack: reason.stack }
+    ? { name: reason.name, message: loggableMessage(reason), stack: loggableStack(reason) }
     : { message: String(reason) };
 }
 

@@ -17,7 +17,7 @@ import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { registerHealthRoutes } from "../http/health-routes.ts";
 import type { Readiness } from "../http/readiness.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { Logger } from "../logger.ts";
+import { HTTP_LOG_SERIALIZERS, type Logger } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 
 export interface ChannelDeps {
@@ -55,7 +55,11 @@ export function buildChannels(deps: ChannelDeps): Channels {
   const { config, db, redis, translator, logger, onInbound } = deps;
   const http: FastifyInstance = Fastify({
     // Request logs only at warn: ids and paths are fine, but a busy bot needs no line per request.
-    loggerInstance: logger.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger,
+    // Its own error lines carry only an error's name and message, and no query string (logger.ts).
+    loggerInstance: logger.child(
+      { component: "http" },
+      { level: "warn", serializers: HTTP_LOG_SERIALIZERS },
+    ) as FastifyBaseLogger,
   });
   registerHealthRoutes(http, { db, redis });
   if (config.WEBCHAT_ENABLED) {

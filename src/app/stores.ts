@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Config } from "../config.ts";
 import { createReadiness, type Readiness, withTimeout } from "../http/readiness.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, loggableError } from "../logger.ts";
 import { createPgPool } from "../store/pg-pool.ts";
 import { createDb, type Db } from "../store/prisma.ts";
 import { createRedis } from "../store/redis.ts";
@@ -30,17 +30,16 @@ export interface Stores {
  */
 export function openStores(config: Config, logger: Logger): Stores {
   const db = createDb(config.DATABASE_URL, {
-    onConnectionError: (error) =>
-      logger.warn({ err: { message: error.message } }, "postgres connection failed"),
+    onConnectionError: (error) => logger.warn({ err: loggableError(error) }, "postgres connection failed"),
   });
   const lockPool = createPgPool({ connectionString: config.DATABASE_URL, max: 20 }, (error) =>
-    logger.warn({ err: { message: error.message } }, "lock connection failed"),
+    logger.warn({ err: loggableError(error) }, "lock connection failed"),
   );
   const sendPool = createPgPool({ connectionString: config.DATABASE_URL, max: 10 }, (error) =>
-    logger.warn({ err: { message: error.message } }, "send connection failed"),
+    logger.warn({ err: loggableError(error) }, "send connection failed"),
   );
   const redis = createRedis(config.REDIS_URL);
-  redis.on("error", (error) => logger.warn({ err: { message: error.message } }, "redis connection error"));
+  redis.on("error", (error) => logger.warn({ err: loggableError(error) }, "redis connection error"));
   const readiness = createReadiness(db, redis);
   return {
     db,
@@ -59,7 +58,7 @@ export function openStores(config: Config, logger: Logger): Stores {
         ["prisma", () => db.$disconnect()],
       ] as const) {
         await withTimeout(end(), what, 5000).catch((error: Error) =>
-          logger.warn({ err: { message: error.message } }, "closing a store failed"),
+          logger.warn({ err: loggableError(error) }, "closing a store failed"),
         );
       }
     },

@@ -16,7 +16,7 @@ import { startTeamsCardWorker } from "../domain/staff/teams-card-worker.ts";
 import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, loggableError } from "../logger.ts";
 import type { OutboundSenders } from "../outbox/outbound-senders.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { idleFlowHandler } from "../scheduling/idle-nudges.ts";
@@ -111,7 +111,7 @@ async function startReconciler(deps: WorkerDeps): Promise<{ reconcile(): Promise
       reconcileNudges(db, deps.nudgeQueue, logger),
       reconcileOutbox(deps.sendPool, deps.config.QUEUE_PREFIX),
       reconcileBroadcasts(db, deps.broadcastQueue),
-    ]).catch((error: Error) => logger.warn({ err: { message: error.message } }, "reconcile failed"));
+    ]).catch((error: Error) => logger.warn({ err: loggableError(error) }, "reconcile failed"));
   await reconcile();
   const timer = setInterval(reconcile, deps.config.RECONCILE_INTERVAL_SECONDS * 1000);
   timer.unref();
@@ -131,7 +131,7 @@ function onRedisBack(redis: Redis, logger: Logger, rearm: () => Promise<void>): 
   const onReady = () => {
     if (!lost) return;
     lost = false;
-    rearm().catch((error: Error) => logger.warn({ err: { message: error.message } }, "re-arm failed"));
+    rearm().catch((error: Error) => logger.warn({ err: loggableError(error) }, "re-arm failed"));
   };
   redis.on("close", onLost);
   redis.on("ready", onReady);

@@ -21,6 +21,7 @@ import {
 import { segmentSchema } from "../domain/broadcasts/segment.ts";
 import { segmentOptions } from "../domain/broadcasts/segment-options.ts";
 import { DomainError, ForbiddenError, NotFoundError } from "../domain/errors.ts";
+import { loggableError } from "../logger.ts";
 import { type ComposerState, composerHtml } from "./broadcast-composer.ts";
 import { type BroadcastForm, broadcastInputOf, parseBroadcastForm } from "./broadcast-form.ts";
 import { followReport } from "./broadcast-live.ts";
@@ -195,7 +196,7 @@ export function broadcastPages(http: FastifyInstance): void {
       ),
     ).catch((error: Error) =>
       request.server.consoleContext.logger.warn(
-        { err: { message: error.message }, broadcastId: id },
+        { err: loggableError(error), broadcastId: id },
         "live report stopped",
       ),
     );

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { type InboxChange, listenInboxChanges } from "../domain/handovers/inbox-events.ts";
+import { loggableError } from "../logger.ts";
 import { createPgPool } from "../store/pg-pool.ts";
 
 /** One live view's ears: `change` for each change of its organisation, `lost` once if the feed broke. */
@@ -38,8 +39,7 @@ function createHub(http: FastifyInstance): InboxHub {
   const { config, logger } = http.consoleContext;
   const listeners = new Map<string, Set<InboxListener>>();
   let feed: Promise<Unlisten> | undefined;
-  const warn = (message: string) => (error: Error) =>
-    logger.warn({ err: { message: error.message } }, message);
+  const warn = (message: string) => (error: Error) => logger.warn({ err: loggableError(error) }, message);
   const pool = createPgPool({ connectionString: config.DATABASE_URL, max: 1 }, warn("inbox listener failed"));
   const dispatch = (change: InboxChange) => {
     for (const l of listeners.get(change.organisationId) ?? []) l.change(change);

@@ -23,6 +23,7 @@ import {
 import { handBackToBot, sendStaffMessage } from "../domain/handovers/staff-replies.ts";
 import { caseTranscript } from "../domain/handovers/transcript.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
+import { loggableError } from "../logger.ts";
 import { consoleText } from "./console-context.ts";
 import { languageName, showConversation, type T, transcriptHtml } from "./conversation-page.ts";
 import { staffErrorText } from "./domain-error-text.ts";
@@ -117,7 +118,7 @@ async function liveStream(
   const staff = staffOf(request);
   const stream = openEventStream(request, reply);
   const stop = (message: string) => (error: Error) => {
-    http.consoleContext.logger.warn({ err: { message: error.message } }, message);
+    http.consoleContext.logger.warn({ err: loggableError(error) }, message);
     stream.close();
   };
   let timer: NodeJS.Timeout | undefined;
@@ -169,7 +170,7 @@ function watchDelivery(http: FastifyInstance, conversationIds: readonly string[]
         last = now;
       })
       .catch((error: Error) =>
-        http.consoleContext.logger.warn({ err: { message: error.message } }, "delivery watch failed"),
+        http.consoleContext.logger.warn({ err: loggableError(error) }, "delivery watch failed"),
       )
       .finally(() => {
         busy = false;

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as oidc from "openid-client";
 import { signInWithOidc } from "../domain/staff/sign-in.ts";
 import { openSession } from "../domain/staff/staff-sessions.ts";
+import { loggableError } from "../logger.ts";
 import { newCsrfToken } from "./csrf.ts";
 import { consoleHeaders } from "./layout.ts";
 import { preSessionCsrf, setSessionCookie } from "./session-cookie.ts";
@@ -55,7 +56,7 @@ export function registerOidcRoutes(http: FastifyInstance): void {
     try {
       configuration = await provider();
     } catch (error) {
-      logger.warn({ err: { message: (error as Error).message } }, "oidc discovery failed");
+      logger.warn({ err: loggableError(error) }, "oidc discovery failed");
       return failed(request, reply, "oidc_unavailable", 503);
     }
     const flow: FlowState = {
@@ -97,7 +98,7 @@ export function registerOidcRoutes(http: FastifyInstance): void {
       });
       claims = tokens.claims();
     } catch (error) {
-      logger.warn({ err: { message: (error as Error).message } }, "oidc callback refused");
+      logger.warn({ err: loggableError(error) }, "oidc callback refused");
       return failed(request, reply, "oidc_failed", 400);
     }
     const email = typeof claims?.email === "string" ? claims.email : undefined;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { ChannelName, ChannelSender, ConversationAddress, OutboundMessage } from "../channels/types.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, loggableError } from "../logger.ts";
 import type { Db } from "../store/prisma.ts";
 import type { Chat, SendContext, Target } from "./deliver.ts";
 import { deliver, deliverAt, SENDING_LEASE_S, waitForMoment } from "./deliver.ts";
@@ -22,7 +22,7 @@ export const LEASE_S = 5;
 const [TURN_LEASE_S, TURN_WAIT_MS] = [10, 2500];
 const LEFT = { afterMs: 0, queuedOnly: true }; // what the turn leaves to the loops: not one that may have left
 const SWEEP_MS = 5000;
-const errOf = (error: unknown) => ({ message: (error as Error).message });
+const errOf = loggableError;
 
 export interface OutboundSendersOptions {
   db: Db;

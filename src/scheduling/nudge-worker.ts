@@ -13,7 +13,7 @@ import type { Output } from "../engine/types.ts";
 import type { Nudge, NudgeKind } from "../generated/prisma/client.ts";
 import { renderOutputs } from "../i18n/render.ts";
 import type { Translator } from "../i18n/translator.ts";
-import type { Logger } from "../logger.ts";
+import { type Logger, loggableError } from "../logger.ts";
 import type { OutboxPort } from "../outbox/outbox.ts";
 import { latestConsent } from "../store/consents.ts";
 import type { Db, DbClient } from "../store/prisma.ts";
@@ -117,8 +117,8 @@ export function createNudgeWorker(deps: NudgeWorkerDeps): Worker<NudgeJobData> {
     },
   );
   worker.on("failed", (job, error) =>
-    deps.logger.warn({ jobId: job?.id, err: { message: error.message } }, "nudge failed"),
+    deps.logger.warn({ jobId: job?.id, err: loggableError(error) }, "nudge failed"),
   );
-  worker.on("error", (error) => deps.logger.warn({ err: { message: error.message } }, "nudge worker error"));
+  worker.on("error", (error) => deps.logger.warn({ err: loggableError(error) }, "nudge worker error"));
   return worker;
 }

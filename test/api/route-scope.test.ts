@@ -108,10 +108,53 @@ const STREAMS = /\/events$/;
 
 /** Changes state but takes no id of A: checked for 401 only. */
 const NO_IDS = new Set([
-  "POST /console/staff/invite",
   // A recording's slot is a language and a message key of the bot's own words, no organisation's row.
   "POST /console/voice/:locale|:id/:messageKey",
+  // A new vacancy is the staff member's organisation's; the form names nobody else's row.
+  "POST /api/v1/vacancies",
+  "POST /console/vacancies",
+  "POST /console/vacancies/preview",
+  // The staff member's own account.
+  "POST /console/me/teams-cards",
+  "POST /console/me/teams-code",
+  "POST /console/me/teams-unlink",
 ]);
+
+/**
+ * Bodies naming A's rows for the routes that take them in the body, one refusal each: none may
+ * reach A's clients (a count is theirs too) or change A's rows.
+ */
+const CROSS_BODIES: Record<string, (a: World) => Record<string, unknown>[]> = {
+  "POST /api/v1/broadcasts": (a) => apiBroadcasts(a),
+  "POST /api/v1/broadcasts/preview": (a) => apiBroadcasts(a),
+  "POST /console/broadcasts": (a) => consoleBroadcasts(a),
+  "POST /console/broadcasts/preview": (a) => consoleBroadcasts(a),
+  "POST /console/cases": (a) => [{ programme: a.programme.slug, reference: "from B" }],
+  "POST /console/staff/invite": (a) => [
+    { email: a.counsellor.email, name: "Taken Over", role: "coordinator" },
+  ],
+};
+
+const apiBroadcasts = (a: World) => [
+  { segment: { programme: [a.programme.slug] }, texts: { ar: "x" } },
+  { segment: { list: a.listName }, texts: { ar: "x" } },
+  { kind: "job_update", vacancyId: a.vacancy.id, texts: { ar: "x" } },
+];
+const consoleBroadcasts = (a: World) => [
+  { programme: a.programme.slug, text_ar: "x" },
+  { list: a.listName, text_ar: "x" },
+];
+
+/** A list read with a query naming A's rows (parameters a list does not take are ignored or refused). */
+const crossQuery = (a: World) =>
+  new URLSearchParams({
+    programme: a.programme.slug,
+    list: a.listName,
+    counsellor: a.counsellor.email,
+    assignee: a.counsellor.email,
+    staff: a.counsellor.email,
+    language: "ar",
+  }).toString();
 
 let app: App;
 type World = Awaited<ReturnType<typeof organisationA>>;
@@ -194,10 +237,25 @@ async function organisationA() {
   await app.db.broadcastRecipient.create({
     data: { broadcastId: broadcast.id, conversationId: conversation.id, caseId: owned.id, locale: "ar" },
   });
+  const listName = `Tuesday group ${organisation.slug}`;
   await app.db.savedList.create({
-    data: { organisationId: organisation.id, name: "Tuesday group", caseIds: [owned.id] },
+    data: { organisationId: organisation.id, name: listName, caseIds: [owned.id] },
   });
-  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy, broadcast };
+  await app.db.assessment.create({
+    data: {
+      clientId: client.id,
+      caseId: owned.id,
+      flowId: "assessment",
+      flowVersion: 1,
+      answers: {},
+      readiness: {},
+    },
+  });
+  const visit = await app.db.companyVisit.create({
+    data: { vacancyId: vacancy.id, place: "Rue 1", host: "HR" },
+  });
+  await app.db.visitSlot.create({ data: { visitId: visit.id, startsAt: new Date(Date.now() + 86_400_000) } });
+  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy, broadcast, listName };
 }
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
@@ -300,17 +358,66 @@ describe("the whole route table", () => {
     ).toBeNull();
   }, 180_000); // every route × every id: it grows with the route table
 
-  it("shows organisation B none of A's ids in any list", async () => {
+  it("shows organisation B none of A's ids in any list, even asked for A's programme, list or staff", async () => {
     for (const route of routes.filter(
       (r) => r.method === "GET" && !r.url.includes(":") && !STREAMS.test(r.url),
     )) {
       const api = route.url.startsWith("/api/");
-      const response = await app.http.inject({
-        url: route.url,
-        headers: api ? bearer(b.coordinator) : { cookie: b.cookie },
-      });
+      const headers = api ? bearer(b.coordinator) : { cookie: b.cookie };
+      const response = await app.http.inject({ url: route.url, headers });
       expect(response.statusCode, key(route)).toBeLessThan(400);
-      for (const id of aIds) expect(response.body.includes(id), `${key(route)} shows ${id}`).toBe(false);
+      const asked = await app.http.inject({ url: `${route.url}?${crossQuery(a)}`, headers });
+      expect(asked.statusCode, `${key(route)}?…`).toBeLessThan(500);
+      for (const id of aIds) {
+        expect(response.body.includes(id), `${key(route)} shows ${id}`).toBe(false);
+        expect(asked.body.includes(id), `${key(route)}?… shows ${id}`).toBe(false);
+      }
     }
+  });
+
+  it("lets no body that names A's programme, list, vacancy or staff reach them", async () => {
+    const withoutIds = routes.filter(
+      (r) => r.method !== "GET" && !r.url.includes(":") && !NO_IDS.has(key(r)),
+    );
+    const casesOfA = () => app.db.case.count({ where: { programmeId: a.programme.id } });
+    const [cases, broadcasts] = [
+      await casesOfA(),
+      await app.db.broadcast.count({ where: { organisationId: a.organisation.id } }),
+    ];
+    for (const route of withoutIds) {
+      const bodies = CROSS_BODIES[key(route)];
+      if (!bodies) throw new Error(`add ${key(route)} to CROSS_BODIES (bodies naming A's rows) or to NO_IDS`);
+      const api = route.url.startsWith("/api/");
+      for (const body of bodies(a)) {
+        const response = await app.http.inject({
+          method: route.method as "POST",
+          url: route.url,
+          headers: api
+            ? { ...bearer(b.coordinator), "content-type": "application/json" }
+            : {
+                cookie: b.cookie,
+                "x-csrf-token": b.csrf,
+                "content-type": "application/x-www-form-urlencoded",
+              },
+          payload: api
+            ? JSON.stringify(body)
+            : new URLSearchParams(body as Record<string, string>).toString(),
+        });
+        const what = `${key(route)} ${JSON.stringify(body)}`;
+        expect(response.statusCode, what).toBeLessThan(500);
+        expect(response.body, what).not.toMatch(/"recipients":\s*[1-9]/);
+        // An id the caller sent may come back in the refusal; no other may.
+        for (const id of aIds.filter((id) => !what.includes(id)))
+          expect(response.body.includes(id), `${what} shows ${id}`).toBe(false);
+      }
+    }
+    expect(await casesOfA()).toBe(cases);
+    expect(await app.db.broadcast.count({ where: { organisationId: a.organisation.id } })).toBe(broadcasts);
+    const counsellor = await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } });
+    expect([counsellor.name, counsellor.role, counsellor.inviteTokenHash]).toEqual([
+      a.counsellor.name,
+      "counsellor",
+      null,
+    ]);
   });
 });

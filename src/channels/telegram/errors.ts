@@ -4,6 +4,7 @@
  * because grammY errors carry the request payload (message text) and the update (names).
  */
 import { GrammyError, HttpError } from "grammy";
+import { loggableMessage, loggableStack } from "../../logger.ts";
 import { SendError } from "../types.ts";
 
 /** Maps a failed Bot API call to a SendError: 403 blocked, 429 rate_limited, 5xx/network transient, other 4xx permanent. */
@@ -47,6 +48,7 @@ export function errorSummary(error: unknown): Record<string, unknown> {
     return { name: error.name, method: error.method, code: error.error_code, message: error.description };
   }
   if (error instanceof HttpError) return { name: error.name, message: error.message };
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error)
+    return { name: error.name, message: loggableMessage(error), stack: loggableStack(error) };
   return { message: String(error) };
 }

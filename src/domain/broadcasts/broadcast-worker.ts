@@ -6,7 +6,7 @@
  */
 import { DelayedError, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Logger } from "../../logger.ts";
+import { type Logger, loggableError } from "../../logger.ts";
 import type { Db } from "../../store/prisma.ts";
 import { type FanOutDeps, fanOutBroadcast } from "./broadcast-fanout.ts";
 import { BROADCAST_QUEUE, type BroadcastJobData, scheduleBroadcastJob } from "./broadcast-queue.ts";
@@ -41,12 +41,9 @@ export function createBroadcastWorker(options: BroadcastWorkerOptions): Worker<B
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
     },
   );
-  worker.on("error", (error) => log.warn({ err: { message: error.message } }, "broadcast worker error"));
+  worker.on("error", (error) => log.warn({ err: loggableError(error) }, "broadcast worker error"));
   worker.on("failed", (job, error) =>
-    log.warn(
-      { broadcastId: job?.data.broadcastId, err: { message: error.message } },
-      "broadcast fan-out failed",
-    ),
+    log.warn({ broadcastId: job?.data.broadcastId, err: loggableError(error) }, "broadcast fan-out failed"),
   );
   return worker;
 }

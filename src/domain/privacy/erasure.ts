@@ -1,8 +1,8 @@
 /**
  * Erasure on request (/delete): removes the client and everything that names or reaches them
- * (conversations with their platform ids, messages, consents, flow runs, staff notes) and anonymises their
+ * (conversations with their platform ids, messages, consents, flow runs, staff notes, tasks) and anonymises their
  * cases (no client, no reference, closed), so programme counts stay right without personal data.
- * Keeps one anonymous audit event per organisation involved.
+ * Keeps one anonymous audit event per organisation involved. What happens to each table: erasure-rules.ts.
  */
 import type { DbClient } from "../../store/prisma.ts";
 import { deleteTeamsCards } from "../staff/teams-cards.ts";
@@ -34,11 +34,10 @@ export async function eraseByConversation(tx: DbClient, conversationId: string):
   const caseIds = cases.map((c) => c.id);
   if (caseIds.length) await anonymiseCases(tx, caseIds);
   const gone = await tx.conversation.findMany({ where: conversationWhere, select: { id: true } });
-  const nudgeJobIds = await deleteTraces(
-    tx,
-    gone.map((c) => c.id),
-    caseIds,
-  );
+  const goneIds = gone.map((c) => c.id);
+  await deleteTasks(tx, { caseIds, conversationIds: goneIds, clientId });
+  await forgetConversationsInAudit(tx, goneIds);
+  const nudgeJobIds = await deleteTraces(tx, goneIds, caseIds);
   const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
   if (clientId) await tx.client.delete({ where: { id: clientId } });
   await auditErasure(tx, cases, deleted.count);
@@ -53,10 +52,45 @@ async function anonymiseCases(tx: DbClient, caseIds: string[]): Promise<void> {
   await tx.appointment.updateMany({ where: { caseId: { in: caseIds } }, data: { bringNotes: {} } });
   // And the Teams cards staff got about them (a first name and the case reference).
   await deleteTeamsCards(tx, caseIds);
+  // Where they work, next to the day they started, points at one person: the dates stay for the funnel.
+  await tx.placement.updateMany({ where: { caseId: { in: caseIds } }, data: { employer: "", job: "" } });
+  // A staff member's named list ("Ion's family") keeps no erased case.
+  await tx.$executeRaw`UPDATE "SavedList"
+    SET "caseIds" = ARRAY(SELECT id FROM unnest("caseIds") id WHERE id <> ALL(${caseIds}::text[]))
+    WHERE "caseIds" && ${caseIds}::text[]`;
   await tx.case.updateMany({
     where: { id: { in: caseIds } },
     data: { clientId: null, reference: null, inviteCode: null, status: "closed" },
   });
+}
+
+/**
+ * The tasks about the person (a handover, an answer, a check-in's mood, interest in a job): nobody
+ * needs to act on them any more, and a check-in's escalation says how they felt.
+ */
+async function deleteTasks(
+  tx: DbClient,
+  of: { caseIds: string[]; conversationIds: string[]; clientId: string | null },
+): Promise<void> {
+  const handovers = await tx.handover.findMany({
+    where: { conversationId: { in: of.conversationIds } },
+    select: { id: true },
+  });
+  const alerts = of.clientId
+    ? await tx.jobAlert.findMany({ where: { clientId: of.clientId }, select: { id: true } })
+    : [];
+  await tx.$executeRaw`DELETE FROM "CounsellorTask"
+    WHERE "caseId" = ANY(${of.caseIds}::text[])
+       OR data->>'handoverId' = ANY(${handovers.map((h) => h.id)}::text[])
+       OR data->>'alertId' = ANY(${alerts.map((a) => a.id)}::text[])`;
+}
+
+/** Audit events that named an erased conversation (a channel link, a client with no intake) lose its id. */
+async function forgetConversationsInAudit(tx: DbClient, conversationIds: string[]): Promise<void> {
+  await tx.$executeRaw`UPDATE "AuditEvent" SET "subjectId" = NULL
+    WHERE "subjectType" = 'conversation' AND "subjectId" = ANY(${conversationIds}::text[])`;
+  await tx.$executeRaw`UPDATE "AuditEvent" SET data = data - 'from'
+    WHERE data->>'from' = ANY(${conversationIds}::text[])`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * it writes the cards of whatever tasks are pending, then wakes the outbox's senders. Every process
  * that runs workers runs one; SKIP LOCKED gives each pending task to one of them.
  */
-import type { Logger } from "../../logger.ts";
+import { type Logger, loggableError } from "../../logger.ts";
 import type { Outbox } from "../../outbox/outbox.ts";
 import { type TeamsCardDeps, writeNextCard } from "./teams-cards.ts";
 
@@ -44,7 +44,7 @@ export function startTeamsCardWorker(deps: TeamsCardWorkerDeps): { close(): Prom
   const running = (async () => {
     while (!closed) {
       await pass().catch((error: Error) =>
-        log.warn({ err: { message: error.message } }, "teams cards pass failed"),
+        log.warn({ err: loggableError(error) }, "teams cards pass failed"),
       );
       if (!closed) await rest();
     }

@@ -8,7 +8,7 @@
  */
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Logger } from "../../logger.ts";
+import { type Logger, loggableError } from "../../logger.ts";
 import { type JobDigestDeps, sendJobDigests } from "./job-digest.ts";
 
 export const JOB_DIGEST_QUEUE = "job-digest";
@@ -41,7 +41,7 @@ export interface JobDigestSchedule {
 export async function startJobDigestSchedule(options: JobDigestScheduleOptions): Promise<JobDigestSchedule> {
   const { connection, prefix, logger, timeZone } = options;
   const queue = new Queue(JOB_DIGEST_QUEUE, { connection, prefix });
-  queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "job digest queue error"));
+  queue.on("error", (error) => logger.warn({ err: loggableError(error) }, "job digest queue error"));
   const ensureScheduler = async () => {
     await queue.upsertJobScheduler(
       JOB_DIGEST_SCHEDULER,
@@ -71,9 +71,9 @@ export async function startJobDigestSchedule(options: JobDigestScheduleOptions):
     { connection, prefix, concurrency: 1 },
   );
   worker.on("failed", (job, error) =>
-    logger.warn({ jobId: job?.id, err: { message: error.message } }, "job digest run failed"),
+    logger.warn({ jobId: job?.id, err: loggableError(error) }, "job digest run failed"),
   );
-  worker.on("error", (error) => logger.warn({ err: { message: error.message } }, "job digest worker error"));
+  worker.on("error", (error) => logger.warn({ err: loggableError(error) }, "job digest worker error"));
   return {
     queue,
     ensureScheduler,

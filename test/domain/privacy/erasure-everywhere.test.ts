@@ -1,18 +1,27 @@
 /**
  * Issue 12, defect 7 (erasure): after /delete, no row of any table may still hold the person's
  * ids. The tables are read from information_schema — every column named like a client or a
- * conversation — so a table added later is checked without touching this test. Nudges (which have
- * no foreign key) and their Redis timers were the ones left behind.
+ * conversation, and then every row of every table as text (JSON, arrays and audit events too) —
+ * so a table added later is checked without touching this test; and every table must have a rule
+ * in erasure-rules.ts. Nudges (which have no foreign key) and their Redis timers were the ones left
+ * behind first; then tasks, audit events naming a linked conversation, a placement's employer,
+ * saved lists. Redis is read too: no key of the app names the person for longer than a rate window.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { type AppointmentDeps, createAppointment } from "../../../src/domain/appointments/appointments.ts";
+import { saveList } from "../../../src/domain/broadcasts/saved-lists.ts";
+import { addCaseNote } from "../../../src/domain/cases/case-notes.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
+import { recordPlacement } from "../../../src/domain/placements/placements.ts";
+import { ERASURE_RULES } from "../../../src/domain/privacy/erasure-rules.ts";
+import { createTask } from "../../../src/domain/tasks/tasks.ts";
 import { uid } from "../../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
+import { staffMember } from "../../support/staff.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import { startTestApp } from "../../support/test-app.ts";
 
@@ -39,6 +48,71 @@ async function personColumns(): Promise<{ table: string; column: string }[]> {
     ORDER BY 1, 2`;
 }
 
+/** Every table of the database (Prisma's and any made by hand in a migration). */
+async function allTables(): Promise<string[]> {
+  const rows = await app.db.$queryRaw<{ table: string }[]>`
+    SELECT table_name::text AS "table" FROM information_schema.tables
+    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
+    ORDER BY 1`;
+  return rows.map((r) => r.table);
+}
+
+/** The tables with a row whose text (every column, JSON and arrays included) holds one of `needles`. */
+async function tablesHolding(needles: string[]): Promise<string[]> {
+  const found: string[] = [];
+  const patterns = needles.map((n) => `%${n}%`);
+  for (const table of await allTables()) {
+    const rows = await app.db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM "${table}" t WHERE t::text ILIKE ANY($1::text[])`,
+      patterns,
+    );
+    if (Number(rows[0]?.n)) found.push(table);
+  }
+  return found;
+}
+
+/** The app's Redis keys whose name or content holds one of `needles` and that outlive a rate window (70 s). */
+async function redisKeysHolding(needles: string[]): Promise<string[]> {
+  const redis = app.redis;
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${app.config.QUEUE_PREFIX}:*`, "COUNT", 500);
+    cursor = next;
+    for (const key of keys) {
+      const text = `${key} ${JSON.stringify(await redisContent(key))}`;
+      if (!needles.some((n) => text.includes(n))) continue;
+      const ttl = await redis.pttl(key);
+      if (ttl < 0 || ttl > 70_000) found.push(key);
+    }
+  } while (cursor !== "0");
+  return found;
+}
+
+async function redisContent(key: string): Promise<unknown> {
+  const redis = app.redis;
+  switch (await redis.type(key)) {
+    case "string":
+      return redis.get(key);
+    case "hash":
+      return redis.hgetall(key);
+    case "list":
+      return redis.lrange(key, 0, -1);
+    case "set":
+      return redis.smembers(key);
+    case "zset":
+      return redis.zrange(key, 0, -1);
+    case "stream":
+      return redis.xrange(key, "-", "+");
+    default:
+      return null;
+  }
+}
+
+test("every table of the database has an erasure rule (erasure-rules.ts)", async () => {
+  expect(await allTables()).toEqual(Object.keys(ERASURE_RULES).sort());
+});
+
 test("after /delete no table holds the client's or the conversation's ids, and no timer is left", async () => {
   const s = uid();
   await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
@@ -57,6 +131,18 @@ test("after /delete no table holds the client's or the conversation's ids, and n
   });
   const clientId = conversation.clientId as string;
   expect(clientId).toBeTruthy();
+  // The same person in a second chat (/link): an audit event names both conversations.
+  const [codeMessage] = await user.say("/link");
+  const code = /\d{4} \d{4}/.exec(codeMessage?.text ?? "")?.[0];
+  const second = new TelegramUser(app, telegram);
+  await second.say(`/link ${code}`);
+  const linked = await app.db.conversation.findFirstOrThrow({
+    where: { channel: "telegram", externalConversationId: String(second.userId) },
+  });
+  expect(linked.clientId).toBe(clientId);
+  // Words of their own, which must go with them.
+  const words = `Strada-${s}`;
+  await user.say(`I live at ${words} 7, call me`);
   const deps: AppointmentDeps = {
     db: app.db,
     queue: app.nudgeQueue,
@@ -72,10 +158,40 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     purpose: "intake",
     bringNotes: { ro: "contractul de închiriere al lui Ion" },
   });
+  const employer = `Bakery-${s}`;
+  await recordPlacement(
+    { db: app.db, queue: app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
+    { caseId: created.id, employer, job: `baker-${s}`, startDate: "2099-01-04", contractType: "fixed" },
+  );
+  const staff = await staffMember(app.db, `o-${s}`, "counsellor");
+  await addCaseNote(app.db, staff.identity, created.id, `knows ${words}`);
+  await saveList(app.db, { organisationSlug: `o-${s}`, name: `Tuesday ${s}`, caseIds: [created.id] });
+  const vacancy = await app.db.vacancy.create({
+    data: {
+      organisationId: (await app.db.organisation.findUniqueOrThrow({ where: { slug: `o-${s}` } })).id,
+      employer: "Hotel",
+      sector: "cleaning",
+      municipality: "Anderlecht",
+      hours: "part_time",
+    },
+  });
+  const alert = await app.db.jobAlert.create({ data: { vacancyId: vacancy.id, clientId, locale: "ro" } });
+  await createTask(app.db, {
+    kind: "job.interest",
+    caseId: null,
+    organisationId: vacancy.organisationId,
+    data: { vacancyId: vacancy.id, alertId: alert.id },
+  });
+  await createTask(app.db, {
+    kind: "checkin.escalation",
+    caseId: created.id,
+    organisationId: vacancy.organisationId,
+    data: { point: "week_1", reasons: "pay", mood: 1 },
+  });
   // An idle nudge names the conversation itself.
   await app.db.nudge.create({
     data: {
-      jobId: `idle:${conversation.id}:test`,
+      jobId: `idle:run-${s}:1`,
       kind: "idle_flow",
       conversationId: conversation.id,
       subjectId: `run-${s}`,
@@ -85,21 +201,25 @@ test("after /delete no table holds the client's or the conversation's ids, and n
   const nudges = await app.db.nudge.findMany({
     where: { OR: [{ conversationId: conversation.id }, { caseId: created.id }], status: "pending" },
   });
-  expect(nudges.length).toBeGreaterThanOrEqual(2);
+  expect(nudges.length).toBeGreaterThanOrEqual(3);
   await app.nudgeQueue.add(
     "nudge",
-    { jobId: `idle:${conversation.id}:test` },
-    {
-      jobId: `idle:${conversation.id}:test`,
-      delay: 86_400_000,
-    },
+    { jobId: `idle:run-${s}:1` },
+    { jobId: `idle:run-${s}:1`, delay: 86_400_000 },
   );
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeTruthy();
+  // The scan reads the app's keys: the timer's job is there.
+  expect(await redisKeysHolding([`idle:run-${s}:1`])).not.toEqual([]);
+  const handovers = await app.db.handover.findMany({ where: { conversationId: conversation.id } });
+  const ids = [clientId, conversation.id, linked.id, String(user.userId), String(second.userId)];
+  const needles = [...ids, words, employer, alert.id, ...handovers.map((h) => h.id)];
+  expect(await tablesHolding(needles)).toEqual(
+    expect.arrayContaining(["AuditEvent", "CounsellorTask", "Placement"]),
+  );
 
   await user.say("/delete");
   await user.tap("confirm:erase");
 
-  const ids = [clientId, conversation.id, String(user.userId)];
   const columns = await personColumns();
   const tables = new Set(columns.map((c) => c.table));
   for (const expected of ["Message", "Consent", "FlowRun", "Nudge", "Case", "BroadcastRecipient"]) {
@@ -112,8 +232,16 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     );
     expect(Number(rows[0]?.n), `${table}.${column}`).toBe(0);
   }
+  expect(await tablesHolding(needles)).toEqual([]);
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeFalsy();
+  expect(await redisKeysHolding(ids)).toEqual([]);
   // A counsellor's note on what to bring was about the person: it goes too (the appointment stays, anonymous).
   const appointments = await app.db.appointment.findMany({ where: { caseId: created.id } });
   expect(appointments.map((a) => a.bringNotes)).toEqual([{}]);
-});
+  // The case stays for the counts, out of the staff's lists; its placement keeps its dates.
+  expect((await app.db.savedList.findFirstOrThrow({ where: { name: `Tuesday ${s}` } })).caseIds).toEqual([]);
+  const placements = await app.db.placement.findMany({ where: { caseId: created.id } });
+  expect(placements.map((p) => [p.employer, p.job, p.startDate.toISOString().slice(0, 10)])).toEqual([
+    ["", "", "2099-01-04"],
+  ]);
+}, 60_000);
