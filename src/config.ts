@@ -114,6 +114,13 @@ const schema = z
       url("https://login.botframework.com/v1/.well-known/openidconfiguration").optional(),
     ),
     TEAMS_TOKEN_ISSUER: optionalString,
+    // The Teams card worker's fallback poll, for a card task whose NOTIFY was missed (docs/teams.md).
+    TEAMS_CARD_POLL_SECONDS: z.coerce
+      .number({ error: "a number of seconds" })
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(30),
     TEAMS_LOGIN_URL: optionalString.pipe(
       url("https://login.microsoftonline.com/<tenant>")
         .refine((v) => v.startsWith("https://"), "an https URL (MSAL refuses http authorities)")

@@ -74,6 +74,8 @@ export async function startAppWorkers(
     logger,
     baseUrl: baseUrlOf(config),
     queue: prefix,
+    databaseUrl: config.DATABASE_URL,
+    pollMs: config.TEAMS_CARD_POLL_SECONDS * 1000,
   });
   const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
   // Redis back after a loss may be empty (no persistence): re-arm every timer and the digest

@@ -81,7 +81,7 @@ export interface OutboxRig {
   close(): Promise<void>;
 }
 
-/** An outbox and its Telegram senders on a new prefix; `close` stops them and removes their keys. */
+/** An outbox and its senders for `sender`'s channel on a new prefix; `close` stops them and removes their keys. */
 export function startOutbox(args: {
   db: Db;
   redis: Redis;
@@ -103,7 +103,7 @@ export function startOutbox(args: {
     sql,
     redis: args.redis,
     prefix,
-    senders: new Map([["telegram", args.sender]]),
+    senders: new Map([[args.sender.channel, args.sender]]),
     logger,
     attempts: args.attempts ?? 6,
     backoffMs: 20,

@@ -6,6 +6,7 @@
  */
 import type pg from "pg";
 import { z } from "zod";
+import { listenChannel } from "../../store/pg-listen.ts";
 import type { Prisma } from "../../store/prisma.ts";
 
 export const INBOX_CHANNEL = "inbox";
@@ -24,59 +25,22 @@ export async function publishInboxChange(tx: Prisma.TransactionClient, change: I
 }
 
 /**
- * Listens on one dedicated connection and calls `onChange` for each notice. Returns a function
- * that stops listening and releases the connection. The connection is checked out for as long as
- * it listens, so its loss (the backend terminated, a failover) is ours to notice: `onLost` is
- * called once and the broken connection goes back to the pool to be thrown away. The pool must
- * give its clients an 'error' listener from the start (store/pg-pool.ts).
+ * Calls `onChange` for each notice on `inbox` (store/pg-listen.ts: one dedicated connection;
+ * `onLost` once if it is lost). Returns a function that stops listening.
  */
-export async function listenInboxChanges(
+export function listenInboxChanges(
   pool: pg.Pool,
   onChange: (change: InboxChange) => void,
   onLost: (error: Error) => void,
 ): Promise<() => Promise<void>> {
-  const client = await pool.connect();
-  let held = true;
-  const handler = (message: pg.Notification) => {
-    if (message.channel !== INBOX_CHANNEL || !message.payload) return;
+  const notice = (payload: string) => {
+    if (!payload) return;
     try {
-      const parsed = changeSchema.safeParse(JSON.parse(message.payload));
+      const parsed = changeSchema.safeParse(JSON.parse(payload));
       if (parsed.success) onChange(parsed.data);
     } catch {
       // Not ours: ignore.
     }
   };
-  const detach = () => {
-    client.off("notification", handler);
-    client.off("error", lost);
-    client.off("end", ended);
-  };
-  const lost = (error: Error) => {
-    if (!held) return;
-    held = false;
-    detach();
-    client.release(error);
-    onLost(error);
-  };
-  const ended = () => lost(new Error("The inbox listener's connection ended."));
-  client.on("notification", handler);
-  client.on("error", lost);
-  client.on("end", ended);
-  try {
-    await client.query(`LISTEN ${INBOX_CHANNEL}`);
-  } catch (error) {
-    if (held) {
-      held = false;
-      detach();
-      client.release(error as Error);
-    }
-    throw error;
-  }
-  return async () => {
-    if (!held) return;
-    held = false;
-    detach();
-    await client.query(`UNLISTEN ${INBOX_CHANNEL}`).catch(() => undefined);
-    client.release();
-  };
+  return listenChannel(pool, INBOX_CHANNEL, notice, onLost);
 }

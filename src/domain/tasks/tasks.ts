@@ -7,6 +7,7 @@
 import type { CounsellorTask, Prisma } from "../../generated/prisma/client.ts";
 import type { DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
+import { publishCardTask } from "./card-task-events.ts";
 
 /** The kinds of task the bot raises (CounsellorTask.kind). */
 export const TASK_KINDS = [
@@ -35,7 +36,10 @@ export interface NewTask {
   assigneeStaffId?: string | null;
 }
 
-/** Raises a task in the caller's transaction (marked for a Teams card when its kind calls for one). */
+/**
+ * Raises a task in the caller's transaction. One whose kind calls for a Teams card is marked
+ * `cardPending` and the card workers are told when it commits (card-task-events.ts).
+ */
 export async function createTask(tx: DbClient, task: NewTask): Promise<CounsellorTask> {
   const assignee =
     task.assigneeStaffId !== undefined
@@ -44,7 +48,7 @@ export async function createTask(tx: DbClient, task: NewTask): Promise<Counsello
         ? ((await tx.case.findUnique({ where: { id: task.caseId }, select: { counsellorId: true } }))
             ?.counsellorId ?? null)
         : null;
-  return tx.counsellorTask.create({
+  const created = await tx.counsellorTask.create({
     data: {
       kind: task.kind,
       caseId: task.caseId,
@@ -54,6 +58,8 @@ export async function createTask(tx: DbClient, task: NewTask): Promise<Counsello
       cardPending: assignee !== null && CARD_TASK_KINDS.has(task.kind),
     },
   });
+  if (created.cardPending) await publishCardTask(tx);
+  return created;
 }
 
 /** Which tasks a staff member may see: their organisation's, a steward only their own clients'. */

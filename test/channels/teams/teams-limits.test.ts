@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { TEAMS_LIMITS } from "../../../src/channels/teams/sender.ts";
+import { TEAMS_LIMITS, withWayMargin } from "../../../src/channels/teams/sender.ts";
 import { createPacer } from "../../../src/outbox/pacer.ts";
 import { uid } from "../../support/db.ts";
 import { startTeamsTestBed, type TeamsTestBed } from "./support.ts";
@@ -78,7 +78,7 @@ test("per tenant: 60 messages to one tenant's conversations keep to 50 a second"
 
 test("per conversation and hour: with 1,800 sent in the last hour, no moment is given until the oldest is an hour old", async () => {
   // The pacer all processes share, as the app's outbox builds it for Teams (the same prefix).
-  const pacer = createPacer(bed.app.redis, bed.app.config.QUEUE_PREFIX, "teams", TEAMS_LIMITS);
+  const pacer = createPacer(bed.app.redis, bed.app.config.QUEUE_PREFIX, "teams", withWayMargin(TEAMS_LIMITS));
   const conversation = `conv-${uid()}`;
   expect(await pacer.reserve(conversation, "tenant-h", 10_000)).toMatchObject({ reserved: true });
   // 1,799 more in the last ten minutes, written where the hour's window keeps them.
