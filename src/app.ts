@@ -26,6 +26,7 @@ import { staffTeamsFirst } from "./domain/staff/teams-inbound.ts";
 import { domainTurns } from "./domain/turn-handlers.ts";
 import { voiceKeys } from "./domain/voice/voice-keys.ts";
 import { type FlowRegistry, loadFlows } from "./flows/flow-registry.ts";
+import { cleanInputsUnder } from "./http/clean-input.ts";
 import type { Readiness } from "./http/readiness.ts";
 import { createTranslator } from "./i18n/i18n.ts";
 import { CLIENT_LOCALES, type Translator } from "./i18n/translator.ts";
@@ -129,6 +130,7 @@ async function registerStaffDoors(
   deps: Omit<ConsoleContext, "baseUrl" | "secureCookies">,
 ): Promise<void> {
   const baseUrl = baseUrlOf(deps.config);
+  cleanInputsUnder(http, ["/console", "/api/v1/"]);
   await registerConsole(
     http,
     { ...deps, baseUrl, secureCookies: baseUrl.startsWith("https:") },
