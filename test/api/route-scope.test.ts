@@ -121,6 +121,12 @@ const NO_IDS = new Set([
 ]);
 
 /**
+ * GET routes whose parameter is no row of A's: a voice recording is the bot's own words, shared
+ * by every organisation (no organisation's row; its slot could clash with other test files').
+ */
+const NO_OWN_ID = new Set<string>(["GET /console/voice/:locale|:id/audio"]);
+
+/**
  * Bodies naming A's rows for the routes that take them in the body, one refusal each: none may
  * reach A's clients (a count is theirs too) or change A's rows.
  */
@@ -163,6 +169,7 @@ async function organisationA() {
   const { organisation, programme } = await organisationWithCounsellor(app.db);
   const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
   const steward = await staffMember(app.db, organisation.slug, "steward");
+  const coordinator = await staffMember(app.db, organisation.slug, "coordinator");
   const client = await consentedClient(app.db, { locale: "ar" });
   const lead = await app.db.case.create({
     data: {
@@ -255,7 +262,19 @@ async function organisationA() {
     data: { vacancyId: vacancy.id, place: "Rue 1", host: "HR" },
   });
   await app.db.visitSlot.create({ data: { visitId: visit.id, startsAt: new Date(Date.now() + 86_400_000) } });
-  return { organisation, programme, counsellor, steward, client, lead, owned, vacancy, broadcast, listName };
+  return {
+    organisation,
+    programme,
+    counsellor,
+    steward,
+    coordinator,
+    client,
+    lead,
+    owned,
+    vacancy,
+    broadcast,
+    listName,
+  };
 }
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
@@ -357,6 +376,27 @@ describe("the whole route table", () => {
       (await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } })).deactivatedAt,
     ).toBeNull();
   }, 180_000); // every route × every id: it grows with the route table
+
+  // The positive control of the 404s above: a route that answered 404 to everyone would pass them.
+  it("opens every GET route with an id for organisation A's own coordinator, for some id of A", async () => {
+    const token = await openSession(app.db, a.coordinator.id);
+    const own = { api: bearer(a.coordinator), console: { cookie: `ceb_session=${token}` } };
+    const unopened: string[] = [];
+    for (const route of routes.filter((r) => r.method === "GET" && r.url.includes(":"))) {
+      if (STREAMS.test(route.url) || NO_OWN_ID.has(key(route))) continue;
+      const headers = route.url.startsWith("/api/") ? own.api : own.console;
+      let opened = false;
+      for (const id of aIds) {
+        const response = await app.http.inject({ url: fill(route.url, id), headers });
+        if (response.statusCode < 400) {
+          opened = true;
+          break;
+        }
+      }
+      if (!opened) unopened.push(key(route));
+    }
+    expect(unopened).toEqual([]);
+  }, 120_000);
 
   it("shows organisation B none of A's ids in any list, even asked for A's programme, list or staff", async () => {
     for (const route of routes.filter(
