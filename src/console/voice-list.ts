@@ -4,12 +4,12 @@
  * deployment's VoiceKeys on the console context, src/domain/voice/voice-keys.ts), with its text
  * in that language, its recording (a player for staff, who recorded and who approved it), the
  * recorder (voice-recorder.js) and the approve and delete buttons. A recording is approved by
- * someone other than its recorder.
+ * someone other than its recorder, and deleted by its recorder or their organisation's coordinator.
  */
 import type { FastifyRequest } from "fastify";
 import { VOICE_MAX_BYTES, VOICE_MAX_MS } from "../domain/voice/voice-audio.ts";
 import type { VoiceKeyGroup } from "../domain/voice/voice-keys.ts";
-import type { VoiceRecordingSummary } from "../domain/voice/voice-recordings.ts";
+import { mayDeleteRecording, type VoiceRecordingSummary } from "../domain/voice/voice-recordings.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
@@ -124,9 +124,13 @@ function recordingPart(
       : html`<form method="post" action="/console/voice/${recording.id}/approve">${csrfField(request)}
 <input type="hidden" name="version" value="${recording.updatedAt.getTime()}">
 <button type="submit">${t("voice_approve")}</button></form>`;
+  // `names` holds my organisation's staff: a recorder among them is a colleague.
+  const colleague = names.has(recording.recordedById) ? staff.organisationId : null;
+  const remove = mayDeleteRecording(staff, recording, colleague)
+    ? html`<form method="post" action="/console/voice/${recording.id}/delete">${csrfField(request)}
+<button type="submit" class="secondary">${t("voice_delete")}</button></form>`
+    : "";
   return html`<p class="voice-status ${recording.approvedAt ? "approved" : "waiting"}">${status} · ${seconds} s</p>
 <audio controls preload="none" src="/console/voice/${recording.id}/audio" aria-label="${t("voice_listen")}"></audio>
-<div class="voice-actions">${approve}
-<form method="post" action="/console/voice/${recording.id}/delete">${csrfField(request)}
-<button type="submit" class="secondary">${t("voice_delete")}</button></form></div>`;
+<div class="voice-actions">${approve}${remove}</div>`;
 }

@@ -2,8 +2,8 @@
  * Voice recordings in the console (`/console/voice`, every staff role): per client language, the
  * messages worth voicing with their text; record with the browser's microphone, listen, upload
  * (`POST /console/voice/<locale>/<key>`, the raw audio, at most VOICE_MAX_BYTES — fastify's body
- * limit — then checked and remuxed by the domain); a second person listens and approves; anyone
- * may delete. Recordings are global (the bot's words, no client data); recorders' and approvers'
+ * limit — then checked and remuxed by the domain); a second person listens and approves; its
+ * recorder or a coordinator of their organisation may delete it. Recordings are global (the bot's words, no client data); recorders' and approvers'
  * names are shown only to staff of their own organisation.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -134,7 +134,13 @@ export function voicePages(http: FastifyInstance): void {
       ? await db.voiceRecording.findUnique({ where: { id: params.data.id }, select: { locale: true } })
       : null;
     if (!params.success || !found) return notFoundPage(reply, staff);
-    await deleteVoiceRecording(db, params.data.id);
+    try {
+      await deleteVoiceRecording(db, params.data.id, staff);
+    } catch (error) {
+      if (error instanceof DomainError)
+        return showVoice(request, reply.code(403), found.locale, staffErrorText(request, error));
+      throw error;
+    }
     return backTo(reply, found.locale, "voice_deleted");
   });
 

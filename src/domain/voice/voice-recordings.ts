@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CLIENT_LOCALES } from "../../i18n/translator.ts";
 import type { Db } from "../../store/prisma.ts";
 import { DomainError, parseInput } from "../errors.ts";
+import type { StaffIdentity } from "../staff/staff-identity.ts";
 import { readVoiceAudio } from "./voice-audio.ts";
 
 /**
@@ -103,8 +104,33 @@ export async function approveVoiceRecording(
   return db.voiceRecording.findUniqueOrThrow({ where: { id }, select: SUMMARY });
 }
 
-/** Deletes the recording of `id` (the language's voice of that message goes with it). */
-export async function deleteVoiceRecording(db: Db, id: string): Promise<void> {
+/** Who may delete a recording: the one whose voice it is, or a coordinator of their organisation. */
+export function mayDeleteRecording(
+  staff: StaffIdentity,
+  recording: { recordedById: string },
+  recorderOrganisationId: string | null,
+): boolean {
+  if (recording.recordedById === staff.staffId) return true;
+  return staff.role === "coordinator" && recorderOrganisationId === staff.organisationId;
+}
+
+/**
+ * Deletes the recording of `id` (the language's voice of that message goes with it), as `staff`:
+ * refused (voice_not_yours) to anyone but its recorder and their organisation's coordinators.
+ * Recordings are shared by every organisation of the deployment; one organisation's staff cannot
+ * take away another's work, nor a colleague's voice without a coordinator.
+ */
+export async function deleteVoiceRecording(db: Db, id: string, staff: StaffIdentity): Promise<void> {
+  const found = await db.voiceRecording.findUnique({ where: { id }, select: { recordedById: true } });
+  if (!found) return;
+  const recorder = await db.counsellor.findUnique({
+    where: { id: found.recordedById },
+    select: { organisationId: true },
+  });
+  if (!mayDeleteRecording(staff, found, recorder?.organisationId ?? null))
+    throw new DomainError("Only the person who recorded it, or a coordinator, may delete it.", {
+      code: "voice_not_yours",
+    });
   await db.voiceRecording.deleteMany({ where: { id } });
 }
 

@@ -15,6 +15,8 @@ import {
 } from "../../../src/domain/voice/voice-recordings.ts";
 import { loadFlows } from "../../../src/flows/flow-registry.ts";
 import { testDb } from "../../support/db.ts";
+import { staffMember } from "../../support/staff.ts";
+import { organisationWithCounsellor } from "../fixtures.ts";
 
 const db = testDb();
 const { isKey } = voiceKeys(await loadFlows("flows"));
@@ -101,6 +103,34 @@ test("the recorder cannot approve; a second person can; clients hear only approv
   await expect(approveVoiceRecording(db, saved.id, "recorder", saved.updatedAt)).rejects.toMatchObject({
     code: "voice_changed",
   });
-  await deleteVoiceRecording(db, saved.id);
+  await deleteVoiceRecording(db, saved.id, {
+    staffId: "second",
+    organisationId: "-",
+    role: "counsellor",
+    locale: "en",
+  });
   expect(await voiceAudio(db, saved.id, false)).toBeNull();
+});
+
+test("a recording is deleted by its recorder or a coordinator of their organisation, by nobody else", async () => {
+  const slot = { locale: "ro", messageKey: "commands.delete_confirm" }; // a slot no other test file uses
+  const [home, other] = [await organisationWithCounsellor(db), await organisationWithCounsellor(db)];
+  const recorder = await staffMember(db, home.organisation.slug, "steward");
+  const colleague = await staffMember(db, home.organisation.slug, "counsellor");
+  const coordinator = await staffMember(db, home.organisation.slug, "coordinator");
+  const elsewhere = await staffMember(db, other.organisation.slug, "coordinator");
+  const record = () => saveVoiceRecording(db, { slot, bytes: webm, staffId: recorder.id }, isKey);
+  const saved = await record();
+  await approveVoiceRecording(db, saved.id, colleague.id);
+  for (const refused of [colleague, elsewhere]) {
+    await expect(deleteVoiceRecording(db, saved.id, refused.identity)).rejects.toMatchObject({
+      code: "voice_not_yours",
+    });
+  }
+  expect(await db.voiceRecording.count({ where: { id: saved.id } })).toBe(1);
+  await deleteVoiceRecording(db, saved.id, coordinator.identity);
+  expect(await db.voiceRecording.count({ where: { id: saved.id } })).toBe(0);
+  const again = await record();
+  await deleteVoiceRecording(db, again.id, recorder.identity);
+  expect(await db.voiceRecording.count({ where: { id: again.id } })).toBe(0);
 });
