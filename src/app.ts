@@ -112,6 +112,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     config,
     logger,
     outbox,
+    farewell: outbound,
     nudgeQueue,
     broadcastQueue,
     flows,
