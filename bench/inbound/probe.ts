@@ -32,7 +32,12 @@ export interface ProbeStats {
 process.on("message", (message: { type?: string }) => {
   if (message?.type !== "stats") return;
   const cpu = process.cpuUsage();
-  process.send?.({ type: "stats", statements, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system } satisfies ProbeStats & {
+  process.send?.({
+    type: "stats",
+    statements,
+    cpuMicros: cpu.user + cpu.system,
+    systemMicros: cpu.system,
+  } satisfies ProbeStats & {
     type: string;
   });
 });

@@ -37,7 +37,9 @@ export const caseEraseCommand: CliCommand = {
         ["Case", erased.caseId],
         [
           "Erased",
-          erased.alreadyErased ? "before (nobody is linked to the case)" : "now, everywhere (cannot be undone)",
+          erased.alreadyErased
+            ? "before (nobody is linked to the case)"
+            : "now, everywhere (cannot be undone)",
         ],
         ["Last message", erased.alreadyErased ? "-" : NOT_TOLD],
       ]),

@@ -10,8 +10,8 @@ import { z } from "zod";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
 import { DomainError, ForbiddenError, NotFoundError } from "../domain/errors.ts";
 import { eraseCaseClient, mayErase } from "../domain/privacy/staff-erasure.ts";
-import { showCase } from "./case-page.ts";
 import { idOf } from "./case-actions.ts";
+import { showCase } from "./case-page.ts";
 import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
 import { staffErrorText } from "./domain-error-text.ts";
@@ -102,6 +102,6 @@ async function showConfirmation(request: FastifyRequest, reply: FastifyReply, un
 <form method="post" action="/console/cases/${caseId}/erase">${csrfField(request)}${submissionField()}
 <label class="check"><input type="checkbox" name="confirm" value="yes" required> ${t("erase_confirm")}</label>
 <p><button type="submit" class="danger">${t("erase_button")}</button>
-<a href="/console/cases/${caseId}">${t("erase_cancel")}</a></p></form>`;
+<a class="beside-button" href="/console/cases/${caseId}">${t("erase_cancel")}</a></p></form>`;
   return renderPage(reply, staff, t("erase_page_title", { reference }), body);
 }

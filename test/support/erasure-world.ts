@@ -56,7 +56,11 @@ export async function erasureWorld(app: App, telegram: FakeTelegram) {
     { db: app.db, queue: app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
     { caseId: created.id, employer, job: `baker-${s}`, startDate: "2099-01-04", contractType: "fixed" },
   );
-  await saveList(app.db, { organisationSlug: organisation.slug, name: `Tuesday ${s}`, caseIds: [created.id] });
+  await saveList(app.db, {
+    organisationSlug: organisation.slug,
+    name: `Tuesday ${s}`,
+    caseIds: [created.id],
+  });
   await createTask(app.db, {
     kind: "checkin.escalation",
     caseId: created.id,

@@ -58,7 +58,10 @@ export async function eraseCaseClient(
   submission?: string,
 ): Promise<StaffErasureResult> {
   await requireCaseInScope(deps.db, staff, caseId);
-  const owner = await deps.db.case.findUniqueOrThrow({ where: { id: caseId }, select: { counsellorId: true } });
+  const owner = await deps.db.case.findUniqueOrThrow({
+    where: { id: caseId },
+    select: { counsellorId: true },
+  });
   if (!mayErase(staff, owner.counsellorId))
     throw new ForbiddenError("Only the case's counsellor or a coordinator may erase the person.", {
       code: "erase_forbidden",
