@@ -53,9 +53,7 @@ async function erase(
   request: ErasureRequest,
 ): Promise<ErasureResult> {
   const clientId = "clientId" in who ? who.clientId : null;
-  const conversationWhere = clientId
-    ? { clientId }
-    : { id: (who as { conversationId: string }).conversationId };
+  const conversationWhere = "clientId" in who ? { clientId: who.clientId } : { id: who.conversationId };
   const cases = clientId
     ? await tx.case.findMany({
         where: { clientId },
