@@ -160,5 +160,6 @@ test("the confirmation page in Chromium at 1280 and 390 wide, ticked and sent", 
   await page.getByRole("button", { name: "Erase for good" }).click();
   await page.waitForURL(/\/console\/cases\?done=client_erased$/);
   expect(await page.getByRole("status").textContent()).toContain("The person's data is erased.");
+  await page.screenshot({ path: path.join(shots, "case-erased-list-390.png") });
   expect(await app.db.client.count({ where: { id: w.clientId } })).toBe(0);
 }, 90_000);
