@@ -82,9 +82,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
   const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX, wake: outbound.wake });
   const nudgeQueue = createNudgeQueue(redis, config.QUEUE_PREFIX);
   const broadcastQueue = createBroadcastQueue(redis, config.QUEUE_PREFIX);
-  for (const queue of [nudgeQueue, broadcastQueue]) {
+  for (const queue of [nudgeQueue, broadcastQueue])
     queue.on("error", (error) => logger.warn({ err: loggableError(error) }, "queue error"));
-  }
   const conversations = createConversations({
     config,
     logger,
@@ -113,6 +112,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     config,
     logger,
     outbox,
+    farewell: outbound,
     nudgeQueue,
     broadcastQueue,
     flows,

@@ -5,6 +5,7 @@ import type { ApiModule } from "./api-route.ts";
 import { appointmentApi } from "./appointment-api.ts";
 import { broadcastApi } from "./broadcast-api.ts";
 import { caseApi } from "./case-api.ts";
+import { caseErasureApi } from "./case-erasure-api.ts";
 import { funnelApi } from "./funnel-api.ts";
 import { inboxApi } from "./inbox-api.ts";
 import { leadApi } from "./lead-api.ts";
@@ -16,6 +17,7 @@ import { visitApi } from "./visit-api.ts";
 
 export const API_MODULES: readonly ApiModule[] = [
   caseApi,
+  caseErasureApi,
   leadApi,
   inboxApi,
   taskApi,

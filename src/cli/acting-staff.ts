@@ -12,9 +12,10 @@ import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import type { Db } from "../store/prisma.ts";
 import type { CliCommand, OptionValues } from "./commands.ts";
 
-/** The commands that show client data. */
+/** The commands that show client data (or erase it). */
 export const CLIENT_DATA_COMMANDS: ReadonlySet<string> = new Set([
   "case show",
+  "case erase",
   "case list",
   "leads list",
   "appointment list",

@@ -13,6 +13,7 @@ import type { Db } from "../store/prisma.ts";
 import { type ActingStaff, withActingStaff } from "./acting-staff.ts";
 import { appointmentCommands } from "./appointment-commands.ts";
 import { broadcastCommands } from "./broadcast-commands.ts";
+import { caseEraseCommand } from "./case-erase.ts";
 import { caseShowCommand } from "./case-show.ts";
 import { funnelCommand } from "./funnel-command.ts";
 import { inviteLinks, TELEGRAM_USERNAME_HINT } from "./invite-links.ts";
@@ -274,6 +275,7 @@ export const COMMANDS: readonly CliCommand[] = (
       },
     },
     caseShowCommand,
+    caseEraseCommand,
     {
       words: ["leads", "list"],
       summary:

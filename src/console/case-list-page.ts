@@ -13,6 +13,8 @@ export async function showCaseList(request: FastifyRequest, reply: FastifyReply,
   const { db, translator, config } = request.server.consoleContext;
   const t = (key: string, params?: Record<string, string | number>) =>
     consoleText(translator, staff.locale, key, params);
+  const done = (request.query as { done?: unknown } | undefined)?.done;
+  const notice = typeof done === "string" && LIST_NOTICES.has(done) ? t(`done_${done}`) : undefined;
   const parsed = caseFilters.safeParse(request.query ?? {});
   const filters = parsed.success ? parsed.data : {};
   const [rows, programmes, counsellors] = await Promise.all([
@@ -51,9 +53,12 @@ export async function showCaseList(request: FastifyRequest, reply: FastifyReply,
     reply,
     staff,
     t("cases_title"),
-    html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}${openCaseForm(request, t, programmes, Boolean(error))}${form}${rows.length ? table : html`<p>${t("cases_none")}</p>`}${posterLinks(t, programmes)}`,
+    html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}${openCaseForm(request, t, programmes, Boolean(error))}${form}${rows.length ? table : html`<p>${t("cases_none")}</p>`}${posterLinks(t, programmes)}`,
   );
 }
+
+/** What `?done=` may announce here: an erasure, from the case's erase page (case-erasure-pages.ts). */
+const LIST_NOTICES = new Set(["client_erased", "client_already_erased"]);
 
 /** "Open a case for someone you met": a programme and a reference; the case page shows the invite. */
 function openCaseForm(

@@ -15,6 +15,7 @@ import { CASE_PIPELINE, statusHistory } from "../domain/cases/case-status-histor
 import { lastChannel } from "../domain/cases/last-channel.ts";
 import { listTasks } from "../domain/tasks/tasks.ts";
 import { appointmentSection, caseZone } from "./appointment-section.ts";
+import { erasureSection } from "./case-erasure-pages.ts";
 import { consoleText } from "./console-context.ts";
 import { languageName } from "./conversation-page.ts";
 import { csrfField } from "./csrf.ts";
@@ -39,6 +40,7 @@ export async function showCase(request: FastifyRequest, reply: FastifyReply, cas
       where: { id: caseId },
       select: {
         inviteCode: true,
+        counsellorId: true,
         place: true,
         tags: true,
         appointments: { orderBy: { startsAt: "asc" } },
@@ -78,7 +80,8 @@ ${await caseTaskSection(request, t, caseId)}
 <label for="note">${t("new_note")}</label><textarea id="note" name="text" rows="3" required maxlength="4000"></textarea>
 <p class="muted">${t("notes_private")}</p><p><button type="submit">${t("add_note")}</button></p></form>
 ${notes.map((n) => html`<div class="card"><p class="muted">${n.authorName ?? "—"} · ${when(n.createdAt)}</p><p>${n.text}</p></div>`)}
-${full.inviteCode ? await inviteSection(request, full.inviteCode, t) : ""}`;
+${full.inviteCode ? await inviteSection(request, full.inviteCode, t) : ""}
+${erasureSection(request, t, caseId, { counsellorId: full.counsellorId, clientLinked: c.clientLinked })}`;
   return renderPage(reply, staff, t("case_title", { reference: c.reference ?? c.id }), body);
 }
 

@@ -14,6 +14,7 @@ import type { VoiceKeys } from "../domain/voice/voice-keys.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Translator } from "../i18n/translator.ts";
 import type { Logger } from "../logger.ts";
+import type { OutboundSenders } from "../outbox/outbound-senders.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
 import type { Db } from "../store/prisma.ts";
@@ -27,6 +28,8 @@ export interface ConsoleContext {
   logger: Logger;
   /** Every message to a client goes through it (lead assignment notices, replies). */
   outbox: Outbox;
+  /** The outbox's unstored send: the last message after a staff erasure (privacy/staff-erasure.ts). */
+  farewell: Pick<OutboundSenders, "sendUnstored">;
   /** The nudge timers (appointment reminders, check-ins) the case page's actions plan. */
   nudgeQueue: Queue<NudgeJobData>;
   /** Broadcasts' timers: a broadcast composed in the console is fanned out by its job. */

@@ -4,6 +4,7 @@
 
 import { appointmentPages } from "./appointment-pages.ts";
 import { broadcastPages } from "./broadcast-pages.ts";
+import { caseErasurePages } from "./case-erasure-pages.ts";
 import { casePages } from "./case-pages.ts";
 import type { ConsolePageModule } from "./console-plugin.ts";
 import { funnelPage } from "./funnel-page.ts";
@@ -22,6 +23,7 @@ export const CONSOLE_PAGES: readonly ConsolePageModule[] = [
   inboxPages,
   leadPages,
   casePages,
+  caseErasurePages,
   appointmentPages,
   placementPages,
   staffPages,

@@ -32,6 +32,11 @@ const SAMPLE_BODIES: Record<string, (a: World) => Record<string, unknown>> = {
   "POST /api/v1/leads/:caseId/assign": (a) => ({ counsellorEmail: a.counsellor.email }),
   "POST /console/leads/:caseId/assign": (a) => ({ counsellorEmail: a.counsellor.email }),
   "POST /console/cases/:id/notes": () => ({ text: "a note" }),
+  "POST /console/cases/:id/erase": () => ({
+    submission: "0b8f2f3e-8a51-4c6e-9d0c-1f2a3b4c5d6e",
+    confirm: "yes",
+  }),
+  "POST /api/v1/cases/:id/erase": () => ({ confirm: true }),
   "POST /console/staff/:id/deactivate": () => ({}),
   "POST /api/v1/cases/:id/messages": () => ({ text: "hello" }),
   "POST /api/v1/handovers/:id/hand-back": () => ({}),
@@ -366,6 +371,8 @@ describe("the whole route table", () => {
         expect(response.statusCode, `${key(route)} with ${id}`).toBe(404);
       }
     }
+    // Nobody of A was erased by B (the erase routes are walked with every id of A).
+    expect(await app.db.client.count({ where: { id: a.client.id } })).toBe(1);
     const untouched = await app.db.case.findUniqueOrThrow({ where: { id: a.lead.id } });
     expect(untouched.counsellorId).toBeNull();
     expect(await app.db.caseNote.count({ where: { caseId: a.owned.id } })).toBe(1);

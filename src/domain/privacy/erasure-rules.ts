@@ -29,7 +29,7 @@ export const ERASURE_RULES = {
   FlowRun: { rule: "deleted", how: "cascade from Conversation" },
   AuditEvent: {
     rule: "anonymised",
-    how: "events naming an erased conversation lose its id; one client.erased event with case ids",
+    how: "events naming an erased conversation lose its id; one client.erased event per organisation with case ids (staff's: their id in their own organisation's only)",
   },
   Assessment: { rule: "deleted", how: "cascade from Client" },
   Appointment: { rule: "anonymised", how: "the notes on what to bring are cleared" },

@@ -1,5 +1,5 @@
 /**
- * Erasure on request (/delete): removes the client and everything that names or reaches them
+ * Erasure on request (/delete, or a staff member asked in person: staff-erasure.ts): removes the client and everything that names or reaches them
  * (conversations with their platform ids, messages, consents, flow runs, staff notes, tasks) and anonymises their
  * cases (no client, no reference, closed), so programme counts stay right without personal data.
  * Keeps one anonymous audit event per organisation involved. What happens to each table: erasure-rules.ts.
@@ -14,7 +14,17 @@ export interface ErasureResult {
   nudgeJobIds: string[];
 }
 
+/**
+ * Who asked: the client themselves (/delete), or a staff member the person asked in person or by
+ * phone (staff-erasure.ts). The audit says which; `erasureId` ties the events of one erasure.
+ */
+export type ErasureRequest =
+  | { by: "client" }
+  | { by: "staff"; staffId: string; organisationId: string; erasureId: string; submission?: string };
+
 type ErasedCase = { id: string; programme: { organisationId: string } | null };
+
+const NOTHING: ErasureResult = { caseIds: [], conversations: 0, nudgeJobIds: [] };
 
 /** Erases the client behind `conversationId` (or just that conversation, when no client). Run in a transaction. */
 export async function eraseByConversation(tx: DbClient, conversationId: string): Promise<ErasureResult> {
@@ -22,9 +32,28 @@ export async function eraseByConversation(tx: DbClient, conversationId: string):
     where: { id: conversationId },
     select: { clientId: true },
   });
-  if (!conversation) return { caseIds: [], conversations: 0, nudgeJobIds: [] };
-  const clientId = conversation.clientId;
-  const conversationWhere = clientId ? { clientId } : { id: conversationId };
+  if (!conversation) return NOTHING;
+  const who = conversation.clientId ? { clientId: conversation.clientId } : { conversationId };
+  return erase(tx, who, { by: "client" });
+}
+
+/** Erases the client `clientId` everywhere, as /delete does, at a staff member's hands. Run in a transaction. */
+export async function eraseClient(
+  tx: DbClient,
+  clientId: string,
+  request: Extract<ErasureRequest, { by: "staff" }>,
+): Promise<ErasureResult> {
+  return erase(tx, { clientId }, request);
+}
+
+/** The one erasure: a client and all that reaches them, or a conversation that has no client. */
+async function erase(
+  tx: DbClient,
+  who: { clientId: string } | { conversationId: string },
+  request: ErasureRequest,
+): Promise<ErasureResult> {
+  const clientId = "clientId" in who ? who.clientId : null;
+  const conversationWhere = "clientId" in who ? { clientId: who.clientId } : { id: who.conversationId };
   const cases = clientId
     ? await tx.case.findMany({
         where: { clientId },
@@ -40,7 +69,7 @@ export async function eraseByConversation(tx: DbClient, conversationId: string):
   const nudgeJobIds = await deleteTraces(tx, goneIds, caseIds);
   const deleted = await tx.conversation.deleteMany({ where: conversationWhere });
   if (clientId) await tx.client.delete({ where: { id: clientId } });
-  await auditErasure(tx, cases, deleted.count);
+  await auditErasure(tx, cases, deleted.count, request);
   return { caseIds, conversations: deleted.count, nudgeJobIds };
 }
 
@@ -111,20 +140,40 @@ async function deleteTraces(tx: DbClient, conversationIds: string[], caseIds: st
   return nudges.map((n) => n.jobId);
 }
 
-/** One anonymous audit event per organisation involved (one without organisation when none). */
-async function auditErasure(tx: DbClient, cases: ErasedCase[], conversations: number): Promise<void> {
+/**
+ * One anonymous audit event per organisation involved (one without organisation when none). A
+ * staff erasure names the staff member (their id) in their own organisation's event only; the
+ * others say `staff` and share the erasure's id, so an operator can put them together.
+ */
+async function auditErasure(
+  tx: DbClient,
+  cases: ErasedCase[],
+  conversations: number,
+  request: ErasureRequest,
+): Promise<void> {
   const organisationOf = (c: ErasedCase) => c.programme?.organisationId ?? null;
   const organisations = new Set(cases.map(organisationOf));
+  // The acting staff member's organisation always has its event (a case of theirs with no programme).
+  if (request.by === "staff") organisations.add(request.organisationId);
   if (organisations.size === 0) organisations.add(null);
   for (const organisationId of organisations) {
+    const ours = request.by === "staff" && request.organisationId === organisationId;
+    const staff =
+      request.by === "staff"
+        ? {
+            erasure: request.erasureId,
+            ...(ours && request.submission ? { submission: request.submission } : {}),
+          }
+        : {};
     await tx.auditEvent.create({
       data: {
         type: "client.erased",
         organisationId,
-        actor: "client",
+        actor: request.by === "client" ? "client" : ours ? request.staffId : "staff",
         data: {
           cases: cases.filter((c) => organisationOf(c) === organisationId).map((c) => c.id),
           conversations,
+          ...staff,
         },
       },
     });

@@ -20,6 +20,7 @@ import { recordPlacement } from "../../../src/domain/placements/placements.ts";
 import { ERASURE_RULES } from "../../../src/domain/privacy/erasure-rules.ts";
 import { createTask } from "../../../src/domain/tasks/tasks.ts";
 import { uid } from "../../support/db.ts";
+import { erasureScan } from "../../support/erasure-scan.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { staffMember } from "../../support/staff.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
@@ -37,80 +38,10 @@ afterAll(async () => {
   await telegram?.close();
 });
 
-/** Every (table, column) whose name says it holds a client's or a conversation's id. */
-async function personColumns(): Promise<{ table: string; column: string }[]> {
-  return app.db.$queryRaw<{ table: string; column: string }[]>`
-    SELECT table_name::text AS "table", column_name::text AS "column"
-    FROM information_schema.columns
-    WHERE table_schema = current_schema()
-      AND table_name <> '_prisma_migrations'
-      AND (column_name ILIKE '%client%' OR column_name ILIKE '%conversation%' OR column_name ILIKE 'externalUserId')
-    ORDER BY 1, 2`;
-}
-
-/** Every table of the database (Prisma's and any made by hand in a migration). */
-async function allTables(): Promise<string[]> {
-  const rows = await app.db.$queryRaw<{ table: string }[]>`
-    SELECT table_name::text AS "table" FROM information_schema.tables
-    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> '_prisma_migrations'
-    ORDER BY 1`;
-  return rows.map((r) => r.table);
-}
-
-/** The tables with a row whose text (every column, JSON and arrays included) holds one of `needles`. */
-async function tablesHolding(needles: string[]): Promise<string[]> {
-  const found: string[] = [];
-  const patterns = needles.map((n) => `%${n}%`);
-  for (const table of await allTables()) {
-    const rows = await app.db.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM "${table}" t WHERE t::text ILIKE ANY($1::text[])`,
-      patterns,
-    );
-    if (Number(rows[0]?.n)) found.push(table);
-  }
-  return found;
-}
-
-/** The app's Redis keys whose name or content holds one of `needles` and that outlive a rate window (70 s). */
-async function redisKeysHolding(needles: string[]): Promise<string[]> {
-  const redis = app.redis;
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${app.config.QUEUE_PREFIX}:*`, "COUNT", 500);
-    cursor = next;
-    for (const key of keys) {
-      const text = `${key} ${JSON.stringify(await redisContent(key))}`;
-      if (!needles.some((n) => text.includes(n))) continue;
-      const ttl = await redis.pttl(key);
-      if (ttl < 0 || ttl > 70_000) found.push(key);
-    }
-  } while (cursor !== "0");
-  return found;
-}
-
-async function redisContent(key: string): Promise<unknown> {
-  const redis = app.redis;
-  switch (await redis.type(key)) {
-    case "string":
-      return redis.get(key);
-    case "hash":
-      return redis.hgetall(key);
-    case "list":
-      return redis.lrange(key, 0, -1);
-    case "set":
-      return redis.smembers(key);
-    case "zset":
-      return redis.zrange(key, 0, -1);
-    case "stream":
-      return redis.xrange(key, "-", "+");
-    default:
-      return null;
-  }
-}
+const scan = () => erasureScan(app);
 
 test("every table of the database has an erasure rule (erasure-rules.ts)", async () => {
-  expect(await allTables()).toEqual(Object.keys(ERASURE_RULES).sort());
+  expect(await scan().allTables()).toEqual(Object.keys(ERASURE_RULES).sort());
 });
 
 test("after /delete no table holds the client's or the conversation's ids, and no timer is left", async () => {
@@ -209,32 +140,26 @@ test("after /delete no table holds the client's or the conversation's ids, and n
   );
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeTruthy();
   // The scan reads the app's keys: the timer's job is there.
-  expect(await redisKeysHolding([`idle:run-${s}:1`])).not.toEqual([]);
+  expect(await scan().redisKeysHolding([`idle:run-${s}:1`])).not.toEqual([]);
   const handovers = await app.db.handover.findMany({ where: { conversationId: conversation.id } });
   const ids = [clientId, conversation.id, linked.id, String(user.userId), String(second.userId)];
   const needles = [...ids, words, employer, alert.id, ...handovers.map((h) => h.id)];
-  expect(await tablesHolding(needles)).toEqual(
+  expect(await scan().tablesHolding(needles)).toEqual(
     expect.arrayContaining(["AuditEvent", "CounsellorTask", "Placement"]),
   );
 
   await user.say("/delete");
   await user.tap("confirm:erase");
 
-  const columns = await personColumns();
+  const columns = await scan().personColumns();
   const tables = new Set(columns.map((c) => c.table));
   for (const expected of ["Message", "Consent", "FlowRun", "Nudge", "Case", "BroadcastRecipient"]) {
     expect(tables, expected).toContain(expected);
   }
-  for (const { table, column } of columns) {
-    const rows = await app.db.$queryRawUnsafe<{ n: bigint }[]>(
-      `SELECT count(*) AS n FROM "${table}" WHERE "${column}"::text = ANY($1::text[])`,
-      ids,
-    );
-    expect(Number(rows[0]?.n), `${table}.${column}`).toBe(0);
-  }
-  expect(await tablesHolding(needles)).toEqual([]);
+  expect(await scan().columnsHolding(ids)).toEqual([]);
+  expect(await scan().tablesHolding(needles)).toEqual([]);
   for (const nudge of nudges) expect(await app.nudgeQueue.getJob(nudge.jobId), nudge.jobId).toBeFalsy();
-  expect(await redisKeysHolding(ids)).toEqual([]);
+  expect(await scan().redisKeysHolding(ids)).toEqual([]);
   // A counsellor's note on what to bring was about the person: it goes too (the appointment stays, anonymous).
   const appointments = await app.db.appointment.findMany({ where: { caseId: created.id } });
   expect(appointments.map((a) => a.bringNotes)).toEqual([{}]);
