@@ -74,7 +74,9 @@ export function describeDays(days: readonly number[], locale: string, translator
   }
   const name = (day: number) => translator.weekdayName(day, locale);
   const parts = runs.flatMap((run) =>
-    run.length >= 3 ? [`${name(run[0] as number)}–${RANGE_JOINER}${name(run.at(-1) as number)}`] : run.map(name),
+    run.length >= 3
+      ? [`${name(run[0] as number)}–${RANGE_JOINER}${name(run.at(-1) as number)}`]
+      : run.map(name),
   );
   return translator.formatList(parts, locale);
 }
