@@ -115,14 +115,14 @@ async function showList(request: FastifyRequest, reply: FastifyReply) {
   ]);
   const rows = broadcasts.map(
     (b) => html`<tr><th scope="row"><a href="/console/broadcasts/${b.id}">${view.when(b.createdAt)}</a></th>
-<td>${t(`kind_${b.kind}`)}</td><td>${segmentWords(view, segmentSchema.parse(b.segment), programmes)}</td><td>${broadcastStatus(view, { broadcast: b })}</td></tr>`,
+<td data-label="${t("kind")}">${t(`kind_${b.kind}`)}</td><td data-label="${t("segment")}">${segmentWords(view, segmentSchema.parse(b.segment), programmes)}</td><td data-label="${t("state")}">${broadcastStatus(view, { broadcast: b })}</td></tr>`,
   );
   return renderPage(
     reply,
     view.staff,
     t("title"),
     html`<p><a class="button" href="/console/broadcasts/new">${t("new_broadcast")}</a></p>
-${rows.length ? html`<table><thead><tr><th scope="col">${t("created")}</th><th scope="col">${t("kind")}</th><th scope="col">${t("segment")}</th><th scope="col">${t("state")}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>${t("none")}</p>`}`,
+${rows.length ? html`<table class="stack"><thead><tr><th scope="col">${t("created")}</th><th scope="col">${t("kind")}</th><th scope="col">${t("segment")}</th><th scope="col">${t("state")}</th></tr></thead><tbody>${rows}</tbody></table>` : html`<p>${t("none")}</p>`}`,
   );
 }
 

@@ -6,6 +6,7 @@ import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
+import { programmeName } from "./programme-name.ts";
 import { staffOf } from "./require-staff.ts";
 
 export async function showCaseList(request: FastifyRequest, reply: FastifyReply, error?: string) {
@@ -43,7 +44,7 @@ export async function showCaseList(request: FastifyRequest, reply: FastifyReply,
     (row) => html`<tr>
 <td data-label="${t("reference")}"><a href="/console/cases/${row.id}">${row.reference ?? row.clientName ?? t("case_without_reference")}</a></td>
 <td data-label="${t("status")}">${t(`status_${row.status}`)}</td>
-<td data-label="${t("programme")}">${row.programmeSlug ?? "—"}</td>
+<td data-label="${t("programme")}">${row.programmeSlug ? programmeName(programmes, row.programmeSlug) : "—"}</td>
 <td data-label="${t("counsellor")}">${row.counsellorName ?? t("no_counsellor")}</td>
 <td data-label="${t("place")}">${row.place ?? "—"}${row.tags.length ? html` <span class="muted">${row.tags.join(", ")}</span>` : ""}</td>
 <td data-label="${t("created")}">${translator.formatDate(row.createdAt, staff.locale, config.TZ_DEFAULT)}</td>

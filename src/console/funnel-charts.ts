@@ -5,14 +5,14 @@
  * differ by fill pattern (solid, hatched) as well as colour, with a legend in words.
  */
 import type { FunnelReport } from "../domain/funnel/funnel-types.ts";
+import { formatPercent } from "../i18n/percent.ts";
 import { html, type SafeHtml } from "./html.ts";
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
-const percent = (ratio: number | null) => (ratio === null ? "" : ` · ${Math.round(ratio * 100)} %`);
-
 /** The steps as bars: label on the left, count and conversion from the previous step on the bar. */
-export function funnelChart(report: FunnelReport, t: T): SafeHtml {
+export function funnelChart(report: FunnelReport, t: T, locale: string): SafeHtml {
+  const percent = (ratio: number | null) => (ratio === null ? "" : ` · ${formatPercent(ratio, locale)}`);
   const rowHeight = 34;
   const labelWidth = 200;
   const barSpace = 330;

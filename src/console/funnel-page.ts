@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { DomainError } from "../domain/errors.ts";
 import { loadFunnel } from "../domain/funnel/funnel-store.ts";
 import type { FunnelReport } from "../domain/funnel/funnel-types.ts";
+import { formatPercent } from "../i18n/percent.ts";
 import { consoleText } from "./console-context.ts";
 import { staffErrorText } from "./domain-error-text.ts";
 import { funnelChart, trendChart } from "./funnel-charts.ts";
@@ -52,7 +53,7 @@ async function showFunnel(request: FastifyRequest, reply: FastifyReply) {
       query,
       defaultTimeZone: config.TZ_DEFAULT,
     });
-    body = report(loaded.report, query, t);
+    body = report(loaded.report, query, t, staff.locale);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     reply.code(error.name === "NotFoundError" ? 404 : 400);
@@ -86,9 +87,9 @@ ${text("language", "text")}${text("place", "text")}
 </form>`;
 }
 
-function report(r: FunnelReport, query: Record<string, string | undefined>, t: T): SafeHtml {
+function report(r: FunnelReport, query: Record<string, string | undefined>, t: T, locale: string): SafeHtml {
   const show = (n: number | null) => (n === null ? t("funnel_unknown") : String(n));
-  const pct = (ratio: number | null) => (ratio === null ? "–" : `${Math.round(ratio * 1000) / 10} %`);
+  const pct = (ratio: number | null) => (ratio === null ? "–" : formatPercent(ratio, locale, 1));
   const params = new URLSearchParams(
     Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
   );
@@ -107,7 +108,7 @@ function report(r: FunnelReport, query: Record<string, string | undefined>, t: T
   const res = r.results;
   return html`<p class="muted">${t("funnel_as_of", { today: r.today })}</p>
 <h2>${t("funnel_chart_title")}</h2>
-${funnelChart(r, t)}
+${funnelChart(r, t, locale)}
 <h2>${t("funnel_trend_title")}</h2>
 ${trendChart(r, t)}
 <h2>${t("funnel_table_title")}</h2>

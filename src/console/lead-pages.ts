@@ -9,10 +9,12 @@ import { assignLead, leadsForStaff, type StaffLead } from "../domain/cases/lead-
 import { DomainError } from "../domain/errors.ts";
 import type { StaffIdentity } from "../domain/staff/staff-identity.ts";
 import { consoleText } from "./console-context.ts";
+import { languageName } from "./conversation-page.ts";
 import { csrfField } from "./csrf.ts";
 import { staffErrorText } from "./domain-error-text.ts";
 import { html } from "./html.ts";
 import { renderPage } from "./layout.ts";
+import { programmeName } from "./programme-name.ts";
 import { requireStaff, staffOf } from "./require-staff.ts";
 
 const assignForm = z.object({
@@ -116,8 +118,8 @@ ${csrfField(request)}${programmeSelect}${who}
 <h2 id="${id}-title">${lead.clientName ?? t("client_without_name")}</h2>
 <dl class="fields">
   <dt>${t("waiting_since")}</dt><dd>${when}</dd>
-  <dt>${t("language")}</dt><dd>${lead.clientLocale ?? "—"}</dd>
-  <dt>${t("programme")}</dt><dd>${lead.programmeSlug ?? t("no_programme")}</dd>
+  <dt>${t("language")}</dt><dd>${lead.clientLocale ? languageName(request, staff, lead.clientLocale) : "—"}</dd>
+  <dt>${t("programme")}</dt><dd>${lead.programmeSlug ? programmeName(ctx.programmes, lead.programmeSlug) : t("no_programme")}</dd>
   <dt>${t("status")}</dt><dd>${t(`status_${lead.status}`)}</dd>
 </dl>
 <p><a href="/console/cases/${lead.caseId}">${t("open_case")}</a></p>

@@ -42,10 +42,17 @@ test("a coordinator sees the funnel; a counsellor gets 403", async () => {
   const response = await page.goto(`${base}/console/funnel?programme=${world.programme.slug}`);
   expect(response?.status()).toBe(200);
   expect(await page.locator("svg.chart").count()).toBe(2);
-  expect(await page.locator("svg.chart").first().textContent()).toContain("12 · 60 %");
+  expect(await page.locator("svg.chart").first().textContent()).toContain("12 · 60%");
   expect(await page.locator("tbody tr").first().textContent()).toContain("20");
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: path.join(shots, "funnel.png"), fullPage: true });
+
+  // Percentages as the coordinator's language writes them: 6 in training of 9 is "66,7%" in Dutch.
+  const dutch = await staffMember(app.db, world.organisation.slug, "coordinator", { locale: "nl" });
+  const nl = await signInToConsole(browser, base, dutch.email, { context: {} });
+  await nl.goto(`${base}/console/funnel?programme=${world.programme.slug}`);
+  expect(await nl.locator("tbody").first().textContent()).toContain("66,7%");
+  expect(await nl.locator("svg.chart").first().textContent()).toContain("6 · 67%");
 
   const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor");
   const other = await signInToConsole(browser, base, counsellor.email, { context: {} });

@@ -169,7 +169,7 @@ export function renderChatPage({ strings, locale, direction, nonce }: ChatPageOp
 </div>
 <div id="offline" class="offline" role="status" hidden>${escapeHtml(s.offline)}</div>
 <main id="log">
-  <ol id="messages" class="messages" role="log" aria-live="polite"></ol>
+  <div role="log" aria-live="polite"><ol id="messages" class="messages"></ol></div>
   <div id="typing" class="bubble bot typing" aria-hidden="true" hidden><span></span><span></span><span></span></div>
 </main>
 <form id="composer" class="composer">

@@ -7,7 +7,7 @@
  * from its history gets its buttons back. A live view's event that would change nothing (every
  * stream opens with the current render, so a fresh page or a reconnect with nothing new sends
  * what is shown already) is not swapped in: focus, a text selection and what a screen reader
- * announced stay as they were.
+ * announced stay as they were. On a phone, the section shown is scrolled into the bar of sections.
  */
 (() => {
   const ONCE = 'input[type="hidden"][name="submission"]';
@@ -46,6 +46,13 @@
     incoming.innerHTML = data;
     if (incoming.innerHTML === target.innerHTML) event.preventDefault();
   });
+  // On a phone the bar of sections scrolls sideways: the section shown is brought into its view.
+  const here = document.querySelector('body > nav a[aria-current="page"]');
+  const bar = here?.closest("ul");
+  const link = here?.getBoundingClientRect();
+  const box = bar?.getBoundingClientRect();
+  if (bar && link && box && (link.left < box.left || link.right > box.right))
+    bar.scrollLeft += link.left - box.left - (box.width - link.width) / 2;
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;
     for (const form of document.querySelectorAll("form[data-submitting]")) {

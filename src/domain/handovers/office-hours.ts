@@ -58,6 +58,12 @@ export function afterWorkingHours(hours: OfficeHours, zone: string, from: Date, 
   return cursor.plus({ hours: workingHours }).toJSDate();
 }
 
+/**
+ * U+2060 WORD JOINER, after a range's dash: a line may break after "–" (so "9:00–" ended one line
+ * of a Bulgarian message on a phone and "17:00" began the next); with it the range stays whole.
+ */
+export const RANGE_JOINER = "\u2060";
+
 /** "Monday–Friday" or "Monday, Wednesday and Friday": consecutive weekdays as one range. */
 export function describeDays(days: readonly number[], locale: string, translator: Translator): string {
   const runs: number[][] = [];
@@ -68,7 +74,9 @@ export function describeDays(days: readonly number[], locale: string, translator
   }
   const name = (day: number) => translator.weekdayName(day, locale);
   const parts = runs.flatMap((run) =>
-    run.length >= 3 ? [`${name(run[0] as number)}–${name(run.at(-1) as number)}`] : run.map(name),
+    run.length >= 3
+      ? [`${name(run[0] as number)}–${RANGE_JOINER}${name(run.at(-1) as number)}`]
+      : run.map(name),
   );
   return translator.formatList(parts, locale);
 }
@@ -78,7 +86,10 @@ export function describeClock(clock: string): string {
   return clock.replace(/^0(\d)/, "$1");
 }
 
-/** The params the client's office-hours messages take: `days`, `open`, `close`. */
+/**
+ * The params the client's office-hours messages take: `days`, `open`, `close` (which follows the
+ * range's dash in every language, so it starts with RANGE_JOINER).
+ */
 export function officeHoursParams(
   hours: OfficeHours,
   locale: string,
@@ -87,6 +98,6 @@ export function officeHoursParams(
   return {
     days: describeDays(hours.days, locale, translator),
     open: describeClock(hours.open),
-    close: describeClock(hours.close),
+    close: `${RANGE_JOINER}${describeClock(hours.close)}`,
   };
 }

@@ -43,13 +43,14 @@ describe("office hours", () => {
     );
   });
   test("told in the client's words: Romani from our own names, runs of days as a range", () => {
+    // A word joiner after each range's dash: "9:00–17:00" never ends a line at the dash.
     expect(officeHoursParams(OFFICE, "rom", translator)).toEqual({
-      days: "Luja–Paraštuj",
+      days: "Luja–\u2060Paraštuj",
       open: "9:00",
-      close: "17:00",
+      close: "\u206017:00",
     });
     expect(describeDays([1, 3, 5], "fr", translator)).toBe("lundi, mercredi et vendredi");
-    expect(describeDays([1, 2, 3, 5], "nl", translator)).toBe("maandag–woensdag en vrijdag");
+    expect(describeDays([1, 2, 3, 5], "nl", translator)).toBe("maandag–\u2060woensdag en vrijdag");
   });
   test("settings: defaults, and a bad value named", () => {
     expect(parseHandoverSettings({}, ZONE)).toMatchObject({ officeHours: OFFICE, unansweredAfterHours: 4 });

@@ -119,6 +119,22 @@
     banner.textContent = strings.offline;
   }
 
+  const RIGHT_TO_LEFT = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}]/u;
+  const A_LETTER =
+    /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+  /**
+   * The direction of a text: that of its first letter. Unlike dir="auto", a symbol that Unicode
+   * counts as a left-to-right letter (ℹ️ in "ℹ️ أخبرني المزيد") or a flag does not decide it.
+   * @param {string} text
+   * @param {string} otherwise the direction when the text has no letter
+   */
+  function textDirection(text, otherwise) {
+    const letter = A_LETTER.exec(text);
+    if (!letter) return otherwise;
+    return RIGHT_TO_LEFT.test(letter[0]) ? "rtl" : "ltr";
+  }
+
   function scrollToEnd() {
     log.scrollTop = log.scrollHeight;
   }
@@ -142,7 +158,7 @@
   function addBubble(kind, text, dir) {
     const item = document.createElement("li");
     item.className = `bubble ${kind}`;
-    item.dir = dir;
+    item.dir = kind === "mine" ? textDirection(text, dir) : dir;
     const body = document.createElement("p");
     body.textContent = text;
     item.append(body);
@@ -178,14 +194,14 @@
         link.href = choice.url;
         link.target = "_blank";
         link.rel = "noopener noreferrer";
-        link.dir = "auto";
+        link.dir = textDirection(choice.label, message.direction);
         link.textContent = choice.label;
         answers.append(link);
         continue;
       }
       const button = document.createElement("button");
       button.type = "button";
-      button.dir = "auto";
+      button.dir = textDirection(choice.label, message.direction);
       button.textContent = choice.label;
       button.dataset.choice = choice.id;
       if (choice.kind === "toggle") button.classList.add("toggle");
@@ -478,7 +494,11 @@
     }
   }
 
+  /** Fits the box to what is typed: its height, and its direction (an address in an Arabic chat). */
   function autosize() {
+    const typed = textDirection(input.value, "");
+    if (typed) input.dir = typed;
+    else input.removeAttribute("dir"); // nothing typed: the page's direction
     input.style.height = "auto";
     input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
   }
