@@ -116,16 +116,48 @@ async function checkpoints(admin: pg.Client): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
+/**
+ * Samples, every 200 ms until stopped, whether an autovacuum worker is at work in the bench's
+ * database: it competes for the same two cores, and its passes over Message come as the table grows.
+ */
+function watchAutovacuum(admin: pg.Client): { stop(): Promise<number> } {
+  let seen = 0;
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = admin
+      .query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'autovacuum worker'",
+        [database],
+      )
+      .then(({ rows }) => {
+        if ((rows[0]?.n ?? 0) > 0) seen++;
+      });
+  }, 200);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      return seen * 0.2;
+    },
+  };
+}
+
 async function latency(bot: BotProcess, rate: number, admin: pg.Client): Promise<string> {
   const load = new Load(bot.port, SECRET);
   current = load;
   const before = await checkpoints(admin);
+  const vacuum = watchAutovacuum(admin);
   const sorted = (await load.offer(rate, SECONDS * 1000)).sort((a, b) => a - b);
   load.close();
+  const vacuumSeconds = await vacuum.stop();
   const lost = load.timeouts ? `, ${load.timeouts} without a reply` : "";
   // A checkpoint's fsyncs hold up commits: an outlier in p99 with one is the server's, not the turn's.
   const made = (await checkpoints(admin)) - before;
-  const noted = made ? ` (${made} Postgres checkpoint${made > 1 ? "s" : ""} meanwhile)` : "";
+  const notes = [
+    made ? `${made} Postgres checkpoint${made > 1 ? "s" : ""}` : "",
+    vacuumSeconds ? `autovacuum at work ~${vacuumSeconds.toFixed(1)} s` : "",
+  ].filter(Boolean);
+  const noted = notes.length ? ` (${notes.join(", ")} meanwhile)` : "";
   return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${lost}${noted}`;
 }
 
