@@ -117,27 +117,39 @@ async function checkpoints(admin: pg.Client): Promise<number> {
 }
 
 /**
- * Samples, every 200 ms until stopped, whether an autovacuum worker is at work in the bench's
- * database: it competes for the same two cores, and its passes over Message come as the table grows.
+ * Samples the bench's database's backends every 100 ms until stopped: whether an autovacuum worker
+ * is at work (it competes for the same two cores), and what the others wait for (a lock, I/O…),
+ * so that a tail in the latency can be put where it is.
  */
-function watchAutovacuum(admin: pg.Client): { stop(): Promise<number> } {
-  let seen = 0;
+function watchPostgres(admin: pg.Client): { stop(): Promise<{ vacuumSeconds: number; waits: string }> } {
+  let vacuumSamples = 0;
+  let samples = 0;
+  const waits = new Map<string, number>();
   let sampling = Promise.resolve();
   const timer = setInterval(() => {
     sampling = admin
-      .query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'autovacuum worker'",
+      .query<{ backend_type: string; wait: string | null }>(
+        `SELECT backend_type, CASE WHEN state = 'active' AND wait_event IS NOT NULL
+                THEN wait_event_type || ':' || wait_event END AS wait
+           FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
         [database],
       )
       .then(({ rows }) => {
-        if ((rows[0]?.n ?? 0) > 0) seen++;
+        samples++;
+        if (rows.some((r) => r.backend_type === "autovacuum worker")) vacuumSamples++;
+        for (const { wait } of rows) if (wait) waits.set(wait, (waits.get(wait) ?? 0) + 1);
       });
-  }, 200);
+  }, 100);
   return {
     async stop() {
       clearInterval(timer);
       await sampling;
-      return seen * 0.2;
+      const top = [...waits].sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const per = (n: number) => (n / Math.max(1, samples)).toFixed(2);
+      return {
+        vacuumSeconds: vacuumSamples * 0.1,
+        waits: top.map(([what, n]) => `${what} ${per(n)}`).join(", "),
+      };
     },
   };
 }
@@ -146,19 +158,23 @@ async function latency(bot: BotProcess, rate: number, admin: pg.Client): Promise
   const load = new Load(bot.port, SECRET);
   current = load;
   const before = await checkpoints(admin);
-  const vacuum = watchAutovacuum(admin);
+  await bot.stats(); // starts the event loop's reading afresh
+  const watch = watchPostgres(admin);
   const sorted = (await load.offer(rate, SECONDS * 1000)).sort((a, b) => a - b);
   load.close();
-  const vacuumSeconds = await vacuum.stop();
+  const { vacuumSeconds, waits } = await watch.stop();
+  const { loopLateP99Ms, loopLateMaxMs } = await bot.stats();
   const lost = load.timeouts ? `, ${load.timeouts} without a reply` : "";
   // A checkpoint's fsyncs hold up commits: an outlier in p99 with one is the server's, not the turn's.
   const made = (await checkpoints(admin)) - before;
   const notes = [
     made ? `${made} Postgres checkpoint${made > 1 ? "s" : ""}` : "",
     vacuumSeconds ? `autovacuum at work ~${vacuumSeconds.toFixed(1)} s` : "",
+    waits ? `backends waiting, per sample: ${waits}` : "",
   ].filter(Boolean);
   const noted = notes.length ? ` (${notes.join(", ")} meanwhile)` : "";
-  return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${lost}${noted}`;
+  const late = `, event loop late p99 ${ms(loopLateP99Ms)} max ${ms(loopLateMaxMs)}`;
+  return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${lost}${noted}${late}`;
 }
 
 /** Per update of each kind: SQL statements and the bot's CPU, 10 people walking the session one update at a time. */

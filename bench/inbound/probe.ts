@@ -5,6 +5,7 @@
  * `{ statements, cpu }` (process.cpuUsage, µs) when asked `{ type: "stats" }`.
  */
 import { appendFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import pg from "pg";
 
 /** With BENCH_SQL_LOG=<file>, each statement's text is appended to that file too (one a line). */
@@ -27,7 +28,13 @@ export interface ProbeStats {
   cpuMicros: number;
   /** The kernel's share of cpuMicros: on loopback, a socket write also runs the receiver's TCP stack. */
   systemMicros: number;
+  /** How late the event loop ran since the last reading: p99 and max, ms (a stall in the bot). */
+  loopLateP99Ms: number;
+  loopLateMaxMs: number;
 }
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 
 process.on("message", (message: { type?: string }) => {
   if (message?.type !== "stats") return;
@@ -37,7 +44,10 @@ process.on("message", (message: { type?: string }) => {
     statements,
     cpuMicros: cpu.user + cpu.system,
     systemMicros: cpu.system,
+    loopLateP99Ms: loop.percentile(99) / 1e6,
+    loopLateMaxMs: loop.max / 1e6,
   } satisfies ProbeStats & {
     type: string;
   });
+  loop.reset();
 });
