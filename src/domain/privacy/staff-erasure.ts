@@ -16,7 +16,6 @@ import { syncTimers } from "../../scheduling/nudge-store.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { requireCaseInScope } from "../cases/case-access.ts";
 import { ForbiddenError } from "../errors.ts";
-import { oncePerKey } from "../once-per-key.ts";
 import type { StaffIdentity } from "../staff/staff-identity.ts";
 import { eraseClient } from "./erasure.ts";
 
@@ -66,13 +65,15 @@ export async function eraseCaseClient(
     throw new ForbiddenError("Only the case's counsellor or a coordinator may erase the person.", {
       code: "erase_forbidden",
     });
+  // No unique key to race on: the case's row lock orders two posts, and the later one finds
+  // nobody left; a submission seen before answers as it did.
   const earlier = async () => (submission ? await erasedBySubmission(deps.db, caseId, submission) : null);
-  return oncePerKey(earlier, async () => {
-    const done = await deps.db.$transaction((tx) => eraseLocked(tx, staff, caseId, submission));
-    if (!done) return (await earlier()) ?? { caseId, alreadyErased: true, told: 0 };
-    if (done.nudgeJobIds.length) await syncTimers(deps.db, deps.queue, done.nudgeJobIds);
-    return { caseId, alreadyErased: false, told: await sayGoodbye(deps, done.chats) };
-  });
+  const before = await earlier();
+  if (before) return before;
+  const done = await deps.db.$transaction((tx) => eraseLocked(tx, staff, caseId, submission));
+  if (!done) return (await earlier()) ?? { caseId, alreadyErased: true, told: 0 };
+  if (done.nudgeJobIds.length) await syncTimers(deps.db, deps.queue, done.nudgeJobIds);
+  return { caseId, alreadyErased: false, told: await sayGoodbye(deps, done.chats) };
 }
 
 /** Under the case's row lock (two posts erase once): null when the case has no client any more. */

@@ -97,7 +97,7 @@ function restingLoop(pollMs: number, state: { closed: boolean; woken: boolean })
  * calls `wake` a second later, for a pass that listens again and takes what was missed.
  */
 function cardTaskListener(databaseUrl: string, log: Logger, wake: () => void) {
-  const warn = (message: string) => (error: Error) => log.warn({ err: { message: error.message } }, message);
+  const warn = (message: string) => (error: Error) => log.warn({ err: loggableError(error) }, message);
   const pool = createPgPool({ connectionString: databaseUrl, max: 1 }, warn("teams card listener failed"));
   let feed: Promise<Unlisten> | undefined;
   let retry: NodeJS.Timeout | undefined;
