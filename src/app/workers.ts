@@ -23,6 +23,7 @@ import { idleFlowHandler } from "../scheduling/idle-nudges.ts";
 import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
 import { createNudgeWorker, type NudgeWorkerDeps } from "../scheduling/nudge-worker.ts";
 import { reconcileNudges, reconcileOutbox } from "../scheduling/reconciler.ts";
+import type { PgListen } from "../store/pg-listen.ts";
 import type { Db } from "../store/prisma.ts";
 
 export interface WorkerDeps {
@@ -30,6 +31,8 @@ export interface WorkerDeps {
   logger: Logger;
   db: Db;
   sendPool: pg.Pool;
+  /** The process's LISTEN connection (the Teams card worker hears of new tasks on it). */
+  pgListen: PgListen;
   redis: Redis;
   translator: Translator;
   flows: FlowRegistry;
@@ -74,7 +77,7 @@ export async function startAppWorkers(
     logger,
     baseUrl: baseUrlOf(config),
     queue: prefix,
-    databaseUrl: config.DATABASE_URL,
+    pgListen: deps.pgListen,
     pollMs: config.TEAMS_CARD_POLL_SECONDS * 1000,
   });
   const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
