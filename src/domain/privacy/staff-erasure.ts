@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
-import type { ConversationAddress } from "../../channels/types.ts";
+import { addressOf, type ConversationAddress } from "../../channels/types.ts";
 import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboundSenders } from "../../outbox/outbound-senders.ts";
@@ -118,12 +118,7 @@ async function openChats(tx: DbClient, clientId: string): Promise<Chat[]> {
   return rows.map((row) => ({
     id: row.id,
     locale: row.locale ?? row.client?.locale ?? "en",
-    address: {
-      channel: row.channel,
-      externalConversationId: row.externalConversationId,
-      externalUserId: row.externalUserId,
-      ...(row.reference ? { reference: row.reference } : {}),
-    },
+    address: addressOf(row),
   }));
 }
 
