@@ -113,10 +113,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     logger,
     outbox,
     farewell: outbound,
+    pgListen: stores.pgListen,
     nudgeQueue,
     broadcastQueue,
     flows,
-    voiceKeys: voiceKeys(flows),
   });
   return withLifecycle(
     { config, http, db, redis, translator, flows, conversations, outbox, nudgeQueue, broadcastQueue },
@@ -127,13 +127,13 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
 /** The staff's doors over the same services: the console, then the JSON API (which uses its context). */
 async function registerStaffDoors(
   http: FastifyInstance,
-  deps: Omit<ConsoleContext, "baseUrl" | "secureCookies">,
+  deps: Omit<ConsoleContext, "baseUrl" | "secureCookies" | "voiceKeys">,
 ): Promise<void> {
   const baseUrl = baseUrlOf(deps.config);
   cleanInputsUnder(http, ["/console", "/api/v1/"]);
   await registerConsole(
     http,
-    { ...deps, baseUrl, secureCookies: baseUrl.startsWith("https:") },
+    { ...deps, baseUrl, secureCookies: baseUrl.startsWith("https:"), voiceKeys: voiceKeys(deps.flows) },
     { queuePrefix: deps.config.QUEUE_PREFIX, pages: CONSOLE_PAGES },
   );
   registerApi(http, API_MODULES);

@@ -1,12 +1,13 @@
 /**
  * The connections the app holds: Prisma, the two plain-SQL pools (conversation locks, the
- * outbound hot path) and Redis. One place opens them, one closes them.
+ * outbound hot path), the one LISTEN connection and Redis. One place opens them, one closes them.
  */
 import type { Redis } from "ioredis";
 import type pg from "pg";
 import type { Config } from "../config.ts";
 import { createReadiness, type Readiness, withTimeout } from "../http/readiness.ts";
 import { type Logger, loggableError } from "../logger.ts";
+import { createPgListen, type PgListen } from "../store/pg-listen.ts";
 import { createPgPool } from "../store/pg-pool.ts";
 import { createDb, type Db } from "../store/prisma.ts";
 import { createRedis } from "../store/redis.ts";
@@ -17,6 +18,8 @@ export interface Stores {
   lockPool: pg.Pool;
   /** The outbox senders' queue statements (src/outbox/message-store.ts): plain SQL, own connections. */
   sendPool: pg.Pool;
+  /** The process's one LISTEN connection, for every listener (inbox views, Teams cards). */
+  pgListen: PgListen;
   redis: Redis;
   /** Whether Postgres and Redis answer (the doors answer 503 at once while not). */
   readiness: Readiness;
@@ -38,6 +41,9 @@ export function openStores(config: Config, logger: Logger): Stores {
   const sendPool = createPgPool({ connectionString: config.DATABASE_URL, max: 10 }, (error) =>
     logger.warn({ err: loggableError(error) }, "send connection failed"),
   );
+  const pgListen = createPgListen(config.DATABASE_URL, (error) =>
+    logger.warn({ err: loggableError(error) }, "listen connection failed"),
+  );
   const redis = createRedis(config.REDIS_URL);
   redis.on("error", (error) => logger.warn({ err: loggableError(error) }, "redis connection error"));
   const readiness = createReadiness(db, redis);
@@ -45,6 +51,7 @@ export function openStores(config: Config, logger: Logger): Stores {
     db,
     lockPool,
     sendPool,
+    pgListen,
     redis,
     readiness,
     async close() {
@@ -55,6 +62,7 @@ export function openStores(config: Config, logger: Logger): Stores {
       for (const [what, end] of [
         ["lock pool", () => lockPool.end()],
         ["send pool", () => sendPool.end()],
+        ["listen connection", () => pgListen.close()],
         ["prisma", () => db.$disconnect()],
       ] as const) {
         await withTimeout(end(), what, 5000).catch((error: Error) =>

@@ -1,5 +1,6 @@
 /**
- * The queue workers (the outbox's senders, nudges, job digests, broadcasts, Teams cards) and the reconciler. A nudge kind
+ * The queue workers (the outbox's senders, nudges, job digests, broadcasts, Teams cards, the last
+ * messages after an erasure on the command line) and the reconciler. A nudge kind
  * is handled by the domain that owns it: add a handler to `nudgeHandlers`.
  */
 import type { Queue } from "bullmq";
@@ -12,6 +13,7 @@ import type { BroadcastJobData } from "../domain/broadcasts/broadcast-queue.ts";
 import { createBroadcastWorker, reconcileBroadcasts } from "../domain/broadcasts/broadcast-worker.ts";
 import { handoverQuietHandler, handoverUnansweredHandler } from "../domain/handovers/handover-nudges.ts";
 import { checkInHandler } from "../domain/placements/checkins.ts";
+import { createFarewellWorker } from "../domain/privacy/farewell-worker.ts";
 import { startTeamsCardWorker } from "../domain/staff/teams-card-worker.ts";
 import { startJobDigestSchedule } from "../domain/vacancies/job-digest-schedule.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
@@ -23,6 +25,7 @@ import { idleFlowHandler } from "../scheduling/idle-nudges.ts";
 import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
 import { createNudgeWorker, type NudgeWorkerDeps } from "../scheduling/nudge-worker.ts";
 import { reconcileNudges, reconcileOutbox } from "../scheduling/reconciler.ts";
+import type { PgListen } from "../store/pg-listen.ts";
 import type { Db } from "../store/prisma.ts";
 
 export interface WorkerDeps {
@@ -30,6 +33,8 @@ export interface WorkerDeps {
   logger: Logger;
   db: Db;
   sendPool: pg.Pool;
+  /** The process's LISTEN connection (the Teams card worker hears of new tasks on it). */
+  pgListen: PgListen;
   redis: Redis;
   translator: Translator;
   flows: FlowRegistry;
@@ -67,6 +72,7 @@ export async function startAppWorkers(
     timeZone: config.TZ_DEFAULT,
   });
   const broadcasts = createBroadcastWorker({ db, outbox, translator, connection: redis, prefix, logger });
+  const farewells = createFarewellWorker({ connection: redis, prefix, senders: deps.outbound, logger });
   const cards = startTeamsCardWorker({
     db,
     outbox,
@@ -74,7 +80,7 @@ export async function startAppWorkers(
     logger,
     baseUrl: baseUrlOf(config),
     queue: prefix,
-    databaseUrl: config.DATABASE_URL,
+    pgListen: deps.pgListen,
     pollMs: config.TEAMS_CARD_POLL_SECONDS * 1000,
   });
   const reconciler = options.reconcile === false ? undefined : await startReconciler(deps);
@@ -89,7 +95,13 @@ export async function startAppWorkers(
   return async () => {
     stopRearm();
     reconciler?.stop();
-    await Promise.all([nudges.close(), broadcasts.close(), digests.close(), cards.close()]);
+    await Promise.all([
+      nudges.close(),
+      broadcasts.close(),
+      farewells.close(),
+      digests.close(),
+      cards.close(),
+    ]);
   };
 }
 

@@ -89,6 +89,21 @@ export interface ConversationAddress {
   reference?: unknown;
 }
 
+/**
+ * The one rule for where a conversation's messages go: its row's channel, platform ids and
+ * reference (Teams; none when the row holds none). The outbox's senders, a turn's replies and the
+ * last message after a staff erasure all address a chat by it.
+ */
+export function addressOf(conversation: {
+  channel: ChannelName;
+  externalConversationId: string;
+  externalUserId: string;
+  reference?: unknown;
+}): ConversationAddress {
+  const { channel, externalConversationId, externalUserId, reference } = conversation;
+  return { channel, externalConversationId, externalUserId, ...(reference ? { reference } : {}) };
+}
+
 /** What a platform returned for a message it accepted. */
 export interface SendResult {
   externalMessageId: string;

@@ -8,6 +8,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import { type BroadcastJobData, createBroadcastQueue } from "../domain/broadcasts/broadcast-queue.ts";
+import { createFarewellQueue, type FarewellJobData } from "../domain/privacy/farewell-queue.ts";
 import { createTranslator } from "../i18n/i18n.ts";
 import type { Translator } from "../i18n/translator.ts";
 import { createOutbox, type Outbox, type OutboxPort } from "../outbox/outbox.ts";
@@ -20,6 +21,8 @@ export interface SchedulingServices {
   queue: Queue<NudgeJobData>;
   /** The broadcasts queue (the broadcast commands schedule their fan-out on it; main.ts always opens it). */
   broadcasts?: Queue<BroadcastJobData>;
+  /** The last messages after `case erase`, for the running bot to send (main.ts always opens it). */
+  farewells?: Queue<FarewellJobData>;
   outbox: OutboxPort;
   translator: Translator;
 }
@@ -38,6 +41,7 @@ interface Opened {
   redis: Redis;
   queue: Queue<NudgeJobData>;
   broadcasts: Queue<BroadcastJobData>;
+  farewells: Queue<FarewellJobData>;
   outbox: Outbox;
 }
 
@@ -58,7 +62,9 @@ export function lazySchedulingServices(config: Config, db: Db): LazySchedulingSe
     // Written only: the running app's senders find the messages in the table.
     const outbox = createOutbox({ db, queue: config.QUEUE_PREFIX });
     const broadcasts = createBroadcastQueue(redis, config.QUEUE_PREFIX);
-    return { services: { queue, broadcasts, outbox, translator }, redis, queue, broadcasts, outbox };
+    const farewells = createFarewellQueue(redis, config.QUEUE_PREFIX);
+    const services = { queue, broadcasts, farewells, outbox, translator };
+    return { services, redis, queue, broadcasts, farewells, outbox };
   };
   return {
     async get() {
@@ -71,6 +77,7 @@ export function lazySchedulingServices(config: Config, db: Db): LazySchedulingSe
       await opened.outbox.close();
       await opened.queue.close();
       await opened.broadcasts.close();
+      await opened.farewells.close();
       await opened.redis.quit().catch(() => opened.redis.disconnect());
     },
   };

@@ -17,6 +17,7 @@ import type { Logger } from "../logger.ts";
 import type { OutboundSenders } from "../outbox/outbound-senders.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { NudgeJobData } from "../scheduling/nudge-queue.ts";
+import type { PgListen } from "../store/pg-listen.ts";
 import type { Db } from "../store/prisma.ts";
 
 /** The console's dependencies, on `request.server.consoleContext`. */
@@ -30,6 +31,8 @@ export interface ConsoleContext {
   outbox: Outbox;
   /** The outbox's unstored send: the last message after a staff erasure (privacy/staff-erasure.ts). */
   farewell: Pick<OutboundSenders, "sendUnstored">;
+  /** The process's LISTEN connection: the live views hear of inbox changes on it (inbox-hub.ts). */
+  pgListen: PgListen;
   /** The nudge timers (appointment reminders, check-ins) the case page's actions plan. */
   nudgeQueue: Queue<NudgeJobData>;
   /** Broadcasts' timers: a broadcast composed in the console is fanned out by its job. */

@@ -1,12 +1,13 @@
 /**
- * One LISTEN connection per app for the console's live views: every inbox change (handover
- * opened, client wrote, answered, handed back, flagged) is passed to the streams of the same
- * organisation. Opened with the first stream, closed with the app.
+ * One LISTEN on `inbox` per app for the console's live views, on the process's LISTEN connection
+ * (store/pg-listen.ts): every inbox change (handover opened, client wrote, answered, handed back,
+ * flagged) is passed to the streams of the same organisation. Listened with the first stream,
+ * ended with the app.
  */
 import type { FastifyInstance } from "fastify";
 import { type InboxChange, listenInboxChanges } from "../domain/handovers/inbox-events.ts";
 import { loggableError } from "../logger.ts";
-import { createPgPool } from "../store/pg-pool.ts";
+import type { Unlisten } from "../store/pg-listen.ts";
 
 /** One live view's ears: `change` for each change of its organisation, `lost` once if the feed broke. */
 export interface InboxListener {
@@ -29,23 +30,20 @@ export function inboxHub(http: FastifyInstance): InboxHub {
   return createHub(http);
 }
 
-type Unlisten = () => Promise<void>;
-
 /**
  * The LISTEN is opened by the first subscriber and again by the first one after it was lost or
  * failed to open; a lost connection tells every subscriber (their streams close, htmx reconnects).
  */
 function createHub(http: FastifyInstance): InboxHub {
-  const { config, logger } = http.consoleContext;
+  const { pgListen, logger } = http.consoleContext;
   const listeners = new Map<string, Set<InboxListener>>();
   let feed: Promise<Unlisten> | undefined;
   const warn = (message: string) => (error: Error) => logger.warn({ err: loggableError(error) }, message);
-  const pool = createPgPool({ connectionString: config.DATABASE_URL, max: 1 }, warn("inbox listener failed"));
   const dispatch = (change: InboxChange) => {
     for (const l of listeners.get(change.organisationId) ?? []) l.change(change);
   };
   const open = (): Promise<Unlisten> => {
-    const opening: Promise<Unlisten> = listenInboxChanges(pool, dispatch, (error) => {
+    const opening: Promise<Unlisten> = listenInboxChanges(pgListen, dispatch, (error) => {
       if (feed !== opening) return;
       warn("inbox listener lost; listening again with the next stream")(error);
       feed = undefined;
@@ -62,7 +60,6 @@ function createHub(http: FastifyInstance): InboxHub {
     const unlisten = await feed?.catch(() => undefined);
     feed = undefined;
     await unlisten?.().catch(() => undefined);
-    await pool.end().catch(() => undefined);
   });
   const hub: InboxHub = {
     async subscribe(organisationId, listener) {

@@ -5,7 +5,7 @@
  * transaction, then sends the replies in order. It knows no domain.
  */
 import type pg from "pg";
-import type { ConversationAddress, InboundMessage } from "../channels/types.ts";
+import { addressOf, type InboundMessage } from "../channels/types.ts";
 import type { EngineContext, VarValue } from "../engine/types.ts";
 import type { FlowRegistry } from "../flows/flow-registry.ts";
 import type { Conversation } from "../generated/prisma/client.ts";
@@ -145,12 +145,7 @@ async function finishTurn(deps: ConversationDeps, turn: LoadedTurn, saved: Saved
   const { db, logger } = deps;
   const { conversation, target, stack } = turn;
   const conversationId = conversation.id;
-  const address: ConversationAddress = {
-    channel: conversation.channel,
-    externalConversationId: conversation.externalConversationId,
-    externalUserId: conversation.externalUserId,
-    ...(conversation.reference ? { reference: conversation.reference } : {}),
-  };
+  const address = addressOf(conversation);
   if (saved.erased) {
     // Nothing of the person is stored any more, this goodbye included.
     const [goodbye] = renderOutputs([{ key: "commands.delete_done" }], target.locale, deps.translator);

@@ -5,14 +5,14 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
-import { type ChannelSender, type ConversationAddress, SendError } from "../channels/types.ts";
+import { addressOf, type ChannelSender, type ConversationAddress, SendError } from "../channels/types.ts";
 import type { Logger } from "../logger.ts";
 import { markBlocked } from "../store/blocked.ts";
 import type { Db } from "../store/prisma.ts";
 import { withRetries } from "../store/retry.ts";
 import { KINDS } from "./kinds.ts";
 import type { ReleaseOptions, TakenMessage } from "./message-store.ts";
-import { failTaken, recordSent, release, takeSending, toAddress, toOutbound } from "./message-store.ts";
+import { failTaken, recordSent, release, takeSending, toOutbound } from "./message-store.ts";
 import type { Go, Pacer } from "./pacer.ts";
 
 export interface SendContext {
@@ -41,7 +41,7 @@ export type Target = Chat & { id: bigint };
 export async function deliver(ctx: SendContext, message: TakenMessage, token: string) {
   const refused = refusal(message);
   if (refused) return fail(ctx, message, token, refused);
-  return deliverAt(ctx, { ...message, address: toAddress(message) }, token);
+  return deliverAt(ctx, { ...message, address: addressOf(message) }, token);
 }
 
 /**
@@ -79,7 +79,7 @@ export async function deliverAt(ctx: SendContext, to: Target, token: string) {
   if (go.waitMs > 0) return requeue(ctx, id, token, { afterMs: go.waitMs, uncount: true });
   let externalMessageId: string;
   try {
-    ({ externalMessageId } = await ctx.sender.send(toAddress(message), toOutbound(message)));
+    ({ externalMessageId } = await ctx.sender.send(addressOf(message), toOutbound(message)));
   } catch (error) {
     return settle(ctx, message, token, error);
   }

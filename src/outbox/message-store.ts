@@ -4,7 +4,7 @@
  * the lease lapses. `sending`: the request may have left; a dead sender's is swept (sweepUncertain).
  */
 import type pg from "pg";
-import type { ChannelName, ConversationAddress, OutboundMessage } from "../channels/types.ts";
+import type { ChannelName, OutboundMessage } from "../channels/types.ts";
 import { prepared } from "../store/prepared.ts";
 import { KINDS, type MessageKind, UNCERTAIN } from "./kinds.ts";
 
@@ -127,12 +127,6 @@ export async function sweepUncertain(sql: pg.Pool, queue: string): Promise<numbe
     [resend, UNCERTAIN, `resent: ${UNCERTAIN}`, queue],
   );
   return rowCount ?? 0;
-}
-
-/** Where a taken message goes. */
-export function toAddress(m: TakenMessage): ConversationAddress {
-  const { channel, externalConversationId, externalUserId, reference } = m;
-  return { channel, externalConversationId, externalUserId, ...(reference ? { reference } : {}) };
 }
 
 /** What a taken message says, as the channel's sender takes it (replacesMessage: the question a tick updates). */

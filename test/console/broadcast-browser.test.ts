@@ -12,41 +12,27 @@
  * never in them and the broadcast goes at once whatever time the suite runs at (the console takes
  * the real clock; lastMidday() is for tests that call the domain with a clock of their own).
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
-import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
+import { type FakeTelegram, privateTextUpdate } from "../support/fake-telegram.ts";
+import { htmxSettled } from "../support/htmx.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
-import { postUpdate, startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
+import { postUpdate } from "../support/test-app.ts";
 
 let app: App;
 let telegram: FakeTelegram;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
+browserApp(
+  { telegram: true, workers: true, env: { TELEGRAM_CHAT_GAP_MS: "50" } },
+  (started) => ({ app, telegram, browser, base } = started),
+);
 
 const SPECS: MemberSpec[] = [
   { locale: "ro", place: "Anderlecht", tags: ["forklift"] },
@@ -58,11 +44,6 @@ const SPECS: MemberSpec[] = [
   { locale: "ro", place: "Molenbeek", conversation: "opted_out" },
   { locale: "bg", programme: "b" },
 ];
-
-/** Waits until htmx has swapped and settled (new controls get their listeners when it settles). */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-settling, .htmx-swapping"));
-}
 
 const signedIn = (email: string): Promise<Page> =>
   signInToConsole(browser, base, email, { context: { viewport: { width: 1100, height: 900 } } });
@@ -92,7 +73,7 @@ test("a counsellor composes, previews, sends and follows a broadcast live; a ste
   await expect.poll(() => composer.textContent()).toContain("Romanian · 3 people");
   expect(await composer.textContent()).toContain("Arabic · 2 people");
   expect(await page.locator("#reach").textContent()).toContain("1 stopped messages");
-  await settled(page);
+  await htmxSettled(page);
 
   await page.locator("#text-ro").fill("Curs nou de stivuitorist luni la 9.");
   await expect
@@ -112,19 +93,18 @@ test("a counsellor composes, previews, sends and follows a broadcast live; a ste
 
   await page.getByLabel("At a time").check();
   await expect.poll(() => page.locator("#send-time").textContent()).toContain("Choose the date and time");
-  await settled(page);
+  await htmxSettled(page);
   await page.getByLabel("Date and time").fill(quiet.plus({ minutes: 30 }).toFormat("yyyy-MM-dd'T'HH:mm"));
   await page.getByLabel("Date and time").dispatchEvent("change");
   await expect.poll(() => page.locator("#send-time").textContent()).toContain("goes out when they end");
   expect(await page.locator("#text-ro").inputValue(), "a segment change keeps the texts").toContain(
     "Curs nou",
   );
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "broadcast-builder.png"), fullPage: true });
+  await checkPage(page, "broadcast-builder");
 
   await page.getByLabel("Now", { exact: true }).check();
   await expect.poll(() => page.locator("#send-time").textContent()).not.toContain("goes out when they end");
-  await settled(page);
+  await htmxSettled(page);
   await page.getByRole("button", { name: "Send to 6 people" }).click();
   await page.waitForURL(/\/console\/broadcasts\/[a-z0-9]+$/);
   const tally = (name: string) => page.locator(`.tally-${name} dd`).textContent();
@@ -140,8 +120,7 @@ test("a counsellor composes, previews, sends and follows a broadcast live; a ste
   const reply = page.locator(".replies a", { hasText: "Amal" });
   await expect.poll(() => reply.count(), { timeout: 10_000 }).toBe(1);
   expect(await page.locator("#report h2").textContent()).toBe("1 replied");
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "broadcast-report.png"), fullPage: true });
+  await checkPage(page, "broadcast-report");
   await reply.click();
   await page.waitForURL(new RegExp(`/console/cases/${replier.caseId}/conversation$`));
   expect(await page.locator("#transcript").textContent()).toContain("نعم، أنا مهتم");
@@ -150,22 +129,22 @@ test("a counsellor composes, previews, sends and follows a broadcast live; a ste
   await page.goto(`${base}/console/broadcasts/new`);
   await page.getByLabel("Roma@Work").check();
   await expect.poll(() => composer.textContent()).toContain("Romanian · 3 people");
-  await settled(page);
+  await htmxSettled(page);
   await page
     .getByRole("group", { name: "Language", exact: true })
     .getByLabel("Romanian", { exact: true })
     .check();
   await expect.poll(() => page.locator("#send button").textContent()).toBe("Send to 0 people");
-  await settled(page);
+  await htmxSettled(page);
   await page.locator("#text-ro").fill("Mâine nu avem atelier.");
   await expect.poll(() => page.locator("#send button").textContent()).toBe("Send to 3 people");
   await page.getByLabel("At a time").check();
-  await settled(page);
+  await htmxSettled(page);
   const tomorrow = DateTime.now().setZone("Europe/Brussels").plus({ days: 1 }).set({ hour: 12, minute: 0 });
   await page.getByLabel("Date and time").fill(tomorrow.toFormat("yyyy-MM-dd'T'HH:mm"));
   await page.getByLabel("Date and time").dispatchEvent("change");
   await expect.poll(() => page.locator("#send-time").textContent()).not.toContain("Choose the date");
-  await settled(page);
+  await htmxSettled(page);
   const sentBefore = telegram.sent().length;
   await page.getByRole("button", { name: "Send to 3 people" }).click();
   await page.waitForURL(/\/console\/broadcasts\/[a-z0-9]+$/);

@@ -8,55 +8,28 @@
  * page says why no reminder comes; then it is cancelled. A placement is recorded and ended. axe-core:
  * no serious or critical violation. Screenshots go to CONSOLE_SCREENSHOTS.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
-import { signInToConsole } from "../support/console-session.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { browserApp } from "../support/browser-app.ts";
+import { PHONE_AT_INBOX, signInToConsole } from "../support/console-session.ts";
+import type { FakeTelegram } from "../support/fake-telegram.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
 
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 const ZONE = "Europe/Brussels";
 
 let telegram: FakeTelegram;
 let app: App;
 let browser: Browser;
 let base: string;
+browserApp({ telegram: true, workers: true }, (started) => ({ telegram, app, browser, base } = started));
 
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
-
-async function check(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
-
-const signIn = (email: string): Promise<Page> =>
-  signInToConsole(browser, base, email, {
-    context: { viewport: { width: 390, height: 844 }, bypassCSP: true },
-    landsOn: /\/console\/inbox$/,
-  });
+const signIn = (email: string): Promise<Page> => signInToConsole(browser, base, email, PHONE_AT_INBOX);
 
 /** What the bot sent to the user's chat on Telegram whose text starts with `prefix`. */
 function sentTo(user: TelegramUser, prefix: string) {
@@ -118,7 +91,7 @@ test("appointments on the case page: plan in words, the client's notice in Roman
   await page.locator("details summary").click();
   await page.locator("#appt-note-ro").fill("și contractul de închiriere");
   await page.locator("#appt-note-fr").fill("et le contrat de bail");
-  await check(page, "case-01-new-appointment");
+  await checkPage(page, "case-01-new-appointment");
   await page.getByRole("button", { name: "Afspraak maken" }).click();
   await page.waitForURL(/done=appointment_created/);
   await expect
@@ -127,7 +100,7 @@ test("appointments on the case page: plan in words, the client's notice in Roman
   await expect
     .poll(() => page.locator("ul.appointments").textContent())
     .toContain("identiteitskaart en bankkaart");
-  await check(page, "case-02-appointment-planned");
+  await checkPage(page, "case-02-appointment-planned");
 
   // The client: Romanian only, no empty line, the place as a URL button.
   await expect.poll(() => sentTo(user, "📅").length, { timeout: 15_000 }).toBe(1);
@@ -155,7 +128,7 @@ test("appointments on the case page: plan in words, the client's notice in Roman
   await task.getByRole("button", { name: "Geven" }).click();
   await page.waitForURL(/done=task_reassigned/);
   await expect.poll(() => page.locator("#tasks + ul.tasks").textContent()).toContain("Bram Peeters");
-  await check(page, "case-03-task");
+  await checkPage(page, "case-03-task");
   await page.locator("#tasks + ul.tasks").getByRole("button", { name: "Klaar" }).click();
   await expect.poll(() => page.locator("#tasks + ul.tasks").count()).toBe(0);
 
@@ -177,7 +150,7 @@ test("appointments on the case page: plan in words, the client's notice in Roman
   await expect
     .poll(() => page.locator("ul.appointments p.reminders").textContent())
     .toBe("Geen herinnering: de cliënt heeft de berichten stopgezet.");
-  await check(page, "case-04-no-reminder");
+  await checkPage(page, "case-04-no-reminder");
 
   await page.getByRole("button", { name: "Afspraak annuleren" }).click();
   await page.waitForURL(/done=appointment_cancelled/);
@@ -200,7 +173,7 @@ test("placements on the case page: recorded with its check-ins, then ended", asy
   await expect.poll(() => placement.locator("ul li").count()).toBe(5);
   await expect.poll(() => placement.textContent()).toContain("aan het werk");
   expect((await app.db.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("working");
-  await check(page, "case-05-placement");
+  await checkPage(page, "case-05-placement");
 
   await placement.locator('input[type="date"]').fill(monday);
   await placement.getByRole("button", { name: "Tewerkstelling beëindigen" }).click();

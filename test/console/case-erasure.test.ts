@@ -8,14 +8,10 @@
  * audit event names the counsellor by id; each of the person's chats gets the last message in
  * Romanian. In Chromium: the confirmation page at 1280 and 390 wide (screenshots), ticked and sent.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import {
   type ConsoleHttp,
   hiddenField,
@@ -24,28 +20,15 @@ import {
 } from "../support/console-session.ts";
 import { erasureScan } from "../support/erasure-scan.ts";
 import { erasureWorld } from "../support/erasure-world.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
+import type { FakeTelegram } from "../support/fake-telegram.ts";
+import { checkPage } from "../support/page-check.ts";
+import { consoleShot } from "../support/screenshots.ts";
 
 let telegram: FakeTelegram;
 let app: App;
 let base: string;
 let browser: Browser;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
+browserApp({ telegram: true }, (started) => ({ telegram, app, base, browser } = started));
 
 /** A signed-in post of the erase form with `member`'s own CSRF token (read from a page they may open). */
 async function postErase(member: ConsoleHttp, caseId: string, extra: Record<string, string> = {}) {
@@ -149,10 +132,9 @@ test("the confirmation page in Chromium at 1280 and 390 wide, ticked and sent", 
   await page.getByRole("link", { name: "Erase this person's data…" }).click();
   await page.waitForURL(/\/erase$/);
   expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain(w.reference);
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "case-erase-1280.png"), fullPage: true });
+  await checkPage(page, "case-erase-1280");
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: path.join(shots, "case-erase-390.png"), fullPage: true });
+  await page.screenshot({ path: consoleShot("case-erase-390"), fullPage: true });
   // The browser will not send the form without the box ticked.
   await page.getByRole("button", { name: "Erase for good" }).click();
   expect(page.url()).toMatch(/\/erase$/);
@@ -160,6 +142,6 @@ test("the confirmation page in Chromium at 1280 and 390 wide, ticked and sent", 
   await page.getByRole("button", { name: "Erase for good" }).click();
   await page.waitForURL(/\/console\/cases\?done=client_erased$/);
   expect(await page.getByRole("status").textContent()).toContain("The person's data is erased.");
-  await page.screenshot({ path: path.join(shots, "case-erased-list-390.png") });
+  await page.screenshot({ path: consoleShot("case-erased-list-390") });
   expect(await app.db.client.count({ where: { id: w.clientId } })).toBe(0);
 }, 90_000);

@@ -4,40 +4,22 @@
  * runs on every page (no serious or critical violation); screenshots go to CONSOLE_SCREENSHOTS
  * (default: a folder in the system's temp dir) for a person to look at.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp({ env: { TELEGRAM_BOT_USERNAME: "engagement_test_bot" } });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function check(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
+browserApp(
+  { env: { TELEGRAM_BOT_USERNAME: "engagement_test_bot" } },
+  (started) => ({ app, browser, base } = started),
+);
 
 describe("the console in a browser, at phone size", () => {
   test("sign in, leads, assign, cases, a case, staff, invite and set a password", async () => {
@@ -66,21 +48,21 @@ describe("the console in a browser, at phone size", () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${base}/console`);
-    await check(page, "01-sign-in");
+    await checkPage(page, "01-sign-in");
     await page.getByLabel("E-mail").fill(coordinator.email);
     await page.getByLabel("Password").fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     // The home page is the first section of the navigation: the inbox.
     await page.waitForURL(/\/console\/inbox$/);
     await page.goto(`${base}/console/leads`);
-    await check(page, "02-leads");
+    await checkPage(page, "02-leads");
 
     const card = page.locator("section.card", { hasText: "Ionela" });
     await card.getByLabel("Begeleider").selectOption({ label: "Samir Haddad" });
     await card.getByRole("button", { name: "Toewijzen" }).click();
     await page.waitForURL(/assigned=1/);
     await expect.poll(() => page.getByRole("status").textContent()).toContain("Toegewezen");
-    await check(page, "03-lead-assigned");
+    await checkPage(page, "03-lead-assigned");
     expect((await app.db.case.findUniqueOrThrow({ where: { id: lead.id } })).counsellorId).toBe(
       counsellor.id,
     );
@@ -95,14 +77,14 @@ describe("the console in a browser, at phone size", () => {
     await page.getByLabel("Zoeken op referentie").fill("MS-");
     await page.getByRole("button", { name: "Tonen" }).click();
     await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
-    await check(page, "04-cases");
+    await checkPage(page, "04-cases");
     await page.getByRole("link", { name: "MS-12" }).click();
     await expect.poll(() => page.locator("h1").textContent()).toContain("MS-12");
     expect(await page.locator(".qr img").count()).toBe(1);
     await page.getByLabel("Nieuwe notitie").fill("Komt liever 's ochtends.");
     await page.getByRole("button", { name: "Notitie toevoegen" }).click();
     await expect.poll(() => page.getByText("Komt liever 's ochtends.").count()).toBe(1);
-    await check(page, "05-case");
+    await checkPage(page, "05-case");
 
     await page.getByRole("link", { name: "Medewerkers" }).click();
     await page.locator("#i-name").fill("Nadia Ionescu");
@@ -111,7 +93,7 @@ describe("the console in a browser, at phone size", () => {
     await page.getByRole("button", { name: "Uitnodigingslink maken" }).click();
     const link = await page.locator("[role=status] code").textContent();
     expect(link).toMatch(/\/console\/set-password\?token=/);
-    await check(page, "06-staff");
+    await checkPage(page, "06-staff");
 
     const invited = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -121,7 +103,7 @@ describe("the console in a browser, at phone size", () => {
     const fresh = await invited.newPage();
     const sent = new URL(link ?? ""); // built on http://HOST:PORT; this test listens on another port
     await fresh.goto(`${base}${sent.pathname}${sent.search}`);
-    await check(fresh, "07-set-password");
+    await checkPage(fresh, "07-set-password");
     await fresh.getByLabel("Nouveau mot de passe").fill("une phrase assez longue");
     await fresh.getByLabel("Répétez le mot de passe").fill("une phrase assez longue");
     await fresh.getByRole("button", { name: "Enregistrer le mot de passe" }).click();

@@ -6,44 +6,25 @@
  * change within a second; the page's event stream re-draws the transcript). axe-core: no
  * serious or critical violation.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { replyDeps } from "../../src/api/inbox-api.ts";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { sendStaffMessage } from "../../src/domain/handovers/staff-replies.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
-import { signInToConsole } from "../support/console-session.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { browserApp } from "../support/browser-app.ts";
+import { PHONE_AT_INBOX, signInToConsole } from "../support/console-session.ts";
+import type { FakeTelegram } from "../support/fake-telegram.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let telegram: FakeTelegram;
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
+browserApp({ telegram: true, workers: true }, (started) => ({ telegram, app, browser, base } = started));
 
 test("a reply's status turns delivered, then another's not delivered when the client blocked the bot, without a reload", async () => {
   const { organisation, programme } = await organisationWithCounsellor(app.db);
@@ -60,10 +41,7 @@ test("a reply's status turns delivered, then another's not delivered when the cl
   await user.tap("language:ro");
   await user.tap("consent:accept");
 
-  const page = await signInToConsole(browser, base, counsellor.email, {
-    context: { viewport: { width: 390, height: 844 }, bypassCSP: true },
-    landsOn: /\/console\/inbox$/,
-  });
+  const page = await signInToConsole(browser, base, counsellor.email, PHONE_AT_INBOX);
   await page.goto(`${base}/console/cases/${created.id}/conversation`);
   // The live stream is open before anything is sent.
   await page.waitForFunction(() => document.querySelector("[sse-connect]") !== null);
@@ -81,6 +59,5 @@ test("a reply's status turns delivered, then another's not delivered when the cl
   await expect
     .poll(() => status(second.messageId), { timeout: 15_000 })
     .toBe("non remis : le client a bloqué le bot");
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "conversation-delivery-live.png"), fullPage: true });
+  await checkPage(page, "conversation-delivery-live");
 }, 120_000);

@@ -11,29 +11,26 @@
  * (same page, same data: the stylesheet is swapped in place) and the two drawings are compared
  * pixel by pixel: a rewrite of the CSS that should change nothing is proven to change nothing.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
 import { PNG } from "pngjs";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import type { FakeTelegram } from "../support/fake-telegram.ts";
 import { funnelWorld } from "../support/funnel-world.ts";
+import { htmxSettled } from "../support/htmx.ts";
+import { screenshotFolder } from "../support/screenshots.ts";
 import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
 
-const shots = path.join(
-  process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots"),
-  "every-page",
-);
+const shots = screenshotFolder("CONSOLE_SCREENSHOTS", "every-page");
 const compareCss = process.env.COMPARE_CSS ? readFileSync(process.env.COMPARE_CSS, "utf8") : undefined;
 const LOCALES = ["nl", "fr", "en"] as const;
 const VIEWPORTS = [
@@ -45,26 +42,11 @@ let telegram: FakeTelegram;
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  // No scrollbars: a scrollbar that fades in and out would make two drawings of a page differ.
-  browser = await launchChromium(["--hide-scrollbars"]);
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
-
-/** Waits until htmx has swapped and settled. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-settling, .htmx-swapping"));
-}
+// No scrollbars: a scrollbar that fades in and out would make two drawings of a page differ.
+browserApp(
+  { telegram: true, workers: true, env: { TELEGRAM_CHAT_GAP_MS: "50" }, chromiumArgs: ["--hide-scrollbars"] },
+  (started) => ({ telegram, app, browser, base } = started),
+);
 
 /** The world every page shows something of; returns the ids the pages need. */
 async function seed() {
@@ -131,7 +113,7 @@ async function sendBroadcast(page: Page): Promise<string> {
   await page.goto(`${base}/console/broadcasts/new`);
   await page.getByLabel("Roma@Work 2.0").check();
   await expect.poll(() => page.locator("#composer textarea").count()).toBeGreaterThan(0);
-  await settled(page);
+  await htmxSettled(page);
   const texts: Record<string, string> = {
     ro: "Curs nou de stivuitorist luni la 9.",
     ar: "دورة جديدة لقيادة الرافعة يوم الاثنين الساعة 9.",
@@ -139,10 +121,10 @@ async function sendBroadcast(page: Page): Promise<string> {
   };
   for (const locale of await page.locator("#composer textarea").evaluateAll((els) => els.map((e) => e.id))) {
     await page.locator(`#${locale}`).fill(texts[locale.replace("text-", "")] ?? "Text");
-    await settled(page);
+    await htmxSettled(page);
   }
   await expect.poll(() => page.locator("#refusal").textContent()).toBe("");
-  await settled(page);
+  await htmxSettled(page);
   await page.locator("#send button").click();
   await page.waitForURL(/\/console\/broadcasts\/[a-z0-9]+$/);
   return page.url().split("/").at(-1) as string;
@@ -303,7 +285,7 @@ test("every console page in nl, fr and en, at 1280 and at 390 wide", async () =>
         if (name === "broadcast-new") {
           await page.getByLabel("Roma@Work 2.0").check();
           await expect.poll(() => page.locator("#composer textarea").count()).toBeGreaterThan(0);
-          await settled(page);
+          await htmxSettled(page);
         }
         await look(page, `${locale}-${viewport.name}-${name}`);
       }

@@ -3,35 +3,19 @@
  * the table with exact numbers; axe-core finds no serious or critical violation; a screenshot is
  * written for a person to look at. A counsellor gets 403.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
 import { funnelWorld } from "../support/funnel-world.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({}, (started) => ({ app, browser, base } = started));
 
 test("a coordinator sees the funnel; a counsellor gets 403", async () => {
   const world = await funnelWorld(app.db);
@@ -44,8 +28,7 @@ test("a coordinator sees the funnel; a counsellor gets 403", async () => {
   expect(await page.locator("svg.chart").count()).toBe(2);
   expect(await page.locator("svg.chart").first().textContent()).toContain("12 · 60%");
   expect(await page.locator("tbody tr").first().textContent()).toContain("20");
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "funnel.png"), fullPage: true });
+  await checkPage(page, "funnel");
 
   // Percentages as the coordinator's language writes them: 6 in training of 9 is "66,7%" in Dutch.
   const dutch = await staffMember(app.db, world.organisation.slug, "coordinator", { locale: "nl" });

@@ -7,53 +7,26 @@
  * sees none of it. axe-core: no serious or critical violation on these pages. Screenshots go to
  * CONSOLE_SCREENSHOTS (default: a folder in the system's temp dir).
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
-import { signInToConsole } from "../support/console-session.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { browserApp } from "../support/browser-app.ts";
+import { PHONE_AT_INBOX, signInToConsole } from "../support/console-session.ts";
+import type { FakeTelegram } from "../support/fake-telegram.ts";
+import { checkPage } from "../support/page-check.ts";
+import { consoleShot } from "../support/screenshots.ts";
 import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let telegram: FakeTelegram;
 let app: App;
 let browser: Browser;
 let base: string;
+browserApp({ telegram: true, workers: true }, (started) => ({ telegram, app, browser, base } = started));
 
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
-
-async function check(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
-
-const signIn = (email: string): Promise<Page> =>
-  signInToConsole(browser, base, email, {
-    context: { viewport: { width: 390, height: 844 }, bypassCSP: true },
-    landsOn: /\/console\/inbox$/,
-  });
+const signIn = (email: string): Promise<Page> => signInToConsole(browser, base, email, PHONE_AT_INBOX);
 
 test("a handover arrives live, a quick reply in Dutch reaches the client in Romani; another organisation sees nothing", async () => {
   const { organisation, programme } = await organisationWithCounsellor(app.db);
@@ -71,7 +44,7 @@ test("a handover arrives live, a quick reply in Dutch reaches the client in Roma
   const page = await signIn(counsellor.email);
   const theirs = await signIn(outsider.email);
   await expect.poll(() => page.locator("#inbox-list").textContent()).toContain("Niemand wacht");
-  await check(page, "inbox-01-empty");
+  await checkPage(page, "inbox-01-empty");
 
   const user = new TelegramUser(app, telegram);
   await user.say(`/start ${created.inviteCode}`);
@@ -84,7 +57,7 @@ test("a handover arrives live, a quick reply in Dutch reaches the client in Roma
   // No reload: the card comes in over the open event stream.
   await expect.poll(() => page.locator("#inbox-list li.card").count(), { timeout: 15_000 }).toBe(1);
   await expect.poll(() => page.locator("#inbox-list").textContent()).toContain("Romani");
-  await check(page, "inbox-02-live");
+  await checkPage(page, "inbox-02-live");
 
   await page.locator("#inbox-list li.card a").click();
   await page.waitForURL(/\/conversation$/);
@@ -96,7 +69,7 @@ test("a handover arrives live, a quick reply in Dutch reaches the client in Roma
   await page.locator("#qr-time").dispatchEvent("change");
   const romani = "🏢 Av ando biro ko 8 Decembro 2026, ko 10:30.";
   await expect.poll(() => page.locator("#preview .bubble").textContent(), { timeout: 10_000 }).toBe(romani);
-  await check(page, "inbox-03-quick-reply");
+  await checkPage(page, "inbox-03-quick-reply");
   await page.getByRole("button", { name: "Snel antwoord versturen" }).click();
   await page.waitForURL(/sent=1/);
 
@@ -114,14 +87,14 @@ test("a handover arrives live, a quick reply in Dutch reaches the client in Roma
   await expect
     .poll(() => page.locator("#transcript").textContent(), { timeout: 10_000 })
     .toContain("Lena Janssens");
-  await check(page, "inbox-04-sent");
+  await checkPage(page, "inbox-04-sent");
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: path.join(shots, "inbox-05-conversation-desktop.png"), fullPage: true });
+  await page.screenshot({ path: consoleShot("inbox-05-conversation-desktop"), fullPage: true });
 
   // The other organisation's inbox, open all along, never showed this client.
   expect(await theirs.locator("#inbox-list li.card").count()).toBe(0);
   expect(await theirs.locator("body").textContent()).not.toContain("Romani");
-  await check(theirs, "inbox-06-other-organisation");
+  await checkPage(theirs, "inbox-06-other-organisation");
   const response = await theirs.goto(`${base}/console/cases/${created.id}/conversation`);
   expect(response?.status()).toBe(404);
 
@@ -129,5 +102,5 @@ test("a handover arrives live, a quick reply in Dutch reaches the client in Roma
   await page.goto(`${base}/console/tasks`);
   await expect.poll(() => page.locator("ul.tasks").textContent()).toContain("Wil met een persoon praten");
   await page.setViewportSize({ width: 390, height: 844 });
-  await check(page, "inbox-07-tasks");
+  await checkPage(page, "inbox-07-tasks");
 }, 120_000);

@@ -7,32 +7,23 @@
  * card is on the page without a reload.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
 import { uid } from "../support/db.ts";
-import { testDatabaseUrl } from "../support/env.ts";
+import { namedTestDatabaseUrl } from "../support/env.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
 
 const appName = `inbox-reconnect-${uid()}`;
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  const url = new URL(testDatabaseUrl());
-  url.searchParams.set("application_name", appName);
-  app = await startTestApp({ env: { DATABASE_URL: url.toString() } });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp(
+  { env: { DATABASE_URL: namedTestDatabaseUrl(appName) } },
+  (started) => ({ app, browser, base } = started),
+);
 
 /** Counts, in the page, the live events that arrived and those that were swapped in. */
 async function countLiveEvents(page: Page): Promise<() => Promise<{ arrived: number; swapped: number }>> {

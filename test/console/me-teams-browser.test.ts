@@ -4,20 +4,16 @@
  * page say "connected", turns cards off and on; axe-core finds no serious or critical violation
  * either way; screenshots are written for a person to look at.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { sayAndWait } from "../channels/teams/staff-support.ts";
 import { startTeamsTestBed, type TeamsTestBed, teamsUser } from "../channels/teams/support.ts";
-import { seriousViolations } from "../support/axe.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { signInToConsole } from "../support/console-session.ts";
 import { uid } from "../support/db.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
+import { checkPage } from "../support/page-check.ts";
+import { staffMember } from "../support/staff.ts";
 
 let bed: TeamsTestBed;
 let browser: Browser;
@@ -28,7 +24,6 @@ beforeAll(async () => {
   await bed.app.startWorkers({ reconcile: false });
   base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
   browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -42,15 +37,10 @@ test("a counsellor connects Teams with a code from their page and turns cards of
     locale: "en",
     name: "Lena Peeters",
   });
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
-  page.on("pageerror", (error) => {
-    throw error;
+  const page = await signInToConsole(browser, base, counsellor.email, {
+    context: { viewport: { width: 1000, height: 900 } },
+    pageErrorsFail: true,
   });
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(counsellor.email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\//);
   await page.getByRole("link", { name: "My settings" }).click();
   await page.waitForURL(/\/console\/me$/);
   expect(await page.getByRole("heading", { name: "Connect Teams" }).count()).toBe(1);
@@ -59,8 +49,7 @@ test("a counsellor connects Teams with a code from their page and turns cards of
   await page.getByRole("button", { name: "Get a code" }).click();
   const code = (await page.locator("code.teams-code").textContent()) ?? "";
   expect(code).toMatch(/^ST-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "me-teams-code.png"), fullPage: true });
+  await checkPage(page, "me-teams-code");
 
   const inTeams = teamsUser("en-US", "Lena");
   expect(await sayAndWait(bed, inTeams, code)).toContain("Connected");
@@ -75,8 +64,7 @@ test("a counsellor connects Teams with a code from their page and turns cards of
   expect((await bed.app.db.counsellor.findUniqueOrThrow({ where: { id: counsellor.id } })).teamsCards).toBe(
     false,
   );
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "me-teams-linked.png"), fullPage: true });
+  await checkPage(page, "me-teams-linked");
 
   // A form that is not one of ours: 400, nothing changed.
   const csrf = await page.locator('input[name="_csrf"]').first().inputValue();

@@ -5,43 +5,25 @@
  * finds the same link. axe-core: no serious or critical violation on either page. Screenshots go to
  * CONSOLE_SCREENSHOTS.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Browser } from "playwright-core";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
 import { uid } from "../support/db.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp({ env: { TELEGRAM_BOT_USERNAME: "engagement_test_bot" } });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function check(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
+browserApp(
+  { env: { TELEGRAM_BOT_USERNAME: "engagement_test_bot" } },
+  (started) => ({ app, browser, base } = started),
+);
 
 test("a coordinator finds the poster link under the cases and prints the poster; a steward finds it too", async () => {
   const { organisation, programme } = await organisationWithCounsellor(app.db, { withInviteCode: true });
@@ -60,7 +42,7 @@ test("a coordinator finds the poster link under the cases and prints the poster;
   await expect.poll(() => link.count()).toBe(1);
   expect(await posters.getByRole("link", { name: new RegExp(withoutCode.name) }).count()).toBe(0);
   await posters.scrollIntoViewIfNeeded();
-  await check(page, "poster-link-cases");
+  await checkPage(page, "poster-link-cases");
 
   await link.click();
   await page.waitForURL(new RegExp(`/console/programmes/${programme.id}/poster$`));
@@ -69,7 +51,7 @@ test("a coordinator finds the poster link under the cases and prints the poster;
     await page.locator(".poster-qr img").evaluate((img) => (img as HTMLImageElement).naturalWidth),
   ).toBeGreaterThan(300);
   await expect.poll(() => page.getByText(programme.inviteCode ?? "-").count()).toBeGreaterThan(0);
-  await check(page, "poster-link-poster");
+  await checkPage(page, "poster-link-poster");
 
   const steward = await staffMember(app.db, organisation.slug, "steward");
   const stewardPage = await signInToConsole(browser, base, steward.email, { context });

@@ -5,33 +5,20 @@
  * message once. (The server would send once for the same submission anyway: form-resubmit.test.ts.)
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { broadcastOrganisation } from "../domain/broadcasts/segment-fixture.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import type { FakeTelegram } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
 
 let telegram: FakeTelegram;
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await telegram?.close();
-});
+browserApp({ telegram: true, workers: true }, (started) => ({ telegram, app, browser, base } = started));
 
 test("a double-click on Send posts the reply once, with the button disabled meanwhile", async () => {
   const { organisation, members } = await broadcastOrganisation(app.db, [{ locale: "ro" }]);

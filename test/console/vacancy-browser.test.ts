@@ -5,35 +5,19 @@
  * vacancy's page shows the same cards. axe-core finds no serious or critical violation; screenshots
  * are written for a person to look at. A steward gets 403.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({}, (started) => ({ app, browser, base } = started));
 
 const signIn = (email: string, viewport: { width: number; height: number }): Promise<Page> =>
   signInToConsole(browser, base, email, { context: { viewport } });
@@ -63,8 +47,7 @@ test("a counsellor posts a vacancy from the lists and sees each card as the clie
   expect(await arabic.getAttribute("dir")).toBe("rtl");
   expect(await arabic.textContent()).toContain("عامل نظافة مكاتب");
   expect(await page.locator("#preview-bg").textContent()).toContain("No text in Bulgarian");
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "vacancy-form.png"), fullPage: true });
+  await checkPage(page, "vacancy-form");
 
   await page.getByRole("button", { name: "Save the vacancy" }).click();
   await page.waitForURL(/\/console\/vacancies\/[a-z0-9]+$/);
@@ -82,14 +65,12 @@ test("a counsellor posts a vacancy from the lists and sees each card as the clie
     cvNeeded: false,
     employerHidden: true,
   });
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "vacancy-page.png"), fullPage: true });
+  await checkPage(page, "vacancy-page");
 
   const phone = await signIn(counsellor.email, { width: 390, height: 844 });
   await phone.goto(`${base}/console/vacancies/${stored.id}/edit`);
   expect(await phone.getByLabel("Job title", { exact: true }).inputValue()).toBe("office_cleaner");
-  expect(await seriousViolations(phone)).toEqual([]);
-  await phone.screenshot({ path: path.join(shots, "vacancy-form-phone.png"), fullPage: true });
+  await checkPage(phone, "vacancy-form-phone");
 
   const steward = await staffMember(app.db, organisation.slug, "steward");
   const stewardPage = await signIn(steward.email, { width: 390, height: 844 });

@@ -4,37 +4,21 @@
  * sent through the outbox (one queued card per person, never twice); then the answers: an
  * interest (with its task) and a "not for me" with why. axe-core: no serious violation.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { recordJobAnswer } from "../../src/domain/vacancies/job-alerts.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
 import { cleaner, vacancyWorld } from "../support/vacancy-world.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({}, (started) => ({ app, browser, base } = started));
 
 const signIn = (email: string): Promise<Page> =>
   signInToConsole(browser, base, email, { context: { viewport: { width: 1100, height: 900 } } });
@@ -80,8 +64,7 @@ test("a counsellor sees who matches and why, adjusts the list, sends, and follow
   // Samir may not be added (the law), Ionela and Marius may (fit only).
   expect(await page.locator(`input[name=send][value="${samir?.caseId}"]`).count()).toBe(0);
   expect(await page.getByLabel("Add Ionela Stan anyway").isChecked()).toBe(false);
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "vacancy-match.png"), fullPage: true });
+  await checkPage(page, "vacancy-match");
 
   await page.getByLabel("Add Ionela Stan anyway").check();
   await page.getByLabel("Send to Elena Rus").uncheck();
@@ -135,8 +118,7 @@ test("a counsellor sees who matches and why, adjusts the list, sends, and follow
     where: { kind: "job.interest", caseId: ana?.caseId },
   });
   expect(task.data).toMatchObject({ vacancyId: vacancy.id });
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "vacancy-answers.png"), fullPage: true });
+  await checkPage(page, "vacancy-answers");
 
   // Sending again sends nothing twice.
   await page.getByRole("button", { name: "Send to the ticked people" }).click();

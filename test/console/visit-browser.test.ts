@@ -3,38 +3,22 @@
  * page; once a client booked a slot (as the buttons do), the vacancy's page and the list per
  * company show who comes when. axe-core: no serious violation; screenshots for a person to look at.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { DateTime } from "luxon";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { bookSlot } from "../../src/domain/vacancies/company-visits.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
-import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
+import { browserApp } from "../support/browser-app.ts";
 import { signInToConsole } from "../support/console-session.ts";
+import { checkPage } from "../support/page-check.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
 import { cleaner, vacancyWorld } from "../support/vacancy-world.ts";
-
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({}, (started) => ({ app, browser, base } = started));
 
 test("a counsellor sets a company visit and sees who comes when, per company", async () => {
   const world = await vacancyWorld(app.db, [{ name: "Ana Lăcătuș", locale: "ro", answers: cleaner() }]);
@@ -91,6 +75,5 @@ test("a counsellor sets a company visit and sees who comes when, per company", a
   await page.getByRole("link", { name: "Company visits per company" }).click();
   expect(await page.locator("main h2").first().textContent()).toBe("Net & Propre");
   expect(await page.locator("main").textContent()).toContain("10:00");
-  expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, "visits.png"), fullPage: true });
+  await checkPage(page, "visits");
 }, 90_000);

@@ -6,50 +6,36 @@
  * or critical violation; a phone-size screenshot.
  */
 import { readFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { audioDuration } from "../support/audio.ts";
 import { seriousViolations } from "../support/axe.ts";
-import { launchChromium } from "../support/chromium.ts";
-import { staffMember, TEST_PASSWORD } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { browserApp } from "../support/browser-app.ts";
+import { signInToConsole } from "../support/console-session.ts";
+import { consoleShot } from "../support/screenshots.ts";
+import { staffMember } from "../support/staff.ts";
 
 const WAIT = { timeout: 15_000 };
-const shots = process.env.CONSOLE_SCREENSHOTS ?? path.join(os.tmpdir(), "console-screenshots");
 const webm = readFileSync(new URL("../fixtures/voice/hello.webm", import.meta.url));
 
 let app: App;
 let browser: Browser;
 let base: string;
+browserApp(
+  { chromiumArgs: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] },
+  (started) => ({ app, browser, base } = started),
+);
 
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
-
-async function signIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-  await context.grantPermissions(["microphone"]);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw error;
+const signIn = (email: string): Promise<Page> =>
+  signInToConsole(browser, base, email, {
+    context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 },
+    permissions: ["microphone"],
+    pageErrorsFail: true,
+    landsOn: /\/console\/inbox$/,
   });
-  await page.goto(`${base}/console`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(TEST_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/console\/inbox$/);
-  return page;
-}
 
 test("a steward records and uploads a Romani message; a counsellor listens and approves it", async () => {
   const { organisation } = await organisationWithCounsellor(app.db);
@@ -68,7 +54,7 @@ test("a steward records and uploads a Romani message; a counsellor listens and a
       .locator(".voice-group", { has: page.locator("code", { hasText: "assessment.residence_prompt" }) })
       .count(),
   ).toBe(1);
-  await page.screenshot({ path: path.join(shots, "voice-groups.png") });
+  await page.screenshot({ path: consoleShot("voice-groups") });
   const card = page.locator("li.voice-key", { has: page.locator("code", { hasText: key }) });
   // The text to say, in Romani.
   expect(await card.locator(".voice-text").textContent()).toBe(app.translator.t(key, "rom"));
@@ -102,16 +88,7 @@ test("a steward records and uploads a Romani message; a counsellor listens and a
   await second.goto(`${base}/console/voice?locale=rom`);
   const theirs = second.locator("li.voice-key", { has: second.locator("code", { hasText: key }) });
   const player = theirs.locator("audio:not(.voice-preview)");
-  const duration = await player.evaluate(
-    (audio: HTMLAudioElement) =>
-      new Promise<number>((resolve, reject) => {
-        audio.addEventListener("loadedmetadata", () => resolve(audio.duration), { once: true });
-        audio.addEventListener("error", () => reject(new Error(`media error ${audio.error?.code}`)), {
-          once: true,
-        });
-        audio.load();
-      }),
-  );
+  const duration = await audioDuration(player);
   expect(duration).toBeGreaterThan(0);
   expect(await seriousViolations(second), "voice page").toEqual([]);
   await theirs.getByRole("button", { name: "✅ I listened: approve" }).click();
@@ -120,7 +97,7 @@ test("a steward records and uploads a Romani message; a counsellor listens and a
   expect(approved.approvedById).toBe(counsellor.id);
   await second.locator(`#voice-commands-help`).scrollIntoViewIfNeeded();
   await second.screenshot({ path: "docs/images/console-voice.png" });
-  await second.screenshot({ path: path.join(shots, "voice.png"), fullPage: true });
+  await second.screenshot({ path: consoleShot("voice"), fullPage: true });
   await page.context().close();
   await second.context().close();
 });

@@ -4,24 +4,15 @@
  * question's bubble in place (no new bubble, ✅ on the ticked answer).
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { posterCode } from "../domain/fixtures.ts";
-import { launchChromium } from "../support/chromium.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { browserApp } from "../support/browser-app.ts";
 
 let app: App;
 let base: string;
 let browser: Browser;
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({}, (started) => ({ app, base, browser } = started));
 
 const t = (key: string, locale: string) => app.translator.t(key, locale);
 

@@ -12,7 +12,17 @@ export interface ConsoleSignInOptions {
   context?: BrowserContextOptions;
   /** The URL sign-in must reach (default any console page). */
   landsOn?: RegExp;
+  /** Permissions the context grants the console (e.g. `microphone` for the voice page). */
+  permissions?: string[];
+  /** A script error in the page fails the test (throws out of the page's 'pageerror'). */
+  pageErrorsFail?: boolean;
 }
+
+/** A 390×844 phone, the page's CSP not enforced, where a counsellor lands: the inbox. */
+export const PHONE_AT_INBOX: ConsoleSignInOptions = {
+  context: { viewport: { width: 390, height: 844 }, bypassCSP: true },
+  landsOn: /\/console\/inbox$/,
+};
 
 /** Signs `email` in at `${base}/console` in a new context; resolves with the page, signed in. */
 export async function signInToConsole(
@@ -22,7 +32,12 @@ export async function signInToConsole(
   options: ConsoleSignInOptions = {},
 ): Promise<Page> {
   const context = await browser.newContext(options.context ?? { viewport: { width: 390, height: 844 } });
+  if (options.permissions) await context.grantPermissions(options.permissions);
   const page = await context.newPage();
+  if (options.pageErrorsFail)
+    page.on("pageerror", (error) => {
+      throw error;
+    });
   await page.goto(`${base}/console`);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(TEST_PASSWORD);

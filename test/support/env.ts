@@ -27,3 +27,10 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6
 export function testDatabaseUrl(): string {
   return inject("databaseUrl");
 }
+
+/** This run's database with its connections named `name` (to find them in pg_stat_activity). */
+export function namedTestDatabaseUrl(name: string): string {
+  const url = new URL(testDatabaseUrl());
+  url.searchParams.set("application_name", name);
+  return url.toString();
+}

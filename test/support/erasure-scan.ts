@@ -53,7 +53,8 @@ export function erasureScan(app: App) {
         const text = `${key} ${JSON.stringify(await redisContent(key))}`;
         if (!needles.some((n) => text.includes(n))) continue;
         const ttl = await redis.pttl(key);
-        if (ttl < 0 || ttl > 70_000) found.push(key);
+        // -2: gone since it was listed (a pacer's window ran out meanwhile), so it holds nothing.
+        if (ttl === -1 || ttl > 70_000) found.push(key);
       }
     } while (cursor !== "0");
     return found;

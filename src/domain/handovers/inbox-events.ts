@@ -4,9 +4,8 @@
  * delivered on commit and never for a change that rolled back, to every app instance listening.
  * The payload holds ids only.
  */
-import type pg from "pg";
 import { z } from "zod";
-import { listenChannel } from "../../store/pg-listen.ts";
+import type { PgListen, Unlisten } from "../../store/pg-listen.ts";
 import type { Prisma } from "../../store/prisma.ts";
 
 export const INBOX_CHANNEL = "inbox";
@@ -25,14 +24,14 @@ export async function publishInboxChange(tx: Prisma.TransactionClient, change: I
 }
 
 /**
- * Calls `onChange` for each notice on `inbox` (store/pg-listen.ts: one dedicated connection;
- * `onLost` once if it is lost). Returns a function that stops listening.
+ * Calls `onChange` for each notice on `inbox` (store/pg-listen.ts: the process's LISTEN
+ * connection; `onLost` once if it is lost). Returns a function that stops listening.
  */
 export function listenInboxChanges(
-  pool: pg.Pool,
+  pgListen: PgListen,
   onChange: (change: InboxChange) => void,
   onLost: (error: Error) => void,
-): Promise<() => Promise<void>> {
+): Promise<Unlisten> {
   const notice = (payload: string) => {
     if (!payload) return;
     try {
@@ -42,5 +41,5 @@ export function listenInboxChanges(
       // Not ours: ignore.
     }
   };
-  return listenChannel(pool, INBOX_CHANNEL, notice, onLost);
+  return pgListen.listen(INBOX_CHANNEL, notice, onLost);
 }

@@ -2,12 +2,13 @@
  * Erasure asked of a staff member (in person, by phone): the same erasure as /delete
  * (erasure.ts: the person everywhere, decision 0022), started from one of their cases by the
  * case's counsellor or a coordinator of its organisation. Their timers go after commit, and each of
- * their chats still open gets a last message in its language, unstored like /delete's goodbye,
- * when the process has the outbox's senders (the console and the API; the CLI has none).
+ * their chats still open gets a last message in its language, unstored like /delete's goodbye:
+ * through this process's outbox senders (the console and the API), or the running bot's
+ * (the CLI, which has none: farewell-queue.ts).
  */
 import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
-import type { ConversationAddress } from "../../channels/types.ts";
+import { addressOf, type ConversationAddress } from "../../channels/types.ts";
 import { renderOutputs } from "../../i18n/render.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboundSenders } from "../../outbox/outbound-senders.ts";
@@ -26,7 +27,7 @@ export interface StaffErasureDeps {
   db: Db;
   queue: Queue<NudgeJobData>;
   translator: Translator;
-  /** The outbox's unstored send (as after /delete); absent where no senders run (the CLI). */
+  /** The outbox's unstored send (as after /delete), or the CLI's hand-over to the bot; absent: none. */
   farewell?: Pick<OutboundSenders, "sendUnstored">;
 }
 
@@ -118,12 +119,7 @@ async function openChats(tx: DbClient, clientId: string): Promise<Chat[]> {
   return rows.map((row) => ({
     id: row.id,
     locale: row.locale ?? row.client?.locale ?? "en",
-    address: {
-      channel: row.channel,
-      externalConversationId: row.externalConversationId,
-      externalUserId: row.externalUserId,
-      ...(row.reference ? { reference: row.reference } : {}),
-    },
+    address: addressOf(row),
   }));
 }
 

@@ -1,6 +1,6 @@
 /**
  * The loop that turns pending tasks into Teams cards (teams-cards.ts): it runs a pass when a card
- * task commits (a NOTIFY on `card_tasks`, heard on a LISTEN connection of its own) and, for a
+ * task commits (a NOTIFY on `card_tasks`, heard on the process's LISTEN connection) and, for a
  * notice missed, every `pollMs` (default 30 s); each pass writes the cards of whatever tasks are
  * pending, then wakes the outbox's senders. Every process that runs workers runs one; SKIP LOCKED
  * gives each pending task to one of them. A LISTEN that is lost, or cannot open, is logged and
@@ -8,7 +8,7 @@
  */
 import { type Logger, loggableError } from "../../logger.ts";
 import type { Outbox } from "../../outbox/outbox.ts";
-import { createPgPool } from "../../store/pg-pool.ts";
+import type { PgListen, Unlisten } from "../../store/pg-listen.ts";
 import { listenCardTasks } from "../tasks/card-task-events.ts";
 import { type TeamsCardDeps, writeNextCard } from "./teams-cards.ts";
 
@@ -22,20 +22,18 @@ const PASS_LIMIT = 200;
 export interface TeamsCardWorkerDeps extends TeamsCardDeps {
   outbox: Pick<Outbox, "write" | "dispatch">;
   logger: Logger;
-  /** Where to LISTEN for new card tasks (a connection of the worker's own); unset: the poll alone. */
-  databaseUrl?: string;
+  /** The process's LISTEN connection, to hear of new card tasks; unset: the poll alone. */
+  pgListen?: PgListen;
   /** The fallback poll (default TEAMS_CARD_POLL_MS). */
   pollMs?: number;
 }
-
-type Unlisten = () => Promise<void>;
 
 /** Starts the loop; `close` stops it after the pass in progress. */
 export function startTeamsCardWorker(deps: TeamsCardWorkerDeps): { close(): Promise<void> } {
   const log = deps.logger.child({ component: "teams-cards" });
   const state = { closed: false, woken: false };
   const rest = restingLoop(deps.pollMs ?? TEAMS_CARD_POLL_MS, state);
-  const listener = deps.databaseUrl ? cardTaskListener(deps.databaseUrl, log, rest.wake) : undefined;
+  const listener = deps.pgListen ? cardTaskListener(deps.pgListen, log, rest.wake) : undefined;
   const pass = async () => {
     let written = 0;
     for (let n = 0; n < PASS_LIMIT && !state.closed; n++) {
@@ -96,15 +94,14 @@ function restingLoop(pollMs: number, state: { closed: boolean; woken: boolean })
  * opens it when it is not open (a failure is logged: the fallback poll is still there); a lost one
  * calls `wake` a second later, for a pass that listens again and takes what was missed.
  */
-function cardTaskListener(databaseUrl: string, log: Logger, wake: () => void) {
+function cardTaskListener(pgListen: PgListen, log: Logger, wake: () => void) {
   const warn = (message: string) => (error: Error) => log.warn({ err: loggableError(error) }, message);
-  const pool = createPgPool({ connectionString: databaseUrl, max: 1 }, warn("teams card listener failed"));
   let feed: Promise<Unlisten> | undefined;
   let retry: NodeJS.Timeout | undefined;
   return {
     async ensure() {
       if (feed) return;
-      const opening = listenCardTasks(pool, wake, (error) => {
+      const opening = listenCardTasks(pgListen, wake, (error) => {
         if (feed !== opening) return;
         feed = undefined;
         warn("teams card listener lost; listening again")(error);
@@ -122,7 +119,6 @@ function cardTaskListener(databaseUrl: string, log: Logger, wake: () => void) {
       const unlisten = await feed?.catch(() => undefined);
       feed = undefined;
       await unlisten?.().catch(() => undefined);
-      await pool.end().catch(() => undefined);
     },
   };
 }

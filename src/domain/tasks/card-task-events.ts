@@ -4,8 +4,7 @@
  * when the task commits and never for one that rolled back. The payload is empty (a worker takes
  * whatever is pending, and Postgres folds a transaction's identical notices into one).
  */
-import type pg from "pg";
-import { listenChannel } from "../../store/pg-listen.ts";
+import type { PgListen, Unlisten } from "../../store/pg-listen.ts";
 import type { DbClient } from "../../store/prisma.ts";
 
 export const CARD_TASK_CHANNEL = "card_tasks";
@@ -16,13 +15,13 @@ export async function publishCardTask(tx: DbClient): Promise<void> {
 }
 
 /**
- * Calls `onTask` for each notice (store/pg-listen.ts: one dedicated connection; `onLost` once if
- * it is lost). Returns a function that stops listening.
+ * Calls `onTask` for each notice (store/pg-listen.ts: the process's LISTEN connection; `onLost`
+ * once if it is lost). Returns a function that stops listening.
  */
 export function listenCardTasks(
-  pool: pg.Pool,
+  pgListen: PgListen,
   onTask: () => void,
   onLost: (error: Error) => void,
-): Promise<() => Promise<void>> {
-  return listenChannel(pool, CARD_TASK_CHANNEL, () => onTask(), onLost);
+): Promise<Unlisten> {
+  return pgListen.listen(CARD_TASK_CHANNEL, () => onTask(), onLost);
 }

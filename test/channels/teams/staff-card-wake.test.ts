@@ -1,6 +1,6 @@
 /**
- * The Teams card worker wakes when a card task commits (a NOTIFY on `card_tasks`, heard on its own
- * LISTEN connection), and polls only as a fallback (TEAMS_CARD_POLL_SECONDS, default 30). With the
+ * The Teams card worker wakes when a card task commits (a NOTIFY on `card_tasks`, heard on the
+ * app's LISTEN connection), and polls only as a fallback (TEAMS_CARD_POLL_SECONDS, default 30). With the
  * fallback an hour long, a card still reaches the fake connector within seconds: only the wake can
  * explain it, also after its LISTEN backend was terminated (it listens again). With the fallback at
  * a second, a task that made no notice at all (written straight to the table), and one written just
@@ -13,7 +13,7 @@ import { TEAMS_CARD_POLL_MS } from "../../../src/domain/staff/teams-card-worker.
 import { createTask } from "../../../src/domain/tasks/tasks.ts";
 import { openProgramme } from "../../domain/fixtures.ts";
 import { uid } from "../../support/db.ts";
-import { testDatabaseUrl } from "../../support/env.ts";
+import { namedTestDatabaseUrl } from "../../support/env.ts";
 import { linkedStaff, waitFor } from "./staff-support.ts";
 import { startTeamsTestBed, type TeamsTestBed, type TeamsUser } from "./support.ts";
 
@@ -28,10 +28,8 @@ afterAll(() => {
 
 /** The Teams app with workers, its connections named `name` (to find its LISTEN backend). */
 async function start(name: string, pollSeconds: number): Promise<TeamsTestBed> {
-  const url = new URL(testDatabaseUrl());
-  url.searchParams.set("application_name", name);
   const bed = await startTeamsTestBed({
-    env: { DATABASE_URL: url.toString(), TEAMS_CARD_POLL_SECONDS: String(pollSeconds) },
+    env: { DATABASE_URL: namedTestDatabaseUrl(name), TEAMS_CARD_POLL_SECONDS: String(pollSeconds) },
   });
   await bed.app.startWorkers({ reconcile: false });
   return bed;

@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { registerWebchat } from "../../../src/channels/webchat/webchat-routes.ts";
 import { createLogger } from "../../../src/logger.ts";
-import { launchChromium } from "../../support/chromium.ts";
+import { launchChromium, phonePage } from "../../support/chromium.ts";
 import { testDb } from "../../support/db.ts";
 import { standInCore } from "./stand-in-core.ts";
 import { standInTranslator } from "./stand-in-translator.ts";
@@ -39,20 +39,7 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-async function phone(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "en-GB",
-  });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw error;
-  });
-  return page;
-}
+const phone = (): Promise<Page> => phonePage(browser, "en-GB");
 
 test("a client starts from an invite link, taps choices, switches to Arabic and types", async () => {
   const page = await phone();

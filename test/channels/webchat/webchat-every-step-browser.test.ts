@@ -6,11 +6,9 @@
  * button or link is at least 44×44 px, and no translation key shows. Screenshots go to
  * WEBCHAT_SCREENSHOTS (default: a folder in the system's temp dir) for a person to look at.
  */
-import { mkdirSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
@@ -19,28 +17,18 @@ import { postVacancy } from "../../../src/domain/vacancies/vacancies.ts";
 import { FSI, PDI } from "../../../src/i18n/bidi.ts";
 import { openProgramme } from "../../domain/fixtures.ts";
 import { seriousViolations } from "../../support/axe.ts";
-import { launchChromium, phonePage } from "../../support/chromium.ts";
-import { startTestApp } from "../../support/test-app.ts";
+import { browserApp } from "../../support/browser-app.ts";
+import { phonePage } from "../../support/chromium.ts";
+import { screenshotFolder } from "../../support/screenshots.ts";
 import { assessmentOf, cleaner } from "../../support/vacancy-world.ts";
 
-const shots = process.env.WEBCHAT_SCREENSHOTS ?? path.join(os.tmpdir(), "webchat-screenshots");
+const shots = screenshotFolder("WEBCHAT_SCREENSHOTS");
 const WAIT = { timeout: 15_000 };
 
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-  mkdirSync(shots, { recursive: true });
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({ workers: true }, (started) => ({ app, browser, base } = started));
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
   app.translator.t(key, locale, params);

@@ -5,15 +5,15 @@
  * Leaves a screenshot at docs/images/webchat-menu.png (docs/channels.md shows it).
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
-import { launchChromium, phonePage } from "../../support/chromium.ts";
+import { browserApp } from "../../support/browser-app.ts";
+import { phonePage } from "../../support/chromium.ts";
 import { uid } from "../../support/db.ts";
-import { startTestApp } from "../../support/test-app.ts";
 
 const WAIT = { timeout: 15_000 };
 const MENU = [
@@ -30,16 +30,7 @@ const MENU = [
 let app: App;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+browserApp({}, (started) => ({ app, browser, base } = started));
 
 async function inviteCode(): Promise<string> {
   const s = uid();

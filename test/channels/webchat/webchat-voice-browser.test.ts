@@ -5,12 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { voiceKeys } from "../../../src/domain/voice/voice-keys.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../../src/domain/voice/voice-recordings.ts";
-import { launchChromium, phonePage } from "../../support/chromium.ts";
-import { startTestApp } from "../../support/test-app.ts";
+import { audioDuration } from "../../support/audio.ts";
+import { browserApp } from "../../support/browser-app.ts";
+import { phonePage } from "../../support/chromium.ts";
 
 const WAIT = { timeout: 15_000 };
 const webm = new Uint8Array(readFileSync(new URL("../../fixtures/voice/hello.webm", import.meta.url)));
@@ -19,22 +20,16 @@ let app: App;
 let browser: Browser;
 let base: string;
 let pendingId: string;
+browserApp({}, (started) => ({ app, browser, base } = started));
 
 beforeAll(async () => {
-  app = await startTestApp();
   const { isKey } = voiceKeys(app.flows);
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  browser = await launchChromium();
   const slot = { locale: "rom", messageKey: "onboarding.consent_notice" };
   const notice = await saveVoiceRecording(app.db, { slot, bytes: webm, staffId: "steward-1" }, isKey);
   await approveVoiceRecording(app.db, notice.id, "counsellor-2");
   const welcome = { locale: "rom", messageKey: "onboarding.welcome" };
   pendingId = (await saveVoiceRecording(app.db, { slot: welcome, bytes: webm, staffId: "steward-1" }, isKey))
     .id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
 });
 
 test("🔊 in Romani: the notice again, then a player that plays its approved recording", async () => {
@@ -60,16 +55,7 @@ test("🔊 in Romani: the notice again, then a player that plays its approved re
   expect(texts.slice(-2)).toEqual([t("onboarding.consent_notice"), ""]);
   expect(await player.getAttribute("aria-label")).toBe(t("webchat.voice_note"));
   // The browser loads and decodes it: OGG/Opus of about 1.5 s.
-  const duration = await player.evaluate(
-    (audio: HTMLAudioElement) =>
-      new Promise<number>((resolve, reject) => {
-        audio.addEventListener("loadedmetadata", () => resolve(audio.duration), { once: true });
-        audio.addEventListener("error", () => reject(new Error(`media error ${audio.error?.code}`)), {
-          once: true,
-        });
-        audio.load();
-      }),
-  );
+  const duration = await audioDuration(player);
   expect(duration).toBeGreaterThan(1);
   expect(duration).toBeLessThan(3);
   await bot.last().scrollIntoViewIfNeeded();
