@@ -8,6 +8,7 @@
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
+import { previewStored } from "../../src/domain/broadcasts/broadcasts.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
 import { bearer, staffMember } from "../support/staff.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -168,4 +169,28 @@ test("a body that fails its schema is 400 with issues; a steward gets 403", asyn
   const steward = await staffMember(app.db, organisation.slug, "steward");
   expect((await call("GET", "/broadcasts", undefined, steward)).statusCode).toBe(403);
   expect((await call("POST", "/broadcasts/preview", { segment }, steward)).statusCode).toBe(403);
+});
+
+test("a stored broadcast's preview is of its own time: a retry during quiet hours, or after it was sent, is neither 'moved' nor refused", async () => {
+  const { call, segment, organisation, counsellor } = await world();
+  const tomorrow = DateTime.now().setZone("Europe/Brussels").plus({ days: 1 });
+  const body = {
+    segment,
+    at: `${tomorrow.toISODate()} 10:00`,
+    texts: { ro: "Atelier.", ar: "ورشة." },
+    fallbacks: { rom: "ro" },
+  };
+  const first = (await call("POST", "/broadcasts", body, counsellor, `own-time-${Date.now()}`)).json();
+  const stored = await app.db.broadcast.findUniqueOrThrow({ where: { id: first.id } });
+  const sender = { organisationSlug: organisation.slug, counsellorEmail: counsellor.email };
+  const deps = { db: app.db, queue: app.broadcastQueue, defaultTimeZone: "Europe/Brussels" };
+  // The clock at 23:00 the night before (quiet hours), then a day after it went out.
+  for (const at of [tomorrow.minus({ days: 1 }).set({ hour: 23 }), tomorrow.plus({ days: 1 })]) {
+    const preview = await previewStored({ ...deps, now: () => at.toJSDate() }, stored, sender);
+    expect(preview, at.toISO() ?? "").toMatchObject({
+      movedOutOfQuietHours: false,
+      recipients: first.preview.recipients,
+    });
+    expect(preview.sendAt.toISOString()).toBe(stored.sendAt.toISOString());
+  }
 });

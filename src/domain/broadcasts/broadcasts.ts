@@ -244,13 +244,14 @@ export async function createBroadcastOnce(
   );
 }
 
-/** The preview, as of now, of a stored broadcast: its own segment, texts, fallbacks and time. */
+/** The preview of a stored broadcast: its own segment, texts, fallbacks and time; its recipients as of now. */
 export async function previewStored(
   deps: BroadcastDeps,
   broadcast: Broadcast,
   sender: Pick<BroadcastInput, "organisationSlug" | "counsellorEmail">,
 ): Promise<BroadcastPreview> {
-  const preview = await previewBroadcast(deps, {
+  // As of its own time (already out of quiet hours): not of now, which may be in them, or past it.
+  const preview = await previewBroadcast({ ...deps, now: () => broadcast.sendAt }, {
     ...sender,
     kind: broadcast.kind,
     vacancyId: broadcast.vacancyId ?? undefined,
