@@ -143,7 +143,7 @@ async function showReport(request: FastifyRequest, reply: FastifyReply, view: Br
     reply,
     view.staff,
     view.t("report_title"),
-    html`<p class="muted">${view.t("segment")}: ${segment} · ${view.t(`kind_${report.broadcast.kind}`)}</p>
+    html`<p class="muted">${view.ct("label_colon", { label: view.t("segment") })} ${segment} · ${view.t(`kind_${report.broadcast.kind}`)}</p>
 <div hx-ext="sse" sse-connect="/console/broadcasts/${id}/events"><div id="report" sse-swap="report" aria-live="polite">${reportHtml(view, report, cancelForm(request, view, id))}</div></div>
 <p><a href="/console/broadcasts">${view.t("all_broadcasts")}</a></p>`,
   );

@@ -27,7 +27,8 @@ async function showPoster(request: FastifyRequest, reply: FastifyReply): Promise
     select: { name: true, inviteCode: true },
   });
   if (!programme) return notFoundPage(reply, staff);
-  const t = (key: string) => consoleText(translator, staff.locale, key);
+  const t = (key: string, params?: Record<string, string>) =>
+    consoleText(translator, staff.locale, key, params);
   const link = programme.inviteCode ? qrLink(inviteLinks(programme.inviteCode, config)) : null;
   if (!programme.inviteCode || !link) {
     const body = html`<main class="poster"><h1>${programme.name}</h1><p>${t("poster_no_code")}</p></main>`;
@@ -41,7 +42,7 @@ async function showPoster(request: FastifyRequest, reply: FastifyReply): Promise
   const body = html`<main class="poster">
 <h1>${programme.name}</h1>
 <p class="poster-qr"><img src="${qr}" alt="${t("invite_qr_alt")}"></p>
-<p class="poster-code">${t("invite_code")}: <code>${programme.inviteCode}</code></p>
+<p class="poster-code">${t("label_colon", { label: t("invite_code") })} <code>${programme.inviteCode}</code></p>
 <ul class="poster-lines">${lines}</ul>
 <p class="poster-link">${link}</p>
 </main>`;
