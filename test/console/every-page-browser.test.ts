@@ -182,6 +182,9 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
         found.push(`a colon without U+202F before it in an aria-label: ${label}`);
     }
     if (visible.includes(slug)) found.push(`the programme's slug shows: ${slug}`);
+    // A flow by its name, never by its file (the voice page's groups).
+    const file = /[\w/-]+\.ya?ml\b/.exec(visible);
+    if (file) found.push(`a file name shows: ${file[0]}`);
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) {
       // Name the innermost elements that reach past the right edge: what to fix.
