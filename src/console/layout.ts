@@ -100,7 +100,7 @@ export function renderPage(
     <button type="submit">${t("sign_out")}</button>
   </form>
 </header>
-<nav aria-label="${t("nav_label")}"><ul>${nav}</ul></nav>
+<nav class="sections" aria-label="${t("nav_label")}"><ul>${nav}</ul></nav>
 <main id="main" tabindex="-1">
 <h1>${title}</h1>
 ${body}

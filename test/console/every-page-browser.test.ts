@@ -206,6 +206,15 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
     const link = here?.getBoundingClientRect();
     if (link && bar && (link.left < bar.left - 1 || link.right > bar.right + 1))
       found.push(`the section shown is out of sight in the navigation: ${here?.textContent}`);
+    // A page's own navigation (the inbox's filters, the voice page's languages) is not drawn as
+    // the bar of sections: the bar's style belongs to the bar.
+    const barColour = (list: Element | null) => (list ? getComputedStyle(list).backgroundColor : "");
+    const sections = barColour(document.querySelector("body > nav ul"));
+    for (const list of document.querySelectorAll("main nav ul"))
+      if (barColour(list) === sections)
+        found.push(
+          `a navigation in the page looks like the bar of sections: ${list.textContent?.trim().slice(0, 40)}`,
+        );
     // A key shows instead of its text (a code sample such as the voice page's keys is meant).
     const key = /\b(console|common|onboarding|assessment|vacancy|broadcast)\.(?!yaml\b)[a-z_]+\b/;
     const clone = document.body.cloneNode(true) as HTMLElement;
