@@ -206,6 +206,17 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
     const link = here?.getBoundingClientRect();
     if (link && bar && (link.left < bar.left - 1 || link.right > bar.right + 1))
       found.push(`the section shown is out of sight in the navigation: ${here?.textContent}`);
+    // A chart's words as drawn (its units scaled to its box) are at least 12 px: readable on a phone.
+    for (const svg of document.querySelectorAll<SVGSVGElement>("main svg[viewBox]")) {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      for (const text of svg.querySelectorAll("text")) {
+        const drawn = Number.parseFloat(getComputedStyle(text).fontSize) * scale;
+        if (drawn < 12) {
+          found.push(`a chart's text drawn at ${drawn.toFixed(1)} px: ${text.textContent}`);
+          break;
+        }
+      }
+    }
     // A page's own navigation (the inbox's filters, the voice page's languages) is not drawn as
     // the bar of sections: the bar's style belongs to the bar.
     const barColour = (list: Element | null) => (list ? getComputedStyle(list).backgroundColor : "");
