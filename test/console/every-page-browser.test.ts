@@ -206,6 +206,14 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
     const link = here?.getBoundingClientRect();
     if (link && bar && (link.left < bar.left - 1 || link.right > bar.right + 1))
       found.push(`the section shown is out of sight in the navigation: ${here?.textContent}`);
+    // The browser's tab names the section as well ("Ana – Inbox – …"), and no heading repeats the
+    // page's own (a reader learns nothing from the second).
+    const section = here?.textContent?.trim();
+    if (section && !document.title.includes(section))
+      found.push(`the tab's title does not name the section "${section}": ${document.title}`);
+    const heading = document.querySelector("main h1")?.textContent?.trim();
+    for (const h of document.querySelectorAll("main h2, main h3"))
+      if (h.textContent?.trim() === heading) found.push(`a heading repeats the page's: ${heading}`);
     // A chart's words as drawn (its units scaled to its box) are at least 12 px: readable on a phone.
     for (const svg of document.querySelectorAll<SVGSVGElement>("main svg[viewBox]")) {
       const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
@@ -348,6 +356,13 @@ test("every console page in nl, fr and en, at 1280 and at 390 wide", async () =>
           await settled(page);
         }
         await look(page, `${locale}-${viewport.name}-${name}`);
+        if (name === "conversation") {
+          // The tab says whose conversation: the client's name, the inbox, the console.
+          const words = (key: string) => app.translator.t(`console.${key}`, locale);
+          const wanted = `Ana – ${words("nav_inbox")} – ${words("app_name")}`;
+          if ((await page.title()) !== wanted)
+            defects.push(`${locale} conversation: tab "${await page.title()}", not "${wanted}"`);
+        }
       }
       await page.context().close();
     }
