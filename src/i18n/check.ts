@@ -7,6 +7,7 @@
  */
 import { join, relative } from "node:path";
 import { commandsIn } from "./bidi.ts";
+import { timePatternProblem } from "./date-time.ts";
 import { listRuleFor } from "./list-format.ts";
 import { hasMessage, type LocaleMessages, loadLocales } from "./locale-files.ts";
 import { isPluralCategory, type PluralCategory, pluralRuleFor } from "./plural-rules.ts";
@@ -28,7 +29,10 @@ export interface LocaleCheckOptions {
 }
 
 /** Keys every locale may add to a file although English does not have them. */
-const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = { meta: ["plural_rule", "list"] };
+const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  meta: ["plural_rule", "list"],
+  calendar: ["time"],
+};
 
 /** Plural forms that may leave out `{{count}}` ("ساعة واحدة", "ساعتان"). */
 const COUNT_OPTIONAL: ReadonlySet<PluralCategory> = new Set(["zero", "one", "two"]);
@@ -56,6 +60,9 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     if (typeof rule === "string") problems.push({ file: `${locale}/meta.json`, message: rule });
     const list = listRuleFor(locale, files.get("meta"));
     if (typeof list === "string") problems.push({ file: `${locale}/meta.json`, message: list });
+    const calendar = files.get("calendar");
+    const time = calendar && Object.hasOwn(calendar, "time") ? timePatternProblem(calendar.time) : undefined;
+    if (time) problems.push({ file: `${locale}/calendar.json`, message: time });
     const categories = typeof rule === "string" ? undefined : rule.categories;
     for (const [name, referenceMessages] of reference) {
       const file = `${locale}/${name}.json`;

@@ -148,6 +148,13 @@ describe("checkLocales on a broken copy", () => {
     });
     expect(lines()).toEqual(['rom/calendar.json: "months" must be a list of 12, like en']);
   });
+
+  it("reports a calendar `time` that cannot write a time", () => {
+    fixture.edit("bg/calendar.json", (m) => {
+      m.time = "{{hour}} ч.";
+    });
+    expect(lines()).toEqual(['bg/calendar.json: "time" needs {{hour}} or {{hh}}, and {{minute}}']);
+  });
 });
 
 describe("placeholdersIn", () => {
