@@ -19,6 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import pg from "pg";
 import { createOrganisation } from "../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../src/domain/organisations/programmes.ts";
@@ -27,7 +28,12 @@ import { createDb } from "../src/store/prisma.ts";
 import { createRedis } from "../src/store/redis.ts";
 import { startFakeBotApi } from "./inbound/fake-bot-api.ts";
 import { Load, SESSION, type StepKind } from "./inbound/load.ts";
+import type { ProbeStats } from "./inbound/probe.ts";
 import { type BotProcess, cpuBetween, postgresCpu, startBot } from "./inbound/processes.ts";
+
+/** This process's own event loop (the load generator and the fake Bot API): late, it delays what it measures. */
+const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+benchLoop.enable();
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -160,10 +166,11 @@ async function latency(bot: BotProcess, rate: number, admin: pg.Client): Promise
   const before = await checkpoints(admin);
   await bot.stats(); // starts the event loop's reading afresh
   const watch = watchPostgres(admin);
+  benchLoop.reset();
   const sorted = (await load.offer(rate, SECONDS * 1000)).sort((a, b) => a - b);
   load.close();
   const { vacuumSeconds, waits } = await watch.stop();
-  const { loopLateP99Ms, loopLateMaxMs } = await bot.stats();
+  const { loopLateP99Ms, loopLateMaxMs, waits: waited } = await bot.stats();
   const lost = load.timeouts ? `, ${load.timeouts} without a reply` : "";
   // A checkpoint's fsyncs hold up commits: an outlier in p99 with one is the server's, not the turn's.
   const made = (await checkpoints(admin)) - before;
@@ -173,8 +180,15 @@ async function latency(bot: BotProcess, rate: number, admin: pg.Client): Promise
     waits ? `backends waiting, per sample: ${waits}` : "",
   ].filter(Boolean);
   const noted = notes.length ? ` (${notes.join(", ")} meanwhile)` : "";
-  const late = `, event loop late p99 ${ms(loopLateP99Ms)} max ${ms(loopLateMaxMs)}`;
+  const late = `, event loop late p99 ${ms(loopLateP99Ms)} max ${ms(loopLateMaxMs)}${waitsOf(waited)}; the bench's own loop late max ${ms(benchLoop.max / 1e6)}`;
   return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${lost}${noted}${late}`;
+}
+
+/** The bot's waits in a phase (statements, pool connections, Redis): p99 and max of those it made. */
+function waitsOf(waits: ProbeStats["waits"]): string {
+  const made = Object.entries(waits).filter(([, w]) => w.count > 0);
+  if (!made.length) return "";
+  return `; waited for ${made.map(([what, w]) => `${what} p99 ${ms(w.p99)} max ${ms(w.max)}`).join(", ")}`;
 }
 
 /** Per update of each kind: SQL statements and the bot's CPU, 10 people walking the session one update at a time. */
@@ -259,7 +273,9 @@ async function main() {
           `  ${name.padEnd(12)} ${r.perSecond.toFixed(0).padStart(6)} updates/s, bot CPU ${ms(r.cpuMsPerUpdate)}/update (kernel ${ms(r.systemMsPerUpdate)}), Postgres CPU ${ms(r.pgCpuMsPerUpdate)}/update`,
         );
       }
-      console.log(`  ratio        ${(f.perSecond / e.perSecond).toFixed(3)}`);
+      console.log(
+        `  ratio        ${(f.perSecond / e.perSecond).toFixed(3)} (throughput), ${(f.cpuMsPerUpdate / e.cpuMsPerUpdate).toFixed(1)}× the echo bot's CPU per update`,
+      );
       for (const rate of SATURATED_ONLY ? [] : [50, 100]) {
         console.log(
           `  ${rate}/s offered: this bot ${await latency(full, rate, admin)}; bare grammY ${await latency(echo, rate, admin)}`,

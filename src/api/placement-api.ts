@@ -7,13 +7,14 @@ import { z } from "zod";
 import { placementDeps } from "../console/scheduling-deps.ts";
 import { requireCaseInScope } from "../domain/cases/case-access.ts";
 import { placementCaseInScope } from "../domain/cases/case-items.ts";
+import { placementJson } from "../domain/placements/placement-json.ts";
 import { endPlacement, recordPlacement } from "../domain/placements/placements.ts";
 import type { CheckIn, Placement } from "../generated/prisma/client.ts";
 import type { ApiModule } from "./api-route.ts";
 import { idParams } from "./case-api.ts";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const placementJson = z.object({
+const placementSchema = z.object({
   id: z.string(),
   caseId: z.string(),
   employer: z.string(),
@@ -33,18 +34,9 @@ const placementJson = z.object({
   ),
 });
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
-function toJson(p: Placement & { checkIns: CheckIn[] }): z.output<typeof placementJson> {
+function toJson(p: Placement & { checkIns: CheckIn[] }): z.output<typeof placementSchema> {
   return {
-    id: p.id,
-    caseId: p.caseId,
-    employer: p.employer,
-    job: p.job,
-    contractType: p.contractType,
-    startDate: day(p.startDate),
-    status: p.status,
-    endedOn: p.endedOn ? day(p.endedOn) : null,
+    ...placementJson(p),
     checkIns: p.checkIns.map((c) => ({
       point: c.point,
       dueAt: c.dueAt.toISOString(),
@@ -64,7 +56,7 @@ export const placementApi: ApiModule = (router) => {
     summary: "A case's placements, newest first, with their check-ins.",
     tags: ["placements"],
     params: idParams,
-    response: z.object({ placements: z.array(placementJson) }),
+    response: z.object({ placements: z.array(placementSchema) }),
     async handler({ staff, params, request }) {
       const { db } = request.server.consoleContext;
       await requireCaseInScope(db, staff, params.id);
@@ -91,7 +83,7 @@ export const placementApi: ApiModule = (router) => {
       })
       .strict(),
     status: 201,
-    response: placementJson,
+    response: placementSchema,
     async handler({ staff, params, body, request }) {
       const { db } = request.server.consoleContext;
       await requireCaseInScope(db, staff, params.id);
@@ -111,7 +103,7 @@ export const placementApi: ApiModule = (router) => {
     tags: ["placements"],
     params: idParams,
     body: z.object({ endedOn: isoDate }).strict(),
-    response: placementJson,
+    response: placementSchema,
     async handler({ staff, params, body, request }) {
       const { db } = request.server.consoleContext;
       await placementCaseInScope(db, staff, params.id);

@@ -36,6 +36,11 @@ export interface InboundMessage {
   reference?: unknown;
   /** Teams: the Microsoft 365 tenant the conversation belongs to (limits are per tenant). */
   tenantId?: string;
+  /**
+   * Teams: the person's Microsoft Entra object id (`from.aadObjectId`, a GUID, lower case), when
+   * Teams gives one: the same id a staff member's OIDC sign-in carries as `oid`.
+   */
+  entraObjectId?: string;
   receivedAt: Date;
 }
 

@@ -3,6 +3,7 @@
  * check-ins (CheckIn rows and their nudges) and moves the case to "working"; ending cancels the
  * check-ins still to come. Times are shown in the case programme's zone.
  */
+import { calendarDay, placementJson } from "../domain/placements/placement-json.ts";
 import { endPlacement, type PlacementDeps, recordPlacement } from "../domain/placements/placements.ts";
 import type { Placement } from "../generated/prisma/client.ts";
 import { caseTimeZone } from "./case-time-zone.ts";
@@ -17,7 +18,7 @@ async function placementDeps({ db, config, scheduling }: CommandContext): Promis
 }
 
 /** A @db.Date column as YYYY-MM-DD. */
-const day = (date: Date) => date.toISOString().slice(0, 10);
+const day = calendarDay;
 
 const recordCommand: CliCommand = {
   words: ["placement", "record"],
@@ -142,17 +143,4 @@ function placementFields(p: Placement): [string, string][] {
     ["Start", day(p.startDate)],
     ["Status", p.status],
   ];
-}
-
-function placementJson(p: Placement) {
-  return {
-    id: p.id,
-    caseId: p.caseId,
-    employer: p.employer,
-    job: p.job,
-    contractType: p.contractType,
-    startDate: day(p.startDate),
-    status: p.status,
-    endedOn: p.endedOn ? day(p.endedOn) : null,
-  };
 }

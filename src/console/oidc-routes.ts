@@ -4,9 +4,13 @@
  * flow with PKCE, state and nonce (openid-client); the provider's verified e-mail must belong to an
  * invited, active staff member (sign-in.ts). `GET /console/oidc/start`, `GET /console/oidc/callback`.
  * An http issuer is accepted only on a loopback address (tests run oidc-provider on 127.0.0.1).
+ * Entra's `oid` and `tid`, when the ID token has them, are remembered on the staff row: Teams knows
+ * the person by the same id (domain/staff/entra-identity.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as oidc from "openid-client";
+import { z } from "zod";
+import { type EntraIdentity, rememberEntraIdentity } from "../domain/staff/entra-identity.ts";
 import { signInWithOidc } from "../domain/staff/sign-in.ts";
 import { openSession } from "../domain/staff/staff-sessions.ts";
 import { loggableError } from "../logger.ts";
@@ -105,9 +109,25 @@ export function registerOidcRoutes(http: FastifyInstance): void {
     const verified = claims?.email_verified === true || claims?.xms_edov === true;
     const result = await signInWithOidc(db, email, verified);
     if (!result.ok) return failed(request, reply, "oidc_no_account", 403);
+    const entra = entraIdentityOf(claims);
+    if (entra) await rememberEntraIdentity(db, result.staff.id, entra, logger);
     setSessionCookie(reply, await openSession(db, result.staff.id));
     return reply.redirect(flow.next, 303);
   });
+}
+
+/** Entra's claims for the person: object id (`oid`, needs the `profile` scope) and tenant (`tid`). */
+const entraClaims = z.object({
+  oid: z.guid(),
+  tid: z.guid().optional().catch(undefined),
+});
+
+/** The person's Entra identity from the ID token's claims; none when the provider gives no `oid`. */
+function entraIdentityOf(claims: oidc.IDToken | undefined): EntraIdentity | undefined {
+  const parsed = entraClaims.safeParse(claims);
+  if (!parsed.success) return undefined;
+  const { oid, tid } = parsed.data;
+  return { objectId: oid.toLowerCase(), ...(tid ? { tenantId: tid.toLowerCase() } : {}) };
 }
 
 async function discover(issuer: string, clientId: string, secret: string): Promise<oidc.Configuration> {

@@ -20,8 +20,19 @@ import type { Db, DbClient } from "../store/prisma.ts";
 import { nudgeConversation } from "./nudge-conversation.ts";
 import { NUDGE_QUEUE, type NudgeJobData } from "./nudge-queue.ts";
 
-/** What a kind of nudge says, decided when it fires; or why it should not be sent any more. */
-export type NudgeDecision = { outputs: Output[] } | { skip: string };
+/**
+ * What a kind of nudge says, decided when it fires, in the conversation it is written to; with
+ * `alsoTo`, what it says in other conversations of the same client (each in its own language); or
+ * why it should not be sent any more.
+ */
+export type NudgeDecision = { outputs: Output[]; alsoTo?: NudgeElsewhere[] } | { skip: string };
+
+/** A nudge's words for another conversation of its client (an active one: the handler checked). */
+export interface NudgeElsewhere {
+  conversationId: string;
+  locale: string | null;
+  outputs: Output[];
+}
 
 /** One kind of nudge (appointment reminder, check-in, idle flow). `conversationId`: where its messages go. */
 export interface NudgeHandler {
@@ -79,24 +90,43 @@ export async function fireNudge(deps: NudgeWorkerDeps, jobId: string): Promise<F
     if (!handler) return skip(`no handler for ${nudge.kind}`);
     const decision = await handler.decide(tx, nudge, now, conversation.id);
     if ("skip" in decision) return skip(decision.skip);
-    const locale = conversation.locale ?? "en";
-    const ids: bigint[] = [];
-    for (const [index, rendered] of renderOutputs(decision.outputs, locale, deps.translator).entries()) {
-      ids.push(
-        await deps.outbox.write(tx, {
-          conversationId: conversation.id,
-          idempotencyKey: `nudge:${jobId}:${index}`,
-          messageKey: rendered.key,
-          message: rendered.message,
-          kind: NUDGE_MESSAGE_KIND[nudge.kind],
-        }),
-      );
-    }
+    const ids = await writeDecision(tx, deps, nudge, [
+      { conversationId: conversation.id, locale: conversation.locale, outputs: decision.outputs },
+      ...(decision.alsoTo ?? []),
+    ]);
     return { result: "sent" as const, ids };
   });
   if (outcome.ids.length) await deps.outbox.dispatch(outcome.ids);
   deps.logger.info({ jobId, kind: nudge.kind, result: outcome.result }, "nudge fired");
   return outcome.result;
+}
+
+/**
+ * Writes a fired nudge's messages to the outbox, once per key: `nudge:<jobId>:<n>` in the
+ * conversation it was written to (the first), `nudge:<jobId>:<conversationId>:<n>` in the others.
+ */
+async function writeDecision(
+  tx: DbClient,
+  deps: NudgeWorkerDeps,
+  nudge: Nudge,
+  messages: readonly NudgeElsewhere[],
+): Promise<bigint[]> {
+  const ids: bigint[] = [];
+  for (const [which, { conversationId, locale, outputs }] of messages.entries()) {
+    const keyOf = (index: number) =>
+      which === 0 ? `nudge:${nudge.jobId}:${index}` : `nudge:${nudge.jobId}:${conversationId}:${index}`;
+    for (const [index, rendered] of renderOutputs(outputs, locale ?? "en", deps.translator).entries())
+      ids.push(
+        await deps.outbox.write(tx, {
+          conversationId,
+          idempotencyKey: keyOf(index),
+          messageKey: rendered.key,
+          message: rendered.message,
+          kind: NUDGE_MESSAGE_KIND[nudge.kind],
+        }),
+      );
+  }
+  return ids;
 }
 
 /** The worker on the nudges queue. Close it with `close()`. */

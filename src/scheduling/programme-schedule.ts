@@ -77,6 +77,13 @@ export class ScheduleSettingsError extends Error {
   }
 }
 
+/** The first issue of a programme's `settings` that did not parse, as the error naming its path. */
+export function settingsErrorOf(error: z.ZodError): ScheduleSettingsError {
+  const issue = error.issues[0];
+  const path = (issue?.path ?? []).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return new ScheduleSettingsError(`settings${path}`, issue?.message ?? "invalid");
+}
+
 /** Whole numbers only, no signs: P1D, PT2H, P1DT12H, P1W, P3M. */
 const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 const CALENDAR_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$/;
@@ -164,13 +171,7 @@ const schema = z.object(
  */
 export function parseProgrammeSchedule(settings: unknown, defaultTimeZone: string): ProgrammeSchedule {
   const result = schema.safeParse(settings ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = (issue?.path ?? [])
-      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
-      .join("");
-    throw new ScheduleSettingsError(`settings${path}`, issue?.message ?? "invalid");
-  }
+  if (!result.success) throw settingsErrorOf(result.error);
   const s = result.data;
   return {
     timeZone: s.timeZone ?? defaultTimeZone,

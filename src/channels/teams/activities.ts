@@ -18,6 +18,18 @@ const account = z.looseObject({
   aadObjectId: z.string().optional(),
 });
 
+/** An Entra object id as Teams gives it: a GUID, compared in lower case; anything else is none. */
+const entraObjectId = z.guid().transform((id) => id.toLowerCase());
+
+/** A person's ids for an InboundMessage: the AAD object id (else the Teams id), and as Entra's. */
+function idsOf(account: { id: string; aadObjectId?: string | undefined }) {
+  const parsed = entraObjectId.safeParse(account.aadObjectId);
+  return {
+    externalUserId: account.aadObjectId ?? account.id,
+    ...(parsed.success ? { entraObjectId: parsed.data } : {}),
+  };
+}
+
 /** The fields we rely on; the rest of the activity passes through untouched to botbuilder. */
 export const activitySchema = z.looseObject({
   type: z.string().min(1),
@@ -75,7 +87,7 @@ export function interpretActivity(
   const personal = (activity.conversation.conversationType ?? "personal") === "personal";
   const base = {
     channel: "teams" as const,
-    externalUserId: activity.from.aadObjectId ?? activity.from.id,
+    ...idsOf(activity.from),
     externalConversationId: activity.conversation.id,
     ...(activity.locale ? { localeHint: activity.locale } : {}),
     reference,
@@ -97,7 +109,7 @@ export function interpretActivity(
       kind: "installed",
       message: {
         ...base,
-        externalUserId: personOf(activity),
+        ...idsOf(personOf(activity)),
         externalMessageId: `added:${id}`,
         text: "/start",
       },
@@ -126,7 +138,6 @@ export function interpretActivity(
 }
 
 /** The person in a personal chat's conversationUpdate: the member added who is not the bot. */
-function personOf(activity: TeamsActivity): string {
-  const person = activity.membersAdded?.find((m) => m.id !== activity.recipient.id) ?? activity.from;
-  return person.aadObjectId ?? person.id;
+function personOf(activity: TeamsActivity): TeamsActivity["from"] {
+  return activity.membersAdded?.find((m) => m.id !== activity.recipient.id) ?? activity.from;
 }

@@ -7,6 +7,7 @@ import type { Queue } from "bullmq";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { writeToCaseClient } from "../../conversation/proactive.ts";
+import type { Output } from "../../engine/types.ts";
 import type { Appointment, AppointmentPurpose } from "../../generated/prisma/client.ts";
 import type { Translator } from "../../i18n/translator.ts";
 import type { OutboxPort } from "../../outbox/outbox.ts";
@@ -108,6 +109,32 @@ async function reminderPlans(
   };
 }
 
+/** The programme's schedule and `at` read in its zone; an appointment is never set in the past. */
+async function futureStart(deps: AppointmentDeps, caseId: string, at: string) {
+  const schedule = await caseSchedule(deps.db, caseId, deps.defaultTimeZone);
+  const startsAt = parseLocalTime(at, schedule.timeZone);
+  if (startsAt.getTime() <= (deps.now?.() ?? new Date()).getTime())
+    throw new DomainError("The appointment is in the past.", { code: "appointment_in_past" });
+  return { schedule, startsAt };
+}
+
+/** In the transaction: the appointment's reminders planned, and the client's notice written. */
+async function remindAndTell(
+  tx: DbClient,
+  deps: AppointmentDeps,
+  appointment: Appointment,
+  notice: { output: Output; idempotencyKey: string },
+): Promise<{ jobIds: string[]; messageIds: bigint[] }> {
+  const { plans } = await reminderPlans(tx, appointment, deps);
+  const jobIds = await planNudges(tx, [appointment.id], plans);
+  const told = await writeToCaseClient(tx, deps, {
+    caseId: appointment.caseId,
+    outputs: [notice.output],
+    idempotencyKey: notice.idempotencyKey,
+  });
+  return { jobIds, messageIds: "messageIds" in told ? told.messageIds : [] };
+}
+
 async function finish(deps: AppointmentDeps, jobIds: string[], messageIds: bigint[]): Promise<void> {
   await syncTimers(deps.db, deps.queue, jobIds, deps.now?.());
   if (messageIds.length) await deps.outbox.dispatch(messageIds);
@@ -122,10 +149,7 @@ export async function createAppointment(
   idempotencyKey?: string,
 ): Promise<Appointment> {
   const data = parseInput(details, input);
-  const schedule = await caseSchedule(deps.db, input.caseId, deps.defaultTimeZone);
-  const startsAt = parseLocalTime(data.at, schedule.timeZone);
-  if (startsAt.getTime() <= (deps.now?.() ?? new Date()).getTime())
-    throw new DomainError("The appointment is in the past.", { code: "appointment_in_past" });
+  const { schedule, startsAt } = await futureStart(deps, input.caseId, data.at);
   let jobIds: string[] = [];
   let messageIds: bigint[] = [];
   const appointment = await deps.db.$transaction(async (tx) => {
@@ -142,14 +166,10 @@ export async function createAppointment(
         idempotencyKey: idempotencyKey ?? null,
       },
     });
-    const { plans } = await reminderPlans(tx, created, deps);
-    jobIds = await planNudges(tx, [created.id], plans);
-    const told = await writeToCaseClient(tx, deps, {
-      caseId: created.caseId,
-      outputs: [newAppointmentMessage(created, schedule.timeZone)],
+    ({ jobIds, messageIds } = await remindAndTell(tx, deps, created, {
+      output: newAppointmentMessage(created, schedule.timeZone),
       idempotencyKey: `appt-created:${created.id}`,
-    });
-    if ("messageIds" in told) messageIds = told.messageIds;
+    }));
     return created;
   });
   await finish(deps, jobIds, messageIds);
@@ -198,10 +218,7 @@ export async function moveAppointment(
     throw new DomainError(`No scheduled appointment with id ${input.appointmentId}.`, {
       code: "appointment_not_scheduled",
     });
-  const schedule = await caseSchedule(deps.db, current.caseId, deps.defaultTimeZone);
-  const startsAt = parseLocalTime(input.at, schedule.timeZone);
-  if (startsAt.getTime() <= (deps.now?.() ?? new Date()).getTime())
-    throw new DomainError("The appointment is in the past.", { code: "appointment_in_past" });
+  const { schedule, startsAt } = await futureStart(deps, current.caseId, input.at);
   let jobIds: string[] = [];
   let messageIds: bigint[] = [];
   const moved = await deps.db.$transaction(async (tx) => {
@@ -215,14 +232,10 @@ export async function moveAppointment(
       data: { status: "cancelled", reason: "moved" },
     });
     await tx.nudge.deleteMany({ where: { subjectId: current.id, status: "cancelled", reason: "moved" } });
-    const { plans } = await reminderPlans(tx, updated, deps);
-    jobIds = await planNudges(tx, [updated.id], plans);
-    const told = await writeToCaseClient(tx, deps, {
-      caseId: updated.caseId,
-      outputs: [movedMessage(updated, schedule.timeZone)],
+    ({ jobIds, messageIds } = await remindAndTell(tx, deps, updated, {
+      output: movedMessage(updated, schedule.timeZone),
       idempotencyKey: `appt-moved:${updated.id}:${startsAt.getTime()}`,
-    });
-    if ("messageIds" in told) messageIds = told.messageIds;
+    }));
     return updated;
   });
   await finish(deps, jobIds, messageIds);

@@ -7,7 +7,7 @@
  */
 import { Duration } from "luxon";
 import { z } from "zod";
-import { ScheduleSettingsError } from "../../scheduling/programme-schedule.ts";
+import { ScheduleSettingsError, settingsErrorOf } from "../../scheduling/programme-schedule.ts";
 
 /** When staff answer: ISO weekdays (1 Monday … 7 Sunday) and local "HH:MM" hours, in `timeZone`. */
 export interface OfficeHours {
@@ -68,13 +68,7 @@ const schema = z.object({
 /** Reads the handover keys of a programme's `settings` JSON; other keys are ignored. */
 export function parseHandoverSettings(settings: unknown, timeZone: string): HandoverSettings {
   const result = schema.safeParse(settings ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = (issue?.path ?? [])
-      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
-      .join("");
-    throw new ScheduleSettingsError(`settings${path}`, issue?.message ?? "invalid");
-  }
+  if (!result.success) throw settingsErrorOf(result.error);
   const s = result.data;
   const hours = { ...DEFAULT_HANDOVER_SETTINGS.officeHours, ...s.officeHours };
   if (hours.open >= hours.close)

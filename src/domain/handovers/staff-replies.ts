@@ -17,7 +17,7 @@ import { syncTimers } from "../../scheduling/nudge-store.ts";
 import { openHandoverOfConversation } from "../../store/open-handover.ts";
 import type { Db, DbClient } from "../../store/prisma.ts";
 import { DomainError } from "../errors.ts";
-import { backToBotOutputs, closeHandover, handBackConversation } from "./hand-back.ts";
+import { backToBotEverywhere, closeHandover, handBackConversation } from "./hand-back.ts";
 import { planQuietNudge } from "./handovers.ts";
 import { publishInboxChange } from "./inbox-events.ts";
 import { looksForeignTo } from "./language-guess.ts";
@@ -155,8 +155,9 @@ async function answerHandover(tx: DbClient, deps: StaffReplyDeps, conversationId
 
 /**
  * Hands an open handover back to the bot: closed, its task done, and the client told so with
- * their waiting question again. `handoverId` must already be in the staff member's scope.
- * Returns false when it was no longer open.
+ * their waiting question again, in every conversation of theirs where one waits
+ * (backToBotEverywhere). `handoverId` must already be in the staff member's scope. Returns false
+ * when it was no longer open: a second hand-back (a double click, a retried call) sends nothing.
  */
 export async function handBackToBot(
   deps: StaffReplyDeps,
@@ -169,26 +170,28 @@ export async function handBackToBot(
     if (!handover) return null;
     const jobIds = await closeHandover(tx, { handover, reason: "staff", staffId: input.staffId, now });
     if (!jobIds) return null;
-    const conversation = await handBackConversation(tx, handover);
+    const told = await backToBotEverywhere(tx, {
+      handover,
+      to: await handBackConversation(tx, handover),
+      reason: "staff",
+      flows: deps.flows,
+      context,
+    });
     const ids: bigint[] = [];
-    if (conversation) {
-      const outputs = await backToBotOutputs(tx, {
-        conversationId: conversation.id,
-        reason: "staff",
-        flows: deps.flows,
-        context,
-      });
-      const locale = conversation.locale ?? "en";
-      for (const [index, { key, message }] of renderOutputs(outputs, locale, deps.translator).entries()) {
+    for (const { conversationId, locale, outputs } of told) {
+      for (const [index, { key, message }] of renderOutputs(
+        outputs,
+        locale ?? "en",
+        deps.translator,
+      ).entries())
         ids.push(
           await deps.outbox.write(tx, {
-            conversationId: conversation.id,
-            idempotencyKey: `handback:${handover.id}:${index}`,
+            conversationId,
+            idempotencyKey: `handback:${handover.id}:${conversationId}:${index}`,
             messageKey: key,
             message,
           }),
         );
-      }
     }
     return { jobIds, ids };
   });

@@ -1,9 +1,11 @@
 /**
  * Teams messages that are for the staff side, taken before the conversation core sees them: a
- * staff member's "Connect Teams" code (teams-link.ts), and anything typed in a chat already
- * linked to a staff member. A staff chat never reaches the core — no onboarding, no consent, no
- * case — so it can never become a client's. Everything else goes on to the core unchanged.
- * Answers are in the staff member's console language (nl, fr, en) and go through the outbox.
+ * staff member's "Connect Teams" code (teams-link.ts), anything typed in a chat already linked to
+ * a staff member, and anything from a person whose Entra object id is a staff member's
+ * (entra-identity.ts: installing the app included), in a chat that is no client's. A staff chat
+ * never reaches the core — no onboarding, no consent, no case, no count in the funnel's `reached` —
+ * so it can never become a client's. Everything else goes on to the core unchanged. Answers are
+ * in the staff member's console language (nl, fr, en) and go through the outbox.
  */
 import type { InboundHandler, InboundMessage } from "../../channels/types.ts";
 import { COUNSELLOR_LOCALES, type Translator } from "../../i18n/translator.ts";
@@ -11,6 +13,7 @@ import type { Logger } from "../../logger.ts";
 import type { Outbox } from "../../outbox/outbox.ts";
 import type { Db } from "../../store/prisma.ts";
 import { staffCodeIn } from "../cases/link-code-shapes.ts";
+import { type RecognisedStaff, staffOfEntraUser } from "./entra-identity.ts";
 import { redeemStaffTeamsCode, type StaffLinkOutcome } from "./teams-link.ts";
 
 export interface StaffTeamsInboundDeps {
@@ -51,9 +54,10 @@ export function staffTeamsFirst(deps: StaffTeamsInboundDeps, next: InboundHandle
           externalConversationId: message.externalConversationId,
         },
       },
-      select: { id: true, staffId: true, locale: true },
+      select: { id: true, staffId: true, clientId: true, locale: true },
     });
-    if (!code && !found?.staffId) return next(message);
+    const known = code || found?.staffId ? null : await recognisedStaff(deps, message, found);
+    if (!code && !found?.staffId && !known) return next(message);
     // A replayed activity (Teams retries): answered once already, nothing to do again.
     if (
       await deps.db.message.findUnique({
@@ -64,8 +68,35 @@ export function staffTeamsFirst(deps: StaffTeamsInboundDeps, next: InboundHandle
       return;
     const chat = found ?? (await createChat(deps.db, message));
     if (code) return linkChat(deps, message, chat, code);
+    if (known) return answerRecognised(deps, message, chat, known);
     return answerStaffChat(deps, message, chat);
   };
+}
+
+/** The staff member the person is, by their Entra object id; none in a chat that is a client's. */
+async function recognisedStaff(
+  deps: StaffTeamsInboundDeps,
+  message: InboundMessage,
+  chat: { clientId: string | null } | null,
+): Promise<RecognisedStaff | null> {
+  if (!message.entraObjectId || chat?.clientId) return null;
+  return staffOfEntraUser(deps.db, { objectId: message.entraObjectId, tenantId: message.tenantId });
+}
+
+/**
+ * A staff member in a chat not linked yet (installing the app, or writing): no client's welcome,
+ * one answer saying what the chat is for and how to connect it with a code. The chat is not
+ * linked by this (decision 0023): the code stays the one way to connect it.
+ */
+async function answerRecognised(
+  deps: StaffTeamsInboundDeps,
+  message: InboundMessage,
+  chat: Chat,
+  staff: RecognisedStaff,
+) {
+  await touchChat(deps, message, chat);
+  deps.logger.info({ conversationId: chat.id, staffId: staff.id }, "teams: a staff member recognised");
+  await reply(deps, message, chat.id, "staff-teams.recognised", staff.locale);
 }
 
 async function linkChat(deps: StaffTeamsInboundDeps, message: InboundMessage, chat: Chat, code: string) {
@@ -90,6 +121,13 @@ async function linkChat(deps: StaffTeamsInboundDeps, message: InboundMessage, ch
 
 /** A staff member writing (or installing the app again) in their chat: it stays theirs, and says what it is for. */
 async function answerStaffChat(deps: StaffTeamsInboundDeps, message: InboundMessage, chat: Chat) {
+  await touchChat(deps, message, chat);
+  const key = message.text === "/start" ? "staff-teams.welcome_back" : "staff-teams.staff_chat";
+  await reply(deps, message, chat.id, key, staffLocale(chat.locale, message.localeHint));
+}
+
+/** The chat is active again (installed again, say), with the latest reference to write to it. */
+async function touchChat(deps: StaffTeamsInboundDeps, message: InboundMessage, chat: Chat) {
   await deps.db.conversation.update({
     where: { id: chat.id },
     data: {
@@ -98,8 +136,6 @@ async function answerStaffChat(deps: StaffTeamsInboundDeps, message: InboundMess
       ...(message.reference ? { reference: message.reference } : {}),
     },
   });
-  const key = message.text === "/start" ? "staff-teams.welcome_back" : "staff-teams.staff_chat";
-  await reply(deps, message, chat.id, key, staffLocale(chat.locale, message.localeHint));
 }
 
 async function reply(

@@ -65,6 +65,8 @@ export interface TeamsUser {
   conversationId: string;
   name: string;
   locale: string;
+  /** The Microsoft 365 tenant of the chat (default `tenant-1`). */
+  tenantId?: string;
 }
 
 export function teamsUser(locale = "en-US", name = "Ana"): TeamsUser {
@@ -81,8 +83,12 @@ export function activityFrom(bed: TeamsTestBed, user: TeamsUser, fields: Record<
     locale: user.locale,
     from: { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
     recipient: { id: `28:${bed.appId}`, name: "Bot" },
-    conversation: { id: user.conversationId, conversationType: "personal", tenantId: "tenant-1" },
-    channelData: { tenant: { id: "tenant-1" } },
+    conversation: {
+      id: user.conversationId,
+      conversationType: "personal",
+      tenantId: user.tenantId ?? "tenant-1",
+    },
+    channelData: { tenant: { id: user.tenantId ?? "tenant-1" } },
     ...fields,
   };
 }

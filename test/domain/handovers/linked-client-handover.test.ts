@@ -7,7 +7,6 @@
  * fake Bot Framework, on the real Postgres and Redis.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createCase } from "../../../src/domain/cases/cases.ts";
 import {
   handoverQuietHandler,
   handoverUnansweredHandler,
@@ -26,12 +25,10 @@ import {
   startTeamsTestBed,
   type TeamsTestBed,
   type TeamsUser,
-  teamsUser,
 } from "../../channels/teams/support.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
-import { bearer, staffMember } from "../../support/staff.ts";
-import { TelegramUser } from "../../support/telegram-user.ts";
-import { openProgramme } from "../fixtures.ts";
+import { bearer } from "../../support/staff.ts";
+import { type LinkedClient, linkedClient as linkedClientOn } from "./linked-client.ts";
 
 let telegram: FakeTelegram;
 let bed: TeamsTestBed;
@@ -47,40 +44,8 @@ afterAll(async () => {
 
 const ASK = "Consilierul meu"; // "my counsellor" in Romanian: asks for a person
 
-/** A Romanian client of a counsellor's case, on Telegram (in the questionnaire, or not), linked to a Teams chat with /link. */
-async function linkedClient(options: { questionnaire?: boolean } = {}) {
-  const { s } = await openProgramme(bed.app.db);
-  const counsellor = await staffMember(bed.app.db, `o-${s}`, "counsellor", { locale: "en" });
-  const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: counsellor.email,
-  });
-  const onTelegram = new TelegramUser(bed.app, telegram, "ro");
-  await onTelegram.say(`/start ${created.inviteCode}`);
-  await onTelegram.tap("language:ro");
-  await onTelegram.tap("consent:accept");
-  await onTelegram.tap(options.questionnaire ? "done:now" : "done:later");
-  const [codeMessage] = await onTelegram.say("/link");
-  const code = /\d{4} \d{4}/.exec(codeMessage?.text ?? "")?.[0];
-  const onTeams = teamsUser("en-US");
-  expect((await post(bed, message(bed, onTeams, `/link ${code}`))).statusCode).toBe(200);
-  const caseRow = await bed.app.db.case.findUniqueOrThrow({ where: { id: created.id } });
-  const clientId = caseRow.clientId as string;
-  const conversations = await bed.app.db.conversation.findMany({ where: { clientId } });
-  const telegramConversation = conversations.find((c) => c.channel === "telegram");
-  const teamsConversation = conversations.find((c) => c.channel === "teams");
-  expect(teamsConversation).toBeDefined();
-  return {
-    counsellor,
-    caseId: created.id,
-    clientId,
-    onTelegram,
-    onTeams,
-    telegramId: telegramConversation?.id as string,
-    teamsId: teamsConversation?.id as string,
-  };
-}
-type Linked = Awaited<ReturnType<typeof linkedClient>>;
+const linkedClient = (options: { questionnaire?: boolean } = {}) => linkedClientOn(bed, telegram, options);
+type Linked = LinkedClient;
 
 /** What the bot sent to the Teams chat while `act` ran. */
 async function onTeamsDuring(onTeams: TeamsUser, act: () => Promise<unknown>) {
