@@ -139,11 +139,13 @@ async function showReport(request: FastifyRequest, reply: FastifyReply, view: Br
     programmeNames(db, view.staff.organisationId),
   ]);
   const segment = segmentWords(view, segmentSchema.parse(row.segment), programmes);
+  // Every report has the same heading: the tab says which broadcast (when it was made).
+  const title = { heading: view.t("report_title"), tab: view.when(report.broadcast.createdAt) };
   return renderPage(
     reply,
     view.staff,
-    view.t("report_title"),
-    html`<p class="muted">${view.t("segment")}: ${segment} · ${view.t(`kind_${report.broadcast.kind}`)}</p>
+    title,
+    html`<p class="muted">${view.ct("label_colon", { label: view.t("segment") })} ${segment} · ${view.t(`kind_${report.broadcast.kind}`)}</p>
 <div hx-ext="sse" sse-connect="/console/broadcasts/${id}/events"><div id="report" sse-swap="report" aria-live="polite">${reportHtml(view, report, cancelForm(request, view, id))}</div></div>
 <p><a href="/console/broadcasts">${view.t("all_broadcasts")}</a></p>`,
   );

@@ -12,6 +12,7 @@ import type { CaseOverview } from "../domain/assessment/case-overview.ts";
 import { caseForStaff } from "../domain/cases/case-access.ts";
 import { caseNotes } from "../domain/cases/case-notes.ts";
 import { CASE_PIPELINE, statusHistory } from "../domain/cases/case-status-history.ts";
+import { caseClientName } from "../domain/cases/client-names.ts";
 import { lastChannel } from "../domain/cases/last-channel.ts";
 import { listTasks } from "../domain/tasks/tasks.ts";
 import { appointmentSection, caseZone } from "./appointment-section.ts";
@@ -20,7 +21,7 @@ import { consoleText } from "./console-context.ts";
 import { languageName } from "./conversation-page.ts";
 import { csrfField } from "./csrf.ts";
 import { html, type SafeHtml } from "./html.ts";
-import { renderPage } from "./layout.ts";
+import { type PageTitle, renderPage } from "./layout.ts";
 import { placementSection } from "./placement-section.ts";
 import { staffOf } from "./require-staff.ts";
 import { colleaguesOf, taskCard } from "./task-card.ts";
@@ -33,7 +34,7 @@ export async function showCase(request: FastifyRequest, reply: FastifyReply, cas
   const t: T = (key, params) => consoleText(translator, staff.locale, key, params);
   const when = (date: Date) => translator.formatDateTime(date, staff.locale, config.TZ_DEFAULT);
   const overview = await caseForStaff(db, staff, caseId);
-  const [history, notes, full, channel] = await Promise.all([
+  const [history, notes, full, channel, clientName] = await Promise.all([
     statusHistory(db, caseId),
     caseNotes(db, caseId),
     db.case.findUniqueOrThrow({
@@ -48,6 +49,7 @@ export async function showCase(request: FastifyRequest, reply: FastifyReply, cas
       },
     }),
     lastChannel(db, caseId),
+    caseClientName(db, caseId),
   ]);
   const zone = await caseZone(request, caseId);
   const done = (request.query as { done?: unknown } | undefined)?.done;
@@ -82,7 +84,13 @@ ${await caseTaskSection(request, t, caseId)}
 ${notes.map((n) => html`<div class="card"><p class="muted">${n.authorName ?? "—"} · ${when(n.createdAt)}</p><p>${n.text}</p></div>`)}
 ${full.inviteCode ? await inviteSection(request, full.inviteCode, t) : ""}
 ${erasureSection(request, t, caseId, { counsellorId: full.counsellorId, clientLinked: c.clientLinked })}`;
-  return renderPage(reply, staff, t("case_title", { reference: c.reference ?? c.id }), body);
+  return renderPage(reply, staff, caseTitle(t, c.reference ?? c.id, clientName), body);
+}
+
+/** The case's heading; its tab led by the client's name (while it may be shown), to tell it from other cases. */
+function caseTitle(t: T, reference: string, clientName: string | null): PageTitle {
+  const heading = t("case_title", { reference });
+  return { heading, tab: clientName ? `${clientName} · ${heading}` : heading };
 }
 
 /** What `?done=` may announce after a form on this page. */
@@ -132,7 +140,8 @@ function assessmentSection(request: FastifyRequest, overview: CaseOverview, t: T
 async function inviteSection(request: FastifyRequest, code: string, t: T): Promise<SafeHtml> {
   const links = inviteLinks(code, request.server.consoleContext.config);
   const link = qrLink(links);
-  if (!link) return html`<h2>${t("invite")}</h2><p>${t("invite_code")}: <code>${code}</code></p>`;
+  if (!link)
+    return html`<h2>${t("invite")}</h2><p>${t("label_colon", { label: t("invite_code") })} <code>${code}</code></p>`;
   const qr = await inviteQrDataUrl(link);
   return html`<h2>${t("invite")}</h2>
 <p>${t("invite_intro")}</p>

@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { caseForStaff } from "../domain/cases/case-access.ts";
+import { caseClientName } from "../domain/cases/client-names.ts";
 import { lastChannel } from "../domain/cases/last-channel.ts";
 import { markSeen, openHandoverOfCase } from "../domain/handovers/handover-queries.ts";
 import { QUICK_REPLIES, QUICK_REPLY_KEYS } from "../domain/handovers/quick-replies.ts";
@@ -139,10 +140,11 @@ export async function showConversation(
   const { db, translator } = request.server.consoleContext;
   const t: T = (key, params) => consoleText(translator, staff.locale, key, params);
   const overview = await caseForStaff(db, staff, caseId);
-  const [entries, handover, channel] = await Promise.all([
+  const [entries, handover, channel, clientName] = await Promise.all([
     caseTranscript(db, caseId),
     openHandoverOfCase(db, caseId),
     lastChannel(db, caseId),
+    caseClientName(db, caseId),
   ]);
   if (handover) await markSeen(db, handover.id);
   const language = languageName(request, staff, overview.case.clientLocale);
@@ -156,11 +158,14 @@ ${notice?.foreign ? html`<p class="error" role="alert">${translator.t("counsello
 ${handBack}
 <div class="conversation">
 <section aria-labelledby="transcript-title">
-<h2 id="transcript-title">${t("transcript")} (${language})</h2>
+<h2 id="transcript-title">${t("transcript")}</h2>
 <div hx-ext="sse" sse-connect="/console/cases/${caseId}/conversation/events"><div id="transcript" sse-swap="transcript">${transcriptHtml(request, staff, t, entries)}</div></div>
 ${replyBox(request, staff, t, caseId)}
 </section>
 ${summary(request, staff, t, overview, channel)}
 </div>`;
-  return renderPage(reply, staff, t("conversation_title", { language }), body);
+  // The tab says who (beside other clients' tabs); the heading who and in which language.
+  const name = clientName ?? overview.case.reference ?? t("client_without_name");
+  const heading = t("conversation_title", { name, language });
+  return renderPage(reply, staff, { heading, tab: name, section: "/console/inbox" }, body);
 }

@@ -10,25 +10,30 @@ import { html, type SafeHtml } from "./html.ts";
 
 type T = (key: string, params?: Record<string, string | number>) => string;
 
-/** The steps as bars: label on the left, count and conversion from the previous step on the bar. */
+/**
+ * The chart's size in its own units. Each step's label has a line of its own above its bar, so the
+ * chart is narrow: drawn at a phone's width (about 360 px) a unit is about a pixel and a label
+ * about 15 px high; on a desk it is no wider than 26rem (console.css), not blown up.
+ */
+const FUNNEL = { width: 360, rowHeight: 50, barSpace: 260, barHeight: 18 } as const;
+
+/** The steps as bars: each label on its line, the bar beneath it with its count and conversion. */
 export function funnelChart(report: FunnelReport, t: T, locale: string): SafeHtml {
   const percent = (ratio: number | null) => (ratio === null ? "" : ` · ${formatPercent(ratio, locale)}`);
-  const rowHeight = 34;
-  const labelWidth = 200;
-  const barSpace = 330;
+  const { width: chartWidth, rowHeight, barSpace, barHeight } = FUNNEL;
   const max = Math.max(1, ...report.steps.map((s) => s.count ?? 0));
   const rows = report.steps.map((s, index) => {
     const y = index * rowHeight;
     const width = s.count ? Math.max(2, Math.round((s.count / max) * barSpace)) : 0;
     const value = s.count === null ? t("funnel_unknown") : `${s.count}${percent(s.conversion)}`;
     return html`<g>
-<text x="${labelWidth - 8}" y="${y + 21}" text-anchor="end" class="chart-label">${t(`funnel_step_${s.step}`)}</text>
-<rect x="${labelWidth}" y="${y + 6}" width="${width}" height="22" class="bar"></rect>
-<text x="${labelWidth + width + 6}" y="${y + 21}" class="chart-value">${value}</text>
+<text x="0" y="${y + 17}" class="chart-label">${t(`funnel_step_${s.step}`)}</text>
+<rect x="0" y="${y + 24}" width="${width}" height="${barHeight}" class="bar"></rect>
+<text x="${width + 6}" y="${y + 38}" class="chart-value">${value}</text>
 </g>`;
   });
   const height = report.steps.length * rowHeight;
-  return html`<svg class="chart" role="img" aria-labelledby="funnel-chart-title" viewBox="0 0 ${labelWidth + barSpace + 110} ${height}" width="100%">
+  return html`<svg class="chart funnel-chart" role="img" aria-labelledby="funnel-chart-title" viewBox="0 0 ${chartWidth} ${height}" width="100%">
 <title id="funnel-chart-title">${t("funnel_chart_label")}</title>
 ${rows}
 </svg>`;
@@ -55,11 +60,12 @@ ${bar(m.placed, i * slot + 22, "bar-hatched")}
 </g>`,
   );
   const width = Math.max(1, months.length) * slot + 10;
-  return html`<svg class="chart" role="img" aria-labelledby="trend-chart-title" viewBox="0 0 ${width} ${top + chartHeight + 22}" width="${Math.round(width * 1.4)}">
+  // Its own width (18 months are wider than a phone): it scrolls sideways inside its box, the page not.
+  return html`<div class="chart-scroll"><svg class="chart" role="img" aria-labelledby="trend-chart-title" viewBox="0 0 ${width} ${top + chartHeight + 22}" width="${Math.round(width * 1.4)}">
 <title id="trend-chart-title">${t("funnel_trend_label")}</title>
 <defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="hatch-bg"></rect><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"></line></pattern></defs>
 ${groups}
-</svg>
+</svg></div>
 <ul class="legend">
 <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" class="bar"></rect></svg> ${t("funnel_legend_consented")}</li>
 <li><svg width="14" height="14" aria-hidden="true"><rect width="14" height="14" class="bar-hatched"></rect></svg> ${t("funnel_legend_placed")}</li>

@@ -284,7 +284,7 @@ export function inboxPages(http: FastifyInstance): void {
       return reply.type("text/html; charset=utf-8").send(
         String(html`<p class="muted">${t("preview_in", { language: languageName(request, staff, locale) })}${
           missing.length
-            ? html` — ${t("fill_in")}: ${translator.formatList(
+            ? html` — ${t("label_colon", { label: t("fill_in") })} ${translator.formatList(
                 missing.map((m) => t(m)),
                 staff.locale,
               )}`

@@ -30,6 +30,27 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/console/staff", labelKey: "nav_staff", roles: ["coordinator"] },
 ];
 
+/**
+ * What a page is called. The `<h1>` says what a reader needs ("Conversation with Ana (Romani)");
+ * the browser's tab says first what tells this tab from the others ("Ana"), then the section and
+ * the console's name: "Ana – Inbox – Counsellor console".
+ */
+export interface PageTitle {
+  /** The `<h1>`. */
+  heading: string;
+  /** The tab's first words (default: the heading). */
+  tab?: string;
+  /** The section (a NAV_ITEMS href) the page belongs to when its address does not say it. */
+  section?: string;
+}
+
+/** A tab's title from its parts, most particular first: empty ones and repeats left out. */
+export function tabTitle(...parts: readonly (string | undefined)[]): string {
+  const shown: string[] = [];
+  for (const part of parts) if (part && !shown.includes(part)) shown.push(part);
+  return shown.join(" – ");
+}
+
 /** Security headers of every console page. */
 export function consoleHeaders(reply: FastifyReply): FastifyReply {
   return reply
@@ -68,15 +89,16 @@ export function documentHtml(
 }
 
 /**
- * Sends a console page: `title` (already translated) and `body` inside the layout, in the staff
- * member's language. Use it from any route behind requireStaff.
+ * Sends a console page: `title` (already translated: the heading, or a PageTitle) and `body`
+ * inside the layout, in the staff member's language. Use it from any route behind requireStaff.
  */
 export function renderPage(
   reply: FastifyReply,
   staff: StaffIdentity,
-  title: string,
+  title: string | PageTitle,
   body: SafeHtml,
 ): FastifyReply {
+  const page = typeof title === "string" ? { heading: title } : title;
   const { translator } = reply.server.consoleContext;
   const t = (key: string) => consoleText(translator, staff.locale, key);
   const session = reply.request.staffSession;
@@ -86,9 +108,10 @@ export function renderPage(
       (!item.roles || item.roles.includes(staff.role)) &&
       reply.server.hasRoute({ method: "GET", url: item.href }),
   );
+  const section = items.find((item) => (page.section ?? current).startsWith(item.href));
   const nav = items.map(
     (item) =>
-      html`<li><a href="${item.href}" ${current.startsWith(item.href) ? html`aria-current="page"` : ""}>${t(item.labelKey)}</a></li>`,
+      html`<li><a href="${item.href}" ${item === section ? html`aria-current="page"` : ""}>${t(item.labelKey)}</a></li>`,
   );
   const headers = session ? JSON.stringify({ [CSRF_HEADER]: session.csrfToken }) : "{}";
   const body2 = html`<a class="skip" href="#main">${t("skip_to_content")}</a>
@@ -100,12 +123,19 @@ export function renderPage(
     <button type="submit">${t("sign_out")}</button>
   </form>
 </header>
-<nav aria-label="${t("nav_label")}"><ul>${nav}</ul></nav>
+<nav class="sections" aria-label="${t("nav_label")}"><ul>${nav}</ul></nav>
 <main id="main" tabindex="-1">
-<h1>${title}</h1>
+<h1>${page.heading}</h1>
 ${body}
 </main>`;
   return consoleHeaders(reply).send(
-    String(documentHtml(staff.locale, `${title} · ${t("app_name")}`, body2, html`hx-headers='${headers}'`)),
+    String(
+      documentHtml(
+        staff.locale,
+        tabTitle(page.tab ?? page.heading, section && t(section.labelKey), t("app_name")),
+        body2,
+        html`hx-headers='${headers}'`,
+      ),
+    ),
   );
 }

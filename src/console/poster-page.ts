@@ -10,7 +10,7 @@ import { inviteQrDataUrl, qrLink } from "../cli/invite-qr.ts";
 import { CLIENT_LOCALES } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
 import { html } from "./html.ts";
-import { consoleHeaders, documentHtml } from "./layout.ts";
+import { consoleHeaders, documentHtml, tabTitle } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
 import { requireStaff, staffOf } from "./require-staff.ts";
 
@@ -27,11 +27,14 @@ async function showPoster(request: FastifyRequest, reply: FastifyReply): Promise
     select: { name: true, inviteCode: true },
   });
   if (!programme) return notFoundPage(reply, staff);
-  const t = (key: string) => consoleText(translator, staff.locale, key);
+  const t = (key: string, params?: Record<string, string>) =>
+    consoleText(translator, staff.locale, key, params);
   const link = programme.inviteCode ? qrLink(inviteLinks(programme.inviteCode, config)) : null;
   if (!programme.inviteCode || !link) {
     const body = html`<main class="poster"><h1>${programme.name}</h1><p>${t("poster_no_code")}</p></main>`;
-    return consoleHeaders(reply).send(documentHtml(staff.locale, t("poster_title"), body).toString());
+    return consoleHeaders(reply).send(
+      documentHtml(staff.locale, tabTitle(programme.name, t("poster_title"), t("app_name")), body).toString(),
+    );
   }
   const qr = await inviteQrDataUrl(link, 720);
   const lines = CLIENT_LOCALES.map(
@@ -41,11 +44,11 @@ async function showPoster(request: FastifyRequest, reply: FastifyReply): Promise
   const body = html`<main class="poster">
 <h1>${programme.name}</h1>
 <p class="poster-qr"><img src="${qr}" alt="${t("invite_qr_alt")}"></p>
-<p class="poster-code">${t("invite_code")}: <code>${programme.inviteCode}</code></p>
+<p class="poster-code">${t("label_colon", { label: t("invite_code") })} <code>${programme.inviteCode}</code></p>
 <ul class="poster-lines">${lines}</ul>
 <p class="poster-link">${link}</p>
 </main>`;
   return consoleHeaders(reply).send(
-    documentHtml(staff.locale, `${t("poster_title")} · ${programme.name}`, body).toString(),
+    documentHtml(staff.locale, tabTitle(programme.name, t("poster_title"), t("app_name")), body).toString(),
   );
 }

@@ -8,7 +8,7 @@ import { firstLanguageTag } from "../channels/webchat/webchat-requests.ts";
 import { COUNSELLOR_LOCALES, type CounsellorLocale } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
 import { html, type SafeHtml } from "./html.ts";
-import { documentHtml } from "./layout.ts";
+import { documentHtml, tabTitle } from "./layout.ts";
 
 /** The browser's language among the console's, else English. */
 export function browserLocale(request: FastifyRequest): CounsellorLocale {
@@ -31,7 +31,7 @@ function frame(request: FastifyRequest, locale: CounsellorLocale, title: string,
   return String(
     documentHtml(
       locale,
-      `${title} · ${t("app_name")}`,
+      tabTitle(title, t("app_name")),
       html`<main id="main" class="narrow"><p class="muted">${t("app_name")}</p><h1>${title}</h1>${body}</main>`,
     ),
   );

@@ -74,7 +74,8 @@ async function showStaff(
   shown: { link?: string; error?: string } = {},
 ) {
   const staff = staffOf(request);
-  const t = (key: string) => consoleText(request.server.consoleContext.translator, staff.locale, key);
+  const t = (key: string, params?: Record<string, string>) =>
+    consoleText(request.server.consoleContext.translator, staff.locale, key, params);
   if (staff.role !== "coordinator")
     return renderPage(
       reply.code(403),
@@ -88,7 +89,7 @@ async function showStaff(
 <td data-label="${t("name")}">${p.name}</td><td data-label="${t("email")}">${p.email}</td>
 <td data-label="${t("role")}">${t(`role_${p.role}`)}</td>
 <td data-label="${t("state")}">${!p.active ? t("deactivated") : p.signedUp ? t("active") : t("invited")}</td>
-<td>${p.active && p.id !== staff.staffId ? html`<form method="post" action="/console/staff/${p.id}/deactivate">${csrfField(request)}<button type="submit" class="secondary" aria-label="${t("deactivate")}: ${p.name}">${t("deactivate")}</button></form>` : ""}</td>
+<td>${p.active && p.id !== staff.staffId ? html`<form method="post" action="/console/staff/${p.id}/deactivate">${csrfField(request)}<button type="submit" class="secondary" aria-label="${t("label_colon", { label: t("deactivate") })} ${p.name}">${t("deactivate")}</button></form>` : ""}</td>
 </tr>`,
   );
   const body = html`${shown.error ? html`<p class="error" role="alert">${shown.error}</p>` : ""}

@@ -19,9 +19,13 @@ export function vacancyFacts(request: FastifyRequest, t: T, v: Vacancy): SafeHtm
   const [contract] = renderOutputs([contractOutput(v)], staff.locale, translator);
   const yes = (on: boolean) => (on ? t("yes") : t("no"));
   const needs = [
-    v.dutchLevel ? `${t("vacancy_dutch")}: ${t(`vacancy_level_${v.dutchLevel}`)}` : "",
-    v.frenchLevel ? `${t("vacancy_french")}: ${t(`vacancy_level_${v.frenchLevel}`)}` : "",
-    v.drivingLicence ? `${t("vacancy_licence")}: ${v.drivingLicence}` : "",
+    v.dutchLevel
+      ? `${t("label_colon", { label: t("vacancy_dutch") })} ${t(`vacancy_level_${v.dutchLevel}`)}`
+      : "",
+    v.frenchLevel
+      ? `${t("label_colon", { label: t("vacancy_french") })} ${t(`vacancy_level_${v.frenchLevel}`)}`
+      : "",
+    v.drivingLicence ? `${t("label_colon", { label: t("vacancy_licence") })} ${v.drivingLicence}` : "",
     v.workPermit ? t("vacancy_work_permit") : "",
   ].filter(Boolean);
   const texts = (v.texts ?? {}) as Record<string, string>;

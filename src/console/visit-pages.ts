@@ -33,7 +33,7 @@ function slotList(request: FastifyRequest, t: T, visit: Visit): SafeHtml {
     const answer = a.response ? ` · ${t(`visit_response_${a.response}`)}` : "";
     return html`<li>${when} · <a href="/console/cases/${a.caseId}">${name}</a>${answer}</li>`;
   });
-  return html`<p>📍 ${visit.place} · ${t("visit_host")}: ${visit.host}</p><ul>${items}</ul>`;
+  return html`<p>📍 ${visit.place} · ${t("label_colon", { label: t("visit_host") })} ${visit.host}</p><ul>${items}</ul>`;
 }
 
 /** The vacancy page's section: the visit's slots, or the form to set one. */

@@ -1,6 +1,6 @@
 /**
- * The voice recordings page's body: the client languages as links, the groups (one per flow file,
- * then the other messages) as links, then per group one card per message worth voicing (the
+ * The voice recordings page's body: the client languages as links, the groups (one per flow, by
+ * the name staff know it by, then the other messages) as links, then per group one card per message worth voicing (the
  * deployment's VoiceKeys on the console context, src/domain/voice/voice-keys.ts), with its text
  * in that language, its recording (a player for staff, who recorded and who approved it), the
  * recorder (voice-recorder.js) and the approve and delete buttons. A recording is approved by
@@ -10,7 +10,8 @@ import type { FastifyRequest } from "fastify";
 import { VOICE_MAX_BYTES, VOICE_MAX_MS } from "../domain/voice/voice-audio.ts";
 import type { VoiceKeyGroup } from "../domain/voice/voice-keys.ts";
 import { mayDeleteRecording, type VoiceRecordingSummary } from "../domain/voice/voice-recordings.ts";
-import { CLIENT_LOCALES } from "../i18n/translator.ts";
+import { flowNameKey } from "../flows/flow-name.ts";
+import { CLIENT_LOCALES, type Translator } from "../i18n/translator.ts";
 import { consoleText } from "./console-context.ts";
 import { csrfField } from "./csrf.ts";
 import { html, type SafeHtml } from "./html.ts";
@@ -43,7 +44,12 @@ export function voiceListBody(
     );
   const groups = voiceKeys.groups.map((group, index) => {
     const done = group.keys.filter((k) => byKey.get(k)?.approvedAt).length;
-    return { id: `voice-group-${index + 1}`, title: groupTitle(t, group), done, group };
+    return {
+      id: `voice-group-${index + 1}`,
+      title: groupTitle(translator, staff.locale, group),
+      done,
+      group,
+    };
   });
   const contents = groups.map(
     (g) =>
@@ -69,9 +75,15 @@ export function voiceListBody(
 <script src="/console/assets/voice-recorder.js" defer></script>`;
 }
 
-/** A flow group is named by its file (what a coordinator edits); the rest by a word. */
-const groupTitle = (t: Text, group: VoiceKeyGroup): string =>
-  group.file ? t("voice_group_flow", { file: group.file }) : t("voice_group_rest");
+/**
+ * A flow's group by the flow's name in the staff member's language; a deployment's own flow that
+ * has none (flows:check asks for one) by its description, else its id; the rest by a word.
+ */
+function groupTitle(translator: Translator, locale: string, group: VoiceKeyGroup): string {
+  if (!group.flow) return translator.t("console.voice_group_rest", locale);
+  const name = flowNameKey(group.flow);
+  return translator.has(name, locale) ? translator.t(name, locale) : (group.description ?? group.flow);
+}
 
 interface Slot {
   key: string;

@@ -54,6 +54,8 @@ export interface OutputChoice {
   labelLocale?: string;
   /** Parameters of the label (a time on a slot's button). */
   labelParams?: Record<string, string>;
+  /** Names of labelParams that hold a time of day (HH:MM), written the way the person's language writes one. */
+  labelTimeParams?: string[];
   emoji?: string;
   /** Also a locale key, rendered before the label (language emoji). */
   emojiKey?: string;

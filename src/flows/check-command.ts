@@ -1,12 +1,14 @@
 /**
  * `npm run flows:check`: validates every flow file (schema, graph, conditions) and that every
- * message key a flow or the engine uses exists in every language. One line per problem, naming
- * the file and the step; exit code 1 if there is any.
+ * message key a flow or the engine uses exists in every language, and that staff have a name for
+ * each flow in their languages (flow-name.ts). One line per problem, naming the file and the step;
+ * exit code 1 if there is any.
  */
 import { loadConfig } from "../config.ts";
 import { ENGINE_KEYS } from "../engine/validate.ts";
 import { createTranslator } from "../i18n/i18n.ts";
-import { CLIENT_LOCALES } from "../i18n/translator.ts";
+import { CLIENT_LOCALES, COUNSELLOR_LOCALES } from "../i18n/translator.ts";
+import { flowNameKey } from "./flow-name.ts";
 import { FlowFileError, loadFlows } from "./flow-registry.ts";
 
 /** Runs the check; returns the problem lines (empty when all is well). */
@@ -21,6 +23,14 @@ export async function checkFlows(
   );
   try {
     const registry = await loadFlows(flowsDir, everywhere);
+    for (const id of registry.ids) {
+      const key = flowNameKey(id);
+      const missing = COUNSELLOR_LOCALES.filter((locale) => !translator.has(key, locale));
+      if (missing.length)
+        problems.push(
+          `${registry.fileOf(id) ?? id}: staff have no name for this flow: add "${key}" in ${missing.join(", ")}`,
+        );
+    }
     return { problems, flows: [...registry.ids] };
   } catch (error) {
     if (error instanceof FlowFileError)

@@ -1,15 +1,18 @@
 /**
  * The locale check (`npm run i18n:check`, and a test in the suite): every language has the same
  * files and keys as English, every plural form its language needs, the same `{{placeholders}}`
- * and `/commands` as English, no empty strings, and only valid JSON. Also the key index a flow
+ * and `/commands` as English, no empty strings, only valid JSON, and each language's typography
+ * (typography.ts: the French colon, one apostrophe, no double space). Also the key index a flow
  * check uses to make sure every message a flow references exists in every language.
  */
 import { join, relative } from "node:path";
 import { commandsIn } from "./bidi.ts";
+import { timePatternProblem } from "./date-time.ts";
 import { listRuleFor } from "./list-format.ts";
 import { hasMessage, type LocaleMessages, loadLocales } from "./locale-files.ts";
 import { isPluralCategory, type PluralCategory, pluralRuleFor } from "./plural-rules.ts";
 import { CLIENT_LOCALES, COUNSELLOR_LOCALES } from "./translator.ts";
+import { typographyProblems } from "./typography.ts";
 
 /** One thing wrong, in one file (`<lng>/<file>.json`, relative to the locales folder). */
 export interface LocaleProblem {
@@ -26,7 +29,10 @@ export interface LocaleCheckOptions {
 }
 
 /** Keys every locale may add to a file although English does not have them. */
-const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = { meta: ["plural_rule", "list"] };
+const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  meta: ["plural_rule", "list"],
+  calendar: ["time"],
+};
 
 /** Plural forms that may leave out `{{count}}` ("ساعة واحدة", "ساعتان"). */
 const COUNT_OPTIONAL: ReadonlySet<PluralCategory> = new Set(["zero", "one", "two"]);
@@ -54,12 +60,17 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     if (typeof rule === "string") problems.push({ file: `${locale}/meta.json`, message: rule });
     const list = listRuleFor(locale, files.get("meta"));
     if (typeof list === "string") problems.push({ file: `${locale}/meta.json`, message: list });
+    const calendar = files.get("calendar");
+    const time = calendar && Object.hasOwn(calendar, "time") ? timePatternProblem(calendar.time) : undefined;
+    if (time) problems.push({ file: `${locale}/calendar.json`, message: time });
     const categories = typeof rule === "string" ? undefined : rule.categories;
     for (const [name, referenceMessages] of reference) {
       const file = `${locale}/${name}.json`;
       const messages = files.get(name);
-      if (messages) problems.push(...checkFile(file, name, messages, referenceMessages, categories));
-      else if (!unreadable.has(file) && requiredIn(name, locale))
+      if (messages) {
+        problems.push(...checkFile(file, name, messages, referenceMessages, categories));
+        problems.push(...checkTypography(file, locale, messages));
+      } else if (!unreadable.has(file) && requiredIn(name, locale))
         problems.push({ file, message: "missing file" });
     }
     for (const name of files.keys()) {
@@ -145,6 +156,17 @@ function checkFile(
     problems.push({ file, message: `extra key "${key}"` });
   }
   return problems;
+}
+
+/** Each string of a locale file (and of its lists) against its language's typography. */
+function checkTypography(file: string, locale: string, messages: LocaleMessages): LocaleProblem[] {
+  return Object.entries(messages).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value])
+      .filter((text): text is string => typeof text === "string")
+      .flatMap((text) =>
+        typographyProblems(locale, text).map((problem) => ({ file, message: `"${key}": ${problem}` })),
+      ),
+  );
 }
 
 /** The keys a locale file needs: English's plain keys, and each plural key in this language's forms. */

@@ -3,6 +3,8 @@
  * with a 24-hour clock. The shape of the sentence comes from the locale's `calendar.json`
  * (`date_time`); month and weekday names come from Intl (through luxon) for languages Intl knows,
  * and from `calendar.json` for those it does not (Romani), where that file is the only source.
+ * A language whose `calendar.json` says how it writes a time (`time`: Bulgarian "9:00") has every
+ * time of its messages written that way: in dates, office hours, quick replies, visit slots.
  */
 import { DateTime } from "luxon";
 import type { LocaleMessages } from "./locale-files.ts";
@@ -18,15 +20,47 @@ export interface CalendarNames {
   dateTime: string;
   /** A calendar date without time, with `{{day}}`, `{{month}}`, `{{year}}` (and `{{weekday}}`). */
   date: string;
+  /**
+   * How the language writes a time of day, with `{{hour}}` (9), `{{hh}}` (09) and `{{minute}}` (05);
+   * unset, "09:05" in a date, and whatever the caller asks for elsewhere (formatTime's fallback).
+   */
+  time?: string;
+}
+
+/** A time in a date when the language's calendar.json has no `time`: "09:05". */
+export const DEFAULT_TIME_PATTERN = "{{hh}}:{{minute}}";
+
+/** What is wrong with a `time` pattern of calendar.json, or undefined when it is fine. */
+export function timePatternProblem(pattern: unknown): string | undefined {
+  if (typeof pattern !== "string") return '"time" must be a string such as "{{hour}}:{{minute}}"';
+  if (!/\{\{(hour|hh)\}\}/.test(pattern) || !pattern.includes("{{minute}}"))
+    return '"time" needs {{hour}} or {{hh}}, and {{minute}}';
+  return undefined;
+}
+
+/** `hour`:`minute` written with `pattern` (see CalendarNames.time). */
+export function formatClockWith(hour: number, minute: number, pattern: string): string {
+  const parts: Record<string, string> = {
+    hour: String(hour),
+    hh: twoDigits(hour),
+    minute: twoDigits(minute),
+  };
+  return pattern.replace(/\{\{(hour|hh|minute)\}\}/g, (_, name: string) => parts[name] ?? "");
 }
 
 /** Reads a locale's calendar.json; undefined when it is missing or malformed. */
 export function readCalendar(messages: LocaleMessages | undefined): CalendarNames | undefined {
-  const { months, weekdays, date_time: dateTime, date } = messages ?? {};
+  const { months, weekdays, date_time: dateTime, date, time } = messages ?? {};
   const names = (value: unknown, length: number): value is string[] =>
     Array.isArray(value) && value.length === length && value.every((v) => typeof v === "string" && v !== "");
   if (!names(months, 12) || !names(weekdays, 7) || typeof dateTime !== "string") return undefined;
-  return { months, weekdays, dateTime, date: typeof date === "string" ? date : "{{day}} {{month}} {{year}}" };
+  return {
+    months,
+    weekdays,
+    dateTime,
+    date: typeof date === "string" ? date : "{{day}} {{month}} {{year}}",
+    ...(timePatternProblem(time) === undefined ? { time: time as string } : {}),
+  };
 }
 
 /** Whether Intl has month and weekday names for `locale` (false for Romani). */
@@ -55,7 +89,7 @@ export function formatDateTimeWith(
     day: String(local.day),
     month: useIntl ? named.toFormat("MMMM") : (calendar.months[local.month - 1] ?? ""),
     year: String(local.year),
-    time: `${twoDigits(local.hour)}:${twoDigits(local.minute)}`,
+    time: formatClockWith(local.hour, local.minute, calendar.time ?? DEFAULT_TIME_PATTERN),
   };
   return pattern.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => parts[name] ?? whole);
 }

@@ -7,7 +7,14 @@
 import i18next, { type i18n as I18next, type Resource } from "i18next";
 import type { Logger } from "../logger.ts";
 import { isolate, isolateCommands } from "./bidi.ts";
-import { type CalendarNames, DEFAULT_TIME_ZONE, formatDateTimeWith, readCalendar } from "./date-time.ts";
+import {
+  type CalendarNames,
+  DEFAULT_TIME_PATTERN,
+  DEFAULT_TIME_ZONE,
+  formatClockWith,
+  formatDateTimeWith,
+  readCalendar,
+} from "./date-time.ts";
 import { formatList, type ListKind, type ListRule, parseListRule } from "./list-format.ts";
 import { hasMessage, type LoadedLocales, loadLocales, messageText, splitMessageKey } from "./locale-files.ts";
 import { matchLocale } from "./locale-match.ts";
@@ -107,6 +114,14 @@ class LocaleTranslator implements Translator {
     const lng = this.#knownLocale(locale) ?? this.#parts.fallback;
     const calendar = this.#parts.calendars.get(lng) ?? this.#parts.calendars.get(this.#parts.fallback);
     return calendar ? formatDateTimeWith(date, lng, timeZone, calendar, calendar.date) : "";
+  }
+
+  formatTime(clock: string, locale: string, fallback = DEFAULT_TIME_PATTERN): string {
+    const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(clock);
+    if (!match) return clock;
+    const lng = this.#knownLocale(locale) ?? this.#parts.fallback;
+    const pattern = this.#parts.calendars.get(lng)?.time ?? fallback;
+    return formatClockWith(Number(match[1]), Number(match[2]), pattern);
   }
 
   weekdayName(isoWeekday: number, locale: string): string {

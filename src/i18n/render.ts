@@ -17,7 +17,12 @@ export interface RenderedMessage {
 export function choiceLabel(choice: OutputChoice, locale: string, translator: Translator): string {
   const labelLocale = choice.labelLocale ?? locale;
   const emoji = choice.emoji ?? (choice.emojiKey ? translator.t(choice.emojiKey, labelLocale) : "");
-  const text = translator.t(choice.label, labelLocale, choice.labelParams);
+  const params = { ...choice.labelParams };
+  for (const name of choice.labelTimeParams ?? []) {
+    const clock = params[name];
+    if (clock !== undefined) params[name] = translator.formatTime(clock, labelLocale);
+  }
+  const text = translator.t(choice.label, labelLocale, params);
   const mark = choice.selected === undefined ? "" : choice.selected ? "✅ " : "⬜ ";
   return `${mark}${emoji ? `${emoji} ` : ""}${text}`;
 }

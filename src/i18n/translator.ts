@@ -31,6 +31,13 @@ export interface Translator {
   formatDateTime(date: Date, locale: string, timeZone: string): string;
   /** Formats a calendar date without time ("3 February 2027"; Romani: our own month names). */
   formatDate(date: Date, locale: string, timeZone: string): string;
+  /**
+   * A time of day (`clock` as "HH:MM", as settings and forms hold it) the way `locale` writes one
+   * (its calendar.json `time`: Bulgarian "9:00"), so that every time in a message looks the same;
+   * a language without `time` gets `fallback` (default "{{hh}}:{{minute}}", as in its dates).
+   * Anything that is not HH:MM comes back as it is.
+   */
+  formatTime(clock: string, locale: string, fallback?: string): string;
   /** The name of a weekday (1 Monday … 7 Sunday) in `locale` (Romani: our own names). */
   weekdayName(isoWeekday: number, locale: string): string;
   /**

@@ -395,6 +395,7 @@ describe("case show", () => {
     });
     const { stdout } = await cli(["case", "show", caseId, "--as", counsellor.email, "--lang", "en"]);
     expect(stdout).not.toContain("\u001b");
-    expect(stdout).toMatch(/^ {2}Motivation \(client’s own words\) {2}Koken\[2J\n {35}en bakken$/m);
+    // English writes the plain apostrophe (src/i18n/typography.ts).
+    expect(stdout).toMatch(/^ {2}Motivation \(client's own words\) {2}Koken\[2J\n {35}en bakken$/m);
   });
 });

@@ -58,6 +58,7 @@ test("a reply's status turns delivered, then another's not delivered when the cl
   const second = await reply("Mai ai nevoie de ajutor?");
   await expect
     .poll(() => status(second.messageId), { timeout: 15_000 })
-    .toBe("non remis : le client a bloqué le bot");
+    // French: a narrow no-break space (U+202F) before the colon.
+    .toBe("non remis\u202f: le client a bloqué le bot");
   await checkPage(page, "conversation-delivery-live");
 }, 120_000);

@@ -144,7 +144,29 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
     // French guillemets hold their words with no-break spaces: « Autre » never splits at a line end.
     if (document.documentElement.lang === "fr" && /« | »/.test(visible))
       found.push(`a guillemet with a breaking space: ${/.{0,20}(« | »).{0,20}/.exec(visible)?.[0]}`);
+    if (document.documentElement.lang === "fr") {
+      // French puts a narrow no-break space before a colon, also after a label the page adds it
+      // to ("Code d’invitation : …"); text in another language (a client's message) is its own.
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? "";
+        const inFrench = node.parentElement?.closest("[lang]")?.getAttribute("lang") === "fr";
+        const colon = /(?<!\u202f):(?=\s|$)/.exec(text);
+        if (colon && inFrench && !node.parentElement?.closest("code, script, style, textarea"))
+          found.push(
+            `a colon without U+202F before it: ${text.slice(Math.max(0, colon.index - 20), colon.index + 1)}`,
+          );
+      }
+      const labels = [...document.querySelectorAll("[aria-label]")].map(
+        (e) => e.getAttribute("aria-label") ?? "",
+      );
+      for (const label of labels.filter((l) => /(?<!\u202f):(?=\s|$)/.test(l)))
+        found.push(`a colon without U+202F before it in an aria-label: ${label}`);
+    }
     if (visible.includes(slug)) found.push(`the programme's slug shows: ${slug}`);
+    // A flow by its name, never by its file (the voice page's groups).
+    const file = /[\w/-]+\.ya?ml\b/.exec(visible);
+    if (file) found.push(`a file name shows: ${file[0]}`);
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) {
       // Name the innermost elements that reach past the right edge: what to fix.
@@ -166,6 +188,34 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
     const link = here?.getBoundingClientRect();
     if (link && bar && (link.left < bar.left - 1 || link.right > bar.right + 1))
       found.push(`the section shown is out of sight in the navigation: ${here?.textContent}`);
+    // The browser's tab names the section as well ("Ana – Inbox – …"), and no heading repeats the
+    // page's own (a reader learns nothing from the second).
+    const section = here?.textContent?.trim();
+    if (section && !document.title.includes(section))
+      found.push(`the tab's title does not name the section "${section}": ${document.title}`);
+    const heading = document.querySelector("main h1")?.textContent?.trim();
+    for (const h of document.querySelectorAll("main h2, main h3"))
+      if (h.textContent?.trim() === heading) found.push(`a heading repeats the page's: ${heading}`);
+    // A chart's words as drawn (its units scaled to its box) are at least 12 px: readable on a phone.
+    for (const svg of document.querySelectorAll<SVGSVGElement>("main svg[viewBox]")) {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      for (const text of svg.querySelectorAll("text")) {
+        const drawn = Number.parseFloat(getComputedStyle(text).fontSize) * scale;
+        if (drawn < 12) {
+          found.push(`a chart's text drawn at ${drawn.toFixed(1)} px: ${text.textContent}`);
+          break;
+        }
+      }
+    }
+    // A page's own navigation (the inbox's filters, the voice page's languages) is not drawn as
+    // the bar of sections: the bar's style belongs to the bar.
+    const barColour = (list: Element | null) => (list ? getComputedStyle(list).backgroundColor : "");
+    const sections = barColour(document.querySelector("body > nav ul"));
+    for (const list of document.querySelectorAll("main nav ul"))
+      if (barColour(list) === sections)
+        found.push(
+          `a navigation in the page looks like the bar of sections: ${list.textContent?.trim().slice(0, 40)}`,
+        );
     // A key shows instead of its text (a code sample such as the voice page's keys is meant).
     const key = /\b(console|common|onboarding|assessment|vacancy|broadcast)\.(?!yaml\b)[a-z_]+\b/;
     const clone = document.body.cloneNode(true) as HTMLElement;
@@ -288,6 +338,13 @@ test("every console page in nl, fr and en, at 1280 and at 390 wide", async () =>
           await htmxSettled(page);
         }
         await look(page, `${locale}-${viewport.name}-${name}`);
+        if (name === "conversation") {
+          // The tab says whose conversation: the client's name, the inbox, the console.
+          const words = (key: string) => app.translator.t(`console.${key}`, locale);
+          const wanted = `Ana – ${words("nav_inbox")} – ${words("app_name")}`;
+          if ((await page.title()) !== wanted)
+            defects.push(`${locale} conversation: tab "${await page.title()}", not "${wanted}"`);
+        }
       }
       await page.context().close();
     }

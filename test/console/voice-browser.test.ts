@@ -46,9 +46,11 @@ test("a steward records and uploads a Romani message; a counsellor listens and a
   const page = await signIn(steward.email);
   await page.getByRole("link", { name: "Voice" }).click();
   await page.waitForURL(/\/console\/voice/);
-  // Grouped by flow file, then the other messages; the questionnaire's questions among them.
+  // Grouped by flow, each by the name staff know it by (never its file), then the other
+  // messages; the questionnaire's questions among them.
   const groups = page.locator(".voice-group h2");
-  expect(await groups.allTextContents()).toContain("Questions and messages of flows/self-assessment.yaml");
+  expect(await groups.allTextContents()).toContain("Self-assessment questionnaire");
+  expect((await groups.allTextContents()).filter((title) => /\.yaml|_/.test(title))).toEqual([]);
   expect(
     await page
       .locator(".voice-group", { has: page.locator("code", { hasText: "assessment.residence_prompt" }) })

@@ -40,3 +40,17 @@ test("every key the conversation core and the domains' turn handlers send exists
   expect(keys.size).toBeGreaterThan(10);
   for (const key of keys) expect(translator.has(key, "en"), key).toBe(true);
 });
+
+test("a flow staff have no name for (console.flow_<id> in nl, fr and en) is reported by file", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flows-"));
+  cpSync("flows", dir, { recursive: true });
+  const file = path.join(dir, "greeting.yaml");
+  writeFileSync(
+    file,
+    "formatVersion: 1\nid: greeting\nversion: 1\nsteps:\n  - id: hello\n    type: end\n    text: commands.welcome_back\n",
+  );
+  const { problems } = await checkFlows(dir, "locales");
+  expect(problems).toEqual([
+    `${file}: staff have no name for this flow: add "console.flow_greeting" in nl, fr, en`,
+  ]);
+});

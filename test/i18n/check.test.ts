@@ -105,11 +105,55 @@ describe("checkLocales on a broken copy", () => {
     ]);
   });
 
+  it("reports a French colon without its narrow no-break space, bare or after a plain space", () => {
+    fixture.edit("fr/console.json", (m) => {
+      m.status = "Statut: ouvert";
+      m.cases_count = "Dossiers affichés : {{count}}";
+      m.match_shifts_fit = "horaires\u00a0:{{shifts}}";
+    });
+    expect(lines()).toEqual([
+      'fr/console.json: "status": a colon without a narrow no-break space (U+202F) before it: "Statut: ouvert"',
+      'fr/console.json: "cases_count": a colon without a narrow no-break space (U+202F) before it: "rs affichés : {{count}}"',
+      'fr/console.json: "match_shifts_fit": a colon without a narrow no-break space (U+202F) before it: "horaires\u00a0:{{shifts}}"',
+    ]);
+  });
+
+  it("leaves a French clock, an address and a colon after U+202F alone", () => {
+    fixture.edit("fr/console.json", (m) => {
+      m.status = "Statut\u202f: ouvert à 9:00, voir https://example.org";
+    });
+    expect(lines()).toEqual([]);
+  });
+
+  it("reports a second kind of apostrophe, a double space and a space before a comma", () => {
+    fixture.edit("fr/console.json", (m) => {
+      m.staff_title = "L'équipe";
+    });
+    fixture.edit("en/console.json", (m) => {
+      m.staff_title = "The team’s people";
+      m.cases_title = "Open  cases";
+      m.status = "Status , open";
+    });
+    expect(lines()).toEqual([
+      `en/console.json: "status": a double space or a space before a comma: "Status , open"`,
+      `en/console.json: "cases_title": a double space or a space before a comma: "Open  cases"`,
+      `en/console.json: "staff_title": an apostrophe other than ': "The team’s people"`,
+      `fr/console.json: "staff_title": an apostrophe other than ’: "L'équipe"`,
+    ]);
+  });
+
   it("reports a calendar list of the wrong length", () => {
     fixture.edit("rom/calendar.json", (m) => {
       m.months = ["Januaro"];
     });
     expect(lines()).toEqual(['rom/calendar.json: "months" must be a list of 12, like en']);
+  });
+
+  it("reports a calendar `time` that cannot write a time", () => {
+    fixture.edit("bg/calendar.json", (m) => {
+      m.time = "{{hour}} ч.";
+    });
+    expect(lines()).toEqual(['bg/calendar.json: "time" needs {{hour}} or {{hh}}, and {{minute}}']);
   });
 });
 

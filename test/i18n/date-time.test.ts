@@ -49,6 +49,19 @@ describe("formatDateTime", () => {
   });
 });
 
+describe("formatTime: a language's own way with a time", () => {
+  it("Bulgarian writes 9:05 (its calendar.json `time`), in a date too; the others keep their default", () => {
+    expect(translator.formatDateTime(new Date("2026-02-03T08:05:00Z"), "bg", BRUSSELS)).toBe(
+      "вторник 3 февруари, 9:05",
+    );
+    expect(translator.formatTime("09:05", "bg")).toBe("9:05");
+    expect(translator.formatTime("09:05", "bg", "{{hh}}h{{minute}}")).toBe("9:05");
+    expect(translator.formatTime("09:05", "en")).toBe("09:05");
+    expect(translator.formatTime("09:05", "en", "{{hour}}:{{minute}}")).toBe("9:05");
+    expect(translator.formatTime("soon", "bg")).toBe("soon");
+  });
+});
+
 describe("calendar.json", () => {
   it.each(["en", "nl", "fr", "ro", "bg", "ar"])("%s names match what Intl shows", (locale) => {
     const calendar = JSON.parse(readFileSync(join(REAL_LOCALES_DIR, locale, "calendar.json"), "utf8"));

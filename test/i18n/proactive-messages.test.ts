@@ -348,6 +348,30 @@ describe("every proactive message in every client language", () => {
     expect(byName("new appointment, a note in Romanian only").render("fr").text).not.toContain("📝");
   });
 
+  test("Bulgarian writes every time one way: 9:00 in office hours, dates, quick replies and slots", () => {
+    // How each time is written: "9:00", "09:00", "9:00 ч." (an hour from 10 says nothing of a zero).
+    const shapes = (text: string) =>
+      [...text.matchAll(/(?<!\d)(\d{1,2}):\d\d(?!\d)( ?ч\.)?/gu)].map(
+        ([, hour = "", suffix]) =>
+          `${hour.length === 1 ? "9" : hour.startsWith("0") ? "09" : "10"}:00${suffix ?? ""}`,
+      );
+    const byName = (name: string) => messages.find((m) => m.name === name) as Proactive;
+    const seen = new Map<string, string>();
+    for (const message of messages)
+      for (const shape of shapes(wholeText(message.render("bg")))) seen.set(shape, message.name);
+    expect([...seen.keys()].filter((shape) => shape !== "9:00" && shape !== "10:00")).toEqual([]);
+    // The office hours and the next opening in one notice, the same way.
+    expect(byName("handover, counsellor closed").render("bg").text).toContain(
+      "9:00–\u206017:00: от понеделник 7 декември, 9:00 ",
+    );
+    const early = renderQuickReply(translator, {
+      key: "come_to_office",
+      params: { date: "2026-12-10", time: "09:30" },
+      locale: "bg",
+    });
+    expect(early.text).toBe("🏢 Ела в офиса на 10 декември 2026 г. в 9:30.");
+  });
+
   test("the check finds another language's words: a French contract and an English line in Romanian", () => {
     const byName = (name: string) => messages.find((m) => m.name === name) as Proactive;
     /** The message with its Romanian text changed by `plant`, every other language as it is. */

@@ -251,14 +251,17 @@ export async function previewStored(
   sender: Pick<BroadcastInput, "organisationSlug" | "counsellorEmail">,
 ): Promise<BroadcastPreview> {
   // As of its own time (already out of quiet hours): not of now, which may be in them, or past it.
-  const preview = await previewBroadcast({ ...deps, now: () => broadcast.sendAt }, {
-    ...sender,
-    kind: broadcast.kind,
-    vacancyId: broadcast.vacancyId ?? undefined,
-    segment: broadcast.segment as Segment,
-    texts: broadcast.texts as BroadcastInput["texts"],
-    fallbacks: broadcast.fallbacks as BroadcastInput["fallbacks"],
-  });
+  const preview = await previewBroadcast(
+    { ...deps, now: () => broadcast.sendAt },
+    {
+      ...sender,
+      kind: broadcast.kind,
+      vacancyId: broadcast.vacancyId ?? undefined,
+      segment: broadcast.segment as Segment,
+      texts: broadcast.texts as BroadcastInput["texts"],
+      fallbacks: broadcast.fallbacks as BroadcastInput["fallbacks"],
+    },
+  );
   return { ...preview, sendAt: broadcast.sendAt };
 }
 

@@ -6,6 +6,7 @@
 
 import type { ConsentDecision } from "../../generated/prisma/client.ts";
 import { latestConsentSelect } from "../../store/consents.ts";
+import type { DbClient } from "../../store/prisma.ts";
 
 /** The Prisma `select` that loads what visibleClientName needs. */
 export const clientNameSelect = {
@@ -13,6 +14,15 @@ export const clientNameSelect = {
   locale: true,
   consents: latestConsentSelect,
 } as const;
+
+/** The name of a case's client, when it may be shown (a page's title); null for none or a case without a client. */
+export async function caseClientName(db: DbClient, caseId: string): Promise<string | null> {
+  const row = await db.case.findUnique({
+    where: { id: caseId },
+    select: { client: { select: clientNameSelect } },
+  });
+  return row?.client ? visibleClientName(row.client) : null;
+}
 
 /** The client's display name if their latest consent is "accepted", else null. */
 export function visibleClientName(client: {

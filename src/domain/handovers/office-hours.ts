@@ -81,10 +81,11 @@ export function describeDays(days: readonly number[], locale: string, translator
   return translator.formatList(parts, locale);
 }
 
-/** "9:00" for "09:00": a clock as people write it. */
-export function describeClock(clock: string): string {
-  return clock.replace(/^0(\d)/, "$1");
-}
+/**
+ * Office hours as a language writes a time (its calendar.json `time`: Bulgarian "9:00", as in the
+ * date of the next opening in the same message); a language without one: "9:00" for "09:00".
+ */
+const OFFICE_CLOCK = "{{hour}}:{{minute}}";
 
 /**
  * The params the client's office-hours messages take: `days`, `open`, `close` (which follows the
@@ -97,7 +98,7 @@ export function officeHoursParams(
 ): { days: string; open: string; close: string } {
   return {
     days: describeDays(hours.days, locale, translator),
-    open: describeClock(hours.open),
-    close: `${RANGE_JOINER}${describeClock(hours.close)}`,
+    open: translator.formatTime(hours.open, locale, OFFICE_CLOCK),
+    close: `${RANGE_JOINER}${translator.formatTime(hours.close, locale, OFFICE_CLOCK)}`,
   };
 }

@@ -62,7 +62,7 @@ export function renderQuickReply(
     // Noon UTC is the same calendar day in every zone we serve.
     values.date = translator.formatDate(new Date(`${input.params.date}T12:00:00Z`), input.locale, "UTC");
   }
-  if (input.params.time) values.time = input.params.time;
+  if (input.params.time) values.time = translator.formatTime(input.params.time, input.locale);
   if (input.params.place) values.place = input.params.place;
   return {
     text: translator.t(`quick-replies.${input.key}`, input.locale, values),

@@ -90,6 +90,7 @@ export async function slotOffer(
       id: `jobslot:${input.alertId}:${slot.id}`,
       label: "jobs.visit_slot",
       labelParams: { time: DateTime.fromJSDate(slot.startsAt, { zone: input.timeZone }).toFormat("HH:mm") },
+      labelTimeParams: ["time"],
     })),
   };
 }

@@ -25,9 +25,17 @@ const OTHER_KEYS = [
   "jobs.alert_cv",
 ] as const;
 
-/** One heading of the recording page: a flow file's keys, or (`file` undefined) the others. */
+/**
+ * One heading of the recording page: a flow's keys, or (`flow` and `file` undefined) the others.
+ * Staff read the flow's name (`flowNameKey`), never its file.
+ */
 export interface VoiceKeyGroup {
+  /** The flow's id (`self_assessment`). */
+  flow?: string;
+  /** The file it was loaded from, for whoever edits it. */
   file?: string;
+  /** The flow's own description, in the words of whoever wrote it (no translation). */
+  description?: string;
   keys: readonly string[];
 }
 
@@ -62,7 +70,8 @@ function flowGroups(flows: FlowRegistry): VoiceKeyGroup[] {
       seen.add(key);
       return [key];
     });
-    return keys.length ? [{ file, keys }] : [];
+    const { description } = flows.latest(id);
+    return keys.length ? [{ flow: id, file, ...(description ? { description } : {}), keys }] : [];
   });
 }
 

@@ -19,6 +19,7 @@ const translator: Translator = {
   dir: () => "ltr",
   formatDateTime: (date) => date.toISOString(),
   formatDate: (date) => date.toISOString().slice(0, 10),
+  formatTime: (clock) => clock,
   weekdayName: (day) => String(day),
   matchLocale: () => undefined,
   formatList: (items) => items.join(", "),

@@ -38,6 +38,7 @@ export function standInTranslator(): Translator {
     dir: (locale) => (RTL_LOCALES.has(locale) ? "rtl" : "ltr"),
     formatDateTime: (date) => date.toISOString(),
     formatDate: (date) => date.toISOString().slice(0, 10),
+    formatTime: (clock) => clock,
     weekdayName: (day) => String(day),
     formatList: (items) => items.join(", "),
     matchLocale(hint) {
