@@ -28,7 +28,10 @@ export interface LocaleCheckOptions {
   requiredLocales?: readonly string[];
 }
 
-/** Keys every locale may add to a file although English does not have them. */
+/**
+ * Keys each locale sets for itself (its own value, not a translation of English's): never compared
+ * with English, and allowed although English does not have them.
+ */
 const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   meta: ["plural_rule", "list"],
   calendar: ["time"],
@@ -60,8 +63,7 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     if (typeof rule === "string") problems.push({ file: `${locale}/meta.json`, message: rule });
     const list = listRuleFor(locale, files.get("meta"));
     if (typeof list === "string") problems.push({ file: `${locale}/meta.json`, message: list });
-    const calendar = files.get("calendar");
-    const time = calendar && Object.hasOwn(calendar, "time") ? timePatternProblem(calendar.time) : undefined;
+    const time = timeProblem(locale, files.get("calendar"));
     if (time) problems.push({ file: `${locale}/calendar.json`, message: time });
     const categories = typeof rule === "string" ? undefined : rule.categories;
     for (const [name, referenceMessages] of reference) {
@@ -88,6 +90,18 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     }
   }
   return problems;
+}
+
+/**
+ * What is wrong with a calendar.json's `time`: every client language says how it writes a time of
+ * day (docs/decisions/0025), so that no time of its messages falls back to another shape.
+ */
+function timeProblem(locale: string, calendar: LocaleMessages | undefined): string | undefined {
+  if (!calendar) return undefined;
+  if (Object.hasOwn(calendar, "time")) return timePatternProblem(calendar.time);
+  return (CLIENT_LOCALES as readonly string[]).includes(locale)
+    ? 'missing key "time" (how the language writes a time of day, e.g. "{{hh}}:{{minute}}")'
+    : undefined;
 }
 
 /**
@@ -139,8 +153,10 @@ function checkFile(
   categories: readonly PluralCategory[] | undefined,
 ): LocaleProblem[] {
   const problems: LocaleProblem[] = [];
+  const settings = LOCALE_SETTINGS[name] ?? [];
   const expected = expectedKeys(reference, categories);
   for (const [key, expectation] of expected) {
+    if (settings.includes(key)) continue;
     if (!Object.hasOwn(messages, key)) {
       problems.push({ file, message: `missing key "${key}"` });
     } else {
@@ -148,7 +164,6 @@ function checkFile(
       if (message) problems.push({ file, message });
     }
   }
-  const settings = LOCALE_SETTINGS[name] ?? [];
   for (const key of Object.keys(messages)) {
     if (expected.has(key) || settings.includes(key)) continue;
     // Without a plural rule we cannot tell which forms are needed; only `_other` is certain.
