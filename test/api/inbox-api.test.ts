@@ -7,7 +7,6 @@
  * hours; another organisation sees none of it. An `Idempotency-Key` makes a retried message one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import {
   handoverQuietHandler,
@@ -19,33 +18,26 @@ import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { createLogger } from "../../src/logger.ts";
 import { fireNudge } from "../../src/scheduling/nudge-worker.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { bearer, staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false });
+  bed = await startTestBed({ telegram: true, workers: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 /** An organisation, its counsellor (signed up, with a token), and a Romani client who tapped 🙋. */
 async function waitingClient() {
-  const { organisation, programme } = await organisationWithCounsellor(app.db);
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor", { locale: "nl" });
-  const created = await createCase(app.db, {
+  const { organisation, programme } = await organisationWithCounsellor(bed.app.db);
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor", { locale: "nl" });
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap("language:rom");
   await user.tap("consent:accept");
@@ -56,7 +48,7 @@ async function waitingClient() {
 }
 
 const api = (method: "GET" | "POST", url: string, who: { apiToken: string }, payload?: unknown) =>
-  app.http.inject({
+  bed.app.http.inject({
     method,
     url,
     headers: { ...bearer(who), ...(payload ? { "content-type": "application/json" } : {}) },
@@ -64,7 +56,7 @@ const api = (method: "GET" | "POST", url: string, who: { apiToken: string }, pay
   });
 
 function sentTo(user: TelegramUser, text: string) {
-  return telegram.waitFor(
+  return bed.telegram.waitFor(
     (calls) =>
       calls.find(
         (c) =>
@@ -97,7 +89,7 @@ describe("the inbox API", () => {
     });
     expect(sent.statusCode).toBe(202);
     expect(sent.json()).toEqual({ messageId: expect.any(String), notInClientLanguage: false });
-    const romani = app.translator.t("quick-replies.come_to_office", "rom", {
+    const romani = bed.app.translator.t("quick-replies.come_to_office", "rom", {
       date: "8 Decembro 2026",
       time: "10:30",
     });
@@ -117,12 +109,12 @@ describe("the inbox API", () => {
     expect(mine).toMatchObject({ text: romani, staffName: w.counsellor.name, direction: "outbound" });
     expect(["queued", "sending", "sent"]).toContain(mine.status);
 
-    const answered = await app.db.handover.findUniqueOrThrow({ where: { id: handover.id } });
+    const answered = await bed.app.db.handover.findUniqueOrThrow({ where: { id: handover.id } });
     expect(answered.answeredAt).not.toBeNull();
-    const quiet = await app.db.nudge.findUniqueOrThrow({ where: { jobId: quietJobId(handover.id) } });
+    const quiet = await bed.app.db.nudge.findUniqueOrThrow({ where: { jobId: quietJobId(handover.id) } });
     expect(quiet.status).toBe("pending");
     expect(
-      (await app.db.nudge.findUniqueOrThrow({ where: { jobId: unansweredJobId(handover.id) } })).status,
+      (await bed.app.db.nudge.findUniqueOrThrow({ where: { jobId: unansweredJobId(handover.id) } })).status,
     ).toBe("cancelled");
   });
 
@@ -145,7 +137,7 @@ describe("the inbox API", () => {
     const url = `/api/v1/cases/${w.caseId}/messages`;
     const text = `Av ando biro tehara ${Date.now()}`;
     const post = (key: string, body: unknown, who = w.counsellor) =>
-      app.http.inject({
+      bed.app.http.inject({
         method: "POST",
         url,
         headers: { ...bearer(who), "content-type": "application/json", "idempotency-key": key },
@@ -158,20 +150,20 @@ describe("the inbox API", () => {
     const ids = new Set(answers.map((answer) => answer.json().messageId));
     expect(ids.size).toBe(1);
     await sentTo(w.user, text);
-    await outboundSettled(app.db, { externalUserId: String(w.user.userId) });
+    await outboundSettled(bed.app.db, { externalUserId: String(w.user.userId) });
     expect(w.user.all().filter((m) => m.text === text)).toHaveLength(1);
-    expect(await app.db.message.count({ where: { text } })).toBe(1);
+    expect(await bed.app.db.message.count({ where: { text } })).toBe(1);
 
     const other = await post(key, { text: "Something else" });
     expect(other.statusCode).toBe(400);
     expect(other.json().error).toContain("idempotency key");
     expect((await post("has space", { text })).statusCode).toBe(400);
     // A colleague's key is theirs: the same string from them is a message of their own.
-    const colleague = await staffMember(app.db, w.organisation.slug, "counsellor");
+    const colleague = await staffMember(bed.app.db, w.organisation.slug, "counsellor");
     const theirs = await post(key, { text }, colleague);
     expect(theirs.statusCode).toBe(202);
     expect(ids.has(theirs.json().messageId)).toBe(false);
-    const openapi = (await app.http.inject({ url: "/api/v1/openapi.json" })).json();
+    const openapi = (await bed.app.http.inject({ url: "/api/v1/openapi.json" })).json();
     const parameters = openapi.paths["/api/v1/cases/{id}/messages"].post.parameters;
     expect(parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header" }));
   });
@@ -196,7 +188,7 @@ describe("the inbox API", () => {
     expect(
       (await api("POST", `/api/v1/cases/${w.caseId}/messages`, w.counsellor, { text: "  " })).statusCode,
     ).toBe(400);
-    const openapi = (await app.http.inject({ url: "/api/v1/openapi.json" })).json();
+    const openapi = (await bed.app.http.inject({ url: "/api/v1/openapi.json" })).json();
     expect(JSON.stringify(openapi)).toContain('"come_to_office"');
   });
 
@@ -205,8 +197,8 @@ describe("the inbox API", () => {
     const [handover] = (await api("GET", "/api/v1/handovers", w.counsellor)).json().handovers;
     const back = await api("POST", `/api/v1/handovers/${handover.id}/hand-back`, w.counsellor);
     expect(back.json()).toEqual({ closed: true });
-    await sentTo(w.user, app.translator.t("handover.back", "rom"));
-    await sentTo(w.user, app.translator.t("assessment.residence_prompt", "rom"));
+    await sentTo(w.user, bed.app.translator.t("handover.back", "rom"));
+    await sentTo(w.user, bed.app.translator.t("assessment.residence_prompt", "rom"));
     expect((await api("GET", "/api/v1/handovers", w.counsellor)).json().handovers).toEqual([]);
     expect((await api("POST", `/api/v1/handovers/${handover.id}/hand-back`, w.counsellor)).json()).toEqual({
       closed: false,
@@ -214,12 +206,12 @@ describe("the inbox API", () => {
     // Back with the bot: the answer goes to the questionnaire again.
     const next = await w.user.tap("residence:eu_citizen");
     // (The replies since the last look include the hand-back messages the outbox sent meanwhile.)
-    expect(next.at(-1)?.text).toBe(app.translator.t("assessment.housing_prompt", "rom"));
+    expect(next.at(-1)?.text).toBe(bed.app.translator.t("assessment.housing_prompt", "rom"));
   });
 
   it("lists tasks in words in the counsellor's language; done and reassign", async () => {
     const w = await waitingClient();
-    const colleague = await staffMember(app.db, w.organisation.slug, "counsellor");
+    const colleague = await staffMember(bed.app.db, w.organisation.slug, "counsellor");
     const tasks = (await api("GET", "/api/v1/tasks", w.counsellor)).json().tasks;
     const task = tasks.find((t: { caseId: string }) => t.caseId === w.caseId);
     expect(task).toMatchObject({
@@ -247,17 +239,19 @@ describe("the inbox API", () => {
     expect(handover.channel).toBe("telegram");
     const flaggedBefore = (await api("GET", "/api/v1/handovers?flagged=true", w.counsellor)).json().handovers;
     expect(flaggedBefore.map((h: { id: string }) => h.id)).not.toContain(handover.id);
-    const nudge = await app.db.nudge.findUniqueOrThrow({ where: { jobId: unansweredJobId(handover.id) } });
+    const nudge = await bed.app.db.nudge.findUniqueOrThrow({
+      where: { jobId: unansweredJobId(handover.id) },
+    });
     const deps = {
-      db: app.db,
-      connection: app.redis,
-      prefix: app.config.QUEUE_PREFIX,
-      translator: app.translator,
-      outbox: app.outbox,
+      db: bed.app.db,
+      connection: bed.app.redis,
+      prefix: bed.app.config.QUEUE_PREFIX,
+      translator: bed.app.translator,
+      outbox: bed.app.outbox,
       logger: createLogger("silent"),
       handlers: {
         handover_unanswered: handoverUnansweredHandler(),
-        handover_quiet: handoverQuietHandler(app.flows, (now) => ({
+        handover_quiet: handoverQuietHandler(bed.app.flows, (now) => ({
           now,
           timeZone: "Europe/Brussels",
           locales: CLIENT_LOCALES,
@@ -266,14 +260,14 @@ describe("the inbox API", () => {
     };
     const later = new Date(nudge.dueAt.getTime() + 1000);
     expect(await fireNudge({ ...deps, now: () => later }, nudge.jobId)).toBe("sent");
-    await sentTo(w.user, app.translator.t("handover.escalated", "rom"));
+    await sentTo(w.user, bed.app.translator.t("handover.escalated", "rom"));
     const flagged = (await api("GET", "/api/v1/handovers", w.counsellor)).json().handovers[0];
     expect(flagged.flagged).toBe(true);
     // The coordinator's view: only the flagged ones, on the API and on the console's inbox filter.
     const onlyFlagged = (await api("GET", "/api/v1/handovers?flagged=true", w.counsellor)).json().handovers;
     expect(onlyFlagged.map((h: { id: string }) => h.id)).toEqual([handover.id]);
-    const cookie = `ceb_session=${await openSession(app.db, w.counsellor.id)}`;
-    const page = await app.http.inject({
+    const cookie = `ceb_session=${await openSession(bed.app.db, w.counsellor.id)}`;
+    const page = await bed.app.http.inject({
       method: "GET",
       url: "/console/inbox?flagged=1",
       headers: { cookie },
@@ -286,12 +280,12 @@ describe("the inbox API", () => {
     expect(tasks.map((t: { kind: string }) => t.kind)).toContain("handover.unanswered");
 
     await api("POST", `/api/v1/cases/${w.caseId}/messages`, w.counsellor, { quickReply: "will_check" });
-    const quiet = await app.db.nudge.findUniqueOrThrow({ where: { jobId: quietJobId(handover.id) } });
+    const quiet = await bed.app.db.nudge.findUniqueOrThrow({ where: { jobId: quietJobId(handover.id) } });
     expect(await fireNudge({ ...deps, now: () => new Date(quiet.dueAt.getTime() + 1000) }, quiet.jobId)).toBe(
       "sent",
     );
-    await sentTo(w.user, app.translator.t("handover.back_quiet", "rom"));
-    expect((await app.db.handover.findUniqueOrThrow({ where: { id: handover.id } })).closedReason).toBe(
+    await sentTo(w.user, bed.app.translator.t("handover.back_quiet", "rom"));
+    expect((await bed.app.db.handover.findUniqueOrThrow({ where: { id: handover.id } })).closedReason).toBe(
       "quiet_time",
     );
   });
@@ -299,8 +293,8 @@ describe("the inbox API", () => {
   it("shows another organisation none of it: empty lists, 404 for the case and the handover", async () => {
     const w = await waitingClient();
     const [handover] = (await api("GET", "/api/v1/handovers", w.counsellor)).json().handovers;
-    const other = await organisationWithCounsellor(app.db);
-    const outsider = await staffMember(app.db, other.organisation.slug, "coordinator");
+    const other = await organisationWithCounsellor(bed.app.db);
+    const outsider = await staffMember(bed.app.db, other.organisation.slug, "coordinator");
     const theirs = (await api("GET", "/api/v1/handovers", outsider)).json().handovers;
     expect(theirs.map((h: { id: string }) => h.id)).not.toContain(handover.id);
     expect((await api("GET", `/api/v1/cases/${w.caseId}/messages`, outsider)).statusCode).toBe(404);
@@ -311,7 +305,7 @@ describe("the inbox API", () => {
     const tasks = (await api("GET", "/api/v1/tasks", outsider)).json().tasks;
     expect(tasks.map((t: { caseId: string }) => t.caseId)).not.toContain(w.caseId);
     // A steward of the same organisation who did not bring this client in sees none of it either.
-    const steward = await staffMember(app.db, w.organisation.slug, "steward");
+    const steward = await staffMember(bed.app.db, w.organisation.slug, "steward");
     expect((await api("GET", "/api/v1/handovers", steward)).json().handovers).toEqual([]);
     expect((await api("GET", `/api/v1/cases/${w.caseId}/messages`, steward)).statusCode).toBe(404);
   });

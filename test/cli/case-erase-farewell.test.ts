@@ -10,7 +10,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import {
   createFarewellQueue,
@@ -19,36 +18,31 @@ import {
 } from "../../src/domain/privacy/farewell-queue.ts";
 import { erasureScan } from "../support/erasure-scan.ts";
 import { erasureWorld } from "../support/erasure-world.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { removeKeys, testPrefix } from "../support/redis-keys.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let farewells: Queue<FarewellJobData>;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false }); // the bot: its workers take the farewells
-  farewells = createFarewellQueue(app.redis, app.config.QUEUE_PREFIX);
+  bed = await startTestBed({ telegram: true, workers: true }); // the bot: its workers take the farewells
+  farewells = createFarewellQueue(bed.app.redis, bed.app.config.QUEUE_PREFIX);
 });
 afterAll(async () => {
   await farewells?.close();
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
 });
 
 /** The command line, in this process, on the bot's database and queue prefix. */
 async function cli(argv: string[]) {
   let [stdout, stderr] = ["", ""];
   const code = await runCli(argv, {
-    db: app.db,
-    config: app.config,
+    db: bed.app.db,
+    config: bed.app.config,
     scheduling: async () => ({
-      queue: app.nudgeQueue,
-      outbox: app.outbox,
-      translator: app.translator,
+      queue: bed.app.nudgeQueue,
+      outbox: bed.app.outbox,
+      translator: bed.app.translator,
       farewells,
     }),
     stdout: { write: (text: string) => (stdout += text) },
@@ -59,11 +53,11 @@ async function cli(argv: string[]) {
 
 /** The messages the fake Telegram got in `chatId` that say `text`. */
 const sentTo = (chatId: number, text: string) =>
-  telegram.sent().filter((m) => String(m.chat_id) === String(chatId) && m.text === text);
+  bed.telegram.sent().filter((m) => String(m.chat_id) === String(chatId) && m.text === text);
 
 test("the CLI's erasure: each open chat gets the last message once, through the running bot", async () => {
-  const w = await erasureWorld(app, telegram);
-  const goodbye = app.translator.t("commands.erased_by_staff", "ro");
+  const w = await erasureWorld(bed.app, bed.telegram);
+  const goodbye = bed.app.translator.t("commands.erased_by_staff", "ro");
   const done = await cli(["case", "erase", w.caseId, "--as", w.owner.email, "--confirm", "--json"]);
   expect([done.code, JSON.parse(done.stdout)]).toEqual([
     0,
@@ -74,7 +68,7 @@ test("the CLI's erasure: each open chat gets the last message once, through the 
   await sleep(1000); // nothing more comes
   expect([sentTo(w.user.userId, goodbye).length, sentTo(w.second.userId, goodbye).length]).toEqual([1, 1]);
   expect(await farewells.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
-  const scan = erasureScan(app);
+  const scan = erasureScan(bed.app);
   expect(await scan.tablesHolding(w.needles)).toEqual([]);
   expect(await scan.redisKeysHolding(w.ids)).toEqual([]);
 
@@ -93,17 +87,20 @@ const chat = (id: string) => ({
 
 test("with no bot taking them in time, the farewells are withdrawn and nothing of them stays in Redis", async () => {
   const prefix = testPrefix("farewell-nobot"); // no worker listens under it
-  const queue = createFarewellQueue(app.redis, prefix);
+  const queue = createFarewellQueue(bed.app.redis, prefix);
   try {
     const id = `${Date.now()}`;
     const farewell = farewellsThroughBot(queue, 500);
     await farewell.sendUnstored(chat(id).conversationId, chat(id).address, chat(id).message);
     expect(await queue.getJobCounts("waiting")).toMatchObject({ waiting: 1 });
     expect(await farewell.settled()).toEqual({ taken: 0, withdrawn: 1 });
-    const keys = await app.redis.keys(`${prefix}:*`);
+    const keys = await bed.app.redis.keys(`${prefix}:*`);
     const held = [];
     for (const key of keys)
-      if ((await app.redis.type(key)) === "hash" && JSON.stringify(await app.redis.hgetall(key)).includes(id))
+      if (
+        (await bed.app.redis.type(key)) === "hash" &&
+        JSON.stringify(await bed.app.redis.hgetall(key)).includes(id)
+      )
         held.push(key);
     expect(held).toEqual([]);
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
@@ -120,5 +117,5 @@ test("a farewell found after its deadline (its command stopped while waiting) is
   await expect
     .poll(async () => (await farewells.getJob(job.id as string)) ?? "gone", { timeout: 10_000 })
     .toBe("gone");
-  expect(telegram.sent().filter((m) => String(m.chat_id) === id)).toEqual([]);
+  expect(bed.telegram.sent().filter((m) => String(m.chat_id) === id)).toEqual([]);
 });

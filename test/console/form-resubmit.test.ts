@@ -8,38 +8,30 @@
  */
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { broadcastOrganisation } from "../domain/broadcasts/segment-fixture.ts";
 import { type ConsoleHttp, hiddenField, signInOverHttp } from "../support/console-session.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let base: string;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  await app.startWorkers({ reconcile: false });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  bed = await startTestBed({ telegram: true, workers: true });
+  base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
 }, 60_000);
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 /** Two Romanian-speaking clients on Telegram, their counsellor signed in to the console. */
 async function world() {
-  const { organisation, programmes, members } = await broadcastOrganisation(app.db, [
+  const { organisation, programmes, members } = await broadcastOrganisation(bed.app.db, [
     { locale: "ro" },
     { locale: "ro" },
   ]);
   // Quiet hours well away from now, so a broadcast for now goes at once whatever the time of day.
   const quiet = DateTime.now().setZone("Europe/Brussels").plus({ hours: 2 }).startOf("hour");
-  await app.db.programme.update({
+  await bed.app.db.programme.update({
     where: { id: programmes.a.id },
     data: {
       settings: {
@@ -47,7 +39,7 @@ async function world() {
       },
     },
   });
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
   const console = await signInOverHttp(base, counsellor.email);
   const [first, second] = members;
   if (!first?.conversationId || !second?.conversationId) throw new Error("fixture");
@@ -70,9 +62,9 @@ async function resubmit(console: ConsoleHttp, path: string, form: Record<string,
 
 /** What the fake Telegram delivered to `chatId` that contains `text`, once the outbox is done with it. */
 async function received(chatIds: string[], text: string): Promise<Map<string, number>> {
-  await outboundSettled(app.db, { externalConversationId: { in: chatIds } });
+  await outboundSettled(bed.app.db, { externalConversationId: { in: chatIds } });
   const counts = new Map(chatIds.map((id) => [id, 0]));
-  for (const sent of telegram.sent())
+  for (const sent of bed.telegram.sent())
     if (counts.has(String(sent.chat_id)) && String(sent.text ?? "").includes(text))
       counts.set(String(sent.chat_id), (counts.get(String(sent.chat_id)) ?? 0) + 1);
   return counts;
@@ -94,7 +86,7 @@ test("a counsellor's reply posted again is sent once, and every post redirects a
     expect(answer.status).toBe(303);
     expect(answer.location).toBe(`/console/cases/${first.caseId}/conversation?sent=1`);
   }
-  const rows = await app.db.message.findMany({ where: { conversationId: first.conversationId, text } });
+  const rows = await bed.app.db.message.findMany({ where: { conversationId: first.conversationId, text } });
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ authorStaffId: counsellor.id, kind: "counsellor" });
   expect(rows[0]?.idempotencyKey).toBe(`staff:${first.caseId}:${form.submission}`);
@@ -122,7 +114,7 @@ test("a reply without a submission id is refused and sends nothing", async () =>
   });
   expect(answer.status).toBe(400);
   expect(answer.body).toContain("This form is out of date: nothing was sent.");
-  expect(await app.db.message.count({ where: { conversationId: first.conversationId, text } })).toBe(0);
+  expect(await bed.app.db.message.count({ where: { conversationId: first.conversationId, text } })).toBe(0);
 }, 60_000);
 
 test("a broadcast posted again is created once and reaches each client once", async () => {
@@ -139,7 +131,7 @@ test("a broadcast posted again is created once and reaches each client once", as
     text_ro: text,
   };
   const answers = await resubmit(console, "/console/broadcasts", form);
-  const broadcasts = await app.db.broadcast.findMany({ where: { organisationId: organisation.id } });
+  const broadcasts = await bed.app.db.broadcast.findMany({ where: { organisationId: organisation.id } });
   expect(broadcasts).toHaveLength(1);
   for (const answer of answers) {
     expect(answer.status).toBe(303);
@@ -152,7 +144,7 @@ test("a broadcast posted again is created once and reaches each client once", as
   // Every recipient has their message written: nothing more comes.
   await expect
     .poll(
-      async () => (await app.db.broadcast.findUniqueOrThrow({ where: { id: broadcasts[0]?.id } })).status,
+      async () => (await bed.app.db.broadcast.findUniqueOrThrow({ where: { id: broadcasts[0]?.id } })).status,
       {
         timeout: 20_000,
       },
@@ -181,8 +173,8 @@ test("an appointment posted again is set once and the client is told once", asyn
     expect(answer.status).toBe(303);
     expect(answer.location).toBe(`/console/cases/${first.caseId}?done=appointment_created#appointments`);
   }
-  expect(await app.db.appointment.count({ where: { caseId: first.caseId } })).toBe(1);
-  const notices = await app.db.message.findMany({
+  expect(await bed.app.db.appointment.count({ where: { caseId: first.caseId } })).toBe(1);
+  const notices = await bed.app.db.message.findMany({
     where: { conversationId: first.conversationId, idempotencyKey: { startsWith: "appt-created:" } },
   });
   expect(notices).toHaveLength(1);

@@ -15,17 +15,15 @@ import {
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
 import { eventually } from "../outbox/outbox-harness.ts";
 import { lastMidday } from "../support/daytime.ts";
-import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
-import { postUpdate, startTestApp } from "../support/test-app.ts";
+import { type FakeTelegram, privateTextUpdate } from "../support/fake-telegram.ts";
+import { postUpdate } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 const sendsTo = (telegram: FakeTelegram, chatId: string) =>
   telegram.sent().filter((p) => String(p.chat_id) === chatId);
 
-async function start(telegram: FakeTelegram, env: Record<string, string> = {}) {
-  const app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50", ...env } });
-  await app.startWorkers({ reconcile: false });
-  return app;
-}
+/** The app with its workers and a fake Telegram; `env` over the test app's settings. */
+const start = (env: Record<string, string> = {}) => startTestBed({ telegram: true, workers: true, env });
 
 async function broadcast(app: App, org: { slug: string }, email: string, input: Partial<BroadcastInput>) {
   const { broadcast } = await createBroadcast(
@@ -41,16 +39,11 @@ async function broadcast(app: App, org: { slug: string }, email: string, input: 
 }
 
 describe("a broadcast to a mixed-language segment", () => {
-  let telegram: FakeTelegram;
-  let app: App;
+  let bed: TestBedWithTelegram;
   beforeAll(async () => {
-    telegram = await startFakeTelegram();
-    app = await start(telegram);
+    bed = await start();
   });
-  afterAll(async () => {
-    await app?.close();
-    await telegram?.close();
-  });
+  afterAll(() => bed?.close());
 
   test("429s and 403s: each reachable person gets exactly one message in a language they read; the report accounts for all", async () => {
     const specs: MemberSpec[] = [
@@ -61,24 +54,24 @@ describe("a broadcast to a mixed-language segment", () => {
       { locale: "ro", conversation: "opted_out" },
       { locale: "ro", conversation: "blocked" },
     ];
-    const { organisation, counsellor, members } = await broadcastOrganisation(app.db, specs);
+    const { organisation, counsellor, members } = await broadcastOrganisation(bed.app.db, specs);
     const blocker = members[1];
     if (!blocker) throw new Error("fixture");
-    telegram.blockChat(blocker.chatId);
-    telegram.failNext(
+    bed.telegram.blockChat(blocker.chatId);
+    bed.telegram.failNext(
       "sendMessage",
       { error_code: 429, description: "Too Many Requests", retry_after: 1 },
       2,
     );
 
-    const sent = await broadcast(app, organisation, counsellor.email, {
+    const sent = await broadcast(bed.app, organisation, counsellor.email, {
       texts: { ro: "Curs nou de stivuitorist luni la 9.", ar: "دورة جديدة لقيادة الرافعة يوم الاثنين." },
       fallbacks: { rom: "ro" },
       kind: "job_update",
     });
     const report = await eventually(
       async () => {
-        const r = await broadcastReport(app.db, {
+        const r = await broadcastReport(bed.app.db, {
           broadcastId: sent.id,
           organisationSlug: organisation.slug,
         });
@@ -89,9 +82,9 @@ describe("a broadcast to a mixed-language segment", () => {
     );
 
     const header = (locale: string) =>
-      app.translator.t("broadcasts.job_update", locale, { text: "" }).split("\n")[0] ?? "?";
+      bed.app.translator.t("broadcasts.job_update", locale, { text: "" }).split("\n")[0] ?? "?";
     for (const member of members) {
-      const got = sendsTo(telegram, member.chatId);
+      const got = sendsTo(bed.telegram, member.chatId);
       if (member === blocker || member.spec.conversation) {
         expect(got, `${member.spec.locale} ${member.spec.conversation ?? "403"}`).toHaveLength(0);
         continue;
@@ -107,9 +100,10 @@ describe("a broadcast to a mixed-language segment", () => {
         expect(text).toContain(header("ro"));
       }
     }
-    expect(telegram.calls.filter((c) => c.errorCode === 429)).toHaveLength(2);
+    expect(bed.telegram.calls.filter((c) => c.errorCode === 429)).toHaveLength(2);
     expect(
-      (await app.db.conversation.findUniqueOrThrow({ where: { id: blocker.conversationId ?? "" } })).status,
+      (await bed.app.db.conversation.findUniqueOrThrow({ where: { id: blocker.conversationId ?? "" } }))
+        .status,
     ).toBe("blocked");
     expect(report).toMatchObject({
       recipients: 12,
@@ -125,10 +119,10 @@ describe("a broadcast to a mixed-language segment", () => {
     const replier = members.find((m) => m.spec.locale === "ar");
     if (!replier) throw new Error("fixture");
     await postUpdate(
-      app,
+      bed.app,
       privateTextUpdate({ userId: Number(replier.chatId), text: "نعم، أنا مهتم", messageId: 77 }),
     );
-    const after = await broadcastReport(app.db, {
+    const after = await broadcastReport(bed.app.db, {
       broadcastId: sent.id,
       organisationSlug: organisation.slug,
     });
@@ -137,15 +131,17 @@ describe("a broadcast to a mixed-language segment", () => {
 
   test("a job reminder written during a broadcast goes before the broadcast's remaining messages", async () => {
     const { organisation, counsellor, members } = await broadcastOrganisation(
-      app.db,
+      bed.app.db,
       Array.from({ length: 40 }, () => ({ locale: "ro" })),
     );
-    const sent = await broadcast(app, organisation, counsellor.email, {});
-    await eventually(async () => (await app.db.message.count({ where: { broadcastId: sent.id } })) === 40);
+    const sent = await broadcast(bed.app, organisation, counsellor.email, {});
+    await eventually(
+      async () => (await bed.app.db.message.count({ where: { broadcastId: sent.id } })) === 40,
+    );
     const target = members[39];
     if (!target?.conversationId) throw new Error("fixture");
     // Like a reminder: a proactive message without a broadcast, written while the queue is full.
-    await app.outbox.enqueue({
+    await bed.app.outbox.enqueue({
       conversationId: target.conversationId,
       idempotencyKey: `reminder-like:${sent.id}`,
       messageKey: "appointments.notice",
@@ -153,11 +149,11 @@ describe("a broadcast to a mixed-language segment", () => {
     });
     await eventually(
       async () =>
-        (await broadcastReport(app.db, { broadcastId: sent.id, organisationSlug: organisation.slug }))
+        (await broadcastReport(bed.app.db, { broadcastId: sent.id, organisationSlug: organisation.slug }))
           .sent === 40,
       10_000,
     );
-    const final = telegram
+    const final = bed.telegram
       .sent()
       .filter((p) => members.some((m) => m.chatId === String(p.chat_id)))
       .map((p) => p.text);
@@ -168,8 +164,7 @@ describe("a broadcast to a mixed-language segment", () => {
 });
 
 test("cancel while it runs: nothing more is sent, and the report adds up", async () => {
-  const telegram = await startFakeTelegram();
-  const app = await start(telegram, { TELEGRAM_RATE_PER_SECOND: "4" });
+  const { app, telegram, close } = await start({ TELEGRAM_RATE_PER_SECOND: "4" });
   try {
     const { organisation, counsellor, members } = await broadcastOrganisation(
       app.db,
@@ -195,7 +190,6 @@ test("cancel while it runs: nothing more is sent, and the report adds up", async
     expect(report.sent + report.cancelled).toBe(20);
     expect(report.broadcast.status).toBe("cancelled");
   } finally {
-    await app.close();
-    await telegram.close();
+    await close();
   }
 });

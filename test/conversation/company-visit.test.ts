@@ -7,40 +7,32 @@
  */
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { setCompanyVisit, visitsByCompany } from "../../src/domain/vacancies/company-visits.ts";
 import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 import { cleaner } from "../support/vacancy-world.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
-  await app.startWorkers({ reconcile: false });
+  bed = await startTestBed({ telegram: true, workers: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 async function assessedClient(programmeSlug: string, email: string) {
-  const created = await createCase(app.db, { programmeSlug, counsellorEmail: email });
-  const user = new TelegramUser(app, telegram);
+  const created = await createCase(bed.app.db, { programmeSlug, counsellorEmail: email });
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap("language:ro");
   await user.tap("consent:accept");
   await user.tap("done:later");
-  const linked = await app.db.case.findUniqueOrThrow({ where: { id: created.id } });
+  const linked = await bed.app.db.case.findUniqueOrThrow({ where: { id: created.id } });
   const answers = cleaner();
-  await app.db.assessment.create({
+  await bed.app.db.assessment.create({
     data: {
       clientId: linked.clientId as string,
       caseId: created.id,
@@ -54,10 +46,10 @@ async function assessedClient(programmeSlug: string, email: string) {
 }
 
 test("interested clients pick a visit slot by buttons and get the appointment with its reminders", async () => {
-  const { organisation, programme, counsellor } = await organisationWithCounsellor(app.db);
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(bed.app.db);
   const ana = await assessedClient(programme.slug, counsellor.email);
   const ion = await assessedClient(programme.slug, counsellor.email);
-  const vacancy = await postVacancy(app.db, organisation.id, {
+  const vacancy = await postVacancy(bed.app.db, organisation.id, {
     employer: "Net & Propre",
     jobCode: "office_cleaner",
     contractCode: "open_ended",
@@ -68,7 +60,7 @@ test("interested clients pick a visit slot by buttons and get the appointment wi
   });
   const day = DateTime.now().setZone("Europe/Brussels").plus({ days: 3 }).toISODate() as string;
   await setCompanyVisit(
-    app.db,
+    bed.app.db,
     vacancy,
     {
       date: day,
@@ -81,11 +73,11 @@ test("interested clients pick a visit slot by buttons and get the appointment wi
     "Europe/Brussels",
   );
   const report = await sendJobAlerts(
-    { db: app.db, translator: app.translator, outbox: app.outbox },
+    { db: bed.app.db, translator: bed.app.translator, outbox: bed.app.outbox },
     { vacancyId: vacancy.id, today: DateTime.now().toISODate() as string },
   );
   expect(report.sent.sort()).toEqual([ana.caseId, ion.caseId].sort());
-  await telegram.waitFor(
+  await bed.telegram.waitFor(
     (calls) => (calls.filter((c) => String(c.payload.text).startsWith("💼")).length >= 2 ? true : undefined),
     10_000,
   );
@@ -97,20 +89,22 @@ test("interested clients pick a visit slot by buttons and get the appointment wi
   await ana.user.tap(/🙋/);
   const booked = await ana.user.tap(/10:00/);
   expect(booked.at(-1)?.text).toContain("Rue Wayez 12, Anderlecht");
-  const appointment = await app.db.appointment.findFirstOrThrow({ where: { caseId: ana.caseId } });
+  const appointment = await bed.app.db.appointment.findFirstOrThrow({ where: { caseId: ana.caseId } });
   expect(appointment).toMatchObject({ purpose: "company_visit", withWhom: "Sofie (HR)" });
-  const reminders = await app.db.nudge.findMany({ where: { subjectId: appointment.id, status: "pending" } });
+  const reminders = await bed.app.db.nudge.findMany({
+    where: { subjectId: appointment.id, status: "pending" },
+  });
   expect(reminders.length).toBeGreaterThan(0);
   for (const reminder of reminders)
-    expect(await app.nudgeQueue.getJob(reminder.jobId), reminder.jobId).toBeTruthy();
+    expect(await bed.app.nudgeQueue.getJob(reminder.jobId), reminder.jobId).toBeTruthy();
 
   // Ion taps 10:00 from the offer he got before: taken, he gets the free time again.
   const refused = await ion.user.tap(/10:00/);
-  expect(refused.map((m) => m.text)).toContain(app.translator.t("jobs.visit_taken", "ro"));
+  expect(refused.map((m) => m.text)).toContain(bed.app.translator.t("jobs.visit_taken", "ro"));
   expect(refused.at(-1)?.buttons?.map((b) => b.text)).toEqual(["🕐 10:20"]);
   await ion.user.tap(/10:20/);
 
-  const [company] = await visitsByCompany(app.db, organisation.id);
+  const [company] = await visitsByCompany(bed.app.db, organisation.id);
   expect(company?.employer).toBe("Net & Propre");
   expect(company?.visits[0]?.slots.map((s) => s.appointment?.caseId)).toEqual([ana.caseId, ion.caseId]);
 }, 90_000);

@@ -3,7 +3,6 @@
  * outbox to the fake Telegram server; the answers reach the counsellor and later matching.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
@@ -12,38 +11,31 @@ import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { uid } from "../support/db.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 import { cook as kitchen } from "../support/vacancy-world.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
-  await app.startWorkers({ reconcile: false });
+  bed = await startTestBed({ telegram: true, workers: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
-  app.translator.t(key, locale, params);
+  bed.app.translator.t(key, locale, params);
 /** Someone who wants kitchen work (test/support/vacancy-world.ts). */
 const cook = kitchen();
 
 async function assessedClient(slug: string, email: string, locale: string, languages: string[]) {
-  const created = await createCase(app.db, { programmeSlug: slug, counsellorEmail: email });
-  const user = new TelegramUser(app, telegram);
+  const created = await createCase(bed.app.db, { programmeSlug: slug, counsellorEmail: email });
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
   await user.tap("done:later");
-  const linked = await app.db.case.findUniqueOrThrow({ where: { id: created.id } });
+  const linked = await bed.app.db.case.findUniqueOrThrow({ where: { id: created.id } });
   const answers = { ...cook, languages };
-  await app.db.assessment.create({
+  await bed.app.db.assessment.create({
     data: {
       clientId: linked.clientId as string,
       caseId: created.id,
@@ -57,7 +49,7 @@ async function assessedClient(slug: string, email: string, locale: string, langu
 }
 
 const cardsTo = (user: TelegramUser) =>
-  telegram.waitFor((calls) => {
+  bed.telegram.waitFor((calls) => {
     const cards = calls.filter(
       (c) =>
         c.method === "sendMessage" &&
@@ -69,13 +61,17 @@ const cardsTo = (user: TelegramUser) =>
 
 test("alerts reach matching clients in a language they read; answers become tasks and reasons", async () => {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
   const ro = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
   const rom = await assessedClient(`p-${s}`, `l-${s}@example.org`, "rom", ["romani", "romanian"]);
   const ar = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ar", ["arabic"]);
-  const vacancy = await createVacancy(app.db, {
+  const vacancy = await createVacancy(bed.app.db, {
     organisationSlug: `o-${s}`,
     employer: "Brasserie Horta",
     job: "Ajutor bucătar",
@@ -89,7 +85,7 @@ test("alerts reach matching clients in a language they read; answers become task
     dutchLevel: "basic",
     texts: { ro: "Ajuți la pregătirea mâncării. Dimineața.", nl: "Je helpt in de keuken. 's Ochtends." },
   });
-  const deps = { db: app.db, translator: app.translator, outbox: app.outbox };
+  const deps = { db: bed.app.db, translator: bed.app.translator, outbox: bed.app.outbox };
   const report = await sendJobAlerts(deps, { vacancyId: vacancy.id, today: "2026-11-23" });
   expect(report.sent.sort()).toEqual([ro.caseId, rom.caseId].sort());
   expect(report.noText).toEqual([ar.caseId]); // reads only Arabic: no text yet, nothing sent
@@ -110,7 +106,7 @@ test("alerts reach matching clients in a language they read; answers become task
   const next = await ro.user.tap(/🙋/);
   expect(next.at(-1)?.text).toBe(t("jobs.interested_next", "ro"));
   expect(
-    await app.db.counsellorTask.findFirst({ where: { caseId: ro.caseId, kind: "job.interest" } }),
+    await bed.app.db.counsellorTask.findFirst({ where: { caseId: ro.caseId, kind: "job.interest" } }),
   ).not.toBeNull();
 
   const more = await rom.user.tap(/ℹ️/);
@@ -119,7 +115,7 @@ test("alerts reach matching clients in a language they read; answers become task
   expect(why.at(-1)?.text).toBe(t("jobs.why_prompt", "rom"));
   const thanks = await rom.user.tap(/📍/);
   expect(thanks.at(-1)?.text).toBe(t("jobs.why_thanks", "rom"));
-  const alert = await app.db.jobAlert.findFirstOrThrow({
+  const alert = await bed.app.db.jobAlert.findFirstOrThrow({
     where: { vacancyId: vacancy.id, locale: "ro", declineReason: "far" },
   });
   expect(alert.status).toBe("not_for_me");
@@ -131,21 +127,25 @@ test("alerts reach matching clients in a language they read; answers become task
 });
 
 test("/alerts sets every new job, once a week or none; before consent it says the privacy notice comes first", async () => {
-  const newcomer = new TelegramUser(app, telegram, "en");
+  const newcomer = new TelegramUser(bed.app, bed.telegram, "en");
   const early = await newcomer.say("/alerts");
   expect(early.map((m) => m.text)).toEqual([t("jobs.alerts_need_consent", "en")]);
   expect(
-    await app.db.conversation.findFirst({ where: { externalConversationId: String(newcomer.userId) } }),
+    await bed.app.db.conversation.findFirst({ where: { externalConversationId: String(newcomer.userId) } }),
   ).toMatchObject({ clientId: null });
 
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
   const { user, caseId } = await assessedClient(`p-${s}`, `l-${s}@example.org`, "rom", ["romani"]);
-  const { clientId } = await app.db.case.findUniqueOrThrow({ where: { id: caseId } });
+  const { clientId } = await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } });
   const frequency = async () =>
-    (await app.db.client.findUniqueOrThrow({ where: { id: clientId as string } })).alertFrequency;
+    (await bed.app.db.client.findUniqueOrThrow({ where: { id: clientId as string } })).alertFrequency;
   expect(await frequency()).toBe("every");
 
   const asked = await user.say("/alerts");
@@ -165,9 +165,13 @@ test("/alerts sets every new job, once a week or none; before consent it says th
 
 test("weekly clients get no card at once: their alert waits for the digest; 'none' clients get no alert", async () => {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
   const every = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
   const weekly = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
   const none = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
@@ -175,7 +179,7 @@ test("weekly clients get no card at once: their alert waits for the digest; 'non
   await weekly.user.tap("frequency:weekly");
   await none.user.say("/alerts");
   await none.user.tap("frequency:none");
-  const vacancy = await createVacancy(app.db, {
+  const vacancy = await createVacancy(bed.app.db, {
     organisationSlug: `o-${s}`,
     employer: "Hotel Metropole",
     job: "Cameristă",
@@ -185,7 +189,7 @@ test("weekly clients get no card at once: their alert waits for the digest; 'non
     contractType: "CDD",
     texts: { ro: "Faci curat în camere." },
   });
-  const deps = { db: app.db, translator: app.translator, outbox: app.outbox };
+  const deps = { db: bed.app.db, translator: bed.app.translator, outbox: bed.app.outbox };
   const now = new Date("2026-11-24T09:00:00Z");
   const report = await sendJobAlerts(deps, { vacancyId: vacancy.id, today: "2026-11-24", now });
   expect(report.sent).toEqual([every.caseId]);
@@ -193,17 +197,17 @@ test("weekly clients get no card at once: their alert waits for the digest; 'non
   expect(report.excluded).toEqual([none.caseId]);
 
   const clientOf = async (caseId: string) =>
-    (await app.db.case.findUniqueOrThrow({ where: { id: caseId } })).clientId as string;
-  const sentAlert = await app.db.jobAlert.findUniqueOrThrow({
+    (await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } })).clientId as string;
+  const sentAlert = await bed.app.db.jobAlert.findUniqueOrThrow({
     where: { vacancyId_clientId: { vacancyId: vacancy.id, clientId: await clientOf(every.caseId) } },
   });
   expect(sentAlert).toMatchObject({ status: "sent", sentAt: now });
-  const waiting = await app.db.jobAlert.findUniqueOrThrow({
+  const waiting = await bed.app.db.jobAlert.findUniqueOrThrow({
     where: { vacancyId_clientId: { vacancyId: vacancy.id, clientId: await clientOf(weekly.caseId) } },
   });
   expect(waiting).toMatchObject({ status: "digest_pending", sentAt: null, locale: "ro" });
   expect(
-    await app.db.jobAlert.findFirst({
+    await bed.app.db.jobAlert.findFirst({
       where: { vacancyId: vacancy.id, clientId: await clientOf(none.caseId) },
     }),
   ).toBeNull();
@@ -211,7 +215,7 @@ test("weekly clients get no card at once: their alert waits for the digest; 'non
   await cardsTo(every.user); // the card of the "every" client went out…
   const [weeklyKeys, noneKeys] = await Promise.all(
     [weekly, none].map(async ({ caseId }) =>
-      app.db.message.count({
+      bed.app.db.message.count({
         where: { conversation: { clientId: await clientOf(caseId) }, idempotencyKey: { startsWith: "job-" } },
       }),
     ),

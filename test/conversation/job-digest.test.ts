@@ -5,7 +5,6 @@
  * reads every pending alert, so this file has a database of its own.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
@@ -21,30 +20,27 @@ import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { FSI, PDI } from "../../src/i18n/bidi.ts";
 import { createLogger } from "../../src/logger.ts";
 import { uid } from "../support/db.ts";
-import { callbackUpdate, type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
+import { callbackUpdate } from "../support/fake-telegram.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { postUpdate, startTestApp } from "../support/test-app.ts";
+import { postUpdate } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 import { cook as kitchen } from "../support/vacancy-world.ts";
 
 const database = ownDatabase("digest");
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
   await database.create();
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { DATABASE_URL: database.url, TELEGRAM_CHAT_GAP_MS: "50" } });
-  await app.startWorkers({ reconcile: false });
+  bed = await startTestBed({ telegram: true, workers: true, env: { DATABASE_URL: database.url } });
 }, 120_000);
 afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   await database.drop();
 });
 
 const t = (key: string, locale: string, params?: Record<string, string | number>) =>
-  app.translator.t(key, locale, params);
-const deps = () => ({ db: app.db, translator: app.translator, outbox: app.outbox });
+  bed.app.translator.t(key, locale, params);
+const deps = () => ({ db: bed.app.db, translator: bed.app.translator, outbox: bed.app.outbox });
 const TZ = "Europe/Brussels";
 /** Monday 23 November 2026, 10:00 in Brussels: ISO week 2026-W48. */
 const MONDAY = new Date("2026-11-23T09:00:00Z");
@@ -53,28 +49,32 @@ const cook = kitchen();
 
 async function organisation() {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
+  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
   return s;
 }
 
 /** A client on Telegram with a cook's self-assessment who chose the weekly digest with /alerts. */
 async function weeklyClient(s: string, locale: string, languages: string[]) {
-  const created = await createCase(app.db, {
+  const created = await createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: `l-${s}@example.org`,
   });
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
   await user.tap("done:later");
   await user.say("/alerts");
   await user.tap("frequency:weekly");
-  const { clientId } = await app.db.case.findUniqueOrThrow({ where: { id: created.id } });
+  const { clientId } = await bed.app.db.case.findUniqueOrThrow({ where: { id: created.id } });
   const answers = { ...cook, languages };
-  await app.db.assessment.create({
+  await bed.app.db.assessment.create({
     data: {
       clientId: clientId as string,
       caseId: created.id,
@@ -88,7 +88,7 @@ async function weeklyClient(s: string, locale: string, languages: string[]) {
 }
 
 function vacancy(s: string, job: string, municipality: string) {
-  return createVacancy(app.db, {
+  return createVacancy(bed.app.db, {
     organisationSlug: `o-${s}`,
     employer: "Brasserie Horta",
     job,
@@ -107,10 +107,10 @@ const digestsTo = (user: TelegramUser) =>
   user.all().filter((m) => m.buttons.some((b) => b.data.startsWith("jobshow:")));
 
 const waitForDigests = (user: TelegramUser, count: number) =>
-  telegram.waitFor(() => digestsTo(user).length >= count, 10_000);
+  bed.telegram.waitFor(() => digestsTo(user).length >= count, 10_000);
 
 const alertOf = (vacancyId: string, clientId: string) =>
-  app.db.jobAlert.findUniqueOrThrow({ where: { vacancyId_clientId: { vacancyId, clientId } } });
+  bed.app.db.jobAlert.findUniqueOrThrow({ where: { vacancyId_clientId: { vacancyId, clientId } } });
 
 test("one digest per weekly client lists their open jobs with a button each; a tap shows the card; once a week", async () => {
   const s = await organisation();
@@ -129,10 +129,10 @@ test("one digest per weekly client lists their open jobs with a button each; a t
     expect(report.digest.sort()).toEqual(everyone.map((c) => c.caseId).sort());
     expect(report.sent).toEqual([]);
   }
-  await app.db.vacancy.update({ where: { id: filled.id }, data: { status: "filled" } });
+  await bed.app.db.vacancy.update({ where: { id: filled.id }, data: { status: "filled" } });
   await quiet.user.say("/alerts");
   await quiet.user.tap("frequency:none");
-  await app.db.conversation.updateMany({
+  await bed.app.db.conversation.updateMany({
     where: { clientId: blocked.clientId },
     data: { status: "blocked" },
   });
@@ -175,7 +175,7 @@ test("one digest per weekly client lists their open jobs with a button each; a t
   expect(helperAlert).toMatchObject({ status: "sent", sentAt: MONDAY });
   expect(bakerAlert).toMatchObject({ status: "sent", sentAt: MONDAY });
   expect(filledAlert).toMatchObject({ status: "digest_pending", sentAt: null });
-  const stored = await app.db.message.findUniqueOrThrow({
+  const stored = await bed.app.db.message.findUniqueOrThrow({
     where: { idempotencyKey: `job-digest:${ana.clientId}:2026-W48` },
   });
   expect(stored).toMatchObject({ messageKey: "jobs.digest", proactive: true });
@@ -189,7 +189,7 @@ test("one digest per weekly client lists their open jobs with a button each; a t
   // Nothing for the one who chose none, the blocked one and the one who typed /stop.
   for (const client of [quiet, blocked, stopped]) {
     expect(
-      await app.db.message.count({
+      await bed.app.db.message.count({
         where: { idempotencyKey: { startsWith: `job-digest:${client.clientId}:` } },
       }),
     ).toBe(0);
@@ -208,11 +208,11 @@ test("one digest per weekly client lists their open jobs with a button each; a t
 
   // Someone else's job, or a job since filled, is not shown.
   await postUpdate(
-    app,
+    bed.app,
     callbackUpdate({ userId: samir.user.userId, data: `jobshow:${helperAlert.id}`, messageId: 5_000 }),
   );
   await postUpdate(
-    app,
+    bed.app,
     callbackUpdate({ userId: ana.user.userId, data: `jobshow:${filledAlert.id}`, messageId: 5_001 }),
   );
   expect(samir.user.all().at(-1)?.text).toBe(t("jobs.unknown", "ar"));
@@ -242,17 +242,19 @@ test("one digest per weekly client lists their open jobs with a button each; a t
     "1️⃣ Bucătar · 📍 Forest",
   ]);
   expect(
-    await app.db.message.count({ where: { idempotencyKey: { startsWith: `job-digest:${ana.clientId}:` } } }),
+    await bed.app.db.message.count({
+      where: { idempotencyKey: { startsWith: `job-digest:${ana.clientId}:` } },
+    }),
   ).toBe(2);
 });
 
 test("the schedule runs the digest on Mondays at 10:00 in the programmes' time zone, through a worker", async () => {
   const schedule = await startJobDigestSchedule({
-    connection: app.redis,
-    prefix: app.config.QUEUE_PREFIX,
-    db: app.db,
-    translator: app.translator,
-    outbox: app.outbox,
+    connection: bed.app.redis,
+    prefix: bed.app.config.QUEUE_PREFIX,
+    db: bed.app.db,
+    translator: bed.app.translator,
+    outbox: bed.app.outbox,
     logger: createLogger("silent"),
     timeZone: TZ,
   });

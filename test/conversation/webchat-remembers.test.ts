@@ -5,23 +5,21 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { uid } from "../support/db.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp();
-  await app.startWorkers({ reconcile: false });
+  bed = await startTestBed({ workers: true });
 });
-afterAll(() => app?.close());
+afterAll(() => bed?.close());
 
-const t = (key: string, locale: string) => app.translator.t(key, locale);
+const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 
 interface Transcript {
   messages: { id: string; text: string; choices: { id: string; label: string }[] }[];
@@ -35,7 +33,7 @@ async function post(
   body: { text?: string; choiceId?: string },
   messageId = randomUUID().replaceAll("-", ""),
 ) {
-  const response = await app.http.inject({
+  const response = await bed.app.http.inject({
     method: "POST",
     url: "/chat/api/messages",
     payload: { sessionId, messageId, ...body },
@@ -45,7 +43,7 @@ async function post(
 }
 
 async function transcript(sessionId: string): Promise<Transcript> {
-  const response = await app.http.inject({
+  const response = await bed.app.http.inject({
     method: "GET",
     url: `/chat/api/messages?sessionId=${sessionId}&after=0`,
   });
@@ -56,14 +54,18 @@ async function transcript(sessionId: string): Promise<Transcript> {
 /** A web chat client linked to a counsellor's case, at the residence question. */
 async function linkedClient(): Promise<{ sessionId: string; caseId: string }> {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
-  const created = await createCase(app.db, {
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
+  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
+  const created = await createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: `l-${s}@example.org`,
   });
-  const session = await app.http.inject({ method: "POST", url: "/chat/api/sessions" });
+  const session = await bed.app.http.inject({ method: "POST", url: "/chat/api/sessions" });
   const sessionId = session.json().sessionId as string;
   await post(sessionId, { text: `/start ${created.inviteCode}` });
   await post(sessionId, { choiceId: "language:ro" });
@@ -103,10 +105,10 @@ test("an older appointment's buttons stay live; answered questions are spent", a
   const { sessionId, caseId } = await linkedClient();
   await createAppointment(
     {
-      db: app.db,
-      queue: app.nudgeQueue,
-      translator: app.translator,
-      outbox: app.outbox,
+      db: bed.app.db,
+      queue: bed.app.nudgeQueue,
+      translator: bed.app.translator,
+      outbox: bed.app.outbox,
       defaultTimeZone: "Europe/Brussels",
     },
     { caseId, at: "2099-03-02 10:00", location: "Rue de la Loi 1", withWhom: "Lena", purpose: "intake" },
@@ -141,7 +143,7 @@ test("/delete answers erased: the page can say what was deleted", async () => {
   await post(sessionId, { text: "/delete" });
   const done = await post(sessionId, { choiceId: "confirm:erase" });
   expect(done.erased).toBe(true);
-  const gone = await app.http.inject({
+  const gone = await bed.app.http.inject({
     method: "GET",
     url: `/chat/api/messages?sessionId=${sessionId}&after=0`,
   });

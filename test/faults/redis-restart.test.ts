@@ -8,7 +8,6 @@
  */
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { type AppointmentDeps, createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
@@ -16,17 +15,17 @@ import { createOrganisation } from "../../src/domain/organisations/organisations
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { JOB_DIGEST_QUEUE, JOB_DIGEST_SCHEDULER } from "../../src/domain/vacancies/job-digest-schedule.ts";
 import { uid } from "../support/db.ts";
-import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
+import { privateTextUpdate } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { type OwnDatabase, ownDatabase } from "../support/own-database.ts";
 import { type OwnRedis, ownRedis } from "../support/own-redis.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { postUpdate, startTestApp } from "../support/test-app.ts";
+import { postUpdate } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 let redis: OwnRedis;
 let database: OwnDatabase;
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 const unhandled: unknown[] = [];
 const collect = (reason: unknown) => unhandled.push(reason);
 
@@ -37,17 +36,16 @@ beforeAll(async () => {
   await redis.start();
   database = ownDatabase("redis_restart");
   await database.create();
-  telegram = await startFakeTelegram();
-  app = await startTestApp({
-    telegram,
+  // Its own Redis and database: the workers with the reconciler, as in production.
+  bed = await startTestBed({
+    telegram: true,
+    workers: { reconcile: true },
     env: { REDIS_URL: redis.url, DATABASE_URL: database.url, TELEGRAM_CHAT_GAP_MS: "100" },
   });
-  await app.startWorkers();
 }, 120_000);
 afterAll(async () => {
   await redis?.start().catch(() => undefined);
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   await redis?.kill();
   await database?.drop();
   process.off("unhandledRejection", collect);
@@ -67,19 +65,26 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 /** A client linked to a case of a programme without quiet hours. */
 async function client(locale: string) {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(app.db, {
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
+  const programme = await createProgramme(bed.app.db, {
     organisationSlug: `o-${s}`,
     slug: `p-${s}`,
     name: "R@W",
   });
-  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
-  const created = await createCase(app.db, {
+  await bed.app.db.programme.update({
+    where: { id: programme.id },
+    data: { settings: { quietHours: null } },
+  });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
+  const created = await createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: `l-${s}@example.org`,
   });
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -88,7 +93,7 @@ async function client(locale: string) {
 }
 
 const reminderStart = (locale: string) =>
-  app.translator
+  bed.app.translator
     .t("appointments.reminder", locale, { purpose: "", when: "", where: "", map: "", with: "", bring: "" })
     .split("\n")[0]
     ?.slice(0, 6) ?? "";
@@ -98,10 +103,10 @@ const remindersTo = (user: TelegramUser, locale: string) =>
 
 test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-armed within 5 s, each reminder once", async () => {
   const deps: AppointmentDeps = {
-    db: app.db,
-    queue: app.nudgeQueue,
-    translator: app.translator,
-    outbox: app.outbox,
+    db: bed.app.db,
+    queue: bed.app.nudgeQueue,
+    translator: bed.app.translator,
+    outbox: bed.app.outbox,
     defaultTimeZone: "Europe/Brussels",
   };
   const clients = [await client("ro"), await client("en")];
@@ -115,18 +120,18 @@ test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-arm
     );
   }
   const jobIds = (
-    await app.db.nudge.findMany({
+    await bed.app.db.nudge.findMany({
       where: { status: "pending", kind: "appointment_reminder" },
       select: { jobId: true },
     })
   ).map((n) => n.jobId);
   expect(jobIds.length).toBe(2);
-  for (const jobId of jobIds) expect(await app.nudgeQueue.getJob(jobId)).toBeTruthy();
+  for (const jobId of jobIds) expect(await bed.app.nudgeQueue.getJob(jobId)).toBeTruthy();
 
   await redis.kill();
-  await until("readiness sees Redis down", async () => !app.readiness.redis(), 10_000);
+  await until("readiness sees Redis down", async () => !bed.app.readiness.redis(), 10_000);
   const started = Date.now();
-  const readyz = await app.http.inject({ url: "/readyz" });
+  const readyz = await bed.app.http.inject({ url: "/readyz" });
   expect(readyz.statusCode).toBe(503);
   expect(readyz.json()).toMatchObject({ redis: "unreachable" });
   const during = privateTextUpdate({
@@ -134,7 +139,7 @@ test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-arm
     text: "hello",
     messageId: 77_001,
   });
-  const refused = await postUpdate(app, during);
+  const refused = await postUpdate(bed.app, during);
   expect(refused.statusCode).toBe(503);
   expect(Date.now() - started).toBeLessThan(3000);
 
@@ -145,13 +150,16 @@ test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-arm
   await until(
     "timers re-armed",
     async () => {
-      if (!app.readiness.redis()) return false;
-      for (const jobId of jobIds) if (!(await app.nudgeQueue.getJob(jobId))) return false;
+      if (!bed.app.readiness.redis()) return false;
+      for (const jobId of jobIds) if (!(await bed.app.nudgeQueue.getJob(jobId))) return false;
       return true;
     },
     5000,
   );
-  const digests = new Queue(JOB_DIGEST_QUEUE, { connection: app.redis, prefix: app.config.QUEUE_PREFIX });
+  const digests = new Queue(JOB_DIGEST_QUEUE, {
+    connection: bed.app.redis,
+    prefix: bed.app.config.QUEUE_PREFIX,
+  });
   try {
     await until("digest scheduler back", async () => digests.getJobScheduler(JOB_DIGEST_SCHEDULER), 5000);
   } finally {
@@ -160,9 +168,9 @@ test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-arm
   expect(Date.now() - back).toBeLessThan(5000);
 
   // Telegram delivers the refused update again: processed once.
-  expect((await postUpdate(app, during)).statusCode).toBe(200);
-  expect((await postUpdate(app, during)).statusCode).toBe(200);
-  const stored = await app.db.message.count({
+  expect((await postUpdate(bed.app, during)).statusCode).toBe(200);
+  expect((await postUpdate(bed.app, during)).statusCode).toBe(200);
+  const stored = await bed.app.db.message.count({
     where: { idempotencyKey: `in:telegram:message:${clients[0]?.user.userId}:77001` },
   });
   expect(stored).toBe(1);
@@ -174,17 +182,17 @@ test("Redis killed and restarted empty mid-reminders: 503 at once, timers re-arm
     async () => ro && en && remindersTo(ro.user, "ro") >= 1 && remindersTo(en.user, "en") >= 1,
     30_000,
   );
-  await outboundSettled(app.db, {
+  await outboundSettled(bed.app.db, {
     externalConversationId: { in: clients.map((c) => String(c.user.userId)) },
   });
   expect([remindersTo(ro?.user as TelegramUser, "ro"), remindersTo(en?.user as TelegramUser, "en")]).toEqual([
     1, 1,
   ]);
-  const nudges = await app.db.nudge.findMany({
+  const nudges = await bed.app.db.nudge.findMany({
     where: { kind: "appointment_reminder", subjectId: { in: appointments.map((a) => a.id) } },
     select: { status: true },
   });
   expect(nudges.map((n) => n.status)).toEqual(["sent", "sent"]);
   expect(unhandled).toEqual([]);
-  expect((await app.http.inject({ url: "/readyz" })).statusCode).toBe(200);
+  expect((await bed.app.http.inject({ url: "/readyz" })).statusCode).toBe(200);
 }, 90_000);

@@ -4,7 +4,6 @@
  * idle nudges really fire, from a programme whose idle delays are seconds.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
@@ -14,52 +13,49 @@ import { recordPlacement, retention } from "../../src/domain/placements/placemen
 import { createLogger } from "../../src/logger.ts";
 import { fireNudge, type NudgeWorkerDeps } from "../../src/scheduling/nudge-worker.ts";
 import { uid } from "../support/db.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let workerDeps: NudgeWorkerDeps;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "50" } });
-  // Other test files share the database: no reconciling of their nudges here.
-  await app.startWorkers({ reconcile: false });
+  // Other test files share the database: `workers: true` leaves their nudges to their own reconciler.
+  bed = await startTestBed({ telegram: true, workers: true });
   workerDeps = {
-    db: app.db,
-    connection: app.redis,
-    prefix: app.config.QUEUE_PREFIX,
-    translator: app.translator,
-    outbox: app.outbox,
+    db: bed.app.db,
+    connection: bed.app.redis,
+    prefix: bed.app.config.QUEUE_PREFIX,
+    translator: bed.app.translator,
+    outbox: bed.app.outbox,
     handlers: { checkin: checkInHandler() },
     logger: createLogger("silent"),
   };
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
-  app.translator.t(key, locale, params);
+  bed.app.translator.t(key, locale, params);
 
 async function placedClient(locale: string, settings: object = { quietHours: null }) {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Stebo" });
-  const programme = await createProgramme(app.db, {
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Stebo" });
+  const programme = await createProgramme(bed.app.db, {
     organisationSlug: `o-${s}`,
     slug: `p-${s}`,
     name: "Future2work",
   });
-  await app.db.programme.update({ where: { id: programme.id }, data: { settings } });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Jan", email: `j-${s}@example.org` });
-  const created = await createCase(app.db, {
+  await bed.app.db.programme.update({ where: { id: programme.id }, data: { settings } });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Jan",
+    email: `j-${s}@example.org`,
+  });
+  const created = await createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: `j-${s}@example.org`,
   });
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -70,7 +66,7 @@ async function placedClient(locale: string, settings: object = { quietHours: nul
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function fire(placementId: string, point: string) {
-  const checkIn = await app.db.checkIn.findUniqueOrThrow({
+  const checkIn = await bed.app.db.checkIn.findUniqueOrThrow({
     where: { placementId_point: { placementId, point } },
   });
   return fireNudge(
@@ -80,7 +76,7 @@ async function fire(placementId: string, point: string) {
 }
 
 async function waitForCheckIn(user: TelegramUser, count: number, employer: string) {
-  return telegram.waitFor((calls) => {
+  return bed.telegram.waitFor((calls) => {
     const found = calls.filter(
       (c) =>
         c.method === "sendMessage" &&
@@ -98,13 +94,15 @@ describe("check-ins", () => {
   test("a placement plans five check-ins; a low mood and a problem escalate once; answers are stored as codes", async () => {
     const { user, caseId } = await placedClient("ro");
     const placement = await recordPlacement(
-      { db: app.db, queue: app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
+      { db: bed.app.db, queue: bed.app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
       { caseId, employer: "Colruyt", job: "casier", startDate: today(), contractType: "interim" },
     );
     expect(
-      (await app.db.checkIn.findMany({ where: { placementId: placement.id } })).map((c) => c.point).sort(),
+      (await bed.app.db.checkIn.findMany({ where: { placementId: placement.id } }))
+        .map((c) => c.point)
+        .sort(),
     ).toEqual(["first_day", "month_1", "month_3", "month_6", "week_1"]);
-    expect((await app.db.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("working");
+    expect((await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe("working");
 
     expect(await fire(placement.id, "week_1")).toBe("sent");
     const [question] = await waitForCheckIn(user, 1, "Colruyt");
@@ -120,7 +118,7 @@ describe("check-ins", () => {
     const thanks = await user.tap(/✅/); // wants help
     expect(thanks.at(-1)?.text).toBe(t("checkin.thanks", "ro"));
 
-    const checkIn = await app.db.checkIn.findUniqueOrThrow({
+    const checkIn = await bed.app.db.checkIn.findUniqueOrThrow({
       where: { placementId_point: { placementId: placement.id, point: "week_1" } },
     });
     expect(checkIn).toMatchObject({ mood: 2, stillWorking: true, escalated: true });
@@ -130,7 +128,7 @@ describe("check-ins", () => {
       problems: ["transport"],
       wants_help: true,
     });
-    const tasks = await app.db.counsellorTask.findMany({ where: { caseId, kind: "checkin.escalation" } });
+    const tasks = await bed.app.db.counsellorTask.findMany({ where: { caseId, kind: "checkin.escalation" } });
     expect(tasks).toHaveLength(1);
     expect(tasks[0]?.data).toMatchObject({ point: "week_1", reasons: "low_mood", mood: 2 });
   });
@@ -138,15 +136,15 @@ describe("check-ins", () => {
   test("no answer to two check-ins in a row escalates to the counsellor", async () => {
     const { user, caseId } = await placedClient("ar");
     const placement = await recordPlacement(
-      { db: app.db, queue: app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
+      { db: bed.app.db, queue: bed.app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
       { caseId, employer: "Bpost", job: "sorter", startDate: today(), contractType: "fixed" },
     );
     await fire(placement.id, "week_1");
     await fire(placement.id, "month_1");
-    expect(await app.db.counsellorTask.count({ where: { caseId } })).toBe(0);
+    expect(await bed.app.db.counsellorTask.count({ where: { caseId } })).toBe(0);
     await fire(placement.id, "month_3");
     await waitForCheckIn(user, 3, "Bpost");
-    const tasks = await app.db.counsellorTask.findMany({ where: { caseId } });
+    const tasks = await bed.app.db.counsellorTask.findMany({ where: { caseId } });
     expect(tasks.map((task) => (task.data as { reasons: string }).reasons)).toEqual(["unanswered_twice"]);
   });
 
@@ -157,16 +155,16 @@ describe("check-ins", () => {
       d.setUTCMonth(d.getUTCMonth() - monthsAgo);
       return new Date(`${d.toISOString().slice(0, 10)}T00:00:00Z`);
     };
-    const longAgo = await app.db.placement.create({
+    const longAgo = await bed.app.db.placement.create({
       data: { caseId, employer: "A", job: "cook", startDate: start(7), contractType: "permanent" },
     });
-    await app.db.checkIn.create({
+    await bed.app.db.checkIn.create({
       data: { placementId: longAgo.id, point: "month_6", dueAt: new Date(), stillWorking: false },
     });
-    await app.db.placement.create({
+    await bed.app.db.placement.create({
       data: { caseId, employer: "B", job: "cleaner", startDate: start(4), contractType: "interim" },
     });
-    await app.db.placement.create({
+    await bed.app.db.placement.create({
       // Ended 45 days after starting: still working at 1 month, not at 3.
       data: {
         caseId,
@@ -178,7 +176,7 @@ describe("check-ins", () => {
         endedOn: new Date(start(2).getTime() + 45 * 86_400_000),
       },
     });
-    const rates = await retention(app.db, { programmeSlug, today: today() });
+    const rates = await retention(bed.app.db, { programmeSlug, today: today() });
     expect(rates).toEqual([
       { months: 1, started: 3, stillWorking: 3, rate: 1 },
       { months: 3, started: 2, stillWorking: 2, rate: 1 },
@@ -190,13 +188,13 @@ describe("check-ins", () => {
 test("an unfinished flow is nudged after the programme's idle delays, then left alone", async () => {
   // Idle delays of seconds only after onboarding: a slow tap there must not earn a nudge of its own.
   const { user, programmeSlug } = await placedClient("nl");
-  await app.db.programme.update({
+  await bed.app.db.programme.update({
     where: { slug: programmeSlug },
     data: { settings: { quietHours: null, idleNudges: ["PT2S", "PT4S"] } },
   });
   await user.say("/assessment");
   await user.tap("residence:eu_citizen"); // the run now waits at "housing"
-  const nudges = await telegram.waitFor((calls) => {
+  const nudges = await bed.telegram.waitFor((calls) => {
     const found = calls.filter(
       (c) =>
         c.method === "sendMessage" &&
@@ -207,16 +205,18 @@ test("an unfinished flow is nudged after the programme's idle delays, then left 
   }, 15_000);
   expect(nudges).toHaveLength(2);
   // Each nudge is followed by the waiting question again.
-  await telegram.waitFor(
+  await bed.telegram.waitFor(
     () => user.all().filter((m) => m.text === t("assessment.housing_prompt", "nl")).length >= 3 || undefined,
     10_000,
   );
   // Then left alone: no idle nudge of the run is pending any more (the rows are the timers' truth),
   // so nothing can fire later; no need to wait and see.
-  const conversation = await app.db.conversation.findFirstOrThrow({
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
   });
-  const idle = await app.db.nudge.findMany({ where: { conversationId: conversation.id, kind: "idle_flow" } });
+  const idle = await bed.app.db.nudge.findMany({
+    where: { conversationId: conversation.id, kind: "idle_flow" },
+  });
   expect(idle.filter((n) => n.status === "pending")).toEqual([]);
   expect(idle.filter((n) => n.status === "sent")).toHaveLength(2);
   expect(user.all().filter((m) => m.text === t("common.idle_nudge", "nl"))).toHaveLength(2);

@@ -5,7 +5,6 @@
  * nudge, so this test has a database of its own (other test files' nudges are not its business).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
@@ -14,60 +13,61 @@ import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { createLogger } from "../../src/logger.ts";
 import { reconcileNudges } from "../../src/scheduling/reconciler.ts";
 import { uid } from "../support/db.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { removeKeys } from "../support/redis-keys.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 
 const database = ownDatabase("reconcile");
 
 beforeAll(async () => {
   await database.create();
-  telegram = await startFakeTelegram();
-  app = await startTestApp({
-    telegram,
-    env: { DATABASE_URL: database.url, TELEGRAM_CHAT_GAP_MS: "50" },
-  });
+  // No workers yet: the test starts them once the timers are rebuilt.
+  bed = await startTestBed({ telegram: true, env: { DATABASE_URL: database.url } });
 }, 120_000);
 afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   await database.drop();
 });
 
 test("after Redis lost every timer, the reconciler rebuilds them and each reminder fires once", async () => {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "JobRoad" });
-  const programme = await createProgramme(app.db, {
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
+  const programme = await createProgramme(bed.app.db, {
     organisationSlug: `o-${s}`,
     slug: `p-${s}`,
     name: "Refugees2work",
   });
-  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Samir", email: `s-${s}@example.org` });
+  await bed.app.db.programme.update({
+    where: { id: programme.id },
+    data: { settings: { quietHours: null } },
+  });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Samir",
+    email: `s-${s}@example.org`,
+  });
   const users: TelegramUser[] = [];
   const appointments = [];
   for (let i = 0; i < 3; i++) {
-    const created = await createCase(app.db, {
+    const created = await createCase(bed.app.db, {
       programmeSlug: `p-${s}`,
       counsellorEmail: `s-${s}@example.org`,
     });
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await user.say(`/start ${created.inviteCode}`);
     await user.tap("language:en");
     await user.tap("consent:accept");
     await user.tap("done:later");
     users.push(user);
     const deps = {
-      db: app.db,
-      queue: app.nudgeQueue,
-      translator: app.translator,
-      outbox: app.outbox,
+      db: bed.app.db,
+      queue: bed.app.nudgeQueue,
+      translator: bed.app.translator,
+      outbox: bed.app.outbox,
       defaultTimeZone: "Europe/Brussels",
     };
     appointments.push(
@@ -80,47 +80,47 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
       }),
     );
   }
-  expect(await app.nudgeQueue.getDelayedCount()).toBe(3);
+  expect(await bed.app.nudgeQueue.getDelayedCount()).toBe(3);
 
-  await removeKeys(app.config.QUEUE_PREFIX);
-  expect(await app.nudgeQueue.getDelayedCount()).toBe(0);
+  await removeKeys(bed.app.config.QUEUE_PREFIX);
+  expect(await bed.app.nudgeQueue.getDelayedCount()).toBe(0);
   // Time passes while Redis is down: the reminders are now due in a few seconds.
-  await app.db.nudge.updateMany({
+  await bed.app.db.nudge.updateMany({
     where: { subjectId: { in: appointments.map((a) => a.id) } },
     data: { dueAt: new Date(Date.now() + 3000) },
   });
 
-  const result = await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"));
+  const result = await reconcileNudges(bed.app.db, bed.app.nudgeQueue, createLogger("silent"));
   expect(result).toEqual({ added: 3, removed: 0 });
   // The notices of the three new appointments lost nothing: the outbox's queue is their rows.
   expect(
-    await app.db.message.count({
+    await bed.app.db.message.count({
       where: {
         conversation: { externalConversationId: { in: users.map((u) => String(u.userId)) } },
         status: "queued",
       },
     }),
   ).toBe(3);
-  await app.startWorkers();
+  await bed.app.startWorkers();
 
-  const reminders = (calls: typeof telegram.calls, user: TelegramUser) =>
+  const reminders = (calls: typeof bed.telegram.calls, user: TelegramUser) =>
     calls.filter(
       (c) =>
         c.method === "sendMessage" &&
         String(c.payload.chat_id) === String(user.userId) &&
         String(c.payload.text).startsWith("⏰"),
     );
-  await telegram.waitFor((calls) => users.every((u) => reminders(calls, u).length >= 1), 20_000);
+  await bed.telegram.waitFor((calls) => users.every((u) => reminders(calls, u).length >= 1), 20_000);
   // A second reconcile after they fired adds nothing (sent nudges are not pending).
-  expect(await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"))).toEqual({
+  expect(await reconcileNudges(bed.app.db, bed.app.nudgeQueue, createLogger("silent"))).toEqual({
     added: 0,
     removed: 0,
   });
   // Counted once nothing is left to send them: no fixed pause for a second copy to show.
-  await outboundSettled(app.db, { externalConversationId: { in: users.map((u) => String(u.userId)) } });
+  await outboundSettled(bed.app.db, { externalConversationId: { in: users.map((u) => String(u.userId)) } });
   for (const user of users) {
-    expect(reminders(telegram.calls, user)).toHaveLength(1);
-    const notices = telegram.calls.filter(
+    expect(reminders(bed.telegram.calls, user)).toHaveLength(1);
+    const notices = bed.telegram.calls.filter(
       (c) =>
         c.method === "sendMessage" &&
         String(c.payload.chat_id) === String(user.userId) &&
@@ -129,18 +129,18 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
     expect(notices).toHaveLength(1);
   }
   for (const appointment of appointments) {
-    const nudges = await app.db.nudge.findMany({ where: { subjectId: appointment.id } });
+    const nudges = await bed.app.db.nudge.findMany({ where: { subjectId: appointment.id } });
     expect(nudges.map((n) => n.status)).toEqual(["sent"]);
   }
 });
 
 test("a timer whose nudge was cancelled in Postgres is removed from Redis", async () => {
-  await app.nudgeQueue.add(
+  await bed.app.nudgeQueue.add(
     "nudge",
     { jobId: "reminder:gone:PT2H" },
     { jobId: "reminder:gone:PT2H", delay: 3_600_000 },
   );
-  const result = await reconcileNudges(app.db, app.nudgeQueue, createLogger("silent"));
+  const result = await reconcileNudges(bed.app.db, bed.app.nudgeQueue, createLogger("silent"));
   expect(result.removed).toBe(1);
-  expect(await app.nudgeQueue.getJob("reminder:gone:PT2H")).toBeUndefined();
+  expect(await bed.app.nudgeQueue.getJob("reminder:gone:PT2H")).toBeUndefined();
 });

@@ -5,7 +5,6 @@
  * tests do not depend on the time of day they run at.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import {
   type AppointmentDeps,
   cancelAppointment,
@@ -17,52 +16,53 @@ import { createCounsellor } from "../../src/domain/organisations/counsellors.ts"
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { uid } from "../support/db.ts";
-import { type FakeTelegram, type RecordedCall, startFakeTelegram } from "../support/fake-telegram.ts";
+import type { RecordedCall } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let deps: AppointmentDeps;
 const ZONE = "Europe/Brussels";
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { TELEGRAM_CHAT_GAP_MS: "100" } });
-  // Other test files share the database: no reconciling of their nudges here.
-  await app.startWorkers({ reconcile: false });
+  // Other test files share the database: `workers: true` leaves their nudges to their own reconciler.
+  bed = await startTestBed({ telegram: true, workers: true, env: { TELEGRAM_CHAT_GAP_MS: "100" } });
   deps = {
-    db: app.db,
-    queue: app.nudgeQueue,
-    translator: app.translator,
-    outbox: app.outbox,
+    db: bed.app.db,
+    queue: bed.app.nudgeQueue,
+    translator: bed.app.translator,
+    outbox: bed.app.outbox,
     defaultTimeZone: ZONE,
   };
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
-  app.translator.t(key, locale, params);
+  bed.app.translator.t(key, locale, params);
 
 /** A client onboarded in `locale` and linked to a fresh case of a programme without quiet hours. */
 async function client(locale: string) {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(app.db, {
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
+  const programme = await createProgramme(bed.app.db, {
     organisationSlug: `o-${s}`,
     slug: `p-${s}`,
     name: "Roma@Work",
   });
-  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
-  const created = await createCase(app.db, {
+  await bed.app.db.programme.update({
+    where: { id: programme.id },
+    data: { settings: { quietHours: null } },
+  });
+  await createCounsellor(bed.app.db, {
+    organisationSlug: `o-${s}`,
+    name: "Lena",
+    email: `l-${s}@example.org`,
+  });
+  const created = await createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: `l-${s}@example.org`,
   });
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -81,7 +81,7 @@ const reminderPrefix = (locale: string) =>
     ?.slice(0, 6) ?? "";
 
 async function waitForText(user: TelegramUser, startsWith: string, count = 1, timeoutMs = 15_000) {
-  return telegram.waitFor((calls) => {
+  return bed.telegram.waitFor((calls) => {
     const found = sentTo(user, calls).filter((c) => String(c.payload.text).startsWith(startsWith));
     return found.length >= count ? found : undefined;
   }, timeoutMs);
@@ -99,7 +99,7 @@ describe("reminders", () => {
       bringDocuments: ["identity_card", "cv"],
       bringNotes: { ro: "și o copie a contractului", fr: "et une copie du contrat" },
     });
-    const when = app.translator.formatDateTime(appointment.startsAt, "ro", ZONE);
+    const when = bed.app.translator.formatDateTime(appointment.startsAt, "ro", ZONE);
     const [created] = await waitForText(user, "📅");
     expect(created?.payload.text).toContain(when);
     const [reminder] = await waitForText(user, reminderPrefix("ro"));
@@ -125,15 +125,15 @@ describe("reminders", () => {
 
     const thanks = await user.tap(/Vin/);
     expect(thanks.at(-1)?.text).toBe(t("appointments.thanks_coming", "ro"));
-    expect((await app.db.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).response).toBe(
+    expect((await bed.app.db.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).response).toBe(
       "coming",
     );
-    const task = await app.db.counsellorTask.findFirstOrThrow({ where: { caseId } });
+    const task = await bed.app.db.counsellorTask.findFirstOrThrow({ where: { caseId } });
     expect(task).toMatchObject({
       kind: "appointment.response",
       data: { appointmentId: appointment.id, answer: "coming" },
     });
-    const nudges = await app.db.nudge.findMany({ where: { subjectId: appointment.id } });
+    const nudges = await bed.app.db.nudge.findMany({ where: { subjectId: appointment.id } });
     expect(nudges.map((n) => [n.jobId, n.status])).toEqual([[`reminder:${appointment.id}:PT2H`, "sent"]]);
   });
 
@@ -147,7 +147,7 @@ describe("reminders", () => {
       purpose: "intake",
     });
     const [reminder] = await waitForText(user, reminderPrefix("ar"));
-    const when = app.translator.formatDateTime(appointment.startsAt, "ar", ZONE);
+    const when = bed.app.translator.formatDateTime(appointment.startsAt, "ar", ZONE);
     expect(reminder?.payload.text).toContain(`\u2068${when}\u2069`);
   });
 
@@ -175,15 +175,15 @@ describe("reminders", () => {
     await waitForText(user, reminderPrefix("en"));
     // No waiting for the cancelled reminder's moment: its timer is gone from the queue, which keeps
     // fired jobs (removeOnComplete: 1000), so it neither fired nor can fire (asserted below).
-    const reminders = sentTo(user, telegram.calls).filter((c) =>
+    const reminders = sentTo(user, bed.telegram.calls).filter((c) =>
       String(c.payload.text).startsWith(reminderPrefix("en")),
     );
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.payload.text).toContain("Actiris");
     expect(
-      (await app.db.nudge.findMany({ where: { subjectId: cancelled.id } })).map((n) => n.status),
+      (await bed.app.db.nudge.findMany({ where: { subjectId: cancelled.id } })).map((n) => n.status),
     ).toEqual(["cancelled"]);
-    expect(await app.nudgeQueue.getJob(`reminder:${cancelled.id}:PT2H`)).toBeUndefined();
+    expect(await bed.app.nudgeQueue.getJob(`reminder:${cancelled.id}:PT2H`)).toBeUndefined();
   });
 
   test("/stop: a reminder that falls due is not sent, and says why", async () => {
@@ -199,13 +199,13 @@ describe("reminders", () => {
     const nudge = await pollNudge(appointment.id, (s) => s !== "pending");
     expect(nudge).toMatchObject({ status: "skipped", reason: "conversation opted_out" });
     expect(
-      sentTo(user, telegram.calls).some((c) => String(c.payload.text).startsWith(reminderPrefix("nl"))),
+      sentTo(user, bed.telegram.calls).some((c) => String(c.payload.text).startsWith(reminderPrefix("nl"))),
     ).toBe(false);
   });
 
   test("a client who blocked the bot: the message fails visibly, the conversation is blocked, nudges stop", async () => {
     const { user, caseId } = await client("fr");
-    telegram.failNext("sendMessage", {
+    bed.telegram.failNext("sendMessage", {
       error_code: 403,
       description: "Forbidden: bot was blocked by the user",
     });
@@ -217,14 +217,14 @@ describe("reminders", () => {
       purpose: "training",
     });
     const conversation = await pollConversation(user, (c) => c.status === "blocked");
-    const failed = await app.db.message.findFirst({
+    const failed = await bed.app.db.message.findFirst({
       where: { conversationId: conversation.id, status: "failed" },
     });
     expect(failed?.error).toMatch(/^blocked/);
     await pollNudge(first.id, (s) => s === "cancelled");
 
     // Later appointments tell nobody, and their reminders are skipped when they fall due.
-    const before = sentTo(user, telegram.calls).length;
+    const before = sentTo(user, bed.telegram.calls).length;
     const later = await createAppointment(deps, {
       caseId,
       at: inSeconds(2),
@@ -236,12 +236,12 @@ describe("reminders", () => {
       status: "skipped",
       reason: "conversation blocked",
     });
-    expect(sentTo(user, telegram.calls)).toHaveLength(before);
+    expect(sentTo(user, bed.telegram.calls)).toHaveLength(before);
   });
 
   test("a 429 from Telegram: the message waits retry_after and is sent once", async () => {
     const { user, caseId } = await client("bg");
-    telegram.failNext("sendMessage", {
+    bed.telegram.failNext("sendMessage", {
       error_code: 429,
       description: "Too Many Requests: retry after 1",
       retry_after: 1,
@@ -255,7 +255,7 @@ describe("reminders", () => {
     });
     const sent = await waitForText(user, "📅");
     expect(sent).toHaveLength(1);
-    const refused = telegram.calls.filter(
+    const refused = bed.telegram.calls.filter(
       (c) => c.errorCode === 429 && String(c.payload.chat_id) === String(user.userId),
     );
     expect(refused.length).toBeGreaterThan(0);
@@ -265,7 +265,7 @@ describe("reminders", () => {
 async function pollNudge(subjectId: string, until: (status: string) => boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const nudge = await app.db.nudge.findFirst({ where: { subjectId } });
+    const nudge = await bed.app.db.nudge.findFirst({ where: { subjectId } });
     if (nudge && until(nudge.status)) return nudge;
     if (Date.now() > deadline) throw new Error(`nudge of ${subjectId} stayed ${nudge?.status}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -279,7 +279,7 @@ async function pollConversation(
 ) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const conversation = await app.db.conversation.findUniqueOrThrow({
+    const conversation = await bed.app.db.conversation.findUniqueOrThrow({
       where: {
         channel_externalConversationId: { channel: "telegram", externalConversationId: String(user.userId) },
       },

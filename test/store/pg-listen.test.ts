@@ -8,13 +8,12 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { inboxHub } from "../../src/console/inbox-hub.ts";
 import type { InboxChange } from "../../src/domain/handovers/inbox-events.ts";
 import { createPgListen } from "../../src/store/pg-listen.ts";
 import { uid } from "../support/db.ts";
 import { namedTestDatabaseUrl, testDatabaseUrl } from "../support/env.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed } from "../support/test-bed.ts";
 
 let admin: pg.Client;
 const uncaught: Error[] = [];
@@ -137,9 +136,12 @@ test("a listener that cannot connect is refused, and the next one connects", asy
 
 test("in the app, the inbox's live views and the Teams card worker listen on one backend, also after a loss", async () => {
   const name = `pg-listen-app-${uid()}`;
-  const app: App = await startTestApp({ env: { DATABASE_URL: namedTestDatabaseUrl(name) } });
+  // The workers: the card worker listens on card_tasks.
+  const { app, close } = await startTestBed({
+    workers: true,
+    env: { DATABASE_URL: namedTestDatabaseUrl(name) },
+  });
   try {
-    await app.startWorkers({ reconcile: false }); // the card worker listens on card_tasks
     const listening = (not?: number) =>
       until(async () => {
         const found = (await backends(name)).filter((b) => b.query.startsWith("LISTEN"));
@@ -171,6 +173,6 @@ test("in the app, the inbox's live views and the Teams card worker listen on one
     await until(() => (changes.length === 2 ? true : undefined), "an inbox change after the loss");
     expect(uncaught).toEqual([]);
   } finally {
-    await app.close();
+    await close();
   }
 }, 30_000);

@@ -7,8 +7,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import type { App } from "../../src/app.ts";
 import { launchChromium } from "./chromium.ts";
-import { type FakeTelegram, startFakeTelegram } from "./fake-telegram.ts";
-import { startTestApp } from "./test-app.ts";
+import type { FakeTelegram } from "./fake-telegram.ts";
+import { startTestBed, type TestBed } from "./test-bed.ts";
 
 export interface BrowserAppOptions {
   /** The app's Telegram channel talks to a fake Bot API (`telegram` in what `take` gets). */
@@ -38,23 +38,24 @@ export function browserApp<const O extends BrowserAppOptions>(
   options: O,
   take: (started: BrowserApp<O>) => void,
 ): void {
-  const held: { telegram?: FakeTelegram; app?: App; browser?: Browser } = {};
+  type Bed = TestBed & { telegram?: FakeTelegram };
+  const held: { bed?: Bed; browser?: Browser } = {};
   beforeAll(async () => {
-    if (options.telegram) held.telegram = await startFakeTelegram();
-    const app = await startTestApp({
-      ...(held.telegram ? { telegram: held.telegram } : {}),
-      ...(options.env ? { env: options.env } : {}),
-    });
-    held.app = app;
-    if (options.workers) await app.startWorkers({ reconcile: false });
-    const base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-    const browser = await launchChromium(options.chromiumArgs);
+    const { chromiumArgs, ...bedOptions } = options;
+    const bed: Bed = await startTestBed(bedOptions);
+    held.bed = bed;
+    const base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
+    const browser = await launchChromium(chromiumArgs);
     held.browser = browser;
-    take({ app, base, browser, ...(held.telegram ? { telegram: held.telegram } : {}) } as BrowserApp<O>);
+    take({
+      app: bed.app,
+      base,
+      browser,
+      ...(bed.telegram ? { telegram: bed.telegram } : {}),
+    } as BrowserApp<O>);
   });
   afterAll(async () => {
     await held.browser?.close();
-    await held.app?.close();
-    await held.telegram?.close();
+    await held.bed?.close();
   });
 }
