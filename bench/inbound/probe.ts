@@ -4,6 +4,7 @@
  * the lock pool and the outbox's own pool all go through) and answers the bench over IPC with
  * `{ statements, cpu }` (process.cpuUsage, µs) when asked `{ type: "stats" }`.
  */
+import { subscribe } from "node:diagnostics_channel";
 import { appendFileSync } from "node:fs";
 import { createHistogram, monitorEventLoopDelay, type RecordableHistogram } from "node:perf_hooks";
 import { Redis } from "ioredis";
@@ -14,14 +15,31 @@ const logFile = process.env.BENCH_SQL_LOG;
 
 /**
  * How long the bot waited, from asking to the answer (µs): for a statement (its time queued on the
- * connection included), for a connection from a pool, for a Redis command. A tail in the latency
- * whose turns wait on one of these is that one's.
+ * connection included), for a connection from a pool, for a Redis command, for the platform (an
+ * HTTP request to the Bot API, to its response's end). And `webhook`: from a webhook request's
+ * arrival in the bot's HTTP server to the end of its response. A tail in the latency whose turns
+ * wait on one of these is that one's; a tail that `webhook` does not have is outside the bot.
  */
 const waited = {
   statement: createHistogram(),
   poolConnect: createHistogram(),
   redis: createHistogram(),
+  platform: createHistogram(),
+  webhook: createHistogram(),
 };
+
+/** Times each HTTP exchange from `start` to `finish` of Node's diagnostics channels into `histogram`. */
+function timeHttp(start: string, finish: string, histogram: RecordableHistogram) {
+  const began = new WeakMap<object, number>();
+  subscribe(start, (message) => began.set((message as { request: object }).request, performance.now()));
+  subscribe(finish, (message) => {
+    const request = (message as { request: object }).request;
+    const at = began.get(request);
+    if (at !== undefined) histogram.record(Math.max(1, Math.round((performance.now() - at) * 1000)));
+  });
+}
+timeHttp("http.client.request.start", "http.client.response.finish", waited.platform);
+timeHttp("http.server.request.start", "http.server.response.finish", waited.webhook);
 
 /** Records into `histogram` when `result` (a promise, or anything) settles. */
 function timed<T>(histogram: RecordableHistogram, started: number, result: T): T {
@@ -110,6 +128,8 @@ process.on("message", (message: { type?: string }) => {
       statement: tail(waited.statement),
       poolConnect: tail(waited.poolConnect),
       redis: tail(waited.redis),
+      platform: tail(waited.platform),
+      webhook: tail(waited.webhook),
     },
   } satisfies ProbeStats & {
     type: string;

@@ -45,7 +45,7 @@ ${fromCase ? html`<h3 id="${id}-title">${describeTask(task, translator, staff.lo
 <dl class="fields">
   <dt>${t("created")}</dt><dd>${translator.formatDateTime(task.createdAt, staff.locale, config.TZ_DEFAULT)}</dd>
   <dt>${t("assignee")}</dt><dd>${task.assigneeStaffId ? (assignee ?? "—") : t("whole_team")}</dd>
-  ${task.caseId && !fromCase ? html`<dt>${t("case_title")}</dt><dd><a href="/console/cases/${task.caseId}">${t("open_case")}</a>${task.kind === "handover" ? html` · <a href="/console/cases/${task.caseId}/conversation">${t("open_conversation")}</a>` : ""}</dd>` : ""}
+  ${task.caseId && !fromCase ? html`<dt>${t("case_summary")}</dt><dd><a href="/console/cases/${task.caseId}">${t("open_case")}</a>${task.kind === "handover" ? html` · <a href="/console/cases/${task.caseId}/conversation">${t("open_conversation")}</a>` : ""}</dd>` : ""}
 </dl>
 <div class="actions">
 <form method="post" action="/console/tasks/${task.id}/done">${csrfField(request)}${back}<button type="submit">${t("mark_done")}</button></form>

@@ -2,9 +2,10 @@
  * The locale check (`npm run i18n:check`, and a test in the suite): every language has the same
  * files and keys as English, every plural form its language needs, the same `{{placeholders}}`
  * and `/commands` as English, no empty strings, only valid JSON, and each language's typography
- * (typography.ts: French U+202F before : ; ! ? and inside « », one apostrophe, no double space).
- * Also the key index a flow check uses to make sure every message a flow references exists in
- * every language.
+ * (typography.ts: French U+202F before : ; ! ? and inside « », one apostrophe, no double space),
+ * and a `time` pattern in every client language's calendar.json (docs/decisions/0025). Also the
+ * key index a flow check uses to make sure every message a flow references exists in every
+ * language.
  */
 import { join, relative } from "node:path";
 import { commandsIn } from "./bidi.ts";
@@ -29,7 +30,10 @@ export interface LocaleCheckOptions {
   requiredLocales?: readonly string[];
 }
 
-/** Keys every locale may add to a file although English does not have them. */
+/**
+ * Keys each locale sets for itself (its own value, not a translation of English's): never compared
+ * with English, and allowed although English does not have them.
+ */
 const LOCALE_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   meta: ["plural_rule", "list"],
   calendar: ["time"],
@@ -61,8 +65,7 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     if (typeof rule === "string") problems.push({ file: `${locale}/meta.json`, message: rule });
     const list = listRuleFor(locale, files.get("meta"));
     if (typeof list === "string") problems.push({ file: `${locale}/meta.json`, message: list });
-    const calendar = files.get("calendar");
-    const time = calendar && Object.hasOwn(calendar, "time") ? timePatternProblem(calendar.time) : undefined;
+    const time = timeProblem(locale, files.get("calendar"));
     if (time) problems.push({ file: `${locale}/calendar.json`, message: time });
     const categories = typeof rule === "string" ? undefined : rule.categories;
     for (const [name, referenceMessages] of reference) {
@@ -89,6 +92,18 @@ export function checkLocales(localesDir: string, options: LocaleCheckOptions = {
     }
   }
   return problems;
+}
+
+/**
+ * What is wrong with a calendar.json's `time`: every client language says how it writes a time of
+ * day (docs/decisions/0025), so that no time of its messages falls back to another shape.
+ */
+function timeProblem(locale: string, calendar: LocaleMessages | undefined): string | undefined {
+  if (!calendar) return undefined;
+  if (Object.hasOwn(calendar, "time")) return timePatternProblem(calendar.time);
+  return (CLIENT_LOCALES as readonly string[]).includes(locale)
+    ? 'missing key "time" (how the language writes a time of day, e.g. "{{hh}}:{{minute}}")'
+    : undefined;
 }
 
 /**
@@ -140,8 +155,10 @@ function checkFile(
   categories: readonly PluralCategory[] | undefined,
 ): LocaleProblem[] {
   const problems: LocaleProblem[] = [];
+  const settings = LOCALE_SETTINGS[name] ?? [];
   const expected = expectedKeys(reference, categories);
   for (const [key, expectation] of expected) {
+    if (settings.includes(key)) continue;
     if (!Object.hasOwn(messages, key)) {
       problems.push({ file, message: `missing key "${key}"` });
     } else {
@@ -149,7 +166,6 @@ function checkFile(
       if (message) problems.push({ file, message });
     }
   }
-  const settings = LOCALE_SETTINGS[name] ?? [];
   for (const key of Object.keys(messages)) {
     if (expected.has(key) || settings.includes(key)) continue;
     // Without a plural rule we cannot tell which forms are needed; only `_other` is certain.

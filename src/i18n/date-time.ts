@@ -3,8 +3,9 @@
  * with a 24-hour clock. The shape of the sentence comes from the locale's `calendar.json`
  * (`date_time`); month and weekday names come from Intl (through luxon) for languages Intl knows,
  * and from `calendar.json` for those it does not (Romani), where that file is the only source.
- * A language whose `calendar.json` says how it writes a time (`time`: Bulgarian "9:00") has every
- * time of its messages written that way: in dates, office hours, quick replies, visit slots.
+ * Every client language's `calendar.json` says how it writes a time of day (`time`: Bulgarian
+ * "9:00", the others "09:00"; docs/decisions/0025), and every time of its messages is written that
+ * way, here and nowhere else: in dates, office hours, quick replies, visit slots.
  */
 import { DateTime } from "luxon";
 import type { LocaleMessages } from "./locale-files.ts";
@@ -21,13 +22,13 @@ export interface CalendarNames {
   /** A calendar date without time, with `{{day}}`, `{{month}}`, `{{year}}` (and `{{weekday}}`). */
   date: string;
   /**
-   * How the language writes a time of day, with `{{hour}}` (9), `{{hh}}` (09) and `{{minute}}` (05);
-   * unset, "09:05" in a date, and whatever the caller asks for elsewhere (formatTime's fallback).
+   * How the language writes a time of day, with `{{hour}}` (9), `{{hh}}` (09) and `{{minute}}` (05):
+   * every time of its messages, in a date or alone. The locale check asks every client language for it.
    */
-  time?: string;
+  time: string;
 }
 
-/** A time in a date when the language's calendar.json has no `time`: "09:05". */
+/** The time of a calendar.json without a valid `time` (the check reports it): "09:05". */
 export const DEFAULT_TIME_PATTERN = "{{hh}}:{{minute}}";
 
 /** What is wrong with a `time` pattern of calendar.json, or undefined when it is fine. */
@@ -59,7 +60,7 @@ export function readCalendar(messages: LocaleMessages | undefined): CalendarName
     weekdays,
     dateTime,
     date: typeof date === "string" ? date : "{{day}} {{month}} {{year}}",
-    ...(timePatternProblem(time) === undefined ? { time: time as string } : {}),
+    time: timePatternProblem(time) === undefined ? (time as string) : DEFAULT_TIME_PATTERN,
   };
 }
 
@@ -89,7 +90,7 @@ export function formatDateTimeWith(
     day: String(local.day),
     month: useIntl ? named.toFormat("MMMM") : (calendar.months[local.month - 1] ?? ""),
     year: String(local.year),
-    time: formatClockWith(local.hour, local.minute, calendar.time ?? DEFAULT_TIME_PATTERN),
+    time: formatClockWith(local.hour, local.minute, calendar.time),
   };
   return pattern.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => parts[name] ?? whole);
 }

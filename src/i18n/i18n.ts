@@ -9,7 +9,6 @@ import type { Logger } from "../logger.ts";
 import { isolate, isolateCommands } from "./bidi.ts";
 import {
   type CalendarNames,
-  DEFAULT_TIME_PATTERN,
   DEFAULT_TIME_ZONE,
   formatClockWith,
   formatDateTimeWith,
@@ -116,12 +115,12 @@ class LocaleTranslator implements Translator {
     return calendar ? formatDateTimeWith(date, lng, timeZone, calendar, calendar.date) : "";
   }
 
-  formatTime(clock: string, locale: string, fallback = DEFAULT_TIME_PATTERN): string {
+  formatTime(clock: string, locale: string): string {
     const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(clock);
     if (!match) return clock;
     const lng = this.#knownLocale(locale) ?? this.#parts.fallback;
-    const pattern = this.#parts.calendars.get(lng)?.time ?? fallback;
-    return formatClockWith(Number(match[1]), Number(match[2]), pattern);
+    const calendar = this.#parts.calendars.get(lng) ?? this.#parts.calendars.get(this.#parts.fallback);
+    return calendar ? formatClockWith(Number(match[1]), Number(match[2]), calendar.time) : clock;
   }
 
   weekdayName(isoWeekday: number, locale: string): string {

@@ -33,11 +33,10 @@ export interface Translator {
   formatDate(date: Date, locale: string, timeZone: string): string;
   /**
    * A time of day (`clock` as "HH:MM", as settings and forms hold it) the way `locale` writes one
-   * (its calendar.json `time`: Bulgarian "9:00"), so that every time in a message looks the same;
-   * a language without `time` gets `fallback` (default "{{hh}}:{{minute}}", as in its dates).
-   * Anything that is not HH:MM comes back as it is.
+   * (its calendar.json `time`: Bulgarian "9:00", the others "09:00"), as in its dates, so that
+   * every time in a message looks the same. Anything that is not HH:MM comes back as it is.
    */
-  formatTime(clock: string, locale: string, fallback?: string): string;
+  formatTime(clock: string, locale: string): string;
   /** The name of a weekday (1 Monday … 7 Sunday) in `locale` (Romani: our own names). */
   weekdayName(isoWeekday: number, locale: string): string;
   /**

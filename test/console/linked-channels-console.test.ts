@@ -13,25 +13,18 @@ import {
   post,
   sentTo,
   startTeamsTestBed,
-  type TeamsTestBed,
+  type TeamsTestBedWithTelegram,
   teamsUser,
 } from "../channels/teams/support.ts";
 import { openProgramme } from "../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { staffMember } from "../support/staff.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 
-let telegram: FakeTelegram;
-let bed: TeamsTestBed;
+let bed: TeamsTestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  bed = await startTeamsTestBed({ telegram });
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ telegram: true, workers: true });
 });
-afterAll(async () => {
-  await bed?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 async function page(url: string, staffId: string) {
   const token = await openSession(bed.app.db, staffId);
@@ -54,7 +47,7 @@ test("a linked client: both channels in the transcript, and the channel used las
   const created = await createCase(bed.app.db, { programmeSlug: `p-${s}`, counsellorEmail: staff.email });
   const caseId = created.id;
 
-  const onTelegram = new TelegramUser(bed.app, telegram, "ro");
+  const onTelegram = new TelegramUser(bed.app, bed.telegram, "ro");
   await onTelegram.say(`/start ${created.inviteCode}`);
   await onTelegram.tap("language:ro");
   await onTelegram.tap("consent:accept");

@@ -20,8 +20,7 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  bed = await startTeamsTestBed();
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ workers: true });
   base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
   browser = await launchChromium();
 }, 60_000);

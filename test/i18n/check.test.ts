@@ -199,6 +199,19 @@ describe("checkLocales on a broken copy", () => {
     });
     expect(lines()).toEqual(['bg/calendar.json: "time" needs {{hour}} or {{hh}}, and {{minute}}']);
   });
+
+  it("asks every client language for its `time`, English too, and compares none with English's", () => {
+    fixture.edit("ro/calendar.json", (m) => {
+      delete m.time;
+    });
+    fixture.edit("en/calendar.json", (m) => {
+      delete m.time;
+    });
+    expect(lines()).toEqual([
+      'en/calendar.json: missing key "time" (how the language writes a time of day, e.g. "{{hh}}:{{minute}}")',
+      'ro/calendar.json: missing key "time" (how the language writes a time of day, e.g. "{{hh}}:{{minute}}")',
+    ]);
+  });
 });
 
 describe("placeholdersIn", () => {

@@ -50,19 +50,43 @@ describe("formatDateTime", () => {
 });
 
 describe("formatTime: a language's own way with a time", () => {
-  it("Bulgarian writes 9:05 (its calendar.json `time`), in a date too; the others keep their default", () => {
+  it("Bulgarian writes 9:05 (its calendar.json `time`), in a date too; the others 09:05, alone and in a date", () => {
     expect(translator.formatDateTime(new Date("2026-02-03T08:05:00Z"), "bg", BRUSSELS)).toBe(
       "вторник 3 февруари, 9:05",
     );
     expect(translator.formatTime("09:05", "bg")).toBe("9:05");
-    expect(translator.formatTime("09:05", "bg", "{{hh}}h{{minute}}")).toBe("9:05");
+    expect(translator.formatTime("9:05", "bg")).toBe("9:05");
     expect(translator.formatTime("09:05", "en")).toBe("09:05");
-    expect(translator.formatTime("09:05", "en", "{{hour}}:{{minute}}")).toBe("9:05");
+    expect(translator.formatTime("9:05", "en")).toBe("09:05");
+    expect(translator.formatDateTime(new Date("2026-02-03T08:05:00Z"), "en", BRUSSELS)).toBe(
+      "Tuesday 3 February, 09:05",
+    );
+    for (const locale of ["rom", "ro", "ar", "nl", "fr"])
+      expect(translator.formatTime("9:05", locale), locale).toBe("09:05");
+    expect(translator.formatTime("09:05", "xx")).toBe("09:05");
     expect(translator.formatTime("soon", "bg")).toBe("soon");
   });
 });
 
 describe("calendar.json", () => {
+  it.each([
+    ["en", "en-BE"],
+    ["nl", "nl-BE"],
+    ["fr", "fr-BE"],
+    ["ro", "ro-RO"],
+    ["bg", "bg-BG"],
+    ["ar", "ar-BE"],
+  ])("%s writes a time as CLDR's short 24-hour time in %s, Latin digits", (locale, cldrLocale) => {
+    const cldr = new Intl.DateTimeFormat(cldrLocale, {
+      timeStyle: "short",
+      hourCycle: "h23",
+      numberingSystem: "latn",
+      timeZone: "UTC",
+    });
+    for (const clock of ["09:05", "17:30", "00:00"])
+      expect(translator.formatTime(clock, locale)).toBe(cldr.format(new Date(`2026-02-03T${clock}:00Z`)));
+  });
+
   it.each(["en", "nl", "fr", "ro", "bg", "ar"])("%s names match what Intl shows", (locale) => {
     const calendar = JSON.parse(readFileSync(join(REAL_LOCALES_DIR, locale, "calendar.json"), "utf8"));
     expect(calendar.months).toEqual(Info.monthsFormat("long", { locale }));

@@ -29,6 +29,7 @@ import { digestMessage } from "../../src/domain/vacancies/job-digest.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import type { Output } from "../../src/engine/types.ts";
 import type { Appointment, Vacancy } from "../../src/generated/prisma/client.ts";
+import { FSI, PDI } from "../../src/i18n/bidi.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
 import { loadLocales } from "../../src/i18n/locale-files.ts";
 import { renderOutputs } from "../../src/i18n/render.ts";
@@ -54,6 +55,20 @@ const SHARED_WORDS = new Set([
   ...["cv", "cpas", "ocmw", "ibo", "fpi", "flexi", "job", "qr", "telegram", "teams"],
   ...["firma", "foto", "bravo", "sorry"],
 ]);
+
+/**
+ * How each client language writes a time of day (docs/decisions/0025): CLDR's short 24-hour time,
+ * Latin digits; Romani as Romanian, the convention its readers see in Romania and Belgium.
+ */
+const TIME_SHAPE: Record<ClientLocale, string> = {
+  rom: "09:00",
+  ro: "09:00",
+  ar: "09:00",
+  bg: "9:00",
+  nl: "09:00",
+  fr: "09:00",
+  en: "09:00",
+};
 
 /** What a counsellor writes per language: a note on what to bring, a vacancy's text, a broadcast. */
 const NOTE: Record<ClientLocale, string> = {
@@ -165,6 +180,11 @@ function appointmentMessages(): Proactive[] {
     fromOutput("appointment cancelled", cancelledMessage(full, ZONE)),
     fromOutput("reminder, nothing to bring", reminderMessage(bare, ZONE)),
     fromOutput("new appointment, a note in Romanian only", newAppointmentMessage(romanianNoteOnly, ZONE)),
+    // 08:05 in Brussels: an hour below 10 shows how a date writes its time (9:00 or 09:00).
+    fromOutput(
+      "new appointment, early",
+      newAppointmentMessage(appointment({ startsAt: new Date("2026-12-09T07:05:00Z") }), ZONE),
+    ),
   ];
 }
 
@@ -179,7 +199,7 @@ async function jobMessages(organisationId: string): Promise<Proactive[]> {
   await setCompanyVisit(
     db,
     shown,
-    { date: day, firstSlot: "10:00", slots: 3, minutes: 20, place: ADDRESS, host: PERSON },
+    { date: day, firstSlot: "09:40", slots: 3, minutes: 20, place: ADDRESS, host: PERSON },
     ZONE,
   );
   const offer = await slotOffer(db, {
@@ -233,17 +253,19 @@ function otherMessages(): Proactive[] {
     fromOutput("idle nudge", { key: "common.idle_nudge" }),
     fromOutput("erasure done", { key: "commands.delete_done" }),
     fromOutput("erasure, web chat", { key: "webchat.deleted" }),
-    ...QUICK_REPLY_KEYS.map((key) => ({
-      name: `counsellor's quick reply ${key}`,
-      keys: [`quick-replies.${key}`],
-      render: (locale: ClientLocale) =>
-        renderQuickReply(translator, {
-          key,
-          params: { date: "2026-12-10", time: "10:30", place: ADDRESS },
-          locale,
-        }),
-    })),
+    ...QUICK_REPLY_KEYS.map((key) => quickReply(key, "10:30")),
+    quickReply("come_to_office", "09:30", ", early"),
   ];
+}
+
+/** A counsellor's quick reply with a date, `time` and a place. */
+function quickReply(key: (typeof QUICK_REPLY_KEYS)[number], time: string, suffix = ""): Proactive {
+  return {
+    name: `counsellor's quick reply ${key}${suffix}`,
+    keys: [`quick-replies.${key}`],
+    render: (locale: ClientLocale) =>
+      renderQuickReply(translator, { key, params: { date: "2026-12-10", time, place: ADDRESS }, locale }),
+  };
 }
 
 beforeAll(async () => {
@@ -285,6 +307,24 @@ function vocabulary(locale: string, without: readonly string[]): Set<string> {
 }
 
 const wholeText = (m: OutboundMessage) => [m.text, ...(m.choices ?? []).map((c) => c.label)].join("\n");
+
+/** A message of the list by its name. */
+const byName = (name: string) => messages.find((m) => m.name === name) as Proactive;
+
+/**
+ * How each time of day in a text is written: "9:00" (one-digit hour), "09:00" (a zero before it),
+ * "10:00" (an hour from 10 says nothing of a zero), with a suffix such as " ч." after it, and
+ * "٠٩:٠٠" for Arabic-Indic digits (the project writes Latin ones). Any other time is its shape.
+ */
+function timeShapes(text: string): string[] {
+  return [...text.matchAll(/(?<![\d٠-٩])([\d٠-٩]{1,2}):[\d٠-٩]{2}(?![\d٠-٩])( ?ч\.| ?h\b| uur\b)?/gu)].map(
+    ([, hour = "", suffix = ""]) => {
+      if (/[٠-٩]/.test(hour)) return hour.length === 1 ? "٩:٠٠" : "٠٩:٠٠";
+      const shape = hour.length === 1 ? "9" : hour.startsWith("0") ? "09" : "10";
+      return `${shape}:00${suffix}`;
+    },
+  );
+}
 
 /** Words of `locale`'s rendering that belong to another language's rendering of the same message. */
 function foreignWords(message: Proactive, locale: ClientLocale): string[] {
@@ -334,7 +374,6 @@ describe("every proactive message in every client language", () => {
   }
 
   test("realistic data shows: documents, the note, a listed job title and contract, a place", () => {
-    const byName = (name: string) => messages.find((m) => m.name === name) as Proactive;
     const reminder = byName("appointment reminder").render("ro").text;
     expect(reminder).toContain("🎒 De adus: buletinul, cardul bancar și permisul de muncă");
     expect(reminder).toContain(`📝 ${NOTE.ro}`);
@@ -348,18 +387,26 @@ describe("every proactive message in every client language", () => {
     expect(byName("new appointment, a note in Romanian only").render("fr").text).not.toContain("📝");
   });
 
+  for (const locale of CLIENT_LOCALES) {
+    const shape = TIME_SHAPE[locale];
+    test(`${locale} writes every time one way, ${shape}: in office hours, dates, quick replies and slots`, () => {
+      const other: string[] = [];
+      for (const message of messages)
+        for (const seen of timeShapes(wholeText(message.render(locale))))
+          if (seen !== shape && seen !== "10:00") other.push(`${message.name}: ${seen}`);
+      expect(other).toEqual([]);
+      // Each kind of time shows an hour below 10, so each shows the shape, not only "10:00".
+      for (const name of [
+        "handover, counsellor closed",
+        "new appointment, early",
+        "counsellor's quick reply come_to_office, early",
+        "company-visit offer",
+      ])
+        expect(timeShapes(wholeText(byName(name).render(locale))), name).toContain(shape);
+    });
+  }
+
   test("Bulgarian writes every time one way: 9:00 in office hours, dates, quick replies and slots", () => {
-    // How each time is written: "9:00", "09:00", "9:00 ч." (an hour from 10 says nothing of a zero).
-    const shapes = (text: string) =>
-      [...text.matchAll(/(?<!\d)(\d{1,2}):\d\d(?!\d)( ?ч\.)?/gu)].map(
-        ([, hour = "", suffix]) =>
-          `${hour.length === 1 ? "9" : hour.startsWith("0") ? "09" : "10"}:00${suffix ?? ""}`,
-      );
-    const byName = (name: string) => messages.find((m) => m.name === name) as Proactive;
-    const seen = new Map<string, string>();
-    for (const message of messages)
-      for (const shape of shapes(wholeText(message.render("bg")))) seen.set(shape, message.name);
-    expect([...seen.keys()].filter((shape) => shape !== "9:00" && shape !== "10:00")).toEqual([]);
     // The office hours and the next opening in one notice, the same way.
     expect(byName("handover, counsellor closed").render("bg").text).toContain(
       "9:00–\u206017:00: от понеделник 7 декември, 9:00 ",
@@ -372,8 +419,26 @@ describe("every proactive message in every client language", () => {
     expect(early.text).toBe("🏢 Ела в офиса на 10 декември 2026 г. в 9:30.");
   });
 
+  test("the others write 09:00, as in their dates: Romanian, Romani and Arabic office hours", () => {
+    expect(byName("handover, counsellor closed").render("ro").text).toContain("09:00–\u206017:00");
+    expect(byName("handover, counsellor closed").render("rom").text).toContain("09:00–\u206017:00");
+    expect(byName("handover, team in office hours").render("ar").text).toContain(
+      `${FSI}09:00${PDI}–${FSI}\u206017:00${PDI}`,
+    );
+    expect(byName("counsellor's quick reply come_to_office, early").render("fr").text).toContain("09:30");
+  });
+
+  test("the time-shape check tells 9:00 from 09:00, a suffix, and Arabic-Indic digits", () => {
+    expect(timeShapes("9:00–\u206017:00, 09:30, 10:00 ч., ٠٩:٠٠, 2026-12-10, 123:45")).toEqual([
+      "9:00",
+      "10:00",
+      "09:00",
+      "10:00 ч.",
+      "٠٩:٠٠",
+    ]);
+  });
+
   test("the check finds another language's words: a French contract and an English line in Romanian", () => {
-    const byName = (name: string) => messages.find((m) => m.name === name) as Proactive;
     /** The message with its Romanian text changed by `plant`, every other language as it is. */
     const planted = (name: string, plant: (ro: string, fr: string) => string): Proactive => {
       const real = byName(name);

@@ -1,6 +1,6 @@
 /**
  * Office hours as time: whether staff are at work now, when they next are, when N working hours
- * have passed, and how the hours read to a client ("Monday–Friday, 9:00–17:00") in their own
+ * have passed, and how the hours read to a client ("Monday–Friday, 09:00–17:00") in their own
  * language (weekday names from the translator: Intl, or our own names for Romani).
  */
 import { DateTime } from "luxon";
@@ -82,14 +82,9 @@ export function describeDays(days: readonly number[], locale: string, translator
 }
 
 /**
- * Office hours as a language writes a time (its calendar.json `time`: Bulgarian "9:00", as in the
- * date of the next opening in the same message); a language without one: "9:00" for "09:00".
- */
-const OFFICE_CLOCK = "{{hour}}:{{minute}}";
-
-/**
  * The params the client's office-hours messages take: `days`, `open`, `close` (which follows the
- * range's dash in every language, so it starts with RANGE_JOINER).
+ * range's dash in every language, so it starts with RANGE_JOINER). The hours are written as the
+ * language writes every time (translator.formatTime), as in the date of the next opening beside them.
  */
 export function officeHoursParams(
   hours: OfficeHours,
@@ -98,7 +93,7 @@ export function officeHoursParams(
 ): { days: string; open: string; close: string } {
   return {
     days: describeDays(hours.days, locale, translator),
-    open: translator.formatTime(hours.open, locale, OFFICE_CLOCK),
-    close: `${RANGE_JOINER}${translator.formatTime(hours.close, locale, OFFICE_CLOCK)}`,
+    open: translator.formatTime(hours.open, locale),
+    close: `${RANGE_JOINER}${translator.formatTime(hours.close, locale)}`,
   };
 }

@@ -10,7 +10,6 @@ import { type AppointmentDeps, createAppointment } from "../../../src/domain/app
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
 import { openProgramme } from "../../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import {
   cardTap,
@@ -18,19 +17,16 @@ import {
   post,
   sentTo,
   startTeamsTestBed,
-  type TeamsTestBed,
+  type TeamsTestBedWithTelegram,
   type TeamsUser,
   teamsUser,
 } from "./support.ts";
 
-let telegram: FakeTelegram;
-let bed: TeamsTestBed;
+let bed: TeamsTestBedWithTelegram;
 let deps: AppointmentDeps;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  bed = await startTeamsTestBed({ telegram });
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ telegram: true, workers: true });
   deps = {
     db: bed.app.db,
     queue: bed.app.nudgeQueue,
@@ -39,10 +35,7 @@ beforeAll(async () => {
     defaultTimeZone: "Europe/Brussels",
   };
 });
-afterAll(async () => {
-  await bed?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 
@@ -54,7 +47,7 @@ async function onTeams(user: TeamsUser, text: string) {
 
 async function telegramClient() {
   const created = await newCase();
-  const user = new TelegramUser(bed.app, telegram, "ro");
+  const user = new TelegramUser(bed.app, bed.telegram, "ro");
   await user.say(`/start ${created.inviteCode}`);
   await user.tap("language:ro");
   await user.tap("consent:accept");
@@ -185,7 +178,7 @@ test("/link on Teams, the code typed on Telegram: one client, one case, consent 
   const [codeText] = await onTeams(teams, "/link");
   const code = /\d{4} \d{4}/.exec(codeText ?? "")?.[0];
   expect(code).toBeDefined();
-  const onTelegram = new TelegramUser(bed.app, telegram, "fr");
+  const onTelegram = new TelegramUser(bed.app, bed.telegram, "fr");
   expect((await onTelegram.say(`/link ${code}`)).map((m) => m.text)).toEqual([t("link.linked", "ar")]);
 
   const telegramSide = await conversations("telegram", String(onTelegram.userId));

@@ -27,13 +27,11 @@ afterAll(() => {
 });
 
 /** The Teams app with workers, its connections named `name` (to find its LISTEN backend). */
-async function start(name: string, pollSeconds: number): Promise<TeamsTestBed> {
-  const bed = await startTeamsTestBed({
+const start = (name: string, pollSeconds: number): Promise<TeamsTestBed> =>
+  startTeamsTestBed({
+    workers: true,
     env: { DATABASE_URL: namedTestDatabaseUrl(name), TEAMS_CARD_POLL_SECONDS: String(pollSeconds) },
   });
-  await bed.app.startWorkers({ reconcile: false });
-  return bed;
-}
 
 /** The pids of the backends of `name` that LISTEN on card_tasks. */
 async function listeners(bed: TeamsTestBed, name: string): Promise<number[]> {

@@ -28,8 +28,7 @@ let bed: TeamsTestBed;
 const SECRET = "SECRET-4711 my residence card expires";
 
 beforeAll(async () => {
-  bed = await startTeamsTestBed();
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ workers: true });
 });
 afterAll(() => bed?.close());
 

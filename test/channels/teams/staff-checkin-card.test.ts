@@ -28,8 +28,7 @@ import {
 
 let bed: TeamsTestBed;
 beforeAll(async () => {
-  bed = await startTeamsTestBed();
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ workers: true });
 });
 afterAll(() => bed?.close());
 

@@ -25,8 +25,7 @@ let bed: TeamsTestBed;
 let organisationSlug: string;
 
 beforeAll(async () => {
-  bed = await startTeamsTestBed();
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ workers: true });
   organisationSlug = `o-${uid()}`;
   await createOrganisation(bed.app.db, { slug: organisationSlug, name: "Foyer" });
 });

@@ -53,9 +53,11 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider(base);
-  bed = await startTeamsTestBed({ env: { ...oidcEnv(provider, base), DATABASE_URL: database.url } });
+  bed = await startTeamsTestBed({
+    workers: true,
+    env: { ...oidcEnv(provider, base), DATABASE_URL: database.url },
+  });
   await bed.app.http.listen({ host: "127.0.0.1", port });
-  await bed.app.startWorkers({ reconcile: false });
   browser = await launchChromium();
   organisationSlug = `o-${uid()}`;
   programmeSlug = `p-${uid()}`;

@@ -11,7 +11,7 @@ import {
   type SentActivity,
   startFakeBotFramework,
 } from "../../support/fake-bot-framework.ts";
-import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { startTestApp } from "../../support/test-app.ts";
 
 export const APP_PASSWORD = "test-app-password";
@@ -20,43 +20,69 @@ export interface TeamsTestBed {
   app: App;
   fake: FakeBotFramework;
   appId: string;
+  /** Stops the workers, closes the app, the fake Bot Framework and the fake Telegram, if any. */
   close(): Promise<void>;
 }
 
-/** The app and the fake, wired (`env`: more settings for the app); close both in afterAll. */
+/** A test bed started with `telegram: true`: the app's Telegram channel talks to `telegram`. */
+export interface TeamsTestBedWithTelegram extends TeamsTestBed {
+  telegram: FakeTelegram;
+}
+
+export interface TeamsTestBedOptions {
+  /** Start a fake Telegram Bot API too and point the app's Telegram channel at it (`bed.telegram`). */
+  telegram?: boolean;
+  /** Start the queue workers (outbound, nudges), without the reconciler: test files share a database. */
+  workers?: boolean;
+  /** More settings for the app (they win over the Teams ones). */
+  env?: Record<string, string>;
+}
+
+/** The app and the fake Bot Framework wired, with what `options` asks for; `close` in afterAll. */
+export function startTeamsTestBed(
+  options: TeamsTestBedOptions & { telegram: true },
+): Promise<TeamsTestBedWithTelegram>;
+export function startTeamsTestBed(options?: TeamsTestBedOptions): Promise<TeamsTestBed>;
 export async function startTeamsTestBed(
-  options: { telegram?: FakeTelegram; env?: Record<string, string> } = {},
-): Promise<TeamsTestBed> {
+  options: TeamsTestBedOptions = {},
+): Promise<TeamsTestBed | TeamsTestBedWithTelegram> {
   const appId = randomUUID();
   const tenantId = randomUUID();
-  const fake = await startFakeBotFramework({
-    appId,
-    appPassword: APP_PASSWORD,
-    tenantId,
-    issuer: "https://api.botframework.test",
-  });
-  const app = await startTestApp({
-    ...(options.telegram ? { telegram: options.telegram } : {}),
-    env: {
-      MICROSOFT_APP_ID: appId,
-      MICROSOFT_APP_PASSWORD: APP_PASSWORD,
-      MICROSOFT_APP_TENANT_ID: tenantId,
-      MICROSOFT_APP_TYPE: "SingleTenant",
-      TEAMS_OPENID_METADATA_URL: fake.openIdMetadataUrl,
-      TEAMS_TOKEN_ISSUER: fake.issuer,
-      TEAMS_LOGIN_URL: fake.loginUrl,
-      ...options.env,
-    },
-  });
-  return {
-    app,
-    fake,
-    appId,
-    async close() {
-      await app.close();
-      await fake.close();
-    },
+  let telegram: FakeTelegram | undefined;
+  let fake: FakeBotFramework | undefined;
+  let app: App | undefined;
+  const close = async () => {
+    await app?.close(); // its workers first, while the fakes still answer their last sends
+    await fake?.close();
+    await telegram?.close();
   };
+  try {
+    if (options.telegram) telegram = await startFakeTelegram();
+    fake = await startFakeBotFramework({
+      appId,
+      appPassword: APP_PASSWORD,
+      tenantId,
+      issuer: "https://api.botframework.test",
+    });
+    app = await startTestApp({
+      ...(telegram ? { telegram } : {}),
+      env: {
+        MICROSOFT_APP_ID: appId,
+        MICROSOFT_APP_PASSWORD: APP_PASSWORD,
+        MICROSOFT_APP_TENANT_ID: tenantId,
+        MICROSOFT_APP_TYPE: "SingleTenant",
+        TEAMS_OPENID_METADATA_URL: fake.openIdMetadataUrl,
+        TEAMS_TOKEN_ISSUER: fake.issuer,
+        TEAMS_LOGIN_URL: fake.loginUrl,
+        ...options.env,
+      },
+    });
+    if (options.workers) await app.startWorkers({ reconcile: false });
+    return { app, fake, appId, ...(telegram ? { telegram } : {}), close };
+  } catch (error) {
+    await close(); // a half-started bed leaves no server or connection behind
+    throw error;
+  }
 }
 
 /** One Teams user in a personal chat with the bot. */

@@ -12,7 +12,6 @@ import { createCounsellor } from "../../../src/domain/organisations/counsellors.
 import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { uid } from "../../support/db.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import {
   cardTap,
@@ -22,22 +21,17 @@ import {
   readActivity,
   sentTo,
   startTeamsTestBed,
-  type TeamsTestBed,
+  type TeamsTestBedWithTelegram,
   type TeamsUser,
   teamsUser,
   updatesOf,
 } from "./support.ts";
 
-let bed: TeamsTestBed;
-let telegram: FakeTelegram;
+let bed: TeamsTestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  bed = await startTeamsTestBed({ telegram });
+  bed = await startTeamsTestBed({ telegram: true });
 });
-afterAll(async () => {
-  await bed?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 
@@ -242,7 +236,7 @@ test("a card Teams no longer knows is not spent, and nothing is sent in its plac
 
 /** The same person's start on Telegram and on Teams: invite code, English, consent. */
 async function onBoth(): Promise<{ tg: TelegramUser; teams: TeamsUser }> {
-  const tg = new TelegramUser(bed.app, telegram);
+  const tg = new TelegramUser(bed.app, bed.telegram);
   const teams = teamsUser("en-GB");
   await tg.say(`/start ${await inviteCode()}`);
   await say(message(bed, teams, `/start ${await inviteCode()}`));
@@ -279,7 +273,7 @@ test("a stale card while a question waits: the waiting question again, as on Tel
   expect(onTelegram.map((m) => m.text).at(-1)).toBe(t("assessment.transport_prompt", "en"));
   expect(onTeams.map(fromTeams)).toEqual(onTelegram.map(fromTelegram));
   // Telegram removed the tapped keyboard; Teams spent the card, before the answer came.
-  const removed = telegram
+  const removed = bed.telegram
     .callsOf("editMessageReplyMarkup")
     .filter((c) => c.payload.message_id === housing?.messageId && !c.payload.reply_markup);
   expect(removed).toHaveLength(1);

@@ -16,8 +16,7 @@ import { startTeamsTestBed, type TeamsTestBed } from "./support.ts";
 let bed: TeamsTestBed;
 beforeAll(async () => {
   // The 503 test's retry after 50 ms, not the default 1 s: the attempt is counted all the same.
-  bed = await startTeamsTestBed({ env: { OUTBOUND_RETRY_MS: "50" } });
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ workers: true, env: { OUTBOUND_RETRY_MS: "50" } });
 });
 afterAll(() => bed?.close());
 

@@ -29,8 +29,7 @@ let deps: AppointmentDeps;
 const ZONE = "Europe/Brussels";
 
 beforeAll(async () => {
-  bed = await startTeamsTestBed();
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ workers: true });
   deps = {
     db: bed.app.db,
     queue: bed.app.nudgeQueue,

@@ -3,9 +3,11 @@
  * with the real app (core, flows, translations, outbox): the language question, the consent notice,
  * a choice question, a free-text answer, a job alert with its buttons and "ask my counsellor". At
  * every step axe-core finds no serious or critical violation, nothing scrolls sideways, every
- * button or link is at least 44×44 px, no translation key shows, and no line of a bubble begins
- * with a mark that belongs to the word before it (French "d’accord ?" with its U+202F). Screenshots go to
- * WEBCHAT_SCREENSHOTS (default: a folder in the system's temp dir) for a person to look at.
+ * button or link is at least 44×44 px, no translation key shows, no line of a bubble begins with
+ * a mark that belongs to the word before it (French "d’accord ?" with its U+202F), and the
+ * handover notice writes its office hours in the language's one time shape
+ * (docs/decisions/0025). Screenshots go to WEBCHAT_SCREENSHOTS (default: a folder in the
+ * system's temp dir) for a person to look at.
  */
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -196,6 +198,11 @@ test.each(["ar", "rom", "ro", "bg", "fr"])(
     const handover = t("handover.counsellor_open", locale).slice(0, 12);
     await expect.poll(() => page.locator(".bot p").last().textContent(), WAIT).toContain(handover);
     await look("8-handover");
+    // The office hours (and the next opening, out of hours) in the language's one time shape (0025).
+    const told = (await page.locator(".bot p").last().textContent()) ?? "";
+    if (locale === "bg") expect(told).toMatch(/(?<!\d)9:00/);
+    else expect(told).toMatch(/09:00/);
+    expect(told).not.toMatch(locale === "bg" ? /(?<!\d)0\d:\d\d/ : /(?<![\d:])\d:\d\d/);
     if (locale === "ar") expect(await page.locator("html").getAttribute("dir")).toBe("rtl");
     expect(defects).toEqual([]);
     await page.context().close();

@@ -17,25 +17,18 @@ import {
   post,
   sentTo,
   startTeamsTestBed,
-  type TeamsTestBed,
+  type TeamsTestBedWithTelegram,
   uninstalled,
 } from "../../channels/teams/support.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { outboundSettled } from "../../support/outbound-settled.ts";
 import { bearer } from "../../support/staff.ts";
 import { type LinkedClient, linkedClient } from "./linked-client.ts";
 
-let telegram: FakeTelegram;
-let bed: TeamsTestBed;
+let bed: TeamsTestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  bed = await startTeamsTestBed({ telegram });
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ telegram: true, workers: true });
 });
-afterAll(async () => {
-  await bed?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const ASK = "Consilierul meu"; // "my counsellor" in Romanian: asks for a person
 const t = (key: string) => bed.app.translator.t(key, "ro");
@@ -45,7 +38,7 @@ const t = (key: string) => bed.app.translator.t(key, "ro");
  * waits in each), then asked for a person on Telegram; with the two questions as they were asked.
  */
 async function waitingInBoth() {
-  const linked = await linkedClient(bed, telegram, { questionnaire: true });
+  const linked = await linkedClient(bed, { questionnaire: true });
   const telegramQuestion = linked.onTelegram
     .all()
     .filter((m) => m.buttons.length > 0)

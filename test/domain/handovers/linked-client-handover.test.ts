@@ -23,28 +23,21 @@ import {
   post,
   sentTo,
   startTeamsTestBed,
-  type TeamsTestBed,
+  type TeamsTestBedWithTelegram,
   type TeamsUser,
 } from "../../channels/teams/support.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { bearer } from "../../support/staff.ts";
 import { type LinkedClient, linkedClient as linkedClientOn } from "./linked-client.ts";
 
-let telegram: FakeTelegram;
-let bed: TeamsTestBed;
+let bed: TeamsTestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  bed = await startTeamsTestBed({ telegram });
-  await bed.app.startWorkers({ reconcile: false });
+  bed = await startTeamsTestBed({ telegram: true, workers: true });
 });
-afterAll(async () => {
-  await bed?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const ASK = "Consilierul meu"; // "my counsellor" in Romanian: asks for a person
 
-const linkedClient = (options: { questionnaire?: boolean } = {}) => linkedClientOn(bed, telegram, options);
+const linkedClient = (options: { questionnaire?: boolean } = {}) => linkedClientOn(bed, options);
 type Linked = LinkedClient;
 
 /** What the bot sent to the Teams chat while `act` ran. */

@@ -5,25 +5,20 @@
  */
 import { expect } from "vitest";
 import { createCase } from "../../../src/domain/cases/cases.ts";
-import { message, post, type TeamsTestBed, teamsUser } from "../../channels/teams/support.ts";
-import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { message, post, type TeamsTestBedWithTelegram, teamsUser } from "../../channels/teams/support.ts";
 import { staffMember } from "../../support/staff.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import { openProgramme } from "../fixtures.ts";
 
 /** `questionnaire`: the client starts the self-assessment on Telegram, so a question waits there. */
-export async function linkedClient(
-  bed: TeamsTestBed,
-  telegram: FakeTelegram,
-  options: { questionnaire?: boolean } = {},
-) {
+export async function linkedClient(bed: TeamsTestBedWithTelegram, options: { questionnaire?: boolean } = {}) {
   const { s } = await openProgramme(bed.app.db);
   const counsellor = await staffMember(bed.app.db, `o-${s}`, "counsellor", { locale: "en" });
   const created = await createCase(bed.app.db, {
     programmeSlug: `p-${s}`,
     counsellorEmail: counsellor.email,
   });
-  const onTelegram = new TelegramUser(bed.app, telegram, "ro");
+  const onTelegram = new TelegramUser(bed.app, bed.telegram, "ro");
   await onTelegram.say(`/start ${created.inviteCode}`);
   await onTelegram.tap("language:ro");
   await onTelegram.tap("consent:accept");
