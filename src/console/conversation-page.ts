@@ -57,8 +57,10 @@ export function transcriptHtml(
           : (m.staffName ?? t("author_staff"));
     const text = m.text ?? (m.choiceId ? t("tapped_button") : t("not_kept"));
     const dir = m.locale ? translator.dir(m.locale) : "auto";
+    // Words someone typed are in a language we do not know: lang="" (unknown), not the page's.
+    const lang = m.locale ?? (m.text ? "" : undefined);
     return html`<li class="msg ${m.direction} ${m.author}">
-<p class="text" ${m.locale ? html`lang="${m.locale}"` : ""} dir="${dir}">${text}</p>
+<p class="text" ${lang === undefined ? "" : html`lang="${lang}"`} dir="${dir}">${text}</p>
 <p class="meta">${who} · ${translator.formatDateTime(m.createdAt, staff.locale, config.TZ_DEFAULT)} · ${t(`channel_${m.channel}`)}${m.direction === "outbound" ? html` · <span class="status-${m.delivery}" id="status-${m.id}">${t(`delivery_${m.delivery}`)}</span>` : ""}</p>
 </li>`;
   })}</ol>`;

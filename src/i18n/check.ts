@@ -2,9 +2,10 @@
  * The locale check (`npm run i18n:check`, and a test in the suite): every language has the same
  * files and keys as English, every plural form its language needs, the same `{{placeholders}}`
  * and `/commands` as English, no empty strings, only valid JSON, and each language's typography
- * (typography.ts: the French colon, one apostrophe, no double space), and a `time` pattern in every
- * client language's calendar.json (docs/decisions/0025). Also the key index a flow
- * check uses to make sure every message a flow references exists in every language.
+ * (typography.ts: French U+202F before : ; ! ? and inside « », one apostrophe, no double space),
+ * and a `time` pattern in every client language's calendar.json (docs/decisions/0025). Also the
+ * key index a flow check uses to make sure every message a flow references exists in every
+ * language.
  */
 import { join, relative } from "node:path";
 import { commandsIn } from "./bidi.ts";

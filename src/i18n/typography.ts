@@ -1,12 +1,13 @@
 /**
  * Typography every string of a language must follow, checked with the keys (`npm run i18n:check`):
- * French puts a narrow no-break space (U+202F) before a colon ("Statut : actif", never "Statut:"
- * nor a plain space, at which a phone may start a line with the colon) and no-break spaces inside
- * guillemets; each language writes one apostrophe (French the typographic ’, the others '); and no
- * language has a double space or a space before a comma or a full stop.
+ * French puts a narrow no-break space (U+202F) before a colon, a semicolon, an exclamation mark
+ * and a question mark ("Statut : actif", "Tu es d’accord ?", never "Statut:" nor a plain space,
+ * at which a phone may start a line with the mark) and inside guillemets (« Autre »); each
+ * language writes one apostrophe (French the typographic ’, the others '); and no language has a
+ * double space or a space before a comma or a full stop.
  */
 
-/** U+202F NARROW NO-BREAK SPACE: before a French colon. */
+/** U+202F NARROW NO-BREAK SPACE: before a French colon, ; ! ?, and inside « ». */
 export const NARROW_NO_BREAK_SPACE = "\u202F";
 
 /** The apostrophe a language writes between letters, where it is not the plain ' (U+0027). */
@@ -28,17 +29,53 @@ function around(text: string, index: number): string {
  */
 const LABEL_COLON = /(?<!\}\})(?<!\d):(?=\s|\{\{|$)/gu;
 
+/** The marks besides the colon that French writes after U+202F, by name for the message. */
+const SPACED_MARK_NAMES: Readonly<Record<string, string>> = {
+  ";": "a semicolon",
+  "!": "an exclamation mark",
+  "?": "a question mark",
+};
+
+/** A semicolon, exclamation or question mark that begins a run ("?!" takes one space before it). */
+const SPACED_MARK = /(?<![;!?])[;!?]/gu;
+
+/** What the French marks check skips: a URL (…?q=1), an HTML entity (&amp;), a placeholder's name. */
+const NOT_PROSE = /https?:\/\/\S+|&#?\w+;|(?<=\{\{)[^}]*(?=\}\})/gu;
+
+/** Problems with French colons: each one that ends a label or a clause needs U+202F before it. */
+function frenchColonProblems(text: string): string[] {
+  return [...text.matchAll(LABEL_COLON)]
+    .filter((match) => text[match.index - 1] !== NARROW_NO_BREAK_SPACE)
+    .map(
+      (match) => `a colon without a narrow no-break space (U+202F) before it: ${around(text, match.index)}`,
+    );
+}
+
+/**
+ * Problems with French ; ! ?: each needs U+202F before it ("{{name}}\u202f?"), unless it begins the
+ * text or a line. URLs, entities and placeholder names are masked first, keeping every index.
+ */
+function frenchMarkProblems(text: string): string[] {
+  const prose = text.replace(NOT_PROSE, (skipped) => "x".repeat(skipped.length));
+  return [...prose.matchAll(SPACED_MARK)]
+    .filter((match) => match.index > 0 && !/[\n\u202F]/u.test(prose.charAt(match.index - 1)))
+    .map(
+      (match) =>
+        `${SPACED_MARK_NAMES[match[0]]} without a narrow no-break space (U+202F) before it: ${around(text, match.index)}`,
+    );
+}
+
+/** Problems with French guillemets: U+202F after « and before », never a plain or no space. */
+function frenchGuillemetProblems(text: string): string[] {
+  const guillemet = /«(?!\u202F)|(?<!\u202F)»/u.exec(text);
+  return guillemet
+    ? [`a guillemet without a narrow no-break space (U+202F) inside it: ${around(text, guillemet.index)}`]
+    : [];
+}
+
+/** Every French rule above, in that order. */
 function frenchProblems(text: string): string[] {
-  const problems: string[] = [];
-  for (const match of text.matchAll(LABEL_COLON)) {
-    if (text[match.index - 1] !== NARROW_NO_BREAK_SPACE)
-      problems.push(
-        `a colon without a narrow no-break space (U+202F) before it: ${around(text, match.index)}`,
-      );
-  }
-  const guillemet = /« | »/u.exec(text);
-  if (guillemet) problems.push(`a guillemet with a breaking space: ${around(text, guillemet.index)}`);
-  return problems;
+  return [...frenchColonProblems(text), ...frenchMarkProblems(text), ...frenchGuillemetProblems(text)];
 }
 
 /** What is wrong with the typography of `text` in `locale` ([] when nothing is). */

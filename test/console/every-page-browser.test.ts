@@ -146,23 +146,24 @@ async function layoutDefects(page: Page, programmeSlug: string): Promise<string[
     if (document.documentElement.lang === "fr" && /« | »/.test(visible))
       found.push(`a guillemet with a breaking space: ${/.{0,20}(« | »).{0,20}/.exec(visible)?.[0]}`);
     if (document.documentElement.lang === "fr") {
-      // French puts a narrow no-break space before a colon, also after a label the page adds it
-      // to ("Code d’invitation : …"); text in another language (a client's message) is its own.
+      // French puts a narrow no-break space before : ; ! ?, also after a label the page adds a
+      // colon to ("Code d’invitation : …"); text in another language (a client's message) is its own.
+      const unspaced = /(?<![\u202f:;!?])[:;!?](?=\s|$)/;
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const text = node.textContent ?? "";
         const inFrench = node.parentElement?.closest("[lang]")?.getAttribute("lang") === "fr";
-        const colon = /(?<!\u202f):(?=\s|$)/.exec(text);
-        if (colon && inFrench && !node.parentElement?.closest("code, script, style, textarea"))
+        const mark = unspaced.exec(text);
+        if (mark && inFrench && !node.parentElement?.closest("code, script, style, textarea"))
           found.push(
-            `a colon without U+202F before it: ${text.slice(Math.max(0, colon.index - 20), colon.index + 1)}`,
+            `a ${mark[0]} without U+202F before it: ${text.slice(Math.max(0, mark.index - 20), mark.index + 1)}`,
           );
       }
       const labels = [...document.querySelectorAll("[aria-label]")].map(
         (e) => e.getAttribute("aria-label") ?? "",
       );
-      for (const label of labels.filter((l) => /(?<!\u202f):(?=\s|$)/.test(l)))
-        found.push(`a colon without U+202F before it in an aria-label: ${label}`);
+      for (const label of labels.filter((l) => unspaced.test(l)))
+        found.push(`a mark without U+202F before it in an aria-label: ${label}`);
     }
     if (visible.includes(slug)) found.push(`the programme's slug shows: ${slug}`);
     // A flow by its name, never by its file (the voice page's groups).

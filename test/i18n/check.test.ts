@@ -125,6 +125,50 @@ describe("checkLocales on a broken copy", () => {
     expect(lines()).toEqual([]);
   });
 
+  it("reports a French ; ! ? after a plain space, a no-break space or none, and names the key", () => {
+    fixture.edit("fr/onboarding.json", (m) => {
+      m.consent_accept = "Tu es d’accord ?";
+      m.welcome = "👋 Bonjour\u00a0! Je suis l’assistant";
+      m.lead = "Merci ; un conseiller va t’écrire?";
+    });
+    fixture.edit("fr/checkin.json", (m) => {
+      m.how_is_work = "Comment va le travail chez {{employer}} ?";
+    });
+    expect(lines()).toEqual([
+      'fr/checkin.json: "how_is_work": a question mark without a narrow no-break space (U+202F) before it: "{employer}} ?"',
+      'fr/onboarding.json: "welcome": an exclamation mark without a narrow no-break space (U+202F) before it: "👋 Bonjour\u00a0! Je suis l’"',
+      'fr/onboarding.json: "consent_accept": a question mark without a narrow no-break space (U+202F) before it: "es d’accord ?"',
+      'fr/onboarding.json: "lead": a semicolon without a narrow no-break space (U+202F) before it: "Merci ; un conseil"',
+      'fr/onboarding.json: "lead": a question mark without a narrow no-break space (U+202F) before it: " va t’écrire?"',
+    ]);
+  });
+
+  it("passes French ; ! ? after U+202F, also after a placeholder, and leaves URLs and other languages alone", () => {
+    fixture.edit("fr/onboarding.json", (m) => {
+      m.consent_accept = "Tu es d’accord\u202f?!";
+      m.welcome = "👋 Bonjour\u202f! Voir https://example.org/aide?lang=fr&x=1;y";
+    });
+    fixture.edit("fr/checkin.json", (m) => {
+      m.how_is_work = "Comment va le travail chez {{employer}}\u202f? Bien\u202f; merci";
+    });
+    fixture.edit("en/onboarding.json", (m) => {
+      m.consent_accept = "Do you agree?";
+    });
+    expect(lines()).toEqual([]);
+  });
+
+  it("reports French guillemets without U+202F inside, and passes them with it", () => {
+    fixture.edit("fr/console.json", (m) => {
+      m.vacancy_job_free = "Autre fonction (seulement avec « Autre »)";
+      m.vacancy_contract_free = "Autre contrat (seulement avec «\u00a0Autre»)";
+      m.error_unknown_saved_list = "Pas de liste «\u202f{{list}}\u202f» ici.";
+    });
+    expect(lines()).toEqual([
+      'fr/console.json: "vacancy_job_free": a guillemet without a narrow no-break space (U+202F) inside it: "lement avec « Autre »)"',
+      'fr/console.json: "vacancy_contract_free": a guillemet without a narrow no-break space (U+202F) inside it: "lement avec «\u00a0Autre»)"',
+    ]);
+  });
+
   it("reports a second kind of apostrophe, a double space and a space before a comma", () => {
     fixture.edit("fr/console.json", (m) => {
       m.staff_title = "L'équipe";

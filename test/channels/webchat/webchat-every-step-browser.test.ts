@@ -1,11 +1,13 @@
 /**
- * The web chat on a 390×844 phone, step by step, in Arabic, Romani, Romanian and Bulgarian, with
- * the real app (core, flows, translations, outbox): the language question, the consent notice, a
- * choice question, a free-text answer, a job alert with its buttons and "ask my counsellor". At
+ * The web chat on a 390×844 phone, step by step, in Arabic, Romani, Romanian, Bulgarian and French,
+ * with the real app (core, flows, translations, outbox): the language question, the consent notice,
+ * a choice question, a free-text answer, a job alert with its buttons and "ask my counsellor". At
  * every step axe-core finds no serious or critical violation, nothing scrolls sideways, every
- * button or link is at least 44×44 px, no translation key shows, and the handover notice writes its
- * office hours in the language's one time shape (docs/decisions/0025). Screenshots go to
- * WEBCHAT_SCREENSHOTS (default: a folder in the system's temp dir) for a person to look at.
+ * button or link is at least 44×44 px, no translation key shows, no line of a bubble begins with
+ * a mark that belongs to the word before it (French "d’accord ?" with its U+202F), and the
+ * handover notice writes its office hours in the language's one time shape
+ * (docs/decisions/0025). Screenshots go to WEBCHAT_SCREENSHOTS (default: a folder in the
+ * system's temp dir) for a person to look at.
  */
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -63,6 +65,36 @@ async function pageDefects(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Lines of a bubble that begin with a mark belonging to the word before it (`; : ! ? »`): French
+ * writes U+202F before it, at which no line may break, so "d’accord ?" never leaves a lone "?".
+ */
+async function linesBeginningWithAMark(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const rectOf = (node: Text, start: number, end: number) => {
+      const range = document.createRange();
+      range.setStart(node, start);
+      range.setEnd(node, end);
+      return range.getBoundingClientRect();
+    };
+    for (const paragraph of document.querySelectorAll("li.bubble p")) {
+      const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+        for (const mark of node.data.matchAll(/(?<=[^\s;:!?»]\s?)[;:!?»]/gu)) {
+          const before = node.data.slice(0, mark.index).trimEnd();
+          const word = before.length - ([...before].at(-1) ?? "").length;
+          if (rectOf(node, mark.index, mark.index + 1).top > rectOf(node, word, before.length).bottom - 1)
+            found.push(
+              `a line begins with ${mark[0]}: …${node.data.slice(Math.max(0, mark.index - 20), mark.index + 1)}`,
+            );
+        }
+      }
+    }
+    return found;
+  });
+}
+
 /** Taps the button labelled `label` on the newest bubble that has one. */
 async function tap(page: Page, label: string): Promise<void> {
   await page.locator(".bot button:not([disabled])", { hasText: label }).last().tap();
@@ -73,7 +105,7 @@ async function botSays(page: Page, text: string): Promise<void> {
   await expect.poll(() => page.locator(".bot p").last().textContent(), WAIT).toContain(text.slice(0, 20));
 }
 
-test.each(["ar", "rom", "ro", "bg"])(
+test.each(["ar", "rom", "ro", "bg", "fr"])(
   "the web chat in %s, step by step, at 390×844",
   async (locale) => {
     const { s, programme } = await openProgramme(app.db);
@@ -91,6 +123,7 @@ test.each(["ar", "rom", "ro", "bg"])(
     const look = async (step: string) => {
       for (const v of await seriousViolations(page)) defects.push(`${step}: ${v}`);
       for (const d of await pageDefects(page)) defects.push(`${step}: ${d}`);
+      for (const d of await linesBeginningWithAMark(page)) defects.push(`${step}: ${d}`);
       await page.screenshot({ path: path.join(shots, `webchat-${locale}-${step}.png`) });
     };
 
@@ -138,6 +171,7 @@ test.each(["ar", "rom", "ro", "bg"])(
         rom: "Užaripe ando biroja, 20 ore ko kurko, 14 € po ora.",
         ro: "Curățenie în birouri, 20 de ore pe săptămână, 14 € pe oră.",
         bg: "Почистване на офиси, 20 часа седмично, 14 € на час.",
+        fr: "Nettoyage de bureaux le matin, 20 heures par semaine, 14 € de l’heure.",
       },
     });
     const bubbles = await page.locator("li.bot").count();
