@@ -210,6 +210,11 @@ async function createI18next(loaded: LoadedLocales, fallback: string): Promise<I
     keySeparator: false,
     interpolation: { escapeValue: false },
   });
+  // `{{language, lowercase}}`: a word the caller gives as a label ("Roumain") written in lower case
+  // where the language wants it so, inside a sentence ("le texte en roumain").
+  instance.services.formatter?.add("lowercase", (value, lng) =>
+    typeof value === "string" ? value.toLocaleLowerCase(lng) : value,
+  );
   return instance;
 }
 

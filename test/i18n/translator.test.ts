@@ -45,6 +45,21 @@ describe("interpolation and bidi isolation", () => {
     );
   });
 
+  it("writes a language's name in lower case where French wants it inside a sentence, and leaves it a label elsewhere", () => {
+    const language = translator.t("counsellor.code_languages_romanian", "fr");
+    expect(language).toBe("Roumain");
+    expect(translator.t("console.vacancy_text_in", "fr", { language })).toBe("Texte en roumain");
+    expect(translator.t("console.vacancy_no_text", "fr", { language: "Arabe" })).toBe(
+      "Pas de texte en arabe\u202f: les clients qui ne lisent que cette langue ne recevront pas cette offre.",
+    );
+    // At the start of a sentence the label stays as it is; Dutch and English capitalise language names.
+    expect(translator.t("console.match_not_language_too_low", "fr", { language, level: "A1" })).toMatch(
+      /^Roumain /,
+    );
+    expect(translator.t("console.vacancy_text_in", "nl", { language: "Roemeens" })).toContain("Roemeens");
+    expect(translator.t("console.vacancy_text_in", "en", { language: "Romanian" })).toContain("Romanian");
+  });
+
   it("formats Date values in the given time zone", () => {
     const at = new Date("2026-02-03T13:30:00Z");
     expect(translator.t("common.invalid_date", "en", { example: at })).toBe(
