@@ -1,4 +1,4 @@
-/** Rows the domain and CLI tests build on: each call makes its own, with unique slugs and e-mails. */
+/** Rows the tests build on (domain, CLI, conversation, scheduling): each call makes its own, with unique slugs and e-mails. */
 
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
