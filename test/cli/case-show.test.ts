@@ -3,10 +3,8 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
 import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import type { Answer } from "../../src/engine/types.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { testDb, uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 
@@ -58,17 +56,12 @@ const ANSWERS: Record<string, Answer> = {
 
 /** An organisation, a programme and a counsellor working in `locale`. */
 async function organisation(locale: "nl" | "fr" | "en") {
-  const s = uid();
-  const org = await createOrganisation(db, { slug: `org-${s}`, name: `Org ${s}` });
-  const programme = await createProgramme(db, {
-    organisationSlug: org.slug,
-    slug: `p-${s}`,
-    name: "Roma@Work",
-  });
-  const counsellor = await createCounsellor(db, {
-    organisationSlug: org.slug,
-    name: `Counsellor ${s}`,
-    email: `c-${s}@example.org`,
+  const {
+    organisation: org,
+    programme,
+    counsellor,
+  } = await organisationWithCounsellor(db, {
+    programme: "Roma@Work",
     locale,
   });
   return { org, programme, counsellor };

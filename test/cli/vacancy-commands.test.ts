@@ -2,14 +2,13 @@ import { afterAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import type { Answer } from "../../src/engine/types.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
 import { createOutbox } from "../../src/outbox/outbox.ts";
 import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
 import { createRedis } from "../../src/store/redis.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { testDb, uid } from "../support/db.ts";
 import { TEST_REDIS_URL, testDatabaseUrl } from "../support/env.ts";
 import { removeKeys, testPrefix } from "../support/redis-keys.ts";
@@ -42,10 +41,12 @@ async function cli(argv: string[]) {
 }
 
 test("a counsellor posts a vacancy and sees the matching clients with reasons and the ones left out", async () => {
-  const s = uid();
-  await createOrganisation(db, { slug: `o-${s}`, name: "Groep Intro" });
-  await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(db, { organisationSlug: `o-${s}`, name: "Eva", email: `e-${s}@example.org` });
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(db, {
+    organisation: "Groep Intro",
+    programme: "Roma@Work",
+    counsellor: "Eva",
+    locale: "nl",
+  });
   const cases: string[] = [];
   for (const [answers, alertFrequency] of [
     [
@@ -60,7 +61,10 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
     [{ interests: ["cleaning"], experience: [], hours: "full_time", languages: ["bulgarian"] }, "every"],
     [{ interests: ["cleaning"], experience: [], hours: "part_time", languages: ["romani"] }, "weekly"],
   ] as [Record<string, Answer>, "every" | "weekly"][]) {
-    const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
+    const created = await createCase(db, {
+      programmeSlug: programme.slug,
+      counsellorEmail: counsellor.email,
+    });
     const { clientId } = await webchatClientOfCase(db, created.id, { locale: "rom", alerts: alertFrequency });
     const full = {
       residence: "eu_citizen",
@@ -77,7 +81,7 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
     "vacancy",
     "create",
     "--org",
-    `o-${s}`,
+    organisation.slug,
     "--employer",
     "Net & Propre",
     "--job",
@@ -115,7 +119,7 @@ test("a counsellor posts a vacancy and sees the matching clients with reasons an
     "--today",
     "2026-11-23",
     "--as",
-    `e-${s}@example.org`,
+    counsellor.email,
   ]);
   expect(matched.code).toBe(0);
   const lines = matched.stdout.trim().split("\n");

@@ -2,9 +2,6 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { isoWeek } from "../../src/domain/vacancies/job-digest.ts";
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { createTranslator } from "../../src/i18n/i18n.ts";
@@ -12,6 +9,7 @@ import { createOutbox } from "../../src/outbox/outbox.ts";
 import { createNudgeQueue } from "../../src/scheduling/nudge-queue.ts";
 import { createDb, type Db } from "../../src/store/prisma.ts";
 import { createRedis } from "../../src/store/redis.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { ownDatabase } from "../support/own-database.ts";
@@ -50,9 +48,19 @@ async function cli(argv: string[]) {
   return { code, stdout, stderr };
 }
 
+type World = Awaited<ReturnType<typeof organisationWithCounsellor>>;
+
 /** A weekly client on the web chat with a linked case, and `jobs` alerts waiting for the digest. */
-async function weeklyClientWithPendingJobs(s: string, jobs: number, status: "active" | "blocked" = "active") {
-  const created = await createCase(db, { programmeSlug: `p-${s}`, counsellorEmail: `e-${s}@example.org` });
+async function weeklyClientWithPendingJobs(
+  world: World,
+  jobs: number,
+  status: "active" | "blocked" = "active",
+) {
+  const s = uid();
+  const created = await createCase(db, {
+    programmeSlug: world.programme.slug,
+    counsellorEmail: world.counsellor.email,
+  });
   const { clientId } = await webchatClientOfCase(db, created.id, {
     locale: "nl",
     name: `Secret Name ${s}`,
@@ -61,7 +69,7 @@ async function weeklyClientWithPendingJobs(s: string, jobs: number, status: "act
   });
   for (let i = 0; i < jobs; i++) {
     const vacancy = await createVacancy(db, {
-      organisationSlug: `o-${s}`,
+      organisationSlug: world.organisation.slug,
       employer: "Net & Propre",
       job: `Schoonmaak ${i + 1}`,
       sector: "cleaning",
@@ -78,12 +86,14 @@ async function weeklyClientWithPendingJobs(s: string, jobs: number, status: "act
 }
 
 test("vacancy digest sends the waiting digests now and prints per client how many jobs, without names", async () => {
-  const s = uid();
-  await createOrganisation(db, { slug: `o-${s}`, name: "Groep Intro" });
-  await createProgramme(db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(db, { organisationSlug: `o-${s}`, name: "Eva", email: `e-${s}@example.org` });
-  const three = await weeklyClientWithPendingJobs(s, 3);
-  const blocked = await weeklyClientWithPendingJobs(s, 1, "blocked");
+  const world = await organisationWithCounsellor(db, {
+    organisation: "Groep Intro",
+    programme: "Roma@Work",
+    counsellor: "Eva",
+    locale: "nl",
+  });
+  const three = await weeklyClientWithPendingJobs(world, 3);
+  const blocked = await weeklyClientWithPendingJobs(world, 1, "blocked");
 
   const run = await cli(["vacancy", "digest"]);
   expect(run.code).toBe(0);

@@ -5,12 +5,9 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 import { cook as kitchen } from "../support/vacancy-world.ts";
@@ -60,19 +57,15 @@ const cardsTo = (user: TelegramUser) =>
   }, 10_000);
 
 test("alerts reach matching clients in a language they read; answers become tasks and reasons", async () => {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    ...FOYER,
+    organisation: "JobRoad",
   });
-  const ro = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
-  const rom = await assessedClient(`p-${s}`, `l-${s}@example.org`, "rom", ["romani", "romanian"]);
-  const ar = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ar", ["arabic"]);
+  const ro = await assessedClient(programme.slug, counsellor.email, "ro", ["romanian"]);
+  const rom = await assessedClient(programme.slug, counsellor.email, "rom", ["romani", "romanian"]);
+  const ar = await assessedClient(programme.slug, counsellor.email, "ar", ["arabic"]);
   const vacancy = await createVacancy(bed.app.db, {
-    organisationSlug: `o-${s}`,
+    organisationSlug: organisation.slug,
     employer: "Brasserie Horta",
     job: "Ajutor bucătar",
     sector: "kitchen_pastry",
@@ -134,15 +127,11 @@ test("/alerts sets every new job, once a week or none; before consent it says th
     await bed.app.db.conversation.findFirst({ where: { externalConversationId: String(newcomer.userId) } }),
   ).toMatchObject({ clientId: null });
 
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    ...FOYER,
+    organisation: "JobRoad",
   });
-  const { user, caseId } = await assessedClient(`p-${s}`, `l-${s}@example.org`, "rom", ["romani"]);
+  const { user, caseId } = await assessedClient(programme.slug, counsellor.email, "rom", ["romani"]);
   const { clientId } = await bed.app.db.case.findUniqueOrThrow({ where: { id: caseId } });
   const frequency = async () =>
     (await bed.app.db.client.findUniqueOrThrow({ where: { id: clientId as string } })).alertFrequency;
@@ -164,23 +153,19 @@ test("/alerts sets every new job, once a week or none; before consent it says th
 });
 
 test("weekly clients get no card at once: their alert waits for the digest; 'none' clients get no alert", async () => {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    ...FOYER,
+    organisation: "JobRoad",
   });
-  const every = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
-  const weekly = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
-  const none = await assessedClient(`p-${s}`, `l-${s}@example.org`, "ro", ["romanian"]);
+  const every = await assessedClient(programme.slug, counsellor.email, "ro", ["romanian"]);
+  const weekly = await assessedClient(programme.slug, counsellor.email, "ro", ["romanian"]);
+  const none = await assessedClient(programme.slug, counsellor.email, "ro", ["romanian"]);
   await weekly.user.say("/alerts");
   await weekly.user.tap("frequency:weekly");
   await none.user.say("/alerts");
   await none.user.tap("frequency:none");
   const vacancy = await createVacancy(bed.app.db, {
-    organisationSlug: `o-${s}`,
+    organisationSlug: organisation.slug,
     employer: "Hotel Metropole",
     job: "Cameristă",
     sector: "kitchen_pastry",

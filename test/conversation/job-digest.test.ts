@@ -7,9 +7,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { computeReadiness } from "../../src/domain/assessment/readiness.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { sendJobAlerts } from "../../src/domain/vacancies/job-alerts.ts";
 import { sendJobDigests } from "../../src/domain/vacancies/job-digest.ts";
 import {
@@ -19,7 +16,7 @@ import {
 import { createVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { FSI, PDI } from "../../src/i18n/bidi.ts";
 import { createLogger } from "../../src/logger.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { callbackUpdate } from "../support/fake-telegram.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
@@ -47,23 +44,15 @@ const MONDAY = new Date("2026-11-23T09:00:00Z");
 /** Someone who wants kitchen work (test/support/vacancy-world.ts). */
 const cook = kitchen();
 
-async function organisation() {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
-  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
-  });
-  return s;
-}
+type World = Awaited<ReturnType<typeof organisationWithCounsellor>>;
+
+const organisation = () => organisationWithCounsellor(bed.app.db, { ...FOYER, organisation: "JobRoad" });
 
 /** A client on Telegram with a cook's self-assessment who chose the weekly digest with /alerts. */
-async function weeklyClient(s: string, locale: string, languages: string[]) {
+async function weeklyClient(world: World, locale: string, languages: string[]) {
   const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: world.programme.slug,
+    counsellorEmail: world.counsellor.email,
   });
   const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
@@ -87,9 +76,9 @@ async function weeklyClient(s: string, locale: string, languages: string[]) {
   return { user, caseId: created.id, clientId: clientId as string };
 }
 
-function vacancy(s: string, job: string, municipality: string) {
+function vacancy(world: World, job: string, municipality: string) {
   return createVacancy(bed.app.db, {
-    organisationSlug: `o-${s}`,
+    organisationSlug: world.organisation.slug,
     employer: "Brasserie Horta",
     job,
     sector: "kitchen_pastry",
@@ -113,17 +102,17 @@ const alertOf = (vacancyId: string, clientId: string) =>
   bed.app.db.jobAlert.findUniqueOrThrow({ where: { vacancyId_clientId: { vacancyId, clientId } } });
 
 test("one digest per weekly client lists their open jobs with a button each; a tap shows the card; once a week", async () => {
-  const s = await organisation();
-  const ana = await weeklyClient(s, "ro", ["romanian"]);
-  const samir = await weeklyClient(s, "ar", ["arabic"]);
-  const quiet = await weeklyClient(s, "ro", ["romanian"]); // will choose "no job alerts"
-  const blocked = await weeklyClient(s, "ro", ["romanian"]); // blocked the bot (as a 403 records it)
-  const stopped = await weeklyClient(s, "ro", ["romanian"]); // types /stop
+  const world = await organisation();
+  const ana = await weeklyClient(world, "ro", ["romanian"]);
+  const samir = await weeklyClient(world, "ar", ["arabic"]);
+  const quiet = await weeklyClient(world, "ro", ["romanian"]); // will choose "no job alerts"
+  const blocked = await weeklyClient(world, "ro", ["romanian"]); // blocked the bot (as a 403 records it)
+  const stopped = await weeklyClient(world, "ro", ["romanian"]); // types /stop
   const everyone = [ana, samir, quiet, blocked, stopped];
 
-  const helper = await vacancy(s, "Ajutor bucătar", "Saint-Gilles");
-  const baker = await vacancy(s, "Brutar", "Anderlecht");
-  const filled = await vacancy(s, "Patiser", "Ixelles");
+  const helper = await vacancy(world, "Ajutor bucătar", "Saint-Gilles");
+  const baker = await vacancy(world, "Brutar", "Anderlecht");
+  const filled = await vacancy(world, "Patiser", "Ixelles");
   for (const v of [helper, baker, filled]) {
     const report = await sendJobAlerts(deps(), { vacancyId: v.id, today: "2026-11-20" });
     expect(report.digest.sort()).toEqual(everyone.map((c) => c.caseId).sort());
@@ -223,7 +212,7 @@ test("one digest per weekly client lists their open jobs with a button each; a t
   expect(again.sent).toEqual([]);
 
   // A job matched after this week's digest waits for next week's, also when the digest runs again.
-  const late = await vacancy(s, "Bucătar", "Forest");
+  const late = await vacancy(world, "Bucătar", "Forest");
   await sendJobAlerts(deps(), { vacancyId: late.id, today: "2026-11-24" });
   const sameWeek = await sendJobDigests(deps(), { now: new Date("2026-11-26T09:00:00Z"), timeZone: TZ });
   expect(sameWeek.sent).toEqual([]);
@@ -271,9 +260,9 @@ test("the schedule runs the digest on Mondays at 10:00 in the programmes' time z
     expect(local).toBe("Mon 10:00");
 
     // A run now (as the scheduler's job would at 10:00) sends the waiting digest.
-    const s = await organisation();
-    const lina = await weeklyClient(s, "ro", ["romanian"]);
-    const job = await vacancy(s, "Spălător vase", "Molenbeek");
+    const world = await organisation();
+    const lina = await weeklyClient(world, "ro", ["romanian"]);
+    const job = await vacancy(world, "Spălător vase", "Molenbeek");
     await sendJobAlerts(deps(), { vacancyId: job.id, today: "2026-11-24" });
     await schedule.queue.add("send-digests", {});
     await waitForDigests(lina.user, 1);

@@ -5,12 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
-import { posterCode } from "../domain/fixtures.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor, posterCode } from "../domain/fixtures.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestApp } from "../support/test-app.ts";
@@ -157,23 +153,11 @@ describe("consent", () => {
 
 describe("linking and commands", () => {
   async function makeCase() {
-    const suffix = uid();
-    await createOrganisation(app.db, { slug: `org-${suffix}`, name: "Foyer" });
-    await createProgramme(app.db, {
-      organisationSlug: `org-${suffix}`,
-      slug: `r2w-${suffix}`,
-      name: "Roma@Work",
+    const { programme, counsellor } = await organisationWithCounsellor(app.db, {
+      ...FOYER,
+      counsellor: "Mira Stan",
     });
-    await createCounsellor(app.db, {
-      organisationSlug: `org-${suffix}`,
-      name: "Mira Stan",
-      email: `mira-${suffix}@example.org`,
-      locale: "nl",
-    });
-    return createCase(app.db, {
-      programmeSlug: `r2w-${suffix}`,
-      counsellorEmail: `mira-${suffix}@example.org`,
-    });
+    return createCase(app.db, { programmeSlug: programme.slug, counsellorEmail: counsellor.email });
   }
 
   test("/start <invite code> links the client to the counsellor's case", async () => {

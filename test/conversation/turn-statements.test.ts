@@ -8,10 +8,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { counted } from "../support/sql-count.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
@@ -29,13 +26,10 @@ afterAll(async () => {
 });
 
 async function inviteCode(): Promise<string> {
-  const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const { programme, counsellor } = await organisationWithCounsellor(app.db, FOYER);
   const created = await createCase(app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   return created.inviteCode as string;
 }

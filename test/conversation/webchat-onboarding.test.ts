@@ -7,13 +7,9 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
-import { posterCode } from "../domain/fixtures.ts";
+import { organisationWithCounsellor, posterCode } from "../domain/fixtures.ts";
 import { launchChromium } from "../support/chromium.ts";
-import { uid } from "../support/db.ts";
 import { startTestApp } from "../support/test-app.ts";
 
 let app: App;
@@ -84,21 +80,15 @@ describe("in a browser", () => {
   afterAll(() => browser?.close());
 
   test("an invite link opens the chat, the client taps through in Arabic and is linked to the counsellor", async () => {
-    const suffix = uid();
-    await createOrganisation(app.db, { slug: `o-${suffix}`, name: "JobRoad" });
-    await createProgramme(app.db, {
-      organisationSlug: `o-${suffix}`,
-      slug: `p-${suffix}`,
-      name: "Refugees2work",
-    });
-    await createCounsellor(app.db, {
-      organisationSlug: `o-${suffix}`,
-      name: "Samir",
-      email: `s-${suffix}@example.org`,
+    const { programme, counsellor } = await organisationWithCounsellor(app.db, {
+      organisation: "JobRoad",
+      programme: "Refugees2work",
+      counsellor: "Samir",
+      locale: "nl",
     });
     const created = await createCase(app.db, {
-      programmeSlug: `p-${suffix}`,
-      counsellorEmail: `s-${suffix}@example.org`,
+      programmeSlug: programme.slug,
+      counsellorEmail: counsellor.email,
     });
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "ar" });

@@ -7,10 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
 let bed: TestBed;
@@ -53,17 +50,10 @@ async function transcript(sessionId: string): Promise<Transcript> {
 
 /** A web chat client linked to a counsellor's case, at the residence question. */
 async function linkedClient(): Promise<{ sessionId: string; caseId: string }> {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
-  });
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, FOYER);
   const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const session = await bed.app.http.inject({ method: "POST", url: "/chat/api/sessions" });
   const sessionId = session.json().sessionId as string;

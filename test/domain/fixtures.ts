@@ -1,30 +1,57 @@
-/** Rows the domain and CLI tests build on: each call makes its own, with unique slugs and e-mails. */
+/** Rows the tests build on (domain, CLI, conversation, scheduling): each call makes its own, with unique slugs and e-mails. */
 
 import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
-import type { ConsentDecision } from "../../src/generated/prisma/client.ts";
+import type { ConsentDecision, CounsellorLocale } from "../../src/generated/prisma/client.ts";
 import type { Db, Prisma } from "../../src/store/prisma.ts";
 import { uid } from "../support/db.ts";
 
-/** An organisation with one programme and one counsellor. */
-export async function organisationWithCounsellor(db: Db, options: { withInviteCode?: boolean } = {}) {
+/** What organisationWithCounsellor makes; every field has a default. */
+export interface OrganisationWithCounsellorOptions {
+  withInviteCode?: boolean;
+  /** false: the programme has no quiet hours, so a notice or a card goes at once whatever the time of day. */
+  quietHours?: boolean;
+  /** The organisation's name (default `Organisation <suffix>`). */
+  organisation?: string;
+  /** The programme's name (default `Programme <suffix>`). */
+  programme?: string;
+  /** The counsellor's name (default `Counsellor <suffix>`). */
+  counsellor?: string;
+  /** The counsellor's language (default en). */
+  locale?: CounsellorLocale;
+}
+
+/** The names the conversation and scheduling tests give their world (the counsellor in nl, createCounsellor's default). */
+export const FOYER = {
+  organisation: "Foyer",
+  programme: "Roma@Work",
+  counsellor: "Lena",
+  locale: "nl",
+} as const;
+
+/** An organisation with one programme and one counsellor, with unique slugs and e-mail. */
+export async function organisationWithCounsellor(db: Db, options: OrganisationWithCounsellorOptions = {}) {
   const suffix = uid();
   const organisation = await createOrganisation(db, {
     slug: `org-${suffix}`,
-    name: `Organisation ${suffix}`,
+    name: options.organisation ?? `Organisation ${suffix}`,
   });
-  const programme = await createProgramme(db, {
+  const created = await createProgramme(db, {
     organisationSlug: organisation.slug,
     slug: `prog-${suffix}`,
-    name: `Programme ${suffix}`,
+    name: options.programme ?? `Programme ${suffix}`,
     withInviteCode: options.withInviteCode,
   });
+  const programme =
+    options.quietHours === false
+      ? await db.programme.update({ where: { id: created.id }, data: { settings: { quietHours: null } } })
+      : created;
   const counsellor = await createCounsellor(db, {
     organisationSlug: organisation.slug,
-    name: `Counsellor ${suffix}`,
+    name: options.counsellor ?? `Counsellor ${suffix}`,
     email: `counsellor-${suffix}@example.org`,
-    locale: "en",
+    locale: options.locale ?? "en",
   });
   return { organisation, programme, counsellor };
 }

@@ -10,11 +10,8 @@ import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type AppointmentDeps, createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { JOB_DIGEST_QUEUE, JOB_DIGEST_SCHEDULER } from "../../src/domain/vacancies/job-digest-schedule.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { privateTextUpdate } from "../support/fake-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { type OwnDatabase, ownDatabase } from "../support/own-database.ts";
@@ -64,25 +61,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 /** A client linked to a case of a programme without quiet hours. */
 async function client(locale: string) {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "R@W",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    ...FOYER,
+    programme: "R@W",
+    quietHours: false,
   });
   const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);

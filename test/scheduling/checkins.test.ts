@@ -5,14 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { checkInHandler } from "../../src/domain/placements/checkins.ts";
 import { recordPlacement, retention } from "../../src/domain/placements/placements.ts";
 import { createLogger } from "../../src/logger.ts";
 import { fireNudge, type NudgeWorkerDeps } from "../../src/scheduling/nudge-worker.ts";
-import { uid } from "../support/db.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
@@ -38,29 +35,23 @@ const t = (key: string, locale: string, params?: Record<string, string>) =>
   bed.app.translator.t(key, locale, params);
 
 async function placedClient(locale: string, settings: object = { quietHours: null }) {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Stebo" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "Future2work",
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    organisation: "Stebo",
+    programme: "Future2work",
+    counsellor: "Jan",
+    locale: "nl",
   });
   await bed.app.db.programme.update({ where: { id: programme.id }, data: { settings } });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Jan",
-    email: `j-${s}@example.org`,
-  });
   const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `j-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
   await user.tap("done:later");
-  return { user, caseId: created.id, programmeSlug: `p-${s}` };
+  return { user, caseId: created.id, programmeSlug: programme.slug };
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

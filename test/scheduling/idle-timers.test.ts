@@ -9,12 +9,10 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { NudgeJobData } from "../../src/scheduling/nudge-queue.ts";
 import { createNudgeWorker, type NudgeHandler } from "../../src/scheduling/nudge-worker.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
 import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
@@ -40,19 +38,11 @@ async function firesAt(queue: Queue<NudgeJobData>, jobId: string): Promise<numbe
 
 /** A client in the self-assessment, waiting for its first question's answer. */
 async function inQuestionnaire(): Promise<{ user: TelegramUser; runId: string }> {
-  const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "Roma@Work",
-  });
   // Exact times (no quiet hours to round them to): each turn's plan is later than the last.
-  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { quietHours: null } } });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const { programme, counsellor } = await organisationWithCounsellor(app.db, { ...FOYER, quietHours: false });
   const created = await createCase(app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const user = new TelegramUser(app, telegram);
   await user.say(`/start ${created.inviteCode}`);

@@ -7,12 +7,9 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { createLogger } from "../../src/logger.ts";
 import { reconcileNudges } from "../../src/scheduling/reconciler.ts";
-import { uid } from "../support/db.ts";
+import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { removeKeys } from "../support/redis-keys.ts";
@@ -34,28 +31,19 @@ afterAll(async () => {
 });
 
 test("after Redis lost every timer, the reconciler rebuilds them and each reminder fires once", async () => {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "JobRoad" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "Refugees2work",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Samir",
-    email: `s-${s}@example.org`,
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    organisation: "JobRoad",
+    programme: "Refugees2work",
+    counsellor: "Samir",
+    locale: "nl",
+    quietHours: false,
   });
   const users: TelegramUser[] = [];
   const appointments = [];
   for (let i = 0; i < 3; i++) {
     const created = await createCase(bed.app.db, {
-      programmeSlug: `p-${s}`,
-      counsellorEmail: `s-${s}@example.org`,
+      programmeSlug: programme.slug,
+      counsellorEmail: counsellor.email,
     });
     const user = new TelegramUser(bed.app, bed.telegram);
     await user.say(`/start ${created.inviteCode}`);

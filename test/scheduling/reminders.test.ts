@@ -12,10 +12,7 @@ import {
   moveAppointment,
 } from "../../src/domain/appointments/appointments.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../src/domain/organisations/programmes.ts";
-import { uid } from "../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import type { RecordedCall } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
@@ -42,25 +39,13 @@ const t = (key: string, locale: string, params?: Record<string, string>) =>
 
 /** A client onboarded in `locale` and linked to a fresh case of a programme without quiet hours. */
 async function client(locale: string) {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "Roma@Work",
-  });
-  await bed.app.db.programme.update({
-    where: { id: programme.id },
-    data: { settings: { quietHours: null } },
-  });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    ...FOYER,
+    quietHours: false,
   });
   const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);

@@ -1,7 +1,7 @@
 /**
  * The usual set-up of a test file that drives the real app: the app (startTestApp), a fake
  * Telegram when asked, and the queue workers when asked, started in one call and stopped in one
- * `close()`. The Teams tests have their own (test/channels/teams/support.ts), built the same way.
+ * `close()`. The Teams bed (test/channels/teams/support.ts) is this one with a fake Bot Framework.
  */
 import type { App } from "../../src/app.ts";
 import { type FakeTelegram, startFakeTelegram } from "./fake-telegram.ts";

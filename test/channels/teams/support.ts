@@ -5,22 +5,20 @@
  */
 import { randomUUID } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
-import type { App } from "../../../src/app.ts";
 import {
   type FakeBotFramework,
   type SentActivity,
   startFakeBotFramework,
 } from "../../support/fake-bot-framework.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
-import { startTestApp } from "../../support/test-app.ts";
+import type { FakeTelegram } from "../../support/fake-telegram.ts";
+import { startTestBed, type TestBed, type TestBedOptions } from "../../support/test-bed.ts";
 
 export const APP_PASSWORD = "test-app-password";
 
-export interface TeamsTestBed {
-  app: App;
+export interface TeamsTestBed extends TestBed {
   fake: FakeBotFramework;
   appId: string;
-  /** Stops the workers, closes the app, the fake Bot Framework and the fake Telegram, if any. */
+  /** Closes the app (which stops its workers), the fake Telegram, if any, then the fake Bot Framework. */
   close(): Promise<void>;
 }
 
@@ -29,16 +27,13 @@ export interface TeamsTestBedWithTelegram extends TeamsTestBed {
   telegram: FakeTelegram;
 }
 
-export interface TeamsTestBedOptions {
-  /** Start a fake Telegram Bot API too and point the app's Telegram channel at it (`bed.telegram`). */
-  telegram?: boolean;
-  /** Start the queue workers (outbound, nudges), without the reconciler: test files share a database. */
-  workers?: boolean;
-  /** More settings for the app (they win over the Teams ones). */
-  env?: Record<string, string>;
-}
+/** What startTestBed takes; `env` wins over the Teams settings. */
+export type TeamsTestBedOptions = TestBedOptions;
 
-/** The app and the fake Bot Framework wired, with what `options` asks for; `close` in afterAll. */
+/**
+ * The general test bed (startTestBed) with a fake Bot Framework started first and the Teams
+ * channel pointed at it; `close` in afterAll.
+ */
 export function startTeamsTestBed(
   options: TeamsTestBedOptions & { telegram: true },
 ): Promise<TeamsTestBedWithTelegram>;
@@ -48,41 +43,39 @@ export async function startTeamsTestBed(
 ): Promise<TeamsTestBed | TeamsTestBedWithTelegram> {
   const appId = randomUUID();
   const tenantId = randomUUID();
-  let telegram: FakeTelegram | undefined;
-  let fake: FakeBotFramework | undefined;
-  let app: App | undefined;
-  const close = async () => {
-    await app?.close(); // its workers first, while the fakes still answer their last sends
-    await fake?.close();
-    await telegram?.close();
-  };
+  const fake = await startFakeBotFramework({
+    appId,
+    appPassword: APP_PASSWORD,
+    tenantId,
+    issuer: "https://api.botframework.test",
+  });
   try {
-    if (options.telegram) telegram = await startFakeTelegram();
-    fake = await startFakeBotFramework({
-      appId,
-      appPassword: APP_PASSWORD,
-      tenantId,
-      issuer: "https://api.botframework.test",
+    const bed = await startTestBed({
+      ...options,
+      env: { ...teamsEnv(fake, appId, tenantId), ...options.env },
     });
-    app = await startTestApp({
-      ...(telegram ? { telegram } : {}),
-      env: {
-        MICROSOFT_APP_ID: appId,
-        MICROSOFT_APP_PASSWORD: APP_PASSWORD,
-        MICROSOFT_APP_TENANT_ID: tenantId,
-        MICROSOFT_APP_TYPE: "SingleTenant",
-        TEAMS_OPENID_METADATA_URL: fake.openIdMetadataUrl,
-        TEAMS_TOKEN_ISSUER: fake.issuer,
-        TEAMS_LOGIN_URL: fake.loginUrl,
-        ...options.env,
-      },
-    });
-    if (options.workers) await app.startWorkers({ reconcile: false });
-    return { app, fake, appId, ...(telegram ? { telegram } : {}), close };
+    const close = async () => {
+      await bed.close(); // the app and its workers first, while the fake still answers their last sends
+      await fake.close();
+    };
+    return { ...bed, fake, appId, close };
   } catch (error) {
-    await close(); // a half-started bed leaves no server or connection behind
+    await fake.close(); // startTestBed closed what it had started; nothing is left behind
     throw error;
   }
+}
+
+/** The app's Teams settings for `fake`: its app id, password and tenant, and the TEAMS_* overrides. */
+function teamsEnv(fake: FakeBotFramework, appId: string, tenantId: string): Record<string, string> {
+  return {
+    MICROSOFT_APP_ID: appId,
+    MICROSOFT_APP_PASSWORD: APP_PASSWORD,
+    MICROSOFT_APP_TENANT_ID: tenantId,
+    MICROSOFT_APP_TYPE: "SingleTenant",
+    TEAMS_OPENID_METADATA_URL: fake.openIdMetadataUrl,
+    TEAMS_TOKEN_ISSUER: fake.issuer,
+    TEAMS_LOGIN_URL: fake.loginUrl,
+  };
 }
 
 /** One Teams user in a personal chat with the bot. */

@@ -8,10 +8,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createCase } from "../../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
-import { uid } from "../../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../../domain/fixtures.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import {
   cardTap,
@@ -48,17 +45,10 @@ async function tap(user: TeamsUser, choiceId: string): Promise<string> {
 
 /** A new case's invite code. */
 async function inviteCode(): Promise<string> {
-  const s = uid();
-  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
-  await createProgramme(bed.app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "Roma@Work" });
-  await createCounsellor(bed.app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
-  });
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, FOYER);
   const created = await createCase(bed.app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   return created.inviteCode;
 }

@@ -6,10 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { App } from "../../../src/app.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
-import { uid } from "../../support/db.ts";
+import { FOYER, organisationWithCounsellor } from "../../domain/fixtures.ts";
 import { callbackUpdate, type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import { postUpdate, startTestApp } from "../../support/test-app.ts";
@@ -42,13 +39,10 @@ const menuIn = (locale: string) => MENU.map(([data, key]) => ({ data, text: t(ke
 
 /** A client of a counsellor, consented on Telegram in `locale`; returns them and their case id. */
 async function client(locale: string): Promise<{ user: TelegramUser; caseId: string }> {
-  const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "R@W" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const { programme, counsellor } = await organisationWithCounsellor(app.db, { ...FOYER, programme: "R@W" });
   const created = await createCase(app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const user = new TelegramUser(app, telegram, locale);
   await user.say(`/start ${created.inviteCode}`);

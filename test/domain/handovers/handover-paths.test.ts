@@ -14,16 +14,12 @@ import { createCase } from "../../../src/domain/cases/cases.ts";
 import { handoverReasonsOf } from "../../../src/domain/handovers/handover-turns.ts";
 import { openHandover } from "../../../src/domain/handovers/handovers.ts";
 import { inOfficeHours, officeHoursParams } from "../../../src/domain/handovers/office-hours.ts";
-import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { domainTurns } from "../../../src/domain/turn-handlers.ts";
 import { CLIENT_LOCALES } from "../../../src/i18n/translator.ts";
-import { uid } from "../../support/db.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
 import { startTestApp } from "../../support/test-app.ts";
-import { consentedClient, inRolledBackTransaction } from "../fixtures.ts";
+import { consentedClient, FOYER, inRolledBackTransaction, organisationWithCounsellor } from "../fixtures.ts";
 
 let telegram: FakeTelegram;
 let app: App;
@@ -40,22 +36,14 @@ afterAll(async () => {
 const OFFICE = { days: [1, 2, 3, 4, 5, 6, 7], open: "07:00", close: "19:00" };
 
 async function invitedCase() {
-  const s = uid();
-  const organisation = await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  const programme = await createProgramme(app.db, {
-    organisationSlug: `o-${s}`,
-    slug: `p-${s}`,
-    name: "R@W",
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(app.db, {
+    ...FOYER,
+    programme: "R@W",
   });
   await app.db.programme.update({ where: { id: programme.id }, data: { settings: { officeHours: OFFICE } } });
-  const counsellor = await createCounsellor(app.db, {
-    organisationSlug: `o-${s}`,
-    name: "Lena",
-    email: `l-${s}@example.org`,
-  });
   const created = await createCase(app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   return { organisation, counsellor, created };
 }

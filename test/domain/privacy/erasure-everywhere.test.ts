@@ -13,12 +13,10 @@ import { type AppointmentDeps, createAppointment } from "../../../src/domain/app
 import { saveList } from "../../../src/domain/broadcasts/saved-lists.ts";
 import { addCaseNote } from "../../../src/domain/cases/case-notes.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
-import { createCounsellor } from "../../../src/domain/organisations/counsellors.ts";
-import { createOrganisation } from "../../../src/domain/organisations/organisations.ts";
-import { createProgramme } from "../../../src/domain/organisations/programmes.ts";
 import { recordPlacement } from "../../../src/domain/placements/placements.ts";
 import { ERASURE_RULES } from "../../../src/domain/privacy/erasure-rules.ts";
 import { createTask } from "../../../src/domain/tasks/tasks.ts";
+import { FOYER, organisationWithCounsellor } from "../../domain/fixtures.ts";
 import { uid } from "../../support/db.ts";
 import { erasureScan } from "../../support/erasure-scan.ts";
 import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
@@ -46,12 +44,13 @@ test("every table of the database has an erasure rule (erasure-rules.ts)", async
 
 test("after /delete no table holds the client's or the conversation's ids, and no timer is left", async () => {
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  await createProgramme(app.db, { organisationSlug: `o-${s}`, slug: `p-${s}`, name: "R@W" });
-  await createCounsellor(app.db, { organisationSlug: `o-${s}`, name: "Lena", email: `l-${s}@example.org` });
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(app.db, {
+    ...FOYER,
+    programme: "R@W",
+  });
   const created = await createCase(app.db, {
-    programmeSlug: `p-${s}`,
-    counsellorEmail: `l-${s}@example.org`,
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
   });
   const user = new TelegramUser(app, telegram);
   await user.say(`/start ${created.inviteCode}`);
@@ -94,12 +93,16 @@ test("after /delete no table holds the client's or the conversation's ids, and n
     { db: app.db, queue: app.nudgeQueue, defaultTimeZone: "Europe/Brussels" },
     { caseId: created.id, employer, job: `baker-${s}`, startDate: "2099-01-04", contractType: "fixed" },
   );
-  const staff = await staffMember(app.db, `o-${s}`, "counsellor");
+  const staff = await staffMember(app.db, organisation.slug, "counsellor");
   await addCaseNote(app.db, staff.identity, created.id, `knows ${words}`);
-  await saveList(app.db, { organisationSlug: `o-${s}`, name: `Tuesday ${s}`, caseIds: [created.id] });
+  await saveList(app.db, {
+    organisationSlug: organisation.slug,
+    name: `Tuesday ${s}`,
+    caseIds: [created.id],
+  });
   const vacancy = await app.db.vacancy.create({
     data: {
-      organisationId: (await app.db.organisation.findUniqueOrThrow({ where: { slug: `o-${s}` } })).id,
+      organisationId: organisation.id,
       employer: "Hotel",
       sector: "cleaning",
       municipality: "Anderlecht",
