@@ -7,8 +7,8 @@
  * id only in their own, one erasure id in both; nothing of the person left in any table or key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
+import { cliOnApp } from "../support/app-cli.ts";
 import { erasureScan } from "../support/erasure-scan.ts";
 import { erasureWorld } from "../support/erasure-world.ts";
 import { bearer, staffMember } from "../support/staff.ts";
@@ -29,21 +29,7 @@ const erase = (member: { apiToken: string }, caseId: string, body: unknown = { c
     payload: JSON.stringify(body),
   });
 
-async function cli(argv: string[]) {
-  let [stdout, stderr] = ["", ""];
-  const code = await runCli(argv, {
-    db: bed.app.db,
-    config: bed.app.config,
-    scheduling: async () => ({
-      queue: bed.app.nudgeQueue,
-      outbox: bed.app.outbox,
-      translator: bed.app.translator,
-    }),
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => cliOnApp(bed.app, argv);
 
 describe("POST /api/v1/cases/{id}/erase", () => {
   it("is the case's counsellor's or a coordinator's, confirmed; a repeat says nobody is left", async () => {
