@@ -4,25 +4,22 @@
  */
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp();
+  bed = await startTestBed();
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 test("the same key sets one appointment and answers with it; a colleague's same key is their own", async () => {
-  const { organisation, programme } = await organisationWithCounsellor(app.db);
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
-  const colleague = await staffMember(app.db, organisation.slug, "coordinator");
-  const { id: caseId } = await createCase(app.db, {
+  const { organisation, programme } = await organisationWithCounsellor(bed.app.db);
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
+  const colleague = await staffMember(bed.app.db, organisation.slug, "coordinator");
+  const { id: caseId } = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
@@ -33,7 +30,7 @@ test("the same key sets one appointment and answers with it; a colleague's same 
     withWhom: "Samir",
   };
   const post = (who: typeof counsellor, key: string) =>
-    app.http.inject({
+    bed.app.http.inject({
       method: "POST",
       url: `/api/v1/cases/${caseId}/appointments`,
       headers: { ...bearer(who), "content-type": "application/json", "idempotency-key": key },
@@ -45,10 +42,10 @@ test("the same key sets one appointment and answers with it; a colleague's same 
   expect(again.statusCode, again.body).toBe(201);
   expect(again.json().id).toBe(first.json().id);
   expect((await post(counsellor, key)).json().id).toBe(first.json().id);
-  expect(await app.db.appointment.count({ where: { caseId } })).toBe(1);
+  expect(await bed.app.db.appointment.count({ where: { caseId } })).toBe(1);
   expect((await post(colleague, key)).json().id).not.toBe(first.json().id);
-  expect(await app.db.appointment.count({ where: { caseId } })).toBe(2);
-  const openapi = (await app.http.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
+  expect(await bed.app.db.appointment.count({ where: { caseId } })).toBe(2);
+  const openapi = (await bed.app.http.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
   const parameters = openapi.paths["/api/v1/cases/{id}/appointments"].post.parameters ?? [];
   expect(parameters.map((p: { name: string }) => p.name.toLowerCase())).toContain("idempotency-key");
 });

@@ -7,19 +7,16 @@
  */
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { previewStored } from "../../src/domain/broadcasts/broadcasts.ts";
 import { broadcastOrganisation, type MemberSpec } from "../domain/broadcasts/segment-fixture.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp();
+  bed = await startTestBed();
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 const SPECS: MemberSpec[] = [
   { locale: "ro" },
@@ -34,10 +31,10 @@ const SPECS: MemberSpec[] = [
 ];
 
 async function world() {
-  const org = await broadcastOrganisation(app.db, SPECS);
-  const counsellor = await staffMember(app.db, org.organisation.slug, "counsellor");
+  const org = await broadcastOrganisation(bed.app.db, SPECS);
+  const counsellor = await staffMember(bed.app.db, org.organisation.slug, "counsellor");
   const call = (method: "GET" | "POST", url: string, body?: unknown, who = counsellor, key?: string) =>
-    app.http.inject({
+    bed.app.http.inject({
       method,
       url: `/api/v1${url}`,
       headers: {
@@ -84,7 +81,7 @@ test("refused while a language has neither a text nor a fallback; then created, 
   expect(refused.json().error).toBe(
     "No text for ar (2 people), rom (1 person). Add a text in each, or an explicit fallback such as ar=fr.",
   );
-  expect(await app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(0);
+  expect(await bed.app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(0);
 
   const created = await call("POST", "/broadcasts", {
     segment,
@@ -116,7 +113,7 @@ test("refused while a language has neither a text nor a fallback; then created, 
 
 test("with an Idempotency-Key a retried POST creates no second broadcast and answers with the first", async () => {
   const { call, segment, organisation, counsellor } = await world();
-  const colleague = await staffMember(app.db, organisation.slug, "counsellor");
+  const colleague = await staffMember(bed.app.db, organisation.slug, "counsellor");
   const tomorrow = DateTime.now().setZone("Europe/Brussels").plus({ days: 1 });
   const body = {
     segment,
@@ -143,14 +140,14 @@ test("with an Idempotency-Key a retried POST creates no second broadcast and ans
     key,
   );
   expect(changed.json()).toMatchObject({ id: first.json().id, preview: first.json().preview });
-  expect(await app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(1);
+  expect(await bed.app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(1);
   // The key is the staff member's: a colleague's same string is their own broadcast.
   const theirs = await call("POST", "/broadcasts", body, colleague, key);
   expect(theirs.json().id).not.toBe(first.json().id);
-  expect(await app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(2);
+  expect(await bed.app.db.broadcast.count({ where: { organisationId: organisation.id } })).toBe(2);
   const bad = await call("POST", "/broadcasts", body, counsellor, "no spaces allowed");
   expect(bad.statusCode).toBe(400);
-  const openapi = (await app.http.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
+  const openapi = (await bed.app.http.inject({ method: "GET", url: "/api/v1/openapi.json" })).json();
   const parameters = openapi.paths["/api/v1/broadcasts"].post.parameters ?? [];
   expect(parameters.map((p: { name: string }) => p.name.toLowerCase())).toContain("idempotency-key");
 });
@@ -166,7 +163,7 @@ test("a body that fails its schema is 400 with issues; a steward gets 403", asyn
     organisationSlug: "other",
   });
   expect(unknown.statusCode).toBe(400);
-  const steward = await staffMember(app.db, organisation.slug, "steward");
+  const steward = await staffMember(bed.app.db, organisation.slug, "steward");
   expect((await call("GET", "/broadcasts", undefined, steward)).statusCode).toBe(403);
   expect((await call("POST", "/broadcasts/preview", { segment }, steward)).statusCode).toBe(403);
 });
@@ -181,9 +178,9 @@ test("a stored broadcast's preview is of its own time: a retry during quiet hour
     fallbacks: { rom: "ro" },
   };
   const first = (await call("POST", "/broadcasts", body, counsellor, `own-time-${Date.now()}`)).json();
-  const stored = await app.db.broadcast.findUniqueOrThrow({ where: { id: first.id } });
+  const stored = await bed.app.db.broadcast.findUniqueOrThrow({ where: { id: first.id } });
   const sender = { organisationSlug: organisation.slug, counsellorEmail: counsellor.email };
-  const deps = { db: app.db, queue: app.broadcastQueue, defaultTimeZone: "Europe/Brussels" };
+  const deps = { db: bed.app.db, queue: bed.app.broadcastQueue, defaultTimeZone: "Europe/Brussels" };
   // The clock at 23:00 the night before (quiet hours), then a day after it went out.
   for (const at of [tomorrow.minus({ days: 1 }).set({ hour: 23 }), tomorrow.plus({ days: 1 })]) {
     const preview = await previewStored({ ...deps, now: () => at.toJSDate() }, stored, sender);

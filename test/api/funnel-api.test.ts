@@ -4,25 +4,23 @@
  * 404 for another organisation's programme, 400 for a bad query, and both in openapi.json.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { funnelWorld } from "../support/funnel-world.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 let world: Awaited<ReturnType<typeof funnelWorld>>;
 let coordinator: Awaited<ReturnType<typeof staffMember>>;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  world = await funnelWorld(app.db);
-  coordinator = await staffMember(app.db, world.organisation.slug, "coordinator");
+  bed = await startTestBed();
+  world = await funnelWorld(bed.app.db);
+  coordinator = await staffMember(bed.app.db, world.organisation.slug, "coordinator");
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
-const get = (url: string, member: { apiToken: string }) => app.http.inject({ url, headers: bearer(member) });
+const get = (url: string, member: { apiToken: string }) =>
+  bed.app.http.inject({ url, headers: bearer(member) });
 
 describe("GET /api/v1/funnel", () => {
   test("exact numbers for the coordinator", async () => {
@@ -52,13 +50,13 @@ describe("GET /api/v1/funnel", () => {
   });
 
   test("a counsellor gets 403, another organisation's coordinator 404, a bad date 400, no token 401", async () => {
-    const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor");
+    const counsellor = await staffMember(bed.app.db, world.organisation.slug, "counsellor");
     expect((await get(`/api/v1/funnel?programme=${world.programme.slug}`, counsellor)).statusCode).toBe(403);
     expect((await get(`/api/v1/funnel.csv?programme=${world.programme.slug}`, counsellor)).statusCode).toBe(
       403,
     );
-    const other = await funnelWorld(app.db);
-    const theirs = await staffMember(app.db, other.organisation.slug, "coordinator");
+    const other = await funnelWorld(bed.app.db);
+    const theirs = await staffMember(bed.app.db, other.organisation.slug, "coordinator");
     for (const url of ["/api/v1/funnel", "/api/v1/funnel.csv"]) {
       const response = await get(`${url}?programme=${world.programme.slug}`, theirs);
       expect(response.statusCode, url).toBe(404);
@@ -67,7 +65,7 @@ describe("GET /api/v1/funnel", () => {
     const bad = await get(`/api/v1/funnel?programme=${world.programme.slug}&from=2026-02-30`, coordinator);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().issues[0].path).toEqual(["from"]);
-    expect((await app.http.inject({ url: "/api/v1/funnel" })).statusCode).toBe(401);
+    expect((await bed.app.http.inject({ url: "/api/v1/funnel" })).statusCode).toBe(401);
   });
 });
 
@@ -80,7 +78,7 @@ describe("GET /api/v1/funnel.csv", () => {
     expect(figures.body).toContain(",step,placed,< 5,6,< 5,"); // 3 placed
     const rows = await get(`/api/v1/funnel.csv?programme=${world.programme.slug}&rows=cases`, coordinator);
     expect(rows.body.trimEnd().split("\r\n")).toHaveLength(13);
-    const chats = await app.db.conversation.findMany({
+    const chats = await bed.app.db.conversation.findMany({
       where: { client: { cases: { some: { programmeId: world.programme.id } } } },
     });
     expect(chats).toHaveLength(12);
@@ -92,7 +90,7 @@ describe("GET /api/v1/funnel.csv", () => {
   });
 
   test("both routes and their query are in openapi.json", async () => {
-    const doc = (await app.http.inject({ url: "/api/v1/openapi.json" })).json();
+    const doc = (await bed.app.http.inject({ url: "/api/v1/openapi.json" })).json();
     for (const path of ["/api/v1/funnel", "/api/v1/funnel.csv"]) {
       const names = doc.paths[path].get.parameters.map((p: { name: string }) => p.name);
       expect(names, path).toEqual(

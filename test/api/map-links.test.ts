@@ -5,7 +5,6 @@
  */
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/app.ts";
 import { appointmentDeps } from "../../src/console/scheduling-deps.ts";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
 import { mapUrlSchema } from "../../src/domain/appointments/map-url.ts";
@@ -13,15 +12,13 @@ import { createCase } from "../../src/domain/cases/cases.ts";
 import { setCompanyVisit } from "../../src/domain/vacancies/company-visits.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp();
+  bed = await startTestBed();
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 const REFUSED = [
   "javascript:alert(1)",
@@ -34,14 +31,14 @@ const CLEAR = /Invalid map url: must be a link starting with https:\/\/ or http:
 const inFiveDays = (time: string) => `${DateTime.now().plus({ days: 5 }).toISODate()} ${time}`;
 
 async function world() {
-  const { organisation, programme } = await organisationWithCounsellor(app.db);
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
-  const created = await createCase(app.db, {
+  const { organisation, programme } = await organisationWithCounsellor(bed.app.db);
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
   const send = (method: "POST" | "PUT", url: string, body: unknown) =>
-    app.http.inject({
+    bed.app.http.inject({
       method,
       url: `/api/v1${url}`,
       headers: { ...bearer(counsellor), "content-type": "application/json" },
@@ -77,7 +74,7 @@ describe("map links", () => {
 
   it("an appointment refuses javascript: with a clear message, and keeps an https link", async () => {
     const { caseId } = await world();
-    const deps = appointmentDeps(app.http.consoleContext);
+    const deps = appointmentDeps(bed.app.http.consoleContext);
     await expect(createAppointment(deps, { caseId, ...appointment("javascript:alert(1)") })).rejects.toThrow(
       CLEAR,
     );
@@ -115,9 +112,9 @@ describe("map links", () => {
     const set = await send("PUT", `/vacancies/${id}/visit`, visit(GOOD));
     expect(set.statusCode, set.body).toBe(200);
 
-    const row = await app.db.vacancy.findUniqueOrThrow({ where: { id } });
+    const row = await bed.app.db.vacancy.findUniqueOrThrow({ where: { id } });
     await expect(
-      setCompanyVisit(app.db, row, visit("javascript:alert(1)"), app.config.TZ_DEFAULT),
+      setCompanyVisit(bed.app.db, row, visit("javascript:alert(1)"), bed.app.config.TZ_DEFAULT),
     ).rejects.toThrow(CLEAR);
   });
 });

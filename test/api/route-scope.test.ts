@@ -5,14 +5,13 @@
  * it is added; one that changes state needs a sample body below, or this test says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/app.ts";
 import { addCaseNote } from "../../src/domain/cases/case-notes.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { type RouteEntry, routeTable } from "../support/route-table.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
 /** Routes anyone may open: sign-in, static files, the bot's own doors. */
 const PUBLIC = [
@@ -167,16 +166,16 @@ const crossQuery = (a: World) =>
     language: "ar",
   }).toString();
 
-let app: App;
+let bed: TestBed;
 type World = Awaited<ReturnType<typeof organisationA>>;
 
 async function organisationA() {
-  const { organisation, programme } = await organisationWithCounsellor(app.db);
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
-  const steward = await staffMember(app.db, organisation.slug, "steward");
-  const coordinator = await staffMember(app.db, organisation.slug, "coordinator");
-  const client = await consentedClient(app.db, { locale: "ar" });
-  const lead = await app.db.case.create({
+  const { organisation, programme } = await organisationWithCounsellor(bed.app.db);
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
+  const steward = await staffMember(bed.app.db, organisation.slug, "steward");
+  const coordinator = await staffMember(bed.app.db, organisation.slug, "coordinator");
+  const client = await consentedClient(bed.app.db, { locale: "ar" });
+  const lead = await bed.app.db.case.create({
     data: {
       clientId: client.id,
       programmeId: programme.id,
@@ -185,12 +184,12 @@ async function organisationA() {
       broughtInById: steward.id,
     },
   });
-  const owned = await createCase(app.db, {
+  const owned = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
-  await app.db.case.update({ where: { id: owned.id }, data: { clientId: client.id } });
-  await app.db.appointment.create({
+  await bed.app.db.case.update({ where: { id: owned.id }, data: { clientId: client.id } });
+  await bed.app.db.appointment.create({
     data: {
       caseId: owned.id,
       startsAt: new Date(Date.now() + 86_400_000),
@@ -199,7 +198,7 @@ async function organisationA() {
       purpose: "intake",
     },
   });
-  const placement = await app.db.placement.create({
+  const placement = await bed.app.db.placement.create({
     data: {
       caseId: owned.id,
       employer: "Bakery",
@@ -208,10 +207,12 @@ async function organisationA() {
       contractType: "fixed",
     },
   });
-  await app.db.checkIn.create({ data: { placementId: placement.id, point: "week_1", dueAt: new Date() } });
-  await addCaseNote(app.db, counsellor.identity, owned.id, "prefers mornings");
-  const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
-  const handover = await app.db.handover.create({
+  await bed.app.db.checkIn.create({
+    data: { placementId: placement.id, point: "week_1", dueAt: new Date() },
+  });
+  await addCaseNote(bed.app.db, counsellor.identity, owned.id, "prefers mornings");
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
+  const handover = await bed.app.db.handover.create({
     data: {
       conversationId: conversation.id,
       caseId: owned.id,
@@ -219,7 +220,7 @@ async function organisationA() {
       reason: "words",
     },
   });
-  await app.db.counsellorTask.create({
+  await bed.app.db.counsellorTask.create({
     data: {
       caseId: owned.id,
       organisationId: organisation.id,
@@ -227,7 +228,7 @@ async function organisationA() {
       data: { handoverId: handover.id },
     },
   });
-  const vacancy = await app.db.vacancy.create({
+  const vacancy = await bed.app.db.vacancy.create({
     data: {
       ...VACANCY,
       organisationId: organisation.id,
@@ -236,8 +237,8 @@ async function organisationA() {
       texts: { ar: "خبز" },
     },
   });
-  await app.db.jobAlert.create({ data: { vacancyId: vacancy.id, clientId: client.id, locale: "ar" } });
-  const broadcast = await app.db.broadcast.create({
+  await bed.app.db.jobAlert.create({ data: { vacancyId: vacancy.id, clientId: client.id, locale: "ar" } });
+  const broadcast = await bed.app.db.broadcast.create({
     data: {
       organisationId: organisation.id,
       counsellorId: counsellor.id,
@@ -246,14 +247,14 @@ async function organisationA() {
       sendAt: new Date(Date.now() + 86_400_000),
     },
   });
-  await app.db.broadcastRecipient.create({
+  await bed.app.db.broadcastRecipient.create({
     data: { broadcastId: broadcast.id, conversationId: conversation.id, caseId: owned.id, locale: "ar" },
   });
   const listName = `Tuesday group ${organisation.slug}`;
-  await app.db.savedList.create({
+  await bed.app.db.savedList.create({
     data: { organisationId: organisation.id, name: listName, caseIds: [owned.id] },
   });
-  await app.db.assessment.create({
+  await bed.app.db.assessment.create({
     data: {
       clientId: client.id,
       caseId: owned.id,
@@ -263,10 +264,12 @@ async function organisationA() {
       readiness: {},
     },
   });
-  const visit = await app.db.companyVisit.create({
+  const visit = await bed.app.db.companyVisit.create({
     data: { vacancyId: vacancy.id, place: "Rue 1", host: "HR" },
   });
-  await app.db.visitSlot.create({ data: { visitId: visit.id, startsAt: new Date(Date.now() + 86_400_000) } });
+  await bed.app.db.visitSlot.create({
+    data: { visitId: visit.id, startsAt: new Date(Date.now() + 86_400_000) },
+  });
   return {
     organisation,
     programme,
@@ -284,12 +287,12 @@ async function organisationA() {
 
 /** Every text id of every table (Prisma's cuid ids), to tell what one organisation's world made. */
 async function allIds(): Promise<Set<string>> {
-  const tables = await app.db.$queryRaw<{ table_name: string }[]>`
+  const tables = await bed.app.db.$queryRaw<{ table_name: string }[]>`
     SELECT table_name::text AS table_name FROM information_schema.columns
      WHERE table_schema = current_schema() AND column_name = 'id' AND data_type = 'text'`;
   const ids = new Set<string>();
   for (const { table_name } of tables) {
-    const rows = await app.db.$queryRawUnsafe<{ id: string }[]>(
+    const rows = await bed.app.db.$queryRawUnsafe<{ id: string }[]>(
       `SELECT id FROM "${table_name.replaceAll('"', "")}"`,
     );
     for (const row of rows) ids.add(row.id);
@@ -303,20 +306,18 @@ let b: { coordinator: Awaited<ReturnType<typeof staffMember>>; cookie: string; c
 let routes: RouteEntry[];
 
 beforeAll(async () => {
-  app = await startTestApp();
-  const { organisation } = await organisationWithCounsellor(app.db);
-  const coordinator = await staffMember(app.db, organisation.slug, "coordinator");
-  const token = await openSession(app.db, coordinator.id);
-  const session = await findSession(app.db, token);
+  bed = await startTestBed();
+  const { organisation } = await organisationWithCounsellor(bed.app.db);
+  const coordinator = await staffMember(bed.app.db, organisation.slug, "coordinator");
+  const token = await openSession(bed.app.db, coordinator.id);
+  const session = await findSession(bed.app.db, token);
   b = { coordinator, cookie: `ceb_session=${token}`, csrf: session?.csrfToken ?? "" };
   const before = await allIds();
   a = await organisationA();
   aIds = [...(await allIds())].filter((id) => !before.has(id));
-  routes = routeTable(app.http).filter((r) => !PUBLIC.some((p) => p.test(r.url)));
+  routes = routeTable(bed.app.http).filter((r) => !PUBLIC.some((p) => p.test(r.url)));
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 // fastify prints two routes' parameters at one place as one (`:locale|:id`): one id fills both.
 const fill = (url: string, id: string) =>
@@ -333,7 +334,7 @@ describe("the whole route table", () => {
 
   it("answers 401 to every staff route without a session or token", async () => {
     for (const route of routes) {
-      const response = await app.http.inject({
+      const response = await bed.app.http.inject({
         method: route.method as "GET",
         url: fill(route.url, a.owned.id),
         headers: { "hx-request": "true", "content-type": "application/json" },
@@ -350,7 +351,7 @@ describe("the whole route table", () => {
         throw new Error(`add a sample body for ${key(route)} to SAMPLE_BODIES`);
       const api = route.url.startsWith("/api/");
       for (const id of aIds) {
-        const response = await app.http.inject({
+        const response = await bed.app.http.inject({
           method: route.method as "GET",
           url: fill(route.url, id),
           headers: api
@@ -372,21 +373,21 @@ describe("the whole route table", () => {
       }
     }
     // Nobody of A was erased by B (the erase routes are walked with every id of A).
-    expect(await app.db.client.count({ where: { id: a.client.id } })).toBe(1);
-    const untouched = await app.db.case.findUniqueOrThrow({ where: { id: a.lead.id } });
+    expect(await bed.app.db.client.count({ where: { id: a.client.id } })).toBe(1);
+    const untouched = await bed.app.db.case.findUniqueOrThrow({ where: { id: a.lead.id } });
     expect(untouched.counsellorId).toBeNull();
-    expect(await app.db.caseNote.count({ where: { caseId: a.owned.id } })).toBe(1);
-    expect((await app.db.broadcast.findUniqueOrThrow({ where: { id: a.broadcast.id } })).status).toBe(
+    expect(await bed.app.db.caseNote.count({ where: { caseId: a.owned.id } })).toBe(1);
+    expect((await bed.app.db.broadcast.findUniqueOrThrow({ where: { id: a.broadcast.id } })).status).toBe(
       "scheduled",
     );
     expect(
-      (await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } })).deactivatedAt,
+      (await bed.app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } })).deactivatedAt,
     ).toBeNull();
   }, 180_000); // every route × every id: it grows with the route table
 
   // The positive control of the 404s above: a route that answered 404 to everyone would pass them.
   it("opens every GET route with an id for organisation A's own coordinator, for some id of A", async () => {
-    const token = await openSession(app.db, a.coordinator.id);
+    const token = await openSession(bed.app.db, a.coordinator.id);
     const own = { api: bearer(a.coordinator), console: { cookie: `ceb_session=${token}` } };
     const unopened: string[] = [];
     for (const route of routes.filter((r) => r.method === "GET" && r.url.includes(":"))) {
@@ -394,7 +395,7 @@ describe("the whole route table", () => {
       const headers = route.url.startsWith("/api/") ? own.api : own.console;
       let opened = false;
       for (const id of aIds) {
-        const response = await app.http.inject({ url: fill(route.url, id), headers });
+        const response = await bed.app.http.inject({ url: fill(route.url, id), headers });
         if (response.statusCode < 400) {
           opened = true;
           break;
@@ -411,9 +412,9 @@ describe("the whole route table", () => {
     )) {
       const api = route.url.startsWith("/api/");
       const headers = api ? bearer(b.coordinator) : { cookie: b.cookie };
-      const response = await app.http.inject({ url: route.url, headers });
+      const response = await bed.app.http.inject({ url: route.url, headers });
       expect(response.statusCode, key(route)).toBeLessThan(400);
-      const asked = await app.http.inject({ url: `${route.url}?${crossQuery(a)}`, headers });
+      const asked = await bed.app.http.inject({ url: `${route.url}?${crossQuery(a)}`, headers });
       expect(asked.statusCode, `${key(route)}?…`).toBeLessThan(500);
       for (const id of aIds) {
         expect(response.body.includes(id), `${key(route)} shows ${id}`).toBe(false);
@@ -426,17 +427,17 @@ describe("the whole route table", () => {
     const withoutIds = routes.filter(
       (r) => r.method !== "GET" && !r.url.includes(":") && !NO_IDS.has(key(r)),
     );
-    const casesOfA = () => app.db.case.count({ where: { programmeId: a.programme.id } });
+    const casesOfA = () => bed.app.db.case.count({ where: { programmeId: a.programme.id } });
     const [cases, broadcasts] = [
       await casesOfA(),
-      await app.db.broadcast.count({ where: { organisationId: a.organisation.id } }),
+      await bed.app.db.broadcast.count({ where: { organisationId: a.organisation.id } }),
     ];
     for (const route of withoutIds) {
       const bodies = CROSS_BODIES[key(route)];
       if (!bodies) throw new Error(`add ${key(route)} to CROSS_BODIES (bodies naming A's rows) or to NO_IDS`);
       const api = route.url.startsWith("/api/");
       for (const body of bodies(a)) {
-        const response = await app.http.inject({
+        const response = await bed.app.http.inject({
           method: route.method as "POST",
           url: route.url,
           headers: api
@@ -459,8 +460,10 @@ describe("the whole route table", () => {
       }
     }
     expect(await casesOfA()).toBe(cases);
-    expect(await app.db.broadcast.count({ where: { organisationId: a.organisation.id } })).toBe(broadcasts);
-    const counsellor = await app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } });
+    expect(await bed.app.db.broadcast.count({ where: { organisationId: a.organisation.id } })).toBe(
+      broadcasts,
+    );
+    const counsellor = await bed.app.db.counsellor.findUniqueOrThrow({ where: { id: a.counsellor.id } });
     expect([counsellor.name, counsellor.role, counsellor.inviteTokenHash]).toEqual([
       a.counsellor.name,
       "counsellor",

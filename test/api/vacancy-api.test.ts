@@ -1,18 +1,15 @@
 /** /api/v1/vacancies: the lists, posting from them (free text only as a last resort), the cards, roles. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/app.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 import { cleaner, vacancyWorld } from "../support/vacancy-world.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp();
+  bed = await startTestBed();
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 const VACANCY = {
   employer: "Boulangerie Dupont",
@@ -26,7 +23,7 @@ const VACANCY = {
 };
 
 async function post(member: { apiToken: string }, body: unknown, method: "POST" | "PUT" = "POST", id = "") {
-  return app.http.inject({
+  return bed.app.http.inject({
     method,
     url: `/api/v1/vacancies${id ? `/${id}` : ""}`,
     headers: { ...bearer(member), "content-type": "application/json" },
@@ -36,8 +33,8 @@ async function post(member: { apiToken: string }, body: unknown, method: "POST" 
 
 describe("/api/v1/vacancies", () => {
   it("posts a vacancy from the lists and returns its cards in the client languages", async () => {
-    const { organisation } = await organisationWithCounsellor(app.db);
-    const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
+    const { organisation } = await organisationWithCounsellor(bed.app.db);
+    const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
     const created = await post(counsellor, VACANCY);
     expect(created.statusCode, created.body).toBe(201);
     const vacancy = created.json();
@@ -59,13 +56,13 @@ describe("/api/v1/vacancies", () => {
     );
     expect(changed.statusCode, changed.body).toBe(200);
     expect(changed.json().cards.ar).toContain("خبّاز");
-    const listed = await app.http.inject({ url: "/api/v1/vacancies", headers: bearer(counsellor) });
+    const listed = await bed.app.http.inject({ url: "/api/v1/vacancies", headers: bearer(counsellor) });
     expect(listed.json().vacancies.map((v: { id: string }) => v.id)).toEqual([vacancy.id]);
   });
 
   it("refuses a title that is neither from the list nor free text, and one not on the list", async () => {
-    const { organisation } = await organisationWithCounsellor(app.db);
-    const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
+    const { organisation } = await organisationWithCounsellor(bed.app.db);
+    const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
     const { jobCode: _, ...noJob } = VACANCY;
     const missing = await post(counsellor, noJob);
     expect(missing.statusCode).toBe(400);
@@ -78,30 +75,30 @@ describe("/api/v1/vacancies", () => {
   });
 
   it("gives the lists in every client language; a steward gets 403", async () => {
-    const { organisation } = await organisationWithCounsellor(app.db);
-    const coordinator = await staffMember(app.db, organisation.slug, "coordinator");
-    const lists = await app.http.inject({ url: "/api/v1/vacancy-lists", headers: bearer(coordinator) });
+    const { organisation } = await organisationWithCounsellor(bed.app.db);
+    const coordinator = await staffMember(bed.app.db, organisation.slug, "coordinator");
+    const lists = await bed.app.http.inject({ url: "/api/v1/vacancy-lists", headers: bearer(coordinator) });
     expect(lists.statusCode).toBe(200);
     const cleaner = lists.json().jobTitles.find((j: { code: string }) => j.code === "cleaner");
     expect(cleaner).toMatchObject({
       sector: "cleaning",
       labels: { ro: "Lucrător la curățenie", ar: "عامل نظافة" },
     });
-    const steward = await staffMember(app.db, organisation.slug, "steward");
+    const steward = await staffMember(bed.app.db, organisation.slug, "steward");
     expect((await post(steward, VACANCY)).statusCode).toBe(403);
-    expect((await app.http.inject({ url: "/api/v1/vacancies", headers: bearer(steward) })).statusCode).toBe(
-      403,
-    );
-    const doc = await app.http.inject({ url: "/api/v1/openapi.json" });
+    expect(
+      (await bed.app.http.inject({ url: "/api/v1/vacancies", headers: bearer(steward) })).statusCode,
+    ).toBe(403);
+    const doc = await bed.app.http.inject({ url: "/api/v1/openapi.json" });
     expect(Object.keys(doc.json().paths)).toEqual(expect.arrayContaining(["/api/v1/vacancies/{id}"]));
   });
 
   it("lists the matches with reasons in my language and sends through the outbox, once", async () => {
-    const world = await vacancyWorld(app.db, [
+    const world = await vacancyWorld(bed.app.db, [
       { name: "Ana", locale: "ro", answers: cleaner() },
       { name: "Ion", locale: "ro", answers: cleaner({ hours: "full_time" }) },
     ]);
-    const counsellor = await staffMember(app.db, world.organisation.slug, "counsellor", { locale: "nl" });
+    const counsellor = await staffMember(bed.app.db, world.organisation.slug, "counsellor", { locale: "nl" });
     const created = await post(counsellor, {
       ...VACANCY,
       jobCode: "cleaner",
@@ -109,7 +106,7 @@ describe("/api/v1/vacancies", () => {
       weekends: true,
     });
     const id = created.json().id;
-    const matches = await app.http.inject({
+    const matches = await bed.app.http.inject({
       url: `/api/v1/vacancies/${id}/matches`,
       headers: bearer(counsellor),
     });
@@ -126,7 +123,7 @@ describe("/api/v1/vacancies", () => {
     expect(second).toMatchObject({ included: false, mayBeAdded: true, notes: ["wil Voltijds"] });
 
     const send = (body: unknown) =>
-      app.http.inject({
+      bed.app.http.inject({
         method: "POST",
         url: `/api/v1/vacancies/${id}/send`,
         headers: { ...bearer(counsellor), "content-type": "application/json" },
@@ -140,7 +137,7 @@ describe("/api/v1/vacancies", () => {
     });
     expect((await send({})).json().sent).toEqual([]);
     expect(
-      await app.db.message.count({
+      await bed.app.db.message.count({
         where: {
           idempotencyKey: { startsWith: "job-alert:" },
           conversation: { clientId: world.people[0]?.clientId },

@@ -10,12 +10,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { runCli } from "../../src/cli/run-cli.ts";
 import {
   createFarewellQueue,
   type FarewellJobData,
   farewellsThroughBot,
 } from "../../src/domain/privacy/farewell-queue.ts";
+import { cliOnApp } from "../support/app-cli.ts";
 import { erasureScan } from "../support/erasure-scan.ts";
 import { erasureWorld } from "../support/erasure-world.ts";
 import { removeKeys, testPrefix } from "../support/redis-keys.ts";
@@ -34,22 +34,7 @@ afterAll(async () => {
 });
 
 /** The command line, in this process, on the bot's database and queue prefix. */
-async function cli(argv: string[]) {
-  let [stdout, stderr] = ["", ""];
-  const code = await runCli(argv, {
-    db: bed.app.db,
-    config: bed.app.config,
-    scheduling: async () => ({
-      queue: bed.app.nudgeQueue,
-      outbox: bed.app.outbox,
-      translator: bed.app.translator,
-      farewells,
-    }),
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => cliOnApp(bed.app, argv, { farewells });
 
 /** The messages the fake Telegram got in `chatId` that say `text`. */
 const sentTo = (chatId: number, text: string) =>

@@ -4,26 +4,23 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { postVacancy } from "../../src/domain/vacancies/vacancies.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp();
+  bed = await startTestBed();
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 /** Posts `form` to `url` as the signed-in `staffId`. */
 async function postForm(staffId: string, url: string, form: Record<string, string>) {
-  const token = await openSession(app.db, staffId);
-  const session = await findSession(app.db, token);
-  return app.http.inject({
+  const token = await openSession(bed.app.db, staffId);
+  const session = await findSession(bed.app.db, token);
+  return bed.app.http.inject({
     method: "POST",
     url,
     headers: {
@@ -36,14 +33,14 @@ async function postForm(staffId: string, url: string, form: Record<string, strin
 }
 
 async function dutchCounsellor() {
-  const { organisation } = await organisationWithCounsellor(app.db);
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor", { locale: "nl" });
+  const { organisation } = await organisationWithCounsellor(bed.app.db);
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor", { locale: "nl" });
   return { organisation, counsellor };
 }
 
 test("a company visit in the past", async () => {
   const { organisation, counsellor } = await dutchCounsellor();
-  const vacancy = await postVacancy(app.db, organisation.id, {
+  const vacancy = await postVacancy(bed.app.db, organisation.id, {
     employer: "Net & Propre",
     jobCode: "office_cleaner",
     contractCode: "open_ended",
@@ -60,7 +57,7 @@ test("a company visit in the past", async () => {
     host: "Sofie (HR)",
   });
   expect(refused.statusCode).toBe(400);
-  expect(refused.body).toContain(app.translator.t("console.error_visit_in_past", "nl"));
+  expect(refused.body).toContain(bed.app.translator.t("console.error_visit_in_past", "nl"));
   expect(refused.body).toContain("Het bezoek ligt in het verleden");
   expect(refused.body).not.toContain("The visit is in the past");
 });

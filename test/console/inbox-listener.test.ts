@@ -9,13 +9,12 @@
  */
 import net from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { consentedClient, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { testDatabaseUrl } from "../support/env.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
 /** Forwards to Postgres; with `refusing`, new connections are cut at once. */
 async function startProxy(target: URL) {
@@ -46,7 +45,7 @@ const onUncaught = (error: Error) => {
   crash(error);
 };
 let proxy: Awaited<ReturnType<typeof startProxy>>;
-let app: App;
+let bed: TestBed;
 let base: string;
 let cookie: string;
 let organisationId: string;
@@ -60,18 +59,18 @@ beforeAll(async () => {
   url.hostname = "127.0.0.1";
   url.port = String(proxy.port);
   url.searchParams.set("application_name", appName);
-  app = await startTestApp({ env: { DATABASE_URL: url.toString() } });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
-  const { organisation, programme } = await organisationWithCounsellor(app.db);
+  bed = await startTestBed({ env: { DATABASE_URL: url.toString() } });
+  base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
+  const { organisation, programme } = await organisationWithCounsellor(bed.app.db);
   organisationId = organisation.id;
   programmeId = programme.id;
-  const counsellor = await staffMember(app.db, organisation.slug, "counsellor");
-  cookie = `ceb_session=${await openSession(app.db, counsellor.id)}`;
+  const counsellor = await staffMember(bed.app.db, organisation.slug, "counsellor");
+  cookie = `ceb_session=${await openSession(bed.app.db, counsellor.id)}`;
 }, 30_000);
 afterAll(async () => {
   process.off("uncaughtException", onUncaught);
   for (const cancel of opened) await cancel();
-  await app?.close();
+  await bed?.close();
   await new Promise((resolve) => proxy?.server.close(resolve));
 });
 
@@ -116,7 +115,7 @@ async function inboxStream(path = "/console/inbox/events") {
 }
 
 const notify = () =>
-  app.db.$executeRaw`SELECT pg_notify('inbox', ${JSON.stringify({ organisationId, handoverId: uid() })})`;
+  bed.app.db.$executeRaw`SELECT pg_notify('inbox', ${JSON.stringify({ organisationId, handoverId: uid() })})`;
 
 /**
  * Changes are drawn by an open stream (it may take a notice or two once its LISTEN is up); its
@@ -152,7 +151,7 @@ test("a LISTEN that cannot open closes the stream, and the next stream listens",
 test("a terminated LISTEN backend neither ends the process nor leaves streams without data", async () => {
   const first = await inboxStream();
   await receivesChanges(first);
-  const killed = await app.db.$queryRaw<{ terminated: boolean }[]>`
+  const killed = await bed.app.db.$queryRaw<{ terminated: boolean }[]>`
     SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
     WHERE application_name = ${appName} AND datname = current_database() AND query ILIKE 'LISTEN%'`;
   expect(killed).toEqual([{ terminated: true }]);
@@ -174,16 +173,18 @@ function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 /** A client of the organisation with a case and a Telegram conversation, named uniquely. */
 async function clientWithCase() {
   const name = `Client ${uid()}`;
-  const client = await consentedClient(app.db, { displayName: name });
-  const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
-  const found = await app.db.case.create({ data: { clientId: client.id, programmeId, status: "intake" } });
+  const client = await consentedClient(bed.app.db, { displayName: name });
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
+  const found = await bed.app.db.case.create({
+    data: { clientId: client.id, programmeId, status: "intake" },
+  });
   return { name, conversationId: conversation.id, caseId: found.id };
 }
 
 test("an inbox stream that opens draws at once what changed while no stream was open", async () => {
   const { name, conversationId, caseId } = await clientWithCase();
   // Written straight to the table: no NOTIFY, no open stream; only the stream's first render shows it.
-  await app.db.handover.create({ data: { conversationId, caseId, organisationId, reason: "words" } });
+  await bed.app.db.handover.create({ data: { conversationId, caseId, organisationId, reason: "words" } });
   const stream = await inboxStream();
   const first = await within(stream.event("inbox"), 5000, "the inbox's first event");
   expect(first).toContain(name);
@@ -194,7 +195,7 @@ test("an inbox stream that opens draws at once what changed while no stream was 
 test("a conversation stream that opens draws at once a client message that came while it was away", async () => {
   const { conversationId, caseId } = await clientWithCase();
   const words = `Are you there? ${uid()}`;
-  await app.db.message.create({
+  await bed.app.db.message.create({
     data: {
       conversationId,
       direction: "inbound",

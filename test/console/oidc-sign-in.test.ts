@@ -7,7 +7,6 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { uid } from "../support/db.ts";
@@ -19,10 +18,10 @@ import {
   type TestOidcProvider,
 } from "../support/oidc-provider.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
 let provider: TestOidcProvider;
-let app: App;
+let bed: TestBed;
 let browser: Browser;
 let base: string;
 
@@ -31,32 +30,32 @@ beforeAll(async () => {
   const appPort = await freePort();
   base = `http://127.0.0.1:${appPort}`;
   provider = await startOidcProvider(base);
-  app = await startTestApp({ env: oidcEnv(provider, base) });
-  await app.http.listen({ host: "127.0.0.1", port: appPort });
+  bed = await startTestBed({ env: oidcEnv(provider, base) });
+  await bed.app.http.listen({ host: "127.0.0.1", port: appPort });
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await app?.close();
+  await bed?.close();
   await provider?.close();
 });
 
 const entraOf = (staffId: string) =>
-  app.db.counsellor.findUniqueOrThrow({
+  bed.app.db.counsellor.findUniqueOrThrow({
     where: { id: staffId },
     select: { entraObjectId: true, entraTenantId: true },
   });
 
 describe("OIDC sign-in", () => {
   test("an invited staff member signs in with their verified e-mail; their Entra object id is remembered", async () => {
-    const { organisation } = await organisationWithCounsellor(app.db);
-    const member = await staffMember(app.db, organisation.slug, "counsellor", { name: "Ana Popescu" });
+    const { organisation } = await organisationWithCounsellor(bed.app.db);
+    const member = await staffMember(bed.app.db, organisation.slug, "counsellor", { name: "Ana Popescu" });
     expect(await entraOf(member.id)).toEqual({ entraObjectId: null, entraTenantId: null });
     const { page, context } = await signInThroughProvider(browser, base, member.email);
     expect(new URL(page.url()).pathname).toBe("/console/inbox");
     expect(await page.locator("header").textContent()).toContain("Ana Popescu");
-    const audit = await app.db.auditEvent.findFirst({
+    const audit = await bed.app.db.auditEvent.findFirst({
       where: { subjectId: member.id, type: "staff.signed_in" },
       orderBy: { id: "desc" },
     });
@@ -69,9 +68,9 @@ describe("OIDC sign-in", () => {
   }, 60_000);
 
   test("an object id is one person's: signing in to another account with it moves it there", async () => {
-    const { organisation } = await organisationWithCounsellor(app.db);
-    const before = await staffMember(app.db, organisation.slug, "counsellor");
-    const after = await staffMember(app.db, organisation.slug, "counsellor");
+    const { organisation } = await organisationWithCounsellor(bed.app.db);
+    const before = await staffMember(bed.app.db, organisation.slug, "counsellor");
+    const after = await staffMember(bed.app.db, organisation.slug, "counsellor");
     provider.setObjectId(after.email, provider.objectIdOf(before.email));
     for (const member of [before, after]) {
       const { context } = await signInThroughProvider(browser, base, member.email);
@@ -82,8 +81,8 @@ describe("OIDC sign-in", () => {
   }, 60_000);
 
   test("an unverified e-mail, or one nobody invited, is refused and audited", async () => {
-    const { organisation } = await organisationWithCounsellor(app.db);
-    const member = await staffMember(app.db, organisation.slug, "counsellor");
+    const { organisation } = await organisationWithCounsellor(bed.app.db);
+    const member = await staffMember(bed.app.db, organisation.slug, "counsellor");
     for (const login of [`unverified:${member.email}`, `stranger-${uid()}@example.org`]) {
       const { page, context } = await signInThroughProvider(browser, base, login);
       expect(new URL(page.url()).pathname).toBe("/console/oidc/callback");
@@ -93,7 +92,7 @@ describe("OIDC sign-in", () => {
       );
       await context.close();
     }
-    const refused = await app.db.auditEvent.findMany({
+    const refused = await bed.app.db.auditEvent.findMany({
       where: { subjectId: member.id, type: "staff.sign_in_failed" },
     });
     expect(refused.map((e) => (e.data as { reason: string }).reason)).toEqual(["oidc_unverified_email"]);

@@ -4,32 +4,31 @@
  * left). Screenshot at 794×1123 (A4 at 96 dpi) in headless Chromium, at /tmp/invite-poster.png.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 beforeAll(async () => {
-  app = await startTestApp({ env: { TELEGRAM_BOT_USERNAME: "engagement_test_bot" } });
+  bed = await startTestBed({ env: { TELEGRAM_BOT_USERNAME: "engagement_test_bot" } });
 });
-afterAll(() => app?.close());
+afterAll(() => bed?.close());
 
 async function signedIn(staffId: string) {
-  const token = await openSession(app.db, staffId);
-  const session = await findSession(app.db, token);
+  const token = await openSession(bed.app.db, staffId);
+  const session = await findSession(bed.app.db, token);
   return { token, headers: { cookie: `ceb_session=${token}`, "x-csrf-token": session?.csrfToken ?? "" } };
 }
 
 test("a coordinator prints the poster: QR of the deep link, the code, every client language", async () => {
-  const { organisation, programme } = await organisationWithCounsellor(app.db, { withInviteCode: true });
-  const coordinator = await staffMember(app.db, organisation.slug, "coordinator");
+  const { organisation, programme } = await organisationWithCounsellor(bed.app.db, { withInviteCode: true });
+  const coordinator = await staffMember(bed.app.db, organisation.slug, "coordinator");
   const { token, headers } = await signedIn(coordinator.id);
   const url = `/console/programmes/${programme.id}/poster`;
-  const page = await app.http.inject({ url, headers });
+  const page = await bed.app.http.inject({ url, headers });
   expect(page.statusCode).toBe(200);
   expect(page.body).toContain(`https://t.me/engagement_test_bot?start=${programme.inviteCode}`);
   expect(page.body).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]{500,}"/);
@@ -37,9 +36,9 @@ test("a coordinator prints the poster: QR of the deep link, the code, every clie
     expect(page.body).toContain(`<li lang="${locale}" dir="${locale === "ar" ? "rtl" : "ltr"}">`);
   }
   // Signed out: to the sign-in page.
-  expect((await app.http.inject({ url })).statusCode).toBe(303);
+  expect((await bed.app.http.inject({ url })).statusCode).toBe(303);
 
-  const base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  const base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 794, height: 1123 } });
@@ -58,11 +57,11 @@ test("a coordinator prints the poster: QR of the deep link, the code, every clie
 }, 60_000);
 
 test("another organisation's programme is a 404", async () => {
-  const { programme } = await organisationWithCounsellor(app.db, { withInviteCode: true });
-  const other = await organisationWithCounsellor(app.db);
-  const coordinator = await staffMember(app.db, other.organisation.slug, "coordinator");
+  const { programme } = await organisationWithCounsellor(bed.app.db, { withInviteCode: true });
+  const other = await organisationWithCounsellor(bed.app.db);
+  const coordinator = await staffMember(bed.app.db, other.organisation.slug, "coordinator");
   const { headers } = await signedIn(coordinator.id);
-  const page = await app.http.inject({ url: `/console/programmes/${programme.id}/poster`, headers });
+  const page = await bed.app.http.inject({ url: `/console/programmes/${programme.id}/poster`, headers });
   expect(page.statusCode).toBe(404);
   expect(page.body).not.toContain(programme.inviteCode ?? "-");
 });

@@ -7,11 +7,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
 const webm = readFileSync(new URL("../fixtures/voice/hello.webm", import.meta.url));
 /** In every client language, said by no flow of `flows/` and by none of the hand-listed keys. */
@@ -30,7 +29,7 @@ steps:
 `;
 
 let dir: string;
-let app: App;
+let bed: TestBed;
 let headers: Record<string, string>;
 
 beforeAll(async () => {
@@ -38,21 +37,21 @@ beforeAll(async () => {
   cpSync("flows", dir, { recursive: true });
   rmSync(path.join(dir, "alerts.yaml"));
   writeFileSync(path.join(dir, "greeting.yaml"), GREETING);
-  app = await startTestApp({ env: { FLOWS_DIR: dir } });
-  const { organisation } = await organisationWithCounsellor(app.db);
-  const steward = await staffMember(app.db, organisation.slug, "steward");
-  const token = await openSession(app.db, steward.id);
-  const session = await findSession(app.db, token);
+  bed = await startTestBed({ env: { FLOWS_DIR: dir } });
+  const { organisation } = await organisationWithCounsellor(bed.app.db);
+  const steward = await staffMember(bed.app.db, organisation.slug, "steward");
+  const token = await openSession(bed.app.db, steward.id);
+  const session = await findSession(bed.app.db, token);
   headers = { cookie: `ceb_session=${token}`, "x-csrf-token": session?.csrfToken ?? "" };
 });
 afterAll(async () => {
-  await app?.db.voiceRecording.deleteMany({ where: { messageKey: NEW_KEY } });
-  await app?.close();
+  await bed?.app.db.voiceRecording.deleteMany({ where: { messageKey: NEW_KEY } });
+  await bed?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const upload = (key: string) =>
-  app.http.inject({
+  bed.app.http.inject({
     method: "POST",
     url: `/console/voice/bg/${key}`,
     headers: { ...headers, "content-type": "audio/webm" },
@@ -60,7 +59,7 @@ const upload = (key: string) =>
   });
 
 test("the voice page lists the deployment's own question, under its flow's description, and not a flow it lacks", async () => {
-  const page = await app.http.inject({ url: "/console/voice?locale=bg", headers });
+  const page = await bed.app.http.inject({ url: "/console/voice?locale=bg", headers });
   expect(page.statusCode).toBe(200);
   expect(page.body).toContain(`<code>${NEW_KEY}</code>`);
   // A flow staff have no name for (flows:check asks for one) goes by its description, not its file.
@@ -75,10 +74,10 @@ test("the voice page lists the deployment's own question, under its flow's descr
 test("a recording of the new question is accepted; one of a flow the deployment lacks is refused", async () => {
   const saved = await upload(NEW_KEY);
   expect(saved.statusCode, saved.body).toBe(201);
-  const stored = await app.db.voiceRecording.findUnique({
+  const stored = await bed.app.db.voiceRecording.findUnique({
     where: { locale_messageKey: { locale: "bg", messageKey: NEW_KEY } },
   });
   expect(stored?.mimeType).toBe("audio/ogg");
   expect((await upload(DROPPED_KEY)).statusCode).toBe(400);
-  expect(await app.db.voiceRecording.count({ where: { locale: "bg", messageKey: DROPPED_KEY } })).toBe(0);
+  expect(await bed.app.db.voiceRecording.count({ where: { locale: "bg", messageKey: DROPPED_KEY } })).toBe(0);
 });

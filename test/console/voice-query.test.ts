@@ -1,27 +1,24 @@
 /** `/console/voice` reads any query it is given: repeated or odd parameters are the default list, never a 500. */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 let cookie: string;
 beforeAll(async () => {
-  app = await startTestApp();
-  const { organisation } = await organisationWithCounsellor(app.db);
-  const member = await staffMember(app.db, organisation.slug, "counsellor");
-  cookie = `ceb_session=${await openSession(app.db, member.id)}`;
+  bed = await startTestBed();
+  const { organisation } = await organisationWithCounsellor(bed.app.db);
+  const member = await staffMember(bed.app.db, organisation.slug, "counsellor");
+  cookie = `ceb_session=${await openSession(bed.app.db, member.id)}`;
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 test.each(["done=a&done=b", "done=voice_saved&done=voice_saved", "locale=ro&locale=ar", "done[x]=1"])(
   "/console/voice?%s answers 200",
   async (query) => {
-    const page = await app.http.inject({ url: `/console/voice?${query}`, headers: { cookie } });
+    const page = await bed.app.http.inject({ url: `/console/voice?${query}`, headers: { cookie } });
     expect(page.statusCode, page.body.slice(0, 200)).toBe(200);
   },
 );

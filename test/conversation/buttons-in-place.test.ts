@@ -5,34 +5,27 @@
  * instead of sending the question again.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { type BotMessage, TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
+  bed = await startTestBed({ telegram: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
-const t = (key: string, locale: string) => app.translator.t(key, locale);
+const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 
 /** A client who onboarded in `locale` and is at the transport question (multi-choice). */
 async function atTransport(locale: string): Promise<{ user: TelegramUser; question: BotMessage }> {
-  const { programme, counsellor } = await organisationWithCounsellor(app.db, FOYER);
-  const created = await createCase(app.db, {
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, FOYER);
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -68,10 +61,10 @@ test("Arabic: every row reads from the right, and back points right (↪️)", a
 
 test("a tick edits the tapped question's keyboard in place, with ✅; Done goes on", async () => {
   const { user, question } = await atTransport("en");
-  const before = telegram.callsOf("editMessageReplyMarkup").length;
+  const before = bed.telegram.callsOf("editMessageReplyMarkup").length;
   const replies = await user.tapOn(question, "transport:bike");
   expect(replies).toEqual([]); // no new message: the same question, updated
-  const edits = telegram
+  const edits = bed.telegram
     .callsOf("editMessageReplyMarkup")
     .slice(before)
     .filter((c) => c.payload.message_id === question.messageId && c.payload.reply_markup);
@@ -81,7 +74,7 @@ test("a tick edits the tapped question's keyboard in place, with ✅; Done goes 
   expect(labels).toContain(`✅ 🚲 ${t("assessment.transport_bike", "en")}`);
   expect(labels).toContain(`⬜ 🚶 ${t("assessment.transport_walk", "en")}`);
   // The stored reply names the question it updated.
-  const stored = await app.db.message.findFirstOrThrow({
+  const stored = await bed.app.db.message.findFirstOrThrow({
     where: { conversation: { externalConversationId: String(user.userId) }, direction: "outbound" },
     orderBy: { id: "desc" },
   });
@@ -94,7 +87,7 @@ test("a tick edits the tapped question's keyboard in place, with ✅; Done goes 
 
 test("a tick on a message Telegram can no longer edit comes as a new message", async () => {
   const { user, question } = await atTransport("en");
-  telegram.failNext(
+  bed.telegram.failNext(
     "editMessageReplyMarkup",
     { error_code: 400, description: "Bad Request: message to edit not found" },
     2,

@@ -6,27 +6,23 @@
  * because a default-intake programme changes what every other file's onboarding does.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createOrganisation } from "../../src/domain/organisations/organisations.ts";
 import { createProgramme } from "../../src/domain/organisations/programmes.ts";
 import { uid } from "../support/db.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { counted } from "../support/sql-count.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 const database = ownDatabase("consent");
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let intake: { id: string; organisationId: string };
 beforeAll(async () => {
   await database.create();
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { DATABASE_URL: database.url } });
+  bed = await startTestBed({ telegram: true, env: { DATABASE_URL: database.url } });
   const s = uid();
-  await createOrganisation(app.db, { slug: `o-${s}`, name: "Foyer" });
-  intake = await createProgramme(app.db, {
+  await createOrganisation(bed.app.db, { slug: `o-${s}`, name: "Foyer" });
+  intake = await createProgramme(bed.app.db, {
     organisationSlug: `o-${s}`,
     slug: `p-${s}`,
     name: "Intake",
@@ -34,25 +30,24 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   await database.drop();
 });
 
 const conversationOf = (user: TelegramUser) =>
-  app.db.conversation.findFirstOrThrow({
+  bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
     include: { client: { include: { cases: true } }, consents: true, flowRuns: true },
   });
 
 test("consent without a code: client, consent, lead and audit in the turn's one write, no Prisma query", async () => {
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say("/start");
   await user.tap("language:ro");
   const { result: replies, statements } = await counted(() => user.tap("consent:accept"));
   expect(replies.map((r) => r.text)).toEqual([
-    app.translator.t("onboarding.lead", "ro"),
-    app.translator.t("assessment.offer_prompt", "ro"),
+    bed.app.translator.t("onboarding.lead", "ro"),
+    bed.app.translator.t("assessment.offer_prompt", "ro"),
   ]);
   const texts = statements.join("\n");
   expect(texts).not.toMatch(/"public"\./); // Prisma names every table with its schema
@@ -71,7 +66,7 @@ test("consent without a code: client, consent, lead and audit in the turn's one 
     expect.objectContaining({ programmeId: intake.id, status: "lead", counsellorId: null }),
   ]);
   const caseId = client.cases[0]?.id;
-  const audit = await app.db.auditEvent.findMany({ where: { subjectId: caseId } });
+  const audit = await bed.app.db.auditEvent.findMany({ where: { subjectId: caseId } });
   expect(audit).toEqual([
     expect.objectContaining({
       type: "client.linked",
@@ -84,20 +79,20 @@ test("consent without a code: client, consent, lead and audit in the turn's one 
   // The onboarding run waits at the questionnaire offer, with its idle nudges planned.
   const run = conversation.flowRuns.find((r) => r.status === "active");
   expect(run?.stepId).toBe("done");
-  const nudges = await app.db.nudge.findMany({ where: { subjectId: run?.id, status: "pending" } });
+  const nudges = await bed.app.db.nudge.findMany({ where: { subjectId: run?.id, status: "pending" } });
   expect(nudges).toHaveLength(2);
 });
 
 test("declining without a code: only the decision is kept, written at once too", async () => {
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say("/start");
   await user.tap("language:fr");
   const { result: replies, statements } = await counted(() => user.tap("consent:decline"));
-  expect(replies.map((r) => r.text)).toEqual([app.translator.t("onboarding.declined", "fr")]);
+  expect(replies.map((r) => r.text)).toEqual([bed.app.translator.t("onboarding.declined", "fr")]);
   expect(statements.join("\n")).not.toMatch(/INSERT INTO "public"\."Consent"/);
   const conversation = await conversationOf(user);
   expect(conversation.client).toBeNull();
   expect(conversation.consents).toEqual([expect.objectContaining({ clientId: null, decision: "declined" })]);
   expect(conversation.flowRuns).toEqual([]);
-  expect(await app.db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
+  expect(await bed.app.db.message.count({ where: { conversationId: conversation.id } })).toBe(0);
 });

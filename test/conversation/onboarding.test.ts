@@ -3,34 +3,27 @@
  * Postgres, replies sent to the fake Bot API server. Expected texts come from the locale files.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { FOYER, organisationWithCounsellor, posterCode } from "../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 /** A programme's poster code: onboarding with it ends in a lead of that programme. */
 let poster: string;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  poster = await posterCode(app.db);
+  bed = await startTestBed({ telegram: true });
+  poster = await posterCode(bed.app.db);
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
-  app.translator.t(key, locale, params);
+  bed.app.translator.t(key, locale, params);
 
 async function conversationOf(user: TelegramUser) {
-  return app.db.conversation.findUnique({
+  return bed.app.db.conversation.findUnique({
     where: {
       channel_externalConversationId: { channel: "telegram", externalConversationId: String(user.userId) },
     },
@@ -51,7 +44,7 @@ async function onboard(user: TelegramUser, locale: string, start = `/start ${pos
   // Right to left, Telegram's row reads from the right: the first answer is put last. 🔊 on a row of its own.
   const consentButtons = [t("onboarding.consent_accept", locale), t("onboarding.consent_decline", locale)];
   expect(afterLanguage[1]?.rows).toEqual([
-    app.translator.dir(locale) === "rtl" ? consentButtons.reverse() : consentButtons,
+    bed.app.translator.dir(locale) === "rtl" ? consentButtons.reverse() : consentButtons,
     [t("voice.listen", locale)],
   ]);
   return afterLanguage;
@@ -59,7 +52,7 @@ async function onboard(user: TelegramUser, locale: string, start = `/start ${pos
 
 describe("onboarding in every language", () => {
   test.each(CLIENT_LOCALES)("%s: language, consent, lead", async (locale) => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, locale);
     const done = await user.tap("consent:accept");
     expect(done.map((m) => m.text)).toEqual([
@@ -76,14 +69,14 @@ describe("onboarding in every language", () => {
     ]);
     const later = await user.tap("done:later");
     expect(later.map((m) => m.text)).toEqual([t("assessment.offer_later_ok", locale)]);
-    const runs = await app.db.flowRun.findMany({ where: { conversationId: conversation?.id ?? "-" } });
+    const runs = await bed.app.db.flowRun.findMany({ where: { conversationId: conversation?.id ?? "-" } });
     expect(runs.map((r) => [r.flowId, r.flowVersion, r.status])).toEqual([["onboarding", 4, "completed"]]);
-    const cases = await app.db.case.findMany({ where: { clientId: conversation?.clientId ?? "-" } });
+    const cases = await bed.app.db.case.findMany({ where: { clientId: conversation?.clientId ?? "-" } });
     expect(cases.map((c) => c.status)).toEqual(["lead"]);
   });
 
   test("the language prompt follows Telegram's language hint; buttons show each language in its own name", async () => {
-    const user = new TelegramUser(app, telegram, "ro-RO");
+    const user = new TelegramUser(bed.app, bed.telegram, "ro-RO");
     const [prompt] = await user.say("/start");
     expect(prompt?.text).toBe(t("onboarding.language_prompt", "ro"));
     expect(prompt?.buttons.find((b) => b.data === "language:ar")?.text).toContain("العربية");
@@ -93,7 +86,7 @@ describe("onboarding in every language", () => {
   });
 
   test("Arabic replies are marked right-to-left in the stored payload", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, "ar");
     const conversation = await conversationOf(user);
     const notice = conversation?.messages.find((m) => m.messageKey === "onboarding.consent_notice");
@@ -101,7 +94,7 @@ describe("onboarding in every language", () => {
   });
 
   test("a typed number and a typed language name count as choices", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await user.say("hello");
     const replies = await user.say("2"); // the second language: Română
     expect(replies[0]?.text).toBe(t("onboarding.welcome", "ro"));
@@ -110,7 +103,7 @@ describe("onboarding in every language", () => {
   });
 
   test("an answer that is not a choice gets a hint and the question again", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await user.say("/start");
     const replies = await user.say("banana");
     expect(replies.map((m) => m.text)).toEqual([
@@ -122,7 +115,7 @@ describe("onboarding in every language", () => {
 
 describe("consent", () => {
   test("declining keeps nothing but the decision, and says how to come back", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await user.say("Buna ziua, numele meu este Ion"); // personal words before consent
     await user.tap("language:ro");
     const declined = await user.tap("consent:decline");
@@ -142,7 +135,7 @@ describe("consent", () => {
   });
 
   test("nothing the person typed before consenting is stored", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await user.say("My phone is +32 470 12 34 56");
     const conversation = await conversationOf(user);
     const inbound = conversation?.messages.filter((m) => m.direction === "inbound") ?? [];
@@ -153,20 +146,20 @@ describe("consent", () => {
 
 describe("linking and commands", () => {
   async function makeCase() {
-    const { programme, counsellor } = await organisationWithCounsellor(app.db, {
+    const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
       ...FOYER,
       counsellor: "Mira Stan",
     });
-    return createCase(app.db, { programmeSlug: programme.slug, counsellorEmail: counsellor.email });
+    return createCase(bed.app.db, { programmeSlug: programme.slug, counsellorEmail: counsellor.email });
   }
 
   test("/start <invite code> links the client to the counsellor's case", async () => {
     const created = await makeCase();
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, "rom", `/start ${created.inviteCode}`);
     const done = await user.tap("consent:accept");
     expect(done[0]?.text).toBe(t("onboarding.linked", "rom", { counsellor: "Mira Stan" }));
-    const linked = await app.db.case.findUnique({ where: { id: created.id } });
+    const linked = await bed.app.db.case.findUnique({ where: { id: created.id } });
     const conversation = await conversationOf(user);
     expect(linked?.clientId).toBe(conversation?.clientId);
     expect(linked?.status).toBe("intake");
@@ -174,9 +167,9 @@ describe("linking and commands", () => {
   });
 
   test("no code (or an unknown one) and no default intake: only the consent decision is kept, and the bot asks for the link", async () => {
-    expect(await app.db.programme.count({ where: { isDefaultIntake: true } })).toBe(0);
+    expect(await bed.app.db.programme.count({ where: { isDefaultIntake: true } })).toBe(0);
     for (const start of ["/start", "/start NOSUCHCODE"]) {
-      const user = new TelegramUser(app, telegram);
+      const user = new TelegramUser(bed.app, bed.telegram);
       await onboard(user, "en", start);
       const done = await user.tap("consent:accept");
       expect(done.map((m) => m.text)).toEqual([t("leads.ask_for_link", "en")]);
@@ -184,7 +177,9 @@ describe("linking and commands", () => {
       expect(conversation?.clientId).toBeNull();
       expect(conversation?.consents.map((c) => [c.decision, c.clientId])).toEqual([["accepted", null]]);
       expect(
-        await app.db.case.count({ where: { client: { conversations: { some: { id: conversation?.id } } } } }),
+        await bed.app.db.case.count({
+          where: { client: { conversations: { some: { id: conversation?.id } } } },
+        }),
       ).toBe(0);
       await user.say("my name is Ion, 0470 12 34 56");
       const after = await conversationOf(user);
@@ -199,7 +194,7 @@ describe("linking and commands", () => {
 
   test("/delete asks, then erases the client, the conversation and the messages, and keeps an anonymous audit event", async () => {
     const created = await makeCase();
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, "bg", `/start ${created.inviteCode}`);
     await user.tap("consent:accept");
     await user.say("Искам работа в почистването"); // stored now: consent was given
@@ -214,11 +209,11 @@ describe("linking and commands", () => {
     expect(done.map((m) => m.text)).toEqual([t("commands.delete_done", "bg")]);
 
     expect(await conversationOf(user)).toBeNull();
-    expect(await app.db.client.findUnique({ where: { id: clientId } })).toBeNull();
-    expect(await app.db.message.count({ where: { text: "Искам работа в почистването" } })).toBe(0);
-    const anonymised = await app.db.case.findUnique({ where: { id: created.id } });
+    expect(await bed.app.db.client.findUnique({ where: { id: clientId } })).toBeNull();
+    expect(await bed.app.db.message.count({ where: { text: "Искам работа в почистването" } })).toBe(0);
+    const anonymised = await bed.app.db.case.findUnique({ where: { id: created.id } });
     expect(anonymised).toMatchObject({ clientId: null, reference: null, status: "closed" });
-    const audit = await app.db.auditEvent.findFirst({
+    const audit = await bed.app.db.auditEvent.findFirst({
       where: { type: "client.erased" },
       orderBy: { id: "desc" },
     });
@@ -227,7 +222,7 @@ describe("linking and commands", () => {
   });
 
   test("/delete can be cancelled", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, "fr");
     await user.tap("consent:accept");
     await user.say("/delete");
@@ -237,7 +232,7 @@ describe("linking and commands", () => {
   });
 
   test("/stop opts out and /start resumes; /help, /privacy and unknown commands answer in the client's language", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, "nl");
     await user.tap("consent:accept");
     expect((await user.say("/stop"))[0]?.text).toBe(t("commands.stop_done", "nl"));
@@ -250,7 +245,7 @@ describe("linking and commands", () => {
   });
 
   test("/language in the middle of onboarding switches, then asks the waiting question again", async () => {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await onboard(user, "en");
     await user.say("/language");
     const switched = await user.tap("language:ar");

@@ -6,28 +6,21 @@
  * decision 0016), unlocked (1).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
 import { counted } from "../support/sql-count.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
+  bed = await startTestBed({ telegram: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 async function inviteCode(): Promise<string> {
-  const { programme, counsellor } = await organisationWithCounsellor(app.db, FOYER);
-  const created = await createCase(app.db, {
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, FOYER);
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
@@ -35,7 +28,7 @@ async function inviteCode(): Promise<string> {
 }
 
 test("a questionnaire answer costs 6 SQL statements: found and locked, one read, one write, the reply taken as sending and sent, unlocked", async () => {
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${await inviteCode()}`);
   await user.tap("language:ro");
   await user.tap("consent:accept");
@@ -58,7 +51,7 @@ test("a questionnaire answer costs 6 SQL statements: found and locked, one read,
   ];
   for (const [i, shape] of shapes.entries()) expect(statements[i], `statement ${i + 1}`).toMatch(shape);
   // …and the one write holds what the transaction held: the answer, the run, the nudges, the reply.
-  const conversation = await app.db.conversation.findFirstOrThrow({
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
     include: { flowRuns: { where: { status: "active" } }, messages: { orderBy: { id: "asc" } } },
   });
@@ -74,7 +67,7 @@ test("a questionnaire answer costs 6 SQL statements: found and locked, one read,
   });
   expect(reply).toMatchObject({ direction: "outbound", status: "sent", messageKey: expect.any(String) });
   expect(conversation.lastInboundAt).not.toBeNull();
-  const nudges = await app.db.nudge.findMany({ where: { subjectId: run.id }, orderBy: { jobId: "asc" } });
+  const nudges = await bed.app.db.nudge.findMany({ where: { subjectId: run.id }, orderBy: { jobId: "asc" } });
   expect(nudges.map((n) => [n.jobId, n.status])).toEqual([
     [`idle:${run.id}:1`, "pending"],
     [`idle:${run.id}:2`, "pending"],
@@ -83,21 +76,21 @@ test("a questionnaire answer costs 6 SQL statements: found and locked, one read,
 
 test("a new person's /start costs 7 SQL statements, none of them Prisma's: created and locked, one read, the start facts, one write, the reply taken as sending and sent, unlocked", async () => {
   const code = await inviteCode();
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   const { result: replies, statements } = await counted(() => user.say(`/start ${code}`));
   expect(replies).toHaveLength(1);
   const texts = statements.join("\n");
   expect(texts).not.toMatch(/"public"\./); // Prisma names every table with its schema
   expect(texts).not.toMatch(/^BEGIN/m);
   expect(statements, texts).toHaveLength(7);
-  const conversation = await app.db.conversation.findFirstOrThrow({
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
     include: { flowRuns: true, messages: { orderBy: { id: "asc" } } },
   });
   // Reached, for the programme of the code, in the same write.
   expect(conversation.reachCounted).toBe(true);
-  const invited = await app.db.case.findFirstOrThrow({ where: { inviteCode: code } });
-  const reach = await app.db.programmeReach.findMany({
+  const invited = await bed.app.db.case.findFirstOrThrow({ where: { inviteCode: code } });
+  const reach = await bed.app.db.programmeReach.findMany({
     where: { programmeId: invited.programmeId as string },
   });
   expect(reach.map((r) => r.count)).toEqual([1]);

@@ -5,23 +5,22 @@
 import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { CLIENT_LOCALES } from "../../src/i18n/translator.ts";
 import { organisationWithCounsellor, posterCode } from "../domain/fixtures.ts";
 import { launchChromium } from "../support/chromium.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 let base: string;
 beforeAll(async () => {
-  app = await startTestApp();
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  bed = await startTestBed();
+  base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
 });
-afterAll(() => app?.close());
+afterAll(() => bed?.close());
 
 const t = (key: string, locale: string, params?: Record<string, string>) =>
-  app.translator.t(key, locale, params);
+  bed.app.translator.t(key, locale, params);
 const id = () => randomUUID().replaceAll("-", "");
 
 interface ChatMessage {
@@ -37,7 +36,7 @@ async function send(
   body: { text?: string; choiceId?: string },
   after = "0",
 ): Promise<ChatMessage[]> {
-  const response = await app.http.inject({
+  const response = await bed.app.http.inject({
     method: "POST",
     url: "/chat/api/messages",
     payload: { sessionId, messageId: id(), after, ...body },
@@ -48,7 +47,7 @@ async function send(
 
 /** A session issued by the server, as the page gets one. */
 async function newSession(): Promise<string> {
-  const response = await app.http.inject({ method: "POST", url: "/chat/api/sessions" });
+  const response = await bed.app.http.inject({ method: "POST", url: "/chat/api/sessions" });
   expect(response.statusCode).toBe(201);
   return response.json().sessionId;
 }
@@ -56,7 +55,7 @@ async function newSession(): Promise<string> {
 describe("web chat onboarding", () => {
   test.each(CLIENT_LOCALES)("%s", async (locale) => {
     const session = await newSession();
-    const [prompt] = await send(session, { text: `/start ${await posterCode(app.db)}` });
+    const [prompt] = await send(session, { text: `/start ${await posterCode(bed.app.db)}` });
     expect(prompt?.choices?.map((c) => c.id)).toContain(`language:${locale}`);
     const afterLanguage = await send(session, { choiceId: `language:${locale}` }, prompt?.id);
     expect(afterLanguage.map((m) => m.text)).toEqual([
@@ -80,13 +79,13 @@ describe("in a browser", () => {
   afterAll(() => browser?.close());
 
   test("an invite link opens the chat, the client taps through in Arabic and is linked to the counsellor", async () => {
-    const { programme, counsellor } = await organisationWithCounsellor(app.db, {
+    const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
       organisation: "JobRoad",
       programme: "Refugees2work",
       counsellor: "Samir",
       locale: "nl",
     });
-    const created = await createCase(app.db, {
+    const created = await createCase(bed.app.db, {
       programmeSlug: programme.slug,
       counsellorEmail: counsellor.email,
     });
@@ -104,7 +103,7 @@ describe("in a browser", () => {
     await page.screenshot({ path: "/tmp/webchat-e2e.png" });
     await context.close();
 
-    const linkedCase = await app.db.case.findUniqueOrThrow({ where: { id: created.id } });
+    const linkedCase = await bed.app.db.case.findUniqueOrThrow({ where: { id: created.id } });
     expect(linkedCase.clientId).not.toBeNull();
     expect(linkedCase.status).toBe("intake");
   }, 60_000);

@@ -5,15 +5,14 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
-import { type FakeTelegram, privateTextUpdate, startFakeTelegram } from "../support/fake-telegram.ts";
+import { privateTextUpdate } from "../support/fake-telegram.ts";
 import { type OwnDatabase, ownDatabase } from "../support/own-database.ts";
 import { TelegramUser } from "../support/telegram-user.ts";
-import { postUpdate, startTestApp } from "../support/test-app.ts";
+import { postUpdate } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 let database: OwnDatabase;
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let admin: pg.Client;
 const unhandled: unknown[] = [];
 const collect = (reason: unknown) => unhandled.push(reason);
@@ -23,15 +22,13 @@ beforeAll(async () => {
   process.on("uncaughtException", collect);
   database = ownDatabase("pg_cut");
   await database.create();
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram, env: { DATABASE_URL: database.url } });
+  bed = await startTestBed({ telegram: true, env: { DATABASE_URL: database.url } });
   admin = new pg.Client({ connectionString: database.url, application_name: "pg-cut-admin" });
   await admin.connect();
 }, 120_000);
 afterAll(async () => {
   await admin?.end();
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   await database?.drop();
   process.off("unhandledRejection", collect);
   process.off("uncaughtException", collect);
@@ -48,7 +45,7 @@ async function cutConnections(): Promise<number> {
 test("connections cut during conversations: turns fail with 503, redeliveries are processed once", async () => {
   const users = [];
   for (let i = 0; i < 4; i++) {
-    const user = new TelegramUser(app, telegram);
+    const user = new TelegramUser(bed.app, bed.telegram);
     await user.say("/start");
     users.push(user);
   }
@@ -66,7 +63,7 @@ test("connections cut during conversations: turns fail with 503, redeliveries ar
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
   })();
-  const first = await Promise.all(updates.map((update) => postUpdate(app, update)));
+  const first = await Promise.all(updates.map((update) => postUpdate(bed.app, update)));
   cutting = false;
   await cutter;
   expect(cuts).toBeGreaterThan(0);
@@ -77,19 +74,19 @@ test("connections cut during conversations: turns fail with 503, redeliveries ar
   let pending = updates.filter((_, i) => statuses[i] !== 200);
   for (let round = 0; round < 10 && pending.length; round++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const again = await Promise.all(pending.map((update) => postUpdate(app, update)));
+    const again = await Promise.all(pending.map((update) => postUpdate(bed.app, update)));
     pending = pending.filter((_, i) => again[i]?.statusCode !== 200);
   }
   expect(pending).toEqual([]);
   // Any update again (a late duplicate) changes nothing.
-  for (const update of updates) expect((await postUpdate(app, update)).statusCode).toBe(200);
+  for (const update of updates) expect((await postUpdate(bed.app, update)).statusCode).toBe(200);
 
   for (const [i, user] of users.entries()) {
     for (const n of [1, 2, 3]) {
       const key = `in:telegram:message:${user.userId}:${90_000 + i * 10 + n}`;
-      expect(await app.db.message.count({ where: { idempotencyKey: key } }), key).toBe(1);
+      expect(await bed.app.db.message.count({ where: { idempotencyKey: key } }), key).toBe(1);
     }
   }
   expect(unhandled).toEqual([]);
-  expect((await app.http.inject({ url: "/readyz" })).statusCode).toBe(200);
+  expect((await bed.app.http.inject({ url: "/readyz" })).statusCode).toBe(200);
 }, 90_000);

@@ -6,17 +6,15 @@
  * on failure; `FUZZ_SEED=<n> npx vitest run test/fuzz` replays one run.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
-import { type FakeTelegram, startFakeTelegram } from "../support/fake-telegram.ts";
-import { startTestApp, WEBHOOK_SECRET } from "../support/test-app.ts";
+import { WEBHOOK_SECRET } from "../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 import { mutatedBody, type Random, seededRandom } from "./mutations.ts";
 
 const COUNT = 2000;
 const CONCURRENCY = 8;
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 let base: string;
 const unhandled: unknown[] = [];
 const collect = (reason: unknown) => unhandled.push(reason);
@@ -24,13 +22,11 @@ const collect = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
   process.on("unhandledRejection", collect);
   process.on("uncaughtException", collect);
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  base = await app.http.listen({ host: "127.0.0.1", port: 0 });
+  bed = await startTestBed({ telegram: true });
+  base = await bed.app.http.listen({ host: "127.0.0.1", port: 0 });
 });
 afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   process.off("unhandledRejection", collect);
   process.off("uncaughtException", collect);
 });

@@ -5,36 +5,33 @@
  * every field of a body, as a coordinator who may open everything of their organisation.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../src/app.ts";
 import { createCase } from "../../src/domain/cases/cases.ts";
 import { findSession, openSession } from "../../src/domain/staff/staff-sessions.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
 import { routeTable } from "../support/route-table.ts";
 import { bearer, staffMember } from "../support/staff.ts";
-import { startTestApp } from "../support/test-app.ts";
+import { startTestBed, type TestBed } from "../support/test-bed.ts";
 
-let app: App;
+let bed: TestBed;
 let coordinator: Awaited<ReturnType<typeof staffMember>>;
 let headers: Record<string, string>;
 
 beforeAll(async () => {
-  app = await startTestApp();
-  const { organisation } = await organisationWithCounsellor(app.db);
-  coordinator = await staffMember(app.db, organisation.slug, "coordinator");
-  const token = await openSession(app.db, coordinator.id);
-  const csrf = (await findSession(app.db, token))?.csrfToken ?? "";
+  bed = await startTestBed();
+  const { organisation } = await organisationWithCounsellor(bed.app.db);
+  coordinator = await staffMember(bed.app.db, organisation.slug, "coordinator");
+  const token = await openSession(bed.app.db, coordinator.id);
+  const csrf = (await findSession(bed.app.db, token))?.csrfToken ?? "";
   headers = { cookie: `ceb_session=${token}`, "x-csrf-token": csrf };
 });
-afterAll(async () => {
-  await app?.close();
-});
+afterAll(() => bed?.close());
 
 const NUL = "\u0000";
 /** Fields the forms and bodies take, each with a NUL in it. */
 const FIELDS = ["text", "reference", "name", "email", "employer", "programme", "date", "time", "at", "kind"];
 
 test("a NUL anywhere in any staff request is not a 5xx", async () => {
-  const routes = routeTable(app.http).filter(
+  const routes = routeTable(bed.app.http).filter(
     (r) => /^\/(console|api\/v1)\//.test(r.url) && !r.url.endsWith("/events"),
   );
   expect(routes.length).toBeGreaterThan(40);
@@ -43,7 +40,7 @@ test("a NUL anywhere in any staff request is not a 5xx", async () => {
     const api = route.url.startsWith("/api/");
     const url = `${route.url.replace(/:[A-Za-z0-9_]+(\|:[A-Za-z0-9_]+)*/g, "%00x")}?q=%00&page=%00`;
     const body = Object.fromEntries(FIELDS.map((f) => [f, `a${NUL}b`]));
-    const response = await app.http.inject({
+    const response = await bed.app.http.inject({
       method: route.method as "GET",
       url,
       headers: api
@@ -59,16 +56,19 @@ test("a NUL anywhere in any staff request is not a 5xx", async () => {
 });
 
 test("a note with a NUL pasted into it is kept without the NUL", async () => {
-  const { programme } = await organisationWithCounsellor(app.db);
+  const { programme } = await organisationWithCounsellor(bed.app.db);
   const counsellor = await staffMember(
-    app.db,
-    (await app.db.organisation.findUniqueOrThrow({ where: { id: programme.organisationId } })).slug,
+    bed.app.db,
+    (await bed.app.db.organisation.findUniqueOrThrow({ where: { id: programme.organisationId } })).slug,
     "counsellor",
   );
-  const made = await createCase(app.db, { programmeSlug: programme.slug, counsellorEmail: counsellor.email });
-  const token = await openSession(app.db, counsellor.id);
-  const csrf = (await findSession(app.db, token))?.csrfToken ?? "";
-  const response = await app.http.inject({
+  const made = await createCase(bed.app.db, {
+    programmeSlug: programme.slug,
+    counsellorEmail: counsellor.email,
+  });
+  const token = await openSession(bed.app.db, counsellor.id);
+  const csrf = (await findSession(bed.app.db, token))?.csrfToken ?? "";
+  const response = await bed.app.http.inject({
     method: "POST",
     url: `/console/cases/${made.id}/notes`,
     headers: {
@@ -79,9 +79,9 @@ test("a note with a NUL pasted into it is kept without the NUL", async () => {
     payload: new URLSearchParams({ text: `prefers${NUL} mornings` }).toString(),
   });
   expect(response.statusCode).toBe(303);
-  const notes = await app.db.caseNote.findMany({ where: { caseId: made.id } });
+  const notes = await bed.app.db.caseNote.findMany({ where: { caseId: made.id } });
   expect(notes.map((n) => n.text)).toEqual(["prefers mornings"]);
-  const api = await app.http.inject({
+  const api = await bed.app.http.inject({
     method: "POST",
     url: `/api/v1/cases/${made.id}/notes`,
     headers: { ...bearer(counsellor), "content-type": "application/json" },

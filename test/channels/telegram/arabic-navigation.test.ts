@@ -6,30 +6,23 @@
  * question: the same rows left to right.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../../src/app.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { organisationWithCounsellor } from "../../domain/fixtures.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
-import { startTestApp } from "../../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
+  bed = await startTestBed({ telegram: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 type Button = { text: string; callback_data?: string; url?: string };
 
 /** The inline keyboard of the latest message the bot sent to `user`, as recorded by the fake server. */
 function lastKeyboard(user: TelegramUser): Button[][] {
-  const payload = telegram
+  const payload = bed.telegram
     .sent()
     .filter((p) => String(p.chat_id) === String(user.userId))
     .at(-1);
@@ -38,12 +31,12 @@ function lastKeyboard(user: TelegramUser): Button[][] {
 
 /** A consented client in `locale` who started the questionnaire and answered its first question. */
 async function atSecondQuestion(locale: string): Promise<TelegramUser> {
-  const { programme, counsellor } = await organisationWithCounsellor(app.db);
-  const created = await createCase(app.db, {
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db);
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
-  const user = new TelegramUser(app, telegram, locale);
+  const user = new TelegramUser(bed.app, bed.telegram, locale);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -52,7 +45,7 @@ async function atSecondQuestion(locale: string): Promise<TelegramUser> {
   return user;
 }
 
-const t = (key: string, locale: string) => app.translator.t(key, locale);
+const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 
 test("Arabic: the navigation row arrives mirrored, Back at the right pointing right", async () => {
   const user = await atSecondQuestion("ar");

@@ -6,25 +6,21 @@
  * refused (4xx), with no rejection left unhandled and the bot still answering afterwards.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import type { App } from "../../../src/app.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
-import { startTestApp, WEBHOOK_SECRET } from "../../support/test-app.ts";
+import { WEBHOOK_SECRET } from "../../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../../support/test-bed.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 const unhandled: unknown[] = [];
 const collect = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on("unhandledRejection", collect);
   process.on("uncaughtException", collect);
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
+  bed = await startTestBed({ telegram: true });
 });
 afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
+  await bed?.close();
   process.off("unhandledRejection", collect);
   process.off("uncaughtException", collect);
 });
@@ -37,7 +33,7 @@ let updateId = 50_000;
 function post(body: unknown) {
   const payload =
     typeof body === "string" ? body : JSON.stringify({ update_id: updateId++, ...(body as object) });
-  return app.http.inject({
+  return bed.app.http.inject({
     method: "POST",
     url: "/telegram/webhook",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
@@ -73,12 +69,12 @@ test("defect 1: a tap whose id is nested JSON and whose message has no chat does
   expect(response.statusCode).toBeLessThan(500);
   await settle();
   expect(unhandled).toEqual([]);
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   expect((await user.say("/start")).length).toBeGreaterThan(0);
 });
 
 test("defect 3: NUL and lone surrogates are acknowledged, stored clean, and the bot goes on", async () => {
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say("/start");
   await user.tap("language:ro");
   await user.tap("consent:accept");
@@ -100,7 +96,7 @@ test("defect 3: NUL and lone surrogates are acknowledged, stored clean, and the 
   expect((await post(badTap("language:ro", `cb\u0000${updateId}`))).statusCode).toBe(200);
   expect((await post(badTap("language:ro", "\ud800"))).statusCode).toBe(200);
   // A first name with NUL at consent (where it is stored).
-  const other = new TelegramUser(app, telegram);
+  const other = new TelegramUser(bed.app, bed.telegram);
   await other.say("/start");
   await other.tap("language:en");
   const consent = {
@@ -122,7 +118,7 @@ test("defect 3: NUL and lone surrogates are acknowledged, stored clean, and the 
       )
     ).statusCode,
   ).toBeLessThan(500);
-  const stored = await app.db.message.findMany({
+  const stored = await bed.app.db.message.findMany({
     where: { conversation: { externalConversationId: String(user.userId) }, direction: "inbound" },
     select: { text: true },
   });
@@ -168,5 +164,5 @@ test("defect 4: missing or mistyped fields, deep nesting and huge ids never answ
   expect((await post(deep)).statusCode).toBeLessThan(500);
   await settle();
   expect(unhandled).toEqual([]);
-  expect((await app.http.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(200);
+  expect((await bed.app.http.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(200);
 });

@@ -4,12 +4,12 @@
  * language; each button runs its command as if typed, and typing commands still works.
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../../src/app.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
 import { FOYER, organisationWithCounsellor } from "../../domain/fixtures.ts";
-import { callbackUpdate, type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
+import { callbackUpdate } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
-import { postUpdate, startTestApp } from "../../support/test-app.ts";
+import { postUpdate } from "../../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../../support/test-bed.ts";
 
 const MENU = [
   ["cmd:appointments", "commands.menu_appointments"],
@@ -22,29 +22,27 @@ const MENU = [
   ["cmd:voice", "commands.menu_voice"],
 ] as const;
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
+  bed = await startTestBed({ telegram: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
-const t = (key: string, locale: string) => app.translator.t(key, locale);
+const t = (key: string, locale: string) => bed.app.translator.t(key, locale);
 const menuIn = (locale: string) => MENU.map(([data, key]) => ({ data, text: t(key, locale) }));
 
 /** A client of a counsellor, consented on Telegram in `locale`; returns them and their case id. */
 async function client(locale: string): Promise<{ user: TelegramUser; caseId: string }> {
-  const { programme, counsellor } = await organisationWithCounsellor(app.db, { ...FOYER, programme: "R@W" });
-  const created = await createCase(app.db, {
+  const { programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
+    ...FOYER,
+    programme: "R@W",
+  });
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
-  const user = new TelegramUser(app, telegram, locale);
+  const user = new TelegramUser(bed.app, bed.telegram, locale);
   await user.say(`/start ${created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -65,7 +63,7 @@ test("/help answers with the menu as buttons in the client's language, and each 
   expect((await user.tap("cmd:appointments")).map((m) => m.text)).toEqual([
     t("appointments.mine_none", "ro"),
   ]);
-  await app.db.appointment.create({
+  await bed.app.db.appointment.create({
     data: {
       caseId,
       startsAt: new Date(Date.now() + 86_400_000),
@@ -107,7 +105,7 @@ test("an unknown command and a tap nobody waits for answer with the menu; typing
   expect((await user.say("/privacy"))[0]?.text).toBe(t("commands.privacy", "bg"));
   // A button id no domain knows, while no flow waits: the menu again.
   const before = user.all().length;
-  await postUpdate(app, callbackUpdate({ userId: user.userId, data: "nothing:here", messageId: 99_999 }));
+  await postUpdate(bed.app, callbackUpdate({ userId: user.userId, data: "nothing:here", messageId: 99_999 }));
   const [stale] = user.all().slice(before);
   expect(stale?.text).toBe(t("common.nothing_to_do", "bg"));
   expect(stale?.buttons).toEqual(menuIn("bg"));
@@ -118,7 +116,7 @@ test("“My counsellor” in the menu opens a handover the counsellor sees", asy
   await user.say("/help");
   const asked = await user.tap("cmd:counsellor");
   expect(asked[0]?.text).toMatch(/^🙋/);
-  const conversation = await app.db.conversation.findFirstOrThrow({
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
     select: { handovers: { select: { status: true, reason: true } } },
   });

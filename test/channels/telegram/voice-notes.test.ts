@@ -6,26 +6,23 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import type { App } from "../../../src/app.ts";
 import { voiceKeys } from "../../../src/domain/voice/voice-keys.ts";
 import { approveVoiceRecording, saveVoiceRecording } from "../../../src/domain/voice/voice-recordings.ts";
 import { posterCode } from "../../domain/fixtures.ts";
-import { type FakeTelegram, type RecordedCall, startFakeTelegram } from "../../support/fake-telegram.ts";
+import type { RecordedCall } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
-import { startTestApp } from "../../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../../support/test-bed.ts";
 
 const webm = new Uint8Array(readFileSync(new URL("../../fixtures/voice/hello.webm", import.meta.url)));
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
-  const { isKey } = voiceKeys(app.flows);
+  bed = await startTestBed({ telegram: true });
+  const { isKey } = voiceKeys(bed.app.flows);
   // The Bulgarian privacy notice, recorded and approved by a second person; the welcome only recorded.
   const notice = await saveVoiceRecording(
-    app.db,
+    bed.app.db,
     {
       slot: { locale: "bg", messageKey: "onboarding.consent_notice" },
       bytes: webm,
@@ -33,9 +30,9 @@ beforeAll(async () => {
     },
     isKey,
   );
-  await approveVoiceRecording(app.db, notice.id, "counsellor-2");
+  await approveVoiceRecording(bed.app.db, notice.id, "counsellor-2");
   await saveVoiceRecording(
-    app.db,
+    bed.app.db,
     {
       slot: { locale: "bg", messageKey: "onboarding.welcome" },
       bytes: webm,
@@ -45,7 +42,7 @@ beforeAll(async () => {
   );
   // The questionnaire's first question in Romani, recorded and approved (a flow's prompt key).
   const question = await saveVoiceRecording(
-    app.db,
+    bed.app.db,
     {
       slot: { locale: "rom", messageKey: "assessment.residence_prompt" },
       bytes: webm,
@@ -53,16 +50,13 @@ beforeAll(async () => {
     },
     isKey,
   );
-  await approveVoiceRecording(app.db, question.id, "counsellor-2");
+  await approveVoiceRecording(bed.app.db, question.id, "counsellor-2");
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 /** The sendMessage and sendVoice calls to `user`'s chat that succeeded, in order. */
 const chatCalls = (user: TelegramUser): RecordedCall[] =>
-  telegram.calls.filter(
+  bed.telegram.calls.filter(
     (c) =>
       ["sendMessage", "sendVoice"].includes(c.method) &&
       !c.errorCode &&
@@ -70,7 +64,7 @@ const chatCalls = (user: TelegramUser): RecordedCall[] =>
   );
 
 test("🔊 at the privacy notice: the notice again, then its voice note (uploaded once, then by file_id)", async () => {
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say("/start");
   await user.tap("language:bg");
   // Before 🔊: the welcome and the notice, no voice note.
@@ -78,7 +72,7 @@ test("🔊 at the privacy notice: the notice again, then its voice note (uploade
   const before = chatCalls(user).length;
 
   const replies = await user.tap("consent:voice");
-  expect(replies.map((r) => r.text)).toEqual([app.translator.t("onboarding.consent_notice", "bg")]);
+  expect(replies.map((r) => r.text)).toEqual([bed.app.translator.t("onboarding.consent_notice", "bg")]);
   const after = chatCalls(user).slice(before);
   expect(after.map((c) => c.method)).toEqual(["sendMessage", "sendVoice"]);
   // The first time: the recording itself, as a multipart file part (OGG/Opus), no file_id.
@@ -87,7 +81,7 @@ test("🔊 at the privacy notice: the notice again, then its voice note (uploade
   expect((after[1]?.payload.voice as { size?: number } | undefined)?.size).toBeGreaterThan(1000);
 
   // The same note for another person: by the file_id Telegram gave, no bytes.
-  const other = new TelegramUser(app, telegram);
+  const other = new TelegramUser(bed.app, bed.telegram);
   await other.say("/start");
   await other.tap("language:bg");
   await other.tap("consent:voice");
@@ -95,7 +89,7 @@ test("🔊 at the privacy notice: the notice again, then its voice note (uploade
   expect(voice.map((c) => c.payload.voice)).toEqual(["voice-file-1"]);
 
   // Each voice note is its own outbox item, keyed after its text, sent once.
-  const conversation = await app.db.conversation.findFirstOrThrow({
+  const conversation = await bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
     select: { voiceNotes: true, messages: { where: { direction: "outbound" }, orderBy: { id: "asc" } } },
   });
@@ -109,7 +103,7 @@ test("🔊 at the privacy notice: the notice again, then its voice note (uploade
 });
 
 test("an unapproved recording is never sent; /voice turns voice notes off", async () => {
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say("/start");
   await user.tap("language:bg");
   await user.tap("consent:voice");
@@ -121,7 +115,7 @@ test("an unapproved recording is never sent; /voice turns voice notes off", asyn
   expect(voiceNotes()).toBe(2);
   const last = chatCalls(user).slice(-2);
   expect(last.map((c) => c.method)).toEqual(["sendMessage", "sendVoice"]);
-  expect(last[0]?.payload.text).toBe(app.translator.t("onboarding.consent_notice", "bg"));
+  expect(last[0]?.payload.text).toBe(bed.app.translator.t("onboarding.consent_notice", "bg"));
 
   await user.say("/voice");
   await user.tap("voice:no");
@@ -131,8 +125,8 @@ test("an unapproved recording is never sent; /voice turns voice notes off", asyn
 });
 
 test("a question of the questionnaire is followed by its voice note for a person who asked for voice", async () => {
-  const user = new TelegramUser(app, telegram);
-  await user.say(`/start ${await posterCode(app.db)}`); // a programme's poster code: a lead
+  const user = new TelegramUser(bed.app, bed.telegram);
+  await user.say(`/start ${await posterCode(bed.app.db)}`); // a programme's poster code: a lead
   await user.tap("language:rom");
   await user.tap("consent:voice");
   await user.tap("consent:accept");
@@ -141,7 +135,8 @@ test("a question of the questionnaire is followed by its voice note for a person
   const calls = chatCalls(user).slice(before);
   const question = calls.findIndex(
     (c) =>
-      c.method === "sendMessage" && c.payload.text === app.translator.t("assessment.residence_prompt", "rom"),
+      c.method === "sendMessage" &&
+      c.payload.text === bed.app.translator.t("assessment.residence_prompt", "rom"),
   );
   expect(question).toBeGreaterThanOrEqual(0);
   expect(calls[question + 1]?.method).toBe("sendVoice");

@@ -7,7 +7,6 @@
  * programme's office hours), and while a person answers the bot does not interrupt.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { App } from "../../../src/app.ts";
 import { applyEffects } from "../../../src/conversation/effects.ts";
 import { createTurnRegistry } from "../../../src/conversation/turn-registry.ts";
 import { createCase } from "../../../src/domain/cases/cases.ts";
@@ -16,32 +15,29 @@ import { openHandover } from "../../../src/domain/handovers/handovers.ts";
 import { inOfficeHours, officeHoursParams } from "../../../src/domain/handovers/office-hours.ts";
 import { domainTurns } from "../../../src/domain/turn-handlers.ts";
 import { CLIENT_LOCALES } from "../../../src/i18n/translator.ts";
-import { type FakeTelegram, startFakeTelegram } from "../../support/fake-telegram.ts";
 import { TelegramUser } from "../../support/telegram-user.ts";
-import { startTestApp } from "../../support/test-app.ts";
+import { startTestBed, type TestBedWithTelegram } from "../../support/test-bed.ts";
 import { consentedClient, FOYER, inRolledBackTransaction, organisationWithCounsellor } from "../fixtures.ts";
 
-let telegram: FakeTelegram;
-let app: App;
+let bed: TestBedWithTelegram;
 beforeAll(async () => {
-  telegram = await startFakeTelegram();
-  app = await startTestApp({ telegram });
+  bed = await startTestBed({ telegram: true });
 });
-afterAll(async () => {
-  await app?.close();
-  await telegram?.close();
-});
+afterAll(() => bed?.close());
 
 /** Office hours every day from 07:00 to 19:00 Brussels time (so both answers occur in a day's runs). */
 const OFFICE = { days: [1, 2, 3, 4, 5, 6, 7], open: "07:00", close: "19:00" };
 
 async function invitedCase() {
-  const { organisation, programme, counsellor } = await organisationWithCounsellor(app.db, {
+  const { organisation, programme, counsellor } = await organisationWithCounsellor(bed.app.db, {
     ...FOYER,
     programme: "R@W",
   });
-  await app.db.programme.update({ where: { id: programme.id }, data: { settings: { officeHours: OFFICE } } });
-  const created = await createCase(app.db, {
+  await bed.app.db.programme.update({
+    where: { id: programme.id },
+    data: { settings: { officeHours: OFFICE } },
+  });
+  const created = await createCase(bed.app.db, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
   });
@@ -51,7 +47,7 @@ async function invitedCase() {
 /** A client of that case, onboarded and consented in `locale`, at the "start the questions now?" step. */
 async function onboarded(locale: string) {
   const setting = await invitedCase();
-  const user = new TelegramUser(app, telegram);
+  const user = new TelegramUser(bed.app, bed.telegram);
   await user.say(`/start ${setting.created.inviteCode}`);
   await user.tap(`language:${locale}`);
   await user.tap("consent:accept");
@@ -59,18 +55,20 @@ async function onboarded(locale: string) {
 }
 
 async function conversationOf(user: TelegramUser) {
-  return app.db.conversation.findFirstOrThrow({
+  return bed.app.db.conversation.findFirstOrThrow({
     where: { channel: "telegram", externalConversationId: String(user.userId) },
   });
 }
 
 /** What the client must be told right now: the office hours, and when someone answers. */
 function whatHappensNext(locale: string): string {
-  const params = officeHoursParams(OFFICE, locale, app.translator);
+  const params = officeHoursParams(OFFICE, locale, bed.app.translator);
   const now = new Date();
   if (inOfficeHours(OFFICE, "Europe/Brussels", now))
-    return app.translator.t("handover.counsellor_open", locale, params);
-  return expect.stringContaining(app.translator.t("handover.counsellor_closed", locale, params).slice(0, 20));
+    return bed.app.translator.t("handover.counsellor_open", locale, params);
+  return expect.stringContaining(
+    bed.app.translator.t("handover.counsellor_closed", locale, params).slice(0, 20),
+  );
 }
 
 async function expectOpenHandover(
@@ -79,10 +77,10 @@ async function expectOpenHandover(
   setting: { counsellor: { id: string } },
 ) {
   const conversation = await conversationOf(user);
-  const handovers = await app.db.handover.findMany({ where: { conversationId: conversation.id } });
+  const handovers = await bed.app.db.handover.findMany({ where: { conversationId: conversation.id } });
   expect(handovers).toHaveLength(1);
   expect(handovers[0]).toMatchObject({ status: "open", reason });
-  const task = await app.db.counsellorTask.findFirstOrThrow({
+  const task = await bed.app.db.counsellorTask.findFirstOrThrow({
     where: { kind: "handover", data: { path: ["handoverId"], equals: handovers[0]?.id } },
   });
   expect(task).toMatchObject({ status: "open", assigneeStaffId: setting.counsellor.id });
@@ -95,17 +93,17 @@ describe("every way of asking for a person opens a handover", () => {
     await setting.user.tap("done:now");
     const replies = await setting.user.tap("nav:counsellor");
     expect(replies.map((m) => m.text)).toEqual([whatHappensNext("rom")]);
-    expect(replies[0]?.text).toContain(app.translator.weekdayName(1, "rom")); // "Luja–Kurko"
+    expect(replies[0]?.text).toContain(bed.app.translator.weekdayName(1, "rom")); // "Luja–Kurko"
     const handover = await expectOpenHandover(setting.user, "asked:self_assessment:residence", setting);
     expect(handover?.organisationId).toBe(setting.organisation.id);
 
     // While a person answers, what the client writes is for them: the bot stays silent.
-    const before = await app.db.message.count({ where: { conversationId: handover?.conversationId } });
+    const before = await bed.app.db.message.count({ where: { conversationId: handover?.conversationId } });
     expect(await setting.user.say("Kana šaj avav ando biro?")).toEqual([]);
-    expect(await app.db.message.count({ where: { conversationId: handover?.conversationId } })).toBe(
+    expect(await bed.app.db.message.count({ where: { conversationId: handover?.conversationId } })).toBe(
       before + 1,
     );
-    const run = await app.db.flowRun.findFirstOrThrow({
+    const run = await bed.app.db.flowRun.findFirstOrThrow({
       where: { conversationId: handover?.conversationId, flowId: "self_assessment" },
     });
     expect(run).toMatchObject({ status: "active", stepId: "residence" });
@@ -149,15 +147,15 @@ describe("every way of asking for a person opens a handover", () => {
     expect(replies.map((m) => m.text)).toEqual([whatHappensNext("fr")]);
     expect(replies[0]?.text).not.toContain("/help");
     const handover = await expectOpenHandover(setting.user, "free_text", setting);
-    const stored = await app.db.message.findFirstOrThrow({
+    const stored = await bed.app.db.message.findFirstOrThrow({
       where: { conversationId: handover?.conversationId, direction: "inbound", text: { contains: "jeudi" } },
     });
     expect(stored.text).toBe("Oui je viens jeudi! Est-ce que je peux venir avec mon fils?");
   });
 
   test("a flow's own notify_counsellor action asks the turn for a handover", async () => {
-    const client = await consentedClient(app.db);
-    const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
+    const client = await consentedClient(bed.app.db);
+    const conversation = await bed.app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
     const target = {
       conversationId: conversation.id,
       channel: "telegram" as const,
@@ -167,9 +165,9 @@ describe("every way of asking for a person opens a handover", () => {
       vars: {},
     };
     const registry = createTurnRegistry([
-      ...domainTurns({ db: app.db, queue: app.nudgeQueue, timeZone: "Europe/Brussels" }),
+      ...domainTurns({ db: bed.app.db, queue: bed.app.nudgeQueue, timeZone: "Europe/Brussels" }),
     ]);
-    await inRolledBackTransaction(app.db, (tx) =>
+    await inRolledBackTransaction(bed.app.db, (tx) =>
       applyEffects(
         tx,
         target,
@@ -181,20 +179,20 @@ describe("every way of asking for a person opens a handover", () => {
   });
 
   test("a client no organisation knows is told so, and no handover nobody sees is opened", async () => {
-    const client = await consentedClient(app.db, { locale: "ar" });
-    const conversation = await app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
-    const opened = await app.db.$transaction((tx) =>
+    const client = await consentedClient(bed.app.db, { locale: "ar" });
+    const conversation = await bed.app.db.conversation.findFirstOrThrow({ where: { clientId: client.id } });
+    const opened = await bed.app.db.$transaction((tx) =>
       openHandover(tx, {
         conversationId: conversation.id,
         clientId: client.id,
         reason: "words",
         now: new Date(),
         locale: "ar",
-        translator: app.translator,
+        translator: bed.app.translator,
         defaultTimeZone: "Europe/Brussels",
       }),
     );
     expect(opened).toEqual({ handoverId: null, outputs: [{ key: "handover.no_one" }], nudgeJobIds: [] });
-    expect(await app.db.handover.count({ where: { conversationId: conversation.id } })).toBe(0);
+    expect(await bed.app.db.handover.count({ where: { conversationId: conversation.id } })).toBe(0);
   });
 });
