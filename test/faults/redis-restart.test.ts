@@ -9,14 +9,14 @@
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type AppointmentDeps, createAppointment } from "../../src/domain/appointments/appointments.ts";
-import { createCase } from "../../src/domain/cases/cases.ts";
 import { JOB_DIGEST_QUEUE, JOB_DIGEST_SCHEDULER } from "../../src/domain/vacancies/job-digest-schedule.ts";
 import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { privateTextUpdate } from "../support/fake-telegram.ts";
+import { onboardedOnTelegram } from "../support/onboarded-on-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { type OwnDatabase, ownDatabase } from "../support/own-database.ts";
 import { type OwnRedis, ownRedis } from "../support/own-redis.ts";
-import { TelegramUser } from "../support/telegram-user.ts";
+import type { TelegramUser } from "../support/telegram-user.ts";
 import { postUpdate } from "../support/test-app.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
@@ -66,16 +66,12 @@ async function client(locale: string) {
     programme: "R@W",
     quietHours: false,
   });
-  const created = await createCase(bed.app.db, {
+  return onboardedOnTelegram(bed, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
+    locale,
+    questionnaire: "later",
   });
-  const user = new TelegramUser(bed.app, bed.telegram);
-  await user.say(`/start ${created.inviteCode}`);
-  await user.tap(`language:${locale}`);
-  await user.tap("consent:accept");
-  await user.tap("done:later");
-  return { user, caseId: created.id };
 }
 
 const reminderStart = (locale: string) =>

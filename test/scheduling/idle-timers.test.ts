@@ -7,14 +7,14 @@
 import type { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
-import { createCase } from "../../src/domain/cases/cases.ts";
 import { createLogger } from "../../src/logger.ts";
 import type { NudgeJobData } from "../../src/scheduling/nudge-queue.ts";
 import { createNudgeWorker, type NudgeHandler } from "../../src/scheduling/nudge-worker.ts";
 import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import { uid } from "../support/db.ts";
 import { TEST_REDIS_URL } from "../support/env.ts";
-import { TelegramUser } from "../support/telegram-user.ts";
+import { onboardedOnTelegram } from "../support/onboarded-on-telegram.ts";
+import type { TelegramUser } from "../support/telegram-user.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 let bed: TestBedWithTelegram;
@@ -36,15 +36,12 @@ async function inQuestionnaire(): Promise<{ user: TelegramUser; runId: string }>
     ...FOYER,
     quietHours: false,
   });
-  const created = await createCase(bed.app.db, {
+  const { user } = await onboardedOnTelegram(bed, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
+    locale: "ro",
+    questionnaire: "now",
   });
-  const user = new TelegramUser(bed.app, bed.telegram);
-  await user.say(`/start ${created.inviteCode}`);
-  await user.tap("language:ro");
-  await user.tap("consent:accept");
-  await user.tap("done:now");
   const run = await bed.app.db.flowRun.findFirstOrThrow({
     where: {
       flowId: "self_assessment",

@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createAppointment } from "../../src/domain/appointments/appointments.ts";
-import { createCase } from "../../src/domain/cases/cases.ts";
 import { createLogger } from "../../src/logger.ts";
 import { reconcileNudges } from "../../src/scheduling/reconciler.ts";
 import { organisationWithCounsellor } from "../domain/fixtures.ts";
+import { onboardedOnTelegram } from "../support/onboarded-on-telegram.ts";
 import { outboundSettled } from "../support/outbound-settled.ts";
 import { ownDatabase } from "../support/own-database.ts";
 import { removeKeys } from "../support/redis-keys.ts";
-import { TelegramUser } from "../support/telegram-user.ts";
+import type { TelegramUser } from "../support/telegram-user.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 let bed: TestBedWithTelegram;
@@ -41,15 +41,12 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
   const users: TelegramUser[] = [];
   const appointments = [];
   for (let i = 0; i < 3; i++) {
-    const created = await createCase(bed.app.db, {
+    const { user, caseId } = await onboardedOnTelegram(bed, {
       programmeSlug: programme.slug,
       counsellorEmail: counsellor.email,
+      locale: "en",
+      questionnaire: "later",
     });
-    const user = new TelegramUser(bed.app, bed.telegram);
-    await user.say(`/start ${created.inviteCode}`);
-    await user.tap("language:en");
-    await user.tap("consent:accept");
-    await user.tap("done:later");
     users.push(user);
     const deps = {
       db: bed.app.db,
@@ -60,7 +57,7 @@ test("after Redis lost every timer, the reconciler rebuilds them and each remind
     };
     appointments.push(
       await createAppointment(deps, {
-        caseId: created.id,
+        caseId,
         at: new Date(Date.now() + 2 * 3600_000 + 120_000).toISOString(),
         location: "Fedasil, Rue de Trèves 1",
         withWhom: "Samir",

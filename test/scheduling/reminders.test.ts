@@ -11,10 +11,10 @@ import {
   createAppointment,
   moveAppointment,
 } from "../../src/domain/appointments/appointments.ts";
-import { createCase } from "../../src/domain/cases/cases.ts";
 import { FOYER, organisationWithCounsellor } from "../domain/fixtures.ts";
 import type { RecordedCall } from "../support/fake-telegram.ts";
-import { TelegramUser } from "../support/telegram-user.ts";
+import { onboardedOnTelegram } from "../support/onboarded-on-telegram.ts";
+import type { TelegramUser } from "../support/telegram-user.ts";
 import { startTestBed, type TestBedWithTelegram } from "../support/test-bed.ts";
 
 let bed: TestBedWithTelegram;
@@ -43,16 +43,12 @@ async function client(locale: string) {
     ...FOYER,
     quietHours: false,
   });
-  const created = await createCase(bed.app.db, {
+  return onboardedOnTelegram(bed, {
     programmeSlug: programme.slug,
     counsellorEmail: counsellor.email,
+    locale,
+    questionnaire: "later",
   });
-  const user = new TelegramUser(bed.app, bed.telegram);
-  await user.say(`/start ${created.inviteCode}`);
-  await user.tap(`language:${locale}`);
-  await user.tap("consent:accept");
-  await user.tap("done:later");
-  return { user, caseId: created.id };
 }
 
 const sentTo = (user: TelegramUser, calls: RecordedCall[]) =>
